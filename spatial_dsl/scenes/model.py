@@ -1,0 +1,87 @@
+"""The in-memory scene: a struct of numpy arrays (one row per object / frame).
+
+Objects are stored sorted by id, so an ``Objects`` mask, read in index order,
+is already in the order the language promises (``map`` over ``Objects`` is
+ordered by ``o.id``).
+
+Conventions (scenes.md): world frame right-handed, z up, metres; quaternions
+``[x, y, z, w]``; an object's rotation maps local axes to world; a camera's
+rotation maps OpenCV camera axes (x right, y down, z forward) to world.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class Room:
+    floor: np.ndarray | None  # (M, 2) floor polygon, or None
+    height: float
+    area: float  # floor polygon area, else x-y area of the bounds
+    length: float  # larger horizontal extent of the floor's bounding rectangle
+    width: float  # smaller one
+    bounds_min: np.ndarray  # (2,) x-y minimum of the floor (or of the objects)
+    bounds_max: np.ndarray  # (2,)
+
+
+@dataclass(frozen=True, eq=False)
+class Frames:
+    index: np.ndarray  # (F,) int64, the frame's own index as in the file
+    time: np.ndarray  # (F,) float64 seconds
+    position: np.ndarray  # (F, 3) camera centre, world
+    rotation: np.ndarray  # (F, 4) quaternion xyzw, camera -> world
+    R: np.ndarray  # (F, 3, 3) columns = camera x, y, z axes in world
+    width: np.ndarray  # (F,) pixels
+    height: np.ndarray  # (F,)
+    fx: np.ndarray  # (F,) intrinsics in pixels (derived from hfov_deg if given so)
+    fy: np.ndarray
+    cx: np.ndarray
+    cy: np.ndarray
+    image: tuple[str | None, ...]  # per frame, relative path or None
+    visibility: np.ndarray  # (F, N) float64 visible fraction, 0 = not visible
+
+    @property
+    def count(self) -> int:
+        return len(self.index)
+
+
+@dataclass(frozen=True, eq=False)
+class Scene:
+    id: str
+    source: dict
+    ids: tuple[str, ...]  # (N,) sorted ascending
+    categories: tuple[str, ...]  # (N,)
+    labels: tuple[str, ...]  # (N,) label if given else the category
+    has_label: np.ndarray  # (N,) bool: label given explicitly in the source
+    center: np.ndarray  # (N, 3)
+    size: np.ndarray  # (N, 3) extents along local x, y, z
+    rotation: np.ndarray  # (N, 4) quaternion xyzw, local -> world
+    R: np.ndarray  # (N, 3, 3) columns = local x, y, z axes in world
+    corners: np.ndarray  # (N, 8, 3) world box corners
+    top: np.ndarray  # (N,) max z of corners
+    bottom: np.ndarray  # (N,) min z of corners
+    length: np.ndarray  # (N,) larger of the two most-horizontal local extents
+    width: np.ndarray  # (N,) smaller of them
+    longest: np.ndarray  # (N,)
+    volume: np.ndarray  # (N,)
+    footprint: np.ndarray  # (N,) length * width
+    yaw: np.ndarray  # (N,) degrees, heading of local x, CCW from +x, (-180, 180]
+    upright: np.ndarray  # (N,) bool: local z is world z (within 1e-6), so gap may use 2-D polygons
+    parent: np.ndarray  # (N,) int64 index of the parent object, -1 for none
+    attributes: tuple[dict, ...]
+    room: Room
+    frames: Frames
+    # normalised name (see normalise_name) -> bool mask (N,) over category or label
+    name_index: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+
+def normalise_name(name: str) -> str:
+    """The key ``find`` matches on: case-insensitive, ignoring spaces, ``_`` and ``-``."""
+    return "".join(ch for ch in name.casefold() if ch not in " _-")
