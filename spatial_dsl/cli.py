@@ -1,0 +1,209 @@
+"""The `spdsl` command line.
+
+Exit codes (language.md §7): 0 an answer / a clean check, 1 a rejection (and
+`fmt --check` finding a file to reformat), 2 a compile error, a bad scene, bad
+flags or an unreadable file, 3 an internal error (a bug: reported without a
+traceback unless SPDSL_DEBUG is set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .check import Checked, compile_source
+from .diagnostics import Diagnostic, error, render_all_text
+from .source import Source, decode_program_bytes
+from .syntax import MAX_PROGRAM_BYTES
+
+EXIT_OK, EXIT_REJECTED, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A problem with the command line or an input file: message, exit 2."""
+
+
+def read_program(path: str) -> tuple[Source, list[Diagnostic]]:
+    """Read a program file; unreadable bytes become an E-SYNTAX/E-LIMIT diagnostic."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_PROGRAM_BYTES + 4)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_PROGRAM_BYTES + 3:  # +3: a UTF-8 BOM does not count
+        source = Source("", path)
+        return source, [error("E-LIMIT", f"program file is larger than {MAX_PROGRAM_BYTES} "
+                              "bytes", source.span(0, 0))]
+    try:
+        return Source(decode_program_bytes(data), path), []
+    except UnicodeDecodeError as exc:
+        source = Source(data[:exc.start].decode("utf-8", "replace"), path)
+        at = source.span(len(source.text), len(source.text))
+        return source, [error("E-SYNTAX", f"the file is not valid UTF-8 (byte 0x"
+                              f"{data[exc.start]:02x} at offset {exc.start})", at,
+                              "save the program as UTF-8")]
+
+
+def compile_file(path: str, scene=None) -> Checked:
+    source, problems = read_program(path)
+    if problems:
+        from . import ast
+
+        return Checked(ast.Program(()), source, problems)
+    return compile_source(source.text, source.name, scene)
+
+
+def print_diagnostics(checked: Checked, fmt: str, stream=sys.stderr) -> None:
+    if fmt == "json":
+        return
+    if checked.diagnostics:
+        print(render_all_text(checked.diagnostics, checked.source), file=stream)
+
+
+# -------------------------------------------------------------------- commands
+
+
+def cmd_check(args) -> int:
+    scene_names = _scene_names(args.scene) if args.scene else None
+    records, clean = [], True
+    for path in args.files:
+        try:
+            checked = compile_file(path, scene_names)
+        except UsageError as exc:  # one unreadable file does not hide the others' results
+            print(f"spdsl: error: {exc}", file=sys.stderr)
+            clean = False
+            continue
+        clean = clean and checked.ok
+        if args.format == "json":
+            records += [{**d.to_json(), "file": path} for d in checked.diagnostics]
+        else:
+            print_diagnostics(checked, "text", sys.stdout)
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False))
+    return EXIT_OK if clean else EXIT_ERROR
+
+
+def _scene_names(ref: str):
+    from .scenes.names import scene_names_for
+
+    return scene_names_for(ref)
+
+
+def cmd_fmt(args) -> int:
+    from .printer import format_program
+    from .syntax import parse
+
+    status = EXIT_OK
+    for path in args.files:
+        source, problems = read_program(path)
+        parsed = parse(source) if not problems else None
+        diagnostics = problems or [d for d in parsed.diagnostics if d.code != "W-EQ"]
+        if diagnostics:
+            print(render_all_text(diagnostics, source), file=sys.stderr)
+            status = EXIT_ERROR
+            continue
+        formatted = format_program(parsed.program, source.text)
+        if formatted == source.text:
+            continue
+        if args.check:
+            print(f"would reformat {path}")
+            status = max(status, EXIT_REJECTED)
+        else:
+            _write_atomically(Path(path), formatted)
+            print(f"reformatted {path}")
+    return status
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def cmd_docs(args) -> int:
+    from .docs import reference_markdown
+
+    text = reference_markdown()
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(out, text)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------- parser
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse would print usage and exit 2; keep 2, add the name
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="spdsl", description="SpatialDSL: typed spatial questions over 3D "
+                     "scenes. Exit codes: 0 answer/clean, 1 rejection, 2 error, 3 internal.")
+    parser.add_argument("--version", action="version", version=f"spdsl {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    check = sub.add_parser("check", help="parse and type-check programs",
+                           description="Parse and type-check programs; exit 0 if clean, 2 on "
+                           "errors.")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--scene", metavar="SCENE",
+                       help="also check category and label names against this scene")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(handler=cmd_check)
+    fmt = sub.add_parser("fmt", help="format programs canonically",
+                         description="Rewrite programs in canonical layout (idempotent).")
+    fmt.add_argument("files", nargs="+", metavar="FILE")
+    fmt.add_argument("--check", action="store_true",
+                     help="change nothing; exit 1 if a file would be reformatted")
+    fmt.set_defaults(handler=cmd_fmt)
+    docs = sub.add_parser("docs", help="write the language reference",
+                          description="Generate the language reference from the registry.")
+    docs.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
+    docs.set_defaults(handler=cmd_docs)
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Later modules (run, scenes, ...) add their subcommands here.
+_EXTRA_COMMANDS: list = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"spdsl: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("spdsl: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: never show a traceback to a user
+        if os.environ.get("SPDSL_DEBUG"):
+            raise
+        print(f"spdsl: internal error: {type(exc).__name__}: {exc} (set SPDSL_DEBUG=1 for "
+              "details; please report it)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,114 @@
+"""Diagnostics: every compile-time problem is a value with a code and a span.
+
+Codes live in one registry (``CODES``); the checker, the CLI renderers and the
+generated language reference all read it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .source import NO_SPAN, Source, Span
+
+CODES: dict[str, str] = {
+    "E-SYNTAX": "The text is not a well-formed program: unexpected or missing tokens, "
+    "an unterminated string, a bad escape, invalid UTF-8, or a misplaced statement.",
+    "E-NAME": "A name is not defined (or is defined twice); suggestions name the closest "
+    "known names.",
+    "E-TYPE": "A value has the wrong type for where it is used: a dimension mismatch, "
+    "a non-Bool condition, a lambda outside a higher-order builtin, a bad type annotation.",
+    "E-ARITY": "A call has the wrong number of arguments or an unknown keyword argument.",
+    "E-UNIT": "An unknown unit in a quantity literal (`5ft`) or after `in`.",
+    "E-SCENE-NAME": "A category or label that the given scene does not contain "
+    "(only when the checker is given a scene).",
+    "E-ANSWER": "The program has no `answer` statement, more than one, or one that is "
+    "not the last statement.",
+    "E-LIMIT": "The program exceeds a limit: text over 64 KiB, nesting deeper than 64, "
+    "or more than 500 statements.",
+    "W-EQ": "Warning: `==` or `!=` on quantities compares floating-point values exactly; "
+    "compare with a tolerance instead.",
+}
+
+REJECTION_KINDS: dict[str, str] = {
+    "NoMatch": "`the` found no object, or a name selected nothing where one was required.",
+    "Ambiguous": "`the` found more than one object.",
+    "EmptySet": "`argmin`/`argmax`/`min`/`max`/`sum`/`mean` of an empty set, or an index "
+    "out of range of a list.",
+    "Borderline": "A tie (equal keys) or a bearing on or within the margin of a sector "
+    "boundary: the answer would flip under a tiny change.",
+    "Degenerate": "A direction is undefined because two points coincide (under 1 mm).",
+    "NotSeen": "`first_seen`/`last_seen` of an object that no frame shows.",
+    "NoFrames": "A frame function on a scene with no frames, or a frame index out of range.",
+    "AssertionFailed": "An `assert` was false; the message is the assert's own.",
+    "LimitExceeded": "Evaluation went over the step budget or the wall-clock limit.",
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    span: Span = NO_SPAN
+    hint: str | None = None
+    severity: str = "error"
+
+    def __post_init__(self):
+        if self.code not in CODES:
+            raise ValueError(f"unregistered diagnostic code {self.code}")
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "hint": self.hint,
+        }
+
+
+def error(code: str, message: str, span: Span = NO_SPAN, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code, message, span, hint)
+
+
+def warning(code: str, message: str, span: Span = NO_SPAN, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code, message, span, hint, severity="warning")
+
+
+def has_errors(diagnostics: list[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)
+
+
+def render_text(diagnostic: Diagnostic, source: Source) -> str:
+    """mypy/rustc style: a header line, the source line, a caret underline with the hint."""
+    span = diagnostic.span
+    header = (
+        f"{source.name}:{span.line}:{span.column}: "
+        f"{diagnostic.severity}[{diagnostic.code}]: {diagnostic.message}"
+    )
+    line_text = source.line_text(span.line).expandtabs(1)
+    if not line_text and span.line > len(source.text.splitlines()) + 1:
+        return header + (f"\n  hint: {diagnostic.hint}" if diagnostic.hint else "")
+    gutter = str(span.line)
+    pad = " " * len(gutter)
+    end_column = span.end_column if span.end_line == span.line else len(line_text) + 1
+    width = max(1, end_column - span.column)
+    underline = " " * (span.column - 1) + "^" * width
+    if diagnostic.hint:
+        underline += " " + diagnostic.hint
+    return f"{header}\n  {gutter} | {line_text}\n  {pad} | {underline}"
+
+
+def render_all_text(diagnostics: list[Diagnostic], source: Source) -> str:
+    return "\n".join(render_text(d, source) for d in diagnostics)
+
+
+def render_json(diagnostics: list[Diagnostic]) -> str:
+    return json.dumps([d.to_json() for d in diagnostics], ensure_ascii=False)
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple:
+    return (diagnostic.span.line, diagnostic.span.column, diagnostic.code)

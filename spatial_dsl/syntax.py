@@ -1,0 +1,445 @@
+"""Source text -> AST.
+
+The Lark LALR parser calls ``_Builder`` at each reduction, so the AST is built
+in the parser's own pass with no intermediate tree. Binary operators arrive
+as a flat sequence and are ordered here by precedence climbing.
+
+Syntax errors are reported one per statement: after an error the broken
+statement is blanked out (positions kept) and the rest is parsed again.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from . import ast
+from .diagnostics import Diagnostic, error
+from .resources import read_text
+from .source import Source, Span
+
+MAX_PROGRAM_BYTES = 64 * 1024
+MAX_SYNTAX_ERRORS = 20
+
+# Binary precedence (higher binds tighter); `not` is a prefix at level 3, `in UNIT` a postfix at 5.
+_BINARY_PRECEDENCE = {"or": 1, "and": 2, "<": 4, "<=": 4, ">": 4, ">=": 4, "==": 4, "!=": 4,
+                      "+": 6, "-": 6, "*": 7, "/": 7}
+_NOT_OPERAND_PRECEDENCE = 4
+_IN_PRECEDENCE = 5
+_COMPARISONS = frozenset(("<", "<=", ">", ">=", "==", "!="))
+
+_NUMBER_PARTS = re.compile(r"([0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)(.*)", re.S)
+_MAX_INT_LITERAL = 2**53
+
+STATEMENT_KEYWORDS = ("question", "let", "assert", "answer", "def", "task")
+_STATEMENT_START = re.compile(r"(?:^|;)[ \t\f\r]*(" + "|".join(STATEMENT_KEYWORDS) + r")\b", re.M)
+
+
+def token_span(tok: Token) -> Span:
+    return Span(tok.line, tok.column, tok.end_line, tok.end_column, tok.start_pos, tok.end_pos)
+
+
+def _depth(*nodes) -> int:
+    return 1 + max((n.depth for n in nodes if n is not None), default=0)
+
+
+class _Builder(Transformer):
+    """One method per grammar rule or alias; each returns an AST node."""
+
+    def __init__(self):
+        super().__init__(visit_tokens=False)
+        self.diagnostics: list[Diagnostic] = []
+        self.comments: list[ast.Comment] = []
+
+    def reset(self) -> None:
+        self.diagnostics = []
+        self.comments = []
+
+    def on_comment(self, tok: Token) -> Token:
+        self.comments.append(ast.Comment(tok.line, str(tok)))
+        return tok
+
+    # --------------------------------------------------------------- statements
+
+    def start(self, items):
+        statements = tuple(i for i in items if isinstance(i, ast.Stmt))
+        if not statements:
+            return ast.Program(statements)
+        span = statements[0].span.to(statements[-1].span)
+        return ast.Program(statements, span=span, depth=_depth(*statements))
+
+    def question(self, items):
+        kw, text = items
+        return ast.Question(self._string_value(text), span=token_span(kw).to(token_span(text)))
+
+    def let(self, items):
+        kw, name, annotation, value = items
+        return ast.Let(str(name), annotation, value, span=token_span(kw).to(value.span),
+                       name_span=token_span(name), depth=_depth(value))
+
+    def assert_(self, items):
+        kw, cond, message = items
+        return ast.Assert(cond, self._string_value(message),
+                          span=token_span(kw).to(token_span(message)), depth=_depth(cond))
+
+    def answer(self, items):
+        kw, value = items
+        return ast.Answer(value, span=token_span(kw).to(value.span), depth=_depth(value))
+
+    def def_(self, items):
+        kw, name, _lpar, params, _rpar, returns, body = items
+        params = params or ()
+        return ast.Def(str(name), params, returns, body, span=token_span(kw).to(body.span),
+                       name_span=token_span(name), depth=_depth(body, *params))
+
+    def params(self, items):
+        return tuple(i for i in items if i is not None)
+
+    def param(self, items):
+        name, annotation, default = items
+        end = default.span if default is not None else annotation.span
+        return ast.Param(str(name), annotation, default, span=token_span(name).to(end),
+                         depth=_depth(default))
+
+    def type(self, items):
+        name, _lsqb, arg, rsqb = items
+        end = token_span(rsqb) if rsqb is not None else token_span(name)
+        return ast.TypeExpr(str(name), arg, span=token_span(name).to(end))
+
+    # -------------------------------------------------------------- expressions
+
+    def if_expr(self, items):
+        kw, cond, then, orelse = items
+        return ast.If(cond, then, orelse, span=token_span(kw).to(orelse.span),
+                      depth=_depth(cond, then, orelse))
+
+    def opseq(self, items):
+        return _PrecedenceClimber(items, self.diagnostics).parse()
+
+    def neg(self, items):
+        minus, operand = items
+        return ast.Neg(operand, span=token_span(minus).to(operand.span), depth=_depth(operand))
+
+    def attr(self, items):
+        obj, name = items
+        return ast.Attr(obj, str(name), span=obj.span.to(token_span(name)),
+                        name_span=token_span(name), depth=_depth(obj))
+
+    def index(self, items):
+        obj, _lsqb, index, rsqb = items
+        return ast.Index(obj, index, span=obj.span.to(token_span(rsqb)), depth=_depth(obj, index))
+
+    def number(self, items):
+        (tok,) = items
+        digits, unit = _NUMBER_PARTS.fullmatch(str(tok)).groups()
+        value = self._number_value(digits, tok)
+        if unit:
+            return ast.Quantity(value, unit, span=token_span(tok))
+        return ast.Number(value, span=token_span(tok))
+
+    def string(self, items):
+        (tok,) = items
+        return ast.String(self._string_value(tok), span=token_span(tok))
+
+    def true(self, items):
+        return ast.Bool(True, span=token_span(items[0]))
+
+    def false(self, items):
+        return ast.Bool(False, span=token_span(items[0]))
+
+    def name(self, items):
+        return ast.Name(str(items[0]), span=token_span(items[0]))
+
+    def call(self, items):
+        name, _lpar, args, rpar = items
+        positional, keywords = self._split_args(args or ())
+        return ast.Call(str(name), positional, keywords, span=token_span(name).to(token_span(rpar)),
+                        func_span=token_span(name), depth=_depth(*positional, *keywords))
+
+    def paren(self, items):
+        return items[1]
+
+    def list(self, items):
+        lsqb, elems, rsqb = items
+        elems = elems or ()
+        return ast.ListLit(elems, span=token_span(lsqb).to(token_span(rsqb)), depth=_depth(*elems))
+
+    def args(self, items):
+        return tuple(i for i in items if i is not None)
+
+    items = args
+
+    def kwarg(self, items):
+        name, value = items
+        return ast.Keyword(str(name), value, span=token_span(name).to(value.span),
+                           depth=_depth(value))
+
+    def lambda_(self, items):
+        param, body = items
+        return ast.Lambda(str(param), body, span=token_span(param).to(body.span),
+                          param_span=token_span(param), depth=_depth(body))
+
+    # ------------------------------------------------------------------ helpers
+
+    def _split_args(self, args):
+        positional, keywords = [], []
+        for arg in args:
+            if isinstance(arg, ast.Keyword):
+                keywords.append(arg)
+            elif keywords:
+                self.diagnostics.append(error(
+                    "E-SYNTAX", "positional argument after a keyword argument", arg.span,
+                    "put positional arguments first"))
+            else:
+                positional.append(arg)
+        return tuple(positional), tuple(keywords)
+
+    def _number_value(self, digits: str, tok: Token) -> int | float:
+        if "." not in digits and "e" not in digits.lower():
+            value = int(digits)
+            if value <= _MAX_INT_LITERAL:
+                return value
+        else:
+            value = float(digits)
+            if value != float("inf"):
+                return value
+        self.diagnostics.append(error("E-SYNTAX", f"number {digits} is out of range",
+                                      token_span(tok)))
+        return 0
+
+    def _string_value(self, tok: Token) -> str:
+        body = str(tok)[1:-1]
+        out, i = [], 0
+        while i < len(body):
+            ch = body[i]
+            if ch == "\\":
+                nxt = body[i + 1]
+                if nxt not in "\"\\":
+                    start = tok.start_pos + 1 + i
+                    span = Span(tok.line, tok.column + 1 + i, tok.line, tok.column + 3 + i,
+                                start, start + 2)
+                    self.diagnostics.append(error(
+                        "E-SYNTAX", f"unknown escape \\{nxt} in a string", span,
+                        'only \\" and \\\\ are escapes'))
+                out.append(nxt)
+                i += 2
+            else:
+                out.append(ch)
+                i += 1
+        return "".join(out)
+
+
+class _PrecedenceClimber:
+    """Orders a flat operator sequence: [NOT*, operand, IN, NAME, OP, NOT*, operand, ...]."""
+
+    def __init__(self, items: list, diagnostics: list[Diagnostic]):
+        self.items = items
+        self.pos = 0
+        self.diagnostics = diagnostics
+
+    def parse(self) -> ast.Expr:
+        return self._expr(0)
+
+    def _peek(self):
+        return self.items[self.pos] if self.pos < len(self.items) else None
+
+    def _take(self):
+        item = self.items[self.pos]
+        self.pos += 1
+        return item
+
+    def _prefix(self) -> ast.Expr:
+        item = self._take()
+        if isinstance(item, Token) and item.type == "NOT":
+            operand = self._expr(_NOT_OPERAND_PRECEDENCE)
+            return ast.Not(operand, span=token_span(item).to(operand.span), depth=_depth(operand))
+        return item
+
+    def _expr(self, min_prec: int) -> ast.Expr:
+        lhs = self._prefix()
+        made_comparison = False
+        while (item := self._peek()) is not None:
+            if item.type == "IN":
+                if min_prec > _IN_PRECEDENCE:
+                    break
+                self._take()
+                unit = self._take()
+                lhs = ast.InUnit(lhs, str(unit), span=lhs.span.to(token_span(unit)),
+                                 unit_span=token_span(unit), depth=_depth(lhs))
+                continue
+            op = str(item)
+            prec = _BINARY_PRECEDENCE[op]
+            if prec < min_prec:
+                break
+            self._take()
+            rhs = self._expr(prec + 1)
+            if op in _COMPARISONS:
+                if made_comparison:
+                    self.diagnostics.append(error(
+                        "E-SYNTAX", "comparisons cannot be chained", token_span(item),
+                        "combine two comparisons with `and`"))
+                made_comparison = True
+                lhs = ast.Compare(op, lhs, rhs, span=lhs.span.to(rhs.span),
+                                  op_span=token_span(item), depth=_depth(lhs, rhs))
+            else:
+                lhs = ast.BinOp(op, lhs, rhs, span=lhs.span.to(rhs.span),
+                                op_span=token_span(item), depth=_depth(lhs, rhs))
+        return lhs
+
+
+@lru_cache(maxsize=1)
+def grammar_text() -> str:
+    return read_text("grammar", "spatial.lark")
+
+
+@dataclass
+class _Parser:
+    lark: Lark
+    builder: _Builder
+    lock: threading.Lock
+
+
+@lru_cache(maxsize=1)
+def _parser() -> _Parser:
+    builder = _Builder()
+    lark = Lark(grammar_text(), parser="lalr", lexer="basic", transformer=builder,
+                propagate_positions=True, maybe_placeholders=True,
+                lexer_callbacks={"COMMENT": builder.on_comment})
+    return _Parser(lark, builder, threading.Lock())
+
+
+@dataclass
+class ParseResult:
+    program: ast.Program | None  # None when there were syntax errors that stop checking
+    diagnostics: list[Diagnostic]
+
+
+def parse(source: Source) -> ParseResult:
+    """Parse a whole program, reporting every syntax error (one per statement)."""
+    size = len(source.text.encode("utf-8", "surrogatepass"))
+    if size > MAX_PROGRAM_BYTES:
+        return ParseResult(None, [error(
+            "E-LIMIT", f"program text is {size} bytes; the limit is {MAX_PROGRAM_BYTES}",
+            source.span(0, 0), "split the question into smaller programs")])
+    parser = _parser()
+    with parser.lock:
+        return _parse_with_recovery(source, parser)
+
+
+def _parse_once(text: str, parser: _Parser):
+    parser.builder.reset()
+    program = parser.lark.parse(text)
+    comments = tuple(parser.builder.comments)
+    return ast.Program(program.statements, comments=comments, span=program.span,
+                       depth=program.depth), list(parser.builder.diagnostics)
+
+
+def _parse_with_recovery(source: Source, parser: _Parser) -> ParseResult:
+    text = source.text
+    syntax_errors: list[Diagnostic] = []
+    while True:
+        try:
+            program, soft = _parse_once(text, parser)
+        except UnexpectedInput as exc:
+            syntax_errors.append(_describe(exc, source))
+            blanked = _blank_broken_statement(text, _error_offset(exc, text))
+            if blanked is None or len(syntax_errors) >= MAX_SYNTAX_ERRORS:
+                return ParseResult(None, syntax_errors)
+            text = blanked
+            continue
+        if syntax_errors:
+            return ParseResult(None, syntax_errors + soft)
+        return ParseResult(program, soft + _layout_errors(program, source))
+
+
+def _error_offset(exc: UnexpectedInput, text: str) -> int:
+    if isinstance(exc, UnexpectedEOF) or getattr(getattr(exc, "token", None), "type", "") == "$END":
+        return len(text)
+    pos = getattr(exc, "pos_in_stream", None)
+    return len(text) if pos is None else pos
+
+
+def _blank_broken_statement(text: str, offset: int) -> str | None:
+    """Replace the statement around ``offset`` with spaces (newlines kept), or None."""
+    starts = [m.start(1) for m in _STATEMENT_START.finditer(text)]
+    begin = max((s for s in starts if s < offset), default=0)
+    end = min((s for s in starts if s >= offset and s > begin), default=len(text))
+    if end <= begin or not text[begin:end].strip():
+        return None
+    blank = re.sub(r"[^\n]", " ", text[begin:end])
+    return text[:begin] + blank + text[end:]
+
+
+_TOKEN_NAMES = {
+    "NAME": "a name", "NUMBER": "a number", "STRING": "a string", "LPAR": "`(`",
+    "RPAR": "`)`", "LSQB": "`[`", "RSQB": "`]`", "COMMA": "`,`", "EQUAL": "`=`",
+    "COLON": "`:`", "DOT": "`.`", "SEMICOLON": "`;`", "$END": "end of input",
+    "__ANON_0": "`->`", "__ANON_1": "`=>`",
+}
+_EXPRESSION_STARTERS = {"NAME", "NUMBER", "STRING", "LPAR", "LSQB", "MINUS", "NOT", "IF",
+                        "TRUE", "FALSE"}
+_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "CMP", "AND", "OR", "IN", "LSQB", "DOT"}
+_STATEMENT_STARTERS = {"QUESTION", "LET", "ASSERT", "ANSWER", "DEF", "SEMICOLON"}
+
+
+def _expected_text(expected: set[str]) -> str:
+    names = set(expected)
+    parts = []
+    for group, text in ((_EXPRESSION_STARTERS, "an expression"), (_OPERATORS, "an operator"),
+                        (_STATEMENT_STARTERS, "a new statement")):
+        if len(names & group) >= 4:
+            parts.append(text)
+            names -= group
+    for name in sorted(names):
+        if name in _TOKEN_NAMES:
+            parts.append(_TOKEN_NAMES[name])
+        elif name.isupper() and name.isalpha():
+            parts.append(f"`{name.lower()}`")
+    if not parts:
+        return ""
+    if len(parts) > 6:
+        parts = parts[:6] + ["..."]
+    return "expected " + " or ".join(parts)
+
+
+def _describe(exc: UnexpectedInput, source: Source) -> Diagnostic:
+    if isinstance(exc, UnexpectedCharacters):
+        return _unexpected_character(exc, source)
+    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
+        tok = exc.token
+        hint = _expected_text(exc.expected)
+        if str(tok) == "=" and "CMP" in exc.expected:
+            hint = "use `==` to compare"
+        return error("E-SYNTAX", f"unexpected `{tok}`", token_span(tok), hint or None)
+    expected = getattr(exc, "expected", None) or set()
+    end = len(source.text)
+    return error("E-SYNTAX", "unexpected end of program", source.span(end, end),
+                 _expected_text(set(expected)) or None)
+
+
+def _unexpected_character(exc: UnexpectedCharacters, source: Source) -> Diagnostic:
+    pos = exc.pos_in_stream
+    char = source.text[pos]
+    if char == '"':
+        line_end = source.text.find("\n", pos)
+        end = len(source.text) if line_end < 0 else line_end
+        return error("E-SYNTAX", "unterminated string", source.span(pos, end),
+                     "close the string with `\"` on the same line")
+    shown = char if char.isprintable() else repr(char)[1:-1]
+    return error("E-SYNTAX", f"unexpected character `{shown}`", source.span(pos, pos + 1))
+
+
+def _layout_errors(program: ast.Program, source: Source) -> list[Diagnostic]:
+    """Statements that share a line must be separated by `;`."""
+    problems = []
+    for prev, nxt in zip(program.statements, program.statements[1:]):
+        between = source.text[prev.span.end:nxt.span.start]
+        if prev.span.end_line == nxt.span.line and ";" not in between:
+            problems.append(error("E-SYNTAX", "two statements on one line", nxt.span,
+                                  "start a new line or separate them with `;`"))
+    return problems
