@@ -88,9 +88,13 @@ def cmd_check(args) -> int:
 
 
 def _scene_names(ref: str):
+    from .scenes.errors import SceneError
     from .scenes.names import scene_names_for
 
-    return scene_names_for(ref)
+    try:
+        return scene_names_for(ref)
+    except SceneError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_fmt(args) -> int:
@@ -102,6 +106,8 @@ def cmd_fmt(args) -> int:
         source, problems = read_program(path)
         parsed = parse(source) if not problems else None
         diagnostics = problems or [d for d in parsed.diagnostics if d.code != "W-EQ"]
+        if not diagnostics and parsed.program is not None:
+            diagnostics = _depth_limit_errors(parsed.program)  # the printer recurses
         if diagnostics:
             print(render_all_text(diagnostics, source), file=sys.stderr)
             status = EXIT_ERROR
@@ -116,6 +122,14 @@ def cmd_fmt(args) -> int:
             _write_atomically(Path(path), formatted)
             print(f"reformatted {path}")
     return status
+
+
+def _depth_limit_errors(program) -> list[Diagnostic]:
+    from .check import MAX_DEPTH
+
+    return [error("E-LIMIT", f"nesting depth {stmt.depth}; the limit is {MAX_DEPTH}", stmt.span,
+                  "name intermediate values with `let`")
+            for stmt in program.statements if stmt.depth > MAX_DEPTH]
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -180,6 +194,8 @@ _EXTRA_COMMANDS: list = []
 
 
 def main(argv: list[str] | None = None) -> int:
+    from . import cli_run  # noqa: F401  (registers `run` and `scenes`)
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -190,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"spdsl: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # `spdsl run ... | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("spdsl: interrupted", file=sys.stderr)
         return 130

@@ -89,7 +89,7 @@ def render_text(diagnostic: Diagnostic, source: Source) -> str:
         f"{source.name}:{span.line}:{span.column}: "
         f"{diagnostic.severity}[{diagnostic.code}]: {diagnostic.message}"
     )
-    line_text = source.line_text(span.line).expandtabs(1)
+    line_text = _displayable(source.line_text(span.line))
     if not line_text and span.line > len(source.text.splitlines()) + 1:
         return header + (f"\n  hint: {diagnostic.hint}" if diagnostic.hint else "")
     gutter = str(span.line)
@@ -100,6 +100,18 @@ def render_text(diagnostic: Diagnostic, source: Source) -> str:
     if diagnostic.hint:
         underline += " " + diagnostic.hint
     return f"{header}\n  {gutter} | {line_text}\n  {pad} | {underline}"
+
+
+def _displayable(line: str) -> str:
+    """The source line as shown under a diagnostic: one cell per character, no control codes.
+
+    A tab shows as one space and other control characters (a CR of a CRLF line end,
+    ESC, NUL, ...) as U+FFFD, so columns still line up and no terminal escape is emitted.
+    """
+    line = line.removesuffix("\r").expandtabs(1)
+    if line.isprintable():
+        return line
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in line)
 
 
 def render_all_text(diagnostics: list[Diagnostic], source: Source) -> str:

@@ -131,7 +131,7 @@ def format_program(program: ast.Program, text: str) -> str:
     lines: list[str] = []
     ci = 0
     prev_end = 0
-    source_lines = text.splitlines()
+    source_lines = text.split("\n")  # as the parser counts lines (not splitlines())
     for stmt in program.statements:
         if lines and _blank_between(source_lines, prev_end, stmt.span.line):
             lines.append("")

@@ -254,11 +254,18 @@ class _PrecedenceClimber:
         return item
 
     def _prefix(self) -> ast.Expr:
-        item = self._take()
-        if isinstance(item, Token) and item.type == "NOT":
-            operand = self._expr(_NOT_OPERAND_PRECEDENCE)
-            return ast.Not(operand, span=token_span(item).to(operand.span), depth=_depth(operand))
-        return item
+        # Iterative over a run of `not`s, so `not not ... x` cannot exhaust the Python stack.
+        nots = []
+        while isinstance(item := self._take(), Token) and item.type == "NOT":
+            nots.append(item)
+        if not nots:
+            return item
+        self.pos -= 1
+        operand = self._expr(_NOT_OPERAND_PRECEDENCE)
+        for tok in reversed(nots):
+            operand = ast.Not(operand, span=token_span(tok).to(operand.span),
+                              depth=_depth(operand))
+        return operand
 
     def _expr(self, min_prec: int) -> ast.Expr:
         lhs = self._prefix()

@@ -1,0 +1,59 @@
+"""Canonical serialization of answers (language.md §6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import types as T
+from ..scenes.model import Scene
+from .values import element
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str  # the canonical answer string
+    value: object  # the typed JSON value
+    type: str  # the SpatialDSL type, e.g. "Length"
+    unit: str | None  # base unit of an unconverted quantity
+
+    def to_json(self) -> dict:
+        return {"answer": self.text, "value": self.value, "type": self.type, "unit": self.unit}
+
+
+def format_number(x: float) -> str:
+    """Shortest decimal that round-trips (`3` rather than `3.0`, never exponent notation)."""
+    x = float(x)
+    if x == 0:
+        return "0"
+    return np.format_float_positional(x, unique=True, trim="-")
+
+
+def _plain(value, t: T.Type, scene: Scene):
+    """(text, JSON value) of one element of type t."""
+    if t == T.BOOL:
+        return ("yes" if value else "no"), bool(value)
+    if t in (T.INT, T.FRAME):
+        index = int(scene.frames.index[int(value)]) if t == T.FRAME else int(value)
+        return str(index), index
+    if t == T.STR:
+        return str(value), str(value)
+    if t == T.OBJECT:
+        i = int(value)
+        return scene.labels[i], {"id": scene.ids[i], "label": scene.labels[i],
+                                 "category": scene.categories[i]}
+    number = float(value)
+    return format_number(number), number
+
+
+def serialize(value, t: T.Type, scene: Scene) -> Answer:
+    """The answer record of a top-level (one-row) value."""
+    item = element(value, 0)
+    unit = T.BASE_UNIT.get(t)
+    if isinstance(t, T.ListType):
+        pairs = [_plain(v, t.elem, scene) for v in item]
+        text = ", ".join(p[0] for p in pairs)
+        return Answer(text, [p[1] for p in pairs], str(t), T.BASE_UNIT.get(t.elem))
+    text, plain = _plain(item, t, scene)
+    return Answer(text, plain, str(t), unit)

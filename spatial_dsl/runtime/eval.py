@@ -1,0 +1,297 @@
+"""The vectorized evaluator.
+
+A lambda over a set is evaluated once over all members (a batch of rows);
+nested higher-order calls inside a batch run once per outer row, each of
+them vectorized over its own set. `if`, `and` and `or` evaluate a branch only
+on the rows that take it, so a rejection in a branch not taken never counts.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import ast
+from .. import types as T
+from ..check import Checked
+from ..scenes.model import Scene
+from ..source import Span
+from .kernels import ATTRIBUTE_KERNELS, KERNELS, Call, find_mask, list_to_mask
+from .values import (
+    ROOM, Abort, LimitExceeded, Rejection, Rows, broadcast_rows, filler, rows_of, scatter,
+    stack_elements, take_rows,
+)
+
+DEFAULT_STEP_BUDGET = 1_000_000
+DEFAULT_TIME_LIMIT = 2.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    steps: int = DEFAULT_STEP_BUDGET
+    seconds: float = DEFAULT_TIME_LIMIT
+
+
+class Env:
+    """Names in scope and the rows being evaluated."""
+
+    def __init__(self, names: dict, size: int, rows: Rows):
+        self.names = names
+        self.size = size
+        self.rows = rows
+
+    def restrict(self, rows: np.ndarray) -> Env:
+        names = {k: take_rows(v, rows, self.size) for k, v in self.names.items()}
+        return Env(names, len(rows), Rows(len(rows)))
+
+
+class Budget:
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.steps = 0
+        self.deadline = time.monotonic() + limits.seconds
+        self._calls = 0
+
+    def charge(self, amount: int, span: Span) -> None:
+        self.steps += amount
+        if self.steps > self.limits.steps:
+            raise LimitExceeded(f"evaluation took more than {self.limits.steps} steps", span)
+        self._calls += 1
+        if self._calls % 128 == 0 and time.monotonic() > self.deadline:
+            raise LimitExceeded(f"evaluation took longer than {self.limits.seconds:g} s", span)
+
+
+class LambdaFn:
+    """A lambda argument, evaluated over a whole batch of elements at once."""
+
+    def __init__(self, evaluator: Evaluator, node: ast.Lambda, env: Env, param_type: T.Type):
+        self.evaluator = evaluator
+        self.node = node
+        self.env = env
+        self.param_type = param_type
+        self.result_type = evaluator.checked.types[id(node)].ret
+
+    def __call__(self, elements) -> tuple[object, Rows]:
+        """Values of the body for each element, and the rows that were rejected."""
+        size = rows_of(elements)
+        env = Env({**self.env.names, self.node.param: elements}, size, Rows(size))
+        try:
+            value = self.evaluator.eval(self.node.body, env)
+        except Abort:
+            value = filler(self.result_type, size, self.evaluator.scene.n)
+        return broadcast_rows(value, size), env.rows
+
+    def over_members(self, members: np.ndarray):
+        return self(members.astype(np.int64))
+
+    def over_list(self, elements: list):
+        return self(stack_elements(self.param_type, elements))
+
+
+class Evaluator:
+    def __init__(self, checked: Checked, scene: Scene, limits: Limits = Limits(),
+                 trace: list | None = None):
+        self.checked = checked
+        self.scene = scene
+        self.budget = Budget(limits)
+        self.globals: dict = {}
+        self.trace = trace  # when a list, each `let` appends (name, value, type)
+
+    # ------------------------------------------------------------------ program
+
+    def run(self) -> tuple[object, Rejection | None]:
+        """(answer value, None) or (None, rejection)."""
+        env = Env(self.globals, 1, Rows(1))
+        try:
+            for stmt in self.checked.program.statements:
+                value = self._statement(stmt, env)
+                if env.rows.any():
+                    return None, env.rows.first()
+            return value, None
+        except Abort:
+            return None, env.rows.first()
+        except LimitExceeded as exc:
+            return None, exc.rejection
+
+    def _statement(self, stmt: ast.Stmt, env: Env):
+        match stmt:
+            case ast.Let(name=name, value=value):
+                self.globals[name] = self.eval(value, env)
+                if self.trace is not None and not env.rows.any():
+                    self.trace.append((name, self.globals[name], self._type(value)))
+            case ast.Assert(cond=cond, message=message):
+                ok = self.eval(cond, env)
+                if not env.rows.any() and not bool(ok[0]):
+                    env.rows.record(True, "AssertionFailed", message, stmt.span)
+            case ast.Answer(value=value):
+                return self.eval(value, env)
+        return None
+
+    # -------------------------------------------------------------- expressions
+
+    def eval(self, node: ast.Expr, env: Env):
+        self.budget.charge(env.size, node.span)
+        return _DISPATCH[type(node)](self, node, env)
+
+    def _type(self, node: ast.Expr) -> T.Type:
+        return self.checked.types[id(node)]
+
+    def _number(self, node: ast.Number, env):
+        return np.array([node.value], dtype=np.int64 if isinstance(node.value, int) else float)
+
+    def _quantity(self, node: ast.Quantity, env):
+        return np.array([node.value * T.UNITS[node.unit][1]], dtype=float)
+
+    def _string(self, node: ast.String, env):
+        return stack_elements(T.STR, [node.value])
+
+    def _bool(self, node: ast.Bool, env):
+        return np.array([node.value])
+
+    def _name(self, node: ast.Name, env: Env):
+        if node.id in env.names:
+            return env.names[node.id]
+        if node.id == "objects":
+            return np.ones((1, self.scene.n), dtype=bool)
+        if node.id == "frames":
+            return [list(range(self.scene.frames.count))]
+        if node.id == "room":
+            return ROOM
+        raise KeyError(node.id)  # the checker rules this out
+
+    def _listlit(self, node: ast.ListLit, env: Env):
+        from .values import element
+
+        items = [self.eval(item, env) for item in node.items]
+        size = max([rows_of(i) for i in items], default=1)
+        return [[element(i, r) for i in items] for r in range(size)]
+
+    def _attr(self, node: ast.Attr, env: Env):
+        owner = self.eval(node.obj, env)
+        kernel = ATTRIBUTE_KERNELS[(self._type(node.obj), node.name)]
+        return kernel(self._call(node, env), owner)
+
+    def _index(self, node: ast.Index, env: Env):
+        seq, index = self.eval(node.obj, env), self.eval(node.index, env)
+        return KERNELS[("_index", 0)](self._call(node, env), seq, index)
+
+    def _neg(self, node: ast.Neg, env: Env):
+        return -self.eval(node.operand, env)
+
+    def _not(self, node: ast.Not, env: Env):
+        return ~self.eval(node.operand, env)
+
+    def _binop(self, node: ast.BinOp, env: Env):
+        if node.op in ("and", "or"):
+            return self._logic(node, env)
+        left, right = self.eval(node.left, env), self.eval(node.right, env)
+        return KERNELS[("_arith", 0)](self._call(node, env), node.op, left, right,
+                                     self._type(node.left), self._type(node.right))
+
+    def _compare(self, node: ast.Compare, env: Env):
+        left, right = self.eval(node.left, env), self.eval(node.right, env)
+        return KERNELS[("_compare", 0)](self._call(node, env), node.op, left, right)
+
+    def _inunit(self, node: ast.InUnit, env: Env):
+        return self.eval(node.operand, env) / T.UNITS[node.unit][1]
+
+    def _logic(self, node: ast.BinOp, env: Env):
+        left = np.broadcast_to(self.eval(node.left, env), (env.size,))
+        need = left if node.op == "and" else ~left
+        need = need & ~env.rows.rejected
+        if env.size == 1:
+            return self.eval(node.right, env) if need[0] else left
+        result = left.copy()
+        rows = np.flatnonzero(need)
+        if len(rows):
+            result[rows] = broadcast_rows(self._on_rows(node.right, env, rows), len(rows))
+        return result
+
+    def _if(self, node: ast.If, env: Env):
+        cond = np.broadcast_to(self.eval(node.cond, env), (env.size,))
+        if env.size == 1:
+            return self.eval(node.then if cond[0] else node.orelse, env)
+        active = ~env.rows.rejected
+        parts = []
+        for branch, mask in ((node.then, cond & active), (node.orelse, ~cond & active)):
+            rows = np.flatnonzero(mask)
+            if len(rows):
+                parts.append((rows, self._on_rows(branch, env, rows)))
+        return scatter(self._type(node), env.size, self.scene.n, parts)
+
+    def _on_rows(self, node: ast.Expr, env: Env, rows: np.ndarray):
+        """Evaluate ``node`` on a subset of the rows; their rejections go back to ``env``."""
+        sub = env.restrict(rows)
+        try:
+            value = self.eval(node, sub)
+        except Abort:
+            value = filler(self._type(node), len(rows), self.scene.n)
+        env.rows.merge(sub.rows, rows)
+        return value
+
+    # -------------------------------------------------------------------- calls
+
+    def _call(self, node: ast.Expr, env: Env) -> Call:
+        return Call(self.scene, env.rows, node.span, env.size, self.budget,
+                    self.checked.types.get(id(node)))
+
+    def _callnode(self, node: ast.Call, env: Env):
+        info = self.checked.calls[id(node)]
+        if info.definition is not None:
+            return self._call_def(info, env)
+        has_lambda = any(isinstance(a, ast.Lambda) for a in info.args)
+        if has_lambda and env.size > 1:
+            return self._per_row(node, env)
+        args = [self._argument(a, env) for a in info.args]
+        builtin, index = info.builtin, info.builtin.overloads.index(info.overload)
+        return KERNELS[(builtin.name, index)](self._call(node, env), *args)
+
+    def _argument(self, arg: ast.Expr, env: Env):
+        if isinstance(arg, ast.Lambda):
+            fn_type = self._type(arg)
+            return LambdaFn(self, arg, env, fn_type.param)
+        value = self.eval(arg, env)
+        coercion = self.checked.coercions.get(id(arg))
+        if coercion == "find":
+            return find_mask(self.scene, value)
+        if coercion == "set":
+            return list_to_mask(self.scene, value)
+        return value
+
+    def _call_def(self, info, env: Env):
+        definition = info.definition
+        args = [self.eval(a, env) for a in info.args]
+        names = dict(self.globals)
+        names.update({p.name: a for p, a in zip(definition.params, args)})
+        return self.eval(definition.body, Env(names, env.size, env.rows))
+
+    def _per_row(self, node: ast.Call, env: Env):
+        """A higher-order call inside a batch: once per row, each vectorized over its set."""
+        values = []
+        for r in range(env.size):
+            rows = np.array([r])
+            values.append(self._on_rows_call(node, env, rows))
+        if isinstance(values[0], list):
+            return [v[0] for v in values]
+        return np.concatenate([np.asarray(v) for v in values], axis=0)
+
+    def _on_rows_call(self, node: ast.Call, env: Env, rows: np.ndarray):
+        sub = env.restrict(rows)
+        try:
+            value = self._callnode(node, sub)
+        except Abort:
+            value = filler(self._type(node), 1, self.scene.n)
+        env.rows.merge(sub.rows, rows)
+        return value
+
+
+_DISPATCH = {
+    ast.Number: Evaluator._number, ast.Quantity: Evaluator._quantity,
+    ast.String: Evaluator._string, ast.Bool: Evaluator._bool, ast.Name: Evaluator._name,
+    ast.ListLit: Evaluator._listlit, ast.Attr: Evaluator._attr, ast.Index: Evaluator._index,
+    ast.Neg: Evaluator._neg, ast.Not: Evaluator._not, ast.BinOp: Evaluator._binop,
+    ast.Compare: Evaluator._compare, ast.InUnit: Evaluator._inunit, ast.If: Evaluator._if,
+    ast.Call: Evaluator._callnode,
+}

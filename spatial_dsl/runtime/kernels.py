@@ -1,0 +1,772 @@
+"""Vectorized kernels of the builtins, registered by (name, overload index).
+
+Each kernel takes a ``Call`` (the scene, the rows of the batch being evaluated,
+the call's span) and its argument values, all with a leading row dimension
+(see values.py). Higher-order kernels run with one row and evaluate their
+lambda once over all members of the set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .. import types as T
+from ..scenes.model import Scene, normalise_name
+from ..source import Span
+from . import geometry as G
+from .values import Abort, Rows, element, filler, stack_elements
+
+KERNELS: dict[tuple[str, int], object] = {}
+ATTRIBUTE_KERNELS: dict[tuple[T.Type, str], object] = {}
+
+ABOVE_TOLERANCE = 0.05  # m: `above` and `on` (language.md §5)
+DEGENERATE = 1e-3  # m: shorter displacements have no direction
+
+
+def kernel(name: str, overload: int = 0):
+    def register(fn):
+        KERNELS[(name, overload)] = fn
+        return fn
+    return register
+
+
+def attribute(owner: T.Type, name: str):
+    def register(fn):
+        ATTRIBUTE_KERNELS[(owner, name)] = fn
+        return fn
+    return register
+
+
+@dataclass
+class Call:
+    scene: Scene
+    rows: Rows
+    span: Span
+    size: int
+    budget: object
+    result_type: T.Type | None = None
+
+    def reject(self, mask, kind: str, message) -> None:
+        self.rows.record(mask, kind, message, self.span)
+
+    def abort(self, kind: str, message: str):
+        self.rows.record(True, kind, message, self.span)
+        raise Abort()
+
+    def report(self, lambda_rows: Rows) -> bool:
+        """Pass the first rejection inside a lambda to this call's row; True if there was one."""
+        first = lambda_rows.first()
+        if first is not None:
+            self.rows.record(True, first.kind, first.message, first.span)
+        return first is not None
+
+    def frames(self):
+        if self.scene.frames.count == 0:
+            self.abort("NoFrames", "the scene has no frames")
+        return self.scene.frames
+
+
+# ------------------------------------------------------------------ scene data
+
+
+@lru_cache(maxsize=256)
+def _strings(scene: Scene, field: str) -> np.ndarray:
+    return stack_elements(T.STR, list(getattr(scene, field)))
+
+
+@lru_cache(maxsize=256)
+def _seen_frames(scene: Scene) -> np.ndarray:
+    """(F, N) bool: object visible in frame."""
+    return scene.frames.visibility > 0
+
+
+def point_of(scene: Scene, v: np.ndarray) -> np.ndarray:
+    """An Object (index array) as its centre, a Vec3 as itself."""
+    return scene.center[v] if v.ndim == 1 else v
+
+
+def box_of(scene: Scene, v: np.ndarray):
+    """(centre, R, size, upright) of an Object; a Vec3 is a box of size zero."""
+    if v.ndim == 1:
+        return scene.center[v], scene.R[v], scene.size[v], scene.upright[v]
+    rows = v.shape[0]
+    return v, np.broadcast_to(np.eye(3), (rows, 3, 3)), np.zeros((rows, 3)), np.ones(rows, bool)
+
+
+def _z_range(scene: Scene, v: np.ndarray):
+    if v.ndim == 1:
+        return scene.bottom[v], scene.top[v]
+    return v[:, 2], v[:, 2]
+
+
+def _volume(scene: Scene, v: np.ndarray):
+    return scene.volume[v] if v.ndim == 1 else np.zeros(v.shape[0])
+
+
+def find_mask(scene: Scene, names: np.ndarray) -> np.ndarray:
+    empty = np.zeros(scene.n, dtype=bool)
+    return np.stack([scene.name_index.get(normalise_name(str(n)), empty) for n in names])
+
+
+def list_to_mask(scene: Scene, lists: list) -> np.ndarray:
+    masks = np.zeros((len(lists), scene.n), dtype=bool)
+    for r, members in enumerate(lists):
+        masks[r, list(members)] = True
+    return masks
+
+
+def _rows(*arrays) -> int:
+    return max(np.shape(a)[0] if np.ndim(a) else 1 for a in arrays)
+
+
+def _pick(masks: np.ndarray, index: np.ndarray) -> np.ndarray:
+    size = _rows(masks, index)
+    masks = np.broadcast_to(masks, (size, masks.shape[-1]))
+    return masks[np.arange(size), np.broadcast_to(index, (size,))]
+
+
+# ---------------------------------------------------------------- scene values
+
+
+@kernel("frame")
+def k_frame(k: Call, i):
+    count = k.frames().count
+    idx = np.where(i < 0, i + count, i)
+    bad = (idx < 0) | (idx >= count)
+    k.reject(bad, "NoFrames", lambda r: f"there is no frame {int(np.broadcast_to(i, bad.shape)[r])}"
+             f" (the scene has {count})")
+    return np.where(bad, 0, idx)
+
+
+# ------------------------------------------------------------ selection & sets
+
+
+@kernel("find")
+def k_find(k: Call, names):
+    return find_mask(k.scene, names)
+
+
+@kernel("the")
+def k_the(k: Call, S):
+    counts = S.sum(axis=-1)
+    k.reject(counts == 0, "NoMatch", "no object matches")
+    k.reject(counts > 1, "Ambiguous", lambda r: f"{int(counts[r])} objects match, expected one")
+    return np.argmax(S, axis=-1)
+
+
+def _members(S: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(S[0])
+
+
+@kernel("filter")
+def k_filter(k: Call, S, p):
+    members = _members(S)
+    out = np.zeros((1, k.scene.n), dtype=bool)
+    if len(members):
+        keep, rows = p.over_members(members)
+        k.report(rows)
+        out[0, members[np.asarray(keep, dtype=bool)]] = True
+    return out
+
+
+@kernel("count")
+def k_count(k: Call, S):
+    return S.sum(axis=-1).astype(np.int64)
+
+
+@kernel("exists")
+def k_exists(k: Call, S):
+    return S.any(axis=-1)
+
+
+@kernel("union")
+def k_union(k: Call, A, B):
+    return A | B
+
+
+@kernel("intersect")
+def k_intersect(k: Call, A, B):
+    return A & B
+
+
+@kernel("minus")
+def k_minus(k: Call, A, B):
+    return A & ~B
+
+
+@kernel("contains")
+def k_contains(k: Call, S, o):
+    return _pick(S, o)
+
+
+def _keys(k: Call, S, key):
+    """(members, keys) of a keyed aggregate, or None when it cannot answer."""
+    members = _members(S)
+    if len(members) == 0:
+        k.reject(True, "EmptySet", "the set is empty")
+        return None
+    keys, rows = key.over_members(members)
+    if k.report(rows):
+        return None
+    return members, np.asarray(keys)
+
+
+def _extreme(k: Call, S, key, pick):
+    found = _keys(k, S, key)
+    if found is None:
+        return np.zeros(1, dtype=np.int64)
+    members, keys = found
+    best = pick(keys)
+    if np.count_nonzero(keys == keys[best]) > 1:
+        k.reject(True, "Borderline", "two members tie for the extreme key")
+    return members[best:best + 1]
+
+
+@kernel("argmin")
+def k_argmin(k: Call, S, key):
+    return _extreme(k, S, key, np.argmin)
+
+
+@kernel("argmax")
+def k_argmax(k: Call, S, key):
+    return _extreme(k, S, key, np.argmax)
+
+
+def _aggregate(k: Call, S, key, reduce, dtype=None):
+    found = _keys(k, S, key)
+    if found is None:
+        return np.zeros(1, dtype=dtype or float)
+    return np.array([reduce(found[1])], dtype=dtype or found[1].dtype)
+
+
+@kernel("min")
+def k_min_set(k: Call, S, key):
+    return _aggregate(k, S, key, np.min)
+
+
+@kernel("min", 1)
+def k_min_pair(k: Call, a, b):
+    return np.minimum(a, b)
+
+
+@kernel("max")
+def k_max_set(k: Call, S, key):
+    return _aggregate(k, S, key, np.max)
+
+
+@kernel("max", 1)
+def k_max_pair(k: Call, a, b):
+    return np.maximum(a, b)
+
+
+@kernel("sum")
+def k_sum(k: Call, S, key):
+    return _aggregate(k, S, key, np.sum)
+
+
+@kernel("mean")
+def k_mean(k: Call, S, key):
+    return _aggregate(k, S, key, np.mean, float)
+
+
+@kernel("sort")
+def k_sort(k: Call, S, key):
+    found = _keys(k, S, key)
+    if found is None:
+        return [[]]
+    members, keys = found
+    if len(np.unique(keys)) < len(keys):
+        k.reject(True, "Borderline", "two members have equal sort keys")
+    order = np.argsort(keys, kind="stable")
+    return [[int(m) for m in members[order]]]
+
+
+@kernel("map")
+def k_map_set(k: Call, xs, f):
+    members = _members(xs)
+    if len(members) == 0:
+        return [[]]
+    values, rows = f.over_members(members)
+    k.report(rows)
+    return [[element(values, i) for i in range(len(members))]]
+
+
+@kernel("map", 1)
+def k_map_list(k: Call, xs, f):
+    items = xs[0]
+    if not items:
+        return [[]]
+    values, rows = f.over_list(items)
+    k.report(rows)
+    return [[element(values, i) for i in range(len(items))]]
+
+
+def _quantified(k: Call, S, p, decisive: bool):
+    """any/all with the short-circuit of a per-element loop: stop at the first decisive member."""
+    members = _members(S)
+    if len(members) == 0:
+        return np.array([not decisive])
+    values, rows = p.over_members(members)
+    values = np.asarray(values, dtype=bool)
+    hits = np.flatnonzero((values == decisive) & ~rows.rejected)
+    first_hit = hits[0] if len(hits) else len(members)
+    rejected = np.flatnonzero(rows.rejected)
+    if len(rejected) and rejected[0] < first_hit:
+        k.report(rows)
+    return np.array([decisive if len(hits) else not decisive])
+
+
+@kernel("any")
+def k_any(k: Call, S, p):
+    return _quantified(k, S, p, True)
+
+
+@kernel("all")
+def k_all(k: Call, S, p):
+    return _quantified(k, S, p, False)
+
+
+@kernel("labels")
+def k_labels(k: Call, xs):
+    labels = k.scene.labels
+    if isinstance(xs, list):
+        return [[labels[i] for i in row] for row in xs]
+    return [sorted(labels[i] for i in np.flatnonzero(row)) for row in xs]
+
+
+@kernel("parents")
+def k_parents(k: Call, o):
+    parent = k.scene.parent[o]
+    out = np.zeros((len(o), k.scene.n), dtype=bool)
+    has = parent >= 0
+    out[np.flatnonzero(has), parent[has]] = True
+    return out
+
+
+@kernel("children")
+def k_children(k: Call, o):
+    k.budget.charge(len(o) * k.scene.n, k.span)
+    return k.scene.parent[None, :] == o[:, None]
+
+
+# ----------------------------------------------------------------------- lists
+
+
+@kernel("len")
+def k_len(k: Call, xs):
+    return np.array([len(x) for x in xs], dtype=np.int64)
+
+
+def _elements_at(k: Call, xs: list, positions) -> object:
+    """Element ``positions[r]`` of list row r; out of range is EmptySet."""
+    size = _rows(np.asarray(positions), np.empty(len(xs)))
+    spare = element(filler(k.result_type, 1, k.scene.n), 0)
+    out = []
+    for r in range(size):
+        items = xs[r if len(xs) > 1 else 0]
+        i = int(np.broadcast_to(positions, (size,))[r])
+        i = i + len(items) if i < 0 else i
+        if 0 <= i < len(items):
+            out.append(items[i])
+        else:
+            k.reject(np.arange(size) == r, "EmptySet",
+                     f"index {i} is out of range of a list of {len(items)}")
+            out.append(spare)
+    return stack_elements(k.result_type, out)
+
+
+@kernel("_index")
+def k_index(k: Call, xs, i):
+    return _elements_at(k, xs, i)
+
+
+@kernel("first")
+def k_first(k: Call, xs):
+    return _elements_at(k, xs, 0)
+
+
+@kernel("last")
+def k_last(k: Call, xs):
+    return _elements_at(k, xs, -1)
+
+
+# --------------------------------------------------------------------- scalars
+
+
+@kernel("abs")
+def k_abs(k: Call, x):
+    return np.abs(x)
+
+
+@kernel("round")
+def k_round(k: Call, x, n):
+    rounded = np.asarray(G.round_half_away(x, n), dtype=float).reshape(np.shape(x + n))
+    return rounded.astype(np.int64) if np.issubdtype(np.asarray(x).dtype, np.integer) else rounded
+
+
+def _sqrt(k: Call, x):
+    negative = x < 0
+    k.reject(negative, "Degenerate", "square root of a negative value")
+    return np.sqrt(np.where(negative, 0.0, x))
+
+
+@kernel("sqrt")
+def k_sqrt(k: Call, x):
+    return _sqrt(k, x)
+
+
+@kernel("sqrt", 1)
+def k_sqrt_area(k: Call, x):
+    return _sqrt(k, x)
+
+
+@kernel("norm")
+def k_norm(k: Call, v):
+    return np.linalg.norm(v, axis=-1)
+
+
+@kernel("vec")
+def k_vec(k: Call, x, y, z):
+    return np.stack(np.broadcast_arrays(x, y, z), axis=-1).astype(float)
+
+
+@kernel("_arith")
+def k_arith(k: Call, op: str, a, b, ta: T.Type, tb: T.Type):
+    if ta == T.VEC3 and tb != T.VEC3:
+        b = np.asarray(b, dtype=float)[:, None]
+    elif tb == T.VEC3 and ta != T.VEC3:
+        a = np.asarray(a, dtype=float)[:, None]
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    zero = np.all(np.asarray(b) == 0, axis=-1) if tb == T.VEC3 else (np.asarray(b) == 0)
+    k.reject(zero.reshape(-1), "Degenerate", "division by zero")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(b == 0, 0.0, np.true_divide(a, np.where(b == 0, 1, b)))
+
+
+_COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
+            "==": np.equal, "!=": np.not_equal}
+
+
+@kernel("_compare")
+def k_compare(k: Call, op: str, a, b):
+    return np.asarray(_COMPARE[op](a, b), dtype=bool)
+
+
+# ------------------------------------------------------------ metric relations
+
+
+@kernel("distance")
+def k_distance(k: Call, a, b):
+    return np.linalg.norm(point_of(k.scene, a) - point_of(k.scene, b), axis=-1)
+
+
+@kernel("horizontal_distance")
+def k_horizontal_distance(k: Call, a, b):
+    d = point_of(k.scene, a) - point_of(k.scene, b)
+    return np.hypot(d[..., 0], d[..., 1])
+
+
+@kernel("gap")
+def k_gap(k: Call, a, b):
+    c1, R1, s1, u1 = box_of(k.scene, a)
+    c2, R2, s2, u2 = box_of(k.scene, b)
+    return np.asarray(G.box_gap(c1, R1, s1, c2, R2, s2, u1, u2), dtype=float).reshape(-1)
+
+
+@kernel("higher")
+def k_higher(k: Call, a, b):
+    return point_of(k.scene, a)[..., 2] > point_of(k.scene, b)[..., 2]
+
+
+def above(scene: Scene, a, b):
+    bottom_a, _ = _z_range(scene, a)
+    _, top_b = _z_range(scene, b)
+    c1, R1, s1, _ = box_of(scene, a)
+    c2, R2, s2, _ = box_of(scene, b)
+    level = bottom_a >= top_b - ABOVE_TOLERANCE
+    return level & np.asarray(G.footprints_overlap(c1, R1, s1, c2, R2, s2)).reshape(-1)
+
+
+@kernel("above")
+def k_above(k: Call, a, b):
+    return above(k.scene, a, b)
+
+
+@kernel("below")
+def k_below(k: Call, a, b):
+    return above(k.scene, b, a)
+
+
+@kernel("on")
+def k_on(k: Call, a, b):
+    bottom_a, _ = _z_range(k.scene, a)
+    _, top_b = _z_range(k.scene, b)
+    return above(k.scene, a, b) & (bottom_a - top_b <= ABOVE_TOLERANCE)
+
+
+@kernel("inside")
+def k_inside(k: Call, a, b):
+    c2, R2, s2, _ = box_of(k.scene, b)
+    within = np.asarray(G.point_in_box(point_of(k.scene, a), c2, R2, s2)).reshape(-1)
+    return within & (_volume(k.scene, a) < _volume(k.scene, b))
+
+
+def _same_object(a, b):
+    if a.ndim == 1 and b.ndim == 1:
+        return a == b
+    return np.zeros(_rows(a, b), dtype=bool)
+
+
+@kernel("near")
+def k_near(k: Call, a, b, within):
+    return (k_gap(k, a, b) <= within) & ~_same_object(a, b)
+
+
+@kernel("between")
+def k_between(k: Call, x, a, b, within):
+    px, pa, pb = (point_of(k.scene, v) for v in (x, a, b))
+    ab = pb - pa
+    length2 = np.sum(ab * ab, axis=-1)
+    degenerate = length2 < DEGENERATE**2
+    k.reject(degenerate, "Degenerate", "the two ends of `between` coincide")
+    t = np.sum((px - pa) * ab, axis=-1) / np.where(degenerate, 1.0, length2)
+    h = ab[..., :2]
+    cross = h[..., 0] * (px - pa)[..., 1] - h[..., 1] * (px - pa)[..., 0]
+    hlen = np.hypot(h[..., 0], h[..., 1])
+    offset = np.where(hlen > 0, np.abs(cross) / np.where(hlen > 0, hlen, 1.0),
+                      np.hypot(*(px - pa)[..., :2].T))
+    return (t > 0) & (t < 1) & (offset <= within)
+
+
+# ------------------------------------------------------------------ directions
+
+
+def _bearing(k: Call, at, facing, target):
+    b, degenerate = G.bearing(*(point_of(k.scene, v) for v in (at, facing, target)))
+    degenerate = np.asarray(degenerate).reshape(-1)
+    k.reject(degenerate, "Degenerate", "a direction is undefined: two points coincide")
+    return np.asarray(b, dtype=float).reshape(-1)
+
+
+def _sector(k: Call, bearing, sectors, margin):
+    labels, borderline = G.sector(bearing, int(np.asarray(sectors).reshape(-1)[0]),
+                                  np.asarray(margin, dtype=float).reshape(-1))
+    k.reject(np.asarray(borderline).reshape(-1), "Borderline",
+             "the direction is on (or within the margin of) a sector boundary")
+    return stack_elements(T.STR, list(np.asarray(labels).reshape(-1)))
+
+
+@kernel("bearing")
+def k_bearing(k: Call, at, facing, target):
+    return _bearing(k, at, facing, target)
+
+
+@kernel("direction")
+def k_direction(k: Call, at, facing, target, sectors, margin):
+    return _sector(k, _bearing(k, at, facing, target), sectors, margin)
+
+
+@kernel("clock")
+def k_clock(k: Call, at, facing, target):
+    return np.asarray(G.clock(_bearing(k, at, facing, target)), dtype=np.int64).reshape(-1)
+
+
+# ---------------------------------------------------------------- camera views
+
+
+def _camera(k: Call, p, f):
+    frames = k.frames()
+    return np.asarray(G.to_camera(point_of(k.scene, p), frames.position[f], frames.R[f]))
+
+
+@kernel("to_camera")
+def k_to_camera(k: Call, p, f):
+    return _camera(k, p, f).reshape(-1, 3)
+
+
+@kernel("depth")
+def k_depth(k: Call, o, f):
+    return _camera(k, o, f).reshape(-1, 3)[:, 2]
+
+
+@kernel("camera_distance")
+def k_camera_distance(k: Call, o, f):
+    return np.linalg.norm(point_of(k.scene, o) - k.frames().position[f], axis=-1)
+
+
+@kernel("camera_gap")
+def k_camera_gap(k: Call, o, f):
+    c, R, s, _ = box_of(k.scene, o)
+    return np.asarray(G.point_box_distance(k.frames().position[f], c, R, s)).reshape(-1)
+
+
+@kernel("view_bearing")
+def k_view_bearing(k: Call, o, f):
+    return np.asarray(G.view_bearing(_camera(k, o, f)), dtype=float).reshape(-1)
+
+
+@kernel("view_direction")
+def k_view_direction(k: Call, o, f, sectors, margin):
+    return _sector(k, k_view_bearing(k, o, f), sectors, margin)
+
+
+@kernel("left_of")
+def k_left_of(k: Call, a, b, f):
+    return _camera(k, a, f).reshape(-1, 3)[:, 0] < _camera(k, b, f).reshape(-1, 3)[:, 0]
+
+
+@kernel("right_of")
+def k_right_of(k: Call, a, b, f):
+    return _camera(k, a, f).reshape(-1, 3)[:, 0] > _camera(k, b, f).reshape(-1, 3)[:, 0]
+
+
+@kernel("closer")
+def k_closer(k: Call, a, b, f):
+    return k_depth(k, a, f) < k_depth(k, b, f)
+
+
+# --------------------------------------------------------- visibility and time
+
+
+@kernel("visible")
+def k_visible(k: Call, o, f):
+    k.frames()
+    return _seen_frames(k.scene)[f, o]
+
+
+@kernel("in_view")
+def k_in_view(k: Call, f):
+    k.frames()
+    return _seen_frames(k.scene)[f]
+
+
+@kernel("seen")
+def k_seen(k: Call, o):
+    return _seen_frames(k.scene)[:, o].any(axis=0)
+
+
+def _seen_index(k: Call, o, which: int):
+    seen = _seen_frames(k.scene)[:, o]  # (F, B)
+    never = ~seen.any(axis=0)
+    k.reject(never, "NotSeen", lambda r: f"{k.scene.labels[int(o[r])]} is never seen")
+    if seen.shape[0] == 0:
+        return np.zeros(len(o), dtype=np.int64)
+    pos = np.argmax(seen, axis=0) if which == 0 else seen.shape[0] - 1 - np.argmax(seen[::-1],
+                                                                                  axis=0)
+    return k.scene.frames.index[pos].astype(np.int64)
+
+
+@kernel("first_seen")
+def k_first_seen(k: Call, o):
+    return _seen_index(k, o, 0)
+
+
+@kernel("last_seen")
+def k_last_seen(k: Call, o):
+    return _seen_index(k, o, -1)
+
+
+@kernel("co_visible")
+def k_co_visible(k: Call, a, b):
+    seen = _seen_frames(k.scene)
+    return (seen[:, a] & seen[:, b]).any(axis=0)
+
+
+@kernel("appearance_order")
+def k_appearance_order(k: Call, xs):
+    rows = xs if isinstance(xs, list) else [list(np.flatnonzero(m)) for m in xs]
+    out = []
+    for r, members in enumerate(rows):
+        out.append(_appearance(k, np.asarray(members, dtype=np.int64), r, len(rows)))
+    return out
+
+
+def _appearance(k: Call, members: np.ndarray, r: int, size: int) -> list:
+    this_row = np.arange(size) == r
+    if len(members) == 0:
+        return []
+    seen = _seen_frames(k.scene)[:, members]
+    if not seen.any(axis=0).all():
+        missing = members[~seen.any(axis=0)][0]
+        k.reject(this_row, "NotSeen", f"{k.scene.labels[int(missing)]} is never seen")
+        return []
+    first = k.scene.frames.index[np.argmax(seen, axis=0)]
+    if len(np.unique(first)) < len(first):
+        k.reject(this_row, "Borderline", "two objects first appear in the same frame")
+    return [int(m) for m in members[np.argsort(first, kind="stable")]]
+
+
+# --------------------------------------------------------------- camera motion
+
+
+@kernel("turn")
+def k_turn(k: Call, f1, f2):
+    frames = k.frames()
+    return np.asarray(G.turn(frames.R[f1], frames.R[f2]), dtype=float).reshape(-1)
+
+
+@kernel("move")
+def k_move(k: Call, f1, f2):
+    frames = k.frames()
+    return np.asarray(G.move(frames.position[f1], frames.R[f1], frames.position[f2]),
+                      dtype=float).reshape(-1, 3)
+
+
+def _path(f1: int, f2: int) -> np.ndarray:
+    """Frame rows from f1 to f2 inclusive, in that order (backwards if f2 < f1)."""
+    step = 1 if f2 >= f1 else -1
+    return np.arange(f1, f2 + step, step)
+
+
+@kernel("travel")
+def k_travel(k: Call, f1, f2):
+    frames = k.frames()
+    size = _rows(f1, f2)
+    a, b = np.broadcast_to(f1, (size,)), np.broadcast_to(f2, (size,))
+    return np.array([float(G.travel(frames.position[_path(int(x), int(y))]))
+                     for x, y in zip(a, b)])
+
+
+@kernel("route")
+def k_route(k: Call, f1, f2):
+    frames = k.frames()
+    size = _rows(f1, f2)
+    a, b = np.broadcast_to(f1, (size,)), np.broadcast_to(f2, (size,))
+    out = []
+    for x, y in zip(a, b):
+        path = _path(int(x), int(y))
+        out.append(list(G.route(frames.position[path], G.heading(frames.R[path]))))
+    return out
+
+
+# ------------------------------------------------------------------ attributes
+
+_OBJECT_ARRAYS = ("height", "length", "width", "longest", "volume", "footprint", "top",
+                  "bottom", "yaw", "center", "size")
+
+
+def _object_array(name: str):
+    if name == "height":
+        return lambda k, o: k.scene.top[o] - k.scene.bottom[o]
+    return lambda k, o: getattr(k.scene, name)[o]
+
+
+for _name in _OBJECT_ARRAYS:
+    attribute(T.OBJECT, _name)(_object_array(_name))
+for _name, _field in (("id", "ids"), ("category", "categories"), ("label", "labels")):
+    attribute(T.OBJECT, _name)(lambda k, o, _f=_field: _strings(k.scene, _f)[o])
+for _axis, _i in (("x", 0), ("y", 1), ("z", 2)):
+    attribute(T.VEC3, _axis)(lambda k, v, _i=_i: v[:, _i])
+attribute(T.FRAME, "index")(lambda k, f: k.frames().index[f].astype(np.int64))
+attribute(T.FRAME, "time")(lambda k, f: k.frames().time[f])
+attribute(T.FRAME, "position")(lambda k, f: k.frames().position[f])
+for _name in ("area", "length", "width", "height"):
+    attribute(T.ROOM, _name)(lambda k, room, _n=_name: np.array([getattr(k.scene.room, _n)]))
