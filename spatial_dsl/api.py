@@ -18,7 +18,7 @@ from . import types as T
 from .check import Checked, SceneNames, compile_source
 from .diagnostics import Diagnostic, render_all_text
 from .runtime.answers import Answer, format_number, serialize
-from .runtime.eval import Evaluator, Limits
+from .runtime.eval import DEFAULT_LIMITS, Evaluator, Limits
 from .runtime.values import Rejection, element
 from .scenes.model import Scene
 
@@ -61,7 +61,7 @@ class Program:
     def answer_type(self) -> T.Type:
         return self.checked.answer_type
 
-    def run(self, scene: Scene, limits: Limits = Limits(), trace: bool = False) -> Result:
+    def run(self, scene: Scene, limits: Limits = DEFAULT_LIMITS, trace: bool = False) -> Result:
         steps: list | None = [] if trace else None
         value, rejection = Evaluator(self.checked, scene, limits, steps).run()
         lines = [(name, describe(v, t, scene)) for name, v, t in steps or []]
@@ -69,7 +69,8 @@ class Program:
             return Result(scene.id, rejection=rejection, trace=lines)
         return Result(scene.id, serialize(value, self.checked.answer_type, scene), trace=lines)
 
-    def run_many(self, scenes: Iterable[Scene], limits: Limits = Limits()) -> Iterator[Result]:
+    def run_many(self, scenes: Iterable[Scene],
+                 limits: Limits = DEFAULT_LIMITS) -> Iterator[Result]:
         for scene in scenes:
             yield self.run(scene, limits)
 

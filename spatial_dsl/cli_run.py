@@ -30,7 +30,7 @@ def cmd_run(args) -> int:
     limits = Limits(steps=args.max_steps, seconds=args.time_limit)
     status, many = EXIT_OK, _is_batch(args.scene)
     try:
-        for ref, scene in _load_scenes(args.scene):
+        for _ref, scene in _load_scenes(args.scene):
             result = program.run(scene, limits, trace=args.trace)
             _print_result(result, args, many)
             status = max(status, EXIT_OK if result.ok else EXIT_REJECTED)

@@ -34,6 +34,9 @@ class Limits:
     seconds: float = DEFAULT_TIME_LIMIT
 
 
+DEFAULT_LIMITS = Limits()
+
+
 class Env:
     """Names in scope and the rows being evaluated."""
 
@@ -91,7 +94,7 @@ class LambdaFn:
 
 
 class Evaluator:
-    def __init__(self, checked: Checked, scene: Scene, limits: Limits = Limits(),
+    def __init__(self, checked: Checked, scene: Scene, limits: Limits = DEFAULT_LIMITS,
                  trace: list | None = None):
         self.checked = checked
         self.scene = scene

@@ -85,3 +85,36 @@ class Scene:
 def normalise_name(name: str) -> str:
     """The key ``find`` matches on: case-insensitive, ignoring spaces, ``_`` and ``-``."""
     return "".join(ch for ch in name.casefold() if ch not in " _-")
+
+
+def scene_differences(a: Scene, b: Scene, atol: float = 1e-9) -> list[str]:
+    """Names of the fields in which two scenes differ (floats compared within ``atol``).
+
+    Empty means equal; used to check that a written scene loads back unchanged.
+    """
+    diffs = [name for name in ("id", "source", "ids", "categories", "labels", "attributes")
+             if getattr(a, name) != getattr(b, name)]
+    for name in ("has_label", "center", "size", "rotation", "R", "corners", "top", "bottom",
+                 "length", "width", "longest", "volume", "footprint", "yaw", "upright", "parent"):
+        if not _arrays_close(getattr(a, name), getattr(b, name), atol):
+            diffs.append(name)
+    for name in ("floor", "height", "area", "length", "width", "bounds_min", "bounds_max"):
+        if not _arrays_close(getattr(a.room, name), getattr(b.room, name), atol):
+            diffs.append(f"room.{name}")
+    if a.frames.image != b.frames.image:
+        diffs.append("frames.image")
+    for name in ("index", "time", "position", "rotation", "R", "width", "height",
+                 "fx", "fy", "cx", "cy", "visibility"):
+        if not _arrays_close(getattr(a.frames, name), getattr(b.frames, name), atol):
+            diffs.append(f"frames.{name}")
+    if a.name_index.keys() != b.name_index.keys() or any(
+            not np.array_equal(v, b.name_index[k]) for k, v in a.name_index.items()):
+        diffs.append("name_index")
+    return diffs
+
+
+def _arrays_close(x, y, atol: float) -> bool:
+    if x is None or y is None:
+        return x is None and y is None
+    x, y = np.asarray(x), np.asarray(y)
+    return x.shape == y.shape and bool(np.allclose(x, y, rtol=0, atol=atol))
