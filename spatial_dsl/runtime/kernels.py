@@ -403,8 +403,14 @@ def k_abs(k: Call, x):
 
 @kernel("round")
 def k_round(k: Call, x, n):
-    rounded = np.asarray(G.round_half_away(x, n), dtype=float).reshape(np.shape(x + n))
-    return rounded.astype(np.int64) if np.issubdtype(np.asarray(x).dtype, np.integer) else rounded
+    size = _rows(x, n)
+    xs = np.broadcast_to(np.asarray(x, dtype=float), (size,))
+    ns = np.broadcast_to(n, (size,))
+    out = np.empty(size)
+    for digits in np.unique(ns):  # the geometry helper rounds with one digit count at a time
+        chosen = ns == digits
+        out[chosen] = G.round_half_away(xs[chosen], int(digits))
+    return out.astype(np.int64) if np.issubdtype(np.asarray(x).dtype, np.integer) else out
 
 
 def _sqrt(k: Call, x):

@@ -1,0 +1,133 @@
+"""Runtime benchmark (prints figures; does not gate).
+
+1. A fixed suite of 20 typical programs on all 120 iTHOR rooms: total seconds and
+   programs x scenes per second.
+2. Scaling on synthetic seeded scenes of 100, 1,000 and 10,000 objects for three
+   queries, vectorized runtime vs the naive reference interpreter in the same run.
+
+Usage: python bench/bench_runtime.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from spatial_dsl import compile_program, expand_refs, load_scene
+from spatial_dsl.scenes.format import scene_from_dict
+
+SUITE = [
+    'answer count("Cabinet")',
+    'answer exists("Microwave")',
+    'answer round(the("Fridge").height in cm)',
+    'answer count(filter(objects, o => o.height > 1m))',
+    'answer argmax(objects, o => o.volume)',
+    'answer round(room.area in m2, 1)',
+    'answer labels(filter(objects, o => inside(o, the("Fridge"))))',
+    'let f = the("Floor")\nanswer count(filter(objects, o => on(o, f)))',
+    'answer count(filter(objects, o => near(o, the("Sink"), within=0.5m)))',
+    'answer argmin(minus(objects, "Floor"), o => gap(o, the("Fridge")))',
+    'answer round(max(objects, o => o.top) in m, 2)',
+    'answer round(mean(objects, o => o.height) in cm, 1)',
+    'answer count(filter(objects, o => higher(o, the("Floor"))))',
+    'answer any(objects, o => o.volume > 1m3)',
+    'answer all(objects, o => o.bottom > -1m)',
+    'let s = sort(filter(objects, o => o.volume > 0.2m3), o => o.volume)\nanswer len(s)',
+    'answer count(filter(objects, o => count(children(o)) > 0))',
+    'let c = map(filter(objects, o => o.height > 1.5m), o => o.category)\nanswer len(c)',
+    'answer round(sum(objects, o => o.footprint) in m2, 1)',
+    'answer count(filter(objects, o => between(o, the("Floor"), the("Fridge"), within=1m)))',
+]
+
+
+def bench_suite() -> None:
+    refs = expand_refs(["ithor:*"])
+    t0 = time.perf_counter()
+    scenes = [load_scene(r) for r in refs]
+    load_s = time.perf_counter() - t0
+    programs = [compile_program(text) for text in SUITE]
+    t0 = time.perf_counter()
+    answered = rejected = 0
+    for program in programs:
+        for result in program.run_many(scenes):
+            answered += result.ok
+            rejected += not result.ok
+    run_s = time.perf_counter() - t0
+    runs = len(programs) * len(scenes)
+    print(f"suite: {len(programs)} programs x {len(scenes)} iTHOR rooms = {runs} runs "
+          f"({answered} answered, {rejected} rejected)")
+    print(f"  loading scenes: {load_s:.2f} s; running: {run_s:.2f} s "
+          f"= {runs / run_s:,.0f} programs x scenes / s (target: < 10 s)")
+
+
+def synthetic_scene(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    side = max(5.0, np.sqrt(n) * 0.8)
+    objects = []
+    for i in range(n):
+        yaw = rng.uniform(-np.pi, np.pi)
+        objects.append({
+            "id": f"obj{i:05d}", "category": "Anchor" if i == 0 else f"Cat{i % 20}",
+            "center": [float(rng.uniform(0, side)), float(rng.uniform(0, side)),
+                       float(rng.uniform(0.2, 2.0))],
+            "size": [float(x) for x in rng.uniform(0.1, 1.0, 3)],
+            "rotation": [0.0, 0.0, float(np.sin(yaw / 2)), float(np.cos(yaw / 2))]})
+    return scene_from_dict({"format": "spdsl.scene/1", "id": f"synthetic/{n}",
+                            "objects": objects}, f"synthetic-{n}")
+
+
+SCALING = {
+    "argmin gap": 'let x = the("Anchor")\nanswer argmin(minus(objects, "Anchor"), o => gap(o, x))',
+    "count near": 'let x = the("Anchor")\nanswer count(filter(objects, o => near(o, x)))',
+    "10 statements": """let x = the("Anchor")
+let big = filter(objects, o => o.volume > 0.2m3)
+let close = filter(big, o => distance(o, x) < 3m)
+let tall = argmax(objects, o => o.height)
+let low = min(objects, o => o.bottom)
+let n = count(close)
+let h = mean(big, o => o.height)
+let far = argmax(close, o => horizontal_distance(o, x))
+assert n > 0 else "nothing close"
+answer round(h in cm, 1)""",
+}
+
+
+def _time(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def bench_scaling(sizes: list[int]) -> None:
+    try:
+        from spatial_dsl.runtime.reference import run_reference
+    except ImportError:
+        run_reference = None
+    print("scaling: best of runs, ms (vectorized | reference | ratio)")
+    for n in sizes:
+        scene = synthetic_scene(n)
+        for name, text in SCALING.items():
+            program = compile_program(text)
+            vec = _time(lambda p=program: p.run(scene), 5) * 1000
+            line = f"  n={n:>6}  {name:<14} {vec:9.2f} ms"
+            if run_reference is not None and n <= 1000:
+                ref = _time(lambda p=program: run_reference(p.checked, scene), 1) * 1000
+                line += f" | {ref:9.1f} ms | {ref / vec:6.1f}x"
+            print(line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="skip the 10,000-object scene")
+    args = parser.parse_args()
+    bench_suite()
+    bench_scaling([100, 1000] if args.quick else [100, 1000, 10000])
+
+
+if __name__ == "__main__":
+    main()

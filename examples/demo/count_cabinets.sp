@@ -1,0 +1,2 @@
+question "How many cabinets are there in the room?"
+answer count("Cabinet")
