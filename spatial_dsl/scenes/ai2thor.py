@@ -1,0 +1,262 @@
+"""AI2-THOR (Unity) object metadata -> ``spdsl.scene/1`` (scenes.md, "Converting AI2-THOR").
+
+Unity is left-handed with y up; ours is right-handed with z up. Swapping y and
+z (``P`` below) maps one to the other: a point ``(x, y, z)_unity`` is
+``(x, z, y)_ours``, and a Unity rotation matrix ``Ru`` becomes ``P @ Ru @ P``
+(a rotation about Unity +y by theta is one about our +z by -theta).
+
+The same functions serve the embedded iTHOR/RoboTHOR metadata
+(``sources.py``) and live ``controller.last_event.metadata`` (with frames):
+``objects_from_ai2thor`` turns the object list into scene-file object dicts,
+``frame_from_ai2thor`` one event into a frame dict, and ``scene_from_ai2thor``
+passes the document through the ordinary loader (one validation path).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .errors import SceneError
+from .format import FORMAT, scene_from_dict
+from .model import Scene
+from .rotations import matrix_to_quat
+
+P = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]])  # Unity <-> ours
+FLAG_ATTRIBUTES = ("pickupable", "receptacle", "openable", "moveable")
+_PERMUTATIONS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
+
+
+def unity_point(v) -> np.ndarray:
+    """A Unity ``{"x","y","z"}`` dict (or [x, y, z]) -> our [x, y, z] (y and z swapped)."""
+    if isinstance(v, dict):
+        v = (v["x"], v["y"], v["z"])
+    x, y, z = (float(c) for c in v)
+    return np.array([x, z, y])
+
+
+def _axis_matrix(axis: int, degrees: float) -> np.ndarray:
+    """Rotation matrix about coordinate axis 0/1/2 (the usual formula, in any handedness)."""
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    i, j = [(1, 2), (2, 0), (0, 1)][axis]
+    m = np.eye(3)
+    m[i, i], m[i, j], m[j, i], m[j, j] = c, -s, s, c
+    return m
+
+
+def unity_euler_to_ours(rotation) -> np.ndarray:
+    """Unity Euler angles (degrees, dict or [x, y, z]) -> our rotation matrix.
+
+    Unity applies z, then x, then y: ``Ru = Ry @ Rx @ Rz`` in Unity coordinates.
+    """
+    if isinstance(rotation, dict):
+        rotation = (rotation["x"], rotation["y"], rotation["z"])
+    rx, ry, rz = (float(a) for a in rotation)
+    ru = _axis_matrix(1, ry) @ _axis_matrix(0, rx) @ _axis_matrix(2, rz)
+    return P @ ru @ P
+
+
+# --------------------------------------------------------------------------- box fitting
+
+
+def _box_edges(corners: np.ndarray) -> list[np.ndarray]:
+    """The (up to 3) edge vectors of a box from its first corner.
+
+    Taking the 3 nearest corners is wrong for elongated boxes (a face diagonal
+    can be shorter than the long edge), so walk the 7 offsets shortest first
+    and keep one only if it is not a sum of edges already kept. Zero-size
+    directions (flat boxes) yield fewer than 3 edges.
+    """
+    offsets = sorted(corners[1:] - corners[0], key=np.linalg.norm)
+    tol = 1e-4 * float(np.linalg.norm(offsets[-1])) + 1e-7
+    edges: list[np.ndarray] = []
+    sums = np.zeros((1, 3))  # all subset sums of the edges kept so far
+    for v in offsets:
+        if np.linalg.norm(v - sums, axis=1).min() > tol:
+            edges.append(v)
+            sums = np.concatenate([sums, sums + v])
+    return edges[:3]
+
+
+def _orthonormal_frame(edges: list[np.ndarray]) -> np.ndarray:
+    """Columns: an orthonormal basis that starts with the given edges' directions.
+
+    Gram-Schmidt from the longest edge (its direction is the most precise);
+    missing directions are completed with any perpendicular.
+    """
+    axes: list[np.ndarray] = []
+    for v in sorted(edges, key=np.linalg.norm, reverse=True):
+        for a in axes:
+            v = v - (v @ a) * a
+        axes.append(v / np.linalg.norm(v))
+    for candidate in np.eye(3):
+        if len(axes) == 3:
+            break
+        v = candidate - sum(((candidate @ a) * a for a in axes), np.zeros(3))
+        if np.linalg.norm(v) > 1e-3:
+            axes.append(v / np.linalg.norm(v))
+    return np.stack(axes, axis=1)
+
+
+def _label_axes(frame: np.ndarray, hint: np.ndarray) -> np.ndarray:
+    """Order and sign the frame's columns to best match ``hint`` (right-handed result).
+
+    A box alone does not say which edge is the object's local x or which way
+    it points; the object's own rotation does, so local axes (and so yaw)
+    follow the object rather than the corner order.
+    """
+    match = hint.T @ frame  # match[j, k] = cos(angle between hint axis j, fitted axis k)
+    perm = max(_PERMUTATIONS, key=lambda p: sum(abs(match[j, p[j]]) for j in range(3)))
+    signs = [1.0 if match[j, perm[j]] >= 0 else -1.0 for j in range(3)]
+    out = np.stack([signs[j] * frame[:, perm[j]] for j in range(3)], axis=1)
+    if np.linalg.det(out) < 0:  # only possible when the hint matches poorly
+        weakest = min(range(3), key=lambda j: abs(match[j, perm[j]]))
+        out[:, weakest] *= -1
+    return out
+
+
+def fit_box(corners, hint: np.ndarray | None = None):
+    """8 box corners (our coordinates, any order) -> (center, size, rotation matrix).
+
+    ``hint`` (3x3, columns = expected local axes) decides which fitted axis
+    is local x, y, z; default: the world axes.
+    """
+    corners = np.asarray(corners, dtype=np.float64).reshape(8, 3)
+    R = _label_axes(_orthonormal_frame(_box_edges(corners)),
+                    np.eye(3) if hint is None else hint)
+    local = corners @ R  # corner coordinates along each local axis
+    center = corners.mean(axis=0)
+    return center, local.max(axis=0) - local.min(axis=0), R
+
+
+# --------------------------------------------------------------------------- objects
+
+
+def _object_box(o: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """center, size, quaternion of one object; raises KeyError/TypeError/ValueError if malformed."""
+    obb = o.get("objectOrientedBoundingBox")
+    if obb and obb.get("cornerPoints"):
+        corners = np.array([unity_point(c) for c in obb["cornerPoints"]])
+        if corners.shape != (8, 3):
+            raise ValueError(f"expected 8 corner points, got {len(corners)}")
+        hint = unity_euler_to_ours(o["rotation"]) if o.get("rotation") else None
+        center, size, R = fit_box(corners, hint)
+        return center, size, matrix_to_quat(R)
+    aabb = o["axisAlignedBoundingBox"]
+    size = np.abs(unity_point(aabb["size"]))  # Unity (x, y, z) extents -> ours (x, z, y)
+    return unity_point(aabb["center"]), size, np.array([0.0, 0.0, 0.0, 1.0])
+
+
+def _attributes(o: dict) -> dict:
+    attrs = {k: o[k] for k in FLAG_ATTRIBUTES if isinstance(o.get(k), bool)}
+    for k in ("name", "assetId"):
+        if isinstance(o.get(k), str) and o[k]:
+            attrs[k] = o[k]
+    return attrs
+
+
+def _convert_object(o: object) -> dict:
+    if not isinstance(o, dict):
+        raise TypeError(f"expected an object dict, got {type(o).__name__}")
+    center, size, quat = _object_box(o)
+    return {"id": o["objectId"], "category": o["objectType"], "center": center.tolist(),
+            "size": size.tolist(), "rotation": quat.tolist(), "parent": None,
+            "attributes": _attributes(o)}
+
+
+def objects_from_ai2thor(objs: list[dict], origin: str = "AI2-THOR metadata") -> list[dict]:
+    """AI2-THOR object dicts (``event.metadata["objects"]``) -> ``spdsl.scene/1`` object dicts.
+
+    Box from ``objectOrientedBoundingBox.cornerPoints`` when present, else the
+    axis-aligned box. ``parent`` is ``parentReceptacles[0]`` when that is another
+    object of the list; the recorded metadata contains parent cycles (e.g. a
+    Floor whose receptacle is a GarbageCan on it), which are broken by dropping
+    the link of the largest object in the cycle (the container, not the content).
+    """
+    out, problems = [], []
+    for i, o in enumerate(objs):
+        try:
+            out.append(_convert_object(o))
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            detail = f"missing key {e}" if isinstance(e, KeyError) else str(e)
+            problems.append(f"objects[{i}]: cannot convert: {detail}")
+    if problems:
+        raise SceneError(problems, origin)
+    _set_parents(out, objs)
+    return out
+
+
+def _set_parents(out: list[dict], objs: list[dict]) -> None:
+    ids = {o["id"] for o in out}
+    for o, raw in zip(out, objs):
+        receptacles = raw.get("parentReceptacles") or []
+        first = receptacles[0] if receptacles else None
+        if first in ids and first != o["id"]:
+            o["parent"] = first
+    by_id = {o["id"]: o for o in out}
+    for o in out:
+        cycle = _cycle_from(o, by_id)
+        if cycle:
+            biggest = max(cycle, key=lambda c: (float(np.prod(c["size"])), c["id"]))
+            biggest["parent"] = None
+
+
+def _cycle_from(o: dict, by_id: dict[str, dict]) -> list[dict]:
+    """The parent cycle reached from ``o`` (empty if the chain ends)."""
+    chain: list[dict] = []
+    while o is not None and all(o is not c for c in chain):
+        chain.append(o)
+        o = by_id.get(o["parent"]) if o["parent"] is not None else None
+    if o is None:
+        return []
+    return chain[next(i for i, c in enumerate(chain) if c is o):]
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def camera_from_ai2thor(metadata: dict) -> dict:
+    """The camera of one AI2-THOR event's metadata as a scene-file camera dict.
+
+    Pose: ``cameraPosition``; yaw ``agent.rotation.y`` and pitch
+    ``agent.cameraHorizon`` (positive looks down), i.e. Unity ``Ry(yaw) Rx(pitch)``.
+    Unity cameras look along local +z with +y up; OpenCV axes are x right,
+    y down, z forward, hence the flip of the y column. ``fov`` is vertical.
+    """
+    agent = metadata["agent"]
+    ru = _axis_matrix(1, float(agent["rotation"]["y"])) @ _axis_matrix(
+        0, float(agent["cameraHorizon"]))
+    R = P @ ru @ np.diag([1.0, -1.0, 1.0])
+    width, height = int(metadata["screenWidth"]), int(metadata["screenHeight"])
+    vfov = math.radians(float(metadata["fov"]))
+    hfov = 2 * math.degrees(math.atan(math.tan(vfov / 2) * width / height))
+    return {"position": unity_point(metadata["cameraPosition"]).tolist(),
+            "rotation": matrix_to_quat(R).tolist(), "width": width, "height": height,
+            "hfov_deg": hfov}
+
+
+def frame_from_ai2thor(metadata: dict, index: int, time: float = 0.0,
+                       image: str | None = None) -> dict:
+    """One event -> a frame dict; objects AI2-THOR flags ``visible`` count as fully visible."""
+    frame = {"index": index, "time": time, "camera": camera_from_ai2thor(metadata),
+             "visible": {o["objectId"]: 1.0 for o in metadata.get("objects", [])
+                         if o.get("visible")}}
+    if image is not None:
+        frame["image"] = image
+    return frame
+
+
+def ai2thor_scene_doc(objs: list[dict], scene_id: str, source: dict | None = None,
+                      frames: list[dict] | None = None) -> dict:
+    """A full ``spdsl.scene/1`` document from AI2-THOR objects (and converted frames)."""
+    doc = {"format": FORMAT, "id": scene_id, "source": dict(source or {"kind": "ai2thor"}),
+           "objects": objects_from_ai2thor(objs, origin=scene_id)}
+    if frames:
+        doc["frames"] = frames
+    return doc
+
+
+def scene_from_ai2thor(objs: list[dict], scene_id: str, source: dict | None = None,
+                       frames: list[dict] | None = None) -> Scene:
+    return scene_from_dict(ai2thor_scene_doc(objs, scene_id, source, frames), origin=scene_id)

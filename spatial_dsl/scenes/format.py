@@ -1,0 +1,217 @@
+"""Reading and writing scene files in the ``spdsl.scene/1`` JSON format (scenes.md).
+
+Loading validates everything first and reports *every* problem with its JSON
+path in one ``SceneError``; only a fully valid document is turned into a
+``model.Scene`` (never a traceback, never a half-loaded scene).
+
+Decisions beyond scenes.md:
+
+- A scene must have at least one object (``objects: scene has no objects``):
+  every question is about objects, so an empty scene is almost surely a bug
+  in whatever produced the file.
+- ``rotation`` of an object may be omitted (identity: an axis-aligned box).
+- ``room`` may give only ``floor``, only ``height``, or both; what is missing
+  comes from the objects (x-y bounds of all corners, largest ``top``).
+- Labels must be unique as ``find`` sees them (ignoring case, spaces, ``_``
+  and ``-``); a ``parent`` must not create a cycle; frame indices are unique.
+- Unknown object keys go into ``attributes`` and unknown top-level keys into
+  ``source`` (an explicit entry of the same name wins); unknown keys inside
+  frames, cameras and the room are ignored and not kept.
+- Objects are sorted by id and frames by index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ._build import build_scene
+from ._validate import FORMAT, NonFinite, check_document, keyed_dict
+from .errors import SceneError
+from .model import Scene
+
+__all__ = [
+    "FORMAT",
+    "atomic_write_text",
+    "dump_scene",
+    "json_schema",
+    "load_scene_file",
+    "scene_from_dict",
+    "scene_from_json",
+    "scene_to_json",
+    "write_scene",
+]
+
+
+def json_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of the format, shipped as package data.
+
+    For users and tools; the loader's own checks are stricter and authoritative.
+    """
+    text = resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def scene_from_dict(doc: object, origin: str = "<scene>") -> Scene:
+    """Validate an already-parsed document and build the Scene (raises SceneError)."""
+    try:
+        checked, problems = check_document(doc)
+    except RecursionError:
+        raise SceneError(["document nested too deeply"], origin) from None
+    if problems:
+        raise SceneError(problems, origin)
+    return build_scene(checked)
+
+
+def parse_json(data: bytes | str, origin: str) -> object:
+    """Parse JSON text, turning every failure into a SceneError with line:column.
+
+    ``NaN``/``Infinity`` literals are kept as markers so validation can report
+    them with their JSON path; repeated keys are remembered for the same reason.
+    """
+    if isinstance(data, bytes):
+        data = _decode_utf8(data, origin)
+    try:
+        return json.loads(data, parse_constant=NonFinite, object_pairs_hook=keyed_dict)
+    except json.JSONDecodeError as e:
+        raise SceneError([f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"],
+                         origin) from None
+    except RecursionError:
+        raise SceneError(["invalid JSON: nested too deeply"], origin) from None
+
+
+def _decode_utf8(data: bytes, origin: str) -> str:
+    try:
+        return data.decode("utf-8-sig")  # a leading BOM is harmless, accept it
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise SceneError([(f"not valid UTF-8: byte 0x{data[e.start]:02x} at line {line}, "
+                          f"column {col} (scene files must be UTF-8 JSON)")], origin) from None
+
+
+def scene_from_json(data: bytes | str, origin: str = "<scene>") -> Scene:
+    return scene_from_dict(parse_json(data, origin), origin)
+
+
+def load_scene_file(path: str | os.PathLike) -> Scene:
+    """Load one ``spdsl.scene/1`` file; every failure is a SceneError naming the file."""
+    origin = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SceneError(["no such file"], origin) from None
+    except IsADirectoryError:
+        raise SceneError(["is a directory, not a scene file"], origin) from None
+    except OSError as e:
+        raise SceneError([f"cannot read: {e.strerror or e}"], origin) from None
+    return scene_from_json(data, origin)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def dump_scene(scene: Scene) -> dict:
+    """The scene as a ``spdsl.scene/1`` document that loads back to an equal scene.
+
+    Intrinsics are always written as fx, fy, cx, cy (exact, whatever was given).
+    """
+    doc: dict = {"format": FORMAT, "id": scene.id}
+    if scene.source:
+        doc["source"] = scene.source
+    room = _dump_room(scene)
+    if room:
+        doc["room"] = room
+    doc["objects"] = [_dump_object(scene, i) for i in range(scene.n)]
+    if scene.frames.count:
+        doc["frames"] = [_dump_frame(scene, i) for i in range(scene.frames.count)]
+    return doc
+
+
+def _dump_room(scene: Scene) -> dict:
+    room: dict = {}
+    if scene.room.floor is not None:
+        room["floor"] = scene.room.floor.tolist()
+    # Without a floor the height is only worth writing when it is not the default.
+    if room or scene.room.height != float(scene.top.max()):
+        room["height"] = float(scene.room.height)
+    return room
+
+
+def _dump_object(scene: Scene, i: int) -> dict:
+    obj = {"id": scene.ids[i], "category": scene.categories[i]}
+    if scene.has_label[i]:
+        obj["label"] = scene.labels[i]
+    obj["center"] = scene.center[i].tolist()
+    obj["size"] = scene.size[i].tolist()
+    obj["rotation"] = scene.rotation[i].tolist()
+    p = int(scene.parent[i])
+    obj["parent"] = scene.ids[p] if p >= 0 else None
+    if scene.attributes[i]:
+        obj["attributes"] = scene.attributes[i]
+    return obj
+
+
+def _dump_frame(scene: Scene, i: int) -> dict:
+    f = scene.frames
+    camera = {"position": f.position[i].tolist(), "rotation": f.rotation[i].tolist(),
+              "width": int(f.width[i]), "height": int(f.height[i]),
+              "fx": float(f.fx[i]), "fy": float(f.fy[i]),
+              "cx": float(f.cx[i]), "cy": float(f.cy[i])}
+    frame: dict = {"index": int(f.index[i]), "time": float(f.time[i]), "camera": camera}
+    if f.image[i] is not None:
+        frame["image"] = f.image[i]
+    seen = np.nonzero(f.visibility[i])[0]
+    frame["visible"] = {scene.ids[j]: float(f.visibility[i, j]) for j in seen}
+    return frame
+
+
+def scene_to_json(scene: Scene) -> str:
+    return to_json_text(dump_scene(scene)) + "\n"
+
+
+def to_json_text(node: object, level: int = 0) -> str:
+    """Indented JSON that keeps lists of plain values (vectors) on one line."""
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(node, dict) and node:
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {to_json_text(v, level + 1)}"
+                 for k, v in node.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(node, (list, tuple)) and any(isinstance(v, (dict, list, tuple)) for v in node):
+        items = [inner + to_json_text(v, level + 1) for v in node]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    if isinstance(node, (list, tuple)):
+        return "[" + ", ".join(json.dumps(v, ensure_ascii=False, allow_nan=False)
+                               for v in node) + "]"
+    return json.dumps(node, ensure_ascii=False, allow_nan=False)
+
+
+def write_scene(scene: Scene, path: str | os.PathLike) -> None:
+    """Write the scene file atomically (readers never see a partial file)."""
+    atomic_write_text(Path(path), scene_to_json(scene))
+
+
+def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
+    """Write via a temporary file in the same directory and ``os.replace``.
+
+    Readers see the old file or the new one, never a partial one. ``durable``
+    also fsyncs the data first (so a crash cannot leave an empty file behind).
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
+        # mkstemp creates 0600; give the file the usual permissions of a new file.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

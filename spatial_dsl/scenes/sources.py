@@ -1,0 +1,318 @@
+"""Scene references (what ``--scene`` accepts, scenes.md): files, directories, built-ins.
+
+- a path to a ``*.scene.json`` file; for batch use also a directory (all
+  ``*.scene.json`` inside, sorted) or a file glob;
+- ``ithor:FloorPlanN`` - the 120 iTHOR rooms (kitchens 1-30, living rooms
+  201-230, bedrooms 301-330, bathrooms 401-430) and ``robothor:I`` (0-74),
+  from the object metadata the ``procthor`` package ships. The package is
+  located with ``importlib.metadata`` and never imported (it pulls in ai2thor).
+
+Built-in scenes are converted once and cached on disk as ordinary scene files
+under ``cache_root()/ai2thor-metadata-v<version>-<size>-<mtime_ns>/`` (so a
+changed metadata file or a changed conversion gets a fresh cache), plus an
+in-process LRU cache of loaded Scenes. If the cache cannot be written, scenes
+are converted in memory instead (slower first load, same result).
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import functools
+import glob
+import importlib.metadata
+import json
+import os
+import re
+from pathlib import Path
+
+from ._validate import suggest
+from .ai2thor import ai2thor_scene_doc
+from .errors import SceneError
+from .format import atomic_write_text, load_scene_file, scene_from_dict, scene_from_json
+from .model import Scene
+
+METADATA_FILE = "procthor/databases/ai2thor-object-metadata.json"
+ITHOR_GROUPS = (("kitchens", 1), ("living_rooms", 201), ("bedrooms", 301), ("bathrooms", 401))
+SOURCES = ("ithor", "robothor")
+CACHE_VERSION = 1  # bump whenever the conversion's output changes
+SCENE_SUFFIX = ".scene.json"
+_SOURCE_REF = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(.*)$")  # 2+ letters: not a drive letter
+_GLOB_CHARS = re.compile(r"[*?\[]")
+_converted: dict[str, dict] = {}  # ref -> scene document, when converted in this process
+
+__all__ = ["all_scene_names", "cache_root", "clear_caches", "expand_refs", "list_scenes",
+           "load_scene", "metadata_path"]
+
+
+# --------------------------------------------------------------------------- locating data
+
+
+@functools.lru_cache(maxsize=1)
+def metadata_path() -> Path:
+    """The AI2-THOR object metadata file inside the installed ``procthor`` distribution."""
+    try:
+        dist = importlib.metadata.distribution("procthor")
+    except importlib.metadata.PackageNotFoundError:
+        raise SceneError(["built-in AI2-THOR scenes need the 'procthor' package "
+                          "(pip install procthor), which ships their object metadata"],
+                         "ithor/robothor") from None
+    path = Path(str(dist.locate_file(METADATA_FILE)))
+    if not path.is_file():
+        raise SceneError([f"the installed procthor {dist.version} has no {METADATA_FILE}"],
+                         "ithor/robothor")
+    return path
+
+
+def cache_root() -> Path:
+    """``$SPDSL_CACHE_DIR``, else ``$XDG_CACHE_HOME/spdsl``, else ``~/.cache/spdsl``."""
+    if os.environ.get("SPDSL_CACHE_DIR"):
+        return Path(os.environ["SPDSL_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "spdsl"
+
+
+def _cache_dir() -> Path:
+    st = metadata_path().stat()
+    return cache_root() / f"ai2thor-metadata-v{CACHE_VERSION}-{st.st_size}-{st.st_mtime_ns}"
+
+
+# --------------------------------------------------------------------------- built-in names
+
+
+def _scene_id(ref: str) -> str:
+    """``ithor:FloorPlan1`` -> ``ithor/FloorPlan1`` (the Scene's id and cache file stem)."""
+    return ref.replace(":", "/", 1)
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_table() -> dict[str, tuple[str, int]]:
+    """Every built-in reference -> (metadata key, element index), in listing order."""
+    counts = _group_counts()
+    table = {f"ithor:FloorPlan{base + i}": (key, i)
+             for key, base in ITHOR_GROUPS for i in range(counts.get(key, 0))}
+    table.update({f"robothor:{i}": ("robothor", i) for i in range(counts.get("robothor", 0))})
+    return table
+
+
+def _group_counts() -> dict[str, int]:
+    """Scenes per metadata key: from the cache index, else by building the cache."""
+    try:
+        return json.loads((_cache_dir() / "index.json").read_text(encoding="utf-8"))["counts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return _build_cache()
+
+
+def _build_cache() -> dict[str, int]:
+    """Parse the metadata once, convert every scene, and store each as a scene file."""
+    path = metadata_path()
+    with open(path, encoding="utf-8") as f:
+        raw = json.load(f)
+    counts = {key: len(raw.get(key, [])) for key, _ in ITHOR_GROUPS + (("robothor", 0),)}
+    version = importlib.metadata.version("procthor")
+    for key, base in ITHOR_GROUPS + (("robothor", None),):
+        for i, objs in enumerate(raw.get(key, [])):
+            ref = f"robothor:{i}" if base is None else f"ithor:FloorPlan{base + i}"
+            source = {"kind": "ai2thor", "dataset": ref.split(":")[0], "scene": ref.split(":")[1],
+                      "group": key, "data": f"{METADATA_FILE} (procthor {version})"}
+            _converted[ref] = ai2thor_scene_doc(objs, _scene_id(ref), source)
+    _write_cache(counts)
+    return counts
+
+
+def _write_cache(counts: dict[str, int]) -> None:
+    """Store converted scenes; the index goes last, marking the cache complete."""
+    cache = _cache_dir()
+    try:
+        for ref, doc in _converted.items():
+            target = cache / f"{_scene_id(ref)}{SCENE_SUFFIX}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # Compact and not fsync'ed: a damaged entry fails to load and is rebuilt.
+            atomic_write_text(target, json.dumps(doc, separators=(",", ":")), durable=False)
+        index = {"cache_version": CACHE_VERSION, "metadata": str(metadata_path()),
+                 "counts": counts}
+        atomic_write_text(cache / "index.json", json.dumps(index, indent=1) + "\n", durable=False)
+    except OSError:
+        pass  # read-only or full disk: keep working from memory (_converted)
+
+
+@functools.lru_cache(maxsize=256)
+def _load_builtin(ref: str) -> Scene:
+    if ref not in _converted:
+        try:
+            data = (_cache_dir() / f"{_scene_id(ref)}{SCENE_SUFFIX}").read_bytes()
+            return scene_from_json(data, origin=ref)
+        except (OSError, SceneError):
+            _build_cache()  # missing or damaged cache entry: rebuild it
+    return scene_from_dict(_converted[ref], origin=ref)
+
+
+def _canonical_builtin(source: str, name: str, ref: str) -> str:
+    """Validate a built-in reference; accepts any letter case. Raises with suggestions."""
+    source = source.lower()
+    if source not in SOURCES:
+        hint = suggest(source, SOURCES)
+        raise SceneError([f"unknown scene source {source!r}{hint} (known: "
+                          f"{', '.join(SOURCES)}; or give a path to a *{SCENE_SUFFIX} file)"], ref)
+    names = _names_by_lowercase(source)
+    if name.lower() in names:
+        return names[name.lower()]
+    close = difflib.get_close_matches(name, [r.split(":", 1)[1] for r in names.values()], n=3)
+    if source == "ithor" and f"floorplan{name}" in names:  # "ithor:7" -> FloorPlan7
+        close.insert(0, names[f"floorplan{name}"].split(":", 1)[1])
+    hint = "; did you mean " + " or ".join(f"{source}:{c}" for c in close) + "?" if close else ""
+    raise SceneError([f"no {source} scene {name!r}{hint} ({_range_text(source)})"], ref)
+
+
+@functools.cache
+def _names_by_lowercase(source: str) -> dict[str, str]:
+    """lower-case scene name -> canonical reference, for one built-in source."""
+    return {r.split(":", 1)[1].lower(): r for r in list_scenes(source)}
+
+
+def _range_text(source: str) -> str:
+    if source == "ithor":
+        return "iTHOR has FloorPlan1-30, 201-230, 301-330 and 401-430"
+    return f"RoboTHOR has 0-{len(list_scenes('robothor')) - 1}"
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def clear_caches() -> None:
+    """Forget everything cached in this process (the disk cache is left alone)."""
+    for cached in (metadata_path, _builtin_table, _names_by_lowercase, _load_builtin, _load_file):
+        cached.cache_clear()
+    _converted.clear()
+
+
+def all_scene_names() -> list[str]:
+    """Every built-in reference (``ithor:FloorPlan1`` ... ``robothor:74``), for suggestions."""
+    return list(_builtin_table())
+
+
+def list_scenes(source: str | None = None) -> list[str]:
+    """References of a source: ``"ithor"``, ``"robothor"`` or a directory; None: all built-ins."""
+    if source is None:
+        return all_scene_names()
+    key = source.lower().rstrip(":")
+    if key in SOURCES:
+        return [r for r in _builtin_table() if r.startswith(key + ":")]
+    if Path(source).is_dir():
+        return _scene_files_in(Path(source), source)
+    raise SceneError([f"unknown scene source (known: {', '.join(SOURCES)}, or a directory)"],
+                     source)
+
+
+def load_scene(ref: str | os.PathLike) -> Scene:
+    """Load one scene: a ``*.scene.json`` path, ``ithor:FloorPlanN`` or ``robothor:I``.
+
+    Repeated loads of the same reference return the same (read-only) Scene.
+    """
+    text = str(ref)
+    match = _SOURCE_REF.match(text)
+    if match and not Path(text).exists():
+        return _load_builtin(_canonical_builtin(match[1], match[2], text))
+    path = Path(text)
+    if path.is_dir():
+        raise SceneError(["is a directory; load_scene takes one scene file "
+                          "(batch commands accept directories)"], text)
+    if not path.exists():
+        raise SceneError([f"no such file{_file_hint(path)}"], text)
+    st = path.stat()
+    return _load_file(text, str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_file(shown: str, resolved: str, size: int, mtime_ns: int) -> Scene:
+    # size and mtime are part of the cache key, so an edited file is re-read.
+    return load_scene_file(shown)
+
+
+def expand_refs(refs) -> list[str]:
+    """Expand ``--scene`` arguments into single-scene references (order kept, no repeats).
+
+    Each argument may hold several references separated by commas. Supported:
+    ``ithor:*``, ``ithor:FloorPlan2*``, ``robothor:*`` (built-in globs), file
+    globs, directories (their ``*.scene.json``, sorted) and single references.
+    All problems are reported together in one SceneError.
+    """
+    if isinstance(refs, (str, os.PathLike)):
+        refs = [refs]
+    out: list[str] = []
+    errors: list[SceneError] = []
+    for item in refs:
+        item = str(item)
+        parts = [item] if Path(item).exists() else [p.strip() for p in item.split(",")]
+        for part in filter(None, parts):
+            try:
+                out.extend(_expand_one(part))
+            except SceneError as e:
+                errors.append(e)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise SceneError([line for e in errors for line in str(e).splitlines()],
+                         "scene references")
+    return list(dict.fromkeys(out))
+
+
+def _expand_one(ref: str) -> list[str]:
+    path = Path(ref)
+    if path.is_dir():
+        return _scene_files_in(path, ref)
+    if path.exists():
+        return [ref]
+    match = _SOURCE_REF.match(ref)
+    if match:
+        return _expand_builtin(match[1], match[2], ref)
+    if _GLOB_CHARS.search(ref):
+        return _expand_glob(ref)
+    raise SceneError([f"no such file{_file_hint(path)}"], ref)
+
+
+def _expand_builtin(source: str, name: str, ref: str) -> list[str]:
+    if not _GLOB_CHARS.search(name):
+        return [_canonical_builtin(source, name, ref)]
+    if source.lower() not in SOURCES:
+        _canonical_builtin(source, name, ref)  # raises "unknown scene source"
+    refs = list_scenes(source.lower())
+    found = [r for r in refs if fnmatch.fnmatchcase(r.split(":", 1)[1].lower(), name.lower())]
+    if not found:
+        raise SceneError([f"no {source.lower()} scene matches {name!r} "
+                          f"({_range_text(source.lower())})"], ref)
+    return found
+
+
+def _expand_glob(pattern: str) -> list[str]:
+    found: list[str] = []
+    for match in sorted(glob.glob(pattern)):
+        found.extend(_scene_files_in(Path(match), match) if Path(match).is_dir() else [match])
+    if not found:
+        raise SceneError(["no file matches this pattern"], pattern)
+    return found
+
+
+def _scene_files_in(directory: Path, shown: str) -> list[str]:
+    files = sorted(p for p in directory.iterdir() if p.name.endswith(SCENE_SUFFIX))
+    if not files:
+        raise SceneError([f"directory has no *{SCENE_SUFFIX} files"], shown)
+    return [str(p) for p in files]
+
+
+def _file_hint(path: Path) -> str:
+    """Close file names in the same directory (or, for a bare name, built-in references)."""
+    directory = path.parent
+    try:
+        siblings = [p.name for p in directory.iterdir() if p.name.endswith(".json")]
+    except OSError:
+        siblings = []
+    close = difflib.get_close_matches(path.name, siblings, n=3)
+    if close:
+        return "; did you mean " + " or ".join(repr(str(directory / c)) for c in close) + "?"
+    if len(path.parts) == 1 and not path.name.endswith(".json"):  # maybe "FloorPlan1"
+        try:
+            return suggest(path.name, all_scene_names())
+        except SceneError:  # procthor missing: no built-in names to suggest
+            return ""
+    return ""

@@ -1,0 +1,211 @@
+"""AI2-THOR metadata -> spdsl.scene/1, on hand-made metadata in AI2-THOR's shape."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spatial_dsl.scenes.ai2thor import (
+    P,
+    camera_from_ai2thor,
+    fit_box,
+    frame_from_ai2thor,
+    objects_from_ai2thor,
+    scene_from_ai2thor,
+    unity_euler_to_ours,
+    unity_point,
+)
+from spatial_dsl.scenes.errors import SceneError
+from spatial_dsl.scenes.rotations import quat_to_matrix
+
+FIXTURES = Path(__file__).parent / "fixtures" / "scenes"
+COUNTER = "CounterTop|+01.00|+00.90|-02.00"
+MUG = "Mug|+01.20|+00.90|-02.00"
+FLOOR = "Floor|+00.00|+00.00|+00.00"
+CAN = "GarbageCan|+02.00|00.00|+01.00"
+BOOK = "Book|-01.00|+00.80|+01.00"
+PAINTING = "Painting|-02.90|+01.50|+00.50"
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return json.loads((FIXTURES / "ai2thor_objects.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def scene(raw):
+    return scene_from_ai2thor(raw, "test/ai2thor")
+
+
+def at(scene, oid):
+    return scene.ids.index(oid)
+
+
+def test_unity_point_swaps_y_and_z():
+    np.testing.assert_array_equal(unity_point({"x": 1, "y": 0.5, "z": 2}), [1, 2, 0.5])
+    np.testing.assert_array_equal(unity_point([1, 0.5, 2]), [1, 2, 0.5])
+
+
+def test_rotation_about_unity_y_is_minus_rotation_about_our_z():
+    # Unity Ry(30) maps local x to (cos30, 0, -sin30) = ours (cos30, -sin30, 0): heading -30.
+    R = unity_euler_to_ours({"x": 0, "y": 30, "z": 0})
+    c, s = math.cos(math.radians(30)), math.sin(math.radians(30))
+    np.testing.assert_allclose(R, [[c, s, 0], [-s, c, 0], [0, 0, 1]], atol=1e-12)
+    assert np.linalg.det(R) == pytest.approx(1.0)
+
+
+def test_axis_aligned_box(scene):
+    # Unity center (1, 0.45, -2), size (2, 0.9, 0.6)
+    # -> ours center (1, -2, 0.45), size (2, 0.6, 0.9)
+    i = at(scene, COUNTER)
+    np.testing.assert_allclose(scene.center[i], [1, -2, 0.45])
+    np.testing.assert_allclose(scene.size[i], [2, 0.6, 0.9])
+    np.testing.assert_array_equal(scene.rotation[i], [0, 0, 0, 1])
+    assert scene.bottom[i] == pytest.approx(0.0) and scene.top[i] == pytest.approx(0.9)
+
+
+def test_obb_rotated_30_about_unity_y(scene):
+    # Mug box: Unity center (1.2, 0.96, -2), local extents x 0.12, y 0.12 (up), z 0.09,
+    # rotation y = 30. Ours: center (1.2, -2, 0.96); local (x, y, z) = Unity (x, z, y),
+    # so size (0.12, 0.09, 0.12); yaw -30. Corners are stored to 6 decimals, hence atol.
+    i = at(scene, MUG)
+    np.testing.assert_allclose(scene.center[i], [1.2, -2.0, 0.96], atol=1e-6)
+    np.testing.assert_allclose(scene.size[i], [0.12, 0.09, 0.12], atol=1e-5)
+    assert scene.yaw[i] == pytest.approx(-30.0, abs=1e-3)
+    assert scene.upright[i]
+    np.testing.assert_allclose(scene.R[i], unity_euler_to_ours([0, 30, 0]), atol=1e-5)
+
+
+def test_obb_rotated_90_about_unity_y(scene):
+    # Painting, extents (1.0, 0.6, 0.05), rotation y = 90: local x -> Unity (0, 0, -1)
+    # -> ours (0, -1, 0), heading -90; the 1.0 m side is its length.
+    i = at(scene, PAINTING)
+    np.testing.assert_allclose(scene.center[i], [-2.9, 0.5, 1.5], atol=1e-6)
+    np.testing.assert_allclose(scene.size[i], [1.0, 0.05, 0.6], atol=1e-6)
+    assert scene.yaw[i] == pytest.approx(-90.0, abs=1e-6)
+    assert scene.length[i] == pytest.approx(1.0) and scene.width[i] == pytest.approx(0.05)
+
+
+def test_tilted_obb_book_lying_flat(scene):
+    # Book extents (0.2, 0.3, 0.04), rotation x = 90: Unity local y (0.3) now points along
+    # Unity +z = our +y, Unity local z (0.04) along Unity -y = our -z. Our local axes:
+    # x -> (1, 0, 0), y (= Unity z) -> (0, 0, -1), z (= Unity y) -> (0, 1, 0).
+    i = at(scene, BOOK)
+    np.testing.assert_allclose(scene.size[i], [0.2, 0.04, 0.3], atol=1e-6)
+    np.testing.assert_allclose(scene.R[i], [[1, 0, 0], [0, 0, 1], [0, -1, 0]], atol=1e-6)
+    assert scene.top[i] == pytest.approx(0.84) and scene.bottom[i] == pytest.approx(0.80)
+    assert not scene.upright[i]
+    assert (scene.length[i], scene.width[i]) == pytest.approx((0.3, 0.2))
+    assert scene.yaw[i] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_parents_and_cycle_breaking(scene):
+    # Mug -> CounterTop; Book's receptacle is not in the scene; Floor <-> GarbageCan is a
+    # cycle (it happens in the real data) and the bigger object (Floor) loses its parent.
+    assert scene.parent[at(scene, MUG)] == at(scene, COUNTER)
+    assert scene.parent[at(scene, COUNTER)] == at(scene, FLOOR)
+    assert scene.parent[at(scene, BOOK)] == -1
+    assert scene.parent[at(scene, CAN)] == at(scene, FLOOR)
+    assert scene.parent[at(scene, FLOOR)] == -1
+    assert scene.parent[at(scene, PAINTING)] == -1
+
+
+def test_categories_labels_attributes(scene):
+    i = at(scene, MUG)
+    assert scene.categories[i] == "Mug" and scene.labels[i] == "Mug" and not scene.has_label[i]
+    assert scene.attributes[i] == {"pickupable": True, "receptacle": True, "openable": False,
+                                   "moveable": False, "name": "Mug_0a1b2c3d", "assetId": "Mug_1"}
+    assert "assetId" not in scene.attributes[at(scene, COUNTER)]  # empty assetId is dropped
+
+
+def test_objects_from_ai2thor_gives_scene_file_objects(raw):
+    objs = objects_from_ai2thor(raw)
+    assert [o["id"] for o in objs] == [o["objectId"] for o in raw]
+    assert set(objs[0]) == {"id", "category", "center", "size", "rotation", "parent",
+                            "attributes"}
+    json.dumps(objs, allow_nan=False)  # plain JSON
+
+
+def test_malformed_metadata_reports_every_object(raw):
+    bad = [dict(raw[0]), {"objectId": "x"}, "not an object"]
+    del bad[0]["axisAlignedBoundingBox"]
+    with pytest.raises(SceneError) as info:
+        objects_from_ai2thor(bad)
+    assert info.value.problems == [
+        "objects[0]: cannot convert: missing key 'axisAlignedBoundingBox'",
+        "objects[1]: cannot convert: missing key 'axisAlignedBoundingBox'",
+        "objects[2]: cannot convert: expected an object dict, got str",
+    ]
+
+
+def test_fit_box_any_corner_order_and_elongated_box():
+    # A 4 x 0.2 x 0.1 box: the face diagonal (0.22) is shorter than the long edge (4), so
+    # "3 nearest corners" would be wrong. Corner order must not matter either.
+    R = quat_to_matrix(np.array([0.1, 0.2, 0.3, 0.9]) / np.linalg.norm([0.1, 0.2, 0.3, 0.9]))
+    size = np.array([4.0, 0.2, 0.1])
+    local = np.array(list(itertools.product((-1, 1), repeat=3))) * size / 2
+    corners = np.array([1, 2, 3]) + local @ R.T
+    for perm in ([0, 1, 2, 3, 4, 5, 6, 7], [7, 2, 5, 0, 3, 6, 1, 4]):
+        center, fitted_size, fitted_R = fit_box(corners[perm], hint=R)
+        np.testing.assert_allclose(center, [1, 2, 3], atol=1e-12)
+        np.testing.assert_allclose(fitted_size, size, atol=1e-12)
+        np.testing.assert_allclose(fitted_R, R, atol=1e-12)
+
+
+def test_fit_box_flat_box_has_zero_size():
+    corners = np.array([[x, y, 0.0] for x in (0, 2) for y in (0, 1) for _ in range(2)])
+    center, size, R = fit_box(corners)
+    np.testing.assert_allclose(center, [1, 0.5, 0])
+    np.testing.assert_allclose(size, [2, 1, 0], atol=1e-12)
+    assert np.linalg.det(R) == pytest.approx(1.0)
+
+
+def _metadata(yaw=0.0, horizon=0.0):
+    return {"cameraPosition": {"x": 1.0, "y": 1.5, "z": 2.0}, "fov": 90, "screenWidth": 640,
+            "screenHeight": 480, "agent": {"rotation": {"x": 0, "y": yaw, "z": 0},
+                                           "cameraHorizon": horizon},
+            "objects": [{"objectId": "A", "visible": True}, {"objectId": "B", "visible": False}]}
+
+
+@pytest.mark.parametrize("yaw, horizon, forward, right", [
+    (0, 0, [0, 1, 0], [1, 0, 0]),  # Unity +z (forward) is our +y
+    (90, 0, [1, 0, 0], [0, -1, 0]),  # turning right (clockwise seen from above)
+    (0, 30, [0, math.cos(math.radians(30)), -0.5], [1, 0, 0]),  # positive horizon looks down
+])
+def test_camera_axes(yaw, horizon, forward, right):
+    cam = camera_from_ai2thor(_metadata(yaw, horizon))
+    R = quat_to_matrix(np.array(cam["rotation"]))
+    np.testing.assert_allclose(R[:, 2], forward, atol=1e-12)  # OpenCV z: optical axis
+    np.testing.assert_allclose(R[:, 0], right, atol=1e-12)  # OpenCV x: image right
+    # OpenCV y (image down) completes the right-handed frame: y = z x x
+    np.testing.assert_allclose(R[:, 1], np.cross(forward, right), atol=1e-12)
+    if horizon == 0:
+        np.testing.assert_allclose(R[:, 1], [0, 0, -1], atol=1e-12)
+    assert cam["position"] == [1.0, 2.0, 1.5]
+
+
+def test_camera_fov_is_vertical():
+    # vertical 90 deg at 4:3 -> horizontal 2*atan(tan(45 deg) * 4/3) = 106.26 deg
+    cam = camera_from_ai2thor(_metadata())
+    assert cam["hfov_deg"] == pytest.approx(2 * math.degrees(math.atan(4 / 3)))
+    assert (cam["width"], cam["height"]) == (640, 480)
+
+
+def test_frames_pass_through_the_loader(raw):
+    meta = _metadata(yaw=45, horizon=10)
+    meta["objects"] = [{"objectId": MUG, "visible": True}, {"objectId": FLOOR, "visible": False}]
+    frame = frame_from_ai2thor(meta, index=0, time=0.0, image="frames/000000.jpg")
+    s = scene_from_ai2thor(raw, "test/live", frames=[frame])
+    assert s.frames.count == 1 and s.frames.image == ("frames/000000.jpg",)
+    assert s.frames.visibility[0, at(s, MUG)] == 1.0 and s.frames.visibility[0].sum() == 1.0
+    # the vertical fov maps to fy: fy = (480/2) / tan(45 deg) = 240 (square pixels)
+    assert s.frames.fy[0] == pytest.approx(240.0)
+
+
+def test_p_is_its_own_inverse():
+    np.testing.assert_array_equal(P @ P, np.eye(3))
