@@ -20,6 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import ast
 from .diagnostics import Diagnostic, error
+from .fastparse import FastParser, FastPathMiss
 from .resources import read_text
 from .source import Source, Span
 
@@ -306,7 +307,8 @@ def grammar_text() -> str:
 
 @dataclass
 class _Parser:
-    lark: Lark
+    lark: Lark  # the reference parser; also reports syntax errors
+    fast: FastParser  # the same tables in a tighter loop, for well-formed text
     builder: _Builder
     lock: threading.Lock
 
@@ -317,7 +319,8 @@ def _parser() -> _Parser:
     lark = Lark(grammar_text(), parser="lalr", lexer="basic", transformer=builder,
                 propagate_positions=True, maybe_placeholders=True,
                 lexer_callbacks={"COMMENT": builder.on_comment})
-    return _Parser(lark, builder, threading.Lock())
+    return _Parser(lark, FastParser(lark, builder, builder.on_comment), builder,
+                   threading.Lock())
 
 
 @dataclass
@@ -340,7 +343,11 @@ def parse(source: Source) -> ParseResult:
 
 def _parse_once(text: str, parser: _Parser):
     parser.builder.reset()
-    program = parser.lark.parse(text)
+    try:
+        program = parser.fast.parse(text)
+    except FastPathMiss:
+        parser.builder.reset()
+        program = parser.lark.parse(text)
     comments = tuple(parser.builder.comments)
     return ast.Program(program.statements, comments=comments, span=program.span,
                        depth=program.depth), list(parser.builder.diagnostics)
@@ -422,6 +429,8 @@ def _describe(exc: UnexpectedInput, source: Source) -> Diagnostic:
         hint = _expected_text(exc.expected)
         if str(tok) == "=" and "CMP" in exc.expected:
             hint = "use `==` to compare"
+        elif str(tok) == "=>":  # a lambda outside the arguments of a call
+            hint = "a lambda `x => ...` can only be an argument of a higher-order builtin"
         return error("E-SYNTAX", f"unexpected `{tok}`", token_span(tok), hint or None)
     expected = getattr(exc, "expected", None) or set()
     end = len(source.text)
