@@ -84,7 +84,8 @@ def answer(scene, text):
     return result.answer.text
 
 
-LETS = 'let table = the("DiningTable")\nlet a = the("red chair")\nlet b = minus("Chair", "red chair")\n'
+LETS = ('let table = the("DiningTable")\nlet a = the("red chair")\n'
+        'let b = minus("Chair", "red chair")\n')
 
 GOLDEN = [
     ('answer count("Chair")', "2"),

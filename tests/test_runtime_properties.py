@@ -58,7 +58,8 @@ def room_docs():
     return {ref: dump_scene(load_scene(ref)) for ref in ROOMS}
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(turn=st.floats(-180, 180), dx=st.floats(-50, 50), dy=st.floats(-50, 50),
        ref=st.sampled_from(ROOMS))
 def test_rigid_motion_leaves_allocentric_answers_unchanged(room_docs, turn, dx, dy, ref):
