@@ -193,6 +193,41 @@ class Def(Stmt):
 
 
 @dataclass(frozen=True)
+class Domain(Node):
+    """A task parameter's domain: `Category`, `Ref`, `Object`, `Frame`, `Int in lo..hi`,
+    or `one of [...]`."""
+
+    kind: str  # "Category" | "Ref" | "Object" | "Frame" | "range" | "choice" | other (an error)
+    low: int | None = None
+    high: int | None = None
+    choices: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskParam(Node):
+    name: str
+    domain: Domain
+
+
+@dataclass(frozen=True)
+class Ask(Node):
+    text: str
+
+
+@dataclass(frozen=True)
+class Task(Stmt):
+    name: str
+    modality: str
+    params: tuple[TaskParam, ...]
+    where: Expr | None
+    asks: tuple[Ask, ...]
+    choices: Expr | None
+    answer: Answer
+    name_span: Span = _span()
+    modality_span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Comment:
     line: int
     text: str  # including the leading '#'
@@ -237,4 +272,10 @@ def children(node: Node) -> tuple[Node, ...]:
             return (d,) if d is not None else ()
         case Program(statements=s):
             return s
+        case Task(params=ps, where=w, choices=c, answer=a):
+            return tuple(ps) + tuple(x for x in (w, c) if x is not None) + (a,)
+        case TaskParam(domain=d):
+            return (d,)
+        case Domain(choices=cs):
+            return cs
     return ()

@@ -55,6 +55,8 @@ class Checked:
     definitions: dict[str, ast.Def] = field(default_factory=dict)
     question: str | None = None
     answer_type: T.Type | None = None
+    task: ast.Task | None = None  # the template of a task file
+    task_params: dict[str, T.Type] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -126,12 +128,24 @@ class Checker:
             if stmt.depth > MAX_DEPTH:
                 self._error("E-LIMIT", f"nesting depth {stmt.depth}; the limit is {MAX_DEPTH}",
                             stmt.span, "name intermediate values with `let`")
+                self._declare_unchecked(stmt)
                 continue
             self._statement(stmt)
         self.diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
         return self.out
 
+    def _declare_unchecked(self, stmt: ast.Stmt) -> None:
+        """Bind the name of a statement too deep to check, so later uses do not cascade."""
+        if isinstance(stmt, ast.Let) and stmt.name not in self.globals.names:
+            self.globals.names[stmt.name] = T.ERROR
+        elif isinstance(stmt, ast.Def) and stmt.name not in BUILTINS:
+            self.out.definitions.setdefault(stmt.name, stmt)
+
     def _check_structure(self, program: ast.Program) -> None:
+        tasks = [s for s in program.statements if isinstance(s, ast.Task)]
+        if tasks:
+            self._check_task_file(program, tasks)
+            return
         statements = program.statements
         answers = [s for s in statements if isinstance(s, ast.Answer)]
         questions = [s for s in statements if isinstance(s, ast.Question)]
@@ -151,6 +165,16 @@ class Checker:
         if questions and statements[0] is questions[0]:
             self.out.question = questions[0].text
 
+    def _check_task_file(self, program: ast.Program, tasks: list[ast.Task]) -> None:
+        """A task file holds `def`s and exactly one `task`."""
+        for extra in tasks[1:]:
+            self._error("E-SYNTAX", "a file holds one `task`", extra.span,
+                        "put each task in a file of its own")
+        for stmt in program.statements:
+            if not isinstance(stmt, ast.Task | ast.Def):
+                self._error("E-SYNTAX", "a task file holds only `def`s and one `task`",
+                            stmt.span, "move this statement into the task")
+
     def _statement(self, stmt: ast.Stmt) -> None:
         match stmt:
             case ast.Let():
@@ -161,6 +185,10 @@ class Checker:
                 self._answer(value)
             case ast.Def():
                 self._def(stmt)
+            case ast.Task():
+                from .tasks_check import check_task
+
+                check_task(self, stmt)
 
     def _bind(self, name: str, type_: T.Type, span: Span) -> None:
         if name in BUILTINS or name in self.out.definitions:
@@ -181,8 +209,8 @@ class Checker:
             value_type = declared
         self._bind(stmt.name, value_type, stmt.name_span)
 
-    def _answer(self, value: ast.Expr) -> None:
-        answer_type = self.expr(value, self.globals)
+    def _answer(self, value: ast.Expr, scope: _Scope | None = None) -> None:
+        answer_type = self.expr(value, scope or self.globals)
         self.out.answer_type = answer_type
         if not _answerable(answer_type):
             hint = {T.OBJECTS: "answer count(S) or labels(S)",
@@ -217,7 +245,11 @@ class Checker:
                 return T.ERROR
             return T.ListType(self.resolve_type(texpr.arg))
         found = T.NAMED_TYPES.get(texpr.name)
-        if found is None or texpr.arg is not None:
+        if found is not None and texpr.arg is not None:
+            self._error("E-TYPE", f"`{texpr.name}` takes no type argument", texpr.span,
+                        f"write {texpr.name}, or List[...] for a list")
+            return T.ERROR
+        if found is None:
             self._error("E-TYPE", f"unknown type `{texpr.name}`", texpr.span,
                         suggest(texpr.name, list(T.NAMED_TYPES) + ["List"]))
             return T.ERROR
@@ -353,8 +385,8 @@ class Checker:
                         suggest(node.unit, T.UNITS) or "units: " + " ".join(T.UNITS))
             return T.ERROR
         if operand != T.ERROR and operand != unit[0]:
-            self._error("E-TYPE", f"cannot convert a {operand} to {node.unit}", node.span,
-                        f"`in {node.unit}` converts a {unit[0]}")
+            self._error("E-TYPE", f"cannot convert {_a(operand)} to {node.unit}", node.span,
+                        f"`in {node.unit}` converts {_a(unit[0])}")
         return T.NUMBER
 
     def _if(self, node: ast.If, scope) -> T.Type:
@@ -427,6 +459,11 @@ def _operator_hint(op: str, left: T.Type, right: T.Type) -> str | None:
     if op in ("<", "<=", ">", ">=", "==", "!=") and T.is_quantity(left) != T.is_quantity(right):
         return "convert with `in UNIT`, or write the number with a unit"
     return None
+
+
+def _a(t: T.Type) -> str:
+    """The type name with its indefinite article: `an Int`, `a Length`."""
+    return f"an {t}" if str(t)[:1] in "AEIOU" else f"a {t}"
 
 
 def _answerable(t: T.Type) -> bool:

@@ -1,14 +1,18 @@
-"""A fast path for parsing well-formed programs.
+"""The LALR driver and lexer for SpatialDSL.
 
 Lark computes the LALR tables and the terminal definitions from
-grammar/spatial.lark; this module only runs them in a tighter loop than
-Lark's general-purpose one: one master regex for the lexer (terminals in the
-order Lark's basic lexer tries them, keywords recognised the way Lark does),
-and a shift/reduce loop calling the same rule callbacks Lark would, minus the
+grammar/spatial.lark; this module runs them in a tighter loop than Lark's
+general-purpose one: one master regex for the lexer (terminals in the order
+Lark's basic lexer tries them, keywords recognised the way Lark does), and a
+shift/reduce loop calling the same rule callbacks Lark would, minus the
 position-propagation wrapper (our AST builder computes spans from tokens).
 
-On the first unexpected character or token it gives up (``FastPathMiss``);
-the caller then parses with Lark itself, which produces the exact error.
+Soft keywords (the clause words of task templates) are lexed as names and
+become keywords only in parser states that accept them, as a contextual
+lexer would do; everywhere else they stay ordinary names.
+
+The first unexpected character or token raises ``SyntaxFailure`` with what the
+parser state would have accepted.
 """
 
 from __future__ import annotations
@@ -20,8 +24,22 @@ from lark.parse_tree_builder import ParseTreeBuilder
 from lark.parsers.lalr_analysis import Shift
 
 
-class FastPathMiss(Exception):
-    """The fast path cannot parse this text; use Lark's parser for the error."""
+SOFT_KEYWORDS = frozenset(("modality", "params", "where", "ask", "choices", "one", "of"))
+
+
+class SyntaxFailure(Exception):
+    """Parsing stopped: at ``token`` (a Token, `$END` at the end) or at character ``pos``."""
+
+    def __init__(self, pos: int, token: Token | None = None,
+                 expected: frozenset[str] = frozenset()):
+        super().__init__(f"syntax error at {pos}")
+        self.pos = pos
+        self.token = token
+        self.expected = expected
+
+
+# Kept for callers that only need to know the fast path failed.
+FastPathMiss = SyntaxFailure
 
 
 class FastParser:
@@ -33,7 +51,7 @@ class FastParser:
         self.end_state = table.end_states["start"]
         self.ignore = frozenset(lark.ignore_tokens)
         self.on_comment = on_comment
-        self.master, self.keywords = _build_lexer(lark)
+        self.master, self.keywords, self.soft = _build_lexer(lark)
 
     def parse(self, text: str):
         states = self.states
@@ -42,10 +60,13 @@ class FastParser:
         for tok in self._tokens(text):
             kind = tok.type
             while True:
+                row = states[state_stack[-1]]
+                if kind == "NAME" and tok in self.soft and self.soft[tok] in row:
+                    kind = tok.type = self.soft[tok]
                 try:
-                    is_shift, arg = states[state_stack[-1]][kind]
+                    is_shift, arg = row[kind]
                 except KeyError:
-                    raise FastPathMiss() from None
+                    raise SyntaxFailure(tok.start_pos, tok, _terminals(row)) from None
                 if is_shift:
                     state_stack.append(arg)
                     value_stack.append(tok)
@@ -61,7 +82,7 @@ class FastParser:
                 state_stack.append(states[state_stack[-1]][origin][1])
                 if kind == "$END" and state_stack[-1] == self.end_state:
                     return value_stack[-1]
-        raise FastPathMiss()
+        raise SyntaxFailure(len(text))
 
     def _tokens(self, text: str):
         match, keywords, ignore = self.master.match, self.keywords, self.ignore
@@ -69,7 +90,7 @@ class FastParser:
         while pos < end:
             m = match(text, pos)
             if m is None:
-                raise FastPathMiss()
+                raise SyntaxFailure(pos)
             kind, value = m.lastgroup, m.group()
             new_pos = m.end()
             if kind in ignore:
@@ -101,14 +122,21 @@ def _plain_table(states: dict, callbacks: dict) -> dict:
     return plain
 
 
-def _build_lexer(lark: Lark) -> tuple[re.Pattern, dict[str, str]]:
-    """The master regex (Lark's basic-lexer order) and the keyword table."""
+def _terminals(row: dict) -> frozenset[str]:
+    """The terminal symbols a parser state accepts (rules are lower case)."""
+    return frozenset(k for k in row if k.isupper() or k.startswith("__ANON") or k == "$END")
+
+
+def _build_lexer(lark: Lark) -> tuple[re.Pattern, dict[str, str], dict[str, str]]:
+    """The master regex (Lark's basic-lexer order), hard keywords and soft keywords."""
     terminals = list(lark.terminals)
     name_re = next(t for t in terminals if t.name == "NAME").pattern.to_regexp()
-    keywords = {t.pattern.value: t.name for t in terminals
-                if t.pattern.type == "str" and re.fullmatch(name_re, t.pattern.value)}
-    ordered = sorted((t for t in terminals if t.pattern.value not in keywords),
+    words = {t.pattern.value: t.name for t in terminals
+             if t.pattern.type == "str" and re.fullmatch(name_re, t.pattern.value)}
+    soft = {w: n for w, n in words.items() if w in SOFT_KEYWORDS}
+    hard = {w: n for w, n in words.items() if w not in SOFT_KEYWORDS}
+    ordered = sorted((t for t in terminals if t.pattern.value not in words),
                      key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value),
                                     t.name))
     master = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in ordered)
-    return re.compile(master), keywords
+    return re.compile(master), hard, soft

@@ -112,7 +112,30 @@ def statement(node: ast.Stmt) -> str:
             return f"answer {expr(v)}"
         case ast.Def(name=n, params=ps, returns=r, body=b):
             return f"def {n}({', '.join(_param(p) for p in ps)}) -> {type_expr(r)}: {expr(b)}"
+        case ast.Task():
+            return _task(node)
     raise TypeError(f"cannot print {type(node).__name__}")
+
+
+def _domain(d: ast.Domain) -> str:
+    if d.kind == "range":
+        return f"Int in {d.low}..{d.high}"
+    if d.kind == "choice":
+        return "one of [" + ", ".join(expr(c) for c in d.choices) + "]"
+    return d.kind
+
+
+def _task(t: ast.Task) -> str:
+    lines = [f"task {t.name}", f"  modality {t.modality}"]
+    if t.params:
+        lines.append("  params " + ", ".join(f"{p.name}: {_domain(p.domain)}" for p in t.params))
+    if t.where is not None:
+        lines.append(f"  where {expr(t.where)}")
+    lines += [f"  ask {format_string(a.text)}" for a in t.asks]
+    if t.choices is not None:
+        lines.append(f"  choices {expr(t.choices)}")
+    lines.append(f"  {statement(t.answer)}")
+    return "\n".join(lines)
 
 
 def _param(p: ast.Param) -> str:

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import ast
 from .diagnostics import Diagnostic, error
-from .fastparse import FastParser, FastPathMiss
+from .fastparse import FastParser, SyntaxFailure
 from .resources import read_text
 from .source import Source, Span
 
@@ -37,6 +36,8 @@ _COMPARISONS = frozenset(("<", "<=", ">", ">=", "==", "!="))
 _NUMBER_PARTS = re.compile(r"([0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)(.*)", re.S)
 _MAX_INT_LITERAL = 2**53
 
+# Keywords of language.md §1 that no grammar rule uses yet, so they lex as NAME.
+RESERVED_WORDS = frozenset(("task",))
 STATEMENT_KEYWORDS = ("question", "let", "assert", "answer", "def", "task")
 _STATEMENT_START = re.compile(r"(?:^|;)[ \t\f\r]*(" + "|".join(STATEMENT_KEYWORDS) + r")\b", re.M)
 
@@ -80,6 +81,7 @@ class _Builder(Transformer):
 
     def let(self, items):
         kw, name, annotation, value = items
+        self._not_reserved(name)
         return ast.Let(str(name), annotation, value, span=token_span(kw).to(value.span),
                        name_span=token_span(name), depth=_depth(value))
 
@@ -94,6 +96,7 @@ class _Builder(Transformer):
 
     def def_(self, items):
         kw, name, _lpar, params, _rpar, returns, body = items
+        self._not_reserved(name)
         params = params or ()
         return ast.Def(str(name), params, returns, body, span=token_span(kw).to(body.span),
                        name_span=token_span(name), depth=_depth(body, *params))
@@ -103,6 +106,7 @@ class _Builder(Transformer):
 
     def param(self, items):
         name, annotation, default = items
+        self._not_reserved(name)
         end = default.span if default is not None else annotation.span
         return ast.Param(str(name), annotation, default, span=token_span(name).to(end),
                          depth=_depth(default))
@@ -111,6 +115,58 @@ class _Builder(Transformer):
         name, _lsqb, arg, rsqb = items
         end = token_span(rsqb) if rsqb is not None else token_span(name)
         return ast.TypeExpr(str(name), arg, span=token_span(name).to(end))
+
+    # -------------------------------------------------------------------- tasks
+
+    def task(self, items):
+        kw, name, _modality_kw, modality, params, where, *rest = items
+        *asks, choices, answer = rest
+        params = params or ()
+        parts = [*params, where, choices, answer]
+        return ast.Task(str(name), str(modality), params, where, tuple(asks), choices, answer,
+                        span=token_span(kw).to(answer.span), name_span=token_span(name),
+                        modality_span=token_span(modality), depth=_depth(*parts))
+
+    def task_params(self, items):
+        return tuple(i for i in items[1:] if i is not None)
+
+    def task_param(self, items):
+        name, domain = items
+        return ast.TaskParam(str(name), domain, span=token_span(name).to(domain.span),
+                             depth=_depth(domain))
+
+    def domain_named(self, items):
+        return ast.Domain(str(items[0]), span=token_span(items[0]))
+
+    def domain_range(self, items):
+        name, _in, low, _dots, high = items
+        kind = "range" if str(name) == "Int" else str(name)
+        return ast.Domain(kind, low[0], high[0], span=token_span(name).to(high[1]))
+
+    def bound(self, items):
+        minus, number = items
+        value = self._number_value(str(number), number)
+        if not isinstance(value, int):
+            self.diagnostics.append(error("E-SYNTAX", "range bounds must be whole numbers",
+                                          token_span(number)))
+            value = int(value)
+        start = token_span(minus) if minus is not None else token_span(number)
+        return (-value if minus is not None else value), start.to(token_span(number))
+
+    def domain_choice(self, items):
+        one, _of, _lsqb, elems, rsqb = items
+        return ast.Domain("choice", choices=tuple(elems or ()),
+                          span=token_span(one).to(token_span(rsqb)), depth=_depth(*(elems or ())))
+
+    def task_where(self, items):
+        return items[1]
+
+    def task_ask(self, items):
+        return ast.Ask(self._string_value(items[1]), span=token_span(items[0]).to(
+            token_span(items[1])))
+
+    def task_choices(self, items):
+        return items[1]
 
     # -------------------------------------------------------------- expressions
 
@@ -182,10 +238,17 @@ class _Builder(Transformer):
 
     def lambda_(self, items):
         param, body = items
+        self._not_reserved(param)
         return ast.Lambda(str(param), body, span=token_span(param).to(body.span),
                           param_span=token_span(param), depth=_depth(body))
 
     # ------------------------------------------------------------------ helpers
+
+    def _not_reserved(self, name: Token) -> None:
+        """Keywords the grammar does not use yet (`task`) lex as names: refuse to bind them."""
+        if name in RESERVED_WORDS:
+            self.diagnostics.append(error("E-SYNTAX", f"`{name}` is a reserved keyword",
+                                          token_span(name), "choose another name"))
 
     def _split_args(self, args):
         positional, keywords = [], []
@@ -307,8 +370,8 @@ def grammar_text() -> str:
 
 @dataclass
 class _Parser:
-    lark: Lark  # the reference parser; also reports syntax errors
-    fast: FastParser  # the same tables in a tighter loop, for well-formed text
+    lark: Lark  # builds the LALR tables and terminals from the grammar
+    fast: FastParser  # runs them
     builder: _Builder
     lock: threading.Lock
 
@@ -343,11 +406,7 @@ def parse(source: Source) -> ParseResult:
 
 def _parse_once(text: str, parser: _Parser):
     parser.builder.reset()
-    try:
-        program = parser.fast.parse(text)
-    except FastPathMiss:
-        parser.builder.reset()
-        program = parser.lark.parse(text)
+    program = parser.fast.parse(text)
     comments = tuple(parser.builder.comments)
     return ast.Program(program.statements, comments=comments, span=program.span,
                        depth=program.depth), list(parser.builder.diagnostics)
@@ -359,9 +418,9 @@ def _parse_with_recovery(source: Source, parser: _Parser) -> ParseResult:
     while True:
         try:
             program, soft = _parse_once(text, parser)
-        except UnexpectedInput as exc:
+        except SyntaxFailure as exc:
             syntax_errors.append(_describe(exc, source))
-            blanked = _blank_broken_statement(text, _error_offset(exc, text))
+            blanked = _blank_broken_statement(text, exc.pos)
             if blanked is None or len(syntax_errors) >= MAX_SYNTAX_ERRORS:
                 return ParseResult(None, syntax_errors)
             text = blanked
@@ -369,13 +428,6 @@ def _parse_with_recovery(source: Source, parser: _Parser) -> ParseResult:
         if syntax_errors:
             return ParseResult(None, syntax_errors + soft)
         return ParseResult(program, soft + _layout_errors(program, source))
-
-
-def _error_offset(exc: UnexpectedInput, text: str) -> int:
-    if isinstance(exc, UnexpectedEOF) or getattr(getattr(exc, "token", None), "type", "") == "$END":
-        return len(text)
-    pos = getattr(exc, "pos_in_stream", None)
-    return len(text) if pos is None else pos
 
 
 def _blank_broken_statement(text: str, offset: int) -> str | None:
@@ -398,7 +450,7 @@ _TOKEN_NAMES = {
 _EXPRESSION_STARTERS = {"NAME", "NUMBER", "STRING", "LPAR", "LSQB", "MINUS", "NOT", "IF",
                         "TRUE", "FALSE"}
 _OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "CMP", "AND", "OR", "IN", "LSQB", "DOT"}
-_STATEMENT_STARTERS = {"QUESTION", "LET", "ASSERT", "ANSWER", "DEF", "SEMICOLON"}
+_STATEMENT_STARTERS = {"QUESTION", "LET", "ASSERT", "ANSWER", "DEF", "SEMICOLON", "TASK"}
 
 
 def _expected_text(expected: set[str]) -> str:
@@ -421,25 +473,21 @@ def _expected_text(expected: set[str]) -> str:
     return "expected " + " or ".join(parts)
 
 
-def _describe(exc: UnexpectedInput, source: Source) -> Diagnostic:
-    if isinstance(exc, UnexpectedCharacters):
-        return _unexpected_character(exc, source)
-    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
-        tok = exc.token
-        hint = _expected_text(exc.expected)
-        if str(tok) == "=" and "CMP" in exc.expected:
-            hint = "use `==` to compare"
-        elif str(tok) == "=>":  # a lambda outside the arguments of a call
-            hint = "a lambda `x => ...` can only be an argument of a higher-order builtin"
-        return error("E-SYNTAX", f"unexpected `{tok}`", token_span(tok), hint or None)
-    expected = getattr(exc, "expected", None) or set()
-    end = len(source.text)
-    return error("E-SYNTAX", "unexpected end of program", source.span(end, end),
-                 _expected_text(set(expected)) or None)
+def _describe(exc: SyntaxFailure, source: Source) -> Diagnostic:
+    if exc.token is None:
+        return _unexpected_character(exc.pos, source)
+    tok = exc.token
+    hint = _expected_text(set(exc.expected))
+    if tok.type == "$END":
+        end = len(source.text)
+        return error("E-SYNTAX", "unexpected end of program", source.span(end, end),
+                     hint or None)
+    if str(tok) == "=" and "CMP" in exc.expected:
+        hint = "use `==` to compare"
+    return error("E-SYNTAX", f"unexpected `{tok}`", token_span(tok), hint or None)
 
 
-def _unexpected_character(exc: UnexpectedCharacters, source: Source) -> Diagnostic:
-    pos = exc.pos_in_stream
+def _unexpected_character(pos: int, source: Source) -> Diagnostic:
     char = source.text[pos]
     if char == '"':
         line_end = source.text.find("\n", pos)
