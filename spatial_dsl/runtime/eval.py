@@ -118,6 +118,18 @@ class Evaluator:
         except LimitExceeded as exc:
             return None, exc.rejection
 
+    def evaluate(self, node: ast.Expr, names: dict) -> tuple[object, Rejection | None]:
+        """Evaluate one checked expression (a task's `where`, `answer` or `choices`) with
+        extra names bound to run-time values (see ``bind_value``)."""
+        env = Env({**self.globals, **names}, 1, Rows(1))
+        try:
+            value = self.eval(node, env)
+        except Abort:
+            return None, env.rows.first()
+        except LimitExceeded as exc:
+            return None, exc.rejection
+        return (None, env.rows.first()) if env.rows.any() else (value, None)
+
     def _statement(self, stmt: ast.Stmt, env: Env):
         match stmt:
             case ast.Let(name=name, value=value):
@@ -298,3 +310,21 @@ _DISPATCH = {
     ast.Compare: Evaluator._compare, ast.InUnit: Evaluator._inunit, ast.If: Evaluator._if,
     ast.Call: Evaluator._callnode,
 }
+
+
+def bind_value(t: T.Type, value, scene: Scene):
+    """A task parameter's value as a one-row run-time value.
+
+    Category and choice strings, Int and Number values are taken as they are; an Object
+    is given by its id, a Frame by its `index` (as in the scene file).
+    """
+    if t == T.OBJECT:
+        return np.array([scene.ids.index(value)], dtype=np.int64)
+    if t == T.FRAME:
+        rows = np.flatnonzero(scene.frames.index == value)
+        if len(rows) == 0:
+            raise ValueError(f"the scene has no frame {value}")
+        return rows[:1].astype(np.int64)
+    if t == T.STR:
+        return stack_elements(T.STR, [value])
+    return stack_elements(t, [value])
