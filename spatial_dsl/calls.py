@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from . import ast
 from . import types as T
 from .builtins import BUILTINS
-from .builtins.registry import Builtin, FnPat, Overload, ParamSpec
+from .builtins.registry import Builtin, FnPat, Overload, ParamSpec, Var
 from .check import CallInfo, Checker, _Scope, default_expr, suggest
 
 _SECTOR_PARAMS = frozenset(("sectors",))
@@ -77,7 +77,11 @@ def _check_builtin_call(checker: Checker, node: ast.Call, scope: _Scope,
                         builtin: Builtin) -> T.Type:
     arg_types = {id(a): checker.expr(a, scope) for a in _all_args(node)
                  if not isinstance(a, ast.Lambda)}
-    first_bound: tuple[Overload, _Binding] | None = None
+    # An overload that fits without a coercion wins over one that needs one: `map` of a
+    # List[Object] keeps list order instead of becoming the set of its members.
+    # The overload reported on a mismatch is the one whose arguments matched longest.
+    closest: tuple[int, Overload, _Binding] | None = None
+    coerced: tuple[Overload, _Binding, dict] | None = None
     arity_problem = None
     for overload in builtin.overloads:
         binding = bind_arguments(node, overload.param_names(),
@@ -85,15 +89,23 @@ def _check_builtin_call(checker: Checker, node: ast.Call, scope: _Scope,
         if binding.problem:
             arity_problem = arity_problem or binding.problem
             continue
-        first_bound = first_bound or (overload, binding)
         bindings: dict = {}
-        if _first_mismatch(overload, binding, arg_types, bindings) is None:
-            return _finish_builtin_call(checker, node, scope, builtin, overload, binding,
-                                        arg_types, bindings)
-    if first_bound is None:
+        mismatch = _first_mismatch(overload, binding, arg_types, bindings)
+        if mismatch is None:
+            if not _uses_coercion(overload, binding, arg_types):
+                return _finish_builtin_call(checker, node, scope, builtin, overload, binding,
+                                            arg_types, bindings)
+            coerced = coerced or (overload, binding, bindings)
+        elif closest is None or mismatch > closest[0]:
+            closest = (mismatch, overload, binding)
+    if coerced is not None:
+        overload, binding, bindings = coerced
+        return _finish_builtin_call(checker, node, scope, builtin, overload, binding,
+                                    arg_types, bindings)
+    if closest is None:
         checker._error("E-ARITY", arity_problem, node.span, _signature_hint(builtin))
     else:
-        _report_mismatch(checker, node, builtin, *first_bound, arg_types)
+        _report_mismatch(checker, node, builtin, closest[1], closest[2], arg_types)
     return T.ERROR
 
 
@@ -114,9 +126,16 @@ def _first_mismatch(overload: Overload, binding: _Binding, arg_types: dict,
     return None
 
 
+def _uses_coercion(overload: Overload, binding: _Binding, arg_types: dict) -> bool:
+    return any(isinstance(spec.pattern.match(arg_types[id(arg)], {}), str)
+               for spec, arg in zip(overload.params, binding.args)
+               if arg is not None and not spec.is_lambda)
+
+
 def _report_mismatch(checker: Checker, node: ast.Call, builtin: Builtin, overload: Overload,
                      binding: _Binding, arg_types: dict) -> None:
-    index = _first_mismatch(overload, binding, arg_types, {})
+    bindings: dict = {}
+    index = _first_mismatch(overload, binding, arg_types, bindings)
     spec, arg = overload.params[index], binding.args[index]
     if spec.is_lambda:
         checker._error("E-TYPE", f"argument `{spec.name}` of `{builtin.name}` must be a lambda "
@@ -127,12 +146,16 @@ def _report_mismatch(checker: Checker, node: ast.Call, builtin: Builtin, overloa
                        arg.span, _signature_hint(builtin))
         return
     actual = arg_types[id(arg)]
+    # A type variable already bound by an earlier argument is shown as that type:
+    # `min(1m, 2)` expects a Length for `b`.
+    bound = isinstance(spec.pattern, Var) and spec.pattern.name in bindings
+    expected = spec.pattern.subst(bindings) if bound else spec.pattern
     hint = None
     if isinstance(arg, ast.Number):
-        expected = spec.pattern.subst({})
-        hint = T.unit_suggestion(expected, checker.source.text[arg.span.start:arg.span.end])
+        hint = T.unit_suggestion(spec.pattern.subst(bindings),
+                                 checker.source.text[arg.span.start:arg.span.end])
     checker._error("E-TYPE", f"argument `{spec.name}` of `{builtin.name}`: expected "
-                   f"{spec.pattern}, got {actual}", arg.span, hint or _signature_hint(builtin))
+                   f"{expected}, got {actual}", arg.span, hint or _signature_hint(builtin))
 
 
 def _signature_hint(builtin: Builtin) -> str:

@@ -37,7 +37,6 @@ _NUMBER_PARTS = re.compile(r"([0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)(.*)", re.
 _MAX_INT_LITERAL = 2**53
 
 # Keywords of language.md §1 that no grammar rule uses yet, so they lex as NAME.
-RESERVED_WORDS = frozenset(("task",))
 STATEMENT_KEYWORDS = ("question", "let", "assert", "answer", "def", "task")
 _STATEMENT_START = re.compile(r"(?:^|;)[ \t\f\r]*(" + "|".join(STATEMENT_KEYWORDS) + r")\b", re.M)
 
@@ -81,7 +80,6 @@ class _Builder(Transformer):
 
     def let(self, items):
         kw, name, annotation, value = items
-        self._not_reserved(name)
         return ast.Let(str(name), annotation, value, span=token_span(kw).to(value.span),
                        name_span=token_span(name), depth=_depth(value))
 
@@ -96,7 +94,6 @@ class _Builder(Transformer):
 
     def def_(self, items):
         kw, name, _lpar, params, _rpar, returns, body = items
-        self._not_reserved(name)
         params = params or ()
         return ast.Def(str(name), params, returns, body, span=token_span(kw).to(body.span),
                        name_span=token_span(name), depth=_depth(body, *params))
@@ -106,7 +103,6 @@ class _Builder(Transformer):
 
     def param(self, items):
         name, annotation, default = items
-        self._not_reserved(name)
         end = default.span if default is not None else annotation.span
         return ast.Param(str(name), annotation, default, span=token_span(name).to(end),
                          depth=_depth(default))
@@ -238,17 +234,10 @@ class _Builder(Transformer):
 
     def lambda_(self, items):
         param, body = items
-        self._not_reserved(param)
         return ast.Lambda(str(param), body, span=token_span(param).to(body.span),
                           param_span=token_span(param), depth=_depth(body))
 
     # ------------------------------------------------------------------ helpers
-
-    def _not_reserved(self, name: Token) -> None:
-        """Keywords the grammar does not use yet (`task`) lex as names: refuse to bind them."""
-        if name in RESERVED_WORDS:
-            self.diagnostics.append(error("E-SYNTAX", f"`{name}` is a reserved keyword",
-                                          token_span(name), "choose another name"))
 
     def _split_args(self, args):
         positional, keywords = [], []
@@ -484,6 +473,8 @@ def _describe(exc: SyntaxFailure, source: Source) -> Diagnostic:
                      hint or None)
     if str(tok) == "=" and "CMP" in exc.expected:
         hint = "use `==` to compare"
+    elif str(tok) == "=>":  # a lambda outside the arguments of a call
+        hint = "a lambda `x => ...` can only be an argument of a higher-order builtin"
     return error("E-SYNTAX", f"unexpected `{tok}`", token_span(tok), hint or None)
 
 

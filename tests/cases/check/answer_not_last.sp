@@ -1,0 +1,3 @@
+let sink = the("Sink")
+answer sink.height in cm
+let extra = 1

@@ -1,0 +1,3 @@
+let sink = the("Sink")
+answer sink.height
+answer sink.width

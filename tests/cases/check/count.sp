@@ -1,0 +1,3 @@
+let a = the("Sink")
+let b = the("Fridge")
+answer distance(a, b) > 1.5

@@ -1,0 +1,3 @@
+let sink = the("Sink")
+let fridge = the("Fridge")
+answer distnce(sink, fridge)

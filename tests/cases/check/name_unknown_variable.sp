@@ -1,0 +1,3 @@
+let fridge = the("Fridge")
+let sink = the("Sink")
+answer distance(sink, fridg) < 2m

@@ -1,0 +1,2 @@
+let n = count("Chair")
+answer if n = 4 then "four" else "not four"

@@ -1,0 +1,2 @@
+let label = "cafÃ©"
+answer "ÿş bad bytes"

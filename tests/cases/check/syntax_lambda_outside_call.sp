@@ -1,0 +1,2 @@
+let key = o => o.height
+answer argmax("Chair", key)

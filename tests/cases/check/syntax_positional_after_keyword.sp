@@ -1,0 +1,1 @@
+answer near(the("Chair"), within=1m, the("Table"))

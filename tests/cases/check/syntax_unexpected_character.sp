@@ -1,0 +1,2 @@
+let a = the("Sink") @ the("Fridge")
+answer $a

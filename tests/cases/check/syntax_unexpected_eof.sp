@@ -1,0 +1,2 @@
+let sink = the("Sink")
+answer distance(sink,

@@ -1,0 +1,3 @@
+let chairs = find("Chair")
+let n = count(chairs) +
+answer n

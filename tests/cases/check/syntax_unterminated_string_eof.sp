@@ -1,0 +1,1 @@
+let mug = the("Mug)

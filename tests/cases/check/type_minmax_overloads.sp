@@ -1,0 +1,5 @@
+let a = min(1m, 2)
+let b = max("Chair", o => o.label)
+let c = sum("Chair", o => o.center)
+let d = mean(objects, o => o.height)
+answer round(d, 1.5)

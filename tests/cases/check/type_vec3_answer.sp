@@ -1,0 +1,1 @@
+answer the("Sink").center - the("Fridge").center

@@ -1,0 +1,41 @@
+"""Shared test helpers: where the repository is and how to run the real `spdsl` script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def spdsl_executable() -> str:
+    """The installed console script: next to this interpreter first, then on PATH."""
+    beside = Path(sys.executable).parent / "spdsl"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("spdsl")
+    if found is None:
+        pytest.skip("the spdsl console script is not installed")
+    return found
+
+
+def run_spdsl(*args: str, cwd: str | Path | None = None, timeout: float = 60,
+              input: bytes | None = None) -> subprocess.CompletedProcess:
+    """Run `spdsl ARGS...` as a subprocess; stdout and stderr are decoded leniently."""
+    env = {k: v for k, v in os.environ.items() if k != "SPDSL_DEBUG"}
+    proc = subprocess.run([spdsl_executable(), *args], cwd=cwd, capture_output=True,
+                          timeout=timeout, input=input, env=env)
+    return subprocess.CompletedProcess(proc.args, proc.returncode,
+                                       proc.stdout.decode("utf-8", "replace"),
+                                       proc.stderr.decode("utf-8", "replace"))
+
+
+@pytest.fixture
+def spdsl():
+    """`spdsl(*args, cwd=...)` -> CompletedProcess with text stdout/stderr."""
+    return run_spdsl

@@ -1,0 +1,1 @@
+answer "[2J[H cleared" + 1

@@ -1,0 +1,10 @@
+let answer question def task assert else if then not and or in true false
+let answer question def task assert else if then not and or in true false
+let answer question def task assert else if then not and or in true false
+let answer question def task assert else if then not and or in true false
+let answer question def task assert else if then not and or in true false
+let answer question def task assert else if then not and or in true false
+let answer question def task assert else if then not and or in true false
+let answer question def task assert else if then not and or in true false
+let answer question def task assert else if then not and or in true false
+let answer question def task assert else if then not and or in true false

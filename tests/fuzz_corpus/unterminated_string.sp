@@ -1,0 +1,2 @@
+question "Is the mug on the table?
+answer on(the("Mug"), the("Table"))

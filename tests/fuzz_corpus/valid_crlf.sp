@@ -1,0 +1,3 @@
+question "CRLF line ends"
+let a = the("Sink")
+answer a.height in cm
