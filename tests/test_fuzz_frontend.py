@@ -712,6 +712,10 @@ def assert_fast_path_agrees(text: str) -> None:
     from spatial_dsl.fastparse import FastPathMiss
     from spatial_dsl.syntax import _parser
 
+    from spatial_dsl.fastparse import SOFT_KEYWORDS
+
+    if set(re.findall(r"[A-Za-z_]+", text)) & SOFT_KEYWORDS:
+        return  # Lark's basic lexer makes the task clause words hard keywords; ours does not
     parser = _parser()
     results = []
     with parser.lock:
