@@ -195,6 +195,7 @@ _EXTRA_COMMANDS: list = []
 
 def main(argv: list[str] | None = None) -> int:
     from . import cli_run  # noqa: F401  (registers `run` and `scenes`)
+    from . import cli_sims  # noqa: F401
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -103,7 +103,7 @@ def cmd_scenes_export(args) -> int:
     return EXIT_OK
 
 
-def _scene_errors_exit(handler):
+def scene_errors_exit(handler):
     """Scene problems are bad input: their message, exit 2."""
     def run(args):
         from .scenes.errors import SceneError
@@ -113,6 +113,10 @@ def _scene_errors_exit(handler):
         except SceneError as exc:
             raise UsageError(str(exc)) from None
     return run
+
+
+# Callables ``f(ssub)`` adding actions to the `scenes` subparsers (e.g. walk, import).
+SCENE_ACTIONS: list = []
 
 
 def register(sub) -> None:
@@ -128,20 +132,22 @@ def register(sub) -> None:
     run.add_argument("--max-steps", type=int, default=1_000_000, help="step budget")
     run.add_argument("--time-limit", type=float, default=2.0, help="seconds per scene")
     run.set_defaults(handler=cmd_run)
-    scenes = sub.add_parser("scenes", help="list, show and export scenes",
+    scenes = sub.add_parser("scenes", help="list, show, export, walk and import scenes",
                             description="Scene utilities.")
     ssub = scenes.add_subparsers(dest="scenes_command", metavar="ACTION", required=True)
     listing = ssub.add_parser("list", help="list the scenes of a source (ithor, robothor)")
     listing.add_argument("source", nargs="?", help="ithor or robothor (default: both)")
-    listing.set_defaults(handler=_scene_errors_exit(cmd_scenes_list))
+    listing.set_defaults(handler=scene_errors_exit(cmd_scenes_list))
     show = ssub.add_parser("show", help="objects, counts and frames of a scene")
     show.add_argument("scene", metavar="SCENE")
     show.add_argument("--objects", action="store_true", help="list every object")
-    show.set_defaults(handler=_scene_errors_exit(cmd_scenes_show))
+    show.set_defaults(handler=scene_errors_exit(cmd_scenes_show))
     export = ssub.add_parser("export", help="write a scene as a spdsl.scene/1 file")
     export.add_argument("scene", metavar="SCENE")
     export.add_argument("-o", "--output", required=True, metavar="FILE.scene.json")
-    export.set_defaults(handler=_scene_errors_exit(cmd_scenes_export))
+    export.set_defaults(handler=scene_errors_exit(cmd_scenes_export))
+    for add_actions in SCENE_ACTIONS:  # more `scenes` actions from other modules (cli_sims)
+        add_actions(ssub)
 
 
 _EXTRA_COMMANDS.append(register)

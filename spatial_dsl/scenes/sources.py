@@ -35,6 +35,7 @@ from .model import Scene
 METADATA_FILE = "procthor/databases/ai2thor-object-metadata.json"
 ITHOR_GROUPS = (("kitchens", 1), ("living_rooms", 201), ("bedrooms", 301), ("bathrooms", 401))
 SOURCES = ("ithor", "robothor")
+IMPORT_SOURCES = ("ai2thor", "sprite", "scannet", "mesh")  # KIND:PATH via sims.importers
 CACHE_VERSION = 1  # bump whenever the conversion's output changes
 SCENE_SUFFIX = ".scene.json"
 _SOURCE_REF = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(.*)$")  # 2+ letters: not a drive letter
@@ -205,13 +206,18 @@ def list_scenes(source: str | None = None) -> list[str]:
 
 
 def load_scene(ref: str | os.PathLike) -> Scene:
-    """Load one scene: a ``*.scene.json`` path, ``ithor:FloorPlanN`` or ``robothor:I``.
+    """Load one scene: a ``*.scene.json`` path, ``ithor:FloorPlanN``, ``robothor:I``, or an
+    imported file ``ai2thor:PATH``, ``sprite:PATH``, ``scannet:PATH``, ``mesh:PATH``.
 
     Repeated loads of the same reference return the same (read-only) Scene.
     """
     text = str(ref)
     match = _SOURCE_REF.match(text)
     if match and not Path(text).exists():
+        if match[1].lower() in IMPORT_SOURCES:
+            from sims.importers import load_imported
+
+            return load_imported(match[1].lower(), match[2], text)
         return _load_builtin(_canonical_builtin(match[1], match[2], text))
     path = Path(text)
     if path.is_dir():
@@ -264,6 +270,8 @@ def _expand_one(ref: str) -> list[str]:
     if path.exists():
         return [ref]
     match = _SOURCE_REF.match(ref)
+    if match and match[1].lower() in IMPORT_SOURCES:
+        return [ref]
     if match:
         return _expand_builtin(match[1], match[2], ref)
     if _GLOB_CHARS.search(ref):

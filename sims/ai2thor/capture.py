@@ -1,0 +1,354 @@
+"""Live capture: drive an AI2-THOR controller along a camera walk (``spdsl capture ai2thor``).
+
+1. Start the controller: ``Controller(scene=..., width=..., height=...,
+   fieldOfView=<vertical fov from the requested horizontal one>,
+   snapToGrid=False)`` (through ``controller_factory``; the default imports
+   ``ai2thor.controller.Controller``, an optional dependency).
+2. From the first event's metadata, build the scene and plan a walk
+   (``sims.walk``) at the agent's own camera height.
+3. For each planned pose: ``controller.step(action="Teleport", position=...,
+   rotation=..., horizon=..., standing=True)``. A refused pose (the agent
+   would collide) is retried once at the nearest position from
+   ``GetReachablePositions``; if that fails too it is skipped and listed in
+   ``capture.json``.
+4. Save each event's RGB ``event.frame`` (PNG/JPEG with Pillow, else
+   ``.npy``) and its metadata JSON, then one scene file with all frames.
+5. ``controller.stop()``.
+
+Output directory layout::
+
+    DIR/capture.json               manifest (format spdsl.capture/1)
+    DIR/<scene>.scene.json         the scene, one frame per captured pose
+    DIR/frames/000000.png          RGB images (paths in the scene are relative)
+    DIR/metadata/000000.json       raw event metadata, one per frame
+
+Everything is written to a hidden staging directory next to ``DIR`` and
+renamed into place at the end, so an interrupted or failed capture leaves
+nothing behind. Frame ``k`` of the plan has time ``k`` s (1 frame/s); skipped
+poses leave a gap in the times.
+
+Coordinates: a planned pose ``(x, y)`` ours with heading ``psi`` (CCW from +x)
+is the Unity position ``(x, agent_y, y)`` and yaw ``90 - psi`` degrees
+(clockwise from Unity +z, which is our +y).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from spatial_dsl.scenes.ai2thor import objects_from_ai2thor
+from spatial_dsl.scenes.errors import SceneError
+from spatial_dsl.scenes.format import FORMAT, scene_from_dict, write_scene
+
+from .. import walk
+from .convert import check_event, events_scene_doc, room_from_bounds
+
+__all__ = ["CAPTURE_FORMAT", "CaptureOptions", "CaptureResult", "capture",
+           "controller_kwargs", "default_controller_factory", "teleport_args"]
+
+CAPTURE_FORMAT = "spdsl.capture/1"
+IMAGE_FORMATS = ("png", "jpg", "npy")
+INSTALL_HINT = ("AI2-THOR is not installed: pip install 'spdsl[ai2thor]' (it downloads a "
+                "Unity build on first use and needs a display, or a GPU with --platform cloud)")
+
+
+@dataclass(frozen=True)
+class CaptureOptions:
+    scene: str
+    frames: int = 40
+    width: int = 640
+    height: int = 480
+    hfov_deg: float = 90.0
+    pitch_deg: float = walk.PITCH_DEG
+    seed: int = 0
+    image_format: str = "png"
+    platform: str | None = None  # None or "cloud" (ai2thor.platform.CloudRendering)
+
+
+@dataclass
+class CaptureResult:
+    out_dir: Path
+    scene_file: Path
+    frames: int
+    skipped: list[dict] = field(default_factory=list)
+    image_format: str | None = None
+
+
+def vertical_fov(hfov_deg: float, width: int, height: int) -> float:
+    return 2 * math.degrees(math.atan(math.tan(math.radians(hfov_deg) / 2) * height / width))
+
+
+def controller_kwargs(options: CaptureOptions) -> dict:
+    """Keyword arguments for ``ai2thor.controller.Controller``."""
+    kwargs = {"scene": options.scene, "width": options.width, "height": options.height,
+              "fieldOfView": vertical_fov(options.hfov_deg, options.width, options.height),
+              "snapToGrid": False, "renderDepthImage": False,
+              "renderInstanceSegmentation": False}
+    if options.platform == "cloud":
+        kwargs["platform"] = "cloud"  # resolved by default_controller_factory
+    return kwargs
+
+
+def default_controller_factory(**kwargs):
+    """``ai2thor.controller.Controller(**kwargs)``; SceneError when ai2thor is missing."""
+    try:
+        from ai2thor.controller import Controller
+    except ImportError:
+        raise SceneError([INSTALL_HINT], "ai2thor") from None
+    if kwargs.get("platform") == "cloud":
+        from ai2thor.platform import CloudRendering
+
+        kwargs["platform"] = CloudRendering
+    return Controller(**kwargs)
+
+
+def teleport_args(position, yaw_deg: float, pitch_deg: float, agent_y: float) -> dict:
+    """``controller.step`` arguments placing the agent at our (x, y) facing ``yaw_deg``."""
+    unity_yaw = (90.0 - float(yaw_deg)) % 360.0
+    return {"action": "Teleport",
+            "position": {"x": float(position[0]), "y": float(agent_y), "z": float(position[1])},
+            "rotation": {"x": 0.0, "y": unity_yaw, "z": 0.0},
+            "horizon": float(pitch_deg), "standing": True}
+
+
+# --------------------------------------------------------------------------- capture
+
+
+def capture(options: CaptureOptions, out_dir: str | os.PathLike,
+            controller_factory: Callable | None = None,
+            log: Callable[[str], None] | None = None) -> CaptureResult:
+    """Run the capture; every problem is a SceneError and leaves no output behind."""
+    _check_options(options)
+    out = Path(out_dir)
+    _check_output_dir(out)
+    log = log or (lambda _msg: None)
+    factory = controller_factory or default_controller_factory
+    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        (staging / "frames").mkdir(parents=True)
+        (staging / "metadata").mkdir()
+        try:
+            controller = factory(**controller_kwargs(options))
+        except SceneError:
+            raise
+        except Exception as e:  # Unity failed to start, no display, download failed...
+            raise SceneError([f"cannot start the AI2-THOR controller: {_first_line(e)}"],
+                             f"AI2-THOR scene {options.scene}") from None
+        try:
+            result = _run(controller, options, staging, out, log)
+        finally:
+            stop = getattr(controller, "stop", None)
+            if callable(stop):
+                stop()
+        if out.is_dir():
+            out.rmdir()  # checked empty above
+        os.replace(staging, out)
+        return result
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _check_options(options: CaptureOptions) -> None:
+    problems = []
+    if options.frames < 1:
+        problems.append(f"--walk: need at least 1 frame, got {options.frames}")
+    if options.width < 1 or options.height < 1:
+        problems.append("--width and --height must be positive")
+    if not 0 < options.hfov_deg < 180:
+        problems.append(f"--hfov: expected degrees in (0, 180), got {options.hfov_deg:g}")
+    if not -30 <= options.pitch_deg <= 60:
+        problems.append(f"--pitch: AI2-THOR's horizon must be in [-30, 60], got "
+                        f"{options.pitch_deg:g}")
+    if options.image_format not in IMAGE_FORMATS:
+        problems.append(f"--image-format: one of {', '.join(IMAGE_FORMATS)}")
+    if problems:
+        raise SceneError(problems, "capture")
+
+
+def _check_output_dir(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise SceneError(["output exists and is not a directory"], str(out))
+    if out.is_dir() and any(out.iterdir()):
+        raise SceneError(["output directory exists and is not empty (choose a new one)"],
+                         str(out))
+    if not out.parent.is_dir():
+        raise SceneError([f"parent directory {out.parent} does not exist"], str(out))
+
+
+def _event_metadata(event, what: str) -> dict:
+    meta = getattr(event, "metadata", None)
+    if not isinstance(meta, dict):
+        raise SceneError([f"{what}: the controller returned no event metadata"], "capture")
+    return meta
+
+
+def _run(controller, options: CaptureOptions, staging: Path, out: Path, log) -> CaptureResult:
+    first = getattr(controller, "last_event", None)
+    if first is None or getattr(first, "metadata", None) is None:
+        first = _step(controller, action="Pass")
+    meta0 = _event_metadata(first, "initial event")
+    problems = check_event(meta0, "initial event")
+    agent_y = _agent_y(meta0)
+    if agent_y is None:
+        problems.append("initial event: missing 'agent.position.y'")
+    if problems:
+        raise SceneError(problems, f"AI2-THOR scene {options.scene}")
+    poses = _plan(meta0, options)
+    reachable = _reachable(controller)
+    log(f"planned {len(poses.position)} poses; {len(reachable)} reachable positions known")
+
+    writer, image_ext = _image_writer(options.image_format)
+    events, images, times, names, skipped = [], [], [], [], []
+    for k, (pos, yaw) in enumerate(zip(poses.position, poses.yaw_deg)):
+        args = teleport_args(pos, yaw, options.pitch_deg, agent_y)
+        event = _step(controller, **args)
+        meta = _event_metadata(event, f"pose {k}")
+        if not meta.get("lastActionSuccess", True) and len(reachable):
+            near = reachable[np.argmin(np.hypot(reachable[:, 0] - pos[0],
+                                                reachable[:, 1] - pos[1]))]
+            args = teleport_args(near, yaw, options.pitch_deg, agent_y)
+            event = _step(controller, **args)
+            meta = _event_metadata(event, f"pose {k}")
+        if not meta.get("lastActionSuccess", True):
+            skipped.append({"pose": k, "position": [float(pos[0]), float(pos[1])],
+                            "yaw_deg": float(yaw), "error": str(meta.get("errorMessage", ""))})
+            log(f"pose {k}: teleport refused, skipped")
+            continue
+        index = len(events)
+        stem = f"{index:06d}"
+        frame = getattr(event, "frame", None)
+        image = None
+        if frame is not None:
+            image = f"frames/{stem}.{image_ext}"
+            writer(np.asarray(frame), staging / image)
+        text = json.dumps(meta, default=_json_default)
+        meta = json.loads(text)  # exactly what was saved (plain JSON types)
+        (staging / "metadata" / f"{stem}.json").write_text(text, encoding="utf-8")
+        events.append(meta)
+        images.append(image)
+        times.append(float(k))
+        names.append(f"metadata/{stem}.json")
+    if not events:
+        raise SceneError([f"every one of the {len(poses.position)} planned poses was refused "
+                          "by the simulator; nothing captured"], f"AI2-THOR scene {options.scene}")
+    scene_id = f"ai2thor/{options.scene}"
+    source = {"scene": options.scene,
+              "capture": {"format": CAPTURE_FORMAT, "seed": options.seed,
+                          "planned": len(poses.position), "skipped": len(skipped),
+                          "hfov_deg": options.hfov_deg, "pitch_deg": options.pitch_deg}}
+    doc = events_scene_doc(events, scene_id, images=images, times=times, source=source,
+                           origin=str(out), names=names)
+    scene = scene_from_dict(doc, origin=str(out))
+    scene_file = f"{_safe_name(options.scene)}.scene.json"
+    write_scene(scene, staging / scene_file)
+    manifest = {"format": CAPTURE_FORMAT, "scene": options.scene, "scene_file": scene_file,
+                "frames": [{"index": i, "time": times[i], "metadata": names[i],
+                            "image": images[i]} for i in range(len(events))],
+                "skipped": skipped,
+                "controller": {k: v for k, v in controller_kwargs(options).items()
+                               if k != "platform"}}
+    (staging / "capture.json").write_text(json.dumps(manifest, indent=1) + "\n",
+                                          encoding="utf-8")
+    return CaptureResult(out, out / scene_file, len(events), skipped, image_ext)
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def _step(controller, **kwargs):
+    """``controller.step``; a simulator failure (Unity crashed, timeout) is a SceneError."""
+    try:
+        return controller.step(**kwargs)
+    except Exception as e:
+        raise SceneError([f"AI2-THOR failed during {kwargs.get('action')}: {_first_line(e)}"],
+                         "capture") from None
+
+
+def _agent_y(meta: dict) -> float | None:
+    try:
+        y = float(meta["agent"]["position"]["y"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return y if math.isfinite(y) else None
+
+
+def _plan(meta0: dict, options: CaptureOptions) -> walk.Poses:
+    doc = {"format": FORMAT, "id": f"ai2thor/{options.scene}",
+           "objects": objects_from_ai2thor(meta0["objects"], origin="initial event")}
+    if not doc["objects"]:
+        raise SceneError(["initial event has no objects (an empty scene)"],
+                         f"AI2-THOR scene {options.scene}")
+    room = room_from_bounds(meta0)
+    if room:
+        doc["room"] = room
+    scene = scene_from_dict(doc, origin=f"AI2-THOR scene {options.scene}")
+    eye = float(meta0["cameraPosition"]["y"]) - walk.floor_level(scene)
+    plan = walk.WalkOptions(frames=options.frames, seed=options.seed, eye_height=eye,
+                            pitch_deg=options.pitch_deg, width=options.width,
+                            height=options.height, hfov_deg=options.hfov_deg)
+    return walk.plan_poses(scene, plan)
+
+
+def _reachable(controller) -> np.ndarray:
+    """(M, 2) our x-y of ``GetReachablePositions`` (empty if unsupported or failed)."""
+    try:
+        event = _step(controller, action="GetReachablePositions")
+        meta = getattr(event, "metadata", None) or {}
+        if not meta.get("lastActionSuccess", False):
+            return np.zeros((0, 2))
+        pts = [(float(p["x"]), float(p["z"])) for p in meta.get("actionReturn") or []]
+    except (KeyError, TypeError, ValueError, SceneError):
+        return np.zeros((0, 2))
+    return np.array(pts, dtype=np.float64).reshape(-1, 2)
+
+
+def _safe_name(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name) or "scene"
+
+
+def _json_default(value):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+def _image_writer(fmt: str):
+    """(writer(array, path), extension); Pillow for png/jpg, else raw .npy."""
+    if fmt != "npy":
+        try:
+            from PIL import Image
+        except ImportError:
+            fmt = "npy"
+        else:
+            def write_pil(array: np.ndarray, path: Path) -> None:
+                Image.fromarray(_as_rgb8(array)).save(path)
+            return write_pil, fmt
+
+    def write_npy(array: np.ndarray, path: Path) -> None:
+        with open(path, "wb") as f:
+            np.save(f, _as_rgb8(array))
+    return write_npy, "npy"
+
+
+def _as_rgb8(array: np.ndarray) -> np.ndarray:
+    a = np.asarray(array)
+    if a.ndim != 3 or a.shape[2] not in (3, 4):
+        raise SceneError([f"event.frame: expected an H x W x 3 RGB image, got shape {a.shape}"],
+                         "capture")
+    if a.dtype != np.uint8:
+        a = np.clip(a, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(a[:, :, :3])

@@ -1,0 +1,222 @@
+"""Small numpy geometry for walks, visibility and importers.
+
+- ``convex_hull_2d`` (Andrew's monotone chain) and ``min_area_rect``
+  (rotating calipers over the hull's edge directions): the upright box of a
+  mesh and the floor footprint of a tilted box;
+- ``rect_distance`` / ``polygon_distance``: distances from many points to
+  oriented rectangles (obstacle footprints) and to a polygon's boundary;
+- ``box_surface_samples``: seeded points on box surfaces, spread over the
+  faces by area, for the visibility estimate.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["box_surface_samples", "convex_hull_2d", "min_area_rect", "point_in_polygon",
+           "polygon_distance", "rect_distance", "yaw_matrix"]
+
+
+def yaw_matrix(angle_rad: float) -> np.ndarray:
+    """Rotation about +z (columns: local axes in world)."""
+    c, s = math.cos(angle_rad), math.sin(angle_rad)
+    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+
+
+# --------------------------------------------------------------------------- hulls
+
+
+def _cross(o: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    return float((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]))
+
+
+def convex_hull_2d(points) -> np.ndarray:
+    """Counter-clockwise convex hull (H, 2) of 2-D points, without repeated end point.
+
+    Collinear boundary points are dropped. Fewer than 3 distinct points (or
+    all collinear) give the 1 or 2 extreme points. Points strictly inside the
+    quadrilateral of the four axis-extreme points are discarded first, in
+    numpy, so the Python loop only sees candidates near the boundary.
+    """
+    pts = np.unique(np.asarray(points, dtype=np.float64).reshape(-1, 2), axis=0)
+    if len(pts) <= 2:
+        return pts
+    pts = _drop_interior(pts)
+    order = np.lexsort((pts[:, 1], pts[:, 0]))
+    pts = pts[order]
+    lower: list[np.ndarray] = []
+    for p in pts:
+        while len(lower) >= 2 and _cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list[np.ndarray] = []
+    for p in pts[::-1]:
+        while len(upper) >= 2 and _cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    hull = np.array(lower[:-1] + upper[:-1])
+    return hull if len(hull) else pts[:1]
+
+
+def _drop_interior(pts: np.ndarray) -> np.ndarray:
+    """Akl-Toussaint: drop points strictly inside the extreme-point quadrilateral."""
+    if len(pts) < 64:
+        return pts
+    quad = pts[[np.argmin(pts[:, 0]), np.argmin(pts[:, 1]),
+                np.argmax(pts[:, 0]), np.argmax(pts[:, 1])]]
+    quad = np.unique(quad, axis=0)
+    if len(quad) < 3:
+        return pts
+    center = quad.mean(axis=0)
+    quad = quad[np.argsort(np.arctan2(quad[:, 1] - center[1], quad[:, 0] - center[0]))]
+    inside = np.ones(len(pts), dtype=bool)
+    for a, b in zip(quad, np.roll(quad, -1, axis=0)):
+        inside &= (b[0] - a[0]) * (pts[:, 1] - a[1]) - (b[1] - a[1]) * (pts[:, 0] - a[0]) > 1e-12
+    return pts[~inside]
+
+
+def min_area_rect(points) -> tuple[np.ndarray, np.ndarray, float]:
+    """Minimum-area enclosing rectangle of 2-D points: (center, size, angle).
+
+    ``size[0] >= size[1]``; ``angle`` (radians, in (-pi/2, pi/2]) is the
+    direction of the side of length ``size[0]``. The optimal rectangle has a
+    side on a hull edge (rotating calipers), so every hull edge direction is
+    tried at once: project the hull on the edge and its normal, take the
+    smallest area (ties: the smaller perimeter, then the first edge).
+    """
+    hull = convex_hull_2d(points)
+    if len(hull) == 1:
+        return hull[0].copy(), np.zeros(2), 0.0
+    if len(hull) == 2:
+        d = hull[1] - hull[0]
+        return hull.mean(axis=0), np.array([float(np.hypot(*d)), 0.0]), _norm_angle(
+            math.atan2(d[1], d[0]))
+    edges = np.roll(hull, -1, axis=0) - hull
+    lengths = np.hypot(edges[:, 0], edges[:, 1])
+    keep = lengths > 1e-12
+    u = edges[keep] / lengths[keep, None]  # (E, 2) candidate directions
+    v = np.stack([-u[:, 1], u[:, 0]], axis=1)
+    pu, pv = u @ hull.T, v @ hull.T  # (E, H)
+    wu = pu.max(axis=1) - pu.min(axis=1)
+    wv = pv.max(axis=1) - pv.min(axis=1)
+    area, perimeter = wu * wv, wu + wv
+    best = int(np.lexsort((perimeter, np.round(area, 12)))[0])
+    mid_u = (pu[best].max() + pu[best].min()) / 2
+    mid_v = (pv[best].max() + pv[best].min()) / 2
+    center = mid_u * u[best] + mid_v * v[best]
+    if wu[best] >= wv[best]:
+        size, axis = np.array([wu[best], wv[best]]), u[best]
+    else:
+        size, axis = np.array([wv[best], wu[best]]), v[best]
+    return center, size, _norm_angle(math.atan2(axis[1], axis[0]))
+
+
+def _norm_angle(a: float) -> float:
+    """A direction angle folded into (-pi/2, pi/2] (a rectangle's side has no sign)."""
+    while a <= -math.pi / 2:
+        a += math.pi
+    while a > math.pi / 2:
+        a -= math.pi
+    return a
+
+
+# --------------------------------------------------------------------------- distances
+
+
+def rect_distance(points, centers, axes, half) -> np.ndarray:
+    """Distances (M, K) from 2-D points (M, 2) to oriented rectangles (0 inside).
+
+    ``centers`` (K, 2), ``axes`` (K, 2, 2) with columns the rectangle's unit
+    axes, ``half`` (K, 2) half extents along them.
+    """
+    p = np.asarray(points, dtype=np.float64)
+    c, a, h = np.asarray(centers), np.asarray(axes), np.asarray(half)
+    dx = p[:, 0:1] - c[None, :, 0]  # (M, K)
+    dy = p[:, 1:2] - c[None, :, 1]
+    qu = np.maximum(np.abs(dx * a[None, :, 0, 0] + dy * a[None, :, 1, 0]) - h[None, :, 0], 0.0)
+    qv = np.maximum(np.abs(dx * a[None, :, 0, 1] + dy * a[None, :, 1, 1]) - h[None, :, 1], 0.0)
+    return np.sqrt(qu * qu + qv * qv)
+
+
+def point_in_polygon(points, polygon) -> np.ndarray:
+    """Even-odd rule, vectorized over points (M, 2); polygon (V, 2) either winding."""
+    p = np.asarray(points, dtype=np.float64)
+    a = np.asarray(polygon, dtype=np.float64)
+    b = np.roll(a, -1, axis=0)
+    x, y = p[:, None, 0], p[:, None, 1]
+    straddle = (a[None, :, 1] > y) != (b[None, :, 1] > y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (y - a[None, :, 1]) / (b[None, :, 1] - a[None, :, 1])
+    cross_x = a[None, :, 0] + t * (b[None, :, 0] - a[None, :, 0])
+    return ((straddle & (x < cross_x)).sum(axis=1) % 2) == 1
+
+
+def polygon_distance(points, polygon) -> np.ndarray:
+    """Distance (M,) from points to the polygon's boundary (unsigned)."""
+    p = np.asarray(points, dtype=np.float64)
+    a = np.asarray(polygon, dtype=np.float64)
+    e = np.roll(a, -1, axis=0) - a
+    len2 = np.maximum((e * e).sum(axis=1), 1e-300)
+    w = p[:, None, :] - a[None]
+    t = np.clip((w * e[None]).sum(axis=2) / len2[None], 0.0, 1.0)
+    closest = a[None] + t[..., None] * e[None]
+    return np.sqrt(((p[:, None, :] - closest) ** 2).sum(axis=2)).min(axis=1)
+
+
+# --------------------------------------------------------------------------- box surfaces
+
+# Face k of a box: normal axis and sign; the two in-face axes.
+_FACES = [(axis, sign) for axis in range(3) for sign in (-1.0, 1.0)]
+
+
+def box_surface_samples(center, R, size, per_box: int, rng: np.random.Generator):
+    """``per_box`` points on each box's surface: (points (N*n, 3), normals, owner).
+
+    Points are allotted to the 6 faces in proportion to face area (largest
+    remainders), then placed uniformly on each face with ``rng``. A normal is
+    the face's outward unit normal in world; a box with no surface area (all
+    extents but at most one zero) gets its points along its longest edge (or
+    at its centre) with a zero normal, meaning "faces every way".
+    """
+    center = np.asarray(center, dtype=np.float64).reshape(-1, 3)
+    R = np.asarray(R, dtype=np.float64).reshape(-1, 3, 3)
+    size = np.asarray(size, dtype=np.float64).reshape(-1, 3)
+    n = len(center)
+    local = np.empty((n, per_box, 3))
+    normals_local = np.zeros((n, per_box, 3))
+    for i in range(n):
+        local[i], normals_local[i] = _one_box_samples(size[i], per_box, rng)
+    points = center[:, None, :] + np.einsum("nij,npj->npi", R, local)
+    normals = np.einsum("nij,npj->npi", R, normals_local)
+    owner = np.repeat(np.arange(n), per_box)
+    return points.reshape(-1, 3), normals.reshape(-1, 3), owner
+
+
+def _one_box_samples(size: np.ndarray, k: int, rng: np.random.Generator):
+    h = size / 2
+    areas = np.array([size[(a + 1) % 3] * size[(a + 2) % 3] for a, _ in _FACES])
+    total = areas.sum()
+    pts = np.zeros((k, 3))
+    nrm = np.zeros((k, 3))
+    if total <= 1e-12:  # a segment or a point: spread along the longest extent
+        axis = int(np.argmax(size))
+        pts[:, axis] = rng.uniform(-h[axis], h[axis], size=k)
+        return pts, nrm
+    share = areas / total * k
+    counts = np.floor(share).astype(int)
+    for j in np.argsort(-(share - counts), kind="stable")[: k - counts.sum()]:
+        counts[j] += 1
+    start = 0
+    for (axis, sign), c in zip(_FACES, counts):
+        if c == 0:
+            continue
+        u, v = (axis + 1) % 3, (axis + 2) % 3
+        block = slice(start, start + c)
+        pts[block, axis] = sign * h[axis]
+        pts[block, u] = rng.uniform(-h[u], h[u], size=c)
+        pts[block, v] = rng.uniform(-h[v], h[v], size=c)
+        nrm[block, axis] = sign
+        start += c
+    return pts, nrm

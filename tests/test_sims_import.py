@@ -1,0 +1,280 @@
+"""Importers (SPRITE, ScanNet boxes, meshes) on hand-written fixtures, and their geometry."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.spatial import ConvexHull
+
+from sims.geometry import convex_hull_2d, min_area_rect, rect_distance
+from sims.importers import import_doc, import_scene
+from spatial_dsl.runtime.geometry import heading
+from spatial_dsl.scenes.errors import SceneError
+from spatial_dsl.scenes.sources import expand_refs, load_scene
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sims"
+SPRITE = FIXTURES / "sprite"
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_convex_hull_matches_scipy(seed):
+    rng = np.random.default_rng(seed)
+    pts = rng.normal(size=(200 if seed % 2 else 12, 2)) * [3, 1]
+    hull = convex_hull_2d(pts)
+    ref = pts[ConvexHull(pts).vertices]
+    assert {tuple(p) for p in hull} == {tuple(p) for p in ref}
+    area = 0.5 * np.sum(hull[:, 0] * np.roll(hull[:, 1], -1) - np.roll(hull[:, 0], -1) * hull[:, 1])
+    assert area > 0  # counter-clockwise
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_min_area_rect_is_minimal_and_encloses(seed):
+    rng = np.random.default_rng(seed)
+    pts = rng.normal(size=(60, 2)) @ rng.normal(size=(2, 2)) + rng.normal(size=2)
+    center, size, angle = min_area_rect(pts)
+    axes = np.array([[[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]]])
+    assert (rect_distance(pts, center[None], axes, (size / 2 + 1e-9)[None]) == 0).all()
+    assert size[0] >= size[1]
+    # brute force over directions: nothing smaller
+    best = min(np.ptp(pts @ [math.cos(t), math.sin(t)]) * np.ptp(pts @ [-math.sin(t), math.cos(t)])
+               for t in np.linspace(0, math.pi, 3601))
+    assert size[0] * size[1] <= best + 1e-9
+
+
+def test_min_area_rect_of_a_rotated_rectangle_and_degenerate_inputs():
+    t = math.radians(30)
+    R = np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]])
+    rect = (np.array([[-0.6, -0.3], [0.6, -0.3], [0.6, 0.3], [-0.6, 0.3]]) @ R.T) + [1, 2]
+    center, size, angle = min_area_rect(np.concatenate([rect, rect * 0.5 + [0.5, 1]]))
+    np.testing.assert_allclose(center, [1, 2], atol=1e-12)
+    np.testing.assert_allclose(size, [1.2, 0.6], atol=1e-12)
+    assert math.degrees(angle) == pytest.approx(30)
+    c, s, _ = min_area_rect([[1, 1], [1, 1]])
+    np.testing.assert_array_equal(s, [0, 0])
+    c, s, a = min_area_rect([[0, 0], [1, 1], [2, 2]])
+    assert s[0] == pytest.approx(math.sqrt(8)) and s[1] == 0
+    assert math.degrees(a) == pytest.approx(45)
+
+
+# --------------------------------------------------------------------------- SPRITE
+
+
+def test_sprite_objects_frames_and_appear():
+    scene = import_scene("sprite", SPRITE / "metainfo" / "0.json")
+    assert scene.id == "sprite/0"
+    assert scene.ids == ("CounterTop|1|0", "Fridge|1|1", "Painting|1|2", "Painting|1|3")
+    assert scene.labels[2:] == ("sunset canvas", "mountain print")
+    assert scene.attributes[2] == {"alias": "sunset canvas"}
+    counter = 0
+    # Unity centre (1, 0.45, 2) -> ours (1, 2, 0.45); sizes (x, y, z) -> ours (x, z, y);
+    # rotation y = 90 turns the 2.4 m local z (ours local y) onto world x.
+    np.testing.assert_allclose(scene.center[counter], [1, 2, 0.45])
+    np.testing.assert_allclose(scene.size[counter], [0.6, 2.4, 0.9])
+    assert scene.yaw[counter] == pytest.approx(-90)
+    assert scene.length[counter] == pytest.approx(2.4)
+    f = scene.frames
+    assert f.count == 3 and f.time.tolist() == [0.0, 1.0, 2.0]
+    np.testing.assert_allclose(f.position[0], [2, 2, 1.5])
+    assert heading(f.R[0]) == pytest.approx(180)  # Unity yaw 270 faces -x
+    assert heading(f.R[1]) == pytest.approx(150)
+    assert f.R[1][2, 2] == pytest.approx(-0.5)  # pitch 30 looks down
+    vis = {k: {scene.ids[j] for j in np.flatnonzero(f.visibility[k])} for k in range(3)}
+    assert vis == {0: {"CounterTop|1|0"}, 1: {"CounterTop|1|0", "Fridge|1|1"},
+                   2: {"Fridge|1|1", "Painting|1|2"}}
+
+
+def test_sprite_quaternions_right_handed_and_episode_choice():
+    with pytest.raises(SceneError, match="holds 2 episodes"):
+        import_scene("sprite", SPRITE)
+    scene = import_scene("sprite", SPRITE, episode="1", handedness="right")
+    chair = scene.ids.index("chair_0")
+    # right-handed y up: (x, y, z) -> (x, -z, y); +90 about y takes local x to -z -> ours +y
+    np.testing.assert_allclose(scene.center[chair], [1, 2, 0.45])
+    assert scene.yaw[chair] == pytest.approx(90)
+    np.testing.assert_allclose(scene.size[chair], [0.5, 0.4, 0.9])
+    np.testing.assert_allclose(scene.frames.position[0], [0, -1, 1.5])
+    assert heading(scene.frames.R[0]) == pytest.approx(90)  # looks along -z -> ours +y
+    assert scene.labels == ("wooden chair", "table")
+
+
+def copy_sprite(tmp_path):
+    shutil.copytree(SPRITE, tmp_path / "data")
+    return tmp_path / "data"
+
+
+def test_sprite_bad_inputs(tmp_path):
+    data = copy_sprite(tmp_path)
+    (data / "camera_pose" / "1.json").unlink()
+    with pytest.raises(SceneError, match="camera poses missing"):
+        import_scene("sprite", data / "metainfo" / "1.json")
+    meta = json.loads((data / "metainfo" / "0.json").read_text())
+    meta[0]["obb"]["sizes"] = [1, -2, 3]
+    meta[1]["appear"] = [1, 9]
+    del meta[2]["category"]
+    meta[3]["obb"]["rotation"] = [0, 0, 0.5, 0.5]
+    (data / "metainfo" / "0.json").write_text(json.dumps(meta))
+    with pytest.raises(SceneError) as info:
+        import_scene("sprite", data / "metainfo" / "0.json")
+    assert info.value.problems == [
+        "[0].obb.sizes: sizes must be >= 0, got [1.0, -2.0, 3.0]",
+        "[1].appear: frame 9 has no camera pose",
+        "[2]: missing 'category'",
+        "[3].obb.rotation: quaternion must have norm 1, got 0.707107"]
+    (data / "metainfo" / "0.json").write_text("[]")
+    with pytest.raises(SceneError, match="no objects"):
+        import_scene("sprite", data / "metainfo" / "0.json")
+
+
+def test_sprite_shared_aliases_stay_attributes(tmp_path):
+    data = copy_sprite(tmp_path)
+    meta = json.loads((data / "metainfo" / "0.json").read_text())
+    meta[3]["id"] = "Sunset Canvas"  # the same as meta[2]'s alias, as `find` sees it
+    (data / "metainfo" / "0.json").write_text(json.dumps(meta))
+    scene = import_scene("sprite", data / "metainfo" / "0.json")
+    assert not scene.has_label[2] and not scene.has_label[3]
+    assert scene.attributes[3] == {"alias": "Sunset Canvas"}
+
+
+# --------------------------------------------------------------------------- ScanNet
+
+
+@pytest.mark.parametrize("name", ["boxes.json", "boxes.txt"])
+def test_scannet_boxes(name):
+    scene = import_scene("scannet", FIXTURES / "scannet" / name)
+    assert scene.ids[:2] == ("chair|1", "chair|2")
+    i = scene.ids.index("chair|2")
+    np.testing.assert_allclose(scene.center[i], [1.8, 2.0, 0.45])
+    np.testing.assert_allclose(scene.size[i], [0.5, 0.5, 0.9])
+    assert scene.upright.all() and (scene.yaw == 0).all()
+    if name.endswith(".json"):
+        assert scene.id == "scannet/scene0000_00" and "table-7" in scene.ids
+    else:
+        assert scene.categories[scene.ids.index("coffee table|1")] == "coffee table"
+
+
+def test_scannet_bad_inputs(tmp_path):
+    with pytest.raises(SceneError) as info:
+        import_scene("scannet", FIXTURES / "scannet" / "bad.txt")
+    assert info.value.problems == [
+        "line 2: the first six fields must be numbers",
+        "line 3: extents must be >= 0, got [0.5, -0.5, 0.9]",
+        "line 4: expected 6 numbers and a label, got 3 fields"]
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing\n")
+    with pytest.raises(SceneError, match="no boxes"):
+        import_scene("scannet", empty)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"boxes": [{"box": [0, 0, 0, 1, 1]}, {"label": "x", "box": [
+        0, 0, 0, 1, 1, float("nan")]}]}).replace("NaN", "NaN"))
+    with pytest.raises(SceneError) as info:
+        import_scene("scannet", bad)
+    assert info.value.problems == ["boxes[0].label: missing class label",
+                                   "boxes[0].box: expected 6 numbers, got 5",
+                                   "boxes[1].box[5]: expected a finite number, got NaN"]
+    (tmp_path / "broken.json").write_text('{"boxes": [')
+    with pytest.raises(SceneError, match="invalid JSON at line 1"):
+        import_scene("scannet", tmp_path / "broken.json")
+
+
+# --------------------------------------------------------------------------- meshes
+
+
+def test_obj_named_objects_upright_boxes():
+    scene = import_scene("mesh", FIXTURES / "mesh" / "room.obj")
+    assert scene.ids == ("Chair_1", "Chair_2", "Table")
+    assert scene.categories == ("Chair", "Chair", "Table")
+    t = scene.ids.index("Table")
+    np.testing.assert_allclose(scene.size[t], [1.2, 0.6, 0.75], atol=1e-9)
+    assert scene.yaw[t] == pytest.approx(30, abs=1e-7)
+    np.testing.assert_allclose(scene.center[t][2], 0.375)
+    assert scene.upright.all()
+
+
+def test_unnamed_meshes_are_an_error_unless_named(tmp_path):
+    with pytest.raises(SceneError, match="1 of 1 meshes have no name.*--name NAME"):
+        import_scene("mesh", FIXTURES / "mesh" / "unnamed.obj")
+    scene = import_scene("mesh", FIXTURES / "mesh" / "unnamed.obj", name="Plate")
+    assert scene.ids == ("Plate",) and scene.size[0][2] == 0
+
+
+def test_glb_nodes_y_up_converted_to_z_up(tmp_path):
+    trimesh = pytest.importorskip("trimesh")
+    scene = trimesh.Scene()
+    box = trimesh.creation.box(extents=[1.0, 0.8, 0.4])  # glTF: x 1.0, y (up) 0.8, z 0.4
+    box.apply_translation([1.0, 0.4, -2.0])
+    scene.add_geometry(box, node_name="Cabinet_3", geom_name="CabinetMesh")
+    lamp = trimesh.creation.box(extents=[0.2, 1.5, 0.2])
+    lamp.apply_translation([-1.0, 0.75, 0.0])
+    scene.add_geometry(lamp, node_name="FloorLamp", geom_name="LampMesh")
+    path = tmp_path / "room.glb"
+    scene.export(path)
+    got = import_scene("mesh", path)
+    assert got.ids == ("Cabinet_3", "FloorLamp") and got.categories == ("Cabinet", "FloorLamp")
+    c = got.ids.index("Cabinet_3")
+    # glTF (x, y, z) -> ours (x, -z, y); glTF stores float32, hence atol
+    np.testing.assert_allclose(got.center[c], [1.0, 2.0, 0.4], atol=1e-6)
+    np.testing.assert_allclose(got.size[c], [1.0, 0.4, 0.8], atol=1e-6)
+    assert got.source["up"] == "y"
+    # forcing z up keeps the file's axes
+    z_up = import_scene("mesh", path, up="z")
+    np.testing.assert_allclose(z_up.center[z_up.ids.index("Cabinet_3")], [1.0, 0.4, -2.0],
+                               atol=1e-6)
+
+
+def test_glb_and_ply_without_names(tmp_path):
+    trimesh = pytest.importorskip("trimesh")
+    scene = trimesh.Scene()
+    scene.add_geometry(trimesh.creation.box())
+    scene.add_geometry(trimesh.creation.box().apply_translation([2, 0, 0]))
+    scene.export(tmp_path / "anon.glb")
+    with pytest.raises(SceneError, match="2 of 2 meshes have no name"):
+        import_scene("mesh", tmp_path / "anon.glb")
+    trimesh.creation.box(extents=[1, 2, 3]).export(tmp_path / "thing.ply")
+    with pytest.raises(SceneError, match="have no name"):
+        import_scene("mesh", tmp_path / "thing.ply")
+    ply = import_scene("mesh", tmp_path / "thing.ply", name="Crate")
+    np.testing.assert_allclose(ply.size[0], [2, 1, 3], atol=1e-9)
+
+
+def test_broken_and_unsupported_mesh_files(tmp_path):
+    (tmp_path / "bad.glb").write_bytes(b"glTF\x02\x00\x00\x00garbage")
+    with pytest.raises(SceneError, match="cannot read mesh"):
+        import_scene("mesh", tmp_path / "bad.glb")
+    (tmp_path / "room.fbx").write_text("x")
+    with pytest.raises(SceneError, match="unsupported mesh format '.fbx'"):
+        import_scene("mesh", tmp_path / "room.fbx")
+    (tmp_path / "empty.obj").write_text("# nothing\n")
+    with pytest.raises(SceneError, match="no meshes|cannot read mesh"):
+        import_scene("mesh", tmp_path / "empty.obj")
+
+
+# --------------------------------------------------------------------------- as scene sources
+
+
+def test_importers_are_scene_sources():
+    mesh = load_scene(f"mesh:{FIXTURES / 'mesh' / 'room.obj'}")
+    assert mesh.n == 3 and mesh is load_scene(f"mesh:{FIXTURES / 'mesh' / 'room.obj'}")
+    assert load_scene(f"scannet:{FIXTURES / 'scannet' / 'boxes.txt'}").n == 3
+    assert load_scene(f"sprite:{SPRITE / 'metainfo' / '0.json'}").frames.count == 3
+    events = FIXTURES / "ai2thor" / "events_two.json"
+    assert load_scene(f"ai2thor:{events}").frames.count == 2
+    refs = [f"scannet:{FIXTURES / 'scannet' / 'boxes.json'}", "ithor:FloorPlan1"]
+    assert expand_refs(refs) == refs
+    with pytest.raises(SceneError, match="no such file"):
+        load_scene("mesh:does/not/exist.glb")
+    with pytest.raises(SceneError) as info:
+        load_scene(f"mesh:{FIXTURES / 'mesh' / 'unnamed.obj'}")
+    assert info.value.origin.startswith("mesh:")
+
+
+def test_import_doc_rejects_unknown_kinds():
+    with pytest.raises(SceneError, match="unknown import format"):
+        import_doc("fbx", FIXTURES / "mesh" / "room.obj")
