@@ -37,7 +37,9 @@ REJECTION_KINDS: dict[str, str] = {
     "out of range of a list.",
     "Borderline": "A tie (equal keys) or a bearing on or within the margin of a sector "
     "boundary: the answer would flip under a tiny change.",
-    "Degenerate": "A direction is undefined because two points coincide (under 1 mm).",
+    "Degenerate": "A value is undefined: a direction between points that coincide (under "
+    "1 mm), a division by zero, the square root of a negative value, or a number out of range "
+    "(an Int beyond 64 bits, a Number that is not finite).",
     "NotSeen": "`first_seen`/`last_seen` of an object that no frame shows.",
     "NoFrames": "A frame function on a scene with no frames, or a frame index out of range.",
     "AssertionFailed": "An `assert` was false; the message is the assert's own.",

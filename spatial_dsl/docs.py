@@ -33,6 +33,9 @@ DECISIONS = (
     "`min`/`max` of an empty set are `EmptySet`, like `sum`/`mean`; indexing past the end of a "
     "list and `first`/`last` of an empty list are `EmptySet` too.",
     "`frame(i)` with `i` out of range is `NoFrames`; negative `i` counts from the end.",
+    "An arithmetic result out of range is `Degenerate`: an `Int` beyond 64 bits, a `Number` "
+    "that is not finite (overflow to infinity); so are division by zero and `sqrt` of a "
+    "negative value. `round(x, n)` is exact for any `n`.",
     "A `Vec3` passed where a box is expected (`gap`, `above`, `inside`, `camera_gap`) is a "
     "point: a box of size zero.",
     "Answers may be Bool, Int, Number, Str, a quantity, Object, Frame (its index) or a List of "

@@ -1,8 +1,9 @@
 """Declarations of every builtin of language.md §4–5 (signatures, docs, examples).
 
-Kernels and reference implementations are attached by name from
-``spatial_dsl.runtime.kernels`` and ``spatial_dsl.runtime.reference_kernels``
-(see ``bind_implementations``), so every builtin has exactly one declaration.
+Each builtin is declared here once. Its vectorized kernel is registered under the
+same (name, overload index) in ``spatial_dsl.runtime.kernels.KERNELS`` and its
+per-element reference implementation in ``spatial_dsl.runtime.reference.REFERENCES``;
+a completeness test (tests/test_differential.py) checks that every overload has both.
 """
 
 from __future__ import annotations

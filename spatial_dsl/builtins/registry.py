@@ -167,6 +167,8 @@ class Overload:
     text: str
     params: tuple[ParamSpec, ...]
     returns: Pattern
+    # Implementations are registered by (name, overload index) in runtime.kernels.KERNELS
+    # and runtime.reference.REFERENCES; these fields stay for declaring them inline.
     kernel: Callable | None = None
     reference: Callable | None = None
 

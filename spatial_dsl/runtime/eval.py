@@ -18,7 +18,7 @@ from .. import types as T
 from ..check import Checked
 from ..scenes.model import Scene
 from ..source import Span
-from .kernels import ATTRIBUTE_KERNELS, KERNELS, Call, find_mask, list_to_mask
+from .kernels import ATTRIBUTE_KERNELS, KERNELS, Call, find_mask, in_range, list_to_mask
 from .values import (
     ROOM, Abort, LimitExceeded, Rejection, Rows, broadcast_rows, filler, rows_of, scatter,
     stack_elements, take_rows,
@@ -202,15 +202,20 @@ class Evaluator:
         if node.op in ("and", "or"):
             return self._logic(node, env)
         left, right = self.eval(node.left, env), self.eval(node.right, env)
-        return KERNELS[("_arith", 0)](self._call(node, env), node.op, left, right,
-                                     self._type(node.left), self._type(node.right))
+        call = self._call(node, env)
+        return in_range(call, KERNELS[("_arith", 0)](call, node.op, left, right,
+                                                     self._type(node.left),
+                                                     self._type(node.right)))
 
     def _compare(self, node: ast.Compare, env: Env):
         left, right = self.eval(node.left, env), self.eval(node.right, env)
         return KERNELS[("_compare", 0)](self._call(node, env), node.op, left, right)
 
     def _inunit(self, node: ast.InUnit, env: Env):
-        return self.eval(node.operand, env) / T.UNITS[node.unit][1]
+        value = self.eval(node.operand, env)
+        with np.errstate(over="ignore"):
+            converted = value / T.UNITS[node.unit][1]
+        return in_range(self._call(node, env), converted)
 
     def _logic(self, node: ast.BinOp, env: Env):
         left = np.broadcast_to(self.eval(node.left, env), (env.size,))
@@ -261,7 +266,8 @@ class Evaluator:
             return self._per_row(node, env)
         args = [self._argument(a, env) for a in info.args]
         builtin, index = info.builtin, info.builtin.overloads.index(info.overload)
-        return KERNELS[(builtin.name, index)](self._call(node, env), *args)
+        call = self._call(node, env)
+        return in_range(call, KERNELS[(builtin.name, index)](call, *args))
 
     def _argument(self, arg: ast.Expr, env: Env):
         if isinstance(arg, ast.Lambda):

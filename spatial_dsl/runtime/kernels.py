@@ -9,6 +9,7 @@ lambda once over all members of the set.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
 import numpy as np
@@ -67,6 +68,36 @@ class Call:
         if self.scene.frames.count == 0:
             self.abort("NoFrames", "the scene has no frames")
         return self.scene.frames
+
+
+# ------------------------------------------------------------- numeric range
+
+INT_LIMIT = 2**63 - 1
+
+
+def in_range(k: Call, value):
+    """Reject rows whose number is out of range (`Degenerate`): a non-finite Number or Vec3
+    component. Int results are checked exactly where they are made (see ``_int_result``)."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind != "f" or value.ndim == 0:
+        return value
+    finite = np.isfinite(value).reshape(value.shape[0], -1).all(axis=1)
+    if finite.all():
+        return value
+    k.reject(~finite, "Degenerate", "the result is not a finite number")
+    return np.where(np.isfinite(value), value, 0.0)
+
+
+def _int_result(k: Call, exact, approx: np.ndarray, result: np.ndarray) -> np.ndarray:
+    """int64 arithmetic wraps silently: where the float estimate is near the limit, redo
+    the rows with Python integers and reject those beyond 64 bits."""
+    risky = np.flatnonzero(np.abs(np.atleast_1d(approx)) > 2.0**62)
+    if len(risky) == 0:
+        return result
+    bad = np.zeros(len(np.atleast_1d(result)), dtype=bool)
+    for r in risky:
+        bad[r] = abs(exact(int(r))) > INT_LIMIT
+    k.reject(bad, "Degenerate", "the integer result is out of range")
+    return np.where(bad, 0, result)
 
 
 # ------------------------------------------------------------------ scene data
@@ -264,7 +295,15 @@ def k_max_pair(k: Call, a, b):
 
 @kernel("sum")
 def k_sum(k: Call, S, key):
-    return _aggregate(k, S, key, np.sum)
+    found = _keys(k, S, key)
+    if found is None:
+        return np.zeros(1)
+    keys = found[1]
+    total = np.array([np.sum(keys)], dtype=keys.dtype)
+    if keys.dtype.kind in "iu":
+        approx = np.array([np.sum(keys.astype(float))])
+        return _int_result(k, lambda _r: sum(int(x) for x in keys), approx, total)
+    return total
 
 
 @kernel("mean")
@@ -401,6 +440,19 @@ def k_abs(k: Call, x):
     return np.abs(x)
 
 
+def _round_exact(x: float, digits: int) -> float:
+    """Half-away rounding with exact decimals, for digit counts beyond a double's range."""
+    if not np.isfinite(x) or digits > 1100:  # finer than any double: unchanged
+        return float(x)
+    if digits < -400:  # coarser than any double: 0
+        return 0.0
+    exact = Decimal(float(x))
+    with localcontext() as ctx:
+        ctx.prec = max(exact.adjusted(), 0) + max(digits, 0) + 10
+        ctx.Emax, ctx.Emin = 10**6, -(10**6)
+        return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)) + 0.0
+
+
 @kernel("round")
 def k_round(k: Call, x, n):
     size = _rows(x, n)
@@ -409,7 +461,10 @@ def k_round(k: Call, x, n):
     out = np.empty(size)
     for digits in np.unique(ns):  # the geometry helper rounds with one digit count at a time
         chosen = ns == digits
-        out[chosen] = G.round_half_away(xs[chosen], int(digits))
+        if abs(int(digits)) > 300:  # 10**digits overflows a double
+            out[chosen] = [_round_exact(v, int(digits)) for v in xs[chosen]]
+        else:
+            out[chosen] = G.round_half_away(xs[chosen], int(digits))
     return out.astype(np.int64) if np.issubdtype(np.asarray(x).dtype, np.integer) else out
 
 
@@ -441,20 +496,37 @@ def k_vec(k: Call, x, y, z):
 
 @kernel("_arith")
 def k_arith(k: Call, op: str, a, b, ta: T.Type, tb: T.Type):
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _arith(k, op, a, b, ta, tb)
+
+
+def _arith(k: Call, op: str, a, b, ta: T.Type, tb: T.Type):
     if ta == T.VEC3 and tb != T.VEC3:
         b = np.asarray(b, dtype=float)[:, None]
     elif tb == T.VEC3 and ta != T.VEC3:
         a = np.asarray(a, dtype=float)[:, None]
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
+    if op in ("+", "-", "*"):
+        return _plus_minus_times(k, op, a, b)
     zero = np.all(np.asarray(b) == 0, axis=-1) if tb == T.VEC3 else (np.asarray(b) == 0)
     k.reject(zero.reshape(-1), "Degenerate", "division by zero")
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(b == 0, 0.0, np.true_divide(a, np.where(b == 0, 1, b)))
+
+
+_OPS = {"+": np.add, "-": np.subtract, "*": np.multiply}
+_PY_OPS = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y}
+
+
+def _plus_minus_times(k: Call, op: str, a, b):
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = _OPS[op](a, b)
+    if result.dtype.kind not in "iu":
+        return result
+    approx = _OPS[op](np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    rows = len(np.atleast_1d(result))
+    a_rows, b_rows = np.broadcast_to(a, (rows,)), np.broadcast_to(b, (rows,))
+    exact = lambda r: _PY_OPS[op](int(a_rows[r]), int(b_rows[r]))  # noqa: E731
+    return _int_result(k, exact, approx, result)
 
 
 _COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
