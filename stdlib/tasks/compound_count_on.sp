@@ -1,0 +1,16 @@
+# How many objects rest on a given support (`on`: above it with the bottom within 5 cm of
+# its top)? Compound, multi-step: relation filter over all objects, then count.
+# Guards: the support is seen and holds at least one object, all of them seen; no object
+# within 10 cm of the support has its bottom within 3 cm of either end of the resting
+# tolerance (5 cm below or above the support's top), where jitter could change the count.
+def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
+def on_top(a: Str) -> Objects: filter(objects, o => on(o, the(a)))
+
+task compound_count_on
+  modality video
+  params a: Category
+  where nameable(a) and seen(the(a)) and count(on_top(a)) >= 1 and all(on_top(a), o => seen(o)) and all(filter(objects, o => near(o, the(a), within=0.1m)), o => abs(abs(o.bottom - the(a).top) - 5cm) >= 3cm)
+  ask "How many objects are resting on the {a}?"
+  ask "Count the items placed on top of the {a}."
+  ask "What is the number of objects sitting on the {a}?"
+  answer count(on_top(a))

@@ -1,0 +1,16 @@
+# Asks whether one object in the image is above another (language.md `above`: its bottom
+# is at or over the other's top, within 5 cm, and their footprints overlap). Mirrors SPRITE
+# image "object above".
+# Guards: the pair is horizontally close (centres within 1.5 m), so a "no" is not trivial,
+# and their centres differ in height by 15 cm or more, so the question is not about two
+# objects side by side at one level.
+def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
+
+task image_above
+  modality image
+  params f: Frame, a: Category, b: Category
+  where a != b and nameable(a) and nameable(b) and visible(the(a), f) and visible(the(b), f) and horizontal_distance(the(a), the(b)) <= 1.5m and abs(the(a).center.z - the(b).center.z) >= 0.15m
+  ask "In this image, is the {a} above the {b}?"
+  ask "Looking at the picture, is the {a} located directly over the {b}?"
+  ask "Is the {a} positioned above the {b} in this view? Answer yes or no."
+  answer above(the(a), the(b))

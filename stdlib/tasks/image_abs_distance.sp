@@ -1,0 +1,14 @@
+# Asks for the straight-line distance between the centres of two objects in the image, in
+# metres. Mirrors SPRITE image "object absolute distance".
+# Guard: the centres are at least 0.5 m apart, so a 2 cm jitter of each stays within the
+# 5 % numeric tolerance of the stability check in all but rare cases.
+def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
+
+task image_abs_distance
+  modality image
+  params f: Frame, a: Category, b: Category
+  where a != b and nameable(a) and nameable(b) and visible(the(a), f) and visible(the(b), f) and distance(the(a), the(b)) >= 0.5m
+  ask "In this image, how far apart are the centers of the {a} and the {b}, in meters?"
+  ask "What is the distance between the {a} and the {b} shown here? Answer in meters."
+  ask "Estimate the distance in meters from the {a} to the {b} in the picture (center to center)."
+  answer round(distance(the(a), the(b)) in m, 2)

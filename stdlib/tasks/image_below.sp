@@ -1,0 +1,14 @@
+# Asks whether one object in the image is below another (language.md `below(a, b)` =
+# `above(b, a)`). Mirrors SPRITE image "object below".
+# Guards as in image_above: horizontally close pair (centres within 1.5 m) at clearly
+# different heights (centres 15 cm or more apart vertically).
+def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
+
+task image_below
+  modality image
+  params f: Frame, a: Category, b: Category
+  where a != b and nameable(a) and nameable(b) and visible(the(a), f) and visible(the(b), f) and horizontal_distance(the(a), the(b)) <= 1.5m and abs(the(a).center.z - the(b).center.z) >= 0.15m
+  ask "In this image, is the {a} below the {b}?"
+  ask "Looking at the picture, is the {a} underneath the {b}?"
+  ask "Is the {a} positioned below the {b} in this view? Answer yes or no."
+  answer below(the(a), the(b))

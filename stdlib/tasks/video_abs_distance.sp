@@ -1,0 +1,14 @@
+# Asks for the distance between the centres of two objects seen in the video, in metres.
+# Mirrors SPRITE video "object absolute distance" (synthesis.md's `object_abs_distance`).
+# Guard: the centres are at least 0.5 m apart, so a 2 cm jitter of each stays within the
+# 5 % numeric tolerance of the stability check in all but rare cases.
+def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
+
+task video_abs_distance
+  modality video
+  params a: Category, b: Category
+  where a != b and nameable(a) and nameable(b) and seen(the(a)) and seen(the(b)) and distance(the(a), the(b)) >= 0.5m
+  ask "What is the distance between the {a} and the {b}, in meters?"
+  ask "How far apart are the {a} and the {b}? Answer in meters."
+  ask "Measuring center to center, how many meters separate the {a} from the {b} in this video?"
+  answer round(distance(the(a), the(b)) in m, 2)

@@ -1,0 +1,19 @@
+# Standing by object A and facing object B, is object C to the left or to the right?
+# Mirrors VSI-Bench "relative direction", easy level. Levels in this library follow
+# VSI-Bench's answer sets: easy = left / right (`sectors=2`), medium = left / right / back
+# (back when C is at least 135° away from the facing direction), hard = the four quadrants
+# (`sectors=4`).
+# Guards: A is at least 0.5 m (horizontally) from B and from C; the bearing of C is 15° or
+# more away from straight ahead and straight behind.
+def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
+def sideways(b: Angle) -> Bool: abs(b) >= 15deg and abs(b) <= 165deg
+
+task vsi_relative_direction_easy
+  modality video
+  params a: Category, b: Category, c: Category
+  where a != b and a != c and b != c and nameable(a) and nameable(b) and nameable(c) and seen(the(a)) and seen(the(b)) and seen(the(c)) and horizontal_distance(the(a), the(b)) >= 0.5m and horizontal_distance(the(a), the(c)) >= 0.5m and sideways(bearing(the(a), the(b), the(c)))
+  ask "Suppose I am standing by the {a}, looking toward the {b}. Is the {c} on my left or on my right?"
+  ask "Standing next to the {a} and facing the {b}, would I find the {c} to my left or to my right?"
+  ask "If I stand at the {a} facing the {b}, which side is the {c} on: left or right?"
+  choices ["left", "right"]
+  answer direction(the(a), the(b), the(c), sectors=2)
