@@ -196,6 +196,9 @@ _EXTRA_COMMANDS: list = []
 def main(argv: list[str] | None = None) -> int:
     from . import cli_run  # noqa: F401  (registers `run` and `scenes`)
     from . import cli_sims  # noqa: F401
+    from . import cli_generate  # noqa: F401
+    from . import cli_show  # noqa: F401
+    from . import cli_synth  # noqa: F401
 
     parser = build_parser()
     args = parser.parse_args(argv)

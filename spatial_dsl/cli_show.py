@@ -1,0 +1,148 @@
+"""`spdsl show` (a picture of a program on a scene) and `spdsl review` (a dataset page).
+
+`show` exit codes: 0 the program answered (or no program was given), 1 the
+program was rejected (the picture is still written; its caption says why),
+2 a compile error, a bad scene, a bad option or an unwritable output.
+`review` exits 0 when the page was written (items whose program fails are
+marked on the page and counted), 2 when the dataset cannot be read.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from .cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file
+from .diagnostics import render_all_text
+
+
+def _output_path(output: str, suffixes: tuple[str, ...]) -> Path:
+    out = Path(output)
+    if out.suffix.lower() not in suffixes:
+        raise UsageError(f"{output}: the output must end in {' or '.join(suffixes)}")
+    if out.is_dir():
+        raise UsageError(f"{output}: is a directory")
+    if not out.parent.is_dir():
+        raise UsageError(f"{output}: directory {out.parent} does not exist")
+    return out
+
+
+def _frame_row(scene, frame: int) -> int:
+    count = scene.frames.count
+    if count == 0:
+        raise UsageError(f"--frame {frame}: the scene has no frames")
+    row = frame + count if frame < 0 else frame
+    if not 0 <= row < count:
+        raise UsageError(f"--frame {frame}: the scene has {count} frames (0..{count - 1})")
+    return row
+
+
+def cmd_show(args) -> int:
+    from .runtime.eval import Limits
+    from .scenes.errors import SceneError
+    from .scenes.names import SceneNameTable
+    from .scenes.sources import load_scene
+    from .show import FORMATS, ShowError, analyse, render, save
+
+    out = _output_path(args.output, FORMATS)
+    if args.dpi <= 0 or args.dpi > 1200:
+        raise UsageError(f"--dpi must be in 1..1200, got {args.dpi}")
+    try:
+        scene = load_scene(args.scene)
+    except SceneError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
+    rows = [_frame_row(scene, args.frame)] if args.frame is not None else []
+    analysis = None
+    if args.program is not None:
+        checked = compile_file(args.program, SceneNameTable(scene))
+        if not checked.ok:
+            print(render_all_text(checked.diagnostics, checked.source), file=sys.stderr)
+            return EXIT_ERROR
+        try:
+            analysis = analyse(checked, scene, rows,
+                               Limits(steps=args.max_steps, seconds=args.time_limit))
+        except ShowError as exc:
+            raise UsageError(f"{args.program}: {exc}") from None
+    drawing = render(scene, analysis, frames=rows if args.program is None and rows else None)
+    try:
+        save(drawing.figure, out, dpi=args.dpi)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"wrote {out}")
+    if analysis is None:
+        return EXIT_OK
+    if analysis.ok:
+        unit = f" {analysis.answer.unit}" if analysis.answer.unit else ""
+        print(f"answer: {analysis.answer.text}{unit}")
+        return EXIT_OK
+    r = analysis.rejection
+    print(f"rejected [{r.kind}] at {r.span.line}:{r.span.column}: {r.message}")
+    return EXIT_REJECTED
+
+
+def cmd_review(args) -> int:
+    from .review import ReviewError, build_review
+
+    out = _output_path(args.output, (".html", ".htm"))
+    workers = args.workers if args.workers is not None else min(8, os.cpu_count() or 1)
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {workers}")
+
+    def progress(done: int, total: int) -> None:
+        if args.quiet or not sys.stderr.isatty():
+            return
+        print(f"\rreview: {done}/{total} items", end="" if done < total else "\n",
+              file=sys.stderr, flush=True)
+
+    try:
+        summary = build_review(args.dataset, out, limit=args.limit, images=args.images,
+                               workers=workers, progress=progress)
+    except ReviewError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {out}: {summary['items']} items, {summary['pictures']} pictures, "
+          f"{summary['problems']} with problems")
+    return EXIT_OK
+
+
+def register(sub) -> None:
+    show = sub.add_parser(
+        "show", help="draw a top-down map of a scene and what a program touched",
+        description="Draw a top-down map of the scene (PNG or SVG): object footprints, the "
+        "objects each `let` and the answer touched, the cameras of the frames used, and the "
+        "question with its answer. Without PROGRAM: the scene and its camera walk. Exit 0 on "
+        "an answer, 1 on a rejection (the picture is still written), 2 on a compile error or "
+        "a bad scene.")
+    show.add_argument("program", nargs="?", metavar="PROGRAM", help="a .sp program (optional)")
+    show.add_argument("--scene", required=True, metavar="SCENE",
+                      help="a *.scene.json file, ithor:FloorPlanN, robothor:I, ...")
+    show.add_argument("--frame", type=int, metavar="I",
+                      help="also show frame I (its position in the frame list, as frame(I); "
+                      "negative counts from the end)")
+    show.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.svg")
+    show.add_argument("--dpi", type=int, default=100, help="resolution of a PNG (default 100)")
+    show.add_argument("--max-steps", type=int, default=1_000_000, help="step budget")
+    show.add_argument("--time-limit", type=float, default=2.0, help="seconds")
+    show.set_defaults(handler=cmd_show)
+
+    review = sub.add_parser(
+        "review", help="write one static HTML page to look through a dataset",
+        description="Write a self-contained HTML page (no network) listing a dataset's items "
+        "with filters (task, scene, answer, text; set from the URL fragment, e.g. "
+        "#task=image_above), keyboard navigation (j/k, /) and a picture per item.")
+    review.add_argument("dataset", metavar="DATASET_DIR",
+                        help="a `spdsl generate` output directory (or its data.jsonl)")
+    review.add_argument("-o", "--output", required=True, metavar="review.html")
+    review.add_argument("--limit", type=int, default=200, metavar="N",
+                        help="draw pictures for the first N items only (default 200)")
+    review.add_argument("--images", choices=("inline", "files"), default="inline",
+                        help="inline: base64 PNGs inside the page (default); files: PNGs "
+                        "in OUT_files/ beside the page")
+    review.add_argument("--workers", type=int, metavar="N",
+                        help="processes drawing pictures (default: cores, at most 8)")
+    review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    review.set_defaults(handler=cmd_review)
+
+
+_EXTRA_COMMANDS.append(register)

@@ -1,0 +1,273 @@
+"""`spdsl synth`, `spdsl prompt` and `spdsl verify`: the LLM compile-and-verify loop.
+
+    spdsl synth --scenes SCENES --tasks TYPES -n N -o OUT [--format jsonl|llava|parquet]
+                [--model M] [--base-url URL] [--api-key-env NAME] [--temperature T]
+                [--concurrency C] [--repairs R] [--k K] [--grammar] [--max-requests N]
+                [--max-tokens-total N] [--cache DIR] ...
+    spdsl prompt --scene S --task T          the exact messages of a proposal request
+    spdsl verify PROGRAM --scene S           stability, type fit and degenerate checks
+
+Exit codes of `synth` (see ``spatial_dsl.synth.run``): 0 every unit finished,
+1 stopped early and resumable (budget, endpoint failing after all retries),
+2 bad input or an endpoint that refuses the configuration (HTTP 401/403 stop at
+once), 130 interrupted. `verify`: 0 every check passes, 1 a check fails or the
+program is rejected on the scene, 2 bad input (a compile error, a bad scene).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from .cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file
+
+BACKOFF_ENV = "SPDSL_SYNTH_BACKOFF"
+
+
+# ------------------------------------------------------------------------------ synth
+
+
+def cmd_synth(args) -> int:
+    from .synth.run import SynthOptions, SynthUsageError, run_synth
+
+    backoff = args.backoff
+    if backoff is None:
+        try:
+            backoff = float(os.environ.get(BACKOFF_ENV, "1.0"))
+        except ValueError:
+            raise UsageError(f"{BACKOFF_ENV} must be a number of seconds") from None
+    options = SynthOptions(
+        scenes=[s for group in args.scenes for s in group],
+        tasks=[t for group in args.tasks for t in group], n=args.n, out=args.output,
+        fmt=args.format, model=args.model, base_url=args.base_url,
+        api_key_env=args.api_key_env, temperature=args.temperature,
+        concurrency=args.concurrency, repairs=args.repairs, k=args.k, grammar=args.grammar,
+        max_requests=args.max_requests, max_tokens_total=args.max_tokens_total,
+        max_reply_tokens=args.max_reply_tokens, cache=args.cache, timeout=args.timeout,
+        retries=args.retries, backoff=backoff, price_in=args.price_in,
+        price_out=args.price_out, seed=args.seed, send_seed=args.send_seed,
+        progress=not args.quiet)
+    try:
+        result = run_synth(options)
+    except SynthUsageError as exc:
+        raise UsageError(str(exc)) from None
+    from .synth.report import summary
+
+    print(summary(result.report, str(result.data_file), str(result.report_file)))
+    stop = result.report["run"]
+    if stop.get("stopped"):
+        print(f"spdsl: {stop['message']}", file=sys.stderr)
+    return result.exit_code
+
+
+# ----------------------------------------------------------------------------- prompt
+
+
+def cmd_prompt(args) -> int:
+    from .scenes.errors import SceneError
+    from .scenes.sources import load_scene
+    from .synth.prompts import PromptBuilder, PromptError, grammar_tool, resolve_tasks
+
+    try:
+        scene = load_scene(args.scene)
+    except SceneError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        tasks = resolve_tasks([args.task])
+    except PromptError as exc:
+        raise UsageError(str(exc)) from None
+    if len(tasks) != 1:
+        raise UsageError(f"--task must name one task, not {len(tasks)}")
+    if args.attempt < 0 or args.attempts < 1 or args.attempt >= args.attempts:
+        raise UsageError("need 0 <= --attempt < --attempts")
+    builder = PromptBuilder(args.grammar, args.seed)
+    if args.agreement is not None:
+        messages = builder.agreement(scene, tasks[0], args.agreement)
+    else:
+        messages = builder.proposal(scene, tasks[0], args.attempt, args.attempts)
+    if args.json:
+        body = {"messages": messages}
+        if args.grammar:
+            body["tools"] = [grammar_tool()]
+        print(json.dumps(body, indent=1, ensure_ascii=False))
+        return EXIT_OK
+    for message in messages:
+        print(f"=== {message['role']} ===")
+        print(message["content"])
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------- verify
+
+
+def cmd_verify(args) -> int:
+    from .api import Program
+    from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
+    from .scenes.errors import SceneError
+    from .scenes.names import SceneNameTable
+    from .scenes.sources import load_scene
+    from .synth.verify import degenerate, render_rejection, stability, type_fit
+    from .tasks import derive_seed
+
+    try:
+        scene = load_scene(args.scene)
+    except SceneError as exc:
+        raise UsageError(str(exc)) from None
+    checked = compile_file(args.program, SceneNameTable(scene))
+    if not checked.ok:
+        from .diagnostics import render_all_text
+
+        print(render_all_text(checked.diagnostics, checked.source), file=sys.stderr)
+        return EXIT_ERROR
+    if checked.task is not None:
+        raise UsageError(f"{args.program} is a task template; give a program")
+    program = Program(checked)
+    result = program.run(scene)
+    if not result.ok:
+        if args.json:
+            print(json.dumps({"rejected": result.rejection.to_json(), "checks": []}))
+        else:
+            print(render_rejection(result.rejection, checked.source))
+        return EXIT_REJECTED
+    seed = derive_seed(args.seed, scene.id, "jitter") % (2 ** 63)
+    trials = jittered_scenes(scene, DEFAULT_TRIALS, DEFAULT_RADIUS, seed)
+    answer = result.answer
+    question = checked.question
+    checks = [stability(program, scene, trials, answer)]
+    if question:
+        checks += [type_fit(question, answer), degenerate(question, answer)]
+    else:
+        checks.append(degenerate(None, answer))
+    ok = all(c.ok for c in checks)
+    if args.json:
+        print(json.dumps({"question": question, **answer.to_json(),
+                          "checks": [c.to_json() for c in checks], "ok": ok},
+                         ensure_ascii=False))
+    else:
+        unit = f" {answer.unit}" if answer.unit else ""
+        print(f"answer: {answer.text}{unit} ({answer.type})")
+        for c in checks:
+            print(f"{c.name}: {'pass' if c.ok else 'FAIL'} — {c.detail}")
+        if not question:
+            print("type_fit: skipped — the program has no question")
+    return EXIT_OK if ok else EXIT_REJECTED
+
+
+# ----------------------------------------------------------------------------- parser
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def _float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def register(sub) -> None:
+    from .synth.run import DEFAULT_MODEL
+
+    syn = sub.add_parser(
+        "synth", help="LLM-written questions and programs, compiled, run and verified",
+        description="Ask an LLM (any OpenAI-compatible chat-completions endpoint) for "
+        "questions and SpatialDSL programs; compile, run and verify them; write the "
+        "accepted items as a dataset with report.json. Resumable: rerun the same command. "
+        "Exit 0 done, 1 stopped early (budget, endpoint unavailable; rerun to resume), "
+        "2 bad input or the endpoint refused the credentials/configuration, 130 "
+        "interrupted.")
+    syn.add_argument("--scenes", action="append", nargs="+", required=True, metavar="SCENES",
+                     help="scene files, directories, ithor:FloorPlanN, globs; comma lists")
+    syn.add_argument("--tasks", action="append", nargs="+", required=True, metavar="TYPES",
+                     help="task template names (stdlib/tasks), files, `all`, or a free "
+                     "description of the questions wanted (an argument with spaces)")
+    syn.add_argument("-n", type=_int, required=True, metavar="N",
+                     help="proposals (work units) per scene and task; each gives at most "
+                     "one item")
+    syn.add_argument("-o", "--output", required=True, metavar="OUT",
+                     help="output directory (created; a rerun resumes it)")
+    syn.add_argument("--format", choices=("jsonl", "llava", "parquet"), default="jsonl")
+    syn.add_argument("--model", default=DEFAULT_MODEL,
+                     help=f"model name (default {DEFAULT_MODEL})")
+    syn.add_argument("--base-url", metavar="URL",
+                     help="endpoint, e.g. http://localhost:8000/v1 (default: OPENAI_BASE_URL "
+                     "or OpenAI)")
+    syn.add_argument("--api-key-env", metavar="NAME",
+                     help="read the API key from this environment variable (default "
+                     "OPENAI_API_KEY; none is needed by most local servers)")
+    syn.add_argument("--temperature", type=_float, metavar="T",
+                     help="sampling temperature (default: not sent, the server's default)")
+    syn.add_argument("--concurrency", type=_int, default=4, metavar="C",
+                     help="parallel requests (threads; default 4)")
+    syn.add_argument("--repairs", type=_int, default=2, metavar="R",
+                     help="repair rounds per conversation (default 2)")
+    syn.add_argument("--k", type=_int, default=2, metavar="K",
+                     help="independent programs that must agree per question (default 2)")
+    syn.add_argument("--grammar", action="store_true",
+                     help="constrain the model by the Lark grammar (OpenAI custom tool)")
+    syn.add_argument("--max-requests", type=_int, metavar="N",
+                     help="stop after N HTTP requests (retries included)")
+    syn.add_argument("--max-tokens-total", type=_int, metavar="N",
+                     help="stop once N prompt + completion tokens are spent")
+    syn.add_argument("--max-reply-tokens", type=_int, metavar="N",
+                     help="max_completion_tokens of each request (default: not sent)")
+    syn.add_argument("--cache", metavar="DIR", help="request cache (default OUT/cache)")
+    syn.add_argument("--timeout", type=_float, default=120.0, metavar="S",
+                     help="seconds per request (default 120)")
+    syn.add_argument("--retries", type=_int, default=4, metavar="N",
+                     help="retries on 429/5xx/timeouts/connection errors (default 4)")
+    syn.add_argument("--backoff", type=_float, metavar="S",
+                     help=f"first retry delay, doubled each retry (default 1 s, or "
+                     f"${BACKOFF_ENV}); Retry-After wins")
+    syn.add_argument("--price-in", type=_float, default=0.0, metavar="USD",
+                     help="price per 1M prompt tokens, for the cost estimate")
+    syn.add_argument("--price-out", type=_float, default=0.0, metavar="USD",
+                     help="price per 1M completion tokens")
+    syn.add_argument("--seed", type=_int, default=0,
+                     help="seed of the examples, the jitter and --send-seed (default 0)")
+    syn.add_argument("--send-seed", action="store_true",
+                     help="send a per-request `seed` derived from --seed (vLLM, llama.cpp)")
+    syn.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+    syn.set_defaults(handler=cmd_synth)
+
+    prompt = sub.add_parser("prompt", help="print the exact prompt of a synth request",
+                            description="Print the messages `spdsl synth` sends for one "
+                            "proposal (system + user).")
+    prompt.add_argument("--scene", required=True, metavar="SCENE")
+    prompt.add_argument("--task", required=True, metavar="TASK",
+                        help="a task template name or a free description")
+    prompt.add_argument("--attempt", type=_int, default=0, metavar="J",
+                        help="the unit's attempt number (0-based, default 0)")
+    prompt.add_argument("--attempts", type=_int, default=1, metavar="N",
+                        help="the run's -n (default 1)")
+    prompt.add_argument("--agreement", metavar="QUESTION",
+                        help="print the agreement request for this question instead")
+    prompt.add_argument("--grammar", action="store_true", help="as with synth --grammar")
+    prompt.add_argument("--seed", type=_int, default=0)
+    prompt.add_argument("--json", action="store_true",
+                        help="the request's messages (and tools) as JSON")
+    prompt.set_defaults(handler=cmd_prompt)
+
+    verify = sub.add_parser("verify", help="run the verification checks on one program",
+                            description="Run a program on a scene and check stability "
+                            "(2 cm jitter, 8 trials), type fit and degeneracy. Exit 0 if "
+                            "all pass, 1 if one fails or the program is rejected, 2 on bad "
+                            "input.")
+    verify.add_argument("program", metavar="PROGRAM")
+    verify.add_argument("--scene", required=True, metavar="SCENE")
+    verify.add_argument("--seed", type=_int, default=0, help="jitter seed (default 0)")
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(handler=cmd_verify)
+
+
+_EXTRA_COMMANDS.append(register)

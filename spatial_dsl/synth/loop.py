@@ -1,0 +1,293 @@
+"""One work unit of `spdsl synth`: propose, compile, run, verify, record.
+
+A unit is ``(scene, task, attempt)``: one proposal conversation for one scene and
+one kind of question, which yields at most one item. Units are independent of
+each other (their requests depend only on the scene, the task and the attempt
+number), so they run in any order, on any number of threads, and a rerun makes
+the very same requests (served by the cache).
+
+The conversation (``converse``)
+-------------------------------
+1. Send the messages; take the reply's program (``extract.extract_program``; in
+   grammar mode the custom tool call's input; several tool calls count as
+   several programs).
+2. A reply without a usable program is a counted failure (``reply_failure:*``);
+   the problem is explained (``prompts/repair_format.txt``) and the model asked
+   again, using one of the ``repairs`` rounds.
+3. Compile against the scene (names checked against its categories and labels).
+   Diagnostics go back verbatim (``render_all_text``, exactly what ``spdsl
+   check`` prints) in ``prompts/repair_compile.txt``, using a round. A program
+   counts as a *parse* failure when it has an E-SYNTAX, E-LIMIT or E-ANSWER error,
+   else as a *type* failure (E-TYPE, E-NAME, E-ARITY, E-UNIT, E-SCENE-NAME).
+4. Run on the scene. A rejection goes back once (``prompts/repair_rejection.txt``,
+   not counted against ``repairs``); a second rejection drops the unit.
+5. When no rounds are left the unit is dropped (reason ``reply:<problem>`` or
+   ``compile``).
+
+Verification (``run_unit``)
+---------------------------
+In order, stopping at the first failure (cheap local checks before the ones that
+cost requests): type fit, not degenerate, stability (8 jittered trials), then
+agreement: ``k - 1`` further programs for the same question, each from a fresh
+conversation (``prompts/agreement.txt``, sample tags ``agree1`` ...; they get the
+same repair rounds), must give the same answer (numbers within 1 %). The `new`
+check is applied by the driver over the whole run, in unit order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..check import compile_source
+from ..datasets import RECORD_KEYS
+from ..diagnostics import render_all_text
+from .client import LLMClient, Reply, RequestRejected
+from .extract import extract_program
+from .prompts import PromptBuilder, TaskSpec
+from .verify import answers_agree, degenerate, render_rejection, stability, type_fit
+
+PROGRAM_NAME = "program.sp"
+PARSE_CODES = ("E-SYNTAX", "E-LIMIT", "E-ANSWER")
+
+
+@dataclass(frozen=True)
+class Unit:
+    position: int  # order of the unit in the run (the dataset's order)
+    scene_index: int
+    scene_id: str
+    task: TaskSpec
+    attempt: int
+
+    @property
+    def id(self) -> str:
+        """``<scene id>/<task>/llm-<attempt>``: never the id of a template item
+        (``<scene id>/<task>/<binding>``), so the two kinds of datasets can be merged."""
+        return f"{self.scene_id}/{self.task.name}/llm-{self.attempt}"
+
+
+@dataclass
+class SceneState:
+    """A scene as written to OUT/scenes, with what the loop needs of it."""
+
+    scene: object  # scenes.model.Scene
+    scene_file: str  # relative to the output directory
+    seed: int = 0
+    names: object = None
+    _jittered: list | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self):
+        from ..scenes.names import SceneNameTable
+
+        self.names = SceneNameTable(self.scene)
+
+    @property
+    def jittered(self) -> list:
+        with self._lock:
+            if self._jittered is None:
+                from ..runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
+                from ..tasks import derive_seed
+
+                seed = derive_seed(self.seed, self.scene.id, "jitter") % (2 ** 63)
+                self._jittered = jittered_scenes(self.scene, DEFAULT_TRIALS, DEFAULT_RADIUS,
+                                                 seed)
+            return self._jittered
+
+    @property
+    def frames(self) -> list[int]:
+        return [int(i) for i in self.scene.frames.index]
+
+
+@dataclass
+class LoopOptions:
+    n: int
+    k: int = 2
+    repairs: int = 2
+    seed: int = 0
+    send_seed: bool = False
+
+
+@dataclass
+class Success:
+    program: str
+    checked: object
+    result: object  # api.Result
+
+
+@dataclass
+class Failure:
+    reason: str
+
+
+class Loop:
+    def __init__(self, client: LLMClient, prompts: PromptBuilder, scenes: list[SceneState],
+                 options: LoopOptions):
+        self.client = client
+        self.prompts = prompts
+        self.scenes = scenes
+        self.options = options
+
+    # --------------------------------------------------------------- conversation
+
+    def _seed(self, unit: Unit, sample: str) -> int | None:
+        if not self.options.send_seed:
+            return None
+        from ..tasks import derive_seed
+
+        return derive_seed(self.options.seed, unit.id, sample) % (2 ** 31)
+
+    def converse(self, unit: Unit, state: SceneState, messages: list[dict], sample: str,
+                 counters: Counter) -> Success | Failure:
+        from ..api import Program
+
+        rounds_left = self.options.repairs
+        hint_used = False
+        causes: list[str] = []
+        seed = self._seed(unit, sample)
+        while True:
+            try:
+                reply = self.client.complete(messages, sample, seed)
+            except RequestRejected as exc:
+                counters[f"request_rejected:{exc.status}"] += 1
+                return Failure(f"request_rejected:{exc.status}")
+            counters["replies"] += 1
+            counters["tokens_prompt"] += reply.prompt_tokens
+            counters["tokens_completion"] += reply.completion_tokens
+            text, problem = _reply_program(reply)
+            cause = None
+            if problem is None:
+                checked = compile_source(text, PROGRAM_NAME, state.names)
+                if checked.ok and checked.task is not None:
+                    problem = "task_template"
+            if problem is not None:
+                counters[f"reply_failure:{problem}"] += 1
+                feedback, cause = self.prompts.repair_format(problem), "format"
+            elif not checked.ok:
+                errors = [d for d in checked.diagnostics if d.severity == "error"]
+                kind = "parse" if any(d.code in PARSE_CODES for d in errors) else "type"
+                counters[f"compile_failure:{kind}"] += 1
+                for d in errors:
+                    counters[f"diagnostic:{d.code}"] += 1
+                feedback = self.prompts.repair_compile(
+                    render_all_text(checked.diagnostics, checked.source))
+                cause = "compile"
+            else:
+                result = Program(checked).run(state.scene)
+                if result.ok:
+                    for c in sorted(set(causes)):
+                        counters[f"repair_success:{c}"] += 1
+                    if causes:
+                        counters["repaired"] += 1
+                    return Success(text, checked, result)
+                kind = result.rejection.kind
+                counters[f"rejection:{kind}"] += 1
+                if hint_used:
+                    return Failure(f"rejected:{kind}")
+                hint_used = True
+                feedback = self.prompts.repair_rejection(
+                    render_rejection(result.rejection, checked.source), kind)
+                cause = "rejection"
+            if cause != "rejection":
+                if rounds_left <= 0:
+                    return Failure(f"reply:{problem}" if problem else "compile")
+                rounds_left -= 1
+            counters[f"repair_attempt:{cause}"] += 1
+            causes.append(cause)
+            messages = messages + [reply.message] + _feedback(reply, feedback)
+
+    # ----------------------------------------------------------------------- unit
+
+    def run_unit(self, unit: Unit) -> dict:
+        """The log entry of a finished unit (raises client.LLMStop if the run stops)."""
+        state = self.scenes[unit.scene_index]
+        counters: Counter = Counter(proposals=1)
+        entry = {"unit": unit.id, "position": unit.position, "scene": unit.scene_id,
+                 "task": unit.task.name, "attempt": unit.attempt, "status": "dropped",
+                 "reason": None, "detail": None, "question": None, "answer": None,
+                 "program": None, "samples": [], "record": None}
+        messages = self.prompts.proposal(state.scene, unit.task, unit.attempt, self.options.n)
+        first = self.converse(unit, state, messages, "propose", counters)
+        if isinstance(first, Failure):
+            counters[f"dropped:{first.reason}"] += 1
+            entry["reason"] = first.reason
+            return self._finish(entry, counters)
+        answer = first.result.answer
+        question = first.checked.question
+        entry.update(question=question, answer=_answer_json(answer), program=first.program)
+        from ..api import Program
+
+        program = Program(first.checked)
+        for check in (lambda: type_fit(question, answer), lambda: degenerate(question, answer),
+                      lambda: stability(program, state.scene, state.jittered, answer)):
+            result = check()
+            if not result.ok:
+                return self._reject(entry, counters, result.name, result.detail)
+        for s in range(1, self.options.k):
+            counters["agreement_samples"] += 1
+            other = self.converse(unit, state,
+                                  self.prompts.agreement(state.scene, unit.task, question),
+                                  f"agree{s}", counters)
+            if isinstance(other, Failure):
+                entry["samples"].append({"sample": s, "failure": other.reason})
+                return self._reject(entry, counters, "agreement",
+                                    f"sample {s} gave no answer ({other.reason})")
+            theirs = other.result.answer
+            entry["samples"].append({"sample": s, "program": other.program,
+                                     "answer": _answer_json(theirs)})
+            if not answers_agree(answer, theirs):
+                return self._reject(entry, counters, "agreement",
+                                    f"sample {s} answered {_shown(theirs)}, not {_shown(answer)}")
+        counters["verified"] += 1
+        entry["status"] = "accepted"
+        entry["record"] = self._record(unit, state, question, answer, first.program)
+        return self._finish(entry, counters)
+
+    @staticmethod
+    def _reject(entry: dict, counters: Counter, check: str, detail: str) -> dict:
+        counters[f"verify_failure:{check}"] += 1
+        entry.update(status="rejected", reason=f"verify:{check}", detail=detail)
+        return Loop._finish(entry, counters)
+
+    @staticmethod
+    def _finish(entry: dict, counters: Counter) -> dict:
+        entry["counters"] = dict(sorted(counters.items()))
+        return entry
+
+    def _record(self, unit: Unit, state: SceneState, question: str, answer, program: str) -> dict:
+        frames = state.frames
+        record = {
+            "id": unit.id, "scene": state.scene.id, "scene_file": state.scene_file,
+            "task": unit.task.name, "modality": "video" if frames else "scene",
+            "frames": frames, "question": question, "answer": answer.text,
+            "answer_type": answer.type, "unit": answer.unit, "choices": None,
+            "answer_choice": None, "program": program, "params": {}, "producer": "llm",
+            "seed": self.options.seed,
+        }
+        return {k: record[k] for k in RECORD_KEYS}
+
+
+def _reply_program(reply: Reply) -> tuple[str | None, str | None]:
+    """(program text, problem) of a reply: a tool call's input, else the message text."""
+    if len(reply.tool_calls) > 1:
+        return None, "several_programs"
+    text = reply.tool_calls[0].input if reply.tool_calls else reply.content
+    extracted = extract_program(text)
+    return extracted.program, extracted.problem
+
+
+def _feedback(reply: Reply, text: str) -> list[dict]:
+    """The next message(s): tool results answering tool calls, else a user message."""
+    if not reply.tool_calls:
+        return [{"role": "user", "content": text}]
+    return [{"role": "tool", "tool_call_id": call.id, "content": text if i == 0 else
+             "(ignored: send one program)"} for i, call in enumerate(reply.tool_calls)]
+
+
+def _answer_json(answer) -> dict:
+    return {"answer": answer.text, "type": answer.type, "unit": answer.unit}
+
+
+def _shown(answer) -> str:
+    return repr(answer.text + (f" {answer.unit}" if answer.unit else ""))

@@ -1,0 +1,472 @@
+"""The prompts of `spdsl synth`, built from the text files in ``prompts/``.
+
+Nothing here holds prompt prose: the wording lives in ``prompts/*.txt`` and
+this module only fills their ``{placeholders}``:
+
+- the **language reference** (system message) comes from the builtin registry
+  (``docs.builtin_lines``, ``docs.attribute_lines``), the type and unit tables,
+  the rejection kinds and the documented decisions, so it can never disagree
+  with the compiler;
+- the **scene summary**: categories with counts, unique labels, the frame count
+  and the room's size;
+- 3–5 **worked examples**: task templates from ``prompts/examples.txt`` (the task
+  asked for first, when it is a template) instantiated on the scene by the
+  template engine (``tasks.SceneEngine``, one item each, seeded), so each shows
+  a real question, its program and its answer on this very scene. When fewer
+  than 3 instantiate (a scene without frames, say), templates are *bound*
+  without their `where` (unique categories of the scene in place of the
+  parameters) and shown with their answer if the program runs, else as
+  unchecked examples;
+- the **task**: a template's description and phrasings, or a free description.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from ..resources import data_dir
+
+EXAMPLES_MAX = 4
+EXAMPLES_MIN = 3
+MAX_LISTED = 80  # categories / labels listed in a scene summary at most
+TOOL_NAME = "spatialdsl_program"
+STRUCTURAL = ("Floor", "Wall", "Ceiling")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class PromptError(Exception):
+    """A prompt file is missing or uses a placeholder that is not filled."""
+
+
+# ------------------------------------------------------------------------ template files
+
+
+@cache
+def template(name: str) -> str:
+    path = data_dir("prompts") / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PromptError(f"prompt file {path}: {exc.strerror or exc}") from None
+
+
+def fill(text: str, values: dict[str, object]) -> str:
+    """Replace every ``{name}``; a placeholder without a value is an error."""
+    missing = sorted({m for m in _PLACEHOLDER.findall(text) if m not in values})
+    if missing:
+        raise PromptError(f"prompt placeholder(s) without a value: {', '.join(missing)}")
+    return _PLACEHOLDER.sub(lambda m: str(values[m[1]]), text)
+
+
+def render(file: str, /, **values) -> str:
+    return fill(template(file), values).strip("\n")
+
+
+@cache
+def snippets() -> dict[str, str]:
+    out: dict[str, str] = {}
+    name = None
+    lines: list[str] = []
+    for line in template("snippets.txt").splitlines():
+        if line.startswith("@@"):
+            if name is not None:
+                out[name] = "\n".join(lines).strip("\n")
+            name, lines = line[2:].strip(), []
+        elif name is not None:
+            lines.append(line)
+    if name is not None:
+        out[name] = "\n".join(lines).strip("\n")
+    return out
+
+
+def snippet(name: str, /, **values) -> str:
+    try:
+        text = snippets()[name]
+    except KeyError:
+        raise PromptError(f"prompts/snippets.txt has no text `{name}`") from None
+    return fill(text, values)
+
+
+def example_task_names() -> list[str]:
+    return [line.strip() for line in template("examples.txt").splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def prompt_files_digest() -> str:
+    """sha256 over every prompt file (part of a synth run's configuration)."""
+    h = hashlib.sha256()
+    for path in sorted(data_dir("prompts").glob("*.txt")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+# -------------------------------------------------------------------- language reference
+
+
+@cache
+def reference_values() -> dict[str, str]:
+    from .. import types as T
+    from ..diagnostics import REJECTION_KINDS
+    from ..docs import DECISIONS, attribute_lines, builtin_lines
+
+    return {
+        "types": "\n".join(f"- {name}: {doc}" for name, doc in T.TYPE_DOCS.items()),
+        "units": "\n".join(f"- {u}: {t}, {f:g}" for u, (t, f) in T.UNITS.items()),
+        "attributes": "\n".join(f"- {line}" for line in attribute_lines()),
+        "builtins": "\n".join(f"- {line}" for line in builtin_lines()),
+        "rejections": "\n".join(f"- {k}: {doc}" for k, doc in REJECTION_KINDS.items()),
+        "decisions": "\n".join(f"- {d}" for d in DECISIONS),
+    }
+
+
+def system_message(grammar: bool = False) -> str:
+    text = render("system.txt", **reference_values())
+    if grammar:
+        text += "\n" + render("system_grammar.txt", tool_name=TOOL_NAME)
+    return text
+
+
+def grammar_tool() -> dict:
+    """The custom tool of grammar mode, as the chat-completions API takes it.
+
+    The project's Lark grammar is sent unchanged: it stays within what such
+    services accept (no look-around, no priorities, no templates). It does not
+    let the output begin with whitespace or a comment, which is fine: the
+    program must begin with its `question` statement (and the prompt says so).
+    """
+    from ..syntax import grammar_text
+
+    return {"type": "custom",
+            "custom": {"name": TOOL_NAME, "description": snippet("tool_description"),
+                       "format": {"type": "grammar",
+                                  "grammar": {"syntax": "lark", "definition": grammar_text()}}}}
+
+
+def grammar_tool_choice() -> dict:
+    return {"type": "custom", "custom": {"name": TOOL_NAME}}
+
+
+# -------------------------------------------------------------------------- scene summary
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def scene_summary(scene) -> str:
+    counts = Counter(scene.categories)
+    categories = [f"{c} ×{n}" for c, n in sorted(counts.items())]
+    labels = [f'"{scene.labels[i]}": {scene.categories[i]}' for i in range(scene.n)
+              if scene.has_label[i]]
+    labels.sort()
+    if scene.frames.count:
+        idx = scene.frames.index
+        frames = snippet("frames_some", count=scene.frames.count, first=int(idx.min()),
+                         last=int(idx.max()))
+    else:
+        frames = snippet("frames_none")
+    room = scene.room
+    room_text = (f"{_fmt(room.length)} m × {_fmt(room.width)} m, floor area "
+                 f"{_fmt(room.area)} m², height {_fmt(room.height)} m")
+    return render("scene_summary.txt", scene_id=scene.id, objects=scene.n,
+                  category_count=len(counts), frames=frames, room=room_text,
+                  categories=_listing(categories), labels=_listing(labels)
+                  if labels else snippet("labels_none"))
+
+
+def _listing(items: list[str]) -> str:
+    if len(items) <= MAX_LISTED:
+        return ", ".join(items)
+    return ", ".join(items[:MAX_LISTED]) + ", " + snippet("more", count=len(items) - MAX_LISTED)
+
+
+# ---------------------------------------------------------------------------------- tasks
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """The kind of question wanted: a task template, or a free description."""
+
+    name: str  # the template's task name, or custom_<hash> for a description
+    description: str
+    template: object | None = None  # tasks.TaskTemplate
+
+    @property
+    def free(self) -> bool:
+        return self.template is None
+
+    def config(self) -> dict:
+        if self.template is None:
+            return {"task": self.name, "description": self.description}
+        return {"task": self.name, "sha256": self.template.sha256}
+
+
+def free_task(description: str) -> TaskSpec:
+    digest = hashlib.sha256(description.encode("utf-8")).hexdigest()[:10]
+    return TaskSpec(f"custom_{digest}", description.strip())
+
+
+def resolve_tasks(specs: list[str]) -> list[TaskSpec]:
+    """Task templates (names, files, directories, ``all``; comma lists) and free
+    descriptions (any argument containing a space, taken whole).
+
+    Raises PromptError for unknown names and broken template files.
+    """
+    from ..tasks import TaskSpecError, load_tasks
+
+    out: list[TaskSpec] = []
+    for spec in specs:
+        text = str(spec).strip()
+        if not text:
+            continue
+        if any(ch.isspace() for ch in text):
+            out.append(free_task(text))
+            continue
+        try:
+            templates, broken = load_tasks([text])
+        except TaskSpecError as exc:
+            raise PromptError(f"{exc} (or describe the questions wanted in words, with "
+                              "spaces)") from None
+        if broken:
+            raise PromptError("task file does not compile: " + broken[0].reason)
+        out.extend(TaskSpec(t.name, t.description, t) for t in templates)
+    names: dict[str, TaskSpec] = {}
+    for t in out:
+        names.setdefault(t.name, t)
+    return list(names.values())
+
+
+def _leading_comment(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            break
+        lines.append(stripped.lstrip("#").strip())
+    return " ".join(x for x in lines if x)
+
+
+def task_text(task: TaskSpec) -> str:
+    if task.template is None:
+        return render("task_free.txt", description=task.description)
+    t = task.template
+    from ..tasks import PLACEHOLDER
+
+    asks = "\n".join("- " + PLACEHOLDER.sub(r"<\1>", a.text) for a in t.task.asks)
+    return render("task_named.txt", name=t.name, modality=t.modality,
+                  description=_leading_comment(t.text) or t.description or t.name, asks=asks)
+
+
+# ------------------------------------------------------------------------------- examples
+
+
+@dataclass(frozen=True)
+class Example:
+    task: str
+    program: str
+    answer: str | None  # None: bound only, not run on the scene
+
+
+class ExampleSource:
+    """Worked examples for one scene (templates instantiated once, then reused)."""
+
+    def __init__(self, scene, seed: int = 0):
+        self.scene = scene
+        self.seed = seed
+        self._engine = None
+        self._items: dict[str, Example | None] = {}
+        self._templates: dict[str, object] = {}
+
+    def _template(self, name: str):
+        if name not in self._templates:
+            from ..tasks import TaskSpecError, load_tasks
+
+            try:
+                templates, _ = load_tasks([name])
+            except TaskSpecError:
+                templates = []
+            self._templates[name] = templates[0] if templates else None
+        return self._templates[name]
+
+    def _instantiate(self, template) -> Example | None:
+        if template.name in self._items:
+            return self._items[template.name]
+        example = None
+        if not template.skip_reason and template.task.choices is None:
+            from ..tasks import GenerateOptions, SceneEngine
+
+            if self._engine is None:
+                self._engine = SceneEngine(self.scene, GenerateOptions(seed=self.seed,
+                                                                       per_scene=1))
+            items, _ = self._engine.run_task(template)
+            if items:
+                unit = f" {items[0]['unit']}" if items[0]["unit"] else ""
+                example = Example(template.name, items[0]["program"],
+                                  items[0]["answer"] + unit)
+        self._items[template.name] = example
+        return example
+
+    def examples(self, task: TaskSpec | None) -> list[Example]:
+        names = example_task_names()
+        order = ([task.template] if task is not None and task.template is not None else [])
+        order += [self._template(n) for n in names]
+        order = [t for t in order if t is not None]
+        seen: set[str] = set()
+        unique = []
+        for t in order:
+            if t.name not in seen:
+                seen.add(t.name)
+                unique.append(t)
+        chosen: list[Example] = []
+        for t in unique:
+            example = self._instantiate(t)
+            if example is not None:
+                chosen.append(example)
+            if len(chosen) == EXAMPLES_MAX:
+                return chosen
+        if len(chosen) < EXAMPLES_MIN:
+            taken = {e.task for e in chosen}
+            for t in unique:
+                if len(chosen) >= EXAMPLES_MIN:
+                    break
+                if t.name in taken:
+                    continue
+                bound = bound_example(t, self.scene)
+                if bound is not None:
+                    chosen.append(bound)
+        return chosen
+
+
+def bound_example(template, scene) -> Example | None:
+    """A template's first phrasing and program with scene categories bound, without its
+    `where` (so it may be a poor question); its answer is shown when the program runs.
+
+    Only templates whose parameters are Category, `one of` or `Int in` (and Frame
+    on a scene with frames) are bound; the categories are the scene's unique ones
+    in sorted order.
+    """
+    from ..names import natural_name
+    from ..printer import format_string
+    from ..tasks import PLACEHOLDER
+
+    counts = Counter(scene.categories)
+    unique = sorted(c for c, n in counts.items() if n == 1 and c not in STRUCTURAL)
+    rendered: dict[str, tuple[str, str]] = {}
+    used = 0
+    for p in template.params:
+        if p.kind == "Category":
+            if used >= len(unique):
+                return None
+            cat = unique[used]
+            used += 1
+            rendered[p.name] = (natural_name(cat), format_string(cat))
+        elif p.kind in ("range", "choice") and p.values:
+            shown = p.values[0] if isinstance(p.values[0], str) else p.shown[0]
+            rendered[p.name] = (str(shown), p.program[0])
+        elif p.kind == "Frame" and scene.frames.count:
+            rendered[p.name] = (str(int(scene.frames.index[0])), "frame(0)")
+        else:
+            return None
+    ask = template.task.asks[0].text
+    question = PLACEHOLDER.sub(lambda m: rendered[m[1]][0] if m[1] in rendered else m[0], ask)
+    lines = [f"question {format_string(question)}", *template.defs]
+    lines += [f"let {name} = {value[1]}" for name, value in rendered.items()]
+    lines.append(f"answer {template.answer_text}")
+    text = "\n".join(lines) + "\n"
+    return Example(template.name, text, _answer_on(text, scene))
+
+
+def _answer_on(text: str, scene) -> str | None:
+    """The program's answer on the scene, or None if it does not compile or is rejected."""
+    from ..api import Program
+    from ..check import compile_source
+
+    checked = compile_source(text, "example.sp")
+    if not checked.ok:
+        return None
+    result = Program(checked).run(scene)
+    if not result.ok:
+        return None
+    return result.answer.text + (f" {result.answer.unit}" if result.answer.unit else "")
+
+
+def examples_text(examples: list[Example]) -> str:
+    parts = []
+    for number, e in enumerate(examples, 1):
+        program = e.program.rstrip("\n")
+        if e.answer is None:
+            parts.append(render("example_unchecked.txt", number=number, task=e.task,
+                                program=program))
+        else:
+            parts.append(render("example.txt", number=number, task=e.task, answer=e.answer,
+                                program=program))
+    return "\n\n".join(parts)
+
+
+# ------------------------------------------------------------------------------- messages
+
+
+class PromptBuilder:
+    """Builds every message of a run; one per run, shared by the worker threads."""
+
+    def __init__(self, grammar: bool = False, seed: int = 0):
+        self.grammar = grammar
+        self.seed = seed
+        self._system = system_message(grammar)
+        self._scene_parts: dict[str, tuple[str, ExampleSource]] = {}
+        self._examples: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()  # worker threads share the builder (and its engines)
+
+    @property
+    def system(self) -> str:
+        return self._system
+
+    def _scene(self, scene) -> tuple[str, ExampleSource]:
+        if scene.id not in self._scene_parts:
+            self._scene_parts[scene.id] = (scene_summary(scene),
+                                           ExampleSource(scene, self.seed))
+        return self._scene_parts[scene.id]
+
+    def scene_parts(self, scene, task: TaskSpec) -> tuple[str, str]:
+        """(scene summary, worked examples text) of a scene and task (computed once)."""
+        with self._lock:
+            summary, source = self._scene(scene)
+            key = (scene.id, task.name)
+            if key not in self._examples:
+                self._examples[key] = examples_text(source.examples(task))
+            return summary, self._examples[key]
+
+    def proposal(self, scene, task: TaskSpec, attempt: int, attempts: int) -> list[dict]:
+        summary, examples = self.scene_parts(scene, task)
+        user = render("user.txt", scene_summary=summary, examples=examples,
+                      task=task_text(task), attempt=attempt + 1, attempts=attempts)
+        return [{"role": "system", "content": self._system}, {"role": "user", "content": user}]
+
+    def agreement(self, scene, task: TaskSpec, question: str) -> list[dict]:
+        from ..printer import format_string
+
+        summary, examples = self.scene_parts(scene, task)
+        user = render("agreement.txt", scene_summary=summary, examples=examples,
+                      question=question, question_literal=format_string(question))
+        return [{"role": "system", "content": self._system}, {"role": "user", "content": user}]
+
+    @staticmethod
+    def repair_compile(diagnostics: str) -> str:
+        return render("repair_compile.txt", diagnostics=diagnostics)
+
+    @staticmethod
+    def repair_rejection(rendered: str, kind: str) -> str:
+        from ..diagnostics import REJECTION_KINDS
+
+        doc = REJECTION_KINDS.get(kind, "")
+        return render("repair_rejection.txt", rejection=rendered,
+                      kind_doc=f"{kind}: {doc}" if doc else kind)
+
+    @staticmethod
+    def repair_format(problem: str) -> str:
+        return render("repair_format.txt", problem=snippet(f"format:{problem}"))

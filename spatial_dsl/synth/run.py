@@ -1,0 +1,495 @@
+"""The driver of `spdsl synth`: output directory, work units, threads, resume, dataset.
+
+Layout of an output directory ``OUT``::
+
+    OUT/config.json              the run's configuration (a rerun must match it)
+    OUT/scenes/<id>.scene.json   every scene exactly as used
+    OUT/units.jsonl              the log: one line per finished unit (its outcome,
+                                 counters and, if accepted, its record)
+    OUT/cache/                   request/response cache (default; --cache DIR)
+    OUT/data.jsonl | data.llava.json | data.parquet
+    OUT/report.json
+
+Work units are ``(scene, task, attempt)`` for attempt ``0 .. n-1``, numbered in
+that order (scenes in --scenes order, tasks in --tasks order). A unit is
+finished when its line is in ``units.jsonl``: the line is written with one
+``write`` on an ``O_APPEND`` descriptor and ``fsync``-ed before the unit counts
+as done, so the line *is* the done marker and the record at once, and a kill
+leaves at most one torn last line, which the next run cuts off. A rerun with the
+same configuration skips finished units and redoes the others, whose requests
+made before the kill are answered by the cache (no network, same replies). A
+unit logged twice (two runs racing on one directory) counts once: the first
+line wins.
+
+The dataset and the report are rebuilt from the log on every run, in unit order,
+so an interrupted and resumed run writes the same bytes as an uninterrupted one,
+whatever the concurrency. The `new` check happens here: an accepted unit whose
+(scene, normalised question, answer) repeats an earlier accepted unit's is
+left out and counted as a ``new`` verification failure.
+
+Exit codes: 0 every unit finished; 1 the run stopped early and can be resumed
+(budget used up, the endpoint failing after all retries, a unit that hit an
+internal error); 2 bad input, or the endpoint refused the configuration
+(HTTP 401/403: stop at once; 404; a 4xx before any success); 130 interrupted.
+The report is written in every case.
+
+Test hook: with ``SPDSL_SYNTH_ABORT_AFTER=K`` the process exits abruptly
+(``os._exit(75)``) after logging K units, to simulate a kill.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from .client import STOP_EXIT, ClientOptions, LLMClient, LLMStop, SetupError
+from .loop import Loop, LoopOptions, SceneState, Unit
+
+ABORT_ENV = "SPDSL_SYNTH_ABORT_AFTER"
+CONFIG_FILE = "config.json"
+LOG_FILE = "units.jsonl"
+REPORT_FILE = "report.json"
+DEFAULT_MODEL = "gpt-5-mini"
+
+
+class SynthUsageError(Exception):
+    """Bad input: a message, exit 2."""
+
+
+@dataclass
+class SynthOptions:
+    scenes: list[str]
+    tasks: list[str]
+    n: int
+    out: str
+    fmt: str = "jsonl"
+    model: str = DEFAULT_MODEL
+    base_url: str | None = None
+    api_key_env: str | None = None
+    temperature: float | None = None
+    concurrency: int = 4
+    repairs: int = 2
+    k: int = 2
+    grammar: bool = False
+    max_requests: int | None = None
+    max_tokens_total: int | None = None
+    max_reply_tokens: int | None = None
+    cache: str | None = None
+    timeout: float = 120.0
+    retries: int = 4
+    backoff: float = 1.0
+    price_in: float = 0.0
+    price_out: float = 0.0
+    seed: int = 0
+    send_seed: bool = False
+    progress: bool = True
+
+
+@dataclass
+class SynthResult:
+    exit_code: int
+    report: dict
+    data_file: Path
+    report_file: Path
+
+
+# ---------------------------------------------------------------------------- the log
+
+
+class UnitLog:
+    """``units.jsonl``: durable, append-only, one JSON line per finished unit."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+        self._fd: int | None = None
+
+    def load(self) -> dict[str, dict]:
+        """Finished units by id (first line wins); a torn last line is cut off."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        end = data.rfind(b"\n") + 1
+        if end < len(data):  # a partial line from a kill: drop it before appending
+            with open(self.path, "r+b") as handle:
+                handle.truncate(end)
+                handle.flush()
+                os.fsync(handle.fileno())
+            data = data[:end]
+        entries: dict[str, dict] = {}
+        for line in data.split(b"\n"):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and isinstance(entry.get("unit"), str):
+                entries.setdefault(entry["unit"], entry)
+        return entries
+
+    def append(self, entry: dict) -> None:
+        line = (json.dumps(entry, ensure_ascii=True, separators=(",", ":")) + "\n").encode()
+        with self._lock:
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            view = memoryview(line)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            os.fsync(self._fd)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+
+# ----------------------------------------------------------------------- preparation
+
+
+def _prepare_out(root: Path, config: dict) -> None:
+    from ..scenes.format import atomic_write_text
+
+    if root.exists() and not root.is_dir():
+        raise SynthUsageError(f"{root}: exists and is not a directory")
+    path = root / CONFIG_FILE
+    if path.exists():
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SynthUsageError(f"{path}: unreadable ({exc}); delete the directory or "
+                                  "choose another -o") from None
+        if old != config:
+            keys = sorted(k for k in set(old) | set(config) if old.get(k) != config.get(k))
+            raise SynthUsageError(f"{root} was made by a different configuration ("
+                                  f"{', '.join(keys)} differ); use another -o, or delete "
+                                  "the directory to start over")
+    elif root.exists() and any(root.iterdir()):
+        raise SynthUsageError(f"{root}: directory is not empty and was not made by `spdsl "
+                              "synth` (no config.json); choose another -o")
+    try:
+        (root / "scenes").mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            atomic_write_text(path, json.dumps(config, indent=1, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise SynthUsageError(f"cannot write to {root}: {exc.strerror or exc}") from None
+
+
+def _load_scenes(refs: list[str]) -> list[tuple[str, str, str]]:
+    """(scene id, OUT-relative scene file, scene file text) of every scene named."""
+    from ..datasets import scene_file_name
+    from ..scenes.errors import SceneError
+    from ..scenes.format import scene_to_json
+    from ..scenes.sources import expand_refs, load_scene
+
+    try:
+        loaded = [(ref, load_scene(ref)) for ref in expand_refs(refs)]
+    except SceneError as exc:
+        raise SynthUsageError(str(exc)) from None
+    if not loaded:
+        raise SynthUsageError("--scenes names no scene")
+    out: list[tuple[str, str, str]] = []
+    ids: dict[str, str] = {}
+    names: set[str] = set()
+    for position, (ref, scene) in enumerate(loaded):
+        if scene.id in ids:
+            raise SynthUsageError(f"two scenes have the id {scene.id!r} ({ids[scene.id]} and "
+                                  f"{ref}); scene ids must be unique in one dataset")
+        ids[scene.id] = ref
+        name = scene_file_name(scene.id)
+        if name in names:
+            name = name.replace(".scene.json", f"-{position}.scene.json")
+        names.add(name)
+        out.append((scene.id, f"scenes/{name}", scene_to_json(scene)))
+    return out
+
+
+def _scene_states(loaded: list[tuple[str, str, str]], root: Path, seed: int) -> list[SceneState]:
+    """Write the scene files (unless already there) and parse each back from its text, so
+    `spdsl run` on a record's program and its scene_file sees the same numbers."""
+    from ..scenes.format import atomic_write_text, scene_from_json
+
+    states = []
+    for _id, relative, text in loaded:
+        target = root / relative
+        try:
+            current = target.read_text(encoding="utf-8") if target.exists() else None
+            if current != text:
+                atomic_write_text(target, text)
+        except OSError as exc:
+            raise SynthUsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+        states.append(SceneState(scene_from_json(text, relative), relative, seed))
+    return states
+
+
+def _api_key(env_name: str | None) -> str | None:
+    if env_name:
+        value = os.environ.get(env_name)
+        if not value:
+            raise SynthUsageError(f"--api-key-env {env_name}: the environment variable is "
+                                  "not set")
+        return value
+    return os.environ.get("OPENAI_API_KEY") or None
+
+
+def _validate(opts: SynthOptions) -> None:
+    from ..datasets import FORMATS
+
+    problems = []
+    if opts.fmt not in FORMATS:
+        problems.append(f"--format must be one of {', '.join(FORMATS)}")
+    if opts.n < 1:
+        problems.append(f"-n must be at least 1, got {opts.n}")
+    if opts.k < 1:
+        problems.append(f"--k must be at least 1, got {opts.k}")
+    if opts.repairs < 0:
+        problems.append(f"--repairs must be 0 or more, got {opts.repairs}")
+    if opts.concurrency < 1:
+        problems.append(f"--concurrency must be at least 1, got {opts.concurrency}")
+    if opts.retries < 0:
+        problems.append(f"--retries must be 0 or more, got {opts.retries}")
+    for flag, value in (("--max-requests", opts.max_requests),
+                        ("--max-tokens-total", opts.max_tokens_total),
+                        ("--max-reply-tokens", opts.max_reply_tokens)):
+        if value is not None and value < 1:
+            problems.append(f"{flag} must be at least 1, got {value}")
+    if not opts.timeout > 0:
+        problems.append(f"--timeout must be positive, got {opts.timeout:g}")
+    if not opts.backoff >= 0:
+        problems.append(f"--backoff must be 0 or more, got {opts.backoff:g}")
+    if opts.price_in < 0 or opts.price_out < 0:
+        problems.append("--price-in/--price-out must be 0 or more")
+    if opts.temperature is not None and not 0 <= opts.temperature <= 2:
+        problems.append(f"--temperature must be between 0 and 2, got {opts.temperature:g}")
+    if not opts.model.strip():
+        problems.append("--model must not be empty")
+    if problems:
+        raise SynthUsageError("; ".join(problems))
+
+
+# ---------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """One line on stderr: a bar redrawn in place on a terminal, else one line per 10 %."""
+
+    def __init__(self, total: int, done: int, stream, enabled: bool):
+        self.stream = stream
+        self.total = total
+        self.done = done
+        self.accepted = 0
+        self.started = time.perf_counter()
+        self.enabled = enabled and total > 0
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self._decile = -1
+
+    def advance(self, accepted: bool, client: LLMClient | None) -> None:
+        self.done += 1
+        self.accepted += int(accepted)
+        self.show(client)
+
+    def show(self, client: LLMClient | None) -> None:
+        if not self.enabled:
+            return
+        stats = client.stats if client is not None else None
+        fraction = self.done / self.total
+        bar = "#" * int(24 * fraction) + "-" * (24 - int(24 * fraction))
+        requests = (f"{stats.network} requests, {stats.cached} cached, "
+                    f"{stats.prompt_tokens + stats.completion_tokens} tokens, "
+                    if stats else "")
+        text = (f"synth [{bar}] {self.done}/{self.total} units, {self.accepted} verified, "
+                f"{requests}{time.perf_counter() - self.started:.1f} s")
+        if self.tty:
+            self.stream.write("\r" + text)
+            self.stream.flush()
+        elif int(fraction * 10) != self._decile:
+            self._decile = int(fraction * 10)
+            print(text, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.enabled and self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# ------------------------------------------------------------------------------ driver
+
+
+def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
+    """Run (or resume) a synthesis; raises SynthUsageError on bad input."""
+    from ..datasets import DATA_FILES
+    from .prompts import PromptBuilder, PromptError, prompt_files_digest, resolve_tasks
+
+    stderr = stderr or sys.stderr
+    started = time.perf_counter()
+    _validate(opts)
+    api_key = _api_key(opts.api_key_env)
+    try:
+        tasks = resolve_tasks(opts.tasks)
+        digest = prompt_files_digest()
+    except PromptError as exc:
+        raise SynthUsageError(str(exc)) from None
+    if not tasks:
+        raise SynthUsageError("--tasks names no task")
+    loaded = _load_scenes(opts.scenes)
+    root = Path(opts.out)
+    config = {
+        "spdsl_synth": 1, "model": opts.model, "temperature": opts.temperature,
+        "k": opts.k, "repairs": opts.repairs, "grammar": opts.grammar, "n": opts.n,
+        "seed": opts.seed, "send_seed": opts.send_seed,
+        "max_reply_tokens": opts.max_reply_tokens, "prompts": digest,
+        "tasks": [t.config() for t in tasks], "scenes": [scene_id for scene_id, _, _ in loaded],
+    }
+    _prepare_out(root, config)
+    states = _scene_states(loaded, root, opts.seed)
+    units = [Unit(0, i, s.scene.id, t, a) for i, s in enumerate(states) for t in tasks
+             for a in range(opts.n)]
+    units = [Unit(p, u.scene_index, u.scene_id, u.task, u.attempt) for p, u in enumerate(units)]
+
+    log = UnitLog(root / LOG_FILE)
+    entries = log.load()
+    resumed = sum(1 for u in units if u.id in entries)
+    pending = [u for u in units if u.id not in entries]
+    if pending:
+        try:
+            import openai  # noqa: F401
+        except ImportError:
+            raise SynthUsageError("spdsl synth needs the `openai` package: pip install "
+                                  "'spdsl[llm]'") from None
+    from .cache import DiskCache
+    from .prompts import grammar_tool, grammar_tool_choice
+
+    client = LLMClient(
+        ClientOptions(model=opts.model, base_url=opts.base_url, api_key=api_key,
+                      temperature=opts.temperature, max_reply_tokens=opts.max_reply_tokens,
+                      timeout=opts.timeout, retries=opts.retries, backoff=opts.backoff,
+                      max_requests=opts.max_requests, max_tokens_total=opts.max_tokens_total,
+                      grammar=opts.grammar),
+        DiskCache(opts.cache or root / "cache"),
+        tools=[grammar_tool()] if opts.grammar else None,
+        tool_choice=grammar_tool_choice() if opts.grammar else None)
+    loop = Loop(client, PromptBuilder(opts.grammar, opts.seed), states,
+                LoopOptions(n=opts.n, k=opts.k, repairs=opts.repairs, seed=opts.seed,
+                            send_seed=opts.send_seed))
+    progress = Progress(len(units), resumed, stderr, opts.progress)
+    internal: dict[str, str] = {}
+    interrupted = False
+    try:
+        _work(loop, pending, log, entries, progress, internal, opts.concurrency)
+    except KeyboardInterrupt:
+        interrupted = True
+        client.halt(LLMStop("interrupted", "interrupted by the user; rerun the same command "
+                            "to resume"))
+    except SetupError as exc:
+        raise SynthUsageError(str(exc)) from None
+    finally:
+        progress.close()
+        log.close()
+
+    # ------------------------------------------------------------------ assemble
+    from ..datasets import write_dataset
+    from ..scenes.format import atomic_write_text
+    from .report import build_report
+    from .verify import dedupe_key
+
+    records, keys, duplicates = [], set(), 0
+    for unit in units:
+        entry = entries.get(unit.id)
+        if not entry or entry.get("status") != "accepted" or not entry.get("record"):
+            continue
+        record = entry["record"]
+        key = dedupe_key(record["scene"], record["question"], record)
+        if key in keys:
+            duplicates += 1
+            continue
+        keys.add(key)
+        records.append(record)
+    images = {s.scene_file: {int(i): img for i, img in zip(s.scene.frames.index,
+                                                            s.scene.frames.image)}
+              for s in states}
+    data_file = root / DATA_FILES[opts.fmt]
+    write_dataset(data_file, opts.fmt, records, images)
+
+    stop = client.stop_error
+    pending_now = sum(1 for u in units if u.id not in entries)
+    if stop is not None:
+        exit_code = stop.exit_code
+    else:
+        exit_code = 1 if pending_now else 0
+    run = {"requests": client.stats.to_json(),
+           "wall_seconds": round(time.perf_counter() - started, 3),
+           "concurrency": opts.concurrency, "base_url": opts.base_url,
+           "stopped": stop.reason if stop else None, "message": stop.message if stop else None,
+           "internal_errors": internal, "exit_code": exit_code}
+    report = build_report(config=config, units=units, entries=entries, accepted=len(records),
+                          duplicates=duplicates, run=run, price_in=opts.price_in,
+                          price_out=opts.price_out, resumed=resumed)
+    report_file = root / REPORT_FILE
+    atomic_write_text(report_file, json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    if interrupted:
+        raise KeyboardInterrupt
+    return SynthResult(exit_code, report, data_file, report_file)
+
+
+def _work(loop: Loop, pending: list[Unit], log: UnitLog, entries: dict, progress: Progress,
+          internal: dict, concurrency: int) -> None:
+    """Run the pending units on a thread pool, logging each as it finishes."""
+    client = loop.client
+    abort_after = int(os.environ.get(ABORT_ENV, "0") or 0)
+    committed = 0
+    queue = list(reversed(pending))
+    progress.show(client)
+
+    def commit(entry: dict) -> None:
+        nonlocal committed
+        log.append(entry)
+        entries.setdefault(entry["unit"], entry)
+        committed += 1
+        progress.advance(entry["status"] == "accepted", client)
+        if abort_after and committed >= abort_after:
+            os._exit(75)  # test hook: an abrupt kill, no cleanup of any kind
+
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="synth") as pool:
+        running: dict = {}
+        try:
+            while queue or running:
+                while queue and len(running) < concurrency and not client.stop.is_set():
+                    unit = queue.pop()
+                    running[pool.submit(loop.run_unit, unit)] = unit
+                if not running:
+                    break
+                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: running[f].position):
+                    unit = running.pop(future)
+                    try:
+                        entry = future.result()
+                    except LLMStop as exc:
+                        client.halt(exc)
+                        continue
+                    except SetupError:
+                        client.stop.set()
+                        raise
+                    except Exception as exc:  # a bug: keep the unit pending, go on
+                        if os.environ.get("SPDSL_DEBUG"):
+                            raise
+                        internal[unit.id] = f"{type(exc).__name__}: {exc}"
+                        continue
+                    commit(entry)
+        except BaseException:
+            client.stop.set()
+            for future in running:
+                future.cancel()
+            raise
+
+
+__all__ = ["ABORT_ENV", "DEFAULT_MODEL", "STOP_EXIT", "SynthOptions", "SynthResult",
+           "SynthUsageError", "UnitLog", "run_synth"]

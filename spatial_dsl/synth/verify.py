@@ -1,0 +1,283 @@
+"""The verification checks of the LLM loop (synthesis.md, step 4), on one program.
+
+- ``stability``: the answer is unchanged when every object's centre is jittered
+  by up to 2 cm, over 8 seeded trials (``runtime.jitter``; the trials' seed is
+  ``derive_seed(seed, scene id, "jitter")``, the one ``spdsl generate`` uses).
+  Numbers and quantities (also in lists) may move by 5 % (relative to the
+  original); everything else, Int included, must stay equal; a rejection under
+  jitter is a change.
+- ``type_fit``: the answer type fits the question (see ``expected_types``).
+- ``degenerate``: no empty list or empty text; the answer is not merely
+  restated in the question: a number answer (other than a one-digit Int, which
+  thresholds and counts use all the time) must not occur in the question as a
+  number, and a Str or Object answer must not be named in a question that is
+  neither a which-question nor offers alternatives ("... X or Y ...").
+- ``agreement`` (``answers_agree``): two programs for one question give the same
+  answer, numbers within 1 %.
+- ``new`` (``dedupe_key``): the normalised question + answer (+ scene) of an item
+  is not that of an accepted one; the driver applies it over the whole run.
+
+Type fit, in detail. The question is lower-cased; the *earliest* of these cues
+decides (so "Which object is at the greatest distance ..." is a which-question
+and "Measured from the centres, how far ..." a distance question):
+
+============================================  =============================================
+cue                                           expected answer types
+============================================  =============================================
+"how many" + a unit word (meters, cm,         a number: Int, Number or a quantity
+degrees, liters ...) or "how many times"
+"how many", "what is the (total) number of"   Int
+"how far", "how long/tall/high/big/wide/      a number: Int, Number or a quantity
+deep/large/much/close", "what is the
+distance/height/length/width/size/volume/
+area/depth/angle/gap/elevation"
+"which", "what object/item/thing/furniture",  Object, Str, Frame, Int or a List of those; if
+"in what order"                               the question offers alternatives (" or "), the
+                                              answer must be one of the objects it names
+is/are/does/do/did/can/could/would/will/was/  Bool (an alternative question "is X or Y ..."
+were/has/have/should/shall/may/might/must     also Str or Object)
+at the start of the question or of a clause
+(after , ; :)
+anything else ("what colour", "where" ...)    no constraint
+============================================  =============================================
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from ..names import natural_name
+from ..runtime.answers import Answer
+from ..scenes.model import normalise_name
+from ..source import Source
+
+STABLE_TOLERANCE = 0.05
+AGREEMENT_TOLERANCE = 0.01
+NUMERIC = ("Int", "Number", "Length", "Area", "Volume", "Angle")
+RELATIVE = ("Number", "Length", "Area", "Volume", "Angle")
+CHOICE = ("Object", "Str", "Frame", "Int")
+
+_UNIT_WORDS = (r"(?:square |cubic )?(?:meters?|metres?|centimet(?:er|re)s?|millimet(?:er|re)s?|"
+               r"cm|mm|m|m2|m3|m²|m³|liters?|litres?|degrees?|deg|inches|feet|foot)")
+_CUES: list[tuple[str, re.Pattern]] = [
+    ("measure", re.compile(r"\bhow many\s+(?:\w+\s+){0,2}?" + _UNIT_WORDS + r"\b|\bhow many "
+                           r"times\b")),
+    ("count", re.compile(r"\bhow many\b|\bwhat(?:'s| is)? the (?:total )?number of\b")),
+    ("measure", re.compile(r"\bhow (?:far|long|tall|high|big|wide|deep|large|much|close)\b|"
+                           r"\bwhat(?:'s| is| are)? (?:the )?(?:\w+ )?(?:distance|height|"
+                           r"length|width|size|volume|area|depth|angle|gap|elevation)\b")),
+    ("which", re.compile(r"\bwhich\b|\bwhat (?:object|item|thing|piece of furniture|furniture)"
+                         r"\b|\bin what order\b")),
+    ("yesno", re.compile(r"(?:^|[,;:]\s*)(?:is|are|does|do|did|can|could|would|will|was|were|"
+                         r"has|have|should|shall|may|might|must)\b")),
+]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+    def to_json(self) -> dict:
+        return {"check": self.name, "ok": self.ok, "detail": self.detail}
+
+
+# ----------------------------------------------------------------------- comparison
+
+
+def _elem_type(t: str) -> tuple[bool, str]:
+    if t.startswith("List[") and t.endswith("]"):
+        return True, t[5:-1]
+    return False, t
+
+
+def _texts_of(value, t: str) -> set[str]:
+    if t == "Object" and isinstance(value, dict):
+        return {normalise_name(str(value.get("label", ""))),
+                normalise_name(str(value.get("category", "")))}
+    return {normalise_name(str(value))}
+
+
+def _elem_close(x, tx: str, y, ty: str, tolerance: float) -> bool:
+    if tx in NUMERIC and ty in NUMERIC:
+        if isinstance(x, bool) or isinstance(y, bool):
+            return False
+        if tx == "Int" and ty == "Int":
+            return x == y
+        a, b = float(x), float(y)
+        return abs(a - b) <= tolerance * max(abs(a), abs(b)) + 1e-12
+    if tx == "Object" and ty == "Object":
+        return isinstance(x, dict) and isinstance(y, dict) and x.get("id") == y.get("id")
+    if {tx, ty} <= {"Object", "Str"}:
+        return bool(_texts_of(x, tx) & _texts_of(y, ty))
+    return tx == ty and x == y
+
+
+def answers_agree(a: Answer, b: Answer, tolerance: float = AGREEMENT_TOLERANCE) -> bool:
+    """Same answer: same unit, numbers within ``tolerance`` (relative), Ints equal,
+    objects the same object (or a Str naming it), everything else equal."""
+    if a.unit != b.unit:
+        return False
+    la, ta = _elem_type(a.type)
+    lb, tb = _elem_type(b.type)
+    if la != lb:
+        return False
+    if not la:
+        return _elem_close(a.value, ta, b.value, tb, tolerance)
+    return len(a.value) == len(b.value) and all(
+        _elem_close(x, ta, y, tb, tolerance) for x, y in zip(a.value, b.value))
+
+
+def stable_answer(original: Answer, trial: Answer) -> bool:
+    """The stability comparison: numbers and quantities within 5 %, all else equal."""
+    if original.type != trial.type or original.unit != trial.unit:
+        return False
+    is_list, t = _elem_type(original.type)
+    tolerance = STABLE_TOLERANCE if t in RELATIVE else 0.0
+    if not is_list:
+        return _same(original.value, trial.value, t, tolerance)
+    return len(original.value) == len(trial.value) and all(
+        _same(x, y, t, tolerance) for x, y in zip(original.value, trial.value))
+
+
+def _same(x, y, t: str, tolerance: float) -> bool:
+    if t in RELATIVE:
+        return abs(float(y) - float(x)) <= tolerance * abs(float(x)) + 1e-12
+    if t == "Object":
+        return x.get("id") == y.get("id")
+    return x == y
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def stability(program, scene, jittered: list, answer: Answer) -> Check:
+    """Run the program on each jittered copy of the scene; the answer must hold."""
+    for t, jscene in enumerate(jittered):
+        result = program.run(jscene)
+        if not result.ok:
+            return Check("stability", False, f"trial {t + 1} of {len(jittered)}: rejected "
+                         f"[{result.rejection.kind}] {result.rejection.message}")
+        if not stable_answer(answer, result.answer):
+            return Check("stability", False, f"trial {t + 1} of {len(jittered)}: answer "
+                         f"{_shown(result.answer)} instead of {_shown(answer)}")
+    return Check("stability", True, f"unchanged over {len(jittered)} jittered trials (2 cm)")
+
+
+def _shown(answer: Answer) -> str:
+    return repr(answer.text + (f" {answer.unit}" if answer.unit else ""))
+
+
+def _normal_text(text: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+
+
+def question_cue(question: str) -> str | None:
+    """The kind of question: measure, count, which, yesno, or None (no constraint)."""
+    q = " ".join(question.casefold().replace("’", "'").split())
+    best: tuple[int, str] | None = None
+    for kind, pattern in _CUES:
+        m = pattern.search(q)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), kind)
+    return best[1] if best else None
+
+
+def expected_types(question: str) -> tuple[str | None, tuple[str, ...] | None]:
+    cue = question_cue(question)
+    if cue == "measure":
+        return cue, NUMERIC
+    if cue == "count":
+        return cue, ("Int",)
+    if cue == "which":
+        return cue, CHOICE + tuple(f"List[{t}]" for t in CHOICE)
+    if cue == "yesno":
+        return cue, ("Bool", "Str", "Object") if _offers_alternatives(question) else ("Bool",)
+    return None, None
+
+
+def _offers_alternatives(question: str) -> bool:
+    return " or " in f" {_normal_text(question)} "
+
+
+def _named_in(answer_texts: set[str], question: str) -> bool:
+    q = f" {_normal_text(question)} "
+    return any(f" {t} " in q for t in answer_texts if t)
+
+
+def _answer_texts(answer: Answer) -> set[str]:
+    texts = {_normal_text(answer.text), _normal_text(natural_name(answer.text))
+             if answer.text else ""}
+    if answer.type == "Object" and isinstance(answer.value, dict):
+        texts.add(_normal_text(natural_name(str(answer.value.get("category", "")))))
+        texts.add(_normal_text(str(answer.value.get("label", ""))))
+    return {t for t in texts if t}
+
+
+def type_fit(question: str | None, answer: Answer) -> Check:
+    if not question:
+        return Check("type_fit", True, "not applicable: the program has no question")
+    cue, allowed = expected_types(question)
+    if allowed is None:
+        return Check("type_fit", True, f"no rule for this question; answer type {answer.type}")
+    if answer.type not in allowed:
+        return Check("type_fit", False, f"a {cue} question should answer "
+                     f"{' or '.join(allowed)}, not {answer.type}")
+    if cue == "which" and answer.type in ("Object", "Str") and _offers_alternatives(question):
+        if not _named_in(_answer_texts(answer), question):
+            return Check("type_fit", False, f"the answer {answer.text!r} is not one of the "
+                         "options the question names")
+    return Check("type_fit", True, f"a {cue} question answers {answer.type}")
+
+
+def degenerate(question: str | None, answer: Answer) -> Check:
+    is_list, t = _elem_type(answer.type)
+    if is_list and not answer.value:
+        return Check("degenerate", False, "the answer is an empty list")
+    if not answer.text.strip():
+        return Check("degenerate", False, "the answer is empty")
+    if question and not is_list:
+        if t in NUMERIC:
+            text = answer.text
+            small = t == "Int" and len(text.lstrip("-")) == 1
+            if not small and re.search(r"(?<![0-9.])" + re.escape(text) + r"(?![0-9]|\.[0-9])",
+                                       question):
+                return Check("degenerate", False, f"the answer {text} is stated in the "
+                             "question")
+        elif (t in ("Str", "Object") and question_cue(question) != "which"
+              and not _offers_alternatives(question)):
+            if _named_in(_answer_texts(answer), question):
+                return Check("degenerate", False, f"the answer {answer.text!r} is restated in "
+                             "the question")
+    return Check("degenerate", True, "the answer is not empty and not given away by the "
+                 "question")
+
+
+def dedupe_key(scene_id: str, question: str, answer: Answer | dict) -> str:
+    """The identity of an item for the `new` check: scene, normalised question, answer."""
+    if isinstance(answer, dict):
+        text, unit = answer["answer"], answer.get("unit")
+    else:
+        text, unit = answer.text, answer.unit
+    raw = "\x1f".join([scene_id, _normal_text(question), text, unit or ""])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------- text
+
+
+def render_rejection(rejection, source: Source) -> str:
+    """A run-time rejection in the style of a diagnostic (header, source line, carets)."""
+    span = rejection.span
+    header = (f"{source.name}:{span.line}:{span.column}: rejected[{rejection.kind}]: "
+              f"{rejection.message}")
+    line = source.line_text(span.line).rstrip("\r").expandtabs(1)
+    if not line:
+        return header
+    gutter = str(span.line)
+    end = span.end_column if span.end_line == span.line else len(line) + 1
+    underline = " " * (span.column - 1) + "^" * max(1, end - span.column)
+    return f"{header}\n  {gutter} | {line}\n  {' ' * len(gutter)} | {underline}"

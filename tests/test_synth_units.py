@@ -1,0 +1,299 @@
+"""The pieces of `spdsl synth` without a server: program extraction, the verification
+checks, the prompts, the cache key, the unit log, `spdsl prompt` and `spdsl verify`."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from spatial_dsl.api import compile_program
+from spatial_dsl.cli import main
+from spatial_dsl.docs import attribute_lines, builtin_lines
+from spatial_dsl.runtime.answers import Answer
+from spatial_dsl.scenes.sources import load_scene
+from spatial_dsl.synth.cache import DiskCache, cache_key
+from spatial_dsl.synth.extract import MAX_REPLY_CHARS, extract_program
+from spatial_dsl.synth.prompts import (
+    PromptBuilder, PromptError, fill, free_task, grammar_tool, resolve_tasks, scene_summary,
+)
+from spatial_dsl.synth.run import UnitLog
+from spatial_dsl.synth.verify import (
+    answers_agree, degenerate, dedupe_key, question_cue, stable_answer, type_fit,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+KITCHEN = str(REPO / "tests" / "fixtures" / "scenes" / "kitchen.scene.json")
+PROGRAM = 'question "How many chairs?"\nanswer count("Chair")\n'
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+@pytest.mark.parametrize("reply", [
+    PROGRAM,
+    f"Sure! Here it is:\n```sp\n{PROGRAM}```\nThis counts the chairs.",
+    f"```\n{PROGRAM}```",
+    f"~~~spatialdsl\n{PROGRAM}~~~",
+    f"Sure.\n\n{PROGRAM}\nThat is all.",
+    f"```sp\n{PROGRAM}",  # a reply cut off before the closing fence
+    f"Plan:\n```text\nfind the chairs\n```\n```sp\n{PROGRAM}```",
+])
+def test_a_program_is_found(reply):
+    assert extract_program(reply).program == PROGRAM
+
+
+def test_plain_text_keeps_continuation_lines_of_the_answer():
+    text = 'question "q"\nlet a = count(\n  "Chair")\nanswer max(a,\n  2)\nThanks!'
+    assert extract_program(text).program == 'question "q"\nlet a = count(\n  "Chair")\n' \
+        'answer max(a,\n  2)\n'
+
+
+@pytest.mark.parametrize("reply,problem", [
+    (None, "empty"), ("", "empty"), ("  \n ", "empty"),
+    ("I cannot answer questions about this scene.", "prose"),
+    ("Let me think: the answer is probably two.", "prose"),
+    (f"```sp\n{PROGRAM}```\nor\n```sp\n{PROGRAM}```", "several_programs"),
+    (PROGRAM + PROGRAM, "several_programs"),
+    ('```sp\nanswer count("Chair")\n```', "no_question"),
+    ('question "caf\udcff"\nanswer 1', "invalid_utf8"),
+    ('question "caf\ufffd"\nanswer 1', "invalid_utf8"),
+    ("x" * (MAX_REPLY_CHARS + 1), "too_long"),
+])
+def test_replies_without_a_usable_program(reply, problem):
+    found = extract_program(reply)
+    assert found.program is None and found.problem == problem
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def answer(text, value, type_, unit=None) -> Answer:
+    return Answer(text, value, type_, unit)
+
+
+INT2 = answer("2", 2, "Int")
+YES = answer("yes", True, "Bool")
+FRIDGE = answer("fridge", {"id": "fridge_1", "label": "fridge", "category": "Fridge"}, "Object")
+TABLE = answer("DiningTable", {"id": "t", "label": "DiningTable", "category": "DiningTable"},
+               "Object")
+DIST = answer("2.2", 2.2, "Number")
+
+
+@pytest.mark.parametrize("question,cue", [
+    ("How many chairs are there?", "count"),
+    ("What is the total number of mugs in the room?", "count"),
+    ("How many meters separate the fridge and the mug?", "measure"),
+    ("How many square meters is the floor?", "measure"),
+    ("Measured between centres, how far apart are the fridge and the mug?", "measure"),
+    ("What is the distance between the fridge and the sink?", "measure"),
+    ("How tall is the fridge, in centimeters?", "measure"),
+    ("Which object is at the greatest distance from the sofa?", "which"),
+    ("In what order do the mug and the fridge first appear?", "which"),
+    ("Is the fridge taller than the table?", "yesno"),
+    ("If you sit on the chair, can you reach the mug?", "yesno"),
+    ("Could someone reach the mug?", "yesno"),
+    ("What colour is the fridge?", None),
+])
+def test_question_cues(question, cue):
+    assert question_cue(question) == cue
+
+
+def test_type_fit():
+    assert type_fit("How many chairs are there?", INT2).ok
+    assert not type_fit("How many chairs are there?", YES).ok
+    assert not type_fit("How many chairs are there?", DIST).ok
+    assert type_fit("How far is the fridge from the mug, in meters?", DIST).ok
+    assert type_fit("How far is the fridge from the mug?", answer("2.2", 2.2, "Length", "m")).ok
+    assert not type_fit("How far is the fridge from the mug?", YES).ok
+    assert type_fit("Is the fridge taller than the table?", YES).ok
+    assert not type_fit("Is the fridge taller than the table?", INT2).ok
+    assert type_fit("Which is taller, the fridge or the dining table?", FRIDGE).ok
+    assert type_fit("Which is taller, the fridge or the dining table?", TABLE).ok
+    mug = answer("Mug", {"id": "m", "label": "Mug", "category": "Mug"}, "Object")
+    assert not type_fit("Which is taller, the fridge or the dining table?", mug).ok
+    assert type_fit("Which object is closest to the fridge?", mug).ok
+    assert not type_fit("Which object is closest to the fridge?", YES).ok
+    assert type_fit("Is the fridge or the mug closer to the sink?", FRIDGE).ok
+    assert type_fit("What colour is the fridge?", answer("white", "white", "Str")).ok
+    assert type_fit(None, YES).ok
+
+
+def test_degenerate():
+    assert degenerate("How many chairs are there?", INT2).ok
+    assert not degenerate("How many chairs are there, given that there are 12?",
+                          answer("12", 12, "Int")).ok
+    assert not degenerate("How far is the fridge (2.2 m away) from the mug?", DIST).ok
+    assert degenerate("How many chairs stand within 2 m of the table?", INT2).ok  # small ints
+    assert not degenerate("Which objects are taller than 5 m?", answer("", [], "List[Object]")).ok
+    assert not degenerate("What is the label of the fridge?", answer("fridge", "fridge",
+                                                                     "Str")).ok
+    assert degenerate("Which is taller, the fridge or the dining table?", FRIDGE).ok
+    assert degenerate("Of the fridge and the dining table, which one is lower?", TABLE).ok
+    assert degenerate("Is the fridge taller than the table?", YES).ok
+
+
+def test_agreement_and_stability_comparisons():
+    assert answers_agree(DIST, answer("2.21", 2.21, "Number"))
+    assert not answers_agree(DIST, answer("2.3", 2.3, "Number"))
+    assert answers_agree(INT2, answer("2", 2.0, "Number"))
+    assert not answers_agree(answer("2", 2.0, "Length", "m"), DIST)  # a unit differs
+    assert answers_agree(FRIDGE, answer("Fridge", "Fridge", "Str"))
+    assert answers_agree(TABLE, answer("dining table", "dining table", "Str"))
+    assert not answers_agree(FRIDGE, TABLE)
+    assert not answers_agree(YES, answer("no", False, "Bool"))
+    lists = answer("a, b", ["a", "b"], "List[Str]")
+    assert answers_agree(lists, answer("a, b", ["a", "b"], "List[Str]"))
+    assert not answers_agree(lists, answer("b, a", ["b", "a"], "List[Str]"))
+    assert stable_answer(DIST, answer("2.3", 2.3, "Number"))  # within 5 %
+    assert not stable_answer(DIST, answer("2.4", 2.4, "Number"))
+    assert not stable_answer(INT2, answer("3", 3, "Int"))  # counts must stay equal
+
+
+def test_dedupe_key_normalises_the_question():
+    a = dedupe_key("s", "How many chairs are there?", INT2)
+    assert a == dedupe_key("s", "how many  chairs are there", INT2)
+    assert a != dedupe_key("t", "How many chairs are there?", INT2)
+    assert a != dedupe_key("s", "How many chairs are there?", answer("3", 3, "Int"))
+
+
+# --------------------------------------------------------------------------- prompts
+
+
+def test_the_prompt_embeds_the_generated_reference_and_the_scene():
+    scene = load_scene(KITCHEN)
+    [task] = resolve_tasks(["vsi_abs_distance"])
+    messages = PromptBuilder().proposal(scene, task, 1, 3)
+    assert [m["role"] for m in messages] == ["system", "user"]
+    system, user = messages[0]["content"], messages[1]["content"]
+    for line in builtin_lines() + attribute_lines():
+        assert line in system
+    assert "Chair ×2" in user and '"left chair": Chair' in user and "3 camera frames" in user
+    assert "request 2 of 3" in user
+    assert "Measured between their closest points" in user  # the template's phrasings
+    examples = re.findall(r"^Example \d+ \(task `(\w+)`", user, re.M)
+    assert 3 <= len(examples) <= 5 and examples[0] == "vsi_abs_distance"
+    programs = re.findall(r"```sp\n(.*?)```", user, re.S)
+    assert len(programs) == len(examples)
+    for text in programs:  # every worked example compiles and answers on the scene
+        assert compile_program(text).run(scene).ok
+    for text in (system, user):
+        assert not re.search(r"\{[a-z_]+\}", text)
+
+
+def test_examples_fall_back_to_bound_templates_without_frames():
+    scene = load_scene(str(REPO / "tests" / "fixtures" / "scenes" / "no_room.scene.json"))
+    user = PromptBuilder().proposal(scene, free_task("distances between things"), 0, 1)[1]
+    assert "no camera frames" in user["content"]
+    assert len(re.findall(r"^Example \d+", user["content"], re.M)) >= 1
+
+
+def test_summary_and_placeholders():
+    scene = load_scene(KITCHEN)
+    text = scene_summary(scene)
+    assert "test/kitchen" in text and "Fridge ×1" in text
+    assert fill("a {x} b", {"x": 1}) == "a 1 b"
+    with pytest.raises(PromptError):
+        fill("a {missing} b", {})
+
+
+def test_tasks_resolve_to_templates_or_descriptions():
+    tasks = resolve_tasks(["vsi_object_count,vsi_room_size", "how many things are red"])
+    assert [t.name for t in tasks][:2] == ["vsi_object_count", "vsi_room_size"]
+    assert tasks[2].free and tasks[2].name.startswith("custom_")
+    with pytest.raises(PromptError):
+        resolve_tasks(["no_such_task"])
+
+
+def test_grammar_tool_is_accepted_by_llguidance():
+    """The grammar goes out unchanged: a program that starts with its question statement
+    is accepted; leading whitespace is not (hence the prompt's instruction)."""
+    llguidance = pytest.importorskip("llguidance")
+    from tests.test_grammar_llguidance import _ByteVocabulary, accepts
+
+    grammar = grammar_tool()["custom"]["format"]["grammar"]
+    assert grammar["syntax"] == "lark"
+    compiled = llguidance.grammar_from("lark", grammar["definition"])
+    tokenizer = llguidance.LLTokenizer(llguidance.TokenizerWrapper(_ByteVocabulary()))
+    assert accepts(tokenizer, compiled, PROGRAM)
+    assert accepts(tokenizer, compiled, 'question "Is it?"\nlet f = the("fridge")\n'
+                   "answer f.height > 1m")
+    assert not accepts(tokenizer, compiled, "\n" + PROGRAM)
+
+
+# --------------------------------------------------------------------------- storage
+
+
+def test_cache_key_and_round_trip(tmp_path):
+    body = {"model": "m", "messages": [{"role": "user", "content": "hi \udcff"}]}
+    assert cache_key(body, "propose") == cache_key(dict(reversed(body.items())), "propose")
+    assert cache_key(body, "propose") != cache_key(body, "agree1")
+    cache = DiskCache(tmp_path)
+    key = cache_key(body, "propose")
+    assert cache.get(key) is None
+    response = {"choices": [{"message": {"content": "caf\udcff"}}]}
+    cache.put(key, "propose", body, response)
+    assert cache.get(key) == response
+    cache.path(key).write_text("{torn")
+    assert cache.get(key) is None
+
+
+def test_unit_log_cuts_a_torn_line_and_keeps_the_first_entry(tmp_path):
+    path = tmp_path / "units.jsonl"
+    log = UnitLog(path)
+    log.append({"unit": "a", "n": 1})
+    log.append({"unit": "a", "n": 2})
+    log.close()
+    with open(path, "ab") as handle:
+        handle.write(b'{"unit": "b"')
+    entries = UnitLog(path).load()
+    assert entries == {"a": {"unit": "a", "n": 1}}
+    assert path.read_bytes().endswith(b"\n")
+
+
+# ------------------------------------------------------------------------------ CLI
+
+
+def test_prompt_command_prints_the_messages(capsys):
+    assert main(["prompt", "--scene", KITCHEN, "--task", "vsi_object_count"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("=== system ===\n") and "\n=== user ===\n" in out
+    assert main(["prompt", "--scene", KITCHEN, "--task", "count things", "--json",
+                 "--grammar"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["tools"] == [grammar_tool()] and len(body["messages"]) == 2
+    assert main(["prompt", "--scene", KITCHEN, "--task", "nope"]) == 2
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "p.sp"
+    path.write_text(text)
+    return str(path)
+
+
+def test_verify_command(tmp_path, capsys):
+    good = write(tmp_path, 'question "How far is the fridge from the mug, in meters?"\n'
+                 'answer round(distance(the("fridge"), the("Mug")) in m, 2)\n')
+    assert main(["verify", good, "--scene", KITCHEN]) == 0
+    out = capsys.readouterr().out
+    assert "stability: pass" in out and "type_fit: pass" in out and "degenerate: pass" in out
+    scene = load_scene(KITCHEN)
+    d = compile_program('answer distance(the("Mug"), the("fridge")) in m').run(scene)
+    flip = write(tmp_path, 'question "Is the mug more than 2.2 m from the fridge?"\n'
+                 f'answer distance(the("Mug"), the("fridge")) > {d.answer.value - 5e-4:.4f}m\n')
+    assert main(["verify", flip, "--scene", KITCHEN, "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert [c["check"] for c in result["checks"] if not c["ok"]] == ["stability"]
+    wrong = write(tmp_path, 'question "How many chairs?"\nanswer count("Chair") > 1\n')
+    assert main(["verify", wrong, "--scene", KITCHEN]) == 1
+    assert "type_fit: FAIL" in capsys.readouterr().out
+    rejected = write(tmp_path, 'question "How tall is the chair?"\nanswer the("Chair").height\n')
+    assert main(["verify", rejected, "--scene", KITCHEN]) == 1
+    assert "rejected[Ambiguous]" in capsys.readouterr().out
+    broken = write(tmp_path, 'question "q"\nanswer count("Chiar")\n')
+    assert main(["verify", broken, "--scene", KITCHEN]) == 2
+    assert "E-SCENE-NAME" in capsys.readouterr().err
+    assert main(["verify", str(tmp_path / "missing.sp"), "--scene", KITCHEN]) == 2
+    assert main(["verify", good, "--scene", str(tmp_path / "missing.scene.json")]) == 2
