@@ -163,6 +163,26 @@ def _ray_work(spec: WorkSpec, position: int, scene_file: str, ref: str, scene_te
     return process_scene(spec, position, scene_file, ref=ref, scene_text=scene_text)
 
 
+def _check_reachable(address: str | None, timeout: float = 5.0) -> None:
+    """Fail fast on a cluster address nothing listens on (Ray itself retries for minutes)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not address or address in ("auto", "local"):
+        return
+    parts = urlsplit(address if "://" in address else f"ray://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise UsageError(f"--ray-address {address!r}: not HOST:PORT") from None
+    if not host or not port:
+        raise UsageError(f"--ray-address {address!r}: expected HOST:PORT (or ray://HOST:PORT)")
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise UsageError(f"cannot reach Ray at {address}: {exc.strerror or exc}") from None
+
+
 def _run_ray(spec, jobs, commit, address: str | None, scene_texts: dict[int, str]) -> None:
     try:
         import ray
@@ -287,10 +307,12 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
                 from None
     if executor == "ray":
         try:
-            import ray  # noqa: F401
+            import ray
         except ImportError:
             raise UsageError("--executor ray needs the optional `ray` package: "
                              "pip install 'spdsl[ray]'") from None
+        if not ray.is_initialized():
+            _check_reachable(ray_address)
 
     try:
         templates, broken = load_tasks(tasks)

@@ -64,7 +64,8 @@ expression, all printed canonically. A Category is ``let a = "Fridge"``, an
 Object ``let o = the(filter(objects, x => x.id == "<id>"))``, a Frame
 ``let f = frame(<row>)`` (``frame(i)`` takes the frame's position, which is its
 row in the scene's frame list, not necessarily its ``index``), Int and
-``one of`` values their literal.
+``one of`` values their literal (an integer in a Number-typed ``one of`` is
+written ``1.0``, so the ``let`` has the parameter's type).
 """
 
 from __future__ import annotations
@@ -222,15 +223,26 @@ class BrokenTask:
 
 
 def header_description(text: str) -> str:
-    """First line of the file's leading comment block ('' if none)."""
+    """The first sentence of the file's leading comment block ('' if none).
+
+    Headers wrap long sentences over several ``#`` lines; the lines of the first
+    paragraph are joined, so a wrapped first sentence is not cut in the middle."""
+    words: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
-        if not stripped:
+        if not stripped.startswith("#"):
+            if stripped or words:
+                break
             continue
-        if stripped.startswith("#"):
-            return stripped.lstrip("#").strip()
-        break
-    return ""
+        content = stripped.lstrip("#").strip()
+        if not content:
+            if words:
+                break
+            continue
+        words.append(content)
+    joined = " ".join(words)
+    match = re.match(r"(.+?[.?!])(\s|$)", joined)
+    return match[1] if match else joined
 
 
 def _literal(node: ast.Expr, t: T.Type):

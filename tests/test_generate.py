@@ -519,3 +519,31 @@ def test_random_seeds_change_the_data(scenes, tmp_path, base):
     b = records_of(other.out)
     assert [r["id"] for r in a] != [r["id"] for r in b]
     assert all(r["seed"] == seed for r in b)
+
+
+def test_missing_ray_is_a_clear_error(scene_file, tmp_path, monkeypatch):
+    fake = tmp_path / "fake" / "ray"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text('raise ImportError("no ray here")\n')
+    monkeypatch.setenv("PYTHONPATH", str(fake.parent))
+    proc = run_spdsl("generate", "--scenes", scene_file, "--tasks", GOOD, "-o",
+                     str(tmp_path / "out"), "--executor", "ray")
+    assert proc.returncode == 2 and "pip install 'spdsl[ray]'" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "out").exists()
+
+
+def test_unreachable_ray_address_fails_fast(scene_file, tmp_path):
+    pytest.importorskip("ray", reason="ray is not installed")
+    proc = run_spdsl("generate", "--scenes", scene_file, "--tasks", GOOD, "-o",
+                     str(tmp_path / "out"), "--executor", "ray", "--ray-address",
+                     "127.0.0.1:9", timeout=60)
+    assert proc.returncode == 2 and "cannot reach Ray" in proc.stderr
+
+
+def test_header_description_is_the_first_sentence():
+    from spatial_dsl.tasks import header_description
+
+    text = "# Asks how far apart two things are,\n# in metres. Mirrors X.\n#\n# More.\ntask t\n"
+    assert header_description(text) == "Asks how far apart two things are, in metres."
+    assert header_description("\n# One line\ntask t\n") == "One line"
+    assert header_description("task t\n") == ""
