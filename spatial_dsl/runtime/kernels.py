@@ -552,11 +552,38 @@ def k_horizontal_distance(k: Call, a, b):
     return np.hypot(d[..., 0], d[..., 1])
 
 
+GAP_MEMO_MAX_OBJECTS = 2048  # an N x N memo of 8-byte floats: at most 32 MiB per scene
+
+
+@lru_cache(maxsize=64)
+def _gap_memo(scene: Scene) -> np.ndarray:
+    """Gaps between object pairs already computed for this scene (NaN: not yet).
+
+    Templates and checks ask for the same pairs again and again, and the exact gap of a
+    tilted pair (GJK) is the costliest kernel; it is computed once per pair and scene."""
+    return np.full((scene.n, scene.n), np.nan)
+
+
+def _box_gap(scene: Scene, a, b) -> np.ndarray:
+    c1, R1, s1, u1 = box_of(scene, a)
+    c2, R2, s2, u2 = box_of(scene, b)
+    return np.asarray(G.box_gap(c1, R1, s1, c2, R2, s2, u1, u2), dtype=float).reshape(-1)
+
+
 @kernel("gap")
 def k_gap(k: Call, a, b):
-    c1, R1, s1, u1 = box_of(k.scene, a)
-    c2, R2, s2, u2 = box_of(k.scene, b)
-    return np.asarray(G.box_gap(c1, R1, s1, c2, R2, s2, u1, u2), dtype=float).reshape(-1)
+    if a.ndim != 1 or b.ndim != 1 or k.scene.n > GAP_MEMO_MAX_OBJECTS:
+        return _box_gap(k.scene, a, b)
+    size = _rows(a, b)
+    a, b = np.broadcast_to(a, (size,)), np.broadcast_to(b, (size,))
+    memo = _gap_memo(k.scene)
+    missing = np.isnan(memo[a, b])
+    if missing.any():
+        pairs = np.unique(np.stack([a[missing], b[missing]], axis=1), axis=0)
+        gaps = _box_gap(k.scene, pairs[:, 0], pairs[:, 1])
+        memo[pairs[:, 0], pairs[:, 1]] = gaps
+        memo[pairs[:, 1], pairs[:, 0]] = gaps
+    return memo[a, b]
 
 
 @kernel("higher")

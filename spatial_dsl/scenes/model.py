@@ -12,6 +12,7 @@ rotation maps OpenCV camera axes (x right, y down, z forward) to world.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -82,6 +83,7 @@ class Scene:
         return len(self.ids)
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """The key ``find`` matches on: case-insensitive, ignoring spaces, ``_`` and ``-``."""
     return "".join(ch for ch in name.casefold() if ch not in " _-")
