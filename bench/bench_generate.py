@@ -138,7 +138,8 @@ def main() -> None:
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-generate-"))
     try:
         throughput(args, refs, root)
-        where_time_goes(args, refs, args.sample)
+        if args.sample > 0:  # --sample 0 skips the in-process profile
+            where_time_goes(args, refs, args.sample)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
