@@ -20,8 +20,14 @@ $(DEV_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@ $(STAMP)
 
+DEMO_SCENES := ithor:FloorPlan1,ithor:FloorPlan201,ithor:FloorPlan301,ithor:FloorPlan401
+
 demo: $(STAMP)
 	$(BIN)/python examples/demo.py
+	rm -rf out/demo-dataset
+	$(BIN)/spdsl generate --scenes $(DEMO_SCENES) --tasks all --walk 20 --per-scene 2 \
+		-o out/demo-dataset
+	head -n 3 out/demo-dataset/data.jsonl
 
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
