@@ -1,0 +1,556 @@
+"""Referring expressions (spatial_dsl.refer) on hand-made scenes, derived by hand.
+
+Every scene below is a few boxes on a 10 m x 8 m floor (z up, metres, upright
+boxes). Margins under test (refer.py): extremes >= 10 %, highest / lowest
+>= 0.15 m, nearest / farthest >= 20 % and >= 0.3 m, leftmost / rightmost
+>= 10 degrees of view bearing, closest >= 20 % and >= 0.3 m of depth.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from scipy.spatial.transform import Rotation
+
+from spatial_dsl import compile_program
+from spatial_dsl.cli import main
+from spatial_dsl.refer import (
+    Reference, binding_domain, find_references, jitter_for, references_for_binding,
+)
+from spatial_dsl.scenes.format import scene_from_dict
+
+
+def box(oid, category, center, size, **extra):
+    return {"id": oid, "category": category, "center": center, "size": size,
+            "rotation": [0.0, 0.0, 0.0, 1.0], **extra}
+
+
+def camera_quat(forward, right):
+    """Quaternion of an OpenCV camera: columns x = right, y = down, z = forward."""
+    forward, right = np.array(forward, float), np.array(right, float)
+    down = np.cross(forward, right)
+    return Rotation.from_matrix(np.column_stack([right, down, forward])).as_quat().tolist()
+
+
+def frame(index, position, forward, right, visible):
+    return {"index": index, "time": float(index),
+            "camera": {"position": position, "rotation": camera_quat(forward, right),
+                       "width": 640, "height": 480, "hfov_deg": 90},
+            "visible": {oid: 1.0 for oid in visible}}
+
+
+def make(objects, frames=(), name="refer"):
+    doc = {"format": "spdsl.scene/1", "id": f"test/{name}",
+           "room": {"floor": [[0, 0], [10, 0], [10, 8], [0, 8]], "height": 3.0},
+           "objects": list(objects), "frames": list(frames)}
+    return scene_from_dict(doc, name)
+
+
+def refs_of(report, oid) -> list[Reference]:
+    return next(o.references for o in report.objects if o.object_id == oid)
+
+
+def texts(report, oid) -> list[str]:
+    return [r.text for r in refs_of(report, oid)]
+
+
+def selects(scene, expression: str) -> str:
+    """What `spdsl run` answers for the reference: the id of the one object it selects."""
+    result = compile_program(f"answer ({expression}).id").run(scene)
+    assert result.ok, f"{expression} rejected: {result.rejection}"
+    return result.answer.text
+
+
+def assert_all_select_their_object(scene, report) -> None:
+    for entry in report.objects:
+        for ref in entry.references:
+            assert ref.object_id == entry.object_id
+            assert selects(scene, ref.expression) == entry.object_id, ref
+
+
+def chair(oid, x, y, height=0.9, side=0.5, **extra):
+    return box(oid, "Chair", [x, y, height / 2], [side, side, height], **extra)
+
+
+# ---------------------------------------------------------------------- extremes
+
+
+def test_heights_8_percent_apart_give_no_extreme():
+    # heights 1.0 and 1.08 (volumes likewise 8 % apart); centres 0.04 m apart in z
+    scene = make([chair("a", 2, 2, 1.0), chair("b", 6, 6, 1.08)])
+    report = find_references(scene, per_kind=None)
+    assert report.references == []
+    assert report.unreferenced == ["a", "b"] and report.coverage == 0.0
+    assert report.rejected["margin:tallest"] == 1 and report.rejected["margin:shortest"] == 1
+    assert report.rejected["margin:largest"] == 1 and report.rejected["margin:highest"] == 1
+
+
+def test_heights_12_percent_apart_give_tallest_and_shortest():
+    scene = make([chair("a", 2, 2, 1.0), chair("b", 6, 6, 1.12)])
+    report = find_references(scene, per_kind=None)
+    # 1.12 >= 1.1 * 1.0; the volumes are 12 % apart too; centre heights only 0.06 m apart
+    assert texts(report, "b") == ["the tallest chair", "the largest chair"]
+    assert texts(report, "a") == ["the shortest chair", "the smallest chair"]
+    tallest = refs_of(report, "b")[0]
+    assert tallest.expression == 'argmax(find("Chair"), o => o.height)'
+    assert (tallest.kind, tallest.form, tallest.level) == ("extreme", "tallest", 2)
+    assert tallest.best == pytest.approx(1.12) and tallest.runner_up == pytest.approx(1.0)
+    assert report.coverage == 1.0
+    assert_all_select_their_object(scene, report)
+
+
+def test_highest_and_lowest_need_015_m():
+    # three identical shelves at centre heights 0.3, 0.5 and 0.9 m: the top one is 0.4 m
+    # above the runner-up, the bottom one only 0.2 m below it; the middle one has none
+    shelves = [box(f"s{i}", "Shelf", [2, 2, z], [0.8, 0.3, 0.05])
+               for i, z in enumerate((0.3, 0.5, 0.9))]
+    scene = make(shelves)
+    report = find_references(scene, per_kind=None)
+    assert texts(report, "s2") == ["the highest shelf"]
+    assert texts(report, "s0") == ["the lowest shelf"]
+    assert texts(report, "s1") == []
+    shelves[0]["center"][2] = 0.36  # now only 0.14 m below the middle shelf
+    report = find_references(make(shelves), per_kind=None)
+    assert texts(report, "s0") == [] and report.rejected["margin:lowest"] == 1
+
+
+# ---------------------------------------------------------------- nearest / farthest
+
+
+def lamp():
+    return box("lamp", "FloorLamp", [5, 4, 0.45], [0.3, 0.3, 0.9])
+
+
+def test_distances_025_m_apart_are_rejected_by_the_03_m_rule():
+    # chair a 1.0 m from the lamp, chair b 1.25 m: 25 % apart but only 0.25 m
+    scene = make([lamp(), chair("a", 6, 4), chair("b", 5, 2.75)])
+    report = find_references(scene, per_kind=None)
+    assert report.references == []
+    assert report.rejected["margin:nearest"] == 1 and report.rejected["margin:farthest"] == 1
+
+
+def test_distances_20_percent_rule():
+    # 2.0 m and 2.35 m: 0.35 m apart but only 17.5 %
+    scene = make([lamp(), chair("a", 7, 4), chair("b", 5, 1.65)])
+    assert find_references(scene, per_kind=None).references == []
+
+
+def test_nearest_and_farthest_chair():
+    # 1.0 m and 1.35 m: 0.35 m and 35 % apart; no gap is within 0.5 m (0.6 m, 0.95 m)
+    scene = make([lamp(), chair("a", 6, 4), chair("b", 5, 2.65)])
+    report = find_references(scene, per_kind=None)
+    assert texts(report, "a") == ["the chair nearest the floor lamp"]
+    assert texts(report, "b") == ["the chair farthest from the floor lamp"]
+    near = refs_of(report, "a")[0]
+    assert near.expression == 'argmin(find("Chair"), o => distance(o, the("FloorLamp")))'
+    assert near.landmark == "lamp" and near.kind == "distance"
+    assert near.best == pytest.approx(1.0) and near.runner_up == pytest.approx(1.35)
+    far = refs_of(report, "b")[0]
+    assert far.expression == 'argmax(find("Chair"), o => distance(o, the("FloorLamp")))'
+    assert_all_select_their_object(scene, report)
+
+
+def test_floor_and_huge_landmarks_are_excluded():
+    # the same chairs, but the only unique objects are the floor and a rug covering
+    # half the room (footprint 5 x 8 = 40 m2 > 80 / 3)
+    scene = make([box("floor", "Floor", [5, 4, 0], [10, 8, 0.01]),
+                  box("rug", "Rug", [2.5, 4, 0.005], [5, 8, 0.01]),
+                  chair("a", 6, 4), chair("b", 5, 2.65)])
+    report = find_references(scene, per_kind=None)
+    assert report.references == []
+    assert report.rejected["landmark:huge"] == 1
+    # a 1 m2 rug is a landmark again (the floor never is)
+    small = make([box("floor", "Floor", [5, 4, 0], [10, 8, 0.01]),
+                  box("rug", "Rug", [1, 1, 0.005], [1, 1, 0.01]),
+                  chair("a", 6, 4), chair("b", 5, 2.65)])
+    report = find_references(small, per_kind=None)
+    assert report.rejected["landmark:huge"] == 0
+    # from the rug's centre (1, 1, 0.005): a 5.85 m, b 4.35 m
+    assert texts(report, "b") == ["the chair nearest the rug"]
+    assert texts(report, "a") == ["the chair farthest from the rug"]
+
+
+def test_a_box_holding_everything_is_no_landmark():
+    # a crate (footprint 2.25 m2) holds the centres of all three chairs
+    scene = make([box("crate", "Crate", [2.3, 2.3, 0.6], [1.5, 1.5, 1.2]),
+                  chair("a", 2, 2), chair("b", 2.6, 2), chair("c", 2, 2.6)])
+    report = find_references(scene, per_kind=None)
+    assert report.rejected["landmark:contains everything"] == 1
+    assert report.references == []
+
+
+# ------------------------------------------------------------------------- labels
+
+
+def test_label_is_the_simplest_reference():
+    scene = make([chair("a", 2, 2, label="red chair"), chair("b", 6, 6)])
+    report = find_references(scene, per_kind=None)
+    ref = refs_of(report, "a")[0]
+    assert (ref.kind, ref.expression, ref.text) == (
+        "label", 'the(find("red chair"))', "the red chair")
+    assert texts(report, "b") == []
+    assert selects(scene, ref.expression) == "a"
+
+
+def test_a_label_that_is_also_a_category_name_is_not_a_reference():
+    # find("sofa") matches the sofa's category too: `the` would be Ambiguous
+    scene = make([chair("a", 2, 2, label="sofa"), chair("b", 6, 6),
+                  box("s", "Sofa", [5, 7, 0.4], [2, 0.9, 0.8])])
+    report = find_references(scene, kinds=("label",), per_kind=None)
+    assert texts(report, "a") == []
+    assert report.rejected["selects another object:Ambiguous:label"] == 1
+
+
+# ---------------------------------------------------------------------- relations
+
+
+def table():
+    # x 4..6, y 3.5..4.5, top at z = 0.75
+    return box("table", "DiningTable", [5, 4, 0.375], [2, 1, 0.75])
+
+
+def test_mug_on_the_table():
+    # mug a rests on the table (bottom 0.75 = table top); mug b stands on the floor
+    # 3 m away (gap to the table 2.45 m)
+    scene = make([table(), box("a", "Mug", [5, 4, 0.8], [0.1, 0.1, 0.1]),
+                  box("b", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1])])
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    on = [r for r in refs_of(report, "a") if r.form == "on"]
+    assert [(r.expression, r.text) for r in on] == [
+        ('the(filter(find("Mug"), o => on(o, the("DiningTable"))))', "the mug on the dining table")]
+    # the mug is also the only one near (gap 0) and above the table
+    assert texts(report, "a") == ["the mug on the dining table", "the mug near the dining table",
+                                  "the mug above the dining table"]
+    assert texts(report, "b") == []
+    assert_all_select_their_object(scene, report)
+    # distances: 0.425 m vs 3.54 m -> nearest / farthest; heights 0.8 vs 0.05 -> highest
+    everything = find_references(scene, per_kind=None)
+    assert "the mug nearest the dining table" in texts(everything, "a")
+    assert "the mug farthest from the dining table" in texts(everything, "b")
+    assert "the highest mug" in texts(everything, "a")
+    assert_all_select_their_object(scene, everything)
+
+
+def test_egg_inside_the_fridge_and_the_drawer_containing_the_spoon():
+    scene = make([
+        box("fridge", "Fridge", [1, 1, 0.9], [0.8, 0.7, 1.8]),
+        box("e1", "Egg", [1, 1, 1.0], [0.05, 0.05, 0.06]),  # inside the fridge
+        box("e2", "Egg", [8, 6, 0.03], [0.05, 0.05, 0.06]),  # on the floor, far away
+        box("d1", "Drawer", [5, 7, 0.3], [0.5, 0.5, 0.2]),
+        box("d2", "Drawer", [8, 1, 0.3], [0.5, 0.5, 0.2]),
+        box("spoon", "Spoon", [5, 7, 0.3], [0.2, 0.03, 0.02]),  # in drawer d1
+    ])
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert "the egg inside the fridge" in texts(report, "e1")
+    ref = next(r for r in refs_of(report, "e1") if r.form == "inside")
+    assert ref.expression == 'the(filter(find("Egg"), o => inside(o, the("Fridge"))))'
+    assert "the drawer containing the spoon" in texts(report, "d1")
+    ref = next(r for r in refs_of(report, "d1") if r.form == "containing")
+    assert ref.expression == 'the(filter(find("Drawer"), o => inside(the("Spoon"), o)))'
+    assert texts(report, "e2") == [] and texts(report, "d2") == []
+    assert_all_select_their_object(scene, report)
+
+
+def test_relations_that_hold_for_two_are_not_references():
+    # both mugs on the table: "the mug on the dining table" is Ambiguous
+    scene = make([table(), box("a", "Mug", [4.5, 4, 0.8], [0.1, 0.1, 0.1]),
+                  box("b", "Mug", [5.5, 4, 0.8], [0.1, 0.1, 0.1])])
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert report.references == []
+    assert report.rejected["not alone:on"] == 1
+
+
+def test_stacked_drawers_below_a_toaster():
+    # three drawers stacked under a toaster (centres 0.2, 0.4, 0.6 m), a fourth one
+    # elsewhere at 0.4 m: highest / lowest / middle of those below the toaster
+    drawers = [box(f"d{i}", "Drawer", [2, 2, z], [0.5, 0.5, 0.15])
+               for i, z in enumerate((0.2, 0.4, 0.6))]
+    drawers.append(box("d3", "Drawer", [8, 6, 0.4], [0.5, 0.5, 0.15]))
+    toaster = box("toaster", "Toaster", [2, 2, 1.0], [0.3, 0.2, 0.2])
+    scene = make([toaster, *drawers])
+    report = find_references(scene, per_kind=None)
+    assert texts(report, "d2")[0] == "the highest drawer"
+    assert "the highest drawer below the toaster" in texts(report, "d2")
+    assert texts(report, "d0")[0] == "the lowest drawer"
+    assert "the lowest drawer below the toaster" in texts(report, "d0")
+    # the toaster's bottom is at 0.9 m, the drawers' tops at 0.275, 0.475 and 0.675 m:
+    # only d1 and d2 are within 0.5 m of it, and d1 is the lower one by 0.2 m
+    assert texts(report, "d1") == ["the lowest drawer near the toaster",
+                                   "the middle drawer below the toaster"]
+    middle = refs_of(report, "d1")[1].expression
+    assert middle == ('the(filter(filter(find("Drawer"), o => below(o, the("Toaster"))), '
+                      'm => m != argmax(filter(find("Drawer"), o => below(o, the("Toaster"))), '
+                      'x => x.center.z) and m != argmin(filter(find("Drawer"), o => below(o, '
+                      'the("Toaster"))), x => x.center.z)))')
+    assert "the drawer farthest from the toaster" in texts(report, "d3")
+    assert report.coverage == 1.0
+    assert_all_select_their_object(scene, report)
+
+
+def test_on_at_the_tolerance_is_rejected_by_the_band():
+    # mug a's bottom is 0.05 m above the table top: `on` holds exactly at its 5 cm
+    # tolerance and would flip whenever jitter lifts the mug relative to the table
+    scene = make([table(), box("a", "Mug", [5, 4, 0.85], [0.1, 0.1, 0.1]),
+                  box("b", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1])])
+    program = compile_program('answer on(the(filter(find("Mug"), o => o.id == "a")), '
+                              'the("DiningTable"))')
+    assert program.run(scene).answer.text == "yes"
+    assert {program.run(j).answer.text for j in jitter_for(scene)} == {"yes", "no"}
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert "the mug on the dining table" not in texts(report, "a")
+    assert report.rejected["margin:on"] == 1  # within 4 cm of the threshold
+    # above (bottom >= top - 5 cm) holds by 10 cm: a clear margin
+    assert "the mug above the dining table" in texts(report, "a")
+
+
+def test_inside_on_the_boundary_is_rejected_by_the_band():
+    # egg e1's centre lies exactly on the fridge's +x face (x = 1.4): `inside` holds (the
+    # boundary counts) but flips whenever jitter moves the egg out
+    scene = make([box("fridge", "Fridge", [1, 1, 0.9], [0.8, 0.7, 1.8]),
+                  box("e1", "Egg", [1.4, 1, 1.0], [0.05, 0.05, 0.06]),
+                  box("e2", "Egg", [8, 6, 0.03], [0.05, 0.05, 0.06])])
+    expression = 'the(filter(find("Egg"), o => inside(o, the("Fridge"))))'
+    assert selects(scene, expression) == "e1"
+    jittered = [compile_program(f"answer ({expression}).id").run(j) for j in jitter_for(scene)]
+    assert any(not r.ok and r.rejection.kind == "NoMatch" for r in jittered)
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert "the egg inside the fridge" not in texts(report, "e1")
+    assert report.rejected["margin:inside"] == 1
+    # 7 cm deeper inside (more than 4 cm * sqrt(3)), the same reference is proved
+    scene = make([box("fridge", "Fridge", [1, 1, 0.9], [0.8, 0.7, 1.8]),
+                  box("e1", "Egg", [1.33, 1, 1.0], [0.05, 0.05, 0.06]),
+                  box("e2", "Egg", [8, 6, 0.03], [0.05, 0.05, 0.06])])
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert texts(report, "e1") == ["the egg inside the fridge", "the egg near the fridge"]
+
+
+def test_footprints_overlapping_by_1_cm_are_rejected_by_the_band():
+    # mug a hangs 10 cm above the table top (z is clear of every threshold) and its
+    # footprint overlaps the table's by 1 cm in x (mug x 5.99..6.09, table x 4..6): `above`
+    # holds, but a jitter moving the mug 1 cm further out ends it
+    scene = make([table(), box("a", "Mug", [6.04, 4, 0.9], [0.1, 0.1, 0.1]),
+                  box("b", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1])])
+    expression = 'the(filter(find("Mug"), o => above(o, the("DiningTable"))))'
+    assert selects(scene, expression) == "a"
+    jittered = [compile_program(f"answer ({expression}).id").run(j) for j in jitter_for(scene)]
+    assert any(not r.ok and r.rejection.kind == "NoMatch" for r in jittered)
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert "the mug above the dining table" not in texts(report, "a")
+    assert report.rejected["margin:above"] == 1  # a 4 cm horizontal shift ends the overlap
+    # 5 cm further in, the footprints overlap by 6 cm and the reference is proved
+    scene = make([table(), box("a", "Mug", [5.99, 4, 0.9], [0.1, 0.1, 0.1]),
+                  box("b", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1])])
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert "the mug above the dining table" in texts(report, "a")
+
+
+@pytest.mark.parametrize("mug_a, form", [
+    ([5, 4, 0.85], "on"),  # bottom exactly 5 cm above the table top: the `on` tolerance
+    ([6.04, 4, 0.9], "above"),  # footprints overlapping by 1 cm
+])
+def test_without_the_bands_the_jitter_proof_rejects_exact_margins(monkeypatch, mug_a, form):
+    """The bands are a deterministic first line; the 8 jittered trials of the proof are
+    the rule of synthesis.md and catch the same near-ties on their own."""
+    import spatial_dsl.refer as refer
+
+    monkeypatch.setattr(refer, "RELATION_BAND_M", 0.0)
+    scene = make([table(), box("a", "Mug", mug_a, [0.1, 0.1, 0.1]),
+                  box("b", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1])])
+    expression = f'the(filter(find("Mug"), o => {form}(o, the("DiningTable"))))'
+    assert selects(scene, expression) == "a"  # it holds exactly on the scene ...
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert report.rejected[f"margin:{form}"] == 0  # ... passes every (disabled) band ...
+    # ... and flips under jitter: NoMatch in at least one of the 8 trials
+    assert report.rejected[f"unstable under jitter:NoMatch:{form}"] == 1
+    assert all(r.form != form for r in refs_of(report, "a"))
+
+
+def test_near_within_the_band_is_rejected():
+    # chair a's gap to the lamp is 0.3 m, chair b's 0.52 m: b is not near, but 2 cm of
+    # jitter could make it so
+    scene = make([lamp(), chair("a", 5.7, 4), chair("b", 5, 3.08)])
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert report.references == [] and report.rejected["margin:near"] == 1
+    scene = make([lamp(), chair("a", 5.7, 4), chair("b", 5, 2.9)])  # gap 0.7 m
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert texts(report, "a") == ["the chair near the floor lamp"]
+
+
+def test_unnatural_on_is_skipped():
+    # a cabinet resting on a fork (the fork's footprint is the smaller one)
+    scene = make([box("c1", "Cabinet", [2, 2, 0.5], [0.6, 0.6, 0.6]),
+                  box("c2", "Cabinet", [8, 6, 0.3], [0.6, 0.6, 0.6]),
+                  box("fork", "Fork", [2, 2, 0.19], [0.2, 0.03, 0.02])])
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert report.rejected["unnatural:on"] == 1
+    assert all(r.form != "on" for r in report.references)
+
+
+# ------------------------------------------------------------------------- frames
+
+
+def stool_scene():
+    # camera at (0, 4, 1.5) looking +x (right = -y): depth = x, left = +y.
+    #   a (2.4, 5): depth 2.4, bearing +22.6 deg     b (3, 3): depth 3, bearing -18.4 deg
+    #   c (6, 4): depth 6, bearing 0
+    # frame 1 (looking +y) shows only c; frame 5 (position 2) looks like frame 0 but
+    # shows only b and c
+    stools = [box("a", "Stool", [2.4, 5, 0.3], [0.4, 0.4, 0.6]),
+              box("b", "Stool", [3, 3, 0.3], [0.4, 0.4, 0.6]),
+              box("c", "Stool", [6, 4, 0.3], [0.4, 0.4, 0.6])]
+    frames = [frame(0, [0, 4, 1.5], [1, 0, 0], [0, -1, 0], ["a", "b", "c"]),
+              frame(1, [0, 4, 1.5], [0, 1, 0], [1, 0, 0], ["c"]),
+              frame(5, [0, 4, 1.5], [1, 0, 0], [0, -1, 0], ["b", "c"])]
+    return make(stools, frames, "stools")
+
+
+def test_view_references():
+    scene = stool_scene()
+    report = find_references(scene, frames=True, kinds=("view",), per_kind=None)
+    by_frame = {(r.object_id, r.frame): [] for r in report.references}
+    for r in report.references:
+        by_frame[r.object_id, r.frame].append(r.text)
+    # frame 0: a is leftmost (22.6 deg vs 0: 22.6 >= 10) and closest (2.4 vs 3: 0.6 m, 25 %);
+    # b rightmost (-18.4 vs 0); c nothing
+    assert by_frame["a", 0] == ["the closest stool in this view",
+                                "the leftmost stool in this view"]
+    assert by_frame["b", 0] == ["the rightmost stool in this view"]
+    assert ("c", 0) not in by_frame
+    # frame 1 shows only c
+    assert by_frame["c", 1] == ["the stool in this view"]
+    # frame position 2 (file index 5) shows b and c: b closest (3 vs 6), c leftmost (0 vs
+    # -18.4), b rightmost
+    assert by_frame["b", 2] == ["the closest stool in this view",
+                                "the rightmost stool in this view"]
+    assert by_frame["c", 2] == ["the leftmost stool in this view"]
+    left = next(r for r in refs_of(report, "a") if r.form == "leftmost")
+    assert left.expression == ('argmax(filter(find("Stool"), o => visible(o, frame(0))), '
+                               'o => view_bearing(o, frame(0)))')
+    assert left.best == pytest.approx(math.degrees(math.atan2(1, 2.4)))
+    closest = next(r for r in refs_of(report, "a") if r.form == "closest")
+    assert closest.expression == ('argmin(filter(find("Stool"), o => visible(o, frame(0))), '
+                                  'o => depth(o, frame(0)))')
+    assert report.coverage == 1.0
+    assert_all_select_their_object(scene, report)
+
+
+def test_view_margins():
+    # b at depth 2.6 is only 0.2 m behind a: no closest
+    doc_objects = [box("a", "Stool", [2.4, 5, 0.3], [0.4, 0.4, 0.6]),
+                   box("b", "Stool", [2.6, 3, 0.3], [0.4, 0.4, 0.6]),
+                   box("c", "Stool", [6, 4.5, 0.3], [0.4, 0.4, 0.6])]
+    frames = [frame(0, [0, 4, 1.5], [1, 0, 0], [0, -1, 0], ["a", "b", "c"])]
+    scene = make(doc_objects, frames, "stools2")
+    report = find_references(scene, frames=True, kinds=("view",), per_kind=None)
+    # c's bearing atan(0.5 / 6) = 4.8 deg: a leftmost by 17.8 deg; b rightmost by 25.8
+    assert texts(report, "a") == ["the leftmost stool in this view"]
+    assert texts(report, "b") == ["the rightmost stool in this view"]
+    assert report.rejected["margin:closest"] == 1
+
+
+def test_frames_off_by_default_and_without_frames():
+    scene = stool_scene()
+    assert all(r.kind != "view" for r in find_references(scene).references)
+    flat = make([chair("a", 2, 2), chair("b", 6, 6)])
+    report = find_references(flat, frames=True)
+    assert report.frames is False and report.references == []
+
+
+# ---------------------------------------------------------------------- binding API
+
+
+def test_references_for_binding_make_runnable_programs():
+    scene = make([table(), box("a", "Mug", [5, 4, 0.8], [0.1, 0.1, 0.1]),
+                  box("b", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1]),
+                  chair("c1", 2, 2, 1.0, label="red chair"), chair("c2", 8, 6, 1.0)])
+    bindings = references_for_binding(scene)
+    ids = [oid for oid, _, _ in bindings]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)  # one per object, by id
+    assert ("c1", 'the(find("red chair"))', "the red chair") in bindings
+    for oid, expression, text in bindings:
+        program = compile_program(f'question "How tall is {text}?"\nlet a = {expression}\n'
+                                  "answer a.id")
+        assert program.run(scene).answer.text == oid
+    with_unique = references_for_binding(scene, include_unique=True, best_only=False)
+    assert ("table", 'the("DiningTable")', "the dining table") in with_unique
+    assert len(with_unique) > len(bindings)
+
+
+def test_binding_domain_keeps_view_references_to_their_frame():
+    scene = stool_scene()
+    assert references_for_binding(scene, frames=True) == []  # no frame: no view references
+    at0 = references_for_binding(scene, frame=0)
+    assert [(oid, text) for oid, _, text in at0] == [
+        ("a", "the closest stool in this view"), ("b", "the rightmost stool in this view")]
+    report = find_references(scene, frames=True)
+    assert binding_domain(report, scene, frame=1) == [
+        ("c", 'the(filter(find("Stool"), o => visible(o, frame(1))))', "the stool in this view")]
+    everything = binding_domain(report, scene, frame=2, best_only=False)
+    assert [(oid, text) for oid, _, text in everything] == [
+        ("b", "the closest stool in this view"), ("b", "the rightmost stool in this view"),
+        ("c", "the leftmost stool in this view")]
+
+
+def test_report_json_and_unknown_kind():
+    scene = make([chair("a", 2, 2, 1.0), chair("b", 6, 6, 1.12)])
+    body = find_references(scene).to_json()
+    json.dumps(body)
+    assert body["multi_instance"] == 2 and body["referenced"] == 2 and body["coverage"] == 1.0
+    assert body["objects"][0]["references"][0]["expression"].startswith("argmin(")
+    with pytest.raises(ValueError):
+        find_references(scene, kinds=("colour",))
+
+
+# ------------------------------------------------------------------------------ CLI
+
+
+def write(tmp_path, scene_doc_objects, frames=()):
+    doc = {"format": "spdsl.scene/1", "id": "test/cli",
+           "room": {"floor": [[0, 0], [10, 0], [10, 8], [0, 8]], "height": 3.0},
+           "objects": scene_doc_objects, "frames": list(frames)}
+    path = tmp_path / "s.scene.json"
+    path.write_text(json.dumps(doc))
+    return str(path)
+
+
+def test_cli_text_and_json(tmp_path, capsys):
+    path = write(tmp_path, [lamp(), chair("a", 6, 4), chair("b", 5, 2.65),
+                            chair("c", 9, 7, 0.6)])
+    assert main(["refer", path]) == 0
+    out = capsys.readouterr().out
+    assert "the chair nearest the floor lamp" in out
+    assert 'argmin(find("Chair"), o => distance(o, the("FloorLamp")))' in out
+    assert out.strip().splitlines()[-1].startswith("coverage: ")
+    assert main(["refer", path, "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["multi_instance"] == 3
+    assert {o["id"] for o in body["objects"]} == {"a", "b", "c"}
+    assert set(body["unreferenced"]) | {o["id"] for o in body["objects"] if o["references"]} \
+        == {"a", "b", "c"}
+
+
+def test_cli_frames_and_unreferenced(tmp_path, capsys):
+    path = write(tmp_path, [box("a", "Stool", [2.4, 5, 0.3], [0.4, 0.4, 0.6]),
+                            box("b", "Stool", [3, 3, 0.3], [0.4, 0.4, 0.6])],
+                 [frame(0, [0, 4, 1.5], [1, 0, 0], [0, -1, 0], ["a", "b"])])
+    assert main(["refer", path]) == 0
+    out = capsys.readouterr().out
+    assert "no reference found (2):" in out and "coverage: 0/2 = 0.0%" in out
+    assert main(["refer", path, "--frames"]) == 0
+    out = capsys.readouterr().out
+    assert "the leftmost stool in this view [frame 0]" in out
+    assert "coverage: 2/2 = 100.0%" in out
+
+
+def test_cli_bad_scene_exits_2(tmp_path, capsys):
+    bad = tmp_path / "bad.scene.json"
+    bad.write_text('{"format": "spdsl.scene/1", "objects": [{"id": 1}]}')
+    assert main(["refer", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.scene.json" in err and "Traceback" not in err
+    assert main(["refer", str(tmp_path / "missing.scene.json")]) == 2
+    assert main(["refer", "ithor:FloorPlan1", "--kinds", "colour"]) == 2
+    assert main(["refer", "ithor:FloorPlan1", "--kinds", "view"]) == 2
