@@ -133,9 +133,9 @@ def _depth_limit_errors(program) -> list[Diagnostic]:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    from .files import atomic_write_text
+
+    atomic_write_text(path, text)
 
 
 def cmd_docs(args) -> int:

@@ -56,11 +56,10 @@ import json
 import os
 import re
 import statistics
-import tempfile
 from collections import Counter
 from pathlib import Path
 
-from .scenes.format import atomic_write_text
+from .files import atomic_write, atomic_write_text
 
 CONFIG_FILE = "config.json"
 STATS_FILE = "stats.json"
@@ -222,19 +221,6 @@ def balance(items: list[dict], answer_type: str, seed: int,
 # ----------------------------------------------------------------------------- writers
 
 
-def _atomic_bytes(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` and rename the result into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _frame_paths(record: dict, images: dict[str, dict[int, str | None]]) -> list[str]:
     frame_images = images.get(record["scene_file"], {})
     return [frame_images.get(i) or f"{record['scene_file']}#frame={i}" for i in record["frames"]]
@@ -289,7 +275,7 @@ def write_dataset(path: Path, fmt: str, records: list[dict],
         import pyarrow.parquet as pq
 
         table = _parquet_table(records)
-        _atomic_bytes(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+        atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
     else:  # pragma: no cover - the CLI only offers FORMATS
         raise ValueError(f"unknown format {fmt!r}")
 

@@ -217,7 +217,7 @@ def build_review(dataset: str | os.PathLike, output: str | os.PathLike,
                  limit: int = DEFAULT_LIMIT, images: str = "inline", workers: int = 1,
                  progress=None) -> dict:
     """Write the page (atomically); returns a summary: items, pictures, problems."""
-    from .scenes.format import atomic_write_text
+    from .files import atomic_write_bytes, atomic_write_text
 
     if limit < 0:
         raise ReviewError(f"--limit must be 0 or more, got {limit}")
@@ -235,7 +235,7 @@ def build_review(dataset: str | os.PathLike, output: str | os.PathLike,
         for n, res in enumerate(results):
             if res.png is not None:
                 name = f"{n:05d}.png"
-                _atomic_bytes(folder / name, res.png)
+                atomic_write_bytes(folder / name, res.png)
                 sources.append(f"{folder.name}/{name}")
             else:
                 sources.append("")
@@ -247,12 +247,6 @@ def build_review(dataset: str | os.PathLike, output: str | os.PathLike,
     atomic_write_text(output, page, durable=False)
     return {"items": len(records), "pictures": sum(1 for s in sources if s),
             "problems": sum(1 for r in results if r.problems)}
-
-
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _highlight(program: str) -> str:

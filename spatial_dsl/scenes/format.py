@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -32,6 +31,7 @@ import numpy as np
 
 from ._build import build_scene
 from ._validate import FORMAT, NonFinite, check_document, keyed_dict
+from ..files import atomic_write_text
 from .errors import SceneError
 from .model import Scene
 
@@ -196,22 +196,3 @@ def write_scene(scene: Scene, path: str | os.PathLike) -> None:
     atomic_write_text(Path(path), scene_to_json(scene))
 
 
-def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
-    """Write via a temporary file in the same directory and ``os.replace``.
-
-    Readers see the old file or the new one, never a partial one. ``durable``
-    also fsyncs the data first (so a crash cannot leave an empty file behind).
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            if durable:
-                f.flush()
-                os.fsync(f.fileno())
-        # mkstemp creates 0600; give the file the usual permissions of a new file.
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
