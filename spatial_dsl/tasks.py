@@ -10,9 +10,9 @@ Per scene and task
 1. **Domains.** ``Category``: the distinct categories of the scene, sorted;
    ``Object``: every object (id order); ``Frame``: every frame (file order,
    which is index order); ``Int in lo..hi``: lo to hi inclusive; ``one of
-   [...]``: the literals in order. ``Ref`` is not supported yet: such a task is
-   skipped (stats: ``skipped_tasks``). An ``image`` or ``video`` task is skipped
-   on a scene without frames (stats: ``skipped_scenes["no frames"]``).
+   [...]``: the literals in order; ``Ref``: the referable objects of the scene
+   (see "Ref parameters" below). An ``image`` or ``video`` task is skipped on a
+   scene without frames (stats: ``skipped_scenes["no frames"]``).
 2. **Order.** The bindings are the product of the domains, numbered in row-major
    order (the *binding number*, part of the item id). A seeded random order of
    the binding numbers (``numpy.random.default_rng(derive_seed(seed, scene id,
@@ -55,13 +55,31 @@ assembled (``datasets.balance``), because it needs every scene's items.
 
 Placeholders ``{p}`` render: Category -> ``names.natural_name(category)``;
 Object -> its label when the scene gives one, else the natural name of its
-category; Frame -> its index; Int -> decimal; ``one of`` -> the literal (a
+category; Ref -> the reference's text without its leading article (templates
+write "the {a}", as for a Category: "the tallest chair", "the chair nearest the
+window"); Frame -> its index; Int -> decimal; ``one of`` -> the literal (a
 string as is, a number or quantity as written).
+
+Ref parameters
+--------------
+A ``Ref`` domain is every object with a proved referring expression
+(``refer.find_references``, one search per scene, cached by the engine and run
+on the engine's own jittered copies, so they are built once per scene), each
+object once with its simplest reference, in object id order
+(``refer.binding_domain``). Only the objects of multi-instance categories are
+referable this way (a single-instance object is named by a ``Category``
+parameter). References are *allocentric only*: view references ("the leftmost
+stool in this view") are not offered, also not to image tasks, because a
+``Ref`` domain does not depend on the item's frame. The run-time value is the
+object's row, as for an ``Object``; the ``params`` record holds the object's id
+only (as for ``Object``, so ``bind_value`` rebinds it), and the expression is in
+the program.
 
 Each item's ``program`` is a standalone program: ``question "..."``, the task
 file's ``def``s, one ``let`` per parameter and ``answer`` with the task's answer
 expression, all printed canonically. A Category is ``let a = "Fridge"``, an
-Object ``let o = the(filter(objects, x => x.id == "<id>"))``, a Frame
+Object ``let o = the(filter(objects, x => x.id == "<id>"))``, a Ref the
+reference's expression (``let a = argmax(find("Chair"), o => o.height)``), a Frame
 ``let f = frame(<row>)`` (``frame(i)`` takes the frame's position, which is its
 row in the scene's frame list, not necessarily its ``index``), Int and
 ``one of`` values their literal (an integer in a Number-typed ``one of`` is
@@ -197,7 +215,7 @@ class TaskTemplate:
     params: tuple[ParamInfo, ...]
     answer_type: T.Type
     description: str
-    skip_reason: str | None = None  # a static reason never to run it (e.g. `Ref`)
+    skip_reason: str | None = None  # a static reason never to run it
     defs: tuple[str, ...] = ()  # canonical `def` statements
     answer_text: str = ""
 
@@ -302,9 +320,7 @@ def compile_task(data: bytes, shown: str, stem: str | None = None) -> TaskTempla
     task = checked.task
     params = tuple(_param_info(p, checked.task_params[p.name]) for p in task.params)
     skip = None
-    if any(p.kind == "Ref" for p in params):
-        skip = "`Ref` parameters are not supported yet"
-    elif task.modality == "image" and not any(p.kind == "Frame" for p in params):
+    if task.modality == "image" and not any(p.kind == "Frame" for p in params):
         skip = "modality image needs a `Frame` parameter (the item's image)"
     defs = tuple(statement(s) for s in checked.program.statements if isinstance(s, ast.Def))
     return TaskTemplate(
@@ -369,6 +385,11 @@ class TaskSceneStats:
         if self.search_limited:
             out["search_limited"] = True
         return out
+
+
+def _bare(text: str) -> str:
+    """A reference's text without its leading "the " (templates write "the {a}")."""
+    return text[4:] if text.startswith("the ") else text
 
 
 def _one_row(value, r: int):
@@ -469,6 +490,7 @@ class SceneEngine:
         self.options = options
         self.scene_file = scene_file
         self._jittered: list[Scene] | None = None
+        self._refs: list[tuple[int, str, str]] | None = None  # (row, expression, text)
         # (task name, phase) -> seconds; phases: where, answer, choices, jitter, items
         self.timings: Counter = Counter()
         self._categories = sorted(set(scene.categories))
@@ -481,6 +503,20 @@ class SceneEngine:
             self._jittered = jittered_scenes(self.scene, self.options.trials,
                                              self.options.radius, seed)
         return self._jittered
+
+    @property
+    def references(self) -> list[tuple[int, str, str]]:
+        """The ``Ref`` domain of the scene: (object row, expression, text without its
+        leading article), by object id order; searched once per scene."""
+        if self._refs is None:
+            from .refer import binding_domain, find_references
+
+            report = find_references(self.scene, False, jittered=self.jittered,
+                                     seed=self.options.seed)
+            rows = {oid: i for i, oid in enumerate(self.scene.ids)}
+            self._refs = [(rows[oid], expression, _bare(text))
+                          for oid, expression, text in binding_domain(report, self.scene)]
+        return self._refs
 
     # ------------------------------------------------------------------ evaluation
 
@@ -535,6 +571,9 @@ class SceneEngine:
             return self.scene.n, np.arange(self.scene.n, dtype=np.int64)
         if param.kind == "Frame":
             return self.scene.frames.count, np.arange(self.scene.frames.count, dtype=np.int64)
+        if param.kind == "Ref":
+            refs = self.references
+            return len(refs), np.array([r[0] for r in refs], dtype=np.int64)
         return len(param.values), stack_elements(param.type, list(param.values))
 
     # ------------------------------------------------------------------------ tasks
@@ -711,6 +750,9 @@ class SceneEngine:
             text = scene.labels[ix] if scene.has_label[ix] else natural_name(
                 scene.categories[ix])
             return text, oid, f"the(filter(objects, x => x.id == {format_string(oid)}))"
+        if param.kind == "Ref":
+            row, expression, text = self.references[ix]
+            return text, scene.ids[row], expression
         if param.kind == "Frame":
             index = int(scene.frames.index[ix])
             return str(index), index, f"frame({ix})"

@@ -92,6 +92,9 @@ REQUIRED = {
     "compound: nearest of the objects on a support": "compound_on_nearest",
     "compound: count within 1 m": "compound_count_near",
     "compound: count of objects resting on a support": "compound_count_on",
+    # `Ref` parameters: object-naming tasks extended to multi-instance categories
+    "Ref: object size estimation (image)": "image_ref_object_size",
+    "Ref: absolute distance (video)": "ref_abs_distance",
 }
 
 
@@ -576,6 +579,18 @@ GOLDEN = [
     ("compound_count_on", {"a": "DiningTable"}, "3"),
     ("compound_count_on", {"a": "SideTable"}, None),
     ("compound_count_on", {"a": "Floor"}, None),
+    # image_ref_object_size (a: Ref, bound by object id; the three chairs are referable:
+    # "the chair nearest the mug" = chair_a, "... nearest the book" = chair_b, "the chair
+    # farthest from the dining table" = chair_c): chairs are 0.5 x 0.5 x 0.9
+    ("image_ref_object_size", {"f": 4, "a": "chair_a", "dim": "height"}, "90"),
+    ("image_ref_object_size", {"f": 4, "a": "chair_c", "dim": "width"}, "50"),
+    ("image_ref_object_size", {"f": 0, "a": "chair_b", "dim": "height"}, None),  # not in f0
+    # ref_abs_distance: chair_b x 5.25..5.75, y 2.75..3.25, z 0..0.9; TV x 3.4..4.6,
+    # y 5.75..5.85, z 0.85..1.55 (z overlaps): sqrt(0.65² + 2.5²) = 2.583; chair_a to the
+    # table: x 2.75 -> 3 (y overlaps) = 0.25 < 0.5; the Chair category is not nameable
+    ("ref_abs_distance", {"a": "chair_b", "b": "Television"}, "2.58"),
+    ("ref_abs_distance", {"a": "chair_a", "b": "DiningTable"}, None),
+    ("ref_abs_distance", {"a": "chair_a", "b": "Chair"}, None),
 ]
 
 
@@ -649,11 +664,20 @@ def domain_values(param: ast.TaskParam, scene) -> list:
         return [int(i) for i in scene.frames.index]
     if kind == "Object":
         return list(scene.ids)
+    if kind == "Ref":
+        return referable(scene)
     if kind == "range":
         return list(range(param.domain.low, param.domain.high + 1))
     if kind == "choice":
         return [item.value for item in param.domain.choices]
     raise AssertionError(f"unexpected domain {kind}")
+
+
+def referable(scene) -> list[str]:
+    """A `Ref` domain as the engine builds it: the ids of the referable objects."""
+    from spatial_dsl.refer import binding_domain, find_references
+
+    return [oid for oid, _, _ in binding_domain(find_references(scene), scene)]
 
 
 def sample_bindings(checked: Checked, scene, cap: int, seed: int = 0) -> list[dict]:
