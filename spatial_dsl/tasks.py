@@ -534,7 +534,7 @@ class SceneEngine:
         evaluator = Evaluator(checked, scene, limits)
         env = Env(dict(names), size, Rows(size))
         try:
-            value = evaluator.eval(node, env)
+            value = evaluator.eval_node(node, env)
         except Abort:
             value = None
         except LimitExceeded:

@@ -81,7 +81,7 @@ class LambdaFn:
         size = rows_of(elements)
         env = Env({**self.env.names, self.node.param: elements}, size, Rows(size))
         try:
-            value = self.evaluator.eval(self.node.body, env)
+            value = self.evaluator.eval_node(self.node.body, env)
         except Abort:
             value = filler(self.result_type, size, self.evaluator.scene.n)
         return broadcast_rows(value, size), env.rows
@@ -123,7 +123,7 @@ class Evaluator:
         extra names bound to run-time values (see ``bind_value``)."""
         env = Env({**self.globals, **names}, 1, Rows(1))
         try:
-            value = self.eval(node, env)
+            value = self.eval_node(node, env)
         except Abort:
             return None, env.rows.first()
         except LimitExceeded as exc:
@@ -133,20 +133,20 @@ class Evaluator:
     def _statement(self, stmt: ast.Stmt, env: Env):
         match stmt:
             case ast.Let(name=name, value=value):
-                self.globals[name] = self.eval(value, env)
+                self.globals[name] = self.eval_node(value, env)
                 if self.trace is not None and not env.rows.any():
                     self.trace.append((name, self.globals[name], self._type(value)))
             case ast.Assert(cond=cond, message=message):
-                ok = self.eval(cond, env)
+                ok = self.eval_node(cond, env)
                 if not env.rows.any() and not bool(ok[0]):
                     env.rows.record(True, "AssertionFailed", message, stmt.span)
             case ast.Answer(value=value):
-                return self.eval(value, env)
+                return self.eval_node(value, env)
         return None
 
     # -------------------------------------------------------------- expressions
 
-    def eval(self, node: ast.Expr, env: Env):
+    def eval_node(self, node: ast.Expr, env: Env):
         self.budget.charge(env.size, node.span)
         return _DISPATCH[type(node)](self, node, env)
 
@@ -179,50 +179,50 @@ class Evaluator:
     def _listlit(self, node: ast.ListLit, env: Env):
         from .values import element
 
-        items = [self.eval(item, env) for item in node.items]
+        items = [self.eval_node(item, env) for item in node.items]
         size = max([rows_of(i) for i in items], default=1)
         return [[element(i, r) for i in items] for r in range(size)]
 
     def _attr(self, node: ast.Attr, env: Env):
-        owner = self.eval(node.obj, env)
+        owner = self.eval_node(node.obj, env)
         kernel = ATTRIBUTE_KERNELS[(self._type(node.obj), node.name)]
         return kernel(self._call(node, env), owner)
 
     def _index(self, node: ast.Index, env: Env):
-        seq, index = self.eval(node.obj, env), self.eval(node.index, env)
+        seq, index = self.eval_node(node.obj, env), self.eval_node(node.index, env)
         return KERNELS[("_index", 0)](self._call(node, env), seq, index)
 
     def _neg(self, node: ast.Neg, env: Env):
-        return -self.eval(node.operand, env)
+        return -self.eval_node(node.operand, env)
 
     def _not(self, node: ast.Not, env: Env):
-        return ~self.eval(node.operand, env)
+        return ~self.eval_node(node.operand, env)
 
     def _binop(self, node: ast.BinOp, env: Env):
         if node.op in ("and", "or"):
             return self._logic(node, env)
-        left, right = self.eval(node.left, env), self.eval(node.right, env)
+        left, right = self.eval_node(node.left, env), self.eval_node(node.right, env)
         call = self._call(node, env)
         return in_range(call, KERNELS[("_arith", 0)](call, node.op, left, right,
                                                      self._type(node.left),
                                                      self._type(node.right)))
 
     def _compare(self, node: ast.Compare, env: Env):
-        left, right = self.eval(node.left, env), self.eval(node.right, env)
+        left, right = self.eval_node(node.left, env), self.eval_node(node.right, env)
         return KERNELS[("_compare", 0)](self._call(node, env), node.op, left, right)
 
     def _inunit(self, node: ast.InUnit, env: Env):
-        value = self.eval(node.operand, env)
+        value = self.eval_node(node.operand, env)
         with np.errstate(over="ignore"):
             converted = value / T.UNITS[node.unit][1]
         return in_range(self._call(node, env), converted)
 
     def _logic(self, node: ast.BinOp, env: Env):
-        left = np.broadcast_to(self.eval(node.left, env), (env.size,))
+        left = np.broadcast_to(self.eval_node(node.left, env), (env.size,))
         need = left if node.op == "and" else ~left
         need = need & ~env.rows.rejected
         if env.size == 1:
-            return self.eval(node.right, env) if need[0] else left
+            return self.eval_node(node.right, env) if need[0] else left
         result = left.copy()
         rows = np.flatnonzero(need)
         if len(rows):
@@ -230,9 +230,9 @@ class Evaluator:
         return result
 
     def _if(self, node: ast.If, env: Env):
-        cond = np.broadcast_to(self.eval(node.cond, env), (env.size,))
+        cond = np.broadcast_to(self.eval_node(node.cond, env), (env.size,))
         if env.size == 1:
-            return self.eval(node.then if cond[0] else node.orelse, env)
+            return self.eval_node(node.then if cond[0] else node.orelse, env)
         active = ~env.rows.rejected
         parts = []
         for branch, mask in ((node.then, cond & active), (node.orelse, ~cond & active)):
@@ -245,7 +245,7 @@ class Evaluator:
         """Evaluate ``node`` on a subset of the rows; their rejections go back to ``env``."""
         sub = env.restrict(rows)
         try:
-            value = self.eval(node, sub)
+            value = self.eval_node(node, sub)
         except Abort:
             value = filler(self._type(node), len(rows), self.scene.n)
         env.rows.merge(sub.rows, rows)
@@ -273,7 +273,7 @@ class Evaluator:
         if isinstance(arg, ast.Lambda):
             fn_type = self._type(arg)
             return LambdaFn(self, arg, env, fn_type.param)
-        value = self.eval(arg, env)
+        value = self.eval_node(arg, env)
         coercion = self.checked.coercions.get(id(arg))
         if coercion == "find":
             return find_mask(self.scene, value)
@@ -283,10 +283,10 @@ class Evaluator:
 
     def _call_def(self, info, env: Env):
         definition = info.definition
-        args = [self.eval(a, env) for a in info.args]
+        args = [self.eval_node(a, env) for a in info.args]
         names = dict(self.globals)
         names.update({p.name: a for p, a in zip(definition.params, args)})
-        return self.eval(definition.body, Env(names, env.size, env.rows))
+        return self.eval_node(definition.body, Env(names, env.size, env.rows))
 
     def _per_row(self, node: ast.Call, env: Env):
         """A higher-order call inside a batch: once per row, each vectorized over its set."""

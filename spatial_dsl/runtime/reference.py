@@ -805,12 +805,12 @@ class ReferenceInterpreter:
             for stmt in self.checked.program.statements:
                 match stmt:
                     case ast.Let(name=name, value=expr):
-                        self.globals[name] = self.eval(expr, self.globals)
+                        self.globals[name] = self.eval_node(expr, self.globals)
                     case ast.Assert(cond=cond, message=message):
-                        if not self.eval(cond, self.globals):
+                        if not self.eval_node(cond, self.globals):
                             raise RefRejection("AssertionFailed", message, stmt.span)
                     case ast.Answer(value=expr):
-                        value = self.eval(expr, self.globals)
+                        value = self.eval_node(expr, self.globals)
         except RefRejection as exc:
             return None, exc.rejection
         return value, None
@@ -821,7 +821,7 @@ class ReferenceInterpreter:
     def _type(self, node: ast.Expr) -> T.Type:
         return self.checked.types[id(node)]
 
-    def eval(self, node: ast.Expr, env: dict):
+    def eval_node(self, node: ast.Expr, env: dict):
         match node:
             case ast.Number(value=v):
                 return v
@@ -832,35 +832,35 @@ class ReferenceInterpreter:
             case ast.Name(id=name):
                 return self._name(name, env)
             case ast.ListLit(items=items):
-                return [self.eval(item, env) for item in items]
+                return [self.eval_node(item, env) for item in items]
             case ast.Attr(obj=obj, name=name):
-                owner = self.eval(obj, env)
+                owner = self.eval_node(obj, env)
                 fn = REFERENCE_ATTRIBUTES[(self._type(obj), name)]
                 return fn(self._ctx(node), owner)
             case ast.Index(obj=obj, index=index):
-                xs = self.eval(obj, env)
-                i = self.eval(index, env)
+                xs = self.eval_node(obj, env)
+                i = self.eval_node(index, env)
                 return REFERENCES[("_index", 0)](self._ctx(node), xs, i)
             case ast.Neg(operand=operand):
-                v = self.eval(operand, env)
+                v = self.eval_node(operand, env)
                 return tuple(-x for x in v) if isinstance(v, tuple) else -v
             case ast.Not(operand=operand):
-                return not self.eval(operand, env)
+                return not self.eval_node(operand, env)
             case ast.BinOp(op="and", left=left, right=right):
-                return bool(self.eval(left, env)) and bool(self.eval(right, env))
+                return bool(self.eval_node(left, env)) and bool(self.eval_node(right, env))
             case ast.BinOp(op="or", left=left, right=right):
-                return bool(self.eval(left, env)) or bool(self.eval(right, env))
+                return bool(self.eval_node(left, env)) or bool(self.eval_node(right, env))
             case ast.BinOp(op=op, left=left, right=right):
-                a, b = self.eval(left, env), self.eval(right, env)
+                a, b = self.eval_node(left, env), self.eval_node(right, env)
                 return in_range(self._ctx(node), REFERENCES[("_arith", 0)](
                     self._ctx(node), op, a, b, self._type(left), self._type(right)))
             case ast.Compare(op=op, left=left, right=right):
-                a, b = self.eval(left, env), self.eval(right, env)
+                a, b = self.eval_node(left, env), self.eval_node(right, env)
                 return REFERENCES[("_compare", 0)](self._ctx(node), op, a, b)
             case ast.InUnit(operand=operand, unit=unit):
-                return in_range(self._ctx(node), self.eval(operand, env) / T.UNITS[unit][1])
+                return in_range(self._ctx(node), self.eval_node(operand, env) / T.UNITS[unit][1])
             case ast.If(cond=cond, then=then, orelse=orelse):
-                return self.eval(then if self.eval(cond, env) else orelse, env)
+                return self.eval_node(then if self.eval_node(cond, env) else orelse, env)
             case ast.Call():
                 return self._call(node, env)
         raise TypeError(f"cannot evaluate {type(node).__name__}")  # pragma: no cover
@@ -879,10 +879,10 @@ class ReferenceInterpreter:
     def _call(self, node: ast.Call, env: dict):
         info = self.checked.calls[id(node)]
         if info.definition is not None:
-            args = [self.eval(a, env) for a in info.args]
+            args = [self.eval_node(a, env) for a in info.args]
             names = dict(self.globals)
             names.update({p.name: a for p, a in zip(info.definition.params, args)})
-            return self.eval(info.definition.body, names)
+            return self.eval_node(info.definition.body, names)
         args = [self._argument(a, env) for a in info.args]
         index = info.builtin.overloads.index(info.overload)
         return in_range(self._ctx(node),
@@ -890,8 +890,8 @@ class ReferenceInterpreter:
 
     def _argument(self, arg: ast.Expr, env: dict):
         if isinstance(arg, ast.Lambda):
-            return lambda x: self.eval(arg.body, {**env, arg.param: x})
-        value = self.eval(arg, env)
+            return lambda x: self.eval_node(arg.body, {**env, arg.param: x})
+        value = self.eval_node(arg, env)
         coercion = self.checked.coercions.get(id(arg))
         if coercion == "find":
             return _find(self.scene, value)
