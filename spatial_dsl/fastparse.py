@@ -38,9 +38,6 @@ class SyntaxFailure(Exception):
         self.expected = expected
 
 
-# Kept for callers that only need to know the fast path failed.
-FastPathMiss = SyntaxFailure
-
 
 class FastParser:
     def __init__(self, lark: Lark, transformer, on_comment):

@@ -709,7 +709,7 @@ def _spans(node) -> list:
 
 def assert_fast_path_agrees(text: str) -> None:
     """The fast parsing path and Lark's parser: same AST, spans, comments and diagnostics."""
-    from spatial_dsl.fastparse import FastPathMiss
+    from spatial_dsl.fastparse import SyntaxFailure
     from spatial_dsl.syntax import _parser
 
     from spatial_dsl.fastparse import SOFT_KEYWORDS
@@ -723,7 +723,7 @@ def assert_fast_path_agrees(text: str) -> None:
             parser.builder.reset()
             try:
                 tree = run(text)
-            except FastPathMiss:
+            except SyntaxFailure:
                 tree = None
             except Exception as exc:  # Lark's syntax errors
                 if type(exc).__module__.startswith("lark"):

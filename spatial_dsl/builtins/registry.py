@@ -1,10 +1,12 @@
 """The one registry of builtins.
 
 Each builtin is declared once, as data: its signature(s) written in a small
-signature language, a doc line, an example, the vectorized kernel and the
-naive reference implementation. The checker, the runtime, the reference
-interpreter, the generated language reference and the LLM prompt all read
-this table.
+signature language, a doc line and an example. Its vectorized kernel and its
+naive reference implementation are registered under the same (name, overload
+index) in ``runtime.kernels.KERNELS`` and ``runtime.reference.REFERENCES``; a
+completeness test checks every overload has both. The checker, the runtime,
+the reference interpreter, the generated language reference and the LLM
+prompt all read this table.
 
 Signature language::
 
@@ -23,7 +25,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from collections.abc import Callable
 
 from .. import types as T
 
@@ -167,10 +168,6 @@ class Overload:
     text: str
     params: tuple[ParamSpec, ...]
     returns: Pattern
-    # Implementations are registered by (name, overload index) in runtime.kernels.KERNELS
-    # and runtime.reference.REFERENCES; these fields stay for declaring them inline.
-    kernel: Callable | None = None
-    reference: Callable | None = None
 
     def param_names(self) -> list[str]:
         return [p.name for p in self.params]
@@ -193,8 +190,6 @@ class Attribute:
     name: str
     type: T.Type
     doc: str
-    kernel: Callable | None = None  # (runtime context, owner value) -> value
-    reference: Callable | None = None
 
 
 BUILTINS: dict[str, Builtin] = {}
@@ -298,16 +293,15 @@ def parse_signature(text: str) -> tuple[str, tuple[ParamSpec, ...], Pattern]:
 
 def declare(*signatures, doc: str, example: str, section: str, constant: bool = False,
             notes: tuple[str, ...] = ()) -> Builtin:
-    """Declare one builtin. Each signature is its text, or (text, kernel, reference)."""
+    """Declare one builtin with the text of each of its signatures."""
     overloads = []
     name = None
     for sig in signatures:
-        text, kernel, reference = (sig, None, None) if isinstance(sig, str) else sig
-        sig_name, params, returns = parse_signature(text)
+        sig_name, params, returns = parse_signature(sig)
         if name not in (None, sig_name):
-            raise ValueError(f"overloads of one builtin must share a name: {text}")
+            raise ValueError(f"overloads of one builtin must share a name: {sig}")
         name = sig_name
-        overloads.append(Overload(text, params, returns, kernel, reference))
+        overloads.append(Overload(sig, params, returns))
     if name in BUILTINS:
         raise ValueError(f"builtin {name} declared twice")
     if section not in SECTIONS:
@@ -317,13 +311,11 @@ def declare(*signatures, doc: str, example: str, section: str, constant: bool = 
     return builtin
 
 
-def declare_attribute(owner: T.Type, name: str, type_: T.Type, doc: str,
-                      kernel: Callable | None = None,
-                      reference: Callable | None = None) -> Attribute:
+def declare_attribute(owner: T.Type, name: str, type_: T.Type, doc: str) -> Attribute:
     key = (owner, name)
     if key in ATTRIBUTES:
         raise ValueError(f"attribute {owner}.{name} declared twice")
-    ATTRIBUTES[key] = attr = Attribute(owner, name, type_, doc, kernel, reference)
+    ATTRIBUTES[key] = attr = Attribute(owner, name, type_, doc)
     return attr
 
 
