@@ -2,9 +2,21 @@
 
 __version__ = "0.1.0"
 
-from .api import CompileError, Program, Result, compile_program  # noqa: E402
-from .scenes.errors import SceneError  # noqa: E402
-from .scenes.sources import expand_refs, load_scene  # noqa: E402
-
 __all__ = ["CompileError", "Program", "Result", "SceneError", "compile_program", "expand_refs",
            "load_scene", "__version__"]
+
+# The public API is imported on first use, so `spdsl check` and `spdsl fmt` (which need no
+# numpy) start quickly.
+_LAZY = {"CompileError": "api", "Program": "api", "Result": "api", "compile_program": "api",
+         "SceneError": "scenes.errors", "expand_refs": "scenes.sources",
+         "load_scene": "scenes.sources"}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'spatial_dsl' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value
