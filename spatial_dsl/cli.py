@@ -57,9 +57,7 @@ def compile_file(path: str, scene=None) -> Checked:
     return compile_source(source.text, source.name, scene)
 
 
-def print_diagnostics(checked: Checked, fmt: str, stream=sys.stderr) -> None:
-    if fmt == "json":
-        return
+def print_diagnostics(checked: Checked, stream=sys.stderr) -> None:
     if checked.diagnostics:
         print(render_all_text(checked.diagnostics, checked.source), file=stream)
 
@@ -81,7 +79,7 @@ def cmd_check(args) -> int:
         if args.format == "json":
             records += [{**d.to_json(), "file": path} for d in checked.diagnostics]
         else:
-            print_diagnostics(checked, "text", sys.stdout)
+            print_diagnostics(checked, sys.stdout)
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False))
     return EXIT_OK if clean else EXIT_ERROR
@@ -105,7 +103,7 @@ def cmd_fmt(args) -> int:
     for path in args.files:
         source, problems = read_program(path)
         parsed = parse(source) if not problems else None
-        diagnostics = problems or [d for d in parsed.diagnostics if d.code != "W-EQ"]
+        diagnostics = problems or parsed.diagnostics
         if not diagnostics and parsed.program is not None:
             diagnostics = _depth_limit_errors(parsed.program)  # the printer recurses
         if diagnostics:
