@@ -11,8 +11,9 @@ for references and proves each one on the room and 8 jittered copies. Printed:
   `spdsl run` would (``compile_program(...).run(scene)``), answers its object --
   never a rejection (zero or several objects) and never another object.
 
-Usage: python bench/bench_refer.py [--quick] [--profile] [--frames]
+Usage: python bench/bench_refer.py [--quick] [--profile] [--frames] [--chain N]
   --quick    every 6th room
+  --chain N  chained rounds (default 1), 0 for unique landmarks only
   --profile  cProfile the search, print the top functions
   --frames   also walk each room (sims.walk) and search view references (kind 5)
 """
@@ -30,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spatial_dsl import compile_program, expand_refs, load_scene  # noqa: E402
-from spatial_dsl.refer import find_references  # noqa: E402
+from spatial_dsl.refer import DEFAULT_CHAIN, find_references  # noqa: E402
 
 TARGET_SECONDS = 60.0
 TARGET_COVERAGE = 0.80
@@ -43,11 +44,11 @@ def room_type(scene_id: str) -> str:
     return next(name for lo, hi, name in ROOM_TYPES if lo <= number <= hi)
 
 
-def search(scenes, frames: bool):
+def search(scenes, frames: bool, chain: int = DEFAULT_CHAIN):
     reports = []
     started = time.perf_counter()
     for scene in scenes:
-        reports.append(find_references(scene, frames=frames))
+        reports.append(find_references(scene, frames=frames, chain=chain))
     return reports, time.perf_counter() - started
 
 
@@ -81,6 +82,8 @@ def summarize(title: str, reports, seconds: float) -> None:
     print(f"  coverage: {referenced}/{len(objects)} = {100 * coverage:.1f}% "
           f"(target >= {100 * TARGET_COVERAGE:.0f}%: {ok_cov})")
     print("  references by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
+    chained_only = sum(1 for o in objects if o.references and all(r.chained for r in o.references))
+    print(f"  objects referenced only through a chained landmark: {chained_only}")
     print("  candidates dropped: " + ", ".join(f"{k} {n}" for k, n in rejected.most_common()))
     by_type: dict[str, list[int]] = {}
     for r in reports:
@@ -110,6 +113,8 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="profile the search")
     parser.add_argument("--frames", action="store_true",
                         help="also walk the rooms and search view references")
+    parser.add_argument("--chain", type=int, default=DEFAULT_CHAIN, metavar="N",
+                        help=f"chained rounds (default {DEFAULT_CHAIN}; 0: unique landmarks only)")
     args = parser.parse_args()
     refs = expand_refs(["ithor:*"])
     if args.quick:
@@ -121,7 +126,7 @@ def main() -> int:
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
-    reports, seconds = search(scenes, frames=False)
+    reports, seconds = search(scenes, frames=False, chain=args.chain)
     if args.profile:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
@@ -137,7 +142,7 @@ def main() -> int:
         frames = sum(s.frames.count for s in walked)
         print(f"walked {len(walked)} rooms ({frames} frames) in "
               f"{time.perf_counter() - started:.1f} s")
-        reports, seconds = search(walked, frames=True)
+        reports, seconds = search(walked, frames=True, chain=args.chain)
         summarize("with view references (kinds 1-5)", reports, seconds)
         checked, verify_s = verify(walked, reports)
         print(f"  verified: all {checked} references select exactly their object "

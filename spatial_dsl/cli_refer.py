@@ -15,6 +15,8 @@ def cmd_refer(args) -> int:
 
     if args.per_kind is not None and args.per_kind < 1:
         raise UsageError("--per-kind must be at least 1")
+    if args.chain < 0:
+        raise UsageError("--chain must be 0 or more")
     kinds = None
     if args.kinds:
         kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
@@ -30,7 +32,7 @@ def cmd_refer(args) -> int:
         raise UsageError(str(exc)) from None
     per_kind = None if args.all else args.per_kind
     report = find_references(scene, frames=args.frames, seed=args.seed, kinds=kinds,
-                             per_kind=per_kind)
+                             per_kind=per_kind, chain=args.chain)
     if args.json:
         body = report.to_json()
         body["seconds"] = round(report.seconds, 3)
@@ -71,7 +73,8 @@ def register(sub) -> None:
         "refer", help="synthesize unique references to objects of repeated categories",
         description="For every object whose category occurs more than once, search "
         "SpatialDSL expressions that select exactly it (label, tallest/largest..., "
-        "nearest/farthest to a unique landmark, a relation to one, and with --frames the "
+        "nearest/farthest to a unique landmark, a relation to one, second-highest/middle in "
+        "a stack, relative to an object referenced so (--chain), and with --frames the "
         "leftmost/rightmost/closest in a view), each proved by the runtime on the scene "
         "and under 2 cm jitter. Exit 0, or 2 on a bad scene.")
     refer.add_argument("scene", metavar="SCENE",
@@ -85,6 +88,10 @@ def register(sub) -> None:
                        help="references proved per object and kind (default 2)")
     refer.add_argument("--all", action="store_true",
                        help="prove every candidate (overrides --per-kind)")
+    refer.add_argument("--chain", type=int, default=1, metavar="N",
+                       help="chained rounds: objects still unreferenced may be relative to an "
+                       "object referenced in the round before, \"the mug on the tallest "
+                       "chair\" (default 1; 0: unique landmarks only)")
     refer.add_argument("--seed", type=int, default=0, help="seed of the jittered copies")
     refer.set_defaults(handler=cmd_refer)
 
