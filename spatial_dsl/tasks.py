@@ -62,13 +62,16 @@ string as is, a number or quantity as written).
 
 Ref parameters
 --------------
-A ``Ref`` domain is every object with a proved referring expression
-(``refer.find_references``, one search per scene, cached by the engine and run
-on the engine's own jittered copies, so they are built once per scene), each
-object once with its simplest reference, in object id order
-(``refer.binding_domain``). Only the objects of multi-instance categories are
-referable this way (a single-instance object is named by a ``Category``
-parameter). References are *allocentric only*: view references ("the leftmost
+A ``Ref`` domain is every object a question can name uniquely, in object id
+order (``refer.binding_domain``): each object of a single-instance category by
+its category (``the("Fridge")``, "the fridge": the simplest unique reference),
+and each object of a multi-instance category with a proved referring expression
+by its simplest one (``refer.find_references``, one search per scene, cached by
+the engine and run on the engine's own jittered copies, so they are built once
+per scene). Floors, walls, ceilings and rooms are left out. So a task whose
+object parameter is a ``Ref`` asks about the fridge and about "the chair nearest
+the window" alike; a multi-instance object without a reference is not offered.
+References are *allocentric only*: view references ("the leftmost
 stool in this view") are not offered, also not to image tasks, because a
 ``Ref`` domain does not depend on the item's frame. The run-time value is the
 object's row, as for an ``Object``; the ``params`` record holds the object's id
@@ -514,8 +517,10 @@ class SceneEngine:
             report = find_references(self.scene, False, jittered=self.jittered,
                                      seed=self.options.seed)
             rows = {oid: i for i, oid in enumerate(self.scene.ids)}
+            domain = binding_domain(report, self.scene, include_unique=True,
+                                    include_structural=False)
             self._refs = [(rows[oid], expression, _bare(text))
-                          for oid, expression, text in binding_domain(report, self.scene)]
+                          for oid, expression, text in domain]
         return self._refs
 
     # ------------------------------------------------------------------ evaluation

@@ -572,16 +572,19 @@ def test_ref_params_name_objects_by_their_reference(tmp_path):
     assert not broken and [t.name for t in templates] == ["ref_height"]
     assert templates[0].skip_reason is None
     items, stats = engine_for(doc).run_task(templates[0])
-    # the domain is the referable objects (the three chairs; the unique table is not one)
-    assert stats.bindings == 3 and stats.items == len(items) == 3
+    # the domain is every uniquely nameable object: the three chairs by their references,
+    # the unique table by its category
+    assert stats.bindings == 4 and stats.items == len(items) == 4
     by_id = {i["params"]["r"]: i for i in items}
-    assert set(by_id) == {"chair_low", "chair_mid", "chair_high"}
+    assert set(by_id) == {"chair_low", "chair_mid", "chair_high", "table"}
+    assert by_id["table"]["question"] == "How tall is the dining table?"
+    assert 'let r = the("DiningTable")\n' in by_id["table"]["program"]
     assert by_id["chair_high"]["question"] == "How tall is the tallest chair?"
     assert by_id["chair_low"]["question"] == "How tall is the shortest chair?"
     assert by_id["chair_high"]["answer"] == "1.2" and by_id["chair_low"]["answer"] == "0.6"
     assert "let r = argmax(find(\"Chair\"), o => o.height)\n" in by_id["chair_high"]["program"]
     for item in items:
-        assert "the the " not in item["question"] and "chair" in item["question"]
+        assert "the the " not in item["question"]
         assert "x.id ==" not in item["program"]  # named by the reference, not by its id
         result = compile_program(item["program"]).run(scene)
         assert result.ok and result.answer.text == item["answer"], item["id"]

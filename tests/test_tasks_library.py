@@ -92,9 +92,6 @@ REQUIRED = {
     "compound: nearest of the objects on a support": "compound_on_nearest",
     "compound: count within 1 m": "compound_count_near",
     "compound: count of objects resting on a support": "compound_count_on",
-    # `Ref` parameters: object-naming tasks extended to multi-instance categories
-    "Ref: object size estimation (image)": "image_ref_object_size",
-    "Ref: absolute distance (video)": "ref_abs_distance",
 }
 
 
@@ -173,8 +170,18 @@ class Outcome:
 
 
 def bindings_for(checked: Checked, scene, params: dict) -> dict:
-    return {name: bind_value(checked.task_params[name], value, scene)
-            for name, value in params.items()}
+    """Run-time values of a binding. A `Ref` parameter is given by object id, or by the
+    category of a single-instance object (the engine names such an object
+    `the(category)`, so the golden cases read as for a Category)."""
+    kinds = {p.name: p.domain.kind for p in checked.task.params}
+    out = {}
+    for name, value in params.items():
+        if kinds[name] == "Ref" and value not in scene.ids:
+            matches = [oid for oid, cat in zip(scene.ids, scene.categories) if cat == value]
+            assert len(matches) == 1, f"{name}={value!r}: not one object of that category"
+            value = matches[0]
+        out[name] = bind_value(checked.task_params[name], value, scene)
+    return out
 
 
 def evaluate(name: str, scene, params: dict) -> Outcome:
@@ -218,8 +225,13 @@ GOLDEN = [
     ("image_object_size", {"f": 4, "a": "Sofa", "dim": "width"}, "90"),
     ("image_object_size", {"f": 2, "a": "Book", "dim": "height"}, None),  # 4 cm < 5 cm
     ("image_object_size", {"f": 0, "a": "Mug", "dim": "height"}, None),  # not in frame 0
-    ("image_object_size", {"f": 4, "a": "Chair", "dim": "height"}, None),  # three chairs
-    ("image_object_size", {"f": 4, "a": "Floor", "dim": "length"}, None),
+    # a: Ref, so the chairs (three of them) are asked about by object id; the Ref domain
+    # names them "the chair nearest the mug" = chair_a, "... nearest the book" = chair_b,
+    # "the chair farthest from the dining table" = chair_c (test_ref_domain_of_the_fixture).
+    # Chairs are 0.5 x 0.5 x 0.9; chair_b is not in frame 0
+    ("image_object_size", {"f": 4, "a": "chair_a", "dim": "height"}, "90"),
+    ("image_object_size", {"f": 4, "a": "chair_c", "dim": "width"}, "50"),
+    ("image_object_size", {"f": 0, "a": "chair_b", "dim": "height"}, None),
     # image_size_comparison: heights 0.8 vs 0.1 (diff 0.7 >= 15 % of 0.8);
     # lamp and vase are both 0.3 tall (tie); book length 0.3 vs vase 0.2 (diff 0.1 >= 0.045)
     ("image_size_comparison", {"f": 4, "a": "DiningTable", "b": "Mug", "dim": "taller"},
@@ -458,6 +470,12 @@ GOLDEN = [
     ("vsi_abs_distance", {"a": "Television", "b": "HousePlant"}, "2.7"),
     ("vsi_abs_distance", {"a": "Mug", "b": "DiningTable"}, None),
     ("vsi_abs_distance", {"a": "Mug", "b": "Vase"}, None),
+    # a: Ref. chair_b x 5.25..5.75, y 2.75..3.25, z 0..0.9; TV x 3.4..4.6, y 5.75..5.85,
+    # z 0.85..1.55 (z overlaps): sqrt(0.65² + 2.5²) = 2.583; chair_a to the table: x 2.75
+    # -> 3 (y overlaps) = 0.25 < 0.5; b is a Category and Chair is not nameable
+    ("vsi_abs_distance", {"a": "chair_b", "b": "Television"}, "2.58"),
+    ("vsi_abs_distance", {"a": "chair_a", "b": "DiningTable"}, None),
+    ("vsi_abs_distance", {"a": "chair_a", "b": "Chair"}, None),
     # vsi_object_size: longest side
     ("vsi_object_size", {"a": "Sofa"}, "240"),
     ("vsi_object_size", {"a": "Television"}, "120"),
@@ -579,18 +597,6 @@ GOLDEN = [
     ("compound_count_on", {"a": "DiningTable"}, "3"),
     ("compound_count_on", {"a": "SideTable"}, None),
     ("compound_count_on", {"a": "Floor"}, None),
-    # image_ref_object_size (a: Ref, bound by object id; the three chairs are referable:
-    # "the chair nearest the mug" = chair_a, "... nearest the book" = chair_b, "the chair
-    # farthest from the dining table" = chair_c): chairs are 0.5 x 0.5 x 0.9
-    ("image_ref_object_size", {"f": 4, "a": "chair_a", "dim": "height"}, "90"),
-    ("image_ref_object_size", {"f": 4, "a": "chair_c", "dim": "width"}, "50"),
-    ("image_ref_object_size", {"f": 0, "a": "chair_b", "dim": "height"}, None),  # not in f0
-    # ref_abs_distance: chair_b x 5.25..5.75, y 2.75..3.25, z 0..0.9; TV x 3.4..4.6,
-    # y 5.75..5.85, z 0.85..1.55 (z overlaps): sqrt(0.65² + 2.5²) = 2.583; chair_a to the
-    # table: x 2.75 -> 3 (y overlaps) = 0.25 < 0.5; the Chair category is not nameable
-    ("ref_abs_distance", {"a": "chair_b", "b": "Television"}, "2.58"),
-    ("ref_abs_distance", {"a": "chair_a", "b": "DiningTable"}, None),
-    ("ref_abs_distance", {"a": "chair_a", "b": "Chair"}, None),
 ]
 
 
@@ -677,7 +683,9 @@ def referable(scene) -> list[str]:
     """A `Ref` domain as the engine builds it: the ids of the referable objects."""
     from spatial_dsl.refer import binding_domain, find_references
 
-    return [oid for oid, _, _ in binding_domain(find_references(scene), scene)]
+    domain = binding_domain(find_references(scene), scene, include_unique=True,
+                            include_structural=False)
+    return [oid for oid, _, _ in domain]
 
 
 def sample_bindings(checked: Checked, scene, cap: int, seed: int = 0) -> list[dict]:
@@ -752,3 +760,24 @@ def test_room_size_on_ithor_floorplan1():
     outcome = evaluate("vsi_room_size", scene, {})
     assert outcome.where
     assert abs(float(outcome.answer) - scene.room.area) <= 0.05 + 1e-9
+
+
+def test_ref_domain_of_the_fixture():
+    """The engine's `Ref` domain: single-instance objects by category, the three chairs by
+    their simplest references, never the floor; each expression selects its object."""
+    from spatial_dsl import compile_program
+    from spatial_dsl.tasks import GenerateOptions, SceneEngine
+
+    scene = fixture_scene()
+    refs = SceneEngine(scene, GenerateOptions()).references
+    named = {scene.ids[row]: (expression, text) for row, expression, text in refs}
+    assert named["table"] == ('the("DiningTable")', "dining table")
+    assert named["tv"] == ('the("Television")', "television")
+    assert {named[c][1] for c in ("chair_a", "chair_b", "chair_c")} == {
+        "chair nearest the mug", "chair nearest the book",
+        "chair farthest from the dining table"}
+    assert "floor" not in named
+    assert set(named) == set(scene.ids) - {"floor"}
+    for oid, (expression, _) in named.items():
+        result = compile_program(f"answer ({expression}).id").run(scene)
+        assert result.answer.text == oid

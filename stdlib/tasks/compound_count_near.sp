@@ -3,15 +3,16 @@
 # Guards: every instance of the category is seen, and none has a gap within 10 cm of 1 m;
 # at least one lies within 2 m, so the question is asked about a neighbourhood that holds
 # some (zero remains a possible answer).
+# `b` is a `Ref`: an object of a single-instance category by its name, or one of a
+# repeated category by a verified referring expression ("the chair nearest the window").
 def structural(c: Str) -> Bool: c == "Floor" or c == "Wall" or c == "Ceiling"
-def nameable(c: Str) -> Bool: not structural(c) and count(find(c)) == 1
 def instances(a: Str) -> Objects: filter(objects, o => o.category == a)
 
 task compound_count_near
   modality video
-  params a: Category, b: Category
-  where a != b and not structural(a) and nameable(b) and seen(the(b)) and count(instances(a)) >= 1 and all(instances(a), o => seen(o) and abs(gap(o, the(b)) - 1m) >= 0.1m) and any(instances(a), o => gap(o, the(b)) <= 2m)
+  params a: Category, b: Ref
+  where a != b.category and not structural(a) and seen(b) and count(instances(a)) >= 1 and all(instances(a), o => seen(o) and abs(gap(o, b) - 1m) >= 0.1m) and any(instances(a), o => gap(o, b) <= 2m)
   ask "How many {a} objects are within 1 meter of the {b}?"
   ask "Counting closest-point distances, how many instances of {a} lie no more than 1 meter from the {b}?"
   ask "Within one meter of the {b}, how many {a} objects are there?"
-  answer count(filter(instances(a), o => near(o, the(b))))
+  answer count(filter(instances(a), o => near(o, b)))

@@ -3,13 +3,14 @@
 # Guards: the support is seen and holds at least one object, all of them seen; no object
 # within 10 cm of the support has its bottom within 3 cm of either end of the resting
 # tolerance (5 cm below or above the support's top), where jitter could change the count.
-def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
-def on_top(a: Str) -> Objects: filter(objects, o => on(o, the(a)))
+# `a` is a `Ref`: an object of a single-instance category by its name, or one of a
+# repeated category by a verified referring expression ("the chair nearest the window").
+def on_top(a: Object) -> Objects: filter(objects, o => on(o, a))
 
 task compound_count_on
   modality video
-  params a: Category
-  where nameable(a) and seen(the(a)) and count(on_top(a)) >= 1 and all(on_top(a), o => seen(o)) and all(filter(objects, o => near(o, the(a), within=0.1m)), o => abs(abs(o.bottom - the(a).top) - 5cm) >= 3cm)
+  params a: Ref
+  where seen(a) and count(on_top(a)) >= 1 and all(on_top(a), o => seen(o)) and all(filter(objects, o => near(o, a, within=0.1m)), o => abs(abs(o.bottom - a.top) - 5cm) >= 3cm)
   ask "How many objects are resting on the {a}?"
   ask "Count the items placed on top of the {a}."
   ask "What is the number of objects sitting on the {a}?"

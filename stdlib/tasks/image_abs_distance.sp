@@ -2,13 +2,15 @@
 # metres. Mirrors SPRITE image "object absolute distance".
 # Guard: the centres are at least 0.5 m apart, so a 2 cm jitter of each stays within the
 # 5 % numeric tolerance of the stability check in all but rare cases.
+# `a` is a `Ref`: an object of a single-instance category by its name, or one of a
+# repeated category by a verified referring expression ("the chair nearest the window").
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
 
 task image_abs_distance
   modality image
-  params f: Frame, a: Category, b: Category
-  where a != b and nameable(a) and nameable(b) and visible(the(a), f) and visible(the(b), f) and distance(the(a), the(b)) >= 0.5m
+  params f: Frame, a: Ref, b: Category
+  where nameable(b) and a != the(b) and visible(a, f) and visible(the(b), f) and distance(a, the(b)) >= 0.5m
   ask "In this image, how far apart are the centers of the {a} and the {b}, in meters?"
   ask "What is the distance between the {a} and the {b} shown here? Answer in meters."
   ask "Estimate the distance in meters from the {a} to the {b} in the picture (center to center)."
-  answer round(distance(the(a), the(b)) in m, 2)
+  answer round(distance(a, the(b)) in m, 2)

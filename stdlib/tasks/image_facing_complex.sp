@@ -3,15 +3,17 @@
 # complex" (quadrants = `direction(..., sectors=4)`).
 # Guards: A is at least 0.5 m (horizontally) from B and from C; the bearing of C is at least
 # 10° away from every quadrant boundary (0°, ±90°, 180°).
+# `c` is a `Ref`: an object of a single-instance category by its name, or one of a
+# repeated category by a verified referring expression ("the chair nearest the window").
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
 def off_axes(b: Angle) -> Bool: abs(b) >= 10deg and abs(b) <= 170deg and abs(abs(b) - 90deg) >= 10deg
 
 task image_facing_complex
   modality image
-  params f: Frame, a: Category, b: Category, c: Category
-  where a != b and a != c and b != c and nameable(a) and nameable(b) and nameable(c) and visible(the(a), f) and visible(the(b), f) and visible(the(c), f) and horizontal_distance(the(a), the(b)) >= 0.5m and horizontal_distance(the(a), the(c)) >= 0.5m and off_axes(bearing(the(a), the(b), the(c)))
+  params f: Frame, a: Category, b: Category, c: Ref
+  where a != b and nameable(a) and nameable(b) and c != the(a) and c != the(b) and visible(the(a), f) and visible(the(b), f) and visible(c, f) and horizontal_distance(the(a), the(b)) >= 0.5m and horizontal_distance(the(a), c) >= 0.5m and off_axes(bearing(the(a), the(b), c))
   ask "If you stood at the {a} facing the {b}, where would the {c} be: front-left, front-right, back-left or back-right?"
   ask "Imagine standing by the {a} and looking toward the {b}. In which quadrant around you is the {c} (front-left, front-right, back-left, back-right)?"
   ask "From the {a}, facing the {b}, is the {c} to your front-left, front-right, back-left or back-right?"
   choices ["front-left", "front-right", "back-left", "back-right"]
-  answer direction(the(a), the(b), the(c), sectors=4)
+  answer direction(the(a), the(b), c, sectors=4)

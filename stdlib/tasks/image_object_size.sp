@@ -3,14 +3,15 @@
 # `length` / `width` are the larger / smaller horizontal extent of the object's box
 # (language.md §4). Sizes do not move under centre jitter, so the answer is stable; very
 # thin dimensions (under 5 cm) are skipped because they are not judged from a picture.
-def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
+# `a` is a `Ref`: an object of a single-instance category by its name, or one of a
+# repeated category by a verified referring expression ("the chair nearest the window").
 def extent(o: Object, dim: Str) -> Length: if dim == "height" then o.height else if dim == "length" then o.length else o.width
 
 task image_object_size
   modality image
-  params f: Frame, a: Category, dim: one of ["height", "length", "width"]
-  where nameable(a) and visible(the(a), f) and extent(the(a), dim) >= 5cm
+  params f: Frame, a: Ref, dim: one of ["height", "length", "width"]
+  where visible(a, f) and extent(a, dim) >= 5cm
   ask "What is the {dim} of the {a} in this image, in centimeters?"
   ask "Estimate the {dim} of the {a} shown here. Answer in centimeters."
   ask "Looking at the {a} in the picture, how big is its {dim} in centimeters?"
-  answer round(extent(the(a), dim) in cm)
+  answer round(extent(a, dim) in cm)

@@ -1,14 +1,16 @@
 # Asks whether object A first appears before or after object B in the video. Mirrors SPRITE
 # video "temporal appearance sequence" (before / after).
 # Guard: the two first appear in different frames.
+# `a` is a `Ref`: an object of a single-instance category by its name, or one of a
+# repeated category by a verified referring expression ("the chair nearest the window").
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
 
 task video_before_after
   modality video
-  params a: Category, b: Category
-  where a != b and nameable(a) and nameable(b) and seen(the(a)) and seen(the(b)) and first_seen(the(a)) != first_seen(the(b))
+  params a: Ref, b: Category
+  where nameable(b) and a != the(b) and seen(a) and seen(the(b)) and first_seen(a) != first_seen(the(b))
   ask "Does the {a} first appear before or after the {b} in the video?"
   ask "In this video, is the {a} seen for the first time before or after the {b}?"
   ask "Which comes first in the video, relative to the {b}: does the {a} show up before it or after it?"
   choices ["before", "after"]
-  answer if first_seen(the(a)) < first_seen(the(b)) then "before" else "after"
+  answer if first_seen(a) < first_seen(the(b)) then "before" else "after"

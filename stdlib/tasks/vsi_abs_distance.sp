@@ -4,13 +4,15 @@
 # Guard: the gap is at least 0.5 m. Touching or nested objects (gap 0) are skipped, and a
 # 2 cm jitter of the two centres stays within the 5 % numeric tolerance of the stability
 # check in all but rare cases.
+# `a` is a `Ref`: an object of a single-instance category by its name, or one of a
+# repeated category by a verified referring expression ("the chair nearest the window").
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
 
 task vsi_abs_distance
   modality video
-  params a: Category, b: Category
-  where a != b and nameable(a) and nameable(b) and seen(the(a)) and seen(the(b)) and gap(the(a), the(b)) >= 0.5m
+  params a: Ref, b: Category
+  where nameable(b) and a != the(b) and seen(a) and seen(the(b)) and gap(a, the(b)) >= 0.5m
   ask "Measured between their closest points, how far apart are the {a} and the {b}, in meters?"
   ask "What is the shortest distance between the {a} and the {b}? Answer in meters."
   ask "How many meters separate the nearest points of the {a} and the {b}?"
-  answer round(gap(the(a), the(b)) in m, 2)
+  answer round(gap(a, the(b)) in m, 2)

@@ -1,13 +1,13 @@
 # Asks for the longest dimension (length, width or height) of an object, in centimetres.
 # Mirrors VSI-Bench "object size".
 # Sizes do not move under centre jitter.
-def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
-
+# `a` is a `Ref`: an object of a single-instance category by its name, or one of a
+# repeated category by a verified referring expression ("the chair nearest the window").
 task vsi_object_size
   modality video
-  params a: Category
-  where nameable(a) and seen(the(a))
+  params a: Ref
+  where seen(a)
   ask "What is the longest dimension (length, width or height) of the {a}, in centimeters?"
   ask "How long is the {a} along its largest side? Answer in centimeters."
-  ask "In centimeters, what is the biggest of the {a}'s three dimensions?"
-  answer round(the(a).longest in cm)
+  ask "In centimeters, what is the biggest of the three dimensions of the {a}?"
+  answer round(a.longest in cm)

@@ -3,15 +3,17 @@
 # (see vsi_relative_direction_easy.sp for the three levels).
 # Guards: A is at least 0.5 m (horizontally) from B and from C; the bearing of C is at least
 # 10° away from every quadrant boundary.
+# `c` is a `Ref`: an object of a single-instance category by its name, or one of a
+# repeated category by a verified referring expression ("the chair nearest the window").
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
 def off_axes(b: Angle) -> Bool: abs(b) >= 10deg and abs(b) <= 170deg and abs(abs(b) - 90deg) >= 10deg
 
 task vsi_relative_direction_hard
   modality video
-  params a: Category, b: Category, c: Category
-  where a != b and a != c and b != c and nameable(a) and nameable(b) and nameable(c) and seen(the(a)) and seen(the(b)) and seen(the(c)) and horizontal_distance(the(a), the(b)) >= 0.5m and horizontal_distance(the(a), the(c)) >= 0.5m and off_axes(bearing(the(a), the(b), the(c)))
+  params a: Category, b: Category, c: Ref
+  where a != b and nameable(a) and nameable(b) and c != the(a) and c != the(b) and seen(the(a)) and seen(the(b)) and seen(c) and horizontal_distance(the(a), the(b)) >= 0.5m and horizontal_distance(the(a), c) >= 0.5m and off_axes(bearing(the(a), the(b), c))
   ask "Suppose I am standing by the {a}, looking toward the {b}. Is the {c} to my front-left, front-right, back-left or back-right?"
   ask "Standing next to the {a} and facing the {b}, in which quadrant is the {c}: front-left, front-right, back-left or back-right?"
   ask "If I stand at the {a} facing the {b}, where is the {c} relative to me (front-left, front-right, back-left, back-right)?"
   choices ["front-left", "front-right", "back-left", "back-right"]
-  answer direction(the(a), the(b), the(c), sectors=4)
+  answer direction(the(a), the(b), c, sectors=4)
