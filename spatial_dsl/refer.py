@@ -133,6 +133,7 @@ import time
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -736,19 +737,29 @@ class _Search:
         i = int(g.objs[position])
         return i if self.scene.categories[i] == g.category else None
 
+    def _winner(self, g: _Group, values: np.ndarray, positions: np.ndarray, maximise: bool,
+                margin, reason: str) -> tuple[int, float, float, str] | None:
+        """The member with the best key, if ``margin(best, runner_up)`` holds and it is of
+        the group's category: (object index, best, runner-up, "argmax" / "argmin").
+        ``positions`` maps each value to the member's position in the group."""
+        order = np.argsort(-values if maximise else values, kind="stable")
+        a, b = float(values[order[0]]), float(values[order[1]])
+        if not margin(a, b):
+            self.rejected[f"margin:{reason}"] += 1
+            return None
+        i = self._target(g, int(positions[order[0]]))
+        return None if i is None else (i, a, b, "argmax" if maximise else "argmin")
+
     def _extremes(self, g: _Group, keys: dict) -> list[_Candidate]:
         out = []
+        everyone = np.arange(len(g.objs))
         for form, key, maximise, rule in _EXTREMES:
             values = np.asarray(keys[f"k_{_slug(key)}"][0], dtype=float)[g.cols]
-            best, second = _top_two(values, maximise)
-            a, b = float(values[best]), float(values[second])
-            if not _extreme_margin(a, b, maximise, rule):
-                self.rejected[f"margin:{form}"] += 1
+            won = self._winner(g, values, everyone, maximise,
+                               partial(_extreme_margin, maximise=maximise, rule=rule), form)
+            if won is None:
                 continue
-            i = self._target(g, best)
-            if i is None:
-                continue
-            fn = "argmax" if maximise else "argmin"
+            i, a, b, fn = won
             out.append(_Candidate(i, Reference(
                 self.scene.ids[i], "extreme", form, f"{fn}(find({g.cat}), o => {key})",
                 f"the {form} {g.noun}", best=a, runner_up=b)))
@@ -770,16 +781,11 @@ class _Search:
         L, lm_text = self.landmarks[lm].expr, self.landmarks[lm].text
         values = np.asarray(keys["k_distance"][0][row], dtype=float)[g.cols]
         for form, maximise in (("nearest", False), ("farthest", True)):
-            best, second = _top_two(values, maximise)
-            a, b = float(values[best]), float(values[second])
-            lo, hi = min(a, b), max(a, b)
-            if not (hi - lo >= DISTANCE_MARGIN_M and hi - lo >= DISTANCE_MARGIN_REL * lo):
-                self.rejected[f"margin:{form}"] += 1
+            won = self._winner(g, values, np.arange(len(g.objs)), maximise, _distance_margin,
+                               form)
+            if won is None:
                 continue
-            i = self._target(g, best)
-            if i is None:
-                continue
-            fn = "argmax" if maximise else "argmin"
+            i, a, b, fn = won
             text = f"the {g.noun} nearest {lm_text}" if form == "nearest" else \
                 f"the {g.noun} farthest from {lm_text}"
             out.append(_Candidate(i, Reference(
@@ -853,15 +859,12 @@ class _Search:
         where = f"filter(find({g.cat}), o => {rel.expr.format(L=L)})"
         for extreme, key, maximise, rule in _EXTREMES:
             values = np.asarray(keys[f"k_{_slug(key)}"][0], dtype=float)[g.cols][subset]
-            best, second = _top_two(values, maximise)
-            a, b = float(values[best]), float(values[second])
-            if not _extreme_margin(a, b, maximise, rule):
-                self.rejected[f"margin:{extreme} {form}"] += 1
+            won = self._winner(g, values, subset, maximise,
+                               partial(_extreme_margin, maximise=maximise, rule=rule),
+                               f"{extreme} {form}")
+            if won is None:
                 continue
-            i = self._target(g, int(subset[best]))
-            if i is None:
-                continue
-            fn = "argmax" if maximise else "argmin"
+            i, a, b, fn = won
             out.append(_Candidate(i, Reference(
                 self.scene.ids[i], "relation", f"{extreme} {form}",
                 f"{fn}({where}, o => {key})",
@@ -901,19 +904,12 @@ class _Search:
                     ("closest", depth, False, f"depth(o, {F})"),
                     ("leftmost", bearing, True, f"view_bearing(o, {F})"),
                     ("rightmost", bearing, False, f"view_bearing(o, {F})")):
-                best, second = _top_two(values, maximise)
-                a, b = float(values[best]), float(values[second])
-                if form == "closest":
-                    ok = b - a >= DISTANCE_MARGIN_M and b - a >= DISTANCE_MARGIN_REL * abs(a)
-                else:
-                    ok = abs(a - b) >= BEARING_MARGIN_DEG
-                if not ok:
-                    self.rejected[f"margin:{form}"] += 1
+                margin = _distance_margin if form == "closest" else \
+                    (lambda a, b: abs(a - b) >= BEARING_MARGIN_DEG)
+                won = self._winner(g, values, shown, maximise, margin, form)
+                if won is None:
                     continue
-                i = self._target(g, int(shown[best]))
-                if i is None:
-                    continue
-                fn = "argmax" if maximise else "argmin"
+                i, a, b, fn = won
                 out.append(_Candidate(i, Reference(
                     scene.ids[i], "view", form, f"{fn}({in_view}, o => {key})",
                     f"the {form} {g.noun} in this view", frame=f, best=a, runner_up=b)))
@@ -1004,10 +1000,10 @@ def _run(checked: Checked, scene: Scene) -> dict:
     return evaluator.globals
 
 
-def _top_two(values: np.ndarray, maximise: bool) -> tuple[int, int]:
-    """Positions of the best and the runner-up (a set has >= 2 members here)."""
-    order = np.argsort(-values if maximise else values, kind="stable")
-    return int(order[0]), int(order[1])
+def _distance_margin(best: float, runner_up: float) -> bool:
+    """Nearest / farthest and closest in a view: >= 0.3 m and >= 20 % of the smaller."""
+    lo, hi = min(best, runner_up), max(best, runner_up)
+    return hi - lo >= DISTANCE_MARGIN_M and hi - lo >= DISTANCE_MARGIN_REL * lo
 
 
 # ----------------------------------------------------------------------------- proof
