@@ -71,6 +71,11 @@ the engine and run on the engine's own jittered copies, so they are built once
 per scene). Floors, walls, ceilings and rooms are left out. So a task whose
 object parameter is a ``Ref`` asks about the fridge and about "the chair nearest
 the window" alike; a multi-instance object without a reference is not offered.
+A binding that passes ``where`` but whose ``Ref`` names another parameter's
+object as its landmark ("could someone sitting on the stool nearest the bowl
+reach the bowl?") is dropped and counted as ``filtered:ref names another
+parameter``: the question would half answer itself.
+
 References are *allocentric only*: view references ("the leftmost
 stool in this view") are not offered, also not to image tasks, because a
 ``Ref`` domain does not depend on the item's frame. The run-time value is the
@@ -111,7 +116,7 @@ from .runtime.answers import serialize
 from .runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
 from .runtime.values import Abort, LimitExceeded, Rows, element, rows_of, stack_elements
-from .scenes.model import Scene
+from .scenes.model import Scene, normalise_name
 
 __all__ = ["BrokenTask", "GenerateOptions", "SceneEngine", "TaskSpecError", "TaskTemplate",
            "bundled_task_dir", "bundled_task_files", "compile_task", "derive_seed",
@@ -390,6 +395,17 @@ class TaskSceneStats:
         return out
 
 
+_OBJECT_KINDS = ("Category", "Object", "Ref")
+# `the("Name")` in a reference expression (string literals as the printer writes them)
+_THE_NAME = re.compile(r'\bthe\(("(?:[^"\\]|\\.)*")\)')
+
+
+def _unquote(literal: str) -> str:
+    """The value of a string literal as ``printer.format_string`` writes it (only
+    backslashes and double quotes are escaped)."""
+    return re.sub(r"\\(.)", r"\1", literal[1:-1])
+
+
 def _bare(text: str) -> str:
     """A reference's text without its leading "the " (templates write "the {a}")."""
     return text[4:] if text.startswith("the ") else text
@@ -494,6 +510,7 @@ class SceneEngine:
         self.scene_file = scene_file
         self._jittered: list[Scene] | None = None
         self._refs: list[tuple[int, str, str]] | None = None  # (row, expression, text)
+        self._mentions: np.ndarray | None = None
         # (task name, phase) -> seconds; phases: where, answer, choices, jitter, items
         self.timings: Counter = Counter()
         self._categories = sorted(set(scene.categories))
@@ -616,6 +633,58 @@ class SceneEngine:
         stats.surplus = len(pool.items) - len(items)
         return items, stats
 
+    def _leaning(self, template: TaskTemplate, indices: list[np.ndarray]) -> np.ndarray | None:
+        """Rows whose ``Ref`` names another parameter's object as its landmark, as in
+        "could someone on the stool nearest the bowl reach the bowl?": the question
+        would answer itself. None when the task has no such pair of parameters."""
+        refs = [k for k, p in enumerate(template.params) if p.kind == "Ref"]
+        others = [k for k, p in enumerate(template.params) if p.kind in _OBJECT_KINDS]
+        if not refs or len(others) < 2:
+            return None
+        mentions = self._ref_mentions
+        out = np.zeros(len(indices[0]), dtype=bool)
+        for k in refs:
+            for q in others:
+                if q == k:
+                    continue
+                rows = self._object_rows(template.params[q], indices[q])
+                known = rows >= 0
+                out[known] |= mentions[indices[k][known], rows[known]]
+        return out
+
+    def _object_rows(self, param: ParamInfo, ix: np.ndarray) -> np.ndarray:
+        """The object row each domain index names (-1: no single object)."""
+        if param.kind == "Ref":
+            return np.array([r[0] for r in self.references], dtype=np.int64)[ix]
+        if param.kind == "Object":
+            return ix.astype(np.int64)
+        return self._category_rows[ix]
+
+    @property
+    def _category_rows(self) -> np.ndarray:
+        """Per category (in domain order), the row of its only object, or -1."""
+        rows = np.full(len(self._categories), -1, dtype=np.int64)
+        for j, category in enumerate(self._categories):
+            mask = self.scene.name_index.get(normalise_name(category))
+            if mask is not None and mask.sum() == 1:
+                rows[j] = int(np.flatnonzero(mask)[0])
+        return rows
+
+    @property
+    def _ref_mentions(self) -> np.ndarray:
+        """(references, objects) bool: the objects a reference names by ``the("...")``
+        (its landmarks; a multi-instance object's own category is a ``find``)."""
+        if self._mentions is None:
+            mentions = np.zeros((len(self.references), self.scene.n), dtype=bool)
+            for j, (_, expression, _) in enumerate(self.references):
+                for name in _THE_NAME.findall(expression):
+                    mask = self.scene.name_index.get(normalise_name(_unquote(name)))
+                    if mask is not None and mask.sum() == 1:
+                        mentions[j] |= mask
+                mentions[j, self.references[j][0]] = False  # `the("Fridge")` is itself
+            self._mentions = mentions
+        return self._mentions
+
     def _names(self, template: TaskTemplate, domains, indices: list[np.ndarray]) -> dict:
         return {p.name: values[ix] for p, (_, values), ix in zip(template.params, domains,
                                                                    indices)}
@@ -636,6 +705,10 @@ class SceneEngine:
         else:
             where = None
             ok = np.ones(n, dtype=bool)
+        leaning = self._leaning(template, indices)
+        if leaning is not None:
+            leaning &= ok  # a row `where` filters is counted as filtered
+            ok = ok & ~leaning
         passing = np.flatnonzero(ok)
         # Answer the passing bindings in sub-batches, stopping as soon as the pool is full.
         stop = n  # chunk rows [0, stop) are accounted for
@@ -651,7 +724,9 @@ class SceneEngine:
                 break
         # Count the `where` outcomes of the rows used.
         for r in range(stop):
-            if not ok[r]:
+            if leaning is not None and leaning[r]:
+                stats.rejections["filtered:ref names another parameter"] += 1
+            elif not ok[r]:
                 kind = where.kinds[r] if where is not None else None
                 stats.rejections["filtered" if kind is None else f"filtered:{kind}"] += 1
         return stop

@@ -604,3 +604,33 @@ def test_ref_items_of_the_base_run_are_runnable(base):
     for r in records:
         assert isinstance(r["params"]["r"], str)  # the object id, as for an Object param
         assert "let r = " in r["program"] and "How tall is the " in r["question"]
+
+
+def test_a_ref_never_leans_on_another_parameter_of_its_question(tmp_path):
+    # two identical chairs, told apart only by the lamp ("the chair nearest the lamp" /
+    # "... farthest from the lamp"); the table is equally far from both. Asking how far
+    # "the chair nearest the lamp" is from the lamp would answer itself: such bindings
+    # are dropped and counted, the same chairs with the table are kept.
+    def thing(oid, category, x, y, size):
+        return {"id": oid, "category": category, "center": [x, y, size[2] / 2], "size": size}
+    doc = {"format": "spdsl.scene/1", "id": "t/lamp",
+           "room": {"floor": [[0, 0], [8, 0], [8, 6], [0, 6]], "height": 2.6},
+           "objects": [thing("chair_near", "Chair", 1, 1, [0.5, 0.5, 0.9]),
+                       thing("chair_far", "Chair", 7, 1, [0.5, 0.5, 0.9]),
+                       thing("table", "DiningTable", 4, 5, [1.2, 0.8, 0.75]),
+                       thing("lamp", "FloorLamp", 1.5, 2, [0.3, 0.3, 1.6])]}
+    (tmp_path / "pair.sp").write_text(
+        "task ref_pair\n  modality scene\n  params a: Ref, b: Category\n"
+        "  where count(find(b)) == 1 and a != the(b)\n"
+        '  ask "How far is the {a} from the {b}?"\n'
+        "  answer round(distance(a, the(b)) in m, 1)\n", encoding="utf-8")
+    templates, broken = load_tasks([tmp_path])
+    assert not broken
+    items, stats = engine_for(doc, per_scene=100).run_task(templates[0])
+    pairs = {(i["params"]["a"], i["params"]["b"]) for i in items}
+    assert ("chair_near", "DiningTable") in pairs and ("chair_far", "DiningTable") in pairs
+    assert not {("chair_near", "FloorLamp"), ("chair_far", "FloorLamp")} & pairs
+    assert ("table", "FloorLamp") in pairs
+    assert stats.rejections["filtered:ref names another parameter"] == 2
+    questions = {i["question"] for i in items}
+    assert "How far is the chair nearest the floor lamp from the dining table?" in questions
