@@ -213,6 +213,27 @@ def test_a_box_holding_everything_is_no_landmark():
     assert report.references == []
 
 
+@pytest.mark.parametrize("xs, expected", [
+    # a row of four chairs 1, 1.5, 2 and 3.5 m from the lamp: each neighbour in the
+    # ranking is >= 0.3 m and >= 20 % away, so the two inner chairs have ranks
+    ((6, 6.5, 7, 8.5), {"c1": "the second-nearest chair to the floor lamp",
+                        "c2": "the second-farthest chair from the floor lamp"}),
+    # 1.5 and 1.75 m: only 0.25 m apart, so neither inner chair has a rank
+    ((6, 6.5, 6.75, 8.5), {}),
+])
+def test_ranks_by_distance_along_a_row(xs, expected):
+    scene = make([lamp(), *(chair(f"c{i}", x, 4) for i, x in enumerate(xs))])
+    report = find_references(scene, kinds=("distance",), per_kind=None)
+    assert texts(report, "c0") == ["the chair nearest the floor lamp"]
+    assert texts(report, "c3") == ["the chair farthest from the floor lamp"]
+    ranked = {oid: texts(report, oid) for oid in ("c1", "c2") if texts(report, oid)}
+    assert ranked == {oid: [text] for oid, text in expected.items()}
+    if expected:
+        assert refs_of(report, "c1")[0].expression == (
+            'sort(find("Chair"), o => distance(o, the("FloorLamp")))[1]')
+    assert_all_select_their_object(scene, report)
+
+
 # ------------------------------------------------------------------------- labels
 
 
