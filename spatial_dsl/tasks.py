@@ -511,6 +511,7 @@ class SceneEngine:
         self._jittered: list[Scene] | None = None
         self._refs: list[tuple[int, str, str]] | None = None  # (row, expression, text)
         self._mentions: np.ndarray | None = None
+        self._rows: dict[str, np.ndarray] | None = None  # see _object_rows
         # (task name, phase) -> seconds; phases: where, answer, choices, jitter, items
         self.timings: Counter = Counter()
         self._categories = sorted(set(scene.categories))
@@ -634,9 +635,9 @@ class SceneEngine:
         return items, stats
 
     def _leaning(self, template: TaskTemplate, indices: list[np.ndarray]) -> np.ndarray | None:
-        """Rows whose ``Ref`` names another parameter's object as its landmark, as in
-        "could someone on the stool nearest the bowl reach the bowl?": the question
-        would answer itself. None when the task has no such pair of parameters."""
+        """Rows whose ``Ref`` names another parameter's object as a landmark by
+        ``the("...")``, as in "could someone on the stool nearest the bowl reach the
+        bowl?". None when the task has no such pair of parameters."""
         refs = [k for k, p in enumerate(template.params) if p.kind == "Ref"]
         others = [k for k, p in enumerate(template.params) if p.kind in _OBJECT_KINDS]
         if not refs or len(others) < 2:
@@ -654,21 +655,17 @@ class SceneEngine:
 
     def _object_rows(self, param: ParamInfo, ix: np.ndarray) -> np.ndarray:
         """The object row each domain index names (-1: no single object)."""
-        if param.kind == "Ref":
-            return np.array([r[0] for r in self.references], dtype=np.int64)[ix]
         if param.kind == "Object":
             return ix.astype(np.int64)
-        return self._category_rows[ix]
-
-    @property
-    def _category_rows(self) -> np.ndarray:
-        """Per category (in domain order), the row of its only object, or -1."""
-        rows = np.full(len(self._categories), -1, dtype=np.int64)
-        for j, category in enumerate(self._categories):
-            mask = self.scene.name_index.get(normalise_name(category))
-            if mask is not None and mask.sum() == 1:
-                rows[j] = int(np.flatnonzero(mask)[0])
-        return rows
+        if self._rows is None:  # per Ref, and per category its only object or -1
+            categories = np.full(len(self._categories), -1, dtype=np.int64)
+            for j, category in enumerate(self._categories):
+                mask = self.scene.name_index.get(normalise_name(category))
+                if mask is not None and mask.sum() == 1:
+                    categories[j] = int(np.flatnonzero(mask)[0])
+            refs = np.array([r[0] for r in self.references], dtype=np.int64)
+            self._rows = {"Category": categories, "Ref": refs}
+        return self._rows[param.kind][ix]
 
     @property
     def _ref_mentions(self) -> np.ndarray:
