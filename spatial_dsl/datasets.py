@@ -111,28 +111,7 @@ class OutputDir:
 
     def prepare(self, config: dict) -> None:
         """Create the directory, or check that it was made by the same configuration."""
-        if self.root.exists() and not self.root.is_dir():
-            raise OutputError(f"{self.root}: exists and is not a directory")
-        config_path = self.root / CONFIG_FILE
-        if config_path.exists():
-            try:
-                old = json.loads(config_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise OutputError(f"{config_path}: unreadable ({exc}); delete the directory "
-                                  "or choose another -o") from None
-            if old != config:
-                raise OutputError(_mismatch_message(self.root, old, config))
-        elif self.root.exists() and any(self.root.iterdir()):
-            raise OutputError(f"{self.root}: directory is not empty and was not made by "
-                              "`spdsl generate` (no config.json); choose another -o")
-        try:
-            self.scenes.mkdir(parents=True, exist_ok=True)
-            self.parts.mkdir(parents=True, exist_ok=True)
-            if not config_path.exists():
-                atomic_write_text(config_path, json.dumps(config, indent=1, ensure_ascii=False)
-                                  + "\n")
-        except OSError as exc:
-            raise OutputError(f"cannot write to {self.root}: {exc.strerror or exc}") from None
+        prepare_output(self.root, config, "generate", ("scenes", "parts"))
 
     # parts -------------------------------------------------------------------
 
@@ -164,6 +143,35 @@ class OutputDir:
 
     def read_part(self, position: int) -> dict:
         return json.loads(self.part_path(position).read_text(encoding="utf-8"))
+
+
+def prepare_output(root: Path, config: dict, command: str, subdirs: tuple[str, ...]) -> None:
+    """Create ``root`` with its ``subdirs`` and ``config.json``, or check that an earlier
+    run of ``spdsl <command>`` made it with the same configuration (a rerun resumes
+    there); OutputError when the directory is a file, unreadable, not ours or another
+    configuration's."""
+    if root.exists() and not root.is_dir():
+        raise OutputError(f"{root}: exists and is not a directory")
+    config_path = root / CONFIG_FILE
+    if config_path.exists():
+        try:
+            old = json.loads(config_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise OutputError(f"{config_path}: unreadable ({exc}); delete the directory "
+                              "or choose another -o") from None
+        if old != config:
+            raise OutputError(_mismatch_message(root, old, config))
+    elif root.exists() and any(root.iterdir()):
+        raise OutputError(f"{root}: directory is not empty and was not made by "
+                          f"`spdsl {command}` (no config.json); choose another -o")
+    try:
+        for name in subdirs:
+            (root / name).mkdir(parents=True, exist_ok=True)
+        if not config_path.exists():
+            atomic_write_text(config_path, json.dumps(config, indent=1, ensure_ascii=False)
+                              + "\n")
+    except OSError as exc:
+        raise OutputError(f"cannot write to {root}: {exc.strerror or exc}") from None
 
 
 def _mismatch_message(root: Path, old: dict, new: dict) -> str:

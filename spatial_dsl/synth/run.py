@@ -52,7 +52,6 @@ from .client import STOP_EXIT, ClientOptions, LLMClient, LLMStop, SetupError
 from .loop import Loop, LoopOptions, SceneState, Unit
 
 ABORT_ENV = "SPDSL_SYNTH_ABORT_AFTER"
-CONFIG_FILE = "config.json"
 LOG_FILE = "units.jsonl"
 REPORT_FILE = "report.json"
 DEFAULT_MODEL = "gpt-5-mini"
@@ -157,31 +156,13 @@ class UnitLog:
 
 
 def _prepare_out(root: Path, config: dict) -> None:
-    from ..scenes.format import atomic_write_text
+    """The output directory, as for `spdsl generate` (a rerun resumes there)."""
+    from ..datasets import OutputError, prepare_output
 
-    if root.exists() and not root.is_dir():
-        raise SynthUsageError(f"{root}: exists and is not a directory")
-    path = root / CONFIG_FILE
-    if path.exists():
-        try:
-            old = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise SynthUsageError(f"{path}: unreadable ({exc}); delete the directory or "
-                                  "choose another -o") from None
-        if old != config:
-            keys = sorted(k for k in set(old) | set(config) if old.get(k) != config.get(k))
-            raise SynthUsageError(f"{root} was made by a different configuration ("
-                                  f"{', '.join(keys)} differ); use another -o, or delete "
-                                  "the directory to start over")
-    elif root.exists() and any(root.iterdir()):
-        raise SynthUsageError(f"{root}: directory is not empty and was not made by `spdsl "
-                              "synth` (no config.json); choose another -o")
     try:
-        (root / "scenes").mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            atomic_write_text(path, json.dumps(config, indent=1, ensure_ascii=False) + "\n")
-    except OSError as exc:
-        raise SynthUsageError(f"cannot write to {root}: {exc.strerror or exc}") from None
+        prepare_output(root, config, "synth", ("scenes",))
+    except OutputError as exc:
+        raise SynthUsageError(str(exc)) from None
 
 
 def _load_scenes(refs: list[str]) -> list[tuple[str, str, str]]:
