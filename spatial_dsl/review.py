@@ -38,7 +38,6 @@ from pathlib import Path
 __all__ = ["ReviewError", "build_review", "load_records", "DEFAULT_LIMIT"]
 
 DEFAULT_LIMIT = 200
-DATA_NAMES = ("data.jsonl", "data.parquet")
 PICTURE_DPI = 80
 
 
@@ -50,61 +49,15 @@ class ReviewError(Exception):
 
 
 def load_records(path: str | os.PathLike) -> tuple[Path, list[Path], list[dict]]:
-    """(dataset root, data files, records) of a dataset directory or data file."""
-    path = Path(path)
-    if not path.exists():
-        raise ReviewError(f"{path}: no such file or directory")
-    if path.is_dir():
-        root = path
-        files = [path / n for n in DATA_NAMES if (path / n).is_file()][:1]
-        if not files:
-            files = sorted(p for p in path.glob("*.jsonl") if p.is_file())
-        if not files:
-            raise ReviewError(f"{path}: no dataset here (expected data.jsonl, data.parquet or "
-                              "*.jsonl, as written by `spdsl generate`)")
-    else:
-        root, files = path.parent, [path]
-    records: list[dict] = []
-    for f in files:
-        records += _read_parquet(f) if f.suffix == ".parquet" else _read_jsonl(f)
-    return root, files, records
+    """(dataset root, data files, records) of a dataset directory or data file, in any
+    `spdsl generate` format (``spatial_dsl.records``)."""
+    from .records import DatasetError, read_dataset
 
-
-def _read_jsonl(path: Path) -> list[dict]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReviewError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") \
-            from None
-    records = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ReviewError(f"{path}:{number}: not JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise ReviewError(f"{path}:{number}: expected a JSON object, got "
-                              f"{type(record).__name__}")
-        records.append(record)
-    return records
-
-
-def _read_parquet(path: Path) -> list[dict]:
-    try:
-        import pyarrow.parquet as pq
-
-        rows = pq.read_table(path).to_pylist()
-    except Exception as exc:  # pyarrow raises many kinds; all mean "not a dataset"
-        raise ReviewError(f"cannot read {path}: {exc}") from None
-    for row in rows:
-        if isinstance(row.get("params"), str):
-            try:
-                row["params"] = json.loads(row["params"])
-            except json.JSONDecodeError:
-                pass
-    return rows
+        dataset = read_dataset(path)
+    except DatasetError as exc:
+        raise ReviewError(str(exc)) from None
+    return dataset.root, dataset.files, dataset.records
 
 
 # --------------------------------------------------------------------------- pictures
