@@ -391,7 +391,7 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
     finally:
         bar.close()
 
-    command = generate_command(scenes, tasks, out, per_scene=per_scene, seed=seed, fmt=fmt,
+    command = generate_command(scenes, tasks, per_scene=per_scene, seed=seed, fmt=fmt,
                                walk=walk, max_share=max_share)
     stats, count = assemble(output, list(range(len(loaded))),
                             [{"name": t.name, "file": t.path, "modality": t.modality,
@@ -408,15 +408,15 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
     return GenerateResult(Path(out), count, Path(out) / DATA_FILES[fmt], stats, broken)
 
 
-def generate_command(scenes: list[str], tasks: list[str], out, *, per_scene: int, seed: int,
+def generate_command(scenes: list[str], tasks: list[str], *, per_scene: int, seed: int,
                      fmt: str, walk: int | None, max_share: float | None) -> str:
     """The `spdsl generate` command line that makes this configuration (for the dataset
-    card): the options that change the data, none that only change how it is run."""
+    card): the options that change the data, none that only change how it is run, and
+    ``-o OUT`` (the bytes must not depend on where the directory is)."""
     import shlex
 
     words = ["spdsl", "generate", "--scenes", ",".join(scenes), "--tasks", ",".join(tasks),
-             "-o", str(out), "--per-scene", str(per_scene), "--seed", str(seed),
-             "--format", fmt]
+             "-o", "OUT", "--per-scene", str(per_scene), "--seed", str(seed), "--format", fmt]
     if walk:
         words += ["--walk", str(walk)]
     if max_share is not None:

@@ -217,8 +217,8 @@ def card_text(*, fmt: str, data_file: str, features: list[tuple[str, object]],
               "scene's geometry by the item's program (the `program` column of the jsonl "
               "and parquet formats); `scenes/` holds every scene as it was used.", "",
               "## How it was made", "", "```sh", command, "```", "",
-              f"Seed: {seed}. The same command with the same spdsl version and scenes "
-              "writes the same bytes.", "",
+              f"Seed: {seed}. `OUT` is this directory. The same command with the same spdsl "
+              "version and scenes writes the same bytes.", "",
               "## Loading", "", "```python", "import datasets", "",
               f'ds = datasets.load_dataset("path/to/this/directory", split="{SPLIT}")',
               "```", ""]
