@@ -72,7 +72,7 @@ def _read_file(path: Path) -> tuple[str, list[dict]]:
     if path.suffix == ".parquet":
         return "parquet", _read_parquet(path)
     text = read_text(path)
-    if path.suffix == ".json" or text.lstrip().startswith("["):
+    if path.suffix == ".json" or (path.suffix != ".jsonl" and text.lstrip().startswith("[")):
         rows = read_json_list(path, text)
         if rows and any(k in rows[0] for k in CONVERSATION_KEYS):
             return ("sharegpt" if "messages" in rows[0] else "llava"), rows

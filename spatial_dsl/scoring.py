@@ -19,7 +19,8 @@ Every item is scored in [0, 1] by what its answer is (``item_kind``):
   ``<``). The arithmetic is exact (decimals), so 1.05 for 1 scores 1.0, not 0.9 by a
   rounding error. A true answer of 0 scores 1 for a prediction of 0, else 0. The number
   is the first one of the reply when the reply starts with it, else the only one in it
-  ("about 1.5 meters", "It is 3."; number words zero to twenty count); a unit written
+  ("about 1.5 meters", "It is 3."), or the only number word from zero to twenty in a
+  reply without digits ("There are three."); a unit written
   after it (m, cm, mm, ft, m², cm², m³, L, ...) is converted to the unit the item asks
   for (its ``unit``, or the ``in <unit>`` of its program's answer), so "150 cm" scores
   as 1.5 for a question in meters. Thousands separators ("1,200") are removed.
@@ -281,12 +282,10 @@ def parse_number(text: str, asked_unit: str | None = None) -> Decimal | None:
     """The number a reply gives, in the asked unit when it names another (see above)."""
     t = clean(text).replace("\u2212", "-")
     t = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", t)
-    word = re.sub(r"[^a-z]", "", t.casefold())
-    if word in _WORDS:
-        return Decimal(_WORDS[word])
     found = list(_NUMBER.finditer(t))
-    if not found:
-        return None
+    if not found:  # "three", "There are three chairs.": one number word and no digits
+        words = [w for w in re.findall(r"[a-z]+", t.casefold()) if w in _WORDS]
+        return Decimal(_WORDS[words[0]]) if len(words) == 1 else None
     lead = re.match(r"^(?:about|approximately|approx\.?|around|roughly|~|≈)?\s*", t,
                     re.IGNORECASE).end()
     if found[0].start() == lead:
@@ -547,7 +546,7 @@ def _rows(path: Path) -> list[tuple[str, dict]]:
 
     try:
         text = read_text(path)
-        if text.lstrip().startswith("["):
+        if path.suffix == ".json" or (path.suffix != ".jsonl" and text.lstrip().startswith("[")):
             return [(f"{path}: entry {n}", row)
                     for n, row in enumerate(read_json_list(path, text))]
         rows = read_jsonl(path, text)

@@ -242,3 +242,22 @@ def test_baseline_command_prints_a_row_per_task(generated):
     for task in TASKS:
         assert f"| `{task}` |" in result.stdout
     assert "**overall (macro, 8 tasks)**" in result.stdout
+
+
+def test_the_wrong_only_filter_in_headless_chromium(generated, tmp_path):
+    from tests.test_review import _browser, _chromium, _items
+
+    if _chromium() is None:
+        pytest.skip("no Chromium here (Debian: apt-get install chromium)")
+    records = read_dataset(generated["jsonl"]).records
+    right = records[::2]  # every other item answered right, the rest missing
+    predictions = tmp_path / "pred.jsonl"
+    predictions.write_text("".join(json.dumps({"id": r["id"], "prediction": target_text(r)})
+                                   + "\n" for r in right))
+    page = tmp_path / "review.html"
+    build_review(generated["jsonl"], page, limit=0, predictions=predictions)
+    url = page.resolve().as_uri() + "#wrong=1"
+    proc = _browser(tmp_path, "--dump-dom", url)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    shown = [i["id"] for i in _items(proc.stdout) if not i["hidden"]]
+    assert shown == [f"item-{n}" for n in range(1, len(records), 2)]

@@ -139,6 +139,8 @@ def test_numbers_tolerate_wording_but_not_garbage():
     assert score_item(distance, "It is 1.42.").score == 1.0
     assert score_item(distance, "I don't know").status == "unparsed"
     assert score_item(distance, "between 1 and 2").status == "unparsed"  # two numbers
+    assert score_item(RECORDS[6], "There are three chairs.").score == 1.0
+    assert score_item(RECORDS[6], "one or two").status == "unparsed"
     # 1,200 for 1000: relative error 0.2 fits θ = .50 ... .80: 7 of 10
     assert score_item({**RECORDS[6], "answer": "1000"}, "1,200").score == pytest.approx(0.7)
 
