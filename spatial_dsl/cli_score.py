@@ -21,6 +21,7 @@ from .cli import EXIT_OK, UsageError, _EXTRA_COMMANDS
 
 BY = ("task", "scene", "modality")
 KINDS = ("chance", "frequent", "mean")
+MAX_RESAMPLES = 100_000
 
 
 def _dataset(path: str):
@@ -36,8 +37,11 @@ def _dataset(path: str):
 
 
 def _check_bootstrap(args) -> None:
-    if args.resamples < 1:
-        raise UsageError(f"--resamples must be at least 1, got {args.resamples}")
+    if not 1 <= args.resamples <= MAX_RESAMPLES:
+        raise UsageError(f"--resamples must be between 1 and {MAX_RESAMPLES}, got "
+                         f"{args.resamples}")
+    if args.seed < 0:
+        raise UsageError(f"--seed must be 0 or more, got {args.seed}")
 
 
 def _pct(x: float | None) -> str:
@@ -171,7 +175,7 @@ def register(sub) -> None:
         "file with question_id/text, or LLaMA-Factory's generated_predictions.jsonl, matched "
         "by order) per task: accuracy for choices and yes/no, VSI-Bench's mean relative "
         "accuracy for numbers, wrapped angular accuracy for angles, exact and partial "
-        "match for lists. Prints a Markdown table with bootstrap 95%% intervals. Exit 0 "
+        "match for lists. Prints a Markdown table with bootstrap 95 % intervals. Exit 0 "
         "when scored, 2 on bad input.")
     score.add_argument("predictions", metavar="PREDICTIONS", help="the model's answers")
     _add_common(score)
