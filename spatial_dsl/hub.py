@@ -171,8 +171,8 @@ def _front_matter(fmt: str, data_file: str, features: list[tuple[str, object]],
                   license_id: str, count: int) -> list[str]:
     lines = ["---", f"license: {license_id}"]
     if license_id == "other":
-        lines += ["license_name: scene-sources",
-                  "license_link: LICENSE"]
+        # the Hub asks a name and a link for `other`: the card's own License section
+        lines += ["license_name: scene-sources", "license_link: README.md"]
     lines += ["pretty_name: spdsl spatial questions",
               "language:", "- en",
               "task_categories:", "- visual-question-answering", "- question-answering",

@@ -261,3 +261,33 @@ def test_the_wrong_only_filter_in_headless_chromium(generated, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     shown = [i["id"] for i in _items(proc.stdout) if not i["hidden"]]
     assert shown == [f"item-{n}" for n in range(1, len(records), 2)]
+
+
+# ------------------------------------------------------------------ card, unit level
+
+
+def test_the_license_follows_the_scene_sources():
+    from spatial_dsl.hub import card_text, dataset_license
+
+    assert dataset_license(["ithor/FloorPlan1", "robothor/FloorPlan_Train1_1"]) == "apache-2.0"
+    assert dataset_license(["ithor/FloorPlan1", "scannet/scene0000_00"]) == "other"
+    card = card_text(fmt="jsonl", data_file="data.jsonl", features=[("id", "string")],
+                     records=[{"task": "t"}], task_info={}, scene_ids=["test/room"], seed=0,
+                     command="spdsl generate ...")
+    assert "license: other\nlicense_name: scene-sources\n" in card
+    assert "the data inherits their licenses" in card
+
+
+def test_new_record_fields_are_typed_from_their_values():
+    from spatial_dsl.hub import features_for
+
+    rows = [{"id": "a", "answer_ids": ["Fridge|1"], "choice_ids": [["A|1"], ["B|2", "C|3"]],
+             "score_hint": 0.5, "frames": [], "unit": None},
+            {"id": "b", "answer_ids": None, "choice_ids": None, "score_hint": 2,
+             "frames": [], "unit": None}]
+    types = dict(features_for("jsonl", rows))
+    assert types == {"id": "string", "answer_ids": ["string"], "choice_ids": [["string"]],
+                     "score_hint": "float64", "frames": ["int64"], "unit": "string"}
+    # a known field written in another shape is typed as written, not as expected
+    other = dict(features_for("jsonl", [{"choice_ids": ["A|1", "B|2"]}]))
+    assert other == {"choice_ids": ["string"]}
