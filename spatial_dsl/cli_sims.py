@@ -129,7 +129,8 @@ def cmd_capture_ai2thor(args) -> int:
     options = CaptureOptions(scene=scene, frames=args.walk, width=args.width,
                              height=args.height, hfov_deg=args.hfov, pitch_deg=args.pitch,
                              seed=args.seed, image_format=args.image_format,
-                             platform=args.platform)
+                             platform=args.platform,
+                             visibility_distance=args.visibility_distance)
     factory = _controller_factory(args.controller)
 
     def log(message: str) -> None:
@@ -206,6 +207,10 @@ def register(sub) -> None:
                       help="camera horizon in degrees, positive looks down (15; -30..60)")
     thor.add_argument("--seed", type=int, default=0, help="walk seed (0)")
     thor.add_argument("--image-format", choices=("png", "jpg", "npy"), default="png")
+    thor.add_argument("--visibility-distance", type=float, default=100.0, metavar="M",
+                      help="AI2-THOR's visibilityDistance in metres (default 100: recorded "
+                      "'visible' means in view and unoccluded; AI2-THOR's own default, 1.5, "
+                      "would also require the object to be within 1.5 m)")
     thor.add_argument("--platform", choices=("cloud",),
                       help="cloud: headless rendering on a GPU (ai2thor CloudRendering)")
     thor.add_argument("--controller", metavar="MODULE:CALLABLE",
