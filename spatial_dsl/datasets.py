@@ -34,10 +34,13 @@ conversations: ``{"id", "task", "scene_file", "image": PATH}`` (image items),
 ``"video": [PATH, ...]`` (video items, the frames in order) or neither (scene
 items, text only), and ``"conversations": [{"from": "human", "value":
 "<image>\\n" + question}, {"from": "gpt", "value": answer}]``. A frame's PATH is
-its ``image`` field as recorded in the scene file (relative to that scene file's
-directory, scenes.md), or ``"<scene_file>#frame=<index>"`` when the frame has no
-image (rendered frames do not exist yet: the pointer says which camera pose to
-render). Answers with a unit read ``"1.42 m"``; multiple-choice questions list
+its ``image`` field as recorded in the scene file, made relative to OUT (the
+scene file's are relative to its own directory, scenes.md: ``X.frames/000003.png``
+in ``scenes/X.scene.json`` is ``scenes/X.frames/000003.png``), or
+``"<scene_file>#frame=<index>"`` when the frame has no image yet: the pointer
+names the camera pose to render, and ``spdsl capture ai2thor --poses OUT``
+renders every such pose of an AI2-THOR scene and rewrites the data file with
+the images' paths. Answers with a unit read ``"1.42 m"``; multiple-choice questions list
 ``"A. ..."`` lines and ask for the letter, and the answer is the letter.
 
 Balancing (``balance``): for a task whose answer type is Bool, Str or Object no
@@ -54,6 +57,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import re
 import statistics
 from collections import Counter
@@ -230,8 +234,20 @@ def balance(items: list[dict], answer_type: str, seed: int,
 
 
 def _frame_paths(record: dict, images: dict[str, dict[int, str | None]]) -> list[str]:
+    """Each frame's image relative to OUT (a scene file's are relative to its directory),
+    or the ``scenes/X.scene.json#frame=N`` pointer to a pose still to be rendered."""
     frame_images = images.get(record["scene_file"], {})
-    return [frame_images.get(i) or f"{record['scene_file']}#frame={i}" for i in record["frames"]]
+    base = posixpath.dirname(record["scene_file"])
+    out = []
+    for i in record["frames"]:
+        image = frame_images.get(i)
+        if not image:
+            out.append(f"{record['scene_file']}#frame={i}")
+        elif posixpath.isabs(image) or "://" in image:
+            out.append(image)
+        else:
+            out.append(posixpath.normpath(posixpath.join(base, image)))
+    return out
 
 
 def llava_record(record: dict, images: dict[str, dict[int, str | None]]) -> dict:

@@ -455,7 +455,8 @@ def test_llava_and_parquet_hold_the_same_items(base, scenes, tmp_path):
     room_image = [d for d, r in zip(data, records)
                   if r["scene"] == "test/room" and r["modality"] == "image"]
     paths = {d["image"] for d in room_image}
-    assert paths <= {"frames/20.jpg", "scenes/test__room.scene.json#frame=10",
+    # image paths are relative to OUT, like the pointers to poses not yet rendered
+    assert paths <= {"scenes/frames/20.jpg", "scenes/test__room.scene.json#frame=10",
                      "scenes/test__room.scene.json#frame=30"}
     parquet = generate(scenes, tmp_path / "parquet", fmt="parquet")
     rows = pq.read_table(parquet.out / "data.parquet").to_pylist()

@@ -56,6 +56,7 @@ from pathlib import Path
 
 import numpy as np
 
+from spatial_dsl.files import atomic_write
 from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.format import scene_from_dict, write_scene
 
@@ -64,12 +65,14 @@ from .convert import check_event, events_scene_doc, scene_name
 from .reachable import grid_step, plan_on_reachable
 
 __all__ = ["CAPTURE_FORMAT", "CaptureOptions", "CaptureResult", "capture",
-           "controller_kwargs", "default_controller_factory", "stop_quietly", "teleport_args"]
+           "controller_kwargs", "default_controller_factory", "image_writer", "start_controller",
+           "stop_quietly", "teleport_args"]
 
 CAPTURE_FORMAT = "spdsl.capture/1"
 IMAGE_FORMATS = ("png", "jpg", "npy")
 VISIBILITY_DISTANCE = 100.0  # metres: larger than any AI2-THOR room or house
 GRID_SIZE = 0.25  # AI2-THOR's default; the spacing of GetReachablePositions
+HORIZON_RANGE = (-30.0, 60.0)  # degrees the agent's camera can pitch (positive looks down)
 INSTALL_HINT = ("AI2-THOR is not installed: pip install 'spdsl[ai2thor]' (it downloads a "
                 "Unity build on first use and needs a display, or a GPU with --platform cloud)")
 
@@ -144,6 +147,17 @@ def default_controller_factory(**kwargs):
         raise
 
 
+def start_controller(factory: Callable, kwargs: dict, where: str):
+    """``factory(**kwargs)``; any failure to start is a SceneError naming the scene."""
+    try:
+        return factory(**kwargs)
+    except SceneError:
+        raise
+    except Exception as e:  # Unity failed to start, no display, download failed, bad scene
+        raise SceneError([f"cannot start the AI2-THOR controller: {_first_line(e)}"],
+                         where) from None
+
+
 def stop_quietly(controller) -> str | None:
     """``controller.stop()``; a failure to stop is returned as text, never raised (it
     must not hide the error that made us stop)."""
@@ -183,13 +197,8 @@ def capture(options: CaptureOptions, out_dir: str | os.PathLike,
     try:
         (staging / "frames").mkdir(parents=True)
         (staging / "metadata").mkdir()
-        try:
-            controller = factory(**controller_kwargs(options))
-        except SceneError:
-            raise
-        except Exception as e:  # Unity failed to start, no display, download failed...
-            raise SceneError([f"cannot start the AI2-THOR controller: {_first_line(e)}"],
-                             f"AI2-THOR scene {options.scene}") from None
+        controller = start_controller(factory, controller_kwargs(options),
+                                      f"AI2-THOR scene {options.scene}")
         try:
             result = _run(controller, options, staging, out, log)
         except BaseException:
@@ -215,7 +224,7 @@ def _check_options(options: CaptureOptions) -> None:
         problems.append("--width and --height must be positive")
     if not 0 < options.hfov_deg < 180:
         problems.append(f"--hfov: expected degrees in (0, 180), got {options.hfov_deg:g}")
-    if not -30 <= options.pitch_deg <= 60:
+    if not HORIZON_RANGE[0] <= options.pitch_deg <= HORIZON_RANGE[1]:
         problems.append(f"--pitch: AI2-THOR's horizon must be in [-30, 60], got "
                         f"{options.pitch_deg:g}")
     if options.image_format not in IMAGE_FORMATS:
@@ -251,7 +260,7 @@ def _run(controller, options: CaptureOptions, staging: Path, out: Path, log) -> 
     positions, headings = plan_on_reachable(reachable, options.frames, options.seed)
     log(f"planned {len(positions)} poses on {len(reachable)} reachable positions")
 
-    writer, image_ext = _image_writer(options.image_format)
+    writer, image_ext = image_writer(options.image_format)
     events, images, times, names, skipped = [], [], [], [], []
     for k, (pos, yaw) in enumerate(zip(positions, headings)):
         event, meta = _teleport(controller, reachable, pos, yaw, options.pitch_deg, agent_y, k)
@@ -385,21 +394,29 @@ def _json_default(value):
     return str(value)
 
 
-def _image_writer(fmt: str):
-    """(writer(array, path), extension); Pillow for png/jpg, else raw .npy."""
+def image_writer(fmt: str):
+    """(writer(array, path), extension); Pillow for png/jpg, else raw .npy. Each image is
+    written to a temporary file and renamed into place: never half a picture."""
     if fmt != "npy":
         try:
             from PIL import Image
         except ImportError:
             fmt = "npy"
         else:
+            pil_format = {"png": "PNG", "jpg": "JPEG"}[fmt]
+
             def write_pil(array: np.ndarray, path: Path) -> None:
-                Image.fromarray(_as_rgb8(array)).save(path)
+                picture = Image.fromarray(_as_rgb8(array))
+                atomic_write(Path(path), lambda tmp: picture.save(tmp, format=pil_format))
             return write_pil, fmt
 
     def write_npy(array: np.ndarray, path: Path) -> None:
-        with open(path, "wb") as f:
-            np.save(f, _as_rgb8(array))
+        rgb = _as_rgb8(array)
+
+        def save(tmp: str) -> None:
+            with open(tmp, "wb") as f:
+                np.save(f, rgb)
+        atomic_write(Path(path), save)
     return write_npy, "npy"
 
 
