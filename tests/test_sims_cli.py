@@ -103,7 +103,7 @@ def test_import_each_kind(tmp_path, capsys, kind, source, objects, frames):
 @pytest.mark.parametrize("args, message", [
     (["--from", "mesh", "mesh/unnamed.obj"], "have no name"),
     (["--from", "scannet", "scannet/bad.txt"], "line 2: the first six fields must be numbers"),
-    (["--from", "sprite", "sprite"], "holds 2 episodes"),
+    (["--from", "sprite", "sprite"], "holds 3 episodes"),
     (["--from", "scannet", "scannet/boxes.txt", "--up", "y"], "--up: not an option"),
     (["--from", "ai2thor", "sprite"], "not a capture directory"),
     (["--from", "mesh", "mesh/missing.glb"], "no such file"),

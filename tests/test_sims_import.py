@@ -13,6 +13,7 @@ from scipy.spatial import ConvexHull
 
 from sims.geometry import convex_hull_2d, min_area_rect, rect_distance
 from sims.importers import import_doc, import_scene
+from spatial_dsl.api import compile_program
 from spatial_dsl.runtime.geometry import heading
 from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.sources import expand_refs, load_scene
@@ -73,13 +74,24 @@ def test_sprite_objects_frames_and_appear():
     assert scene.ids == ("CounterTop|1|0", "Fridge|1|1", "Painting|1|2", "Painting|1|3")
     assert scene.labels[2:] == ("sunset canvas", "mountain print")
     assert scene.attributes[2] == {"alias": "sunset canvas"}
+    # The counter's pivot (0.7, 0, 0.8) is its centre (1, 0.45, 2) minus half its sizes
+    # (0.6, 0.9, 2.4) along the world axes, which only the world-axis reading allows.
+    assert scene.source["boxes"]["reading"] == "world"
+    assert scene.source["boxes"]["evidence"].startswith("pivots: 1 object(s)")
     counter = 0
-    # Unity centre (1, 0.45, 2) -> ours (1, 2, 0.45); sizes (x, y, z) -> ours (x, z, y);
-    # rotation y = 90 turns the 2.4 m local z (ours local y) onto world x.
+    # World-axis extents: Unity x 1 +- 0.3, z 2 +- 1.2, y 0 .. 0.9 -> ours (x, z, y):
+    # corners x in [0.7, 1.3], y in [0.8, 3.2], z in [0, 0.9]. The y = 90 rotation is kept
+    # (a multiple of 90 degrees): local x runs along Unity -z (ours -y), so length 2.4,
+    # width 0.6, yaw -90; the box is the same.
     np.testing.assert_allclose(scene.center[counter], [1, 2, 0.45])
-    np.testing.assert_allclose(scene.size[counter], [0.6, 2.4, 0.9])
+    np.testing.assert_allclose(scene.corners[counter].min(axis=0), [0.7, 0.8, 0], atol=1e-12)
+    np.testing.assert_allclose(scene.corners[counter].max(axis=0), [1.3, 3.2, 0.9], atol=1e-12)
+    np.testing.assert_allclose(scene.size[counter], [2.4, 0.6, 0.9])
     assert scene.yaw[counter] == pytest.approx(-90)
-    assert scene.length[counter] == pytest.approx(2.4)
+    # the painting at 270 degrees stays 3 cm thin against its wall at x = 3.995
+    painting = scene.ids.index("Painting|1|3")
+    np.testing.assert_allclose(scene.corners[painting].max(axis=0)[0], 3.995)
+    np.testing.assert_allclose(np.ptp(scene.corners[painting][:, :2], axis=0), [0.03, 0.9])
     f = scene.frames
     assert f.count == 3 and f.time.tolist() == [0.0, 1.0, 2.0]
     np.testing.assert_allclose(f.position[0], [2, 2, 1.5])
@@ -91,8 +103,49 @@ def test_sprite_objects_frames_and_appear():
                    2: {"Fridge|1|1", "Painting|1|2"}}
 
 
+def gap_answer(scene) -> str:
+    program = compile_program('answer round(gap(the("CounterTop"), the("Fridge")) in m, 2)')
+    return program.run(scene).answer.text
+
+
+def test_sprites_own_ai2thor_episode_gives_the_recorded_geometry():
+    """Episode 0 of SPRITE's published sample (numbers in sprite/metainfo/2.json).
+
+    Counter: centre (0.330276, 0.468733, 2.745277), world-axis sizes (0.610552, 0.937467,
+    2.439445) -> Unity x [0.0250, 0.6356], z [1.5256, 3.9650]. Fridge: centre (5.394603,
+    0.89557, 0.453531), sizes (1.130795, 1.79114, 0.857063), rotation 0 -> x [4.8292,
+    5.9600], z [0.0250, 0.8821]. Heights overlap, so the gap is horizontal:
+    dx = 4.8292 - 0.6356 = 4.1936, dz = 1.5256 - 0.8821 = 0.6435,
+    sqrt(4.1936^2 + 0.6435^2) = 4.243 -> "4.24".
+    Turning the sizes with the pivot's y = 90 (the wrong reading) makes the counter
+    x [0.3303 -+ 1.2197] = [-0.8894, 1.5500], z [2.7453 -+ 0.3053] = [2.4400, 3.0505]:
+    dx = 4.8292 - 1.5500 = 3.2792, dz = 2.4400 - 0.8821 = 1.5579 -> 3.630 -> "3.63".
+    """
+    episode = SPRITE / "metainfo" / "2.json"
+    scene = import_scene("sprite", episode)
+    assert scene.source["boxes"] == {
+        "reading": "world",
+        "evidence": "pivots: 2 object(s) fit world-axis sizes only, 0 rotated sizes only"}
+    assert gap_answer(scene) == "4.24"
+    assert gap_answer(import_scene("sprite", episode, boxes="local")) == "3.63"
+    # the wall painting stays on its wall (x = 7.975) instead of turning through it
+    painting = scene.ids.index("Painting|2|6")
+    assert scene.corners[painting][:, 0].max() == pytest.approx(7.975004)
+    assert np.ptp(scene.corners[painting][:, 0]) == pytest.approx(0.031741)
+    # rotations that are not multiples of 90 degrees leave the world-axis box, marked
+    for oid in ("HousePlant|2|2|0", "GarbageBag|2|4"):
+        i = scene.ids.index(oid)
+        assert scene.attributes[i]["box"] == "aabb" and scene.yaw[i] == 0
+    plant = scene.ids.index("HousePlant|2|2|0")
+    np.testing.assert_allclose(scene.size[plant], [0.604362, 0.574478, 0.894705])
+    # the camera as recorded: the agent's position (0.90 m up), rotation x = 0 (level),
+    # Unity yaw 90 (facing +x)
+    np.testing.assert_allclose(scene.frames.position[0], [0.3, 0.3, 0.900999])
+    np.testing.assert_allclose(scene.frames.R[0][:, 2], [1, 0, 0], atol=1e-12)
+
+
 def test_sprite_quaternions_right_handed_and_episode_choice():
-    with pytest.raises(SceneError, match="holds 2 episodes"):
+    with pytest.raises(SceneError, match="holds 3 episodes"):
         import_scene("sprite", SPRITE)
     scene = import_scene("sprite", SPRITE, episode="1", handedness="right")
     chair = scene.ids.index("chair_0")
