@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -219,7 +221,7 @@ def test_scannet_bad_inputs(tmp_path):
     assert info.value.problems == [
         "line 2: the first six fields must be numbers",
         "line 3: extents must be >= 0, got [0.5, -0.5, 0.9]",
-        "line 4: expected 6 numbers and a label, got 3 fields"]
+        "line 4: expected 6 or 7 numbers and a label, got 3 fields"]
     empty = tmp_path / "empty.txt"
     empty.write_text("# nothing\n")
     with pytest.raises(SceneError, match="no boxes"):
@@ -235,6 +237,109 @@ def test_scannet_bad_inputs(tmp_path):
     (tmp_path / "broken.json").write_text('{"boxes": [')
     with pytest.raises(SceneError, match="invalid JSON at line 1"):
         import_scene("scannet", tmp_path / "broken.json")
+
+
+def test_scannet_seven_number_rows_carry_a_yaw_not_a_label():
+    """A 7-number row ``[cx, cy, cz, dx, dy, dz, yaw]`` (VoteNet / mmdetection3d depth
+    boxes: yaw in radians, counter-clockwise about +z from +x, dx along the heading).
+
+    Worked example, the coffee table: centre (1, 2, 0.38), extents (1.2, 0.6, 0.76),
+    yaw pi/6 = 30 degrees. Its half axes are 0.6 (cos 30, sin 30) = (0.5196, 0.3) and
+    0.3 (-sin 30, cos 30) = (-0.15, 0.2598); the corner (+, +) is
+    (1 + 0.5196 - 0.15, 2 + 0.3 + 0.2598) = (1.3696, 2.5598), the corner (-, +) is
+    (1 - 0.5196 - 0.15, 2 - 0.3 + 0.2598) = (0.3304, 1.9598); heights 0 .. 0.76. ScanNet
+    and mmdetection3d's depth frame are z up and right-handed like ours, so the corners
+    are the same numbers in both conventions.
+    """
+    scene = import_scene("scannet", FIXTURES / "scannet" / "boxes_yaw.txt")
+    assert scene.categories == ("chair", "coffee table")  # never "0.5235... coffee table"
+    t = scene.ids.index("coffee table|1")
+    assert scene.yaw[t] == pytest.approx(30.0)
+    np.testing.assert_allclose(scene.size[t], [1.2, 0.6, 0.76])
+    corners = {tuple(np.round(c, 4)) for c in scene.corners[t]}
+    assert (1.3696, 2.5598, 0.76) in corners and (0.3304, 1.9598, 0.0) in corners
+
+
+def test_scannet_json_seven_numbers(tmp_path):
+    path = tmp_path / "yaw.json"
+    path.write_text(json.dumps({"boxes": [
+        {"label": "table", "box": [1.0, 2.0, 0.38, 1.2, 0.6, 0.76, math.pi / 2]}]}))
+    scene = import_scene("scannet", path)
+    assert scene.categories == ("table",) and scene.yaw[0] == pytest.approx(90.0)
+    # turned 90 degrees: 1.2 m along y, 0.6 m along x
+    np.testing.assert_allclose(np.ptp(scene.corners[0], axis=0), [0.6, 1.2, 0.76], atol=1e-12)
+
+
+def test_votenet_bbox_npy_maps_class_ids_through_the_label_table(tmp_path):
+    # rows [cx, cy, cz, dx, dy, dz, nyu40 id]: 5 chair, 7 table, 3 cabinet, 8 door
+    scene = import_scene("scannet", FIXTURES / "scannet" / "scene0001_00_bbox.npy")
+    assert scene.id == "scannet/scene0001_00"
+    assert sorted(scene.categories) == ["cabinet", "chair", "door", "table"]
+    assert "5" not in scene.categories and "5.0" not in scene.categories
+    chair = scene.categories.index("chair")
+    np.testing.assert_allclose(scene.center[chair], [1.0, 2.0, 0.45])
+    # VoteNet's class index table (0-17) reads the same ids differently: 5 is a door
+    by_index = import_scene("scannet", FIXTURES / "scannet" / "scene0001_00_bbox.npy",
+                            labels="index")
+    assert by_index.categories[by_index.ids.index("door|1")] == "door"
+    table = tmp_path / "labels.json"
+    table.write_text(json.dumps({"3": "wardrobe", "5": "stool", "7": "desk", "8": "gate"}))
+    custom = import_scene("scannet", FIXTURES / "scannet" / "scene0001_00_bbox.npy",
+                          labels=str(table))
+    assert sorted(custom.categories) == ["desk", "gate", "stool", "wardrobe"]
+    bad = tmp_path / "scene9_bbox.npy"
+    np.save(bad, np.array([[0, 0, 0, 1, 1, 1, 99.0], [0, 0, 0, 1, 1, 1, 3.5]]))
+    with pytest.raises(SceneError) as info:
+        import_scene("scannet", bad)
+    assert info.value.problems == [
+        "row 0: class id 99 is not in the nyu40 label table (give the table with --labels)",
+        "row 1: class id 3.5 is not in the nyu40 label table (give the table with --labels)"]
+    np.save(bad, np.zeros((2, 5)))
+    with pytest.raises(SceneError, match=r"expected a \(K, 7\) or \(K, 8\) array"):
+        import_scene("scannet", bad)
+
+
+@pytest.mark.parametrize("name", ["scannet_infos_v0.pkl", "scannet_infos_v1.pkl"])
+def test_mmdetection3d_infos(name):
+    path = FIXTURES / "scannet" / name
+    if name.endswith("v0.pkl"):
+        with pytest.raises(SceneError, match="holds 2 scenes .*--scene-id"):
+            import_scene("scannet", path)
+        scene = import_scene("scannet", path, scene_id="scene0001_00")
+        assert sorted(scene.categories) == ["chair", "garbage bin"]  # VoteNet's garbagebin
+    else:
+        scene = import_scene("scannet", path)
+        table = scene.categories.index("table")
+        assert scene.yaw[table] == pytest.approx(30.0)
+    assert scene.id == "scannet/scene0001_00"
+    chair = scene.categories.index("chair")
+    np.testing.assert_allclose(scene.center[chair], [1.0, 2.0, 0.45])
+    np.testing.assert_allclose(scene.size[chair], [0.5, 0.5, 0.9])
+
+
+class Boom:
+    """Unpickling this would run os.system; the importer must refuse it unseen."""
+
+    def __reduce__(self):
+        return (os.system, ("touch pwned",))
+
+
+def test_a_pickle_naming_any_other_class_is_refused_never_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    evil = tmp_path / "scannet_infos_train.pkl"
+    evil.write_bytes(pickle.dumps([{"annos": Boom()}]))
+    with pytest.raises(SceneError) as info:
+        import_scene("scannet", evil)
+    assert info.value.problems == [
+        f"refused to unpickle {os.system.__module__}.system: only numpy arrays and plain "
+        "containers are read from a pickle (it is never executed)"]
+    assert not (tmp_path / "pwned").exists()
+    evil.write_bytes(pickle.dumps({"data_list": [], "metainfo": Path("x")}))
+    with pytest.raises(SceneError, match="refused to unpickle pathlib"):
+        import_scene("scannet", evil)
+    evil.write_bytes(b"not a pickle at all")
+    with pytest.raises(SceneError, match="not a readable pickle"):
+        import_scene("scannet", evil)
 
 
 # --------------------------------------------------------------------------- meshes
