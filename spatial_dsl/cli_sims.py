@@ -8,6 +8,7 @@ half-written.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import sys
 from pathlib import Path
@@ -74,28 +75,45 @@ def cmd_scenes_walk(args) -> int:
 # --------------------------------------------------------------------------- scenes import
 
 
+# flag -> (destination, importer option, the kinds that take it)
+IMPORT_FLAGS = (
+    ("--up", "up", "up", ("mesh", "habitat")),
+    ("--name", "name", "name", ("mesh",)),
+    ("--episode", "episode", "episode", ("sprite", "airsim")),
+    ("--handedness", "handedness", "handedness", ("sprite",)),
+    ("--boxes", "boxes", "boxes", ("sprite", "airsim")),
+    ("--width", "width", "width", ("sprite", "airsim")),
+    ("--height", "height", "height", ("sprite", "airsim")),
+    ("--hfov", "hfov", "hfov_deg", ("sprite", "airsim")),
+    ("--labels", "labels", "labels", ("scannet",)),
+    ("--scene-id", "scene_id", "scene_id", ("scannet",)),
+    ("--unit", "unit", "unit", ("arkitscenes",)),
+    ("--unit-size", "unit_size", "unit_size", ("airsim",)),
+)
+
+
 def cmd_scenes_import(args) -> int:
     from sims.importers import import_doc
 
     from .scenes.format import scene_from_dict
 
-    out = Path(args.output)
     options = {}
-    if args.kind == "mesh":
-        options = {"up": args.up, "name": args.name}
-    elif args.kind == "sprite":
-        _check_camera_options(args)
-        options = {"episode": args.episode, "handedness": args.handedness,
-                   "width": args.width, "height": args.height, "hfov_deg": args.hfov}
-    elif args.kind == "ai2thor":
-        options = {"image_base": out.parent}
-    ignored = [flag for flag, kinds, value in (
-        ("--up", ("mesh",), args.up), ("--name", ("mesh",), args.name),
-        ("--episode", ("sprite",), args.episode),
-        ("--handedness", ("sprite",), args.handedness != "left"))
-        if value and args.kind not in kinds]
-    if ignored:
-        raise UsageError(f"{', '.join(ignored)}: not an option of --from {args.kind}")
+    wrong = []
+    for flag, dest, option, kinds in IMPORT_FLAGS:
+        value = getattr(args, dest)
+        if value is None:
+            continue
+        if args.kind not in kinds:
+            wrong.append(flag)
+        options[option] = value
+    if wrong:
+        raise UsageError(f"{', '.join(wrong)}: not an option of --from {args.kind}")
+    if args.kind in ("sprite", "airsim"):
+        _check_camera_options(argparse.Namespace(
+            width=options.get("width", 640), height=options.get("height", 480),
+            hfov=options.get("hfov_deg", 90.0)))
+    if args.kind == "ai2thor":
+        options["image_base"] = Path(args.output).parent
     doc = import_doc(args.kind, args.input, **options)
     scene = scene_from_dict(doc, origin=args.input)
     _write_scene_file(scene, args.output)
@@ -227,19 +245,45 @@ def add_scene_actions(ssub) -> None:
     walk.set_defaults(handler=_scene_errors(cmd_scenes_walk))
 
     imp = ssub.add_parser(
-        "import", help="convert AI2-THOR metadata, SPRITE, ScanNet boxes or a mesh",
-        description="Convert another format into a spdsl.scene/1 file (see sims/README.md).")
+        "import", help="convert AI2-THOR metadata, SPRITE, ScanNet, Habitat, AirSim, "
+        "ARKitScenes or a mesh into a scene file",
+        description="Convert another format into a spdsl.scene/1 file, z up, metres "
+        "(every format and its coordinate conversion: sims/README.md). Kinds: ai2thor (event "
+        "metadata or a capture directory), sprite (SPRITE metainfo/N.json), scannet (boxes "
+        ".json/.txt with 6 or 7 numbers, VoteNet *_bbox.npy, mmdetection3d *.pkl), habitat "
+        "(Replica info_semantic.json, Matterport3D .house), airsim (object-pose list .json "
+        "in NED, or a SPRITE AirSim episode), arkitscenes (*_3dod_annotation.json), mesh "
+        "(.glb/.gltf/.obj/.ply). The same files load directly as --scene KIND:PATH.")
     imp.add_argument("--from", dest="kind", required=True,
-                     choices=("ai2thor", "sprite", "scannet", "mesh"), help="input format")
+                     choices=("ai2thor", "sprite", "scannet", "habitat", "airsim",
+                              "arkitscenes", "mesh"), help="input format")
     imp.add_argument("input", metavar="INPUT")
     imp.add_argument("-o", "--output", required=True, metavar="OUT.scene.json")
     imp.add_argument("--up", choices=("y", "z"),
-                     help="mesh: up axis (default: y for glTF, z for OBJ/PLY)")
+                     help="mesh: up axis (default: y for glTF, z for OBJ/PLY); habitat: z "
+                     "(default, the files' own frame) or y (Habitat's world frame)")
     imp.add_argument("--name", help="mesh: name for a file holding one unnamed mesh")
-    imp.add_argument("--episode", help="sprite: episode N when INPUT is the data directory")
-    imp.add_argument("--handedness", choices=("left", "right"), default="left",
+    imp.add_argument("--episode", help="sprite, airsim: episode N when INPUT is the data "
+                     "directory")
+    imp.add_argument("--handedness", choices=("left", "right"),
                      help="sprite: left (AI2-THOR/Unity, default) or right (Habitat) y-up")
-    _camera_flags(imp)
+    imp.add_argument("--boxes", choices=("auto", "world", "local"),
+                     help="sprite, airsim: obb.sizes are world-axis extents (world) or "
+                     "along the rotated box (local); auto (default) decides from the "
+                     "objects' pivots")
+    imp.add_argument("--width", type=int, help="sprite, airsim: image width (640)")
+    imp.add_argument("--height", type=int, help="sprite, airsim: image height (480)")
+    imp.add_argument("--hfov", type=float,
+                     help="sprite, airsim: horizontal field of view in degrees (90)")
+    imp.add_argument("--labels", metavar="TABLE",
+                     help="scannet .npy: nyu40 (default, VoteNet's NYU40 ids), index "
+                     "(VoteNet's 0-17 class index) or a JSON file {\"id\": \"name\"}")
+    imp.add_argument("--scene-id", help="scannet .pkl: the scene of a multi-scene info file")
+    imp.add_argument("--unit", choices=("auto", "m", "mm"),
+                     help="arkitscenes: unit of the annotation (auto: checked against the "
+                     "mesh beside it, else by box size)")
+    imp.add_argument("--unit-size", type=float, metavar="M",
+                     help="airsim object lists: metres per unit of simGetObjectScale (1)")
     imp.set_defaults(handler=_scene_errors(cmd_scenes_import))
 
 
