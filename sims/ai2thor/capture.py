@@ -259,7 +259,35 @@ def _run(controller, options: CaptureOptions, staging: Path, out: Path, log) -> 
     reachable = _reachable(controller, options.scene)
     positions, headings = plan_on_reachable(reachable, options.frames, options.seed)
     log(f"planned {len(positions)} poses on {len(reachable)} reachable positions")
+    shots = _shoot(controller, options, reachable, positions, headings, agent_y, staging, log)
+    events, images, times, names, skipped, image_ext = shots
+    if not events:
+        raise SceneError([f"every one of the {len(positions)} planned poses was refused "
+                          "by the simulator; nothing captured"], f"AI2-THOR scene {options.scene}")
+    source = {"scene": name,
+              "capture": {"format": CAPTURE_FORMAT, "seed": options.seed,
+                          "planned": len(positions), "skipped": len(skipped),
+                          "hfov_deg": options.hfov_deg, "pitch_deg": options.pitch_deg,
+                          "visibility_distance": options.visibility_distance,
+                          "reachable_positions": len(reachable),
+                          "grid_step": round(grid_step(reachable), 6)}}
+    doc = events_scene_doc(events, f"ai2thor/{name}", images=images, times=times,
+                           source=source, origin=str(out), names=names)
+    scene_file = f"{_safe_name(name)}.scene.json"
+    write_scene(scene_from_dict(doc, origin=str(out)), staging / scene_file)
+    manifest = {"format": CAPTURE_FORMAT, "scene": name, "scene_file": scene_file,
+                "frames": [{"index": i, "time": times[i], "metadata": names[i],
+                            "image": images[i]} for i in range(len(events))],
+                "skipped": skipped,
+                "controller": {k: v for k, v in controller_kwargs(options).items()
+                               if k != "platform"}}
+    (staging / "capture.json").write_text(json.dumps(manifest, indent=1) + "\n",
+                                          encoding="utf-8")
+    return CaptureResult(out, out / scene_file, len(events), skipped, image_ext)
 
+
+def _shoot(controller, options, reachable, positions, headings, agent_y, staging: Path, log):
+    """Teleport to each planned pose and save its image and metadata in ``staging``."""
     writer, image_ext = image_writer(options.image_format)
     events, images, times, names, skipped = [], [], [], [], []
     for k, (pos, yaw) in enumerate(zip(positions, headings)):
@@ -281,30 +309,7 @@ def _run(controller, options: CaptureOptions, staging: Path, out: Path, log) -> 
         images.append(image)
         times.append(float(k))
         names.append(f"metadata/{stem}.json")
-    if not events:
-        raise SceneError([f"every one of the {len(positions)} planned poses was refused "
-                          "by the simulator; nothing captured"], f"AI2-THOR scene {options.scene}")
-    source = {"scene": name,
-              "capture": {"format": CAPTURE_FORMAT, "seed": options.seed,
-                          "planned": len(positions), "skipped": len(skipped),
-                          "hfov_deg": options.hfov_deg, "pitch_deg": options.pitch_deg,
-                          "visibility_distance": options.visibility_distance,
-                          "reachable_positions": len(reachable),
-                          "grid_step": round(grid_step(reachable), 6)}}
-    doc = events_scene_doc(events, f"ai2thor/{name}", images=images, times=times,
-                           source=source, origin=str(out), names=names)
-    scene = scene_from_dict(doc, origin=str(out))
-    scene_file = f"{_safe_name(name)}.scene.json"
-    write_scene(scene, staging / scene_file)
-    manifest = {"format": CAPTURE_FORMAT, "scene": name, "scene_file": scene_file,
-                "frames": [{"index": i, "time": times[i], "metadata": names[i],
-                            "image": images[i]} for i in range(len(events))],
-                "skipped": skipped,
-                "controller": {k: v for k, v in controller_kwargs(options).items()
-                               if k != "platform"}}
-    (staging / "capture.json").write_text(json.dumps(manifest, indent=1) + "\n",
-                                          encoding="utf-8")
-    return CaptureResult(out, out / scene_file, len(events), skipped, image_ext)
+    return events, images, times, names, skipped, image_ext
 
 
 def _initial_event(controller, options: CaptureOptions) -> tuple[dict, float]:
