@@ -50,7 +50,9 @@ A frame's PATH is relative to OUT (LLaVA's ``--image_folder`` and LLaMA-Factory'
 which is relative to that scene file's directory (scenes.md), joined to
 ``scene_file``'s directory; an absolute ``image`` stays as it is. A frame without
 an image is ``"<scene_file>#frame=<index>"`` (rendered frames do not exist yet:
-the pointer says which camera pose to render). Answers with a unit read ``"1.42
+the pointer names the camera pose to render, and ``spdsl capture ai2thor --poses OUT``
+renders every such pose of an AI2-THOR scene and rewrites the data file with the
+images' paths). Answers with a unit read ``"1.42
 m"``; multiple-choice questions list ``"A. ..."`` lines and ask for the letter, and
 the answer is the letter (``prompt_text`` and ``target_text``).
 
@@ -263,12 +265,14 @@ def frame_path(scene_file: str, index: int, image: str | None) -> str:
     """The OUT-relative path of a frame's image, or the ``#frame=`` pointer when it has none."""
     if not image:
         return f"{scene_file}#frame={index}"
-    if os.path.isabs(image):
+    if os.path.isabs(image) or "://" in image:  # absolute paths and URLs stay as they are
         return image
     return posixpath.normpath(posixpath.join(posixpath.dirname(scene_file), image))
 
 
 def _frame_paths(record: dict, images: dict[str, dict[int, str | None]]) -> list[str]:
+    """Each frame's image relative to OUT (a scene file's are relative to its directory),
+    or the ``scenes/X.scene.json#frame=N`` pointer to a pose still to be rendered."""
     frame_images = images.get(record["scene_file"], {})
     return [frame_path(record["scene_file"], i, frame_images.get(i)) for i in record["frames"]]
 

@@ -35,7 +35,8 @@ from .model import Scene
 METADATA_FILE = "procthor/databases/ai2thor-object-metadata.json"
 ITHOR_GROUPS = (("kitchens", 1), ("living_rooms", 201), ("bedrooms", 301), ("bathrooms", 401))
 SOURCES = ("ithor", "robothor")
-IMPORT_SOURCES = ("ai2thor", "sprite", "scannet", "mesh")  # KIND:PATH via sims.importers
+IMPORT_SOURCES = ("ai2thor", "sprite", "scannet", "habitat", "airsim", "arkitscenes",
+                  "mesh")  # KIND:PATH via sims.importers (their KINDS)
 CACHE_VERSION = 1  # bump whenever the conversion's output changes
 SCENE_SUFFIX = ".scene.json"
 _SOURCE_REF = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(.*)$")  # 2+ letters: not a drive letter
@@ -207,7 +208,8 @@ def list_scenes(source: str | None = None) -> list[str]:
 
 def load_scene(ref: str | os.PathLike) -> Scene:
     """Load one scene: a ``*.scene.json`` path, ``ithor:FloorPlanN``, ``robothor:I``, or an
-    imported file ``ai2thor:PATH``, ``sprite:PATH``, ``scannet:PATH``, ``mesh:PATH``.
+    imported file ``KIND:PATH`` for each kind of ``IMPORT_SOURCES`` (``ai2thor``,
+    ``sprite``, ``scannet``, ``habitat``, ``airsim``, ``arkitscenes``, ``mesh``).
 
     Repeated loads of the same reference return the same (read-only) Scene.
     """
