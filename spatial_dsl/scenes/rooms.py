@@ -1,64 +1,76 @@
 """Room inference for the built-in AI2-THOR scenes: a floor polygon and walls (scenes.md v0.2).
 
 The recorded iTHOR/RoboTHOR metadata has objects and no walls, and the
-``Floor`` object's box is no guide to them: it reaches past the walls (up to
-3.4 m in FloorPlan311) or stops short of them (0.4 m in FloorPlan30). So the
-room is inferred from what the objects say, deterministically, in the
-scene's own x-y axes (every AI2-THOR wall is axis-aligned):
+``Floor`` object's box is no guide to them: it reaches past the walls (3.4 m
+in FloorPlan311) or stops short of them (0.4 m in FloorPlan30). So the room
+is inferred from what the objects say, deterministically, in the scene's own
+x-y axes (every AI2-THOR wall is axis-aligned). An iTHOR scene is one room:
 
 1. **Footprints.** Each object's footprint is the x-y bounding rectangle of
-   its box corners. The ``Floor`` is left out. An object lying more than
-   ``STRAY`` (0.5 m) outside the floor box is *stray* (FloorPlan410 has a
-   faucet at the world origin, 1.15 m outside its bathroom): it is left out
-   of the inference and reported.
+   its box corners. The ``Floor`` is left out. An object more than ``STRAY``
+   (0.5 m) outside the floor box is *stray* (FloorPlan410 has a faucet at
+   the world origin, 1.15 m outside its bathroom): it is left out and
+   reported.
 2. **Pins.** Wall-mounted objects pin walls (``wall_mounted``): windows,
    paintings, posters, mirrors, light switches, towel holders, hand-towel
-   holders, toilet-paper hangers, curtains and blinds always; a television
-   only when flat (at most 0.2 m deep, i.e. hung, not on a stand); cabinets
-   and shelves only when hanging (bottom at least 1.2 m above the floor).
-   A pin must be axis-aligned (yaw within 5 degrees of a multiple of 90) and
-   thin across the wall (at most 0.6 m). Its wall runs along its long
-   horizontal side, at its *back face*: the face towards the nearer side of
-   the objects' bounding rectangle. A window sits in the wall's thickness,
-   so its wall runs through its middle instead.
-3. **Rectangle.** Each side of the room starts at the outermost footprint
-   on that side (furniture stands inside the room). Pins whose wall lies
-   within ``SIDE_TOL`` (0.3 m) of that side decide it: the side moves to the
-   outermost such wall, and the few objects beyond it by more than
-   ``PROTRUDE_TOL`` (0.15 m) are *protruding* (a faucet or countertop whose
-   box pokes through the wall, a window's outer half). A side without pins
-   stays at the outermost footprint: no evidence says the wall is further out.
-4. **Notches.** A pin whose wall lies more than ``SIDE_TOL`` inside the
-   rectangle says the room does not reach past it there. Behind its wall
-   (towards the rectangle side it is nearest to) a strip is cut out of the
-   room: across, from the wall to the rectangle's side; along the wall, from
-   the pin in both directions until a footprint reaching more than
-   ``SIDE_TOL`` behind the wall stops it. The cut is kept only if it reaches
-   a corner of the rectangle on at least one end (the room is an L, or a
-   T, ...) and the pin itself has nothing behind it. A pin with objects
-   straight behind it (a towel holder on a shower's glass, a light switch
-   by a partition) cuts nothing and is reported as *unpinned*.
-5. **Polygon.** Rectangle minus cuts is a rectilinear polygon (the cuts
-   touch the boundary, so it has no holes); its edges are the walls.
+   holders, toilet-paper hangers, curtains, blinds, and televisions at most
+   0.2 m deep (hung, not on a stand). A pin must be axis-aligned (yaw within
+   5 degrees of a multiple of 90) and at most 0.6 m deep. Its wall runs
+   along it, across its thin direction (or, for a squarish object, across
+   the direction in which it is nearest a side of the objects' rectangle),
+   at its *back face*, the face towards that nearer side. A window fills
+   the wall's thickness and the room ends at its *inner* face (where the
+   counters under FloorPlan1's window end). Wall cabinets and shelves are
+   not pins: their boxes are not flush with the wall (FloorPlan24's hang
+   0.3 m in front of the wall its fridge and counter touch), so they bound
+   the room like furniture.
+3. **Rectangle.** Each side starts at the outermost footprint on that side
+   (furniture stands inside the room; windows count only along their wall).
+   Pins whose wall lies within ``SIDE_TOL`` (0.3 m) inside that side, or
+   beyond it, decide it: the side moves to the outermost such wall. Objects
+   then left outside by more than ``PROTRUDE_TOL`` (0.15 m) are reported as
+   *protruding*: fridges, counters, faucets and toilets whose boxes poke
+   through the wall, windows by their thickness. A side without pins stays
+   at the outermost footprint: no evidence says the wall is further out.
+4. **Cuts.** A pin whose wall lies more than ``SIDE_TOL`` inside the
+   rectangle says the room ends there. Behind its wall a strip is cut out:
+   across, from the wall to the rectangle's side; along the wall, from the
+   pin both ways until a footprint reaching more than ``SIDE_TOL`` behind
+   the wall stops it. The cut is kept only if it reaches a corner of the
+   rectangle (the room is an L, a T, a staircase...). A pin with an object
+   straight behind it (more than ``HANG_TOL``, 5 cm) hangs on that object
+   (a towel holder on a shower's glass, a picture above a bed's headboard)
+   and cuts nothing; nor does one with objects behind it on both sides (a
+   partition). Both are reported as *unused pins*.
+5. **Polygon.** Rectangle minus cuts is a rectilinear polygon, its vertices
+   rounded to the millimetre; the cuts are corner rectangles, so it has no
+   holes and is orthogonally convex. Its edges are the walls (``walls`` is
+   left out of the scene file). Wall-mounted objects further than
+   ``PROTRUDE_TOL`` from every wall (a free-standing mirror) are reported as
+   *off the wall*.
 
-RoboTHOR (``shell``): the 75 RoboTHOR scenes are furniture layouts and wall
-layouts inside one apartment shell. Every RoboTHOR painting on an outer wall
-hangs on one of four lines (x = 1.02, x = 9.77, y = -4.89, y = -1.03, within
-0.01 m, over all 75 scenes), so the polygon of every RoboTHOR scene is that
-shell (``robothor_shell`` recovers it from the pins of all scenes), and the
-apartment's inner walls become ``walls`` segments: each interior pin's wall
-(through its middle: a partition has pictures on both faces), extended from
-the pin along its line by up to ``INNER_REACH`` (1 m) on each side, stopped
-by any footprint crossing the line, and joined to the outer wall when it
-gets within ``JOIN_GAP`` (0.5 m: too narrow for a doorway) of it. Doorways
+RoboTHOR (``shell``) holds several rooms in one apartment. Its 75 scenes are
+furniture and wall layouts inside one apartment shell: every RoboTHOR
+painting on an outer wall hangs on one of four lines (x = 1.02, x = 9.77,
+y = -4.89, y = -1.03, within 0.01 m, over all 75 scenes). So the polygon of
+every RoboTHOR scene is that shell (``robothor_shell`` takes each side as the
+median wall of the pins near it over all scenes), and the apartment's inner
+walls are explicit ``walls`` segments besides the shell's four edges: each
+interior pin's wall line (through its middle: a partition may carry pictures
+on both faces; pins within ``INNER_MERGE`` of one line are one wall), from
+the pin along its line up to ``INNER_REACH`` (1 m) each way, stopped by any
+footprint standing across the line, and joined to the outer wall when it
+ends within ``JOIN_GAP`` (0.5 m, too narrow for a doorway) of it. Doorways
 are not in the metadata, so an inner wall is only as long as the evidence
-for it: a doorway is never closed by inference, at the price of inner walls
-that may be shorter than the real ones.
+for it: inference never closes a doorway, at the price of inner walls that
+may be shorter than the real ones.
 
 Everything is a pure function of the scene (and, for RoboTHOR, of the pins of
 all RoboTHOR scenes), so inference is deterministic. ``RoomInference.report``
-lists what the polygon leaves out (stray and protruding objects) and the
-pins it could not use, for the scene's ``source``.
+(kept in the scene's ``source.room``) lists what the polygon leaves out
+(stray and protruding objects, with how far they stick out), the cuts, and
+the pins it could not use, with why. A scene file's own ``room`` is never
+replaced: inference runs only where built-in scenes are converted.
 """
 
 from __future__ import annotations
@@ -124,11 +136,6 @@ def footprints(scene: Scene) -> tuple[np.ndarray, np.ndarray]:
 
 def _floor_mask(scene: Scene) -> np.ndarray:
     return np.array([normalise_name(c) == FLOOR for c in scene.categories], dtype=bool)
-
-
-def floor_z(scene: Scene) -> float:
-    floors = _floor_mask(scene)
-    return float(scene.top[floors].max()) if floors.any() else float(scene.bottom.min())
 
 
 def wall_mounted(scene: Scene) -> np.ndarray:
