@@ -38,10 +38,11 @@ x-y axes (every AI2-THOR wall is axis-aligned). An iTHOR scene is one room:
    pin both ways until a footprint reaching more than ``SIDE_TOL`` behind
    the wall stops it. The cut is kept only if it reaches a corner of the
    rectangle (the room is an L, a T, a staircase...). A pin with an object
-   straight behind it (more than ``HANG_TOL``, 5 cm) hangs on that object
-   (a towel holder on a shower's glass, a picture above a bed's headboard)
-   and cuts nothing; nor does one with objects behind it on both sides (a
-   partition). Both are reported as *unused pins*.
+   straight behind it (reaching more than ``HANG_TOL``, 5 cm, past its
+   wall: a picture above a bed's headboard), or with a shower's glass,
+   door or curtain at its back (a towel holder on the glass), hangs on that
+   object and cuts nothing; nor does one with objects behind it on both
+   sides (a partition). Both are reported as *unused pins*.
 5. **Polygon.** Rectangle minus cuts is a rectilinear polygon, its vertices
    rounded to the millimetre; the cuts are corner rectangles, so it has no
    holes and is orthogonally convex. Its edges are the walls (``walls`` is
@@ -102,6 +103,7 @@ EPS = 1e-9
 ALWAYS_PINS = {normalise_name(c) for c in (
     "Window", "Painting", "Poster", "Mirror", "LightSwitch", "TowelHolder", "HandTowelHolder",
     "ToiletPaperHanger", "Curtains", "Blinds")}
+PARTITIONS = {normalise_name(c) for c in ("ShowerGlass", "ShowerDoor", "ShowerCurtain")}
 TELEVISION = normalise_name("Television")
 WINDOW = normalise_name("Window")
 FLOOR = normalise_name("Floor")
@@ -212,7 +214,8 @@ def _infer_single_room(scene: Scene, lo, hi, use):
     rect_lo, rect_hi = _object_rectangle(lo, hi, use, scene)
     pins = _pins(scene, lo, hi, rect_lo, rect_hi, use)
     rect_lo, rect_hi = _pinned_sides(pins, rect_lo, rect_hi)
-    cuts, unused = _notches(pins, lo, hi, use, rect_lo, rect_hi)
+    partition = np.array([normalise_name(c) in PARTITIONS for c in scene.categories])
+    cuts, unused = _notches(pins, lo, hi, use, partition, rect_lo, rect_hi)
     return _polygon(rect_lo, rect_hi, cuts), None, cuts, unused
 
 
@@ -276,13 +279,13 @@ class Cut:
     pin: int
 
 
-def _notches(pins, lo, hi, use, rect_lo, rect_hi) -> tuple[list[Cut], dict[int, str]]:
+def _notches(pins, lo, hi, use, partition, rect_lo, rect_hi) -> tuple[list[Cut], dict[int, str]]:
     cuts, unused = [], {}
     for p in pins:
         depth = (rect_hi[p.axis] - p.wall) if p.back_high else (p.wall - rect_lo[p.axis])
         if depth <= SIDE_TOL:
             continue  # on (or beyond) a side: it decided that side
-        cut = _cut_behind(p, lo, hi, use, rect_lo, rect_hi)
+        cut = _cut_behind(p, lo, hi, use, partition, rect_lo, rect_hi)
         if isinstance(cut, Cut):
             cuts.append(cut)
         else:
@@ -290,7 +293,7 @@ def _notches(pins, lo, hi, use, rect_lo, rect_hi) -> tuple[list[Cut], dict[int, 
     return cuts, unused
 
 
-def _cut_behind(p: Pin, lo, hi, use, rect_lo, rect_hi) -> Cut | str:
+def _cut_behind(p: Pin, lo, hi, use, partition, rect_lo, rect_hi) -> Cut | str:
     """The strip behind a pin's wall, along the wall until a footprint stops it; or why
     there is none (the pin hangs on an object, or objects stand behind it on both sides)."""
     a, b = p.axis, 1 - p.axis
@@ -303,9 +306,11 @@ def _cut_behind(p: Pin, lo, hi, use, rect_lo, rect_hi) -> Cut | str:
     s0, s1 = p.span
     others = use.copy()
     others[p.index] = False
-    straight_behind = others & (beyond > HANG_TOL) & (lo[:, b] < s1 - EPS) & (hi[:, b] > s0 + EPS)
-    if straight_behind.any():  # a towel holder on a shower's glass, not on a wall
-        return f"hangs on {int(np.flatnonzero(straight_behind)[0])}"
+    along = others & (lo[:, b] < s1 - EPS) & (hi[:, b] > s0 + EPS)
+    # It hangs on an object straight behind it, or on a pane of glass at its back.
+    hangs = along & ((beyond > HANG_TOL) | (partition & (beyond > -HANG_TOL)))
+    if hangs.any():
+        return f"hangs on {int(np.flatnonzero(hangs)[0])}"
     blockers = others & (beyond > SIDE_TOL)
     b_lo, b_hi = lo[blockers, b], hi[blockers, b]
     below = b_hi[b_hi <= s0 + EPS]
@@ -514,25 +519,31 @@ def _off_wall(scene: Scene, lo, hi, use, walls, unused) -> dict[str, float]:
     for i in np.flatnonzero(wall_mounted(scene) & use):
         if i in unused:
             continue
-        d = float(segment_distance(_rectangle_samples(lo[i], hi[i]), walls).min())
+        d = float(segment_distance(_rectangle_outline(lo[i], hi[i]), walls).min())
         if d > PROTRUDE_TOL:
             out[scene.ids[i]] = _mm(d)
     return out
 
 
-def _rectangle_samples(lo, hi, step: float = 0.05) -> np.ndarray:
-    """Grid points over a rectangle, at most ``step`` apart, corners included."""
+def _rectangle_outline(lo, hi, step: float = 0.05) -> np.ndarray:
+    """Points along a rectangle's outline, at most ``step`` apart, corners included.
+
+    Enough for distances: a rectangle meets a rectilinear polygon without holes
+    or its walls first and leaves it furthest on its outline.
+    """
     k = np.maximum(np.ceil((hi - lo) / step).astype(int) + 1, 2)
-    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], k[0]), np.linspace(lo[1], hi[1], k[1]),
-                         indexing="ij")
-    return np.stack([gx.ravel(), gy.ravel()], axis=1)
+    xs, ys = np.linspace(lo[0], hi[0], k[0]), np.linspace(lo[1], hi[1], k[1])
+    return np.concatenate([np.stack([xs, np.full_like(xs, lo[1])], axis=1),
+                           np.stack([xs, np.full_like(xs, hi[1])], axis=1),
+                           np.stack([np.full_like(ys, lo[0]), ys], axis=1),
+                           np.stack([np.full_like(ys, hi[0]), ys], axis=1)])
 
 
 def _outside_distance(poly: np.ndarray, lo, hi) -> np.ndarray:
     """(N,) how far each footprint rectangle reaches outside the polygon (0 if inside).
 
-    Sampled on a grid of at most 5 cm spacing over each rectangle (exact at
-    its corners, which is where a rectangle leaves a rectilinear room).
+    Sampled every 5 cm along each rectangle's outline (exact at its corners),
+    only for rectangles that may leave the polygon.
     """
     edges = _edges(poly)
     out = np.zeros(len(lo))
@@ -545,7 +556,7 @@ def _outside_distance(poly: np.ndarray, lo, hi) -> np.ndarray:
              & (poly[None, :, 1] > lo[:, None, 1] + EPS)
              & (poly[None, :, 1] < hi[:, None, 1] - EPS)).any(axis=1)
     for i in np.flatnonzero(~corners_in | pokes):
-        pts = _rectangle_samples(lo[i], hi[i])
+        pts = _rectangle_outline(lo[i], hi[i])
         d = np.where(inside_polygon(pts, poly), 0.0, segment_distance(pts, edges))
         out[i] = d.max()
     return out
