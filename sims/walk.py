@@ -126,6 +126,7 @@ class Poses:
     clearance: float
     waypoints: np.ndarray  # (W, 2), closed loop (first == last)
     notes: list[str] = field(default_factory=list)
+    walked_over: list[str] = field(default_factory=list)  # ids of room-sized slabs ignored
 
 
 # --------------------------------------------------------------------------- obstacles
@@ -180,7 +181,7 @@ def plan_poses(scene: Scene, options: WalkOptions) -> Poses:
         raise SceneError([f"a walk needs at least 1 frame, got {options.frames}"], scene.id)
     fp = obstacle_footprints(scene)
     rng = np.random.default_rng(options.seed)
-    clearance, notes = options.clearance, []
+    clearance, notes, walked_over = options.clearance, [], []
     grid = None
     while grid is None:
         grid = _free_grid(fp, clearance)
@@ -191,6 +192,7 @@ def plan_poses(scene: Scene, options: WalkOptions) -> Poses:
                     f"no free floor to walk: no point of the room is {MIN_CLEARANCE:g} m "
                     "clear of the walls and of objects standing on the floor"], scene.id)
             clearance = options.clearance
+            walked_over += dropped
             notes.append(f"walked over {', '.join(dropped)}: its box covers more than "
                          f"{ROOM_SIZED:.0%} of the room (the box of an L-shaped counter top)")
         elif grid is None:
@@ -202,7 +204,7 @@ def plan_poses(scene: Scene, options: WalkOptions) -> Poses:
     waypoints = _shortcut(legs, fp, clearance)
     position, yaw = _sample_along(waypoints, options.frames, rng)
     z = np.full((len(position), 1), fp.floor_z + options.eye_height)
-    return Poses(np.hstack([position, z]), yaw, clearance, waypoints, notes)
+    return Poses(np.hstack([position, z]), yaw, clearance, waypoints, notes, walked_over)
 
 
 def _without_room_sized(fp: Footprints, scene: Scene) -> tuple[Footprints, list[str]]:
@@ -444,6 +446,8 @@ def walk_scene_doc(scene: Scene, options: WalkOptions) -> dict:
                       "replaced_frames": scene.frames.count}
     if poses.notes:
         source["walk"]["notes"] = poses.notes
+    if poses.walked_over:
+        source["walk"]["walked_over"] = poses.walked_over
     doc["source"] = source
     doc["frames"] = frames
     return doc

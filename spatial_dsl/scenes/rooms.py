@@ -14,8 +14,9 @@ x-y axes (every AI2-THOR wall is axis-aligned). An iTHOR scene is one room:
 2. **Pins.** Wall-mounted objects pin walls (``wall_mounted``): windows,
    paintings, posters, mirrors, light switches, towel holders, hand-towel
    holders, toilet-paper hangers, curtains, blinds, and televisions at most
-   0.2 m deep (hung, not on a stand). A pin must be axis-aligned (yaw within
-   5 degrees of a multiple of 90) and at most 0.6 m deep. Its wall runs
+   0.2 m deep resting on nothing (hung, not on a stand or a dresser). A
+   pin must be axis-aligned (yaw within 5 degrees of a multiple of 90) and
+   at most 0.6 m deep. Its wall runs
    along it, across its thin direction (or, for a squarish object, across
    the direction in which it is nearest a side of the objects' rectangle),
    at its *back face*, the face towards that nearer side. A window fills
@@ -31,18 +32,23 @@ x-y axes (every AI2-THOR wall is axis-aligned). An iTHOR scene is one room:
    then left outside by more than ``PROTRUDE_TOL`` (0.15 m) are reported as
    *protruding*: fridges, counters, faucets and toilets whose boxes poke
    through the wall, windows by their thickness. A side without pins stays
-   at the outermost footprint: no evidence says the wall is further out.
+   at the outermost footprint, or at the floor box if that is nearer (a
+   counter top reaching 0.32 m past FloorPlan16's floor pokes through the
+   wall): no evidence says the wall is further out.
 4. **Cuts.** A pin whose wall lies more than ``SIDE_TOL`` inside the
-   rectangle says the room ends there. Behind its wall a strip is cut out:
+   rectangle says the room ends there. Behind its back face (a window's
+   outer face: windows in one wall may sit at different depths, as in
+   FloorPlan218's, and the cut must not take the inner ones) a strip is cut:
    across, from the wall to the rectangle's side; along the wall, from the
    pin both ways until a footprint reaching more than ``SIDE_TOL`` behind
    the wall stops it. The cut is kept only if it reaches a corner of the
-   rectangle (the room is an L, a T, a staircase...). A pin with an object
-   straight behind it (reaching more than ``HANG_TOL``, 5 cm, past its
-   wall: a picture above a bed's headboard), or with a shower's glass,
-   door or curtain at its back (a towel holder on the glass), hangs on that
-   object and cuts nothing; nor does one with objects behind it on both
-   sides (a partition). Both are reported as *unused pins*.
+   rectangle (the room is an L, a T, a staircase...). A pin cuts nothing,
+   and is reported as an *unused pin*, when it hangs on an object (one
+   right at its back reaching more than ``HANG_TOL``, 5 cm, past it, like a
+   bed's headboard, or a shower's glass, door or curtain: a towel holder on
+   the glass), when it stands in front of an object further behind (it is
+   on a partition with more room behind: FloorPlan204's light switch and
+   its dining room), or when objects stand behind it on both sides.
 5. **Polygon.** Rectangle minus cuts is a rectilinear polygon, its vertices
    rounded to the millimetre; the cuts are corner rectangles, so it has no
    holes and is orthogonally convex. Its edges are the walls (``walls`` is
@@ -61,7 +67,10 @@ interior pin's wall line (through its middle: a partition may carry pictures
 on both faces; pins within ``INNER_MERGE`` of one line are one wall), from
 the pin along its line up to ``INNER_REACH`` (1 m) each way, stopped by any
 footprint standing across the line, and joined to the outer wall when it
-ends within ``JOIN_GAP`` (0.5 m, too narrow for a doorway) of it. Doorways
+ends within ``JOIN_GAP`` (0.5 m, too narrow for a doorway) of it. A
+footprint across the line at the pin itself pokes through the wall (the
+picture hangs on it): the wall keeps the pin's span but does not extend
+past that footprint. Doorways
 are not in the metadata, so an inner wall is only as long as the evidence
 for it: inference never closes a doorway, at the price of inner walls that
 may be shorter than the real ones.
@@ -89,7 +98,8 @@ __all__ = ["RoomInference", "add_inferred_rooms", "infer_room", "inside_polygon"
 STRAY = 0.5  # m outside the floor box: the object is not in the room at all
 SIDE_TOL = 0.3  # m: a pin this close to a side decides it; a notch must be deeper
 PROTRUDE_TOL = 0.15  # m: objects further outside the polygon are reported as protruding
-FLAT_TV = 0.2  # m: a television at most this deep is hung on the wall
+FLAT_TV = 0.2  # m: a television at most this deep, resting on nothing, hangs on the wall
+REST_TOL = 0.05  # m between a top and a bottom: one object rests on the other
 MAX_PIN_DEPTH = 0.6  # m across the wall
 AXIS_TOL_DEG = 5.0
 INNER_REACH = 1.0  # m an inner wall extends beyond its pins (RoboTHOR)
@@ -115,8 +125,9 @@ class Pin:
     index: int
     axis: int  # 0: the wall is x = const (the object is thin in x); 1: y = const
     back_high: bool  # the wall is on the object's high-coordinate side
-    wall: float  # the wall's coordinate on ``axis``
+    wall: float  # the wall's coordinate on ``axis`` (a window's inner face)
     span: tuple[float, float]  # the object's extent along the wall
+    back: float  # the back face's coordinate (a window's outer face; else ``wall``)
 
 
 @dataclass
@@ -151,8 +162,16 @@ def wall_mounted(scene: Scene) -> np.ndarray:
         if key in ALWAYS_PINS:
             out[i] = True
         elif key == TELEVISION:
-            out[i] = depth[i] <= FLAT_TV
+            out[i] = depth[i] <= FLAT_TV and not _stands_on_something(scene, lo, hi, i)
     return out
+
+
+def _stands_on_something(scene: Scene, lo, hi, i: int) -> bool:
+    """Whether object i's bottom rests on another object's top (a television on a dresser)."""
+    under = (np.abs(scene.top - scene.bottom[i]) <= REST_TOL) & np.all(
+        (lo < hi[i]) & (hi > lo[i]), axis=1)
+    under[i] = False
+    return bool(under.any())
 
 
 def pin_mask(scene: Scene) -> np.ndarray:
@@ -181,10 +200,11 @@ def _pins(scene: Scene, lo, hi, rect_lo, rect_hi, use) -> list[Pin]:
         axis = _across_axis(hi[i] - lo[i], gaps)
         other = 1 - axis
         back_high = bool(gaps[axis, 1] < gaps[axis, 0])
+        back = float(hi[i, axis] if back_high else lo[i, axis])
         # A window fills the wall's thickness: the room ends at its inner face.
-        wall = float(hi[i, axis] if back_high != (i in windows) else lo[i, axis])
+        wall = float(lo[i, axis] if back_high else hi[i, axis]) if i in windows else back
         pins.append(Pin(int(i), axis, bool(back_high), wall,
-                        (float(lo[i, other]), float(hi[i, other]))))
+                        (float(lo[i, other]), float(hi[i, other])), back))
     return pins
 
 
@@ -197,7 +217,7 @@ def infer_room(scene: Scene, shell: tuple[np.ndarray, np.ndarray] | None = None)
     floors = _floor_mask(scene)
     use = ~floors & ~_stray(lo, hi, floors)
     if shell is None:
-        floor, walls, cuts, unused = _infer_single_room(scene, lo, hi, use)
+        floor, walls, cuts, unused = _infer_single_room(scene, lo, hi, use, floors)
     else:
         floor, walls, unused = _infer_apartment(scene, lo, hi, use, shell)
         cuts = []
@@ -209,11 +229,11 @@ def infer_room(scene: Scene, shell: tuple[np.ndarray, np.ndarray] | None = None)
     return RoomInference(floor, walls, float(scene.top.max()), report)
 
 
-def _infer_single_room(scene: Scene, lo, hi, use):
+def _infer_single_room(scene: Scene, lo, hi, use, floors):
     """iTHOR: the pinned rectangle minus the cuts behind interior pins; walls = its edges."""
     rect_lo, rect_hi = _object_rectangle(lo, hi, use, scene)
     pins = _pins(scene, lo, hi, rect_lo, rect_hi, use)
-    rect_lo, rect_hi = _pinned_sides(pins, rect_lo, rect_hi)
+    rect_lo, rect_hi = _pinned_sides(pins, rect_lo, rect_hi, _floor_box(lo, hi, floors))
     partition = np.array([normalise_name(c) in PARTITIONS for c in scene.categories])
     cuts, unused = _notches(pins, lo, hi, use, partition, rect_lo, rect_hi)
     return _polygon(rect_lo, rect_hi, cuts), None, cuts, unused
@@ -224,8 +244,8 @@ def _infer_apartment(scene: Scene, lo, hi, use, shell):
     rect_lo, rect_hi = (np.asarray(v, dtype=float) for v in shell)
     pins = _pins(scene, lo, hi, rect_lo, rect_hi, use)
     floor = _rectangle(rect_lo, rect_hi)
-    inner, unused = _inner_walls(pins, lo, hi, use, rect_lo, rect_hi)
-    return floor, _edges(floor) + inner, unused
+    inner = _inner_walls(pins, lo, hi, use, rect_lo, rect_hi)
+    return floor, _edges(floor) + inner, {}
 
 
 def _mm(value: float) -> float:
@@ -256,10 +276,19 @@ def _object_rectangle(lo, hi, use, scene: Scene):
     return r_lo, r_hi
 
 
-def _pinned_sides(pins: list[Pin], rect_lo, rect_hi):
+def _floor_box(lo, hi, floors):
+    if not floors.any():
+        return None
+    return lo[floors].min(axis=0), hi[floors].max(axis=0)
+
+
+def _pinned_sides(pins: list[Pin], rect_lo, rect_hi, floor_box=None):
     """Move each side to the outermost wall of the pins within SIDE_TOL of it or beyond it
-    (a window with no furniture near it moves the side out)."""
+    (a window with no furniture near it moves the side out). A side no pin decides ends
+    at the floor box if that is nearer: what reaches past it pokes through the wall."""
     new_lo, new_hi = rect_lo.copy(), rect_hi.copy()
+    if floor_box is not None:
+        new_lo, new_hi = np.maximum(new_lo, floor_box[0]), np.minimum(new_hi, floor_box[1])
     for axis in (0, 1):
         highs = [p.wall for p in pins if p.axis == axis and p.back_high
                  and p.wall >= rect_hi[axis] - SIDE_TOL]
@@ -282,7 +311,7 @@ class Cut:
 def _notches(pins, lo, hi, use, partition, rect_lo, rect_hi) -> tuple[list[Cut], dict[int, str]]:
     cuts, unused = [], {}
     for p in pins:
-        depth = (rect_hi[p.axis] - p.wall) if p.back_high else (p.wall - rect_lo[p.axis])
+        depth = (rect_hi[p.axis] - p.back) if p.back_high else (p.back - rect_lo[p.axis])
         if depth <= SIDE_TOL:
             continue  # on (or beyond) a side: it decided that side
         cut = _cut_behind(p, lo, hi, use, partition, rect_lo, rect_hi)
@@ -298,19 +327,24 @@ def _cut_behind(p: Pin, lo, hi, use, partition, rect_lo, rect_hi) -> Cut | str:
     there is none (the pin hangs on an object, or objects stand behind it on both sides)."""
     a, b = p.axis, 1 - p.axis
     if p.back_high:
-        beyond = hi[:, a] - p.wall  # how far each footprint reaches behind the wall
-        across = (p.wall, float(rect_hi[a]))
+        beyond = hi[:, a] - p.back  # how far each footprint reaches behind the wall
+        across = (p.back, float(rect_hi[a]))
     else:
-        beyond = p.wall - lo[:, a]
-        across = (float(rect_lo[a]), p.wall)
+        beyond = p.back - lo[:, a]
+        across = (float(rect_lo[a]), p.back)
     s0, s1 = p.span
     others = use.copy()
     others[p.index] = False
     along = others & (lo[:, b] < s1 - EPS) & (hi[:, b] > s0 + EPS)
-    # It hangs on an object straight behind it, or on a pane of glass at its back.
-    hangs = along & ((beyond > HANG_TOL) | (partition & (beyond > -HANG_TOL)))
+    behind = along & (beyond > HANG_TOL)
+    gap = (lo[:, a] - p.back) if p.back_high else (p.back - hi[:, a])  # from its back face
+    # It hangs on an object right behind it, or on a pane of glass at its back.
+    hangs = (behind & (gap <= HANG_TOL)) | (along & partition & (beyond > -HANG_TOL)
+                                             & (gap <= HANG_TOL))
     if hangs.any():
         return f"hangs on {int(np.flatnonzero(hangs)[0])}"
+    if behind.any():  # on a partition with more room behind it (FloorPlan204's dining room)
+        return f"stands in front of {int(np.flatnonzero(behind)[0])}"
     blockers = others & (beyond > SIDE_TOL)
     b_lo, b_hi = lo[blockers, b], hi[blockers, b]
     below = b_hi[b_hi <= s0 + EPS]
@@ -430,37 +464,40 @@ def robothor_shell(scenes: list[Scene]) -> tuple[np.ndarray, np.ndarray]:
     return shell_lo, shell_hi
 
 
-def _inner_walls(pins, lo, hi, use, rect_lo, rect_hi):
-    segments, unused = [], {}
+def _inner_walls(pins, lo, hi, use, rect_lo, rect_hi) -> list[list[float]]:
+    segments = []
     for p in pins:
         edge = rect_hi[p.axis] if p.back_high else rect_lo[p.axis]
         if abs(p.wall - edge) <= SIDE_TOL:
             continue  # on the outer wall
         line = (lo[p.index, p.axis] + hi[p.index, p.axis]) / 2
-        seg = _inner_segment(p, line, lo, hi, use, rect_lo, rect_hi)
-        if seg is None:
-            unused[p.index] = "an object stands across its wall line"
-        else:
-            segments.append(seg)
-    return _merge_segments(segments), unused
+        segments.append(_inner_segment(p, line, lo, hi, use, rect_lo, rect_hi))
+    return _merge_segments(segments)
 
 
 def _inner_segment(p: Pin, line: float, lo, hi, use, rect_lo, rect_hi):
+    """(axis, line, t0, t1): the pin's span, extended along the line up to INNER_REACH until
+    a footprint standing across the line stops it, and joined to the outer wall nearby.
+
+    A footprint across the line within the pin's own span pokes through the wall (the
+    wall is there: the picture hangs on it); it only keeps the wall from extending.
+    """
     a, b = p.axis, 1 - p.axis
     crossing = use & (lo[:, a] < line - CROSS_TOL) & (hi[:, a] > line + CROSS_TOL)
     crossing[p.index] = False
     c_lo, c_hi = lo[crossing, b], hi[crossing, b]
     s0, s1 = p.span
-    if np.any((c_lo < s1 - EPS) & (c_hi > s0 + EPS)):
-        return None
-    below = c_hi[c_hi <= s0 + EPS]
-    above = c_lo[c_lo >= s1 - EPS]
-    t0 = max(s0 - INNER_REACH, float(below.max()) if len(below) else -math.inf)
-    t1 = min(s1 + INNER_REACH, float(above.min()) if len(above) else math.inf)
+    through = (c_lo < s1 - EPS) & (c_hi > s0 + EPS)
+    below = c_hi[~through & (c_hi <= s0 + EPS)]
+    above = c_lo[~through & (c_lo >= s1 - EPS)]
+    t0 = s0 if (c_lo[through] < s0).any() else max(
+        s0 - INNER_REACH, float(below.max()) if len(below) else -math.inf)
+    t1 = s1 if (c_hi[through] > s1).any() else min(
+        s1 + INNER_REACH, float(above.min()) if len(above) else math.inf)
     t0, t1 = max(t0, float(rect_lo[b])), min(t1, float(rect_hi[b]))
-    if t0 - rect_lo[b] < JOIN_GAP and not len(below[below > rect_lo[b]]):
+    if t0 - rect_lo[b] < JOIN_GAP and not (c_hi[c_hi <= t0 + EPS] > rect_lo[b]).any():
         t0 = float(rect_lo[b])
-    if rect_hi[b] - t1 < JOIN_GAP and not len(above[above < rect_hi[b]]):
+    if rect_hi[b] - t1 < JOIN_GAP and not (c_lo[c_lo >= t1 - EPS] < rect_hi[b]).any():
         t1 = float(rect_hi[b])
     return (a, float(line), t0, t1)
 
@@ -507,9 +544,9 @@ def _report(scene, lo, hi, use, floors, floor, walls, unused, cuts, robothor) ->
 
 
 def _named(scene: Scene, why: str) -> str:
-    """"hangs on 12" -> "hangs on <the id of object 12>"."""
+    """"hangs on 12" -> "hangs on <the id of object 12>" (same for "stands in front of")."""
     head, _, index = why.rpartition(" ")
-    return f"{head} {scene.ids[int(index)]}" if head == "hangs on" else why
+    return f"{head} {scene.ids[int(index)]}" if index.isdigit() else why
 
 
 def _off_wall(scene: Scene, lo, hi, use, walls, unused) -> dict[str, float]:
