@@ -517,3 +517,17 @@ def test_ai2thor_worked_example_stays_exact(builtin):
               and scene.categories[i] != "Floor"]
     np.testing.assert_array_equal(with_walls[inside], without[inside])
     assert (with_walls > 0).sum() >= 5
+
+
+def test_show_draws_the_walls(builtin):
+    from spatial_dsl.show import render
+
+    drawing = render(builtin["robothor:0"])
+    segments = drawing.walls.get_segments()
+    assert len(segments) == 6  # the shell's 4 edges and 2 inner walls
+    np.testing.assert_allclose(np.concatenate([s.ravel() for s in segments]),
+                               builtin["robothor:0"].room.walls.ravel())
+    ithor = render(builtin["ithor:FloorPlan311"])
+    assert len(ithor.walls.get_segments()) == len(builtin["ithor:FloorPlan311"].room.floor)
+    no_floor = scene_of([obj("Bed", (0, 0), (2, 1))])
+    assert render(no_floor).walls is None  # a room without a polygon has no walls
