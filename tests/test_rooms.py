@@ -152,6 +152,15 @@ def test_stray_objects_are_left_out_and_reported():
     assert room.report["stray"] == ["Faucet"]
 
 
+def test_degenerate_scenes_still_get_a_room():
+    # Only a floor: the floor box. Only a window (its inner face would be both sides):
+    # the window's own footprint.
+    only_floor = infer_room(scene_of([obj("Floor", (0, 0), (4, 3), z=(-0.1, 0.0))]))
+    assert same_polygon(only_floor.floor, [[0, 0], [4, 0], [4, 3], [0, 3]])
+    window = infer_room(scene_of([obj("Window", (0, 0), (1, 0.1), z=(1.0, 2.0))]))
+    assert same_polygon(window.floor, [[0, 0], [1, 0], [1, 0.1], [0, 0.1]])
+
+
 def test_robothor_shell_and_inner_walls():
     # Two apartments whose outer walls carry paintings at x = 0 / 10 and y = 0 / 4.
     def apartment(extra):

@@ -96,7 +96,7 @@ __all__ = ["RoomInference", "add_inferred_rooms", "infer_room", "inside_polygon"
            "robothor_shell", "room_document", "segment_distance", "wall_mounted"]
 
 STRAY = 0.5  # m outside the floor box: the object is not in the room at all
-SIDE_TOL = 0.3  # m: a pin this close to a side decides it; a notch must be deeper
+SIDE_TOL = 0.3  # m: a pin this close to a side decides it; a cut must be deeper
 PROTRUDE_TOL = 0.15  # m: objects further outside the polygon are reported as protruding
 FLAT_TV = 0.2  # m: a television at most this deep, resting on nothing, hangs on the wall
 REST_TOL = 0.05  # m between a top and a bottom: one object rests on the other
@@ -108,6 +108,7 @@ CROSS_TOL = 0.05  # m: a footprint crossing a wall line by more than this stops 
 HANG_TOL = 0.05  # m: an object this far behind a pin's wall is what the pin hangs on
 ELONGATED = 2.0  # a pin this many times longer than deep is thin across its wall
 INNER_MERGE = 0.15  # m: pins of one inner wall (pictures on both faces of a partition)
+MIN_SIDE = 0.1  # m: a room narrower than this is degenerate
 EPS = 1e-9
 
 ALWAYS_PINS = {normalise_name(c) for c in (
@@ -175,11 +176,16 @@ def _stands_on_something(scene: Scene, lo, hi, i: int) -> bool:
 
 
 def pin_mask(scene: Scene) -> np.ndarray:
-    """(N,) bool: wall-mounted objects that can pin a wall (axis-aligned and thin)."""
+    """(N,) bool: wall-mounted objects that can pin a wall (axis-aligned and thin).
+
+    An object whose box is only the axis-aligned box of a turned object
+    (``attributes.box == "aabb"``, scenes.md v0.2) does not show its wall's direction.
+    """
     lo, hi = footprints(scene)
     ext = hi - lo
     off_axis = np.abs(((scene.yaw + 45.0) % 90.0) - 45.0)
-    return (wall_mounted(scene) & (off_axis <= AXIS_TOL_DEG)
+    turned = np.array([a.get("box") == "aabb" for a in scene.attributes], dtype=bool)
+    return (wall_mounted(scene) & ~turned & (off_axis <= AXIS_TOL_DEG)
             & (ext.min(axis=1) <= MAX_PIN_DEPTH))
 
 
@@ -216,6 +222,8 @@ def infer_room(scene: Scene, shell: tuple[np.ndarray, np.ndarray] | None = None)
     lo, hi = footprints(scene)
     floors = _floor_mask(scene)
     use = ~floors & ~_stray(lo, hi, floors)
+    if not use.any():  # nothing but a floor: the floor is all there is to go by
+        use = np.ones(scene.n, dtype=bool)
     if shell is None:
         floor, walls, cuts, unused = _infer_single_room(scene, lo, hi, use, floors)
     else:
@@ -234,6 +242,10 @@ def _infer_single_room(scene: Scene, lo, hi, use, floors):
     rect_lo, rect_hi = _object_rectangle(lo, hi, use, scene)
     pins = _pins(scene, lo, hi, rect_lo, rect_hi, use)
     rect_lo, rect_hi = _pinned_sides(pins, rect_lo, rect_hi, _floor_box(lo, hi, floors))
+    if (rect_hi - rect_lo < MIN_SIDE).any():  # degenerate (a lone picture): its footprints
+        mid, half = (lo[use].min(axis=0) + hi[use].max(axis=0)) / 2, (
+            np.maximum(hi[use].max(axis=0) - lo[use].min(axis=0), MIN_SIDE) / 2)
+        return _rectangle(mid - half, mid + half), None, [], {}
     partition = np.array([normalise_name(c) in PARTITIONS for c in scene.categories])
     cuts, unused = _notches(pins, lo, hi, use, partition, rect_lo, rect_hi)
     return _polygon(rect_lo, rect_hi, cuts), None, cuts, unused
@@ -265,9 +277,7 @@ def _object_rectangle(lo, hi, use, scene: Scene):
     """Bounding rectangle of the footprints; a window counts only along its wall (it sits
     in the wall, so across the wall it may reach outside)."""
     window = np.array([normalise_name(c) == WINDOW for c in scene.categories]) & use
-    inside = use & ~window
-    if not inside.any():
-        inside = use
+    inside = use & ~window if (use & ~window).any() else use
     r_lo, r_hi = lo[inside].min(axis=0).astype(float), hi[inside].max(axis=0).astype(float)
     for i in np.flatnonzero(window):
         along = int(np.argmax(hi[i] - lo[i]))
