@@ -15,11 +15,12 @@ x-y axes (every AI2-THOR wall is axis-aligned). An iTHOR scene is one room:
    paintings, posters, mirrors, light switches, towel holders, hand-towel
    holders, toilet-paper hangers, curtains, blinds, and televisions at most
    0.2 m deep resting on nothing (hung, not on a stand or a dresser). A
-   pin must be axis-aligned (yaw within 5 degrees of a multiple of 90) and
-   at most 0.6 m deep. Its wall runs
-   along it, across its thin direction (or, for a squarish object, across
-   the direction in which it is nearest a side of the objects' rectangle),
-   at its *back face*, the face towards that nearer side. A window fills
+   pin must be axis-aligned (yaw within 5 degrees of a multiple of 90, and
+   not an ``attributes.box == "aabb"`` box of a turned object) and at most
+   0.6 m deep. Its wall runs along it, across its thin direction (or, for
+   a squarish object, across the direction in which it is nearest a side
+   of the objects' rectangle), at its *back face*, the face towards that
+   nearer side. A window fills
    the wall's thickness and the room ends at its *inner* face (where the
    counters under FloorPlan1's window end). Wall cabinets and shelves are
    not pins: their boxes are not flush with the wall (FloorPlan24's hang
@@ -36,9 +37,9 @@ x-y axes (every AI2-THOR wall is axis-aligned). An iTHOR scene is one room:
    counter top reaching 0.32 m past FloorPlan16's floor pokes through the
    wall): no evidence says the wall is further out.
 4. **Cuts.** A pin whose wall lies more than ``SIDE_TOL`` inside the
-   rectangle says the room ends there. Behind its back face (a window's
-   outer face: windows in one wall may sit at different depths, as in
-   FloorPlan218's, and the cut must not take the inner ones) a strip is cut:
+   rectangle says the room ends there. Behind its back face (for a window,
+   its outer face, so that a window set deeper into the same wall, as in
+   FloorPlan218, is not cut away) a strip is cut out of the rectangle:
    across, from the wall to the rectangle's side; along the wall, from the
    pin both ways until a footprint reaching more than ``SIDE_TOL`` behind
    the wall stops it. The cut is kept only if it reaches a corner of the
@@ -54,7 +55,8 @@ x-y axes (every AI2-THOR wall is axis-aligned). An iTHOR scene is one room:
    holes and is orthogonally convex. Its edges are the walls (``walls`` is
    left out of the scene file). Wall-mounted objects further than
    ``PROTRUDE_TOL`` from every wall (a free-standing mirror) are reported as
-   *off the wall*.
+   *off the wall*. A degenerate rectangle (narrower than ``MIN_SIDE``, e.g. a
+   scene of one window) falls back to the footprints' bounding rectangle.
 
 RoboTHOR (``shell``) holds several rooms in one apartment. Its 75 scenes are
 furniture and wall layouts inside one apartment shell: every RoboTHOR
@@ -70,10 +72,9 @@ footprint standing across the line, and joined to the outer wall when it
 ends within ``JOIN_GAP`` (0.5 m, too narrow for a doorway) of it. A
 footprint across the line at the pin itself pokes through the wall (the
 picture hangs on it): the wall keeps the pin's span but does not extend
-past that footprint. Doorways
-are not in the metadata, so an inner wall is only as long as the evidence
-for it: inference never closes a doorway, at the price of inner walls that
-may be shorter than the real ones.
+past that footprint. Doorways are not in the metadata, so an inner wall is
+only as long as the evidence for it: inference never closes a doorway, at
+the price of inner walls that may be shorter than the real ones.
 
 Everything is a pure function of the scene (and, for RoboTHOR, of the pins of
 all RoboTHOR scenes), so inference is deterministic. ``RoomInference.report``
