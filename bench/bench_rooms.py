@@ -6,6 +6,10 @@
 2. Walk + visibility with walls: a 60-frame walk through ithor:FloorPlan1
    (its inferred polygon, walls as occluders) and robothor:0 (inner walls).
    Target: under 1 s for FloorPlan1.
+3. Before / after for the rooms named in issue 13: ``room.area`` and how
+   many of a 30-frame walk's cameras stand outside the inferred room, for the
+   scene without a room (v0.1: the bounding rectangle of all boxes, the
+   floor's included) and with it.
 
 Usage: python bench/bench_rooms.py [--repeat K] [--frames N]
 """
@@ -15,9 +19,12 @@ from __future__ import annotations
 import argparse
 import time
 
-from sims.walk import WalkOptions, walk_frames
-from spatial_dsl.scenes.rooms import infer_room, robothor_shell
+from sims.walk import WalkOptions, plan_poses, walk_frames
+from spatial_dsl.scenes.format import dump_scene, scene_from_dict
+from spatial_dsl.scenes.rooms import infer_room, inside_polygon, robothor_shell
 from spatial_dsl.scenes.sources import list_scenes, load_scene
+
+ISSUE_ROOMS = ("FloorPlan311", "FloorPlan418", "FloorPlan15", "FloorPlan402", "FloorPlan428")
 
 
 def best_of(repeat: int, run) -> tuple[float, object]:
@@ -57,6 +64,22 @@ def main() -> None:
         print(f"walk + visibility with walls, {ref}, {args.frames} frames, {scene.n} objects, "
               f"{len(scene.room.wall_segments())} walls: {seconds:.3f} s "
               f"(best of {args.repeat}{target}); {pairs} visible (frame, object) pairs")
+    before_after(scenes)
+
+
+def before_after(scenes: dict) -> None:
+    for name in ISSUE_ROOMS:
+        after = scenes[f"ithor:{name}"]
+        doc = dump_scene(after)
+        del doc["room"]
+        before = scene_from_dict(doc, origin=name)  # no room: the v0.1 bounding rectangle
+        cells = []
+        for label, scene in (("before", before), ("after", after)):
+            poses = plan_poses(scene, WalkOptions(frames=30, seed=0))
+            outside = int((~inside_polygon(poses.position[:, :2], after.room.floor)).sum())
+            cells.append(f"{label}: area {scene.room.area:6.2f} m2, "
+                         f"{outside:2d}/30 cameras outside the room")
+        print(f"{name:13s} " + " | ".join(cells))
 
 
 if __name__ == "__main__":
