@@ -104,7 +104,7 @@ class Footprints:
     half: np.ndarray  # (K, 2)
     room: np.ndarray  # (V, 2) room polygon
     floor_z: float
-    walls: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))  # (K, 4) inner walls
+    walls: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))  # (K, 4) all walls
 
     def clearance_at(self, points) -> np.ndarray:
         """(M,) distance to the nearest obstacle or wall; negative outside the room."""
