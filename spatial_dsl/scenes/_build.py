@@ -106,8 +106,12 @@ def build_room(ch: CheckedScene, corners: np.ndarray, top: np.ndarray) -> Room:
         lo, hi = xy.min(axis=0), xy.max(axis=0)
         area = float(np.prod(hi - lo))
     sides = hi - lo
+    walls = None
+    if ch.walls is not None:
+        walls = frozen(np.array(ch.walls, dtype=np.float64).reshape(-1, 4))
     return Room(floor=floor, height=height, area=float(area), length=float(sides.max()),
-                width=float(sides.min()), bounds_min=frozen(lo), bounds_max=frozen(hi))
+                width=float(sides.min()), bounds_min=frozen(lo), bounds_max=frozen(hi),
+                walls=walls)
 
 
 def intrinsics(f: CheckedFrame) -> list[float]:

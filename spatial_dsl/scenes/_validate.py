@@ -87,6 +87,7 @@ class CheckedScene:
     frames: list[CheckedFrame] = field(default_factory=list)
     floor: list[list[float]] | None = None
     room_height: float | None = None
+    walls: list[list[float]] | None = None  # None: the floor polygon's edges are the walls
 
 
 def describe(value: object) -> str:
@@ -457,6 +458,9 @@ def _check_room(c: Checker, room: object, out: CheckedScene) -> None:
     floor = room.get("floor")
     if floor is not None:
         out.floor = _check_floor(c, floor, "room.floor")
+    walls = room.get("walls")
+    if walls is not None:
+        out.walls = _check_walls(c, walls, "room.walls")
     height = room.get("height")
     if height is not None:
         h = c.number(height, "room.height")
@@ -478,6 +482,19 @@ def _check_floor(c: Checker, floor: object, path: str) -> list[list[float]] | No
         c.add(path, "floor polygon has zero area")
         return None
     return pts
+
+
+def _check_walls(c: Checker, walls: object, path: str) -> list[list[float]] | None:
+    """Wall segments ``[x1, y1, x2, y2]``; an empty list means a room without walls."""
+    if not isinstance(walls, (list, tuple)):
+        c.add(path, f"expected a list of [x1, y1, x2, y2] segments, got {describe(walls)}")
+        return None
+    out = [c.vector(w, f"{path}[{i}]", 4) for i, w in enumerate(walls)]
+    for i, w in enumerate(out):
+        if w is not None and math.hypot(w[2] - w[0], w[3] - w[1]) < 1e-9:
+            c.add(f"{path}[{i}]", "a wall needs two different end points")
+            out[i] = None
+    return None if None in out else out
 
 
 def shoelace(pts) -> float:

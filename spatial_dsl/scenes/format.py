@@ -12,6 +12,9 @@ Decisions beyond scenes.md:
 - ``rotation`` of an object may be omitted (identity: an axis-aligned box).
 - ``room`` may give only ``floor``, only ``height``, or both; what is missing
   comes from the objects (x-y bounds of all corners, largest ``top``).
+  ``room.walls`` (v0.2) lists wall segments ``[x1, y1, x2, y2]``, each as high
+  as the room; without it the floor polygon's edges are the walls (and a room
+  without a floor polygon has none). ``walls: []`` means a room without walls.
 - Labels must be unique as ``find`` sees them (ignoring case, spaces, ``_``
   and ``-``); a ``parent`` must not create a cycle; frame indices are unique.
 - Unknown object keys go into ``attributes`` and unknown top-level keys into
@@ -138,8 +141,10 @@ def _dump_room(scene: Scene) -> dict:
     if scene.room.floor is not None:
         room["floor"] = scene.room.floor.tolist()
     # Without a floor the height is only worth writing when it is not the default.
-    if room or scene.room.height != float(scene.top.max()):
+    if room or scene.room.height != float(scene.top.max()) or scene.room.walls is not None:
         room["height"] = float(scene.room.height)
+    if scene.room.walls is not None:
+        room["walls"] = scene.room.walls.tolist()
     return room
 
 

@@ -26,6 +26,17 @@ class Room:
     width: float  # smaller one
     bounds_min: np.ndarray  # (2,) x-y minimum of the floor (or of the objects)
     bounds_max: np.ndarray  # (2,)
+    walls: np.ndarray | None = None  # (K, 4) [x1, y1, x2, y2] as given in the file, or None
+
+    def wall_segments(self) -> np.ndarray:
+        """(K, 4) the room's walls: ``walls`` if the file gave them, else the floor
+        polygon's edges; none for a room without a floor polygon (its extent is only
+        the objects' bounding rectangle, no evidence of a wall)."""
+        if self.walls is not None:
+            return self.walls
+        if self.floor is None:
+            return np.zeros((0, 4))
+        return np.concatenate([self.floor, np.roll(self.floor, -1, axis=0)], axis=1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,7 +111,8 @@ def scene_differences(a: Scene, b: Scene, atol: float = 1e-9) -> list[str]:
                  "length", "width", "longest", "volume", "footprint", "yaw", "upright", "parent"):
         if not _arrays_close(getattr(a, name), getattr(b, name), atol):
             diffs.append(name)
-    for name in ("floor", "height", "area", "length", "width", "bounds_min", "bounds_max"):
+    for name in ("floor", "height", "area", "length", "width", "bounds_min", "bounds_max",
+                 "walls"):
         if not _arrays_close(getattr(a.room, name), getattr(b.room, name), atol):
             diffs.append(f"room.{name}")
     if a.frames.image != b.frames.image:

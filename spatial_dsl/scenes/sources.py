@@ -31,13 +31,14 @@ from .ai2thor import ai2thor_scene_doc
 from .errors import SceneError
 from .format import atomic_write_text, load_scene_file, scene_from_dict, scene_from_json
 from .model import Scene
+from .rooms import add_inferred_rooms
 
 METADATA_FILE = "procthor/databases/ai2thor-object-metadata.json"
 ITHOR_GROUPS = (("kitchens", 1), ("living_rooms", 201), ("bedrooms", 301), ("bathrooms", 401))
 SOURCES = ("ithor", "robothor")
 IMPORT_SOURCES = ("ai2thor", "sprite", "scannet", "habitat", "airsim", "arkitscenes",
                   "mesh")  # KIND:PATH via sims.importers (their KINDS)
-CACHE_VERSION = 1  # bump whenever the conversion's output changes
+CACHE_VERSION = 2  # bump whenever the conversion's output changes (2: inferred rooms)
 SCENE_SUFFIX = ".scene.json"
 _SOURCE_REF = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(.*)$")  # 2+ letters: not a drive letter
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -118,6 +119,7 @@ def _build_cache() -> dict[str, int]:
             source = {"kind": "ai2thor", "dataset": ref.split(":")[0], "scene": ref.split(":")[1],
                       "group": key, "data": f"{METADATA_FILE} (procthor {version})"}
             _converted[ref] = ai2thor_scene_doc(objs, _scene_id(ref), source)
+    add_inferred_rooms(_converted)  # floor polygon and walls (rooms.py)
     _write_cache(counts)
     return counts
 
