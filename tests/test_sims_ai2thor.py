@@ -26,7 +26,8 @@ from sims.ai2thor.reachable import plan_on_reachable
 from sims.importers import import_scene
 from spatial_dsl.runtime.geometry import heading
 from spatial_dsl.scenes.errors import SceneError
-from spatial_dsl.scenes.format import load_scene_file
+from spatial_dsl.scenes.format import load_scene_file, scene_from_dict
+from spatial_dsl.scenes.sources import load_scene, metadata_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sims"
 sys.path.insert(0, str(FIXTURES))
@@ -69,9 +70,9 @@ def test_scene_bounds_are_not_the_room_and_physics_suffixes_go(event):
     # sceneBounds encloses walls and what lies beyond them: never the floor (scenes.md).
     wide = copy.deepcopy(event)
     wide["sceneBounds"]["size"] = {"x": 12.0, "y": 3.0, "z": 15.0}
-    wide["sceneName"] = "FloorPlan7_physics"
+    wide["sceneName"] = "FloorPlan_Train1_1"  # RoboTHOR: several rooms, no inference
     doc = events_scene_doc([wide], "test/kitchen")
-    assert "room" not in doc and doc["source"]["scene"] == "FloorPlan7"
+    assert "room" not in doc and doc["source"]["scene"] == "FloorPlan_Train1_1"
     scene = scene_from_events([wide], "test/kitchen")
     # the room defaults to the objects' extent: the 4 x 5 m floor object, the fridge's top
     np.testing.assert_allclose(scene.room.bounds_min, [-2, -2.5])
@@ -79,6 +80,20 @@ def test_scene_bounds_are_not_the_room_and_physics_suffixes_go(event):
     assert scene.room.height == pytest.approx(1.8)
     assert scene_name("FloorPlan7_physics") == "FloorPlan7"
     assert scene_name("FloorPlan_Train1_1") == "FloorPlan_Train1_1"
+
+
+def test_a_captured_ithor_room_gets_the_built_in_scenes_room(event):
+    """A live FloorPlan1 and ``ithor:FloorPlan1`` agree on the floor polygon and walls."""
+    raw = json.loads(metadata_path().read_text(encoding="utf-8"))["kitchens"][0]
+    live = copy.deepcopy(event)
+    live["objects"] = raw
+    live["sceneName"] = "FloorPlan1_physics"
+    live["sceneBounds"]["size"] = {"x": 12.0, "y": 3.0, "z": 15.0}
+    doc = events_scene_doc([live], "ai2thor/FloorPlan1")
+    assert doc["source"]["room"]["inferred"] is True
+    captured, built_in = scene_from_dict(doc), load_scene("ithor:FloorPlan1")
+    np.testing.assert_allclose(captured.room.floor, built_in.room.floor)
+    assert captured.room.area == pytest.approx(built_in.room.area)
 
 
 def test_camera_pose_and_intrinsics(event):

@@ -15,8 +15,12 @@ into one scene.
   from the first are left out of that frame's visibility and counted under
   ``source.unknown_visible``.
 - ``sceneBounds`` is *not* the room: it encloses the walls and whatever lies
-  outside them (scenes.md, "Live capture details"), so it is ignored; the
-  room defaults to the objects' extent like any scene without ``room``.
+  outside them (scenes.md, "Live capture details"), so it is ignored. An iTHOR
+  room (``FloorPlanN``, one room per scene) gets the same inferred floor polygon
+  and walls as the built-in scene of that name (``spatial_dsl.scenes.rooms``), so
+  a captured FloorPlan1 and ``ithor:FloorPlan1`` agree on ``room.*``; any other
+  scene (RoboTHOR apartments, ProcTHOR houses: several rooms that single-room
+  inference would merge) keeps the default room, the objects' extent.
 - ``sceneName`` loses AI2-THOR's ``_physics`` suffix (``scene_name``).
 - Frame ``i`` has time ``i`` seconds unless times are given.
 """
@@ -25,16 +29,19 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 
 from spatial_dsl.scenes.ai2thor import frame_from_ai2thor, objects_from_ai2thor
 from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.format import FORMAT, scene_from_dict
 from spatial_dsl.scenes.model import Scene
+from spatial_dsl.scenes.rooms import infer_room, room_document
 
 __all__ = ["REQUIRED_FIELDS", "check_event", "events_scene_doc", "scene_from_events",
            "scene_name"]
 
 PHYSICS_SUFFIX = "_physics"
+ITHOR_ROOM = re.compile(r"FloorPlan[1-4]?[0-9]{1,2}")  # FloorPlan1 ... FloorPlan430: one room each
 # Dotted paths every event must have (numbers unless noted).
 REQUIRED_FIELDS = ("agent.rotation.y", "agent.cameraHorizon", "cameraPosition.x",
                    "cameraPosition.y", "cameraPosition.z", "fov", "screenWidth", "screenHeight")
@@ -126,7 +133,16 @@ def events_scene_doc(events: list, scene_id: str, images: list | None = None,
     doc = {"format": FORMAT, "id": scene_id, "source": src}
     doc["objects"] = objects
     doc["frames"] = frames
+    if ITHOR_ROOM.fullmatch(str(src.get("scene", ""))):
+        _add_room(doc, origin)
     return doc
+
+
+def _add_room(doc: dict, origin: str) -> None:
+    """The inferred room of a single iTHOR room (its ``source.room`` says so)."""
+    inference = infer_room(scene_from_dict({**doc, "frames": []}, origin=origin))
+    doc["room"] = room_document(inference)
+    doc["source"]["room"] = {"inferred": True, **inference.report}
 
 
 def scene_from_events(events: list, scene_id: str, **kwargs) -> Scene:
