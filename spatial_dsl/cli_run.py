@@ -32,12 +32,23 @@ def cmd_run(args) -> int:
     try:
         for _ref, scene in _load_scenes(args.scene):
             result = program.run(scene, limits, trace=args.trace)
+            if result.ok:
+                result.answer = _in_words(result.answer, scene)
             _print_result(result, args, many)
             status = max(status, EXIT_OK if result.ok else EXIT_REJECTED)
     except SceneError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_ERROR
     return status
+
+
+def _in_words(answer, scene):
+    """Objects in the words a question uses, as dataset items write them (naming.py):
+    "fridge", "the shortest vase"; an object without words keeps its label. The ids
+    stay in ``--json`` (``value`` and ``answer_ids``)."""
+    from .naming import ObjectNames, in_words
+
+    return in_words(answer, ObjectNames.of(scene)).answer
 
 
 def _is_batch(refs: list[str]) -> bool:

@@ -54,11 +54,24 @@ The run-wide balancing (``--max-share``) happens when the dataset is
 assembled (``datasets.balance``), because it needs every scene's items.
 
 Placeholders ``{p}`` render: Category -> ``names.natural_name(category)``;
-Object -> its label when the scene gives one, else the natural name of its
-category; Ref -> the reference's text without its leading article (templates
+Object -> its words (``naming.ObjectNames``: the natural name of a single-instance
+category, else its reference) without a leading article, or its label when it has
+none; Ref -> the reference's text without its leading article (templates
 write "the {a}", as for a Category: "the tallest chair", "the chair nearest the
 window"); Frame -> its index; Int -> decimal; ``one of`` -> the literal (a
 string as is, a number or quantity as written).
+
+Answers and choices in the question's words
+-------------------------------------------
+An Object answer (and each object of a list answer or of a choice) is written as a
+question names it (``naming.in_words``): "fridge" for the only fridge, "the shortest
+vase" for one of several vases (the reference the ``Ref`` domain holds for it). Its id
+goes to ``answer_ids`` (a list, in answer order) and, per presented option, to
+``choice_ids``; both are null for answers without objects. An answer naming an object
+that has no words (a repeated category without a proved reference) is rejected as
+``Ambiguous:object without a name``; a list answer that would say the same words twice
+as ``Ambiguous:repeated name``. A choice that cannot be put in words is left out of the
+distractors.
 
 Ref parameters
 --------------
@@ -510,6 +523,8 @@ class SceneEngine:
         self.scene_file = scene_file
         self._jittered: list[Scene] | None = None
         self._refs: list[tuple[int, str, str]] | None = None  # (row, expression, text)
+        self._worded: list[tuple[int, str, str]] = []  # the same with the article kept
+        self._object_names = None  # naming.ObjectNames, built on first use
         self._mentions: np.ndarray | None = None
         self._rows: dict[str, np.ndarray] | None = None  # see _object_rows
         # (task name, phase) -> seconds; phases: where, answer, choices, jitter, items
@@ -530,16 +545,26 @@ class SceneEngine:
         """The ``Ref`` domain of the scene: (object row, expression, text without its
         leading article), by object id order; searched once per scene."""
         if self._refs is None:
-            from .refer import binding_domain, find_references
+            from .naming import reference_domain
 
-            report = find_references(self.scene, False, jittered=self.jittered,
-                                     seed=self.options.seed)
-            rows = {oid: i for i, oid in enumerate(self.scene.ids)}
-            domain = binding_domain(report, self.scene, include_unique=True,
-                                    include_structural=False)
-            self._refs = [(rows[oid], expression, _bare(text))
-                          for oid, expression, text in domain]
+            self._worded = reference_domain(self.scene, self.options.seed, self.jittered)
+            self._refs = [(row, expression, _bare(text))
+                          for row, expression, text in self._worded]
         return self._refs
+
+    @property
+    def names(self):
+        """The words naming each object in answers and choices (``naming.ObjectNames``),
+        from the same references the ``Ref`` domain holds."""
+        if self._object_names is None:
+            from .naming import ObjectNames
+
+            def worded() -> list[tuple[int, str, str]]:
+                _ = self.references
+                return self._worded
+
+            self._object_names = ObjectNames(self.scene, worded)
+        return self._object_names
 
     # ------------------------------------------------------------------ evaluation
 
@@ -824,9 +849,9 @@ class SceneEngine:
             from .names import natural_name
 
             oid = scene.ids[ix]
-            text = scene.labels[ix] if scene.has_label[ix] else natural_name(
-                scene.categories[ix])
-            return text, oid, f"the(filter(objects, x => x.id == {format_string(oid)}))"
+            text = self.names.name(ix) or (scene.labels[ix] if scene.has_label[ix] else
+                                           natural_name(scene.categories[ix]))
+            return _bare(text), oid, f"the(filter(objects, x => x.id == {format_string(oid)}))"
         if param.kind == "Ref":
             row, expression, text = self.references[ix]
             return text, scene.ids[row], expression
@@ -836,6 +861,30 @@ class SceneEngine:
         value = param.values[ix]
         text = value if isinstance(value, str) else param.shown[ix]
         return text, param.plain[ix], param.program[ix]
+
+    def _in_words(self, value, t: T.Type):
+        """The answer (a one-row value) in the words of the question, or a rejection kind:
+        an object without words, or two objects of a list answer with the same words,
+        would leave a reader unable to tell which object is meant (synthesis.md)."""
+        from .naming import in_words
+
+        named = in_words(serialize(value, t, self.scene), self.names)
+        if named.unnamed:
+            return "Ambiguous:object without a name"
+        if named.repeated:
+            return "Ambiguous:repeated name"
+        return named.answer
+
+    def _choice_words(self, t: T.Type, values) -> dict[str, list[str] | None]:
+        """Choice text -> the ids it names, in the order ``choices`` gave them; a choice
+        that cannot be put in words (an object without a name, a repeated name) is left
+        out, as is a repeat of an earlier choice's text."""
+        out: dict[str, list[str] | None] = {}
+        for v in values:
+            worded = self._in_words(stack_elements(t, [v]), t)
+            if not isinstance(worded, str):
+                out.setdefault(worded.text, worded.ids)
+        return out
 
     def _item(self, template: TaskTemplate, domains, ix: list[int], binding: int,
               answer_value, choice_values) -> dict | str:
@@ -847,16 +896,15 @@ class SceneEngine:
             else task.asks[0].text
         question = PLACEHOLDER.sub(
             lambda m: rendered[m[1]][0] if m[1] in rendered else m[0], ask)
-        answer = serialize(answer_value, template.answer_type, scene)
-        choices = letter = None
+        answer = self._in_words(answer_value, template.answer_type)
+        if isinstance(answer, str):
+            return answer
+        choices = letter = choice_ids = None
         if choice_values is not None:
-            elem_type = template.answer_type
-            texts = list(dict.fromkeys(
-                serialize(stack_elements(elem_type, [v]), elem_type, scene).text
-                for v in choice_values))
-            if answer.text not in texts:
+            worded = self._choice_words(template.answer_type, choice_values)
+            if answer.text not in worded:
                 return "NotInChoices"
-            others = [t for t in texts if t != answer.text]
+            others = [t for t in worded if t != answer.text]
             if not others:
                 return "TooFewChoices"
             picked = rng.choice(len(others), size=min(MAX_CHOICES - 1, len(others)),
@@ -864,6 +912,8 @@ class SceneEngine:
             options = [answer.text] + [others[int(i)] for i in sorted(picked)]
             options = [options[int(i)] for i in rng.permutation(len(options))]
             choices, letter = options, LETTERS[options.index(answer.text)]
+            if answer.ids is not None:
+                choice_ids = [worded[t] for t in options]
         if template.modality == "image":
             at = [p.name for p in template.params].index(template.image_param)
             frames = [int(scene.frames.index[ix[at]])]
@@ -883,9 +933,11 @@ class SceneEngine:
             "frames": frames,
             "question": question,
             "answer": answer.text,
+            "answer_ids": answer.ids,
             "answer_type": answer.type,
             "unit": answer.unit,
             "choices": choices,
+            "choice_ids": choice_ids,
             "answer_choice": letter,
             "program": "\n".join(lines) + "\n",
             "params": {p.name: rendered[p.name][1] for p in template.params},

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from spatial_dsl.api import compile_program
+from spatial_dsl.naming import ObjectNames, in_words
 from spatial_dsl.review import build_review
 from spatial_dsl.scenes.format import scene_from_dict, write_scene
 
@@ -66,9 +67,11 @@ def dataset(tmp_path_factory):
     ]
     for r in records:
         if r["answer"] is None:
-            result = compile_program(r["program"]).run(scenes[r["scene_file"]])
+            scene = scenes[r["scene_file"]]
+            result = compile_program(r["program"]).run(scene)
             assert result.ok, (r["id"], result.rejection)
-            r["answer"] = result.answer.text
+            # as `spdsl generate` records it: objects in the words of a question
+            r["answer"] = in_words(result.answer, ObjectNames.of(scene)).answer.text
     with open(root / "data.jsonl", "w") as f:
         for r in records:
             f.write(json.dumps(r) + "\n")
