@@ -73,6 +73,16 @@ that has no words (a repeated category without a proved reference) is rejected a
 as ``Ambiguous:repeated name``. A choice that cannot be put in words is left out of the
 distractors.
 
+Clearly visible
+---------------
+Templates guard the objects of their parameters themselves (``clearly_visible`` /
+``clearly_seen``); the engine then checks every object the item names
+(``quality.unclear``: parameters, the landmarks of their references, the objects of the
+answer and of the options shown) and drops the item as ``NotClearlyVisible`` when one of
+them is not clearly visible in an image item's frame, or in no frame of a video item. So
+"the chair nearest the window" is asked about a picture only if the window is clearly in
+it too.
+
 Ref parameters
 --------------
 A ``Ref`` domain is every object a question can name uniquely, in object id
@@ -119,7 +129,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ast
+from . import ast, quality
 from . import types as T
 from .check import Checked, compile_source
 from .diagnostics import render_all_text, render_text
@@ -525,6 +535,7 @@ class SceneEngine:
         self._refs: list[tuple[int, str, str]] | None = None  # (row, expression, text)
         self._worded: list[tuple[int, str, str]] = []  # the same with the article kept
         self._object_names = None  # naming.ObjectNames, built on first use
+        self._ids: dict[str, int] | None = None  # object id -> row
         self._mentions: np.ndarray | None = None
         self._rows: dict[str, np.ndarray] | None = None  # see _object_rows
         # (task name, phase) -> seconds; phases: where, answer, choices, jitter, items
@@ -862,6 +873,31 @@ class SceneEngine:
         text = value if isinstance(value, str) else param.shown[ix]
         return text, param.plain[ix], param.program[ix]
 
+    def _named_rows(self, template: TaskTemplate, ix: list[int], rendered: dict,
+                    answer_ids, choice_ids) -> list[int]:
+        """The objects an item names (quality.py): its object parameters (a category that
+        occurs once names its object), the landmarks of its references, and the objects
+        of its answer and of the options shown."""
+        rows: list[int] = []
+        for p, i in zip(template.params, ix):
+            if p.kind in ("Object", "Ref"):
+                rows.append(self._object_rows(p, np.array([i]))[0])
+                rows += quality.landmarks(self.scene, rendered[p.name][2])
+            elif p.kind == "Category":
+                row = quality.one_object(self.scene, self._categories[i])
+                rows += [] if row is None else [row]
+        ids = list(answer_ids or []) + [oid for option in choice_ids or [] for oid in option]
+        if ids:
+            index = self._id_rows
+            rows += [index[oid] for oid in ids]
+        return rows
+
+    @property
+    def _id_rows(self) -> dict[str, int]:
+        if self._ids is None:
+            self._ids = {oid: i for i, oid in enumerate(self.scene.ids)}
+        return self._ids
+
     def _in_words(self, value, t: T.Type):
         """The answer (a one-row value) in the words of the question, or a rejection kind:
         an object without words, or two objects of a list answer with the same words,
@@ -914,9 +950,11 @@ class SceneEngine:
             choices, letter = options, LETTERS[options.index(answer.text)]
             if answer.ids is not None:
                 choice_ids = [worded[t] for t in options]
+        frame_row = None
         if template.modality == "image":
             at = [p.name for p in template.params].index(template.image_param)
-            frames = [int(scene.frames.index[ix[at]])]
+            frame_row = ix[at]
+            frames = [int(scene.frames.index[frame_row])]
         elif template.modality == "video":
             frames = [int(i) for i in scene.frames.index]
         else:
@@ -924,6 +962,10 @@ class SceneEngine:
         lines = [f"question {format_string(question)}", *template.defs]
         lines += [f"let {p.name} = {rendered[p.name][2]}" for p in template.params]
         lines.append(f"answer {template.answer_text}")
+        named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
+        if quality.unclear(scene, named, template.modality, frame_row,
+                           quality.about_visibility(template.answer_text)):
+            return "NotClearlyVisible"
         return {
             "id": f"{scene.id}/{template.name}/{binding}",
             "scene": scene.id,
