@@ -181,3 +181,43 @@ def test_run_prints_words_and_json_keeps_the_ids(scene_path, tmp_path):
     program.write_text('answer the("DiningTable")\n')
     proc = run_spdsl("run", str(program), "--scene", str(scene_path))
     assert proc.stdout.strip() == "dining table"
+
+
+# ------------------------------------------------------------------------- writers
+
+TALLER = """# Which is taller, the sofa or the tallest chair (a multiple-choice task with objects).
+task taller
+  modality scene
+  params a: Category
+  where a == "Sofa"
+  ask "Which is taller: the {a} or the tallest chair?"
+  choices [the(a), argmax(find("Chair"), o => o.height), the("DiningTable")]
+  answer argmax(find("Chair"), o => o.height)
+"""
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "llava", "parquet"])
+def test_every_writer_keeps_words_and_ids(scene_path, tmp_path, fmt):
+    from spatial_dsl.cli_generate import run_generate
+
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    (tasks / "taller.sp").write_text(TALLER)
+    out = tmp_path / "out"
+    run_generate([str(scene_path)], [str(tasks)], out, fmt=fmt, progress=False, workers=1)
+    if fmt == "jsonl":
+        [record] = [json.loads(line) for line in (out / "data.jsonl").read_text().splitlines()]
+    elif fmt == "parquet":
+        pq = pytest.importorskip("pyarrow.parquet")
+        [record] = pq.read_table(out / "data.parquet").to_pylist()
+    else:
+        [llava] = json.loads((out / "data.llava.json").read_text())
+        question, answer = (m["value"] for m in llava["conversations"])
+        assert "the tallest chair" in question and "Chair" not in question
+        assert llava["answer_ids"] == ["chair_tall"]
+        letter = answer
+        assert f"{letter}. the tallest chair" in question
+        return
+    assert record["answer"] == "the tallest chair" and record["answer_ids"] == ["chair_tall"]
+    ids = {"dining table": ["table"], "sofa": ["sofa"], "the tallest chair": ["chair_tall"]}
+    assert record["choice_ids"] == [ids[c] for c in record["choices"]]
