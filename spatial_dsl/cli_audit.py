@@ -47,7 +47,8 @@ def _print_summary(report, shown: int | None) -> None:
     for task, kinds in report.by_task().items():
         print(f"  {task or '(no task)':32s} " + ", ".join(f"{k} {n}" for k, n in kinds.items()))
     listed = report.findings if shown is None else report.findings[:shown]
-    print(f"findings{'' if shown is None or len(report.findings) <= shown else f' (first {shown}; --all lists every one)'}:")
+    cut = len(listed) < len(report.findings)
+    print(f"findings (first {shown}; --all lists every one):" if cut else "findings:")
     for f in listed:
         print(f"  {f.item}: {f.kind}: {f.message}")
 

@@ -272,7 +272,8 @@ def _parquet_table(records: list[dict]):
         ("question", pa.string()), ("answer", pa.string()),
         ("answer_ids", pa.list_(pa.string())), ("answer_type", pa.string()),
         ("unit", pa.string()), ("choices", pa.list_(pa.string())),
-        ("choice_ids", pa.list_(pa.list_(pa.string()))), ("answer_choice", pa.string()), ("program", pa.string()), ("params", pa.string()),
+        ("choice_ids", pa.list_(pa.list_(pa.string()))), ("answer_choice", pa.string()),
+        ("program", pa.string()), ("params", pa.string()),
         ("producer", pa.string()), ("seed", pa.int64()),
     ])
     columns = {name: [r[name] for r in records] for name in schema.names}

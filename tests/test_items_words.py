@@ -133,7 +133,8 @@ def test_answer_and_choices_in_words_with_their_ids(scene):
   params a: Category
   where a == "Sofa"
   ask "Which is taller: the {a} or the tallest chair?"
-  choices [the(a), argmax(find("Chair"), o => o.height), the("DiningTable"), the(filter(objects, o => o.id == "vase_a"))]
+  choices [the(a), argmax(find("Chair"), o => o.height), the("DiningTable"), """
+               """the(filter(objects, o => o.id == "vase_a"))]
   answer argmax(find("Chair"), o => o.height)
 """)
     assert len(items) == 1, stats
