@@ -179,6 +179,8 @@ def test_run_prints_words_and_json_keeps_the_ids(scene_path, tmp_path):
     assert body["answer"] == "the tallest chair" and body["answer_ids"] == ["chair_tall"]
     assert body["value"] == {"id": "chair_tall", "label": "Chair", "category": "Chair",
                              "name": "the tallest chair"}
+    proc = run_spdsl("run", str(program), "--scene", str(scene_path), "--labels")
+    assert proc.stdout.strip() == "Chair"  # language.md §6, on request
     program.write_text('answer the("DiningTable")\n')
     proc = run_spdsl("run", str(program), "--scene", str(scene_path))
     assert proc.stdout.strip() == "dining table"
