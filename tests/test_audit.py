@@ -254,3 +254,19 @@ def test_the_audit_refuses_what_is_not_a_dataset(tmp_path):
     proc = run_spdsl("audit", str(broken / "data.jsonl"))
     assert proc.returncode == 2 and "not a directory" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_audit_reads_a_parquet_dataset(dataset, tmp_path):
+    pytest.importorskip("pyarrow.parquet")
+    import pyarrow.parquet as pq
+
+    from spatial_dsl.datasets import _parquet_table
+
+    root = tmp_path / "pq"
+    shutil.copytree(dataset / "scenes", root / "scenes")
+    records = _records(dataset)
+    records[0]["answer"] = "999"  # one wrong answer, found through the Parquet columns too
+    pq.write_table(_parquet_table(records), root / "data.parquet")
+    body = json.loads(run_spdsl("audit", str(root), "--json").stdout)
+    assert body["data_file"] == "data.parquet" and body["items"] == len(records)
+    assert [(f["id"], f["kind"]) for f in body["findings"]] == [(records[0]["id"], "changed")]
