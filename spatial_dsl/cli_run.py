@@ -32,12 +32,23 @@ def cmd_run(args) -> int:
     try:
         for _ref, scene in _load_scenes(args.scene):
             result = program.run(scene, limits, trace=args.trace)
+            if result.ok and not args.labels:
+                result.answer = _in_words(result.answer, scene)
             _print_result(result, args, many)
             status = max(status, EXIT_OK if result.ok else EXIT_REJECTED)
     except SceneError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_ERROR
     return status
+
+
+def _in_words(answer, scene):
+    """Objects in the words a question uses, as dataset items write them (naming.py):
+    "fridge", "the shortest vase"; an object without words keeps its label. The ids
+    stay in ``--json`` (``value`` and ``answer_ids``)."""
+    from .naming import ObjectNames, in_words
+
+    return in_words(answer, ObjectNames.of(scene)).answer
 
 
 def _is_batch(refs: list[str]) -> bool:
@@ -129,6 +140,10 @@ def register(sub) -> None:
                      "robothor:I, a glob such as ithor:*; repeat or separate with commas")
     run.add_argument("--json", action="store_true", help="one JSON object per scene")
     run.add_argument("--trace", action="store_true", help="print the value of each `let`")
+    run.add_argument("--labels", action="store_true",
+                     help="print objects by their label (language.md §6) instead of the words "
+                     "a question uses (\"the largest cabinet\"), which for an object of a "
+                     "repeated category needs a reference search of about a second per scene")
     run.add_argument("--max-steps", type=int, default=1_000_000, help="step budget")
     run.add_argument("--time-limit", type=float, default=2.0, help="seconds per scene")
     run.set_defaults(handler=cmd_run)

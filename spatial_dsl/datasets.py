@@ -23,15 +23,20 @@ Records (``--format jsonl``, one JSON object per line), in this key order:
 ``id`` (``<scene id>/<task>/<binding number>``), ``scene``, ``scene_file``
 (relative to OUT), ``task``, ``modality``, ``frames`` (frame indices: the
 image's one, all of them for video, ``[]`` for scene items), ``question``,
-``answer`` (the canonical answer text, language.md §6, which the item's program
-prints), ``answer_type``, ``unit``, ``choices`` (multiple choice: the option
-texts in presented order, option ``i`` has letter ``"ABCD"[i]``; else null),
-``answer_choice`` (the correct option's letter; else null), ``program``,
+``answer`` (the answer text, language.md §6, with objects in the words of the
+question: "fridge", "the shortest vase"; ``spdsl run`` on the item's program prints
+it), ``answer_ids`` (the ids of the objects the answer names, in answer order; null
+for answers without objects), ``answer_type``, ``unit``, ``choices`` (multiple
+choice: the option texts in presented order, option ``i`` has letter ``"ABCD"[i]``;
+else null), ``choice_ids`` (per option, the ids of the objects it names; null when
+the options are not objects), ``answer_choice`` (the correct option's letter; else
+null), ``program``,
 ``params`` (category names, object ids, frame indices, numbers / literals),
 ``producer`` (``"template"``) and ``seed`` (the run's ``--seed``).
 
 ``--format parquet`` has the same columns (``params`` as a JSON string, since its
-values have mixed types). ``--format llava`` writes a JSON list of LLaVA/ShareGPT
+values have mixed types; ``answer_ids`` a list of strings, ``choice_ids`` a list of
+lists). ``--format llava`` writes a JSON list of LLaVA/ShareGPT
 conversations: ``{"id", "task", "scene_file", "image": PATH}`` (image items),
 ``"video": [PATH, ...]`` (video items, the frames in order) or neither (scene
 items, text only), and ``"conversations": [{"from": "human", "value":
@@ -52,7 +57,8 @@ which is relative to that scene file's directory (scenes.md), joined to
 an image is ``"<scene_file>#frame=<index>"`` (rendered frames do not exist yet:
 the pointer names the camera pose to render, and ``spdsl capture ai2thor --poses OUT``
 renders every such pose of an AI2-THOR scene and rewrites the data file with the
-images' paths). Answers with a unit read ``"1.42
+images' paths). A record whose answer names objects also carries their ``answer_ids``.
+Answers with a unit read ``"1.42
 m"``; multiple-choice questions list ``"A. ..."`` lines and ask for the letter, and
 the answer is the letter (``prompt_text`` and ``target_text``).
 
@@ -99,8 +105,8 @@ LLAMA_FACTORY_ENTRY = {
 FORMATS = tuple(DATA_FILES)
 CONFIG_VERSION = 1
 RECORD_KEYS = ("id", "scene", "scene_file", "task", "modality", "frames", "question", "answer",
-               "answer_type", "unit", "choices", "answer_choice", "program", "params",
-               "producer", "seed")
+               "answer_ids", "answer_type", "unit", "choices", "choice_ids", "answer_choice",
+               "program", "params", "producer", "seed")
 BALANCED_TYPES = ("Bool", "Str", "Object")
 DISCRETE_TYPES = ("Bool", "Str", "Object", "Int", "Frame", "List[Str]", "List[Object]",
                   "List[Int]")
@@ -308,6 +314,8 @@ def _media(record: dict, images) -> tuple[str, list[str]]:
 def llava_record(record: dict, images: dict[str, dict[int, str | None]]) -> dict:
     placeholder, paths = _media(record, images)
     out = {"id": record["id"], "task": record["task"], "scene_file": record["scene_file"]}
+    if record.get("answer_ids") is not None:
+        out["answer_ids"] = record["answer_ids"]
     if placeholder == "<image>":
         out["image"] = paths[0]
     elif placeholder == "<video>":
@@ -334,9 +342,11 @@ def _parquet_table(records: list[dict]):
     schema = pa.schema([
         ("id", pa.string()), ("scene", pa.string()), ("scene_file", pa.string()),
         ("task", pa.string()), ("modality", pa.string()), ("frames", pa.list_(pa.int64())),
-        ("question", pa.string()), ("answer", pa.string()), ("answer_type", pa.string()),
+        ("question", pa.string()), ("answer", pa.string()),
+        ("answer_ids", pa.list_(pa.string())), ("answer_type", pa.string()),
         ("unit", pa.string()), ("choices", pa.list_(pa.string())),
-        ("answer_choice", pa.string()), ("program", pa.string()), ("params", pa.string()),
+        ("choice_ids", pa.list_(pa.list_(pa.string()))), ("answer_choice", pa.string()),
+        ("program", pa.string()), ("params", pa.string()),
         ("producer", pa.string()), ("seed", pa.int64()),
     ])
     columns = {name: [r[name] for r in records] for name in schema.names}
@@ -410,8 +420,8 @@ def assemble(out: OutputDir, positions: list[int], tasks: list[dict], seed: int,
                               max_share)
         keep |= kept
         shares[name] = share
-    records = [{k: item[k] for k in RECORD_KEYS} for part in parts for item in part["items"]
-               if item["id"] in keep]
+    records = [{k: item.get(k) for k in RECORD_KEYS} for part in parts
+               for item in part["items"] if item["id"] in keep]
     images = {part["scene_file"]: {int(k): v for k, v in part.get("images", {}).items()}
               for part in parts}
     rows = write_dataset(out.root / DATA_FILES[fmt], fmt, records, images)

@@ -123,9 +123,14 @@ def check_item(root: Path, record: dict, picture: bool) -> ItemCheck:
         out.problems.append(str(exc))
         return out
     if analysis.ok:
-        out.answer = analysis.answer.text
-        if "answer" in record and str(record["answer"]) != analysis.answer.text:
-            out.problems.append(f"the program now answers {analysis.answer.text!r}, the "
+        from .naming import ObjectNames, in_words
+
+        # objects in the words the item uses ("the shortest vase"), as generate wrote them
+        seed = record.get("seed") if isinstance(record.get("seed"), int) else 0
+        answer = in_words(analysis.answer, ObjectNames.of(scene, seed)).answer
+        out.answer = answer.text
+        if "answer" in record and str(record["answer"]) != answer.text:
+            out.problems.append(f"the program now answers {answer.text!r}, the "
                                 f"record says {record['answer']!r}")
     else:
         r = analysis.rejection

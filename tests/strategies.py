@@ -179,7 +179,7 @@ def _frame_docs(draw, ids: list[str]):
         visible = {}
         for oid in ids:
             if draw(st.integers(0, 9)) < 4:
-                visible[oid] = draw(st.sampled_from([1.0, 0.5, 0.25]))
+                visible[oid] = draw(st.sampled_from([1.0, 0.5, 0.3, 0.25, 0.1, 0.05]))
         frames.append({"index": index, "time": index * 0.5,
                        "camera": {"position": position,
                                   "rotation": camera_quat(heading, pitch),
@@ -473,8 +473,8 @@ class ProgramGen:
             lambda: f"near({P(d)}, {P(d)}{within('1m')})",
             lambda: f"between({P(d)}, {P(d)}, {P(d)}{within('0.5m')})",
             lambda: f"{self.pick(['left_of', 'right_of', 'closer'])}({P(d)}, {P(d)}, {F()})",
-            lambda: f"visible({Obj()}, {F()})",
-            lambda: f"seen({Obj()})",
+            lambda: f"{self.pick(['visible', 'clearly_visible'])}({Obj()}, {F()})",
+            lambda: f"{self.pick(['seen', 'clearly_seen'])}({Obj()})",
             lambda: f"co_visible({Obj()}, {Obj()})",
         ]
 
@@ -505,6 +505,8 @@ class ProgramGen:
             lambda: self.expr(T.INT, d),
             ratio, in_unit, in_unit,
             lambda: f"{self.expr(T.FRAME, s(d))}.time",
+            lambda: f"{self.pick(['visibility', 'screen_size'])}({self.expr(T.OBJECT, s(d))}, "
+                    f"{self.expr(T.FRAME, s(d))})",
             lambda: f"sqrt({self.expr(T.NUMBER, s(d))})",
             lambda: f"mean({self.objects_arg(d)}, "
                     f"{self.lam(T.OBJECT, self.pick([T.INT, T.NUMBER]), s(d))})",
@@ -675,6 +677,8 @@ SWEEPS = (
     ("frame", "view_bearing({A}, f)"),
     ("frame", 'view_direction({A}, f{SECT})'),
     ("frame", "visible(a, f)"),
+    ("frame", "[visibility(a, f), screen_size(a, f)]"),
+    ("frame", "clearly_visible(a, f)"),
     ("frame2", "left_of({A}, {B}, f)"),
     ("frame2", "right_of({A}, {B}, f)"),
     ("frame2", "closer({A}, {B}, f)"),
@@ -684,6 +688,7 @@ SWEEPS = (
     ("object", "[o.id, o.category, o.label]"),
     ("object", "[o.center, o.size]"),
     ("object", "seen(o)"),
+    ("object", "clearly_seen(o)"),
     ("object", "if seen(o) then [first_seen(o), last_seen(o)] else []"),
     ("object", "labels(union(parents(o), children(o)))"),
     ("frames", "[turn(f, g)]"),

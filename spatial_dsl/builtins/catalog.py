@@ -221,13 +221,37 @@ declare("closer(a: Point, b: Point, f: Frame) -> Bool", section=S,
 
 # --------------------------------------------------------- visibility and time
 S = "Visibility and time"
+# Thresholds of language.md §5 and synthesis.md "What a good item is", held here once: the
+# kernels, the reference interpreter and the docs read them.
+VISIBLE_FRACTION = 0.1  # `visible`: "can be seen"
+CLEAR_FRACTION = 0.3  # `clearly_visible`: at least this visible fraction ...
+CLEAR_PIXELS = 32.0  # ... and at least this screen size, in pixels
+SCREEN_NEAR = 0.01  # m: a box is clipped to the part at least this far in front of the camera
+
 declare("visible(o: Object, f: Frame) -> Bool", section=S,
-        doc="`o` is in the frame's visibility map.",
+        doc=f"`visibility(o, f) >= {VISIBLE_FRACTION:g}`: `o` can be seen in `f`.",
         example='visible(the("Sofa"), frame(0))')
+declare("visibility(o: Object, f: Frame) -> Number", section=S,
+        doc="The visible fraction of `o` recorded in `f`'s visibility map, in [0, 1]; 0 if the "
+            "map does not list `o` (a source that records only flags gives 1).",
+        example='visibility(the("Sofa"), frame(0))')
+declare("screen_size(o: Object, f: Frame) -> Number", section=S,
+        doc="Shorter side, in pixels, of the 2-D box of `o`'s projected corners, clipped to the "
+            "image; 0 if `o` is behind the camera or outside the image. A box that reaches "
+            f"behind the camera is first cut at {SCREEN_NEAR * 100:g} cm in front of it, so its "
+            "near part stretches to the image border as it does in a picture.",
+        example='screen_size(the("Sofa"), frame(0))')
+declare("clearly_visible(o: Object, f: Frame) -> Bool", section=S,
+        doc=f"`visibility(o, f) >= {CLEAR_FRACTION:g}` and `screen_size(o, f) >= "
+            f"{CLEAR_PIXELS:g}`: clear enough in `f` to ask about (synthesis.md).",
+        example='clearly_visible(the("Sofa"), frame(0))')
 declare("in_view(f: Frame) -> Objects", section=S, doc="The objects visible in `f`.",
         example="count(in_view(frame(0)))")
 declare("seen(o: Object) -> Bool", section=S, doc="`o` is visible in some frame.",
         example='seen(the("Sofa"))')
+declare("clearly_seen(o: Object) -> Bool", section=S,
+        doc="`clearly_visible(o, f)` for some frame `f`.",
+        example='clearly_seen(the("Sofa"))')
 declare("first_seen(o: Object) -> Int", section=S,
         doc="Index of the first frame showing `o`; `NotSeen` if none does.",
         example='first_seen(the("Sofa"))')

@@ -497,6 +497,47 @@ def to_camera(p, cam_pos, cam_R):
     return _out(_local(p, np.asarray(cam_pos, float), np.asarray(cam_R, float)))
 
 
+# The 12 edges of a box: pairs of corners (ordered as scenes._build.CORNER_SIGNS, index bits
+# x=4, y=2, z=1) that differ in one sign.
+BOX_EDGES = np.array([(i, i | bit) for i in range(8) for bit in (4, 2, 1) if not i & bit])
+
+
+def screen_size(corners, cam_pos, cam_R, fx, fy, cx, cy, width, height, near):
+    """Shorter side in pixels of the image-clipped 2-D box of a box's projection.
+
+    ``corners`` (...,8,3) world corners; the camera's pose and intrinsics broadcast
+    against the leading dimensions. The box is first cut by the plane ``z = near`` in
+    camera coordinates (its part behind stays out): the projected points are the corners
+    in front and the points where edges cross that plane. 0 when nothing lies in front
+    or the box misses the image.
+    """
+    pos = np.asarray(cam_pos, float)[..., None, :]
+    R = np.asarray(cam_R, float)
+    cam = np.einsum("...ji,...kj->...ki", R, np.asarray(corners, float) - pos)  # (...,8,3)
+    z = cam[..., 2]
+    front = z >= near
+    a, b = cam[..., BOX_EDGES[:, 0], :], cam[..., BOX_EDGES[:, 1], :]  # (...,12,3)
+    za, zb = a[..., 2], b[..., 2]
+    crossing = (za - near) * (zb - near) < 0
+    t = np.where(crossing, (near - za) / np.where(crossing, zb - za, 1.0), 0.0)
+    cut = a + t[..., None] * (b - a)
+    cut[..., 2] = near
+    points = np.concatenate([cam, cut], axis=-2)  # (...,20,3)
+    valid = np.concatenate([front, crossing], axis=-1)
+    depth = np.where(valid, points[..., 2], 1.0)
+    fx, fy, cx, cy, width, height = (np.asarray(v, float)[..., None]
+                                     for v in (fx, fy, cx, cy, width, height))
+    u = fx * points[..., 0] / depth + cx
+    v = fy * points[..., 1] / depth + cy
+    inf = np.inf
+    u0 = np.maximum(np.where(valid, u, inf).min(axis=-1), 0.0)
+    u1 = np.minimum(np.where(valid, u, -inf).max(axis=-1), width[..., 0])
+    v0 = np.maximum(np.where(valid, v, inf).min(axis=-1), 0.0)
+    v1 = np.minimum(np.where(valid, v, -inf).max(axis=-1), height[..., 0])
+    side = np.minimum(u1 - u0, v1 - v0)
+    return _out(np.where(valid.any(axis=-1) & (side > 0), side, 0.0))
+
+
 def view_bearing(p_cam):
     """atan2(-x, z) in degrees, (-180, 180]; positive = left of the optical axis."""
     p = np.asarray(p_cam, float)

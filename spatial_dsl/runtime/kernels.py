@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from .. import types as T
+from ..builtins.catalog import CLEAR_FRACTION, CLEAR_PIXELS, SCREEN_NEAR, VISIBLE_FRACTION
 from ..scenes.model import Scene, normalise_name
 from ..source import Span
 from . import geometry as G
@@ -110,8 +111,27 @@ def _strings(scene: Scene, field: str) -> np.ndarray:
 
 @lru_cache(maxsize=256)
 def _seen_frames(scene: Scene) -> np.ndarray:
-    """(F, N) bool: object visible in frame."""
-    return scene.frames.visibility > 0
+    """(F, N) bool: object visible in frame (`visibility >= 0.1`)."""
+    return scene.frames.visibility >= VISIBLE_FRACTION
+
+
+def _screen_sizes(scene: Scene, o: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """`screen_size` of objects ``o`` in frame rows ``f`` (broadcast against each other)."""
+    fr = scene.frames
+    return np.asarray(G.screen_size(scene.corners[o], fr.position[f], fr.R[f], fr.fx[f],
+                                    fr.fy[f], fr.cx[f], fr.cy[f], fr.width[f], fr.height[f],
+                                    SCREEN_NEAR), dtype=float).reshape(-1)
+
+
+@lru_cache(maxsize=256)
+def _clear_frames(scene: Scene) -> np.ndarray:
+    """(F, N) bool: object clearly visible in frame. The screen size is only computed
+    where the visible fraction already passes."""
+    clear = scene.frames.visibility >= CLEAR_FRACTION
+    f, o = np.nonzero(clear)
+    if len(f):
+        clear[f, o] = _screen_sizes(scene, o, f) >= CLEAR_PIXELS
+    return clear
 
 
 def point_of(scene: Scene, v: np.ndarray) -> np.ndarray:
@@ -745,6 +765,28 @@ def k_closer(k: Call, a, b, f):
 def k_visible(k: Call, o, f):
     k.frames()
     return _seen_frames(k.scene)[f, o]
+
+
+@kernel("visibility")
+def k_visibility(k: Call, o, f):
+    return k.frames().visibility[f, o].astype(float)
+
+
+@kernel("screen_size")
+def k_screen_size(k: Call, o, f):
+    k.frames()
+    return _screen_sizes(k.scene, o, f)
+
+
+@kernel("clearly_visible")
+def k_clearly_visible(k: Call, o, f):
+    k.frames()
+    return _clear_frames(k.scene)[f, o]
+
+
+@kernel("clearly_seen")
+def k_clearly_seen(k: Call, o):
+    return _clear_frames(k.scene)[:, o].any(axis=0)
 
 
 @kernel("in_view")

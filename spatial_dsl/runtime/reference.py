@@ -45,6 +45,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from .. import ast
 from .. import types as T
+from ..builtins.catalog import CLEAR_FRACTION, CLEAR_PIXELS, SCREEN_NEAR, VISIBLE_FRACTION
 from ..check import Checked
 from ..scenes.model import Scene
 from ..source import Span
@@ -96,10 +97,22 @@ class RefScene:
         self.frame_time = f.time.tolist()
         self.frame_position = [tuple(p) for p in f.position.tolist()]
         self.frame_R = f.R.tolist()
-        self.visible = [[v > 0 for v in row] for row in f.visibility.tolist()]
+        self.frame_intrinsics = [tuple(map(float, k)) for k in zip(
+            f.fx.tolist(), f.fy.tolist(), f.cx.tolist(), f.cy.tolist(), f.width.tolist(),
+            f.height.tolist())]
+        self.visibility = f.visibility.tolist()
+        self.visible = [[v >= VISIBLE_FRACTION for v in row] for row in self.visibility]
         room = scene.room
         self.room = {"area": float(room.area), "length": float(room.length),
                      "width": float(room.width), "height": float(room.height)}
+
+    def screen_size(self, o: int, f: int) -> float:
+        """`screen_size(o, f)`, computed from the box's centre, axes and extents."""
+        return RG.screen_size(self.center[o], self.R[o], self.size[o], self.frame_position[f],
+                              self.frame_R[f], *self.frame_intrinsics[f], SCREEN_NEAR)
+
+    def clearly_visible(self, o: int, f: int) -> bool:
+        return self.visibility[f][o] >= CLEAR_FRACTION and self.screen_size(o, f) >= CLEAR_PIXELS
 
     def seen_frames(self, o: int) -> list[int]:
         """Rows of the frames in which object ``o`` is visible, in order."""
@@ -677,6 +690,29 @@ def r_closer(c: Ctx, a, b, f):
 def r_visible(c: Ctx, o, f):
     c.need_frames()
     return c.scene.visible[f][o]
+
+
+@ref("visibility")
+def r_visibility(c: Ctx, o, f):
+    c.need_frames()
+    return float(c.scene.visibility[f][o])
+
+
+@ref("screen_size")
+def r_screen_size(c: Ctx, o, f):
+    c.need_frames()
+    return c.scene.screen_size(o, f)
+
+
+@ref("clearly_visible")
+def r_clearly_visible(c: Ctx, o, f):
+    c.need_frames()
+    return c.scene.clearly_visible(o, f)
+
+
+@ref("clearly_seen")
+def r_clearly_seen(c: Ctx, o):
+    return any(c.scene.clearly_visible(o, f) for f in range(c.scene.frame_count))
 
 
 @ref("in_view")

@@ -310,6 +310,29 @@ def to_camera(p, cam_pos, cam_R):
     return tuple(_dot(_col(cam_R, k), d) for k in range(3))
 
 
+def screen_size(c, R, s, cam_pos, cam_R, fx, fy, cx, cy, width, height, near):
+    """Shorter side in pixels of the image-clipped 2-D box of the box's projection.
+
+    The box is cut by the plane z = near in camera coordinates: the projected points
+    are the corners at or in front of it and the crossing points of edges that pass
+    through it. 0 when no point is in front or the 2-D box misses the image."""
+    points = []
+    for p, q in _edges(c, R, s):
+        pc, qc = to_camera(p, cam_pos, cam_R), to_camera(q, cam_pos, cam_R)
+        if (pc[2] - near) * (qc[2] - near) < 0:
+            t = (near - pc[2]) / (qc[2] - pc[2])
+            points.append((pc[0] + t * (qc[0] - pc[0]), pc[1] + t * (qc[1] - pc[1]), near))
+    points += [pc for pc in (to_camera(p, cam_pos, cam_R) for p in _corners(c, R, s))
+               if pc[2] >= near]
+    if not points:
+        return 0.0
+    us = [fx * x / z + cx for x, _, z in points]
+    vs = [fy * y / z + cy for _, y, z in points]
+    side = min(min(max(us), width) - max(min(us), 0.0),
+               min(max(vs), height) - max(min(vs), 0.0))
+    return side if side > 0 else 0.0
+
+
 def view_bearing(p_cam):
     return wrap_deg(math.degrees(math.atan2(-p_cam[0], p_cam[2])))
 
