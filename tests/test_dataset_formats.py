@@ -22,7 +22,7 @@ from tests.conftest import run_spdsl
 SCENES = ["ithor:FloorPlan1", "ithor:FloorPlan201"]
 # one task per kind of answer: yes/no, two options (a Str and an Object), a count, a scene
 # item, an angle and a route
-TASKS = ["image_above", "image_camera_direction_simple", "image_size_comparison",
+TASKS = ["image_abs_distance", "image_camera_direction_simple", "image_size_comparison",
          "video_before_after", "video_counting", "vsi_room_size", "nav_camera_turn",
          "nav_route"]
 FORMATS = ("jsonl", "llava", "parquet", "sharegpt")
