@@ -1,7 +1,8 @@
 # Asks whether one object in the image is below another (language.md `below(a, b)` =
 # `above(b, a)`). Mirrors SPRITE image "object below".
 # Guards as in image_above: horizontally close pair (centres within 1.5 m) at clearly
-# different heights (centres 15 cm or more apart vertically).
+# different heights (centres 15 cm or more apart vertically); a `b` resting on `a` only if
+# it is also `above` it.
 # `a` is a `Ref`: an object of a single-instance category by its name, or one of a
 # repeated category by a verified referring expression ("the chair nearest the window").
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
@@ -9,7 +10,7 @@ def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" an
 task image_below
   modality image
   params f: Frame, a: Ref, b: Category
-  where nameable(b) and a != the(b) and visible(a, f) and visible(the(b), f) and horizontal_distance(a, the(b)) <= 1.5m and abs(a.center.z - the(b).center.z) >= 0.15m
+  where nameable(b) and a != the(b) and visible(a, f) and visible(the(b), f) and horizontal_distance(a, the(b)) <= 1.5m and abs(a.center.z - the(b).center.z) >= 0.15m and (not on(the(b), a) or above(the(b), a))
   ask "In this image, is the {a} below the {b}?"
   ask "Looking at the picture, is the {a} underneath the {b}?"
   ask "Is the {a} positioned below the {b} in this view? Answer yes or no."
