@@ -656,7 +656,8 @@ GOLDEN = [
     ("compound_count_near", {"a": "Chair", "b": "Television"}, None),
     ("compound_count_near", {"a": "Mug", "b": "DiningTable"}, "1"),
     ("compound_count_near", {"a": "Chair", "b": "Shelf"}, None),
-    # compound_count_on: mug, vase and book rest on the table (bottoms 0.8 = its top);
+    # compound_count_on: mug, vase and book rest on the table (recorded as its children,
+    # their centres over its top 0.8, so not inside it);
     # nothing rests on the side table or on a chair (a: Ref; the floor is not in the
     # Ref domain, see test_ref_domain_of_the_fixture)
     ("compound_count_on", {"a": "DiningTable"}, "3"),
@@ -846,3 +847,69 @@ def test_ref_domain_of_the_fixture():
     for oid, (expression, _) in named.items():
         result = compile_program(f"answer ({expression}).id").run(scene)
         assert result.answer.text == oid
+
+
+# -------------------------------------------------- relation guards (language.md v0.2)
+
+
+def support_scene():
+    """A bed whose box includes its headboard (z 0..0.9, mattress at 0.55) with a pillow
+    recorded on it, a TV on a stand, a butter knife and a mug on a counter slab; one
+    frame that shows everything (AI2-THOR-like records: `parent` + `support`)."""
+    from spatial_dsl.scenes.format import scene_from_dict
+
+    def box(oid, category, lo, hi, **extra):
+        return task_scene.box(oid, category, [(a + b) / 2 for a, b in zip(lo, hi)],
+                              [b - a for a, b in zip(lo, hi)], **extra)
+
+    objects = [
+        box("bed", "Bed", [0, 0, 0], [2, 1.6, 0.9]),
+        box("pillow", "Pillow", [0.1, 0.5, 0.55], [0.5, 1.1, 0.67], parent="bed",
+            support="on"),
+        box("stand", "TVStand", [3, 0, 0], [4, 0.4, 0.5]),
+        box("tv", "Television", [3.2, 0.1, 0.5], [3.8, 0.2, 0.9], parent="stand",
+            support="on"),
+        box("counter", "CounterTop", [5, 0, 0.88], [7, 0.6, 0.92], support="fixed"),
+        box("knife", "ButterKnife", [5.5, 0.2, 0.92], [5.75, 0.22, 0.935], parent="counter",
+            support="on"),
+        box("mug", "Mug", [6.2, 0.2, 0.92], [6.3, 0.3, 1.02], parent="counter", support="on"),
+    ]
+    doc = {"format": "spdsl.scene/1", "id": "test/support", "objects": objects,
+           "frames": [task_scene.frame(0, (3.5, 5, 1.5), -90.0,
+                                       [o["id"] for o in objects])]}
+    return scene_from_dict(doc)
+
+
+@pytest.mark.parametrize("name, params", [
+    ("image_above", {"f": 0, "a": "Pillow", "b": "Bed"}),
+    ("video_above", {"a": "Pillow", "b": "Bed"}),
+    ("image_below", {"f": 0, "a": "Bed", "b": "Pillow"}),
+    ("video_below", {"a": "Bed", "b": "Pillow"}),
+])
+def test_above_and_below_skip_a_resting_pair_that_is_not_above(name, params):
+    # The pillow rests on the bed (recorded), but above(pillow, bed) is false: its bottom
+    # (0.55) is 35 cm under the bed's top (the headboard's, 0.9). A reader would answer
+    # "yes, the pillow is above the bed", so the binding is skipped. Centres 0.61 and 0.45
+    # (16 cm apart), horizontal distance 0.99 m: only the new guard rejects it.
+    assert not evaluate(name, support_scene(), params).where
+
+
+@pytest.mark.parametrize("name, params, expected", [
+    ("image_above", {"f": 0, "a": "Television", "b": "TVStand"}, "yes"),
+    ("video_below", {"a": "TVStand", "b": "Television"}, "yes"),
+])
+def test_above_and_below_keep_a_resting_pair_that_is_above(name, params, expected):
+    # the TV (z 0.5..0.9) stands on the stand's top (0.5): resting on it and above it
+    outcome = evaluate(name, support_scene(), params)
+    assert outcome.where and outcome.answer == expected
+
+
+def test_nothing_is_counted_on_a_butter_knife():
+    # Before v0.2, "Count the items placed on top of the butter knife" answered 2: the knife
+    # itself (under 5 cm tall, so "on" itself) and the counter slab under it. Now nothing
+    # rests on the knife (the counter is a fixture), so the binding is skipped; on the
+    # counter rest the knife and the mug (both recorded).
+    scene = support_scene()
+    assert not evaluate("compound_count_on", scene, {"a": "ButterKnife"}).where
+    outcome = evaluate("compound_count_on", scene, {"a": "CounterTop"})
+    assert outcome.where and outcome.answer == "2"

@@ -11,6 +11,12 @@ from __future__ import annotations
 from .. import types as T
 from .registry import declare, declare_attribute
 
+# The meaning of `above` / `on` (language.md §5), shared by the kernels, the reference
+# interpreter and these docs.
+SUPPORT_TOLERANCE = 0.05  # m: `above`'s level slack and `on`'s contact band
+SUPPORT_MIN_RISE = 0.02  # m: `on(a, b)` needs `a.top > b.top + this` (not lying *in* b)
+SUPPORT_MIN_SHARE = 0.5  # `on(a, b)`: least share of a's footprint area over b's footprint
+
 # ---------------------------------------------------------------- scene values
 S = "Scene values"
 declare("objects() -> Objects", section=S, constant=True,
@@ -142,13 +148,30 @@ declare("gap(a: Point, b: Point) -> Length", section=S,
 declare("higher(a: Point, b: Point) -> Bool", section=S,
         doc="`a.center.z > b.center.z`.", example='higher(the("Painting"), the("Sofa"))')
 declare("above(a: Point, b: Point) -> Bool", section=S,
-        doc="`a.bottom >= b.top - 0.05m` and the x–y footprints (oriented rectangles) overlap "
-            "with positive area.",
+        doc=f"`a` and `b` are different, `a.bottom >= b.top - {SUPPORT_TOLERANCE:g}m`, "
+            "`a.center.z > b.top`, and the x–y footprints (the boxes' projections) overlap "
+            "with positive area. Irreflexive: a thin object is not above itself, nor above "
+            "the surface it lies in.",
         example='above(the("Lamp"), the("Table"))')
 declare("below(a: Point, b: Point) -> Bool", section=S, doc="`above(b, a)`.",
         example='below(the("Table"), the("Lamp"))')
 declare("on(a: Point, b: Point) -> Bool", section=S,
-        doc="`above(a, b)` and `a.bottom - b.top <= 0.05m`.",
+        doc="`a` rests on `b`; never `a` itself, and containment is not support. Where the "
+            "scene records how `a` is held (AI2-THOR's receptacles): true iff `b` is `a`'s "
+            "parent and `a` is on it, not in it; a fixture (a counter, a drawer) rests on "
+            "nothing. Otherwise `inside(a, b)` is false and the geometric rule holds: "
+            f"`above(a, b)`, `|a.bottom - b.top| <= {SUPPORT_TOLERANCE:g}m`, "
+            f"`a.top > b.top + {SUPPORT_MIN_RISE:g}m`, and at least "
+            f"{SUPPORT_MIN_SHARE:.0%} of `a`'s footprint area lies over `b`'s footprint.",
+        notes=("The record is the scene file's `parent` with its optional `support`: "
+               "`\"on\"` or `\"in\"` the parent, or `\"fixed\"` (built into the room or a "
+               "piece of furniture; no parent). A parent without `support` is `on` it unless "
+               "`inside(a, b)`; an object with neither falls to the geometric rule. So a "
+               "pillow recorded on a bed is on it although the bed's box, headboard "
+               "included, encloses the pillow, and a mug recorded in a fridge is not on it.",
+               "Footprints are the boxes' x–y projections (as for `above`); an exact half "
+               "counts. A `Vec3` has no footprint: it is never on anything, nor anything on "
+               "it."),
         example='on(the("Mug"), the("DiningTable"))')
 declare("inside(a: Point, b: Point) -> Bool", section=S,
         doc="The centre of `a` lies inside the box of `b` and `a.volume < b.volume`.",

@@ -15,8 +15,16 @@ from functools import lru_cache
 import numpy as np
 
 from .. import types as T
-from ..builtins.catalog import CLEAR_FRACTION, CLEAR_PIXELS, SCREEN_NEAR, VISIBLE_FRACTION
-from ..scenes.model import Scene, normalise_name
+from ..builtins.catalog import (
+    CLEAR_FRACTION,
+    CLEAR_PIXELS,
+    SCREEN_NEAR,
+    SUPPORT_MIN_RISE,
+    SUPPORT_MIN_SHARE,
+    SUPPORT_TOLERANCE,
+    VISIBLE_FRACTION,
+)
+from ..scenes.model import SUPPORT_NOT_RECORDED, SUPPORT_ON, Scene, normalise_name
 from ..source import Span
 from . import geometry as G
 from .values import Abort, Rows, element, filler, stack_elements
@@ -24,7 +32,6 @@ from .values import Abort, Rows, element, filler, stack_elements
 KERNELS: dict[tuple[str, int], object] = {}
 ATTRIBUTE_KERNELS: dict[tuple[T.Type, str], object] = {}
 
-ABOVE_TOLERANCE = 0.05  # m: `above` and `on` (language.md §5)
 DEGENERATE = 1e-3  # m: shorter displacements have no direction
 
 
@@ -611,13 +618,25 @@ def k_higher(k: Call, a, b):
     return point_of(k.scene, a)[..., 2] > point_of(k.scene, b)[..., 2]
 
 
+def _pair(a, b):
+    """Both arguments broadcast to the same number of rows (Object indices or Vec3s)."""
+    size = _rows(a, b)
+    return (np.broadcast_to(a, (size,) + a.shape[1:]), np.broadcast_to(b, (size,) + b.shape[1:]))
+
+
 def above(scene: Scene, a, b):
+    """`above` (language.md §5): level, centre over the top, footprints overlapping."""
+    a, b = _pair(a, b)
     bottom_a, _ = _z_range(scene, a)
     _, top_b = _z_range(scene, b)
-    c1, R1, s1, _ = box_of(scene, a)
-    c2, R2, s2, _ = box_of(scene, b)
-    level = bottom_a >= top_b - ABOVE_TOLERANCE
-    return level & np.asarray(G.footprints_overlap(c1, R1, s1, c2, R2, s2)).reshape(-1)
+    out = ((bottom_a >= top_b - SUPPORT_TOLERANCE) & (point_of(scene, a)[..., 2] > top_b)
+           & ~_same_object(a, b))
+    rows = np.flatnonzero(out)  # the separating-axis test only where the heights allow it
+    if len(rows):
+        c1, R1, s1, _ = box_of(scene, a[rows])
+        c2, R2, s2, _ = box_of(scene, b[rows])
+        out[rows] = np.asarray(G.footprints_overlap(c1, R1, s1, c2, R2, s2)).reshape(-1)
+    return out
 
 
 @kernel("above")
@@ -632,9 +651,42 @@ def k_below(k: Call, a, b):
 
 @kernel("on")
 def k_on(k: Call, a, b):
-    bottom_a, _ = _z_range(k.scene, a)
-    _, top_b = _z_range(k.scene, b)
-    return above(k.scene, a, b) & (bottom_a - top_b <= ABOVE_TOLERANCE)
+    """`on` (language.md §5 v0.2, with the scene's `support` record, docs/reference.md
+    "Decisions"): never `a` itself; a fixture rests on nothing; a recorded parent is
+    the only support, unless the object is in it; otherwise the geometric rule, and
+    containment is not support."""
+    scene = k.scene
+    a, b = _pair(a, b)
+    rows = a.shape[0]
+    objects = a.ndim == 1
+    parent = scene.parent[a] if objects else np.full(rows, -1)
+    support = scene.support[a] if objects else np.full(rows, SUPPORT_NOT_RECORDED)
+    inside = k_inside(k, a, b)
+    held = (parent == b) if b.ndim == 1 else np.zeros(rows, dtype=bool)
+    held &= (support == SUPPORT_ON) | ((support == SUPPORT_NOT_RECORDED) & ~inside)
+    geometric = np.zeros(rows, dtype=bool)
+    free = np.flatnonzero((parent < 0) & (support == SUPPORT_NOT_RECORDED) & ~inside)
+    if len(free):
+        geometric[free] = rests_on(scene, a[free], b[free])
+    return np.where(parent >= 0, held, geometric)
+
+
+def rests_on(scene: Scene, a, b):
+    """The geometric rule of `on`: `above`, bottom within the contact band of b's top,
+    top clear of it, and at least half of a's footprint over b's."""
+    bottom_a, top_a = _z_range(scene, a)
+    _, top_b = _z_range(scene, b)
+    near = ((np.abs(bottom_a - top_b) <= SUPPORT_TOLERANCE)
+            & (top_a > top_b + SUPPORT_MIN_RISE))
+    out = near & above(scene, a, b)
+    rows = np.flatnonzero(out)  # the clipping only where everything else holds
+    if len(rows):
+        c1, R1, s1, _ = box_of(scene, a[rows])
+        c2, R2, s2, _ = box_of(scene, b[rows])
+        share = np.asarray(G.footprint_overlap_area(c1, R1, s1, c2, R2, s2)).reshape(-1)
+        whole = np.asarray(G.footprint_area(c1, R1, s1)).reshape(-1)
+        out[rows] = share >= SUPPORT_MIN_SHARE * whole - G.AREA_SLACK
+    return out
 
 
 @kernel("inside")

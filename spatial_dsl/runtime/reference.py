@@ -45,14 +45,21 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from .. import ast
 from .. import types as T
-from ..builtins.catalog import CLEAR_FRACTION, CLEAR_PIXELS, SCREEN_NEAR, VISIBLE_FRACTION
+from ..builtins.catalog import (
+    CLEAR_FRACTION,
+    CLEAR_PIXELS,
+    SCREEN_NEAR,
+    SUPPORT_MIN_RISE,
+    SUPPORT_MIN_SHARE,
+    SUPPORT_TOLERANCE,
+    VISIBLE_FRACTION,
+)
 from ..check import Checked
-from ..scenes.model import Scene
+from ..scenes.model import SUPPORT_FIXED, SUPPORT_IN, SUPPORT_NOT_RECORDED, SUPPORT_ON, Scene
 from ..source import Span
 from . import refgeom as RG
 from .values import Rejection
 
-ABOVE_TOLERANCE = 0.05  # m: `above` and `on` (language.md §5)
 BETWEEN_DEGENERATE = 1e-3  # m: ends of `between` closer than this coincide
 
 
@@ -91,6 +98,7 @@ class RefScene:
                      "yaw"):
             setattr(self, name, getattr(scene, name).tolist())
         self.parent = scene.parent.tolist()
+        self.support = scene.support.tolist()
         f = scene.frames
         self.frame_count = f.count
         self.frame_index = f.index.tolist()
@@ -544,7 +552,9 @@ def r_higher(c: Ctx, a, b):
 
 
 def _above(s: RefScene, a, b) -> bool:
-    if not _bottom(s, a) >= _top(s, b) - ABOVE_TOLERANCE:
+    if _is_object(a) and _is_object(b) and a == b:
+        return False
+    if not (_bottom(s, a) >= _top(s, b) - SUPPORT_TOLERANCE and _point(s, a)[2] > _top(s, b)):
         return False
     return RG.footprints_overlap(*_box(s, a), *_box(s, b))
 
@@ -561,8 +571,34 @@ def r_below(c: Ctx, a, b):
 
 @ref("on")
 def r_on(c: Ctx, a, b):
+    """language.md §5 v0.2 with the scene's `support` record, clause by clause."""
     s = c.scene
-    return _above(s, a, b) and _bottom(s, a) - _top(s, b) <= ABOVE_TOLERANCE
+    if _is_object(a) and _is_object(b) and a == b:
+        return False
+    support = s.support[a] if _is_object(a) else SUPPORT_NOT_RECORDED
+    if support == SUPPORT_FIXED:
+        return False  # a fixture rests on nothing
+    if _is_object(a) and s.parent[a] >= 0:
+        if not (_is_object(b) and s.parent[a] == b):
+            return False  # the recorded parent is the only support
+        if support == SUPPORT_IN:
+            return False  # containment is not support
+        return support == SUPPORT_ON or not r_inside(c, a, b)
+    if r_inside(c, a, b):
+        return False
+    return _rests_on(s, a, b)
+
+
+def _rests_on(s: RefScene, a, b) -> bool:
+    if not _above(s, a, b):
+        return False
+    if not abs(_bottom(s, a) - _top(s, b)) <= SUPPORT_TOLERANCE:
+        return False
+    if not _top(s, a) > _top(s, b) + SUPPORT_MIN_RISE:
+        return False
+    over = RG.footprint_intersection_area(*_box(s, a), *_box(s, b))
+    whole = RG.footprint_area(*_box(s, a))
+    return over >= SUPPORT_MIN_SHARE * whole - RG.AREA_SLACK
 
 
 @ref("inside")

@@ -12,6 +12,9 @@ method is deliberately different, so the two check each other:
   (geometry.py: 2-D rectangle distance for upright pairs, GJK for the rest.)
 - footprints_overlap: convex hull of the 8 projected corners, polygon
   clipping, shoelace area.  (geometry.py: separating axes of a zonotope.)
+- footprint_intersection_area (`on`'s support share): clipping of the two
+  hulls one element at a time.  (geometry.py: the zonotopes' vertices from
+  sorted edge vectors, clipped for the whole batch at once.)
 - round_half_away: exact decimal arithmetic on the binary value (stdlib
   `decimal`).  (geometry.py: floating point with a decimal fix-up.)
 - sector: the spec's tables as comparisons.  (geometry.py: np.digitize.)
@@ -28,6 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 GAP_SNAP = 1e-6  # as geometry.GAP_SNAP: gaps under 1 µm are touching
 INSIDE_TOL = 1e-9
 FOOTPRINT_MIN_AREA = 1e-10  # overlap area that counts as "positive"
+AREA_SLACK = 1e-12  # as geometry.AREA_SLACK: areas this close are equal
 DEGENERATE_LEN = 1e-3
 ROUTE_MIN_STEP = 0.05
 ROUTE_MIN_TURN = 1.0
@@ -235,6 +239,11 @@ def footprint_intersection_area(c1, R1, s1, c2, R2, s2):
         if len(poly) < 3:
             return 0.0
         poly = _clip(poly, clipper[i], clipper[(i + 1) % len(clipper)])
+    return _area(poly) if len(poly) >= 3 else 0.0
+
+
+def footprint_area(c, R, s):
+    poly = footprint(c, R, s)
     return _area(poly) if len(poly) >= 3 else 0.0
 
 

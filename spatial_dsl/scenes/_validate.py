@@ -15,12 +15,13 @@ import math
 import numbers
 from dataclasses import dataclass, field
 
-from .model import normalise_name
+from .model import SUPPORT_CODES, normalise_name
 
 FORMAT = "spdsl.scene/1"
 QUAT_TOLERANCE = 1e-3  # |q| must be within this of 1; the loader then normalises exactly
 
-OBJECT_KEYS = {"id", "category", "label", "center", "size", "rotation", "parent", "attributes"}
+OBJECT_KEYS = {"id", "category", "label", "center", "size", "rotation", "parent", "support",
+               "attributes"}
 SCENE_KEYS = {"format", "id", "source", "room", "objects", "frames"}
 PINHOLE_KEYS = ("fx", "fy", "cx", "cy")
 _MISSING = object()
@@ -62,6 +63,7 @@ class CheckedObject:
     size: list[float] | None = None
     rotation: list[float] | None = None
     parent: str | None = None
+    support: str | None = None  # "on", "in" or "fixed" when the source records it
     attributes: dict = field(default_factory=dict)
 
 
@@ -285,6 +287,8 @@ def _check_object(c: Checker, o: object, path: str) -> CheckedObject:
     out.rotation = c.quaternion(o.get("rotation", [0.0, 0.0, 0.0, 1.0]), f"{path}.rotation")
     if (v := o.get("parent")) is not None:
         out.parent = c.text(v, f"{path}.parent")
+    if (v := o.get("support")) is not None:
+        out.support = _check_support(c, v, out.parent, f"{path}.support")
     attrs = o.get("attributes", {})
     if attrs is not None and c.mapping(attrs, f"{path}.attributes") is not None:
         out.attributes = dict(attrs)
@@ -293,6 +297,20 @@ def _check_object(c: Checker, o: object, path: str) -> CheckedObject:
         if k not in OBJECT_KEYS:
             out.attributes.setdefault(k, v)
     return out
+
+
+def _check_support(c: Checker, value: object, parent: str | None, path: str) -> str | None:
+    """``on``/``in`` describe the link to the parent; ``fixed`` says there is none."""
+    if not isinstance(value, str) or value not in SUPPORT_CODES:
+        got = repr(value) if isinstance(value, str) else describe(value)
+        c.add(path, f"expected one of {', '.join(map(repr, SUPPORT_CODES))}, got {got}")
+        return None
+    if value == "fixed" and parent is not None:
+        c.add(path, "a 'fixed' object rests on nothing, so it cannot have a parent")
+    elif value != "fixed" and parent is None:
+        c.add(path, f"{value!r} describes how the object is held by its parent, "
+                    "but it has none")
+    return value
 
 
 def _check_size(c: Checker, value: object, path: str) -> list[float] | None:

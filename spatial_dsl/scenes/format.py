@@ -21,6 +21,12 @@ Decisions beyond scenes.md:
   ``source`` (an explicit entry of the same name wins); unknown keys inside
   frames, cameras and the room are ignored and not kept.
 - Objects are sorted by id and frames by index.
+- ``support`` (optional, v0.2 decision, see docs/reference.md "Decisions"): how the
+  source says the object is held: ``"on"`` its parent (a pillow on a bed, even where
+  the bed's box, headboard included, encloses the pillow), ``"in"`` its parent (a mug
+  in a fridge), or ``"fixed"``: built into the room or into a piece of furniture
+  (a drawer, a counter, a window), resting on nothing. ``on``/``in`` need a parent,
+  ``fixed`` forbids one. Absent: not recorded, and `on` decides from the boxes.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from ._build import build_scene
 from ._validate import FORMAT, NonFinite, check_document, keyed_dict
 from ..files import atomic_write_text
 from .errors import SceneError
-from .model import Scene
+from .model import SUPPORT_NOT_RECORDED, SUPPORT_WORDS, Scene
 
 __all__ = [
     "FORMAT",
@@ -157,6 +163,8 @@ def _dump_object(scene: Scene, i: int) -> dict:
     obj["rotation"] = scene.rotation[i].tolist()
     p = int(scene.parent[i])
     obj["parent"] = scene.ids[p] if p >= 0 else None
+    if scene.support[i] != SUPPORT_NOT_RECORDED:
+        obj["support"] = SUPPORT_WORDS[int(scene.support[i])]
     if scene.attributes[i]:
         obj["attributes"] = scene.attributes[i]
     return obj
