@@ -70,8 +70,10 @@ goes to ``answer_ids`` (a list, in answer order) and, per presented option, to
 ``choice_ids``; both are null for answers without objects. An answer naming an object
 that has no words (a repeated category without a proved reference) is rejected as
 ``Ambiguous:object without a name``; a list answer that would say the same words twice
-as ``Ambiguous:repeated name``. A choice that cannot be put in words is left out of the
-distractors.
+as ``Ambiguous:repeated name``; one whose answer or choices word an object by a reference
+whose landmark is an object the question names ("Which objects are within 0.5 m of the
+bowl?" -> "the stool nearest the bowl") as ``Ambiguous:answer names by a question
+object``. A choice that cannot be put in words is left out of the distractors.
 
 Clearly visible
 ---------------
@@ -892,6 +894,23 @@ class SceneEngine:
             rows += [index[oid] for oid in ids]
         return rows
 
+    def _answer_leans(self, template: TaskTemplate, ix: list[int], answer_ids,
+                      choice_ids) -> bool:
+        """Whether an object of the answer or of a choice is worded by a reference whose
+        landmark is an object the question itself names: "Which objects are within 0.5 m
+        of the bowl?" answered "the stool nearest the bowl" tells a reader nothing."""
+        ids = list(answer_ids or []) + [oid for option in choice_ids or [] for oid in option]
+        if not ids:
+            return False
+        asked = [int(r) for p, i in zip(template.params, ix) if p.kind in _OBJECT_KINDS
+                 for r in self._object_rows(p, np.array([i])) if r >= 0]
+        if not asked:
+            return False
+        reference_of = {row: j for j, (row, _, _) in enumerate(self.references)}
+        mentions = self._ref_mentions
+        return any(mentions[reference_of[r], asked].any()
+                   for r in (self._id_rows[oid] for oid in ids) if r in reference_of)
+
     @property
     def _id_rows(self) -> dict[str, int]:
         if self._ids is None:
@@ -962,6 +981,8 @@ class SceneEngine:
         lines = [f"question {format_string(question)}", *template.defs]
         lines += [f"let {p.name} = {rendered[p.name][2]}" for p in template.params]
         lines.append(f"answer {template.answer_text}")
+        if self._answer_leans(template, ix, answer.ids, choice_ids):
+            return "Ambiguous:answer names by a question object"
         named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
         if quality.unclear(scene, named, template.modality, frame_row,
                            quality.about_visibility(template.answer_text)):
