@@ -142,6 +142,7 @@ from .runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
 from .runtime.values import Abort, LimitExceeded, Rows, element, rows_of, stack_elements
 from .scenes.model import Scene, normalise_name
+from .tasks_check import PLACEHOLDER
 
 __all__ = ["BrokenTask", "GenerateOptions", "SceneEngine", "TaskSpecError", "TaskTemplate",
            "bundled_task_dir", "bundled_task_files", "compile_task", "derive_seed",
@@ -155,7 +156,6 @@ STABLE_TOLERANCE = 0.05  # relative, for numbers
 LETTERS = "ABCD"
 MAX_CHOICES = 4
 BALANCED_TYPES = (T.BOOL, T.STR, T.OBJECT)
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MODALITIES_WITH_FRAMES = ("image", "video")
 
 
@@ -894,6 +894,19 @@ class SceneEngine:
             rows += [index[oid] for oid in ids]
         return rows
 
+    def _placeholder(self, match: re.Match, template: TaskTemplate, ix: list[int],
+                     rendered: dict) -> str:
+        """The text of `{a}` (the rendered name) or `{a:plural}` (a category's plural)."""
+        name, form = match[1], match[2]
+        if name not in rendered:
+            return match[0]
+        if form == "plural":
+            from .names import plural_name
+
+            at = [p.name for p in template.params].index(name)
+            return plural_name(self._categories[ix[at]])
+        return rendered[name][0]
+
     def _answer_leans(self, template: TaskTemplate, ix: list[int], answer_ids,
                       choice_ids) -> bool:
         """Whether an object of the answer or of a choice is worded by a reference whose
@@ -949,8 +962,7 @@ class SceneEngine:
         rendered = {p.name: self._render(p, i) for p, i in zip(template.params, ix)}
         ask = task.asks[int(rng.integers(len(task.asks)))].text if len(task.asks) > 1 \
             else task.asks[0].text
-        question = PLACEHOLDER.sub(
-            lambda m: rendered[m[1]][0] if m[1] in rendered else m[0], ask)
+        question = PLACEHOLDER.sub(lambda m: self._placeholder(m, template, ix, rendered), ask)
         answer = self._in_words(answer_value, template.answer_type)
         if isinstance(answer, str):
             return answer

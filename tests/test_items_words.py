@@ -265,3 +265,24 @@ def test_an_answer_worded_by_the_questions_own_object_is_dropped():
   answer argmin(find("Stool"), o => distance(o, the("Bowl")))
 """)
     assert [item["answer"] for item in items] == ["the stool nearest the bowl"]
+
+
+def test_plural_placeholder_counts_in_the_plural(scene):
+    items, _ = _run(scene, """task count_chairs
+  modality scene
+  params a: Category
+  where a == "Chair"
+  ask "How many {a:plural} are there?"
+  answer count(find(a))
+""")
+    assert [item["question"] for item in items] == ["How many chairs are there?"]
+
+
+def test_plural_placeholder_needs_a_category():
+    template = _task("""task bad
+  modality scene
+  params a: Ref
+  ask "How many {a:plural} are there?"
+  answer 1
+""")
+    assert "needs a Category parameter" in template.details
