@@ -261,9 +261,13 @@ def test_prompt_command_prints_the_messages(capsys):
     out = capsys.readouterr().out
     assert out.startswith("=== system ===\n") and "\n=== user ===\n" in out
     assert main(["prompt", "--scene", KITCHEN, "--task", "count things", "--json",
-                 "--grammar"]) == 0
+                 "--grammar", "openai-tool", "--grammar-scope", "syntax"]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body["tools"] == [grammar_tool()] and len(body["messages"]) == 2
+    # the tool_choice synth sends is part of the printed request (issue 15)
+    from spatial_dsl.synth.prompts import grammar_tool_choice
+
+    assert body["tool_choice"] == grammar_tool_choice()
     assert main(["prompt", "--scene", KITCHEN, "--task", "nope"]) == 2
 
 

@@ -10,7 +10,8 @@ The conversation (``converse``)
 -------------------------------
 1. Send the messages; take the reply's program (``extract.extract_program``; in
    grammar mode the custom tool call's input; several tool calls count as
-   several programs).
+   several programs). A reply the server cut off at the token limit
+   (``finish_reason: "length"``) is the failure ``truncated``, whatever it holds.
 2. A reply without a usable program is a counted failure (``reply_failure:*``);
    the problem is explained (``prompts/repair_format.txt``) and the model asked
    again, using one of the ``repairs`` rounds.
@@ -75,6 +76,7 @@ class SceneState:
     scene_file: str  # relative to the output directory
     seed: int = 0
     names: object = None
+    grammar_fields: dict | None = None
     _jittered: list | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -107,6 +109,8 @@ class LoopOptions:
     repairs: int = 2
     seed: int = 0
     send_seed: bool = False
+    grammar: str | None = None  # the resolved --grammar mode
+    grammar_scope: str = "scene"
 
 
 @dataclass
@@ -146,9 +150,10 @@ class Loop:
         hint_used = False
         causes: list[str] = []
         seed = self._seed(unit, sample)
+        extra = self.grammar_fields(state)
         while True:
             try:
-                reply = self.client.complete(messages, sample, seed)
+                reply = self.client.complete(messages, sample, seed, extra)
             except RequestRejected as exc:
                 counters[f"request_rejected:{exc.status}"] += 1
                 return Failure(f"request_rejected:{exc.status}")
@@ -156,6 +161,8 @@ class Loop:
             counters["tokens_prompt"] += reply.prompt_tokens
             counters["tokens_completion"] += reply.completion_tokens
             text, problem = _reply_program(reply)
+            if reply.finish_reason == "length":
+                text, problem = None, "truncated"
             cause = None
             if problem is None:
                 checked = compile_source(text, PROGRAM_NAME, state.names)
@@ -196,6 +203,18 @@ class Loop:
             counters[f"repair_attempt:{cause}"] += 1
             causes.append(cause)
             messages = messages + [reply.message] + _feedback(reply, feedback)
+
+    def grammar_fields(self, state: SceneState) -> dict:
+        """The grammar fields of the requests for a scene (computed once per scene)."""
+        if not self.options.grammar:
+            return {}
+        with state._lock:
+            if state.grammar_fields is None:
+                from .grammar import request_fields
+
+                state.grammar_fields = request_fields(self.options.grammar,
+                                                      self.options.grammar_scope, state.scene)
+            return state.grammar_fields
 
     # ----------------------------------------------------------------------- unit
 

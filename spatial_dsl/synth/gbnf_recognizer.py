@@ -1,0 +1,291 @@
+"""A small exact recogniser for GBNF grammars (llama.cpp's format), for tests and checks.
+
+``GbnfGrammar(text).accepts(program)`` says whether the whole string is in the
+grammar's language (from rule ``root``), with GBNF's character-level semantics:
+an Earley parser over characters, so ambiguity and nullable rules are handled
+exactly. It reads the GBNF this project writes (``synth.gbnf``) and llama.cpp's
+documented syntax: rules ``name ::= ...``, ``|``, groups, ``? * + {m} {m,} {m,n}``,
+string literals and character classes (``[a-z]``, ``[^...]``) with the escapes
+``\\n \\r \\t \\\\ \\" \\] \\[ \\xHH \\uHHHH``, and ``#`` comments. It is slow for long
+inputs (pure Python); programs of a few hundred characters take milliseconds.
+
+Why not llguidance: its GBNF reader turns regular sub-rules into lexemes with
+maximal munch, which is not GBNF's semantics (``"not" ws1 name`` where ``not
+(ws1 not)*`` became one lexeme refuses ``not a``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+class GbnfSyntaxError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CharSet:
+    ranges: tuple[tuple[int, int], ...]
+    negated: bool
+
+    def __contains__(self, ch: str) -> bool:
+        c = ord(ch)
+        hit = any(lo <= c <= hi for lo, hi in self.ranges)
+        return hit != self.negated
+
+
+_NAME = re.compile(r"[A-Za-z0-9-]+")
+
+
+class _Reader:
+    def __init__(self, text: str):
+        self.t = text
+        self.i = 0
+        self.rules: dict[str, list[list]] = {}  # name -> alternatives of symbols
+        self.counter = 0
+
+    def fresh(self, base: str) -> str:
+        self.counter += 1
+        return f"{base}~{self.counter}"
+
+    def skip(self, newlines: bool) -> None:
+        while self.i < len(self.t):
+            ch = self.t[self.i]
+            if ch == "#":
+                while self.i < len(self.t) and self.t[self.i] != "\n":
+                    self.i += 1
+            elif ch in " \t" or (newlines and ch in "\r\n"):
+                self.i += 1
+            else:
+                return
+
+    def parse(self) -> dict[str, list[list]]:
+        while True:
+            self.skip(True)
+            if self.i >= len(self.t):
+                return self.rules
+            m = _NAME.match(self.t, self.i)
+            if not m:
+                raise GbnfSyntaxError(f"expected a rule name at {self.i}")
+            name = m[0]
+            self.i = m.end()
+            self.skip(False)
+            if not self.t.startswith("::=", self.i):
+                raise GbnfSyntaxError(f"expected ::= after {name}")
+            self.i += 3
+            self.rules.setdefault(name, []).extend(self.alternatives(name, True))
+
+    def alternatives(self, base: str, top: bool) -> list[list]:
+        alts = [self.sequence(base, top)]
+        while True:
+            self.skip(not top)
+            if self.i < len(self.t) and self.t[self.i] == "|":
+                self.i += 1
+                alts.append(self.sequence(base, top))
+            else:
+                return alts
+
+    def sequence(self, base: str, top: bool) -> list:
+        seq: list = []
+        while True:
+            # A rule ends at a newline unless the next line continues it with `|`... or
+            # the newline is inside a group.
+            self.skip(not top)
+            if self.i >= len(self.t):
+                return seq
+            ch = self.t[self.i]
+            if ch in "|)" or (top and ch in "\r\n"):
+                if top and ch in "\r\n":
+                    save = self.i
+                    self.skip(True)
+                    if self.i < len(self.t) and self.t[self.i] == "|":
+                        return seq
+                    self.i = save
+                return seq
+            seq.extend(self.repeat(base, self.atom(base)))
+
+    def atom(self, base: str):
+        ch = self.t[self.i]
+        if ch == '"':
+            self.i += 1
+            chars = []
+            while self.t[self.i] != '"':
+                chars.append(self.char())
+            self.i += 1
+            return ("lit", "".join(chars))
+        if ch == "[":
+            self.i += 1
+            negated = self.t[self.i] == "^"
+            if negated:
+                self.i += 1
+            ranges = []
+            while self.t[self.i] != "]":
+                lo = self.char()
+                if self.t[self.i] == "-" and self.t[self.i + 1] != "]":
+                    self.i += 1
+                    hi = self.char()
+                else:
+                    hi = lo
+                ranges.append((ord(lo), ord(hi)))
+            self.i += 1
+            return ("set", CharSet(tuple(ranges), negated))
+        if ch == "(":
+            self.i += 1
+            name = self.fresh(base)
+            self.rules[name] = self.alternatives(base, False)
+            self.skip(True)
+            if self.t[self.i] != ")":
+                raise GbnfSyntaxError(f"expected ) at {self.i}")
+            self.i += 1
+            return ("rule", name)
+        if ch == ".":
+            self.i += 1
+            return ("set", CharSet(((10, 10),), True))
+        m = _NAME.match(self.t, self.i)
+        if not m:
+            raise GbnfSyntaxError(f"unexpected {ch!r} at {self.i}")
+        self.i = m.end()
+        return ("rule", m[0])
+
+    def char(self) -> str:
+        ch = self.t[self.i]
+        if ch != "\\":
+            self.i += 1
+            return ch
+        esc = self.t[self.i + 1]
+        self.i += 2
+        simple = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", '"': '"', "]": "]", "[": "["}
+        if esc in simple:
+            return simple[esc]
+        width = {"x": 2, "u": 4, "U": 8}.get(esc)
+        if width is None:
+            raise GbnfSyntaxError(f"unknown escape \\{esc}")
+        code = self.t[self.i:self.i + width]
+        self.i += width
+        return chr(int(code, 16))
+
+    def repeat(self, base: str, sym) -> list:
+        if self.i >= len(self.t):
+            return [sym]
+        ch = self.t[self.i]
+        if ch in "?*+":
+            self.i += 1
+            lo, hi = {"?": (0, 1), "*": (0, None), "+": (1, None)}[ch]
+        elif ch == "{":
+            m = re.match(r"\{\s*(\d+)\s*(,\s*(\d*)\s*)?\}", self.t[self.i:])
+            if not m:
+                return [sym]
+            self.i += m.end()
+            lo = int(m[1])
+            hi = lo if m[2] is None else (int(m[3]) if m[3] else None)
+        else:
+            return [sym]
+        items = [sym] * lo
+        if hi is None:
+            star = self.fresh(base)
+            self.rules[star] = [[], [sym, ("rule", star)]]
+            items.append(("rule", star))
+        else:
+            opt = self.fresh(base)
+            self.rules[opt] = [[], [sym]]
+            items.extend([("rule", opt)] * (hi - lo))
+        return items
+
+
+class GbnfGrammar:
+    def __init__(self, text: str, root: str = "root"):
+        rules = _Reader(text).parse()
+        if root not in rules:
+            raise GbnfSyntaxError(f"no rule {root!r}")
+        for alts in rules.values():
+            for alt in alts:
+                for sym in alt:
+                    if sym[0] == "rule" and sym[1] not in rules:
+                        raise GbnfSyntaxError(f"undefined rule {sym[1]!r}")
+        # literals become one symbol per character
+        self.rules = {name: [tuple(self._chars(alt)) for alt in alts]
+                      for name, alts in rules.items()}
+        self.root = root
+        self.nullable = self._nullable()
+
+    @staticmethod
+    def _chars(alt: list) -> list:
+        out = []
+        for sym in alt:
+            if sym[0] == "lit":
+                out.extend(("set", CharSet(((ord(c), ord(c)),), False)) for c in sym[1])
+            else:
+                out.append(sym)
+        return out
+
+    def _nullable(self) -> set[str]:
+        nullable: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name, alts in self.rules.items():
+                if name in nullable:
+                    continue
+                if any(all(s[0] == "rule" and s[1] in nullable for s in alt) for alt in alts):
+                    nullable.add(name)
+                    changed = True
+        return nullable
+
+    def accepts(self, text: str) -> bool:
+        """Whether the whole of ``text`` derives from the root rule (Earley, with items
+        indexed by the rule they wait for)."""
+        rules, nullable = self.rules, self.nullable
+        alts = dict(rules)
+        alts["$start"] = [(("rule", self.root),)]
+        n = len(text)
+        waiting: list[dict[str, list]] = [dict() for _ in range(n + 1)]
+        seen: list[set] = [set() for _ in range(n + 1)]
+        scan: list[list] = [[] for _ in range(n + 1)]
+        final = ("$start", 0, 1, 0)
+
+        for pos in range(n + 1):
+            current, wait_here = seen[pos], waiting[pos]
+            agenda = [item for item in seen[pos]] if pos else [("$start", 0, 0, 0)]
+            if not pos:
+                current.add(agenda[0])
+            predicted: set[str] = set()
+            while agenda:
+                item = agenda.pop()
+                rule, k, dot, origin = item
+                alt = alts[rule][k]
+                if dot < len(alt):
+                    sym = alt[dot]
+                    if sym[0] == "rule":
+                        name = sym[1]
+                        wait_here.setdefault(name, []).append(item)
+                        if name not in predicted:
+                            predicted.add(name)
+                            for j in range(len(rules[name])):
+                                new = (name, j, 0, pos)
+                                if new not in current:
+                                    current.add(new)
+                                    agenda.append(new)
+                        if name in nullable:
+                            new = (rule, k, dot + 1, origin)
+                            if new not in current:
+                                current.add(new)
+                                agenda.append(new)
+                    else:
+                        scan[pos].append((item, sym[1]))
+                else:
+                    for parent in list(waiting[origin].get(rule, ())):
+                        new = (parent[0], parent[1], parent[2] + 1, parent[3])
+                        if new not in current:
+                            current.add(new)
+                            agenda.append(new)
+            if pos == n:
+                break
+            ch = text[pos]
+            following = seen[pos + 1]
+            for (rule, k, dot, origin), charset in scan[pos]:
+                if ch in charset:
+                    following.add((rule, k, dot + 1, origin))
+            if not following:
+                return False
+        return final in seen[n]
