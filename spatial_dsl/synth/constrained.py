@@ -158,6 +158,8 @@ class _Builder:
         required = [p for p in params if p.default_text is None]
         optional = [p for p in params if p.default_text is not None]
         parts = [self._param_expr(p.pattern, d, k) for p in required]
+        if builtin.name == "find":  # a category or label of the scene, as for Objects
+            parts = [f"cat_top{d}"]
         args = ' "," '.join(parts)
         tail = []
         # optional parameters: positionally in order, then any of them by keyword
@@ -281,6 +283,8 @@ class _Builder:
         r(f"os_base{d}", f"os_post{d}")
         r(f"os_post{d}", f"scene_name", f"lst_post{d}", *(f"s_{x}{d}" for x in ("attr",)))
         r(f"s_attr{d}", *[a for a in self._str_attrs(d)])
+        r(f"cat_top{d}", "scene_name", f"s_attr{d}", f"gen_post{d}",
+          f'"if" b_top{d} "then" cat_top{d} "else" cat_top{d}')
         r(f"lst_prim{d}", f'"[" [any_top{d} ("," any_top{d})*] "]"')
         r(f"vec_base{d}", f'vec_prod{d} (("+" | "-") vec_prod{d})*')
         r(f"vec_prod{d}", f"{lead} vec_factor{d} ({scale})*")
