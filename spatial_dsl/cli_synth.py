@@ -119,7 +119,7 @@ def cmd_verify(args) -> int:
     from .scenes.errors import SceneError
     from .scenes.names import SceneNameTable
     from .scenes.sources import load_scene
-    from .synth.verify import degenerate, render_rejection, stability, type_fit
+    from .synth.verify import degenerate, placeholder, render_rejection, stability, type_fit
     from .tasks import derive_seed
 
     try:
@@ -148,7 +148,8 @@ def cmd_verify(args) -> int:
     question = checked.question
     checks = [stability(program, scene, trials, answer)]
     if question:
-        checks += [type_fit(question, answer), degenerate(question, answer)]
+        checks += [type_fit(question, answer, checked.source.text), placeholder(question),
+                   degenerate(question, answer)]
     else:
         checks.append(degenerate(None, answer))
     ok = all(c.ok for c in checks)

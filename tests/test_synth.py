@@ -305,7 +305,8 @@ def test_a_format_problem_is_explained_and_repaired(server, tmp_path, capsys):
     assert code == 0
     assert report["reply_failures"] == {"prose": 1}
     assert report["repairs"] == {"attempted": {"format": 1}, "succeeded": {"format": 1},
-                                 "conversations_repaired": 1}
+                                 "conversations_repaired": 1, "identical_resends": 0,
+                                 "hints": {}}
     assert "held no program" in server.requests[1]["messages"][-1]["content"]
 
 

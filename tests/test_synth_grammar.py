@@ -118,6 +118,11 @@ def test_converter_details():
     assert GbnfGrammar(g).accepts("1+1+1") and not GbnfGrammar(g).accepts("1+")
     with pytest.raises(GrammarConversionError):
         lark_to_gbnf("start: A\nA: /(?=a)a/\n")
+    # indirect left recursion cannot be rewritten: refused before llama.cpp sees it (its
+    # server exits on such a grammar)
+    with pytest.raises(GrammarConversionError, match="left-recursive"):
+        lark_to_gbnf('start: a\na: b "x" | "y"\nb: a "z"\n')
+    assert GbnfGrammar('root ::= a\na ::= b "x" | "y"\nb ::= a "z"\n').left_recursion()
 
 
 def test_llama_cpp_loads_the_grammars(kitchen):

@@ -286,3 +286,77 @@ def test_context_chooses_the_compact_prompt_measured_by_the_server(capsys):
     assert main(["prompt", "--scene", KITCHEN, "--task", "vsi_object_count", "--context",
                  "1024"]) == 2
     assert "even in its compact form" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------- repairs
+
+
+def test_an_unquoted_category_gets_a_hint_that_says_what_to_type(server, tmp_path, capsys):
+    question = "How tall is the fridge, in centimeters?"
+    bad = f'question "{question}"\nanswer round(the(Fridge).height in cm, 0)\n'
+    good = f'question "{question}"\nanswer round(the("Fridge").height in cm, 0)\n'
+    server.on(agreement_for(question), reply(fenced(good.replace('"Fridge"', '"fridge"'))))
+    server.on(proposal_of(0, 1), reply(fenced(bad)), reply(fenced(good)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out")
+    assert code == 0 and report["accepted"] == 1
+    feedback = server.requests[1]["messages"][-1]["content"]
+    assert "unknown name `Fridge`" in feedback  # the failing line, as `spdsl check` says
+    assert 'write it in quotes, "Fridge"' in feedback
+    assert report["repairs"]["hints"] == {"scene_name": {"given": 1, "repaired": 1}}
+
+
+def test_a_def_copied_from_an_example_gets_its_def_line(server, tmp_path, capsys):
+    bad = program_text("How many chairs are there?", 'answer count(instances("Chair"))')
+    server.on(proposal_of(0, 1), reply(fenced(bad)), reply(fenced(COUNT)))
+    server.on(agreement_for(COUNT_Q), reply(fenced(COUNT_OTHER)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out")
+    assert code == 0
+    feedback = server.requests[1]["messages"][-1]["content"]
+    assert "a worked example defined it" in feedback
+    assert "def instances(" in feedback and "did you mean `distance`" not in feedback.split(
+        "How to fix:")[1]
+    assert report["repairs"]["hints"]["example_def"]["given"] == 1
+
+
+def test_a_string_variable_where_an_object_is_needed(server, tmp_path, capsys):
+    bad = program_text("How far is the fridge from the mug, in meters?", 'let a = "Fridge"',
+                       'let b = "Mug"', "answer round(gap(a, b) in m, 2)")
+    server.on(proposal_of(0, 1), reply(fenced(bad)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", "--repairs", "1")
+    feedback = server.requests[1]["messages"][-1]["content"]
+    assert "`a` is a string, and an object is needed here: write the(a)." in feedback
+
+
+def test_an_identical_resend_gets_a_sharper_hint_then_the_conversation_closes(
+        server, tmp_path, capsys):
+    bad = program_text(COUNT_Q, "answer count(Chair)")
+    server.on(proposal_of(0, 1), reply(fenced(bad)))  # the same program, every time
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", "--repairs", "5")
+    assert code == 0
+    assert len(server.requests) == 3  # bad, the same again (sharper hint), the same: closed
+    assert "You sent the same program again" in server.requests[2]["messages"][-1]["content"]
+    assert 'Make exactly this edit' in server.requests[2]["messages"][-1]["content"]
+    assert report["repairs"]["identical_resends"] == 2
+    assert report["dropped"] == {"identical_resend": 1}
+
+
+def program_text(question: str, *body: str) -> str:
+    return f'question "{question}"\n' + "\n".join(body) + "\n"
+
+
+# ---------------------------------------------------------------------- verification
+
+
+def test_copies_and_placeholders_are_rejected(server, tmp_path, capsys):
+    from spatial_dsl.synth.prompts import PromptBuilder, resolve_tasks
+
+    [task] = resolve_tasks([TASK])
+    examples = PromptBuilder().examples_shown(load_scene(KITCHEN), task)
+    copied = examples.split("```sp\n")[1].split("```")[0]  # worked example 1, verbatim
+    server.on(proposal_of(0, 2), reply(fenced(copied)))
+    server.on(proposal_of(1, 2), reply(fenced(program_text(
+        "How many <a> are in the kitchen?", 'answer count("Chair")'))))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", n=2)
+    assert code == 0 and report["accepted"] == 0
+    failures = report["verification_failures"]
+    assert failures["copied_example"] == 1 and failures["placeholder"] == 1

@@ -234,8 +234,10 @@ class _Builder:
                 r(f"{sort}_post{d}", f"{sort}_prim{d}", f"gen_post{d}",
                   f'"(" {sort}_top{d} ")"')
         # untyped values: variables, list elements, defs' results
+        # (a list element starts from a list *primary*: `lst_post` includes `gen_post`, and
+        # a rule may not reach itself without consuming a character -- llama.cpp refuses it)
         r(f"gen_post{d}", f'gen_prim{d} ("[" n_top{d} "]")*',
-          f'lst_post{d} ("[" n_top{d} "]")+')
+          f'lst_prim{d} ("[" n_top{d} "]")+', f'"(" lst_top{d} ")" ("[" n_top{d} "]")+')
         r(f"gen_prim{d}", "VAR")
         if d:
             r(f"gen_prim{d}", f'VAR "(" [uarg{d} ("," uarg{d})*] ")"')

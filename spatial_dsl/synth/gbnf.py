@@ -479,8 +479,19 @@ class _Converter:
 
 
 def lark_to_gbnf(text: str, layout: str = "full", start: str = "start") -> str:
-    """The GBNF grammar (root rule ``root``) of a Lark grammar; see the module docstring."""
-    return _Converter(bnf_from_lark(text, start), layout).emit()
+    """The GBNF grammar (root rule ``root``) of a Lark grammar; see the module docstring.
+
+    Raises GrammarConversionError when the result would still be left-recursive
+    (through several rules: only direct left recursion is rewritten), which
+    llama.cpp refuses -- llama-cpp-python's server even exits on it."""
+    from .gbnf_recognizer import GbnfGrammar
+
+    gbnf = _Converter(bnf_from_lark(text, start), layout).emit()
+    cycle = GbnfGrammar(gbnf).left_recursion()
+    if cycle:
+        raise GrammarConversionError("the grammar is left-recursive through "
+                                     + " -> ".join(cycle))
+    return gbnf
 
 
 def spatial_gbnf(layout: str = "full") -> str:

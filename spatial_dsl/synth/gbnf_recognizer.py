@@ -232,6 +232,50 @@ class GbnfGrammar:
                     changed = True
         return nullable
 
+    def left_recursion(self) -> list[str] | None:
+        """A cycle of rules that derive themselves without consuming a character (llama.cpp
+        refuses such a grammar -- llama-cpp-python's server even dies on it), or None."""
+        edges: dict[str, set[str]] = {}
+        for name, alts in self.rules.items():
+            targets = edges.setdefault(name, set())
+            for alt in alts:
+                for sym in alt:
+                    if sym[0] != "rule":
+                        break
+                    targets.add(sym[1])
+                    if sym[1] not in self.nullable:
+                        break
+        state: dict[str, int] = {}
+        stack: list[str] = []
+
+        def visit(node: str) -> list[str] | None:
+            state[node] = 1
+            stack.append(node)
+            for nxt in sorted(edges.get(node, ())):
+                if state.get(nxt) == 1:
+                    return stack[stack.index(nxt):] + [nxt]
+                if nxt not in state:
+                    found = visit(nxt)
+                    if found:
+                        return found
+            stack.pop()
+            state[node] = 2
+            return None
+
+        import sys
+
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 10 * len(self.rules) + 100))
+        try:
+            for name in sorted(edges):
+                if name not in state:
+                    found = visit(name)
+                    if found:
+                        return [n.split("~")[0] for n in found]
+        finally:
+            sys.setrecursionlimit(limit)
+        return None
+
     def accepts(self, text: str) -> bool:
         """Whether the whole of ``text`` derives from the root rule (Earley, with items
         indexed by the rule they wait for)."""

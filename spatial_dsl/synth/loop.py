@@ -17,9 +17,17 @@ The conversation (``converse``)
    again, using one of the ``repairs`` rounds.
 3. Compile against the scene (names checked against its categories and labels).
    Diagnostics go back verbatim (``render_all_text``, exactly what ``spdsl
-   check`` prints) in ``prompts/repair_compile.txt``, using a round. A program
-   counts as a *parse* failure when it has an E-SYNTAX, E-LIMIT or E-ANSWER error,
-   else as a *type* failure (E-TYPE, E-NAME, E-ARITY, E-UNIT, E-SCENE-NAME).
+   check`` prints: each failing line with carets) with one hint per error that
+   says what to type (``synth.hints``) in ``prompts/repair_compile.txt``, using a
+   round. A program counts as a *parse* failure when it has an E-SYNTAX, E-LIMIT
+   or E-ANSWER error, else as a *type* failure (E-TYPE, E-NAME, E-ARITY, E-UNIT,
+   E-SCENE-NAME). A failing program identical (up to whitespace) to one the
+   model already sent in this conversation is an *identical resend*: the first
+   is answered with a sharper message (``prompts/repair_identical.txt``: "you
+   sent the same program; make exactly this edit"), a second closes the
+   conversation (``identical_resend``). Each hint kind given is counted
+   (``hint_given:<kind>``), and counted as repaired (``hint_repaired:<kind>``)
+   when the next program compiles.
 4. Run on the scene. A rejection goes back once (``prompts/repair_rejection.txt``,
    not counted against ``repairs``); a second rejection drops the unit.
 5. When no rounds are left the unit is dropped (reason ``reply:<problem>`` or
@@ -46,8 +54,11 @@ from ..datasets import RECORD_KEYS
 from ..diagnostics import render_all_text
 from .client import LLMClient, Reply, RequestRejected
 from .extract import extract_program
+from .hints import repair_hints
 from .prompts import PromptBuilder, TaskSpec
-from .verify import answers_agree, degenerate, render_rejection, stability, type_fit
+from .verify import (
+    answers_agree, copied_example, degenerate, placeholder, render_rejection, stability, type_fit,
+)
 
 PROGRAM_NAME = "program.sp"
 PARSE_CODES = ("E-SYNTAX", "E-LIMIT", "E-ANSWER")
@@ -151,6 +162,9 @@ class Loop:
         causes: list[str] = []
         seed = self._seed(unit, sample)
         extra = self.grammar_fields(state)
+        failed: set[str] = set()  # the failing programs sent so far (normalised)
+        sharpened = False
+        pending_hints: set[str] = set()  # hint kinds of the last repair message
         while True:
             try:
                 reply = self.client.complete(messages, sample, seed, extra)
@@ -168,6 +182,11 @@ class Loop:
                 checked = compile_source(text, PROGRAM_NAME, state.names)
                 if checked.ok and checked.task is not None:
                     problem = "task_template"
+            compiled = problem is None and checked.ok
+            for kind in pending_hints:
+                counters[f"hint_given:{kind}"] += 1
+                counters[f"hint_repaired:{kind}"] += int(compiled)
+            pending_hints = set()
             if problem is not None:
                 counters[f"reply_failure:{problem}"] += 1
                 feedback, cause = self.prompts.repair_format(problem), "format"
@@ -177,8 +196,20 @@ class Loop:
                 counters[f"compile_failure:{kind}"] += 1
                 for d in errors:
                     counters[f"diagnostic:{d.code}"] += 1
-                feedback = self.prompts.repair_compile(
-                    render_all_text(checked.diagnostics, checked.source))
+                rendered = render_all_text(checked.diagnostics, checked.source)
+                hints = repair_hints(checked, state.scene,
+                                     self.prompts.examples_shown(state.scene, unit.task))
+                normal = " ".join(text.split())
+                if normal in failed:
+                    counters["repair_identical"] += 1
+                    if sharpened or rounds_left <= 0:
+                        return Failure("identical_resend")
+                    sharpened = True
+                    feedback = self.prompts.repair_identical(rendered, hints)
+                else:
+                    feedback = self.prompts.repair_compile(rendered, hints)
+                failed.add(normal)
+                pending_hints = {h.kind for h in hints} or {"none"}
                 cause = "compile"
             else:
                 result = Program(checked).run(state.scene)
@@ -238,7 +269,11 @@ class Loop:
         from ..api import Program
 
         program = Program(first.checked)
-        for check in (lambda: type_fit(question, answer), lambda: degenerate(question, answer),
+        shown = self.prompts.examples_shown(state.scene, unit.task)
+        for check in (lambda: type_fit(question, answer, first.program),
+                      lambda: placeholder(question),
+                      lambda: copied_example(question, first.program, shown),
+                      lambda: degenerate(question, answer),
                       lambda: stability(program, state.scene, state.jittered, answer)):
             result = check()
             if not result.ok:

@@ -413,6 +413,12 @@ def examples_text(examples: list[Example]) -> str:
     return "\n\n".join(parts)
 
 
+def _hint_lines(hints) -> str:
+    if not hints:
+        return snippet("no_hints")
+    return "\n".join(f"- {h.text}" for h in hints)
+
+
 # -------------------------------------------------------------------------- compact form
 
 COMPACT_EXAMPLES = 2
@@ -636,9 +642,18 @@ class PromptBuilder:
                       question=question, question_literal=format_string(question))
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
+    def examples_shown(self, scene, task: TaskSpec) -> str:
+        """The worked examples text the prompt of this scene and task shows."""
+        return self._form(scene, task)[2]
+
     @staticmethod
-    def repair_compile(diagnostics: str) -> str:
-        return render("repair_compile.txt", diagnostics=diagnostics)
+    def repair_compile(diagnostics: str, hints=()) -> str:
+        return render("repair_compile.txt", diagnostics=diagnostics, hints=_hint_lines(hints))
+
+    @staticmethod
+    def repair_identical(diagnostics: str, hints=()) -> str:
+        first = hints[0].text if hints else snippet("identical_no_hint")
+        return render("repair_identical.txt", diagnostics=diagnostics, edit=first)
 
     @staticmethod
     def repair_rejection(rendered: str, kind: str) -> str:

@@ -16,12 +16,14 @@ Keys:
 - ``compile_failures``: ``parse`` / ``type`` (programs that did not compile) and
   ``diagnostics`` (error codes);
 - ``repairs``: ``attempted`` and ``succeeded`` by cause (``format``, ``compile``,
-  ``rejection``) and ``conversations_repaired``;
+  ``rejection``), ``conversations_repaired``, ``identical_resends`` (a failing
+  program sent again unchanged) and ``hints``: per hint kind (``synth.hints``) how
+  often it was given and how often the next program compiled;
 - ``rejections``: run-time rejections by kind (each time a program was rejected);
 - ``dropped``: units that ended without a running program, by reason
   (``compile``, ``reply:<problem>``, ``rejected:<Kind>``, ``request_rejected:<status>``);
-- ``verification_failures``: by check (``type_fit``, ``degenerate``,
-  ``stability``, ``agreement``, ``new``);
+- ``verification_failures``: by check (``type_fit``, ``placeholder``,
+  ``copied_example``, ``degenerate``, ``stability``, ``agreement``, ``new``);
 - ``accepted``, ``acceptance_rate`` (accepted / proposals), ``per_task``;
 - ``tokens``: prompt / completion tokens of every reply the finished units used
   (whether it came from the network or the cache: what the dataset cost);
@@ -38,7 +40,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-CHECKS = ("type_fit", "degenerate", "stability", "agreement", "new")
+CHECKS = ("type_fit", "placeholder", "copied_example", "degenerate", "stability", "agreement",
+          "new")
 
 
 def _group(counters: Counter, prefix: str) -> dict:
@@ -79,7 +82,11 @@ def build_report(*, config: dict, units: list, entries: dict, accepted: int,
                              "diagnostics": _group(total, "diagnostic:")},
         "repairs": {"attempted": _group(total, "repair_attempt:"),
                     "succeeded": _group(total, "repair_success:"),
-                    "conversations_repaired": total.get("repaired", 0)},
+                    "conversations_repaired": total.get("repaired", 0),
+                    "identical_resends": total.get("repair_identical", 0),
+                    "hints": {kind: {"given": given,
+                                     "repaired": total.get(f"hint_repaired:{kind}", 0)}
+                              for kind, given in _group(total, "hint_given:").items()}},
         "rejections": _group(total, "rejection:"),
         "dropped": _group(total, "dropped:"),
         "verification_failures": verify,
