@@ -165,6 +165,9 @@ class Loop:
         failed: set[str] = set()  # the failing programs sent so far (normalised)
         sharpened = False
         pending_hints: set[str] = set()  # hint kinds of the last repair message
+        first = sample == "propose"
+        repairing = False  # a compile or format failure waits for a program that compiles
+        repair_counted = False
         while True:
             try:
                 reply = self.client.complete(messages, sample, seed, extra)
@@ -183,6 +186,16 @@ class Loop:
                 if checked.ok and checked.task is not None:
                     problem = "task_template"
             compiled = problem is None and checked.ok
+            if first:  # "first-try compile rate": the proposal's first reply passes check
+                counters["first_reply"] += 1
+                counters["first_reply_compiled"] += int(compiled)
+                first = False
+            if repairing and compiled:
+                counters["compile_repair_compiled"] += 1
+                repairing = False
+            elif not compiled and not repair_counted:
+                counters["compile_repair_conversations"] += 1
+                repairing = repair_counted = True
             for kind in pending_hints:
                 counters[f"hint_given:{kind}"] += 1
                 counters[f"hint_repaired:{kind}"] += int(compiled)

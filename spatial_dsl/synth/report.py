@@ -19,6 +19,11 @@ Keys:
   ``rejection``), ``conversations_repaired``, ``identical_resends`` (a failing
   program sent again unchanged) and ``hints``: per hint kind (``synth.hints``) how
   often it was given and how often the next program compiled;
+  ``compile_conversations`` (conversations with a compile or format failure) and
+  ``compile_conversations_fixed`` (those that then reached a program that
+  compiles: the repair success rate);
+- ``first_try``: the proposals' first replies, and how many of them compiled
+  (passed ``spdsl check --scene``);
 - ``rejections``: run-time rejections by kind (each time a program was rejected);
 - ``dropped``: units that ended without a running program, by reason
   (``compile``, ``reply:<problem>``, ``rejected:<Kind>``, ``request_rejected:<status>``);
@@ -84,9 +89,15 @@ def build_report(*, config: dict, units: list, entries: dict, accepted: int,
                     "succeeded": _group(total, "repair_success:"),
                     "conversations_repaired": total.get("repaired", 0),
                     "identical_resends": total.get("repair_identical", 0),
+                    # conversations with a compile or format failure, and how many of them
+                    # reached a program that compiles
+                    "compile_conversations": total.get("compile_repair_conversations", 0),
+                    "compile_conversations_fixed": total.get("compile_repair_compiled", 0),
                     "hints": {kind: {"given": given,
                                      "repaired": total.get(f"hint_repaired:{kind}", 0)}
                               for kind, given in _group(total, "hint_given:").items()}},
+        "first_try": {"proposals": total.get("first_reply", 0),
+                      "compiled": total.get("first_reply_compiled", 0)},
         "rejections": _group(total, "rejection:"),
         "dropped": _group(total, "dropped:"),
         "verification_failures": verify,
