@@ -205,3 +205,18 @@ def test_scene_names_and_forms(kitchen):
         names)
     lark = scene_grammar(kitchen)
     assert "//" not in lark and not re.search(r"%ignore\s+COMMENT", lark)
+
+
+def test_the_lark_form_works_in_llguidance(kitchen):
+    """The Lark form goes to OpenAI custom tools, whose engine is llguidance."""
+    llguidance = pytest.importorskip("llguidance")
+    from tests.test_grammar_llguidance import _ByteVocabulary, accepts
+
+    grammar = llguidance.grammar_from("lark", scene_grammar(kitchen))
+    assert llguidance.LLMatcher.validate_grammar(grammar) == ""
+    tok = llguidance.LLTokenizer(llguidance.TokenizerWrapper(_ByteVocabulary()))
+    good = 'question "q"\nlet a = the("Mug")\nanswer round(distance(a, the("fridge")) in m, 2)\n'
+    assert accepts(tok, grammar, good)
+    assert not accepts(tok, grammar, 'question "q"\nanswer count(the(Fridge))\n')
+    assert not accepts(tok, grammar, 'question "q"\nanswer distance(the("Mug"), '
+                                     'the("fridge")) > 1.5\n')
