@@ -153,42 +153,31 @@ class _Builder:
 
         return any(walk(p.pattern) for p in overload.params) or walk(overload.returns)
 
+    def _value(self, param, d: str, k: str | None) -> str:
+        if param.name == "sectors":  # the literal 2, 4 or 8 (language.md)
+            return "(" + " | ".join(_lit(s) for s in SECTORS) + ")"
+        return self._param_expr(param.pattern, d, k)
+
     def _call(self, builtin, overload, d: str, k: str | None) -> str:
-        params = list(overload.params)
-        required = [p for p in params if p.default_text is None]
-        optional = [p for p in params if p.default_text is not None]
-        parts = [self._param_expr(p.pattern, d, k) for p in required]
+        """A call: the required arguments by position, then the optional ones by position
+        (a prefix, in order) and then any of them by keyword."""
+        required = [p for p in overload.params if p.default_text is None]
+        optional = [p for p in overload.params if p.default_text is not None]
+        parts = [self._value(p, d, k) for p in required]
         if builtin.name == "find":  # a category or label of the scene, as for Objects
             parts = [f"cat_top{d}"]
-        args = ' "," '.join(parts)
-        tail = []
-        # optional parameters: positionally in order, then any of them by keyword
+        inner = ' "," '.join(parts)
         if optional:
-            kws = []
-            for p in optional:
-                value = ("(" + " | ".join(_lit(s) for s in SECTORS) + ")" if p.name == "sectors"
-                         else self._param_expr(p.pattern, d, k))
-                kws.append(f'{_lit(p.name)} "=" {value}')
-            kw_rule = f"kw_{builtin.name}{'_' + k if k else ''}{d}"
-            self.rule(kw_rule, *kws)
-            positional = []
-            for p in optional:
-                value = ("(" + " | ".join(_lit(s) for s in SECTORS) + ")" if p.name == "sectors"
-                         else self._param_expr(p.pattern, d, k))
-                positional.append(value)
-            pos_rule = f"opt_{builtin.name}{'_' + k if k else ''}{d}"
-            chains = []
-            for n in range(1, len(positional) + 1):
-                chains.append(' "," '.join(positional[:n]))
-            self.rule(pos_rule, *chains)
-            sep = '"," ' if parts else ""
-            tail.append(f'[{sep}{pos_rule}] ("," {kw_rule})*' if parts else
-                        f'[{pos_rule}] ("," {kw_rule})*')
-            if not parts:
-                # no required parameter: keywords may come first
-                tail = [f'[({pos_rule} | {kw_rule}) ("," {kw_rule})*]']
-        inner = " ".join(x for x in [args] + tail if x)
-        return f'{_lit(builtin.name)} "(" {inner} ")"' if inner else f'{_lit(builtin.name)} "(" ")"'
+            tag = f"{builtin.name}{'_' + k if k else ''}{d}"
+            values = [self._value(p, d, k) for p in optional]
+            self.rule(f"kw_{tag}", *(f'{_lit(p.name)} "=" {v}' for p, v in zip(optional, values)))
+            self.rule(f"opt_{tag}", *(' "," '.join(values[:n])
+                                      for n in range(1, len(values) + 1)))
+            if parts:
+                inner += f' ["," opt_{tag}] ("," kw_{tag})*'
+            else:  # no required parameter: a keyword may come first
+                inner = f'[(opt_{tag} | kw_{tag}) ("," kw_{tag})*]'
+        return f'{_lit(builtin.name)} "(" {inner} ")"'
 
     def builtins(self, d: str) -> None:
         from ..builtins import BUILTINS
