@@ -360,3 +360,38 @@ def test_copies_and_placeholders_are_rejected(server, tmp_path, capsys):
     assert code == 0 and report["accepted"] == 0
     failures = report["verification_failures"]
     assert failures["copied_example"] == 1 and failures["placeholder"] == 1
+
+
+def test_auto_detection_does_not_hang_on_a_trickling_server(tmp_path):
+    from spatial_dsl.synth.grammar import GrammarModeError, detect_mode
+
+    import http.server
+    import threading
+
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            try:
+                for _ in range(60):  # bounded: 60 bytes, one a second at most
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:
+                pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(GrammarModeError):
+            detect_mode(f"http://127.0.0.1:{httpd.server_address[1]}/v1", None, timeout=2)
+        assert time.monotonic() - started < 6
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

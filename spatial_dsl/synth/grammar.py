@@ -82,6 +82,34 @@ def request_fields(mode: str | None, scope: str, scene) -> dict:
     raise ValueError(f"unknown grammar mode {mode!r}")
 
 
+def http_json(url: str, body: dict | None = None, headers: dict | None = None,
+              timeout: float = 10.0, limit: int = 20_000_000):
+    """GET (or POST ``body``) a JSON document within ``timeout`` seconds *in all*: the body is
+    read in chunks against one deadline, so a server that trickles bytes cannot hang the
+    run (the socket timeout alone applies to each read). Raises OSError / ValueError."""
+    import time
+
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method="POST" if data else "GET",
+                                     headers={"Content-Type": "application/json",
+                                              **(headers or {})})
+    deadline = time.monotonic() + timeout
+    chunks, size = [], 0
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{url} took longer than {timeout:g} s")
+            chunk = response.read1(65536) if hasattr(response, "read1") else response.read(
+                65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise ValueError(f"{url}: reply larger than {limit} bytes")
+            chunks.append(chunk)
+    return json.loads(b"".join(chunks).decode("utf-8", "replace"))
+
+
 def _is_openai(base_url: str | None) -> bool:
     if not base_url:
         return True
@@ -94,11 +122,9 @@ def detect_mode(base_url: str | None, api_key: str | None, timeout: float = 10.0
     if _is_openai(base_url):
         return "openai-tool"
     url = base_url.rstrip("/") + "/models"
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {api_key}"}
-                                     if api_key else {})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            body = json.loads(response.read(1_000_000).decode("utf-8", "replace"))
+        body = http_json(url, headers={"Authorization": f"Bearer {api_key}"} if api_key else {},
+                         timeout=timeout, limit=1_000_000)
     except (OSError, ValueError, urllib.error.URLError) as exc:
         raise GrammarModeError(f"--grammar auto: cannot ask {url} which server this is "
                                f"({exc}); choose --grammar llama.cpp, vllm or openai-tool")

@@ -515,17 +515,13 @@ class TokenCounter:
 
 
 def _post_tokenize(url: str, field: str, text: str, model: str | None) -> int | None:
-    import json
-    import urllib.request
+    from .grammar import http_json
 
     body = {field: text}
     if field == "prompt" and model:
         body["model"] = model
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            data = json.loads(response.read(20_000_000))
+        data = http_json(url, body, timeout=30)
     except Exception:  # any failure: this server has no such endpoint
         return None
     if isinstance(data, dict):
