@@ -276,50 +276,59 @@ class GbnfGrammar:
             sys.setrecursionlimit(limit)
         return None
 
+    def _compiled(self):
+        """Alternatives as a flat table: (rule, symbols); rules -> their alternative ids."""
+        if getattr(self, "_table", None) is None:
+            table: list[tuple[str, tuple]] = [("$start", (("rule", self.root),))]
+            by_rule: dict[str, list[int]] = {}
+            for name, alts in self.rules.items():
+                for alt in alts:
+                    by_rule.setdefault(name, []).append(len(table))
+                    table.append((name, alt))
+            self._table, self._by_rule = table, by_rule
+        return self._table, self._by_rule
+
     def accepts(self, text: str) -> bool:
-        """Whether the whole of ``text`` derives from the root rule (Earley, with items
-        indexed by the rule they wait for)."""
-        rules, nullable = self.rules, self.nullable
-        alts = dict(rules)
-        alts["$start"] = [(("rule", self.root),)]
+        """Whether the whole of ``text`` derives from the root rule (Earley; an item is
+        (alternative id, dot, origin), indexed by the rule it waits for)."""
+        table, by_rule = self._compiled()
+        nullable = self.nullable
         n = len(text)
         waiting: list[dict[str, list]] = [dict() for _ in range(n + 1)]
         seen: list[set] = [set() for _ in range(n + 1)]
         scan: list[list] = [[] for _ in range(n + 1)]
-        final = ("$start", 0, 1, 0)
+        membership: dict = {}
+        seen[0].add((0, 0, 0))
 
         for pos in range(n + 1):
             current, wait_here = seen[pos], waiting[pos]
-            agenda = [item for item in seen[pos]] if pos else [("$start", 0, 0, 0)]
-            if not pos:
-                current.add(agenda[0])
+            agenda = list(current)
             predicted: set[str] = set()
             while agenda:
                 item = agenda.pop()
-                rule, k, dot, origin = item
-                alt = alts[rule][k]
-                if dot < len(alt):
-                    sym = alt[dot]
-                    if sym[0] == "rule":
-                        name = sym[1]
-                        wait_here.setdefault(name, []).append(item)
-                        if name not in predicted:
-                            predicted.add(name)
-                            for j in range(len(rules[name])):
-                                new = (name, j, 0, pos)
+                alt_id, dot, origin = item
+                rule, symbols = table[alt_id]
+                if dot < len(symbols):
+                    kind, value = symbols[dot]
+                    if kind == "rule":
+                        wait_here.setdefault(value, []).append(item)
+                        if value not in predicted:
+                            predicted.add(value)
+                            for j in by_rule[value]:
+                                new = (j, 0, pos)
                                 if new not in current:
                                     current.add(new)
                                     agenda.append(new)
-                        if name in nullable:
-                            new = (rule, k, dot + 1, origin)
+                        if value in nullable:
+                            new = (alt_id, dot + 1, origin)
                             if new not in current:
                                 current.add(new)
                                 agenda.append(new)
                     else:
-                        scan[pos].append((item, sym[1]))
+                        scan[pos].append((alt_id, dot, origin, value))
                 else:
-                    for parent in list(waiting[origin].get(rule, ())):
-                        new = (parent[0], parent[1], parent[2] + 1, parent[3])
+                    for p_alt, p_dot, p_origin in list(waiting[origin].get(rule, ())):
+                        new = (p_alt, p_dot + 1, p_origin)
                         if new not in current:
                             current.add(new)
                             agenda.append(new)
@@ -327,9 +336,13 @@ class GbnfGrammar:
                 break
             ch = text[pos]
             following = seen[pos + 1]
-            for (rule, k, dot, origin), charset in scan[pos]:
-                if ch in charset:
-                    following.add((rule, k, dot + 1, origin))
+            for alt_id, dot, origin, charset in scan[pos]:
+                key = (id(charset), ch)
+                hit = membership.get(key)
+                if hit is None:
+                    hit = membership[key] = ch in charset
+                if hit:
+                    following.add((alt_id, dot + 1, origin))
             if not following:
                 return False
-        return final in seen[n]
+        return (0, 1, 0) in seen[n]
