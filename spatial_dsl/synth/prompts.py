@@ -642,23 +642,27 @@ class PromptBuilder:
         """The worked examples text the prompt of this scene and task shows."""
         return self._form(scene, task)[2]
 
-    @staticmethod
-    def repair_compile(diagnostics: str, hints=()) -> str:
-        return render("repair_compile.txt", diagnostics=diagnostics, hints=_hint_lines(hints))
+    def _reply_form(self) -> str:
+        """How the reply carries the program: a fence, or bare under a GBNF grammar."""
+        bare = self.grammar not in (None, False, True, "openai-tool")
+        return snippet("reply_bare" if bare else "reply_fenced")
 
-    @staticmethod
-    def repair_identical(diagnostics: str, hints=()) -> str:
+    def repair_compile(self, diagnostics: str, hints=()) -> str:
+        return render("repair_compile.txt", diagnostics=diagnostics, hints=_hint_lines(hints),
+                      reply_form=self._reply_form())
+
+    def repair_identical(self, diagnostics: str, hints=()) -> str:
         first = hints[0].text if hints else snippet("identical_no_hint")
-        return render("repair_identical.txt", diagnostics=diagnostics, edit=first)
+        return render("repair_identical.txt", diagnostics=diagnostics, edit=first,
+                      reply_form=self._reply_form())
 
-    @staticmethod
-    def repair_rejection(rendered: str, kind: str) -> str:
+    def repair_rejection(self, rendered: str, kind: str) -> str:
         from ..diagnostics import REJECTION_KINDS
 
         doc = REJECTION_KINDS.get(kind, "")
         return render("repair_rejection.txt", rejection=rendered,
-                      kind_doc=f"{kind}: {doc}" if doc else kind)
+                      kind_doc=f"{kind}: {doc}" if doc else kind, reply_form=self._reply_form())
 
-    @staticmethod
-    def repair_format(problem: str) -> str:
-        return render("repair_format.txt", problem=snippet(f"format:{problem}"))
+    def repair_format(self, problem: str) -> str:
+        return render("repair_format.txt", problem=snippet(f"format:{problem}"),
+                      reply_form=self._reply_form())
