@@ -131,6 +131,10 @@ def summary(report: dict, data_file: str, report_file: str) -> str:
         f"type; repair rounds: {sum(rep['attempted'].values())} "
         f"({_pairs(rep['attempted'])}), conversations repaired: "
         f"{rep['conversations_repaired']}",
+        f"  first try: {r['first_try']['compiled']} of {r['first_try']['proposals']} proposals "
+        f"compiled; repairs: {rep['compile_conversations_fixed']} of "
+        f"{rep['compile_conversations']} conversations fixed, {rep['identical_resends']} "
+        f"identical resends",
         f"  rejections: {_pairs(r['rejections'])}; dropped: {_pairs(r['dropped'])}",
         f"  verification failures: {_pairs(r['verification_failures'])}",
         f"  requests this run: {req['network']} sent ({req['retries']} retries; errors: "
