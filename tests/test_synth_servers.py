@@ -395,3 +395,10 @@ def test_auto_detection_does_not_hang_on_a_trickling_server(tmp_path):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_prompt_the_model_cannot_hold_is_refused_before_any_request(server, tmp_path,
+                                                                      capsys):
+    code, _, _, stderr = synth(capsys, server.base_url, tmp_path / "out", "--context", "512")
+    assert code == 2 and "even in its compact form" in stderr
+    assert server.requests == []

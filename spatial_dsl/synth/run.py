@@ -225,6 +225,12 @@ def _api_key(env_name: str | None) -> str | None:
     return os.environ.get("OPENAI_API_KEY") or None
 
 
+def _endpoint(opts: SynthOptions) -> str | None:
+    """The base URL requests go to: --base-url, else OPENAI_BASE_URL (as the openai package
+    does), else None (OpenAI's)."""
+    return opts.base_url or os.environ.get("OPENAI_BASE_URL") or None
+
+
 def _is_openai(base_url: str | None) -> bool:
     from .grammar import _is_openai as is_openai
 
@@ -238,7 +244,7 @@ def _grammar_mode(opts: SynthOptions, api_key: str | None) -> str | None:
     if opts.grammar != "auto":
         return opts.grammar
     try:
-        return detect_mode(opts.base_url, api_key)
+        return detect_mode(_endpoint(opts), api_key)
     except GrammarModeError as exc:
         raise SynthUsageError(str(exc)) from None
 
@@ -407,11 +413,20 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
                       temperature=opts.temperature, max_reply_tokens=opts.max_reply_tokens,
                       timeout=opts.timeout, retries=opts.retries, backoff=opts.backoff,
                       max_requests=opts.max_requests, max_tokens_total=opts.max_tokens_total,
-                      grammar=mode, send_max_tokens=not _is_openai(opts.base_url),
+                      grammar=mode, send_max_tokens=not _is_openai(_endpoint(opts)),
                       cold_timeout=opts.cold_timeout),
         DiskCache(opts.cache or root / "cache"))
-    loop = Loop(client, PromptBuilder(mode, opts.seed, context=opts.context,
-                                      base_url=opts.base_url, model=opts.model), states,
+    builder = PromptBuilder(mode, opts.seed, context=opts.context, base_url=_endpoint(opts),
+                            model=opts.model)
+    if opts.context is not None:  # never send a prompt the model cannot hold
+        for state in states:
+            for task in {u.task.name: u.task for u in pending
+                         if u.scene_index == states.index(state)}.values():
+                try:
+                    builder.proposal(state.scene, task, 0, opts.n)
+                except PromptError as exc:
+                    raise SynthUsageError(str(exc)) from None
+    loop = Loop(client, builder, states,
                 LoopOptions(n=opts.n, k=opts.k, repairs=opts.repairs, seed=opts.seed,
                             send_seed=opts.send_seed, grammar=mode,
                             grammar_scope=opts.grammar_scope))
