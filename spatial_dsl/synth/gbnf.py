@@ -420,36 +420,60 @@ class _Converter:
             out.append(self._joined(before, sym))
         return " ".join(out)
 
-    def _rule(self, name: str, alts: list) -> str:
+    def _factored(self, alts: list, prev_last: frozenset | None,
+                  restrict: bool = False, glued: bool = False) -> str:
+        """Alternatives (symbol lists, none empty) with their separators, *left-factored*:
+        alternatives that begin with the same symbol share it (``A B | A`` becomes
+        ``A (B)?``). llama.cpp keeps one parse stack per alternative and checks every
+        token of the vocabulary against every stack, so duplicated prefixes -- which
+        Lark's expansion of ``x*`` and ``[x]`` makes everywhere -- cost time on every
+        token. ``restrict``: the first symbol may not begin with a word character."""
+        groups: dict[tuple[bool, str], list[list]] = {}
+        for alt in alts:
+            groups.setdefault(alt[0], []).append(alt[1:])
+        parts = []
+        for sym, rests in groups.items():
+            if restrict:
+                head = self._punct_first(sym)
+                if head is None:
+                    continue
+            elif prev_last is None or glued:
+                head = self._ref(sym)
+            else:
+                head = self._joined(prev_last, sym)
+            going = [r for r in rests if r]
+            if going:
+                last = self._sym_edge(sym, True)
+                if not sym[0] and sym[1] in self._nullable:
+                    last = last | (prev_last or frozenset())
+                inner = self._factored(going, last, glued=glued)
+                head += f" ({inner})" + ("?" if len(going) < len(rests) else "")
+            parts.append(head)
+        return " | ".join(parts)
+
+    def _rule(self, name: str, alts: list, restrict: bool = False) -> str:
+        """A rule's body. A rule whose name starts with ``trie_`` is *glued*: no separator
+        between its symbols (a name spelled one character group at a time, so that a
+        parser holds one stack per first character, not one per name)."""
         recursive = [a[1:] for a in alts if a and a[0] == (False, name)]
-        base = [a for a in alts if not (a and a[0] == (False, name))]
-        if not base:
+        base = [a for a in alts if a and a[0] != (False, name)]
+        empty = any(not a for a in alts)
+        if not base and not empty:
             raise GrammarConversionError(f"rule {name} has no non-recursive alternative")
-        body = " | ".join(self._seq(a) for a in base)
+        glued = name.startswith("trie_")
+        body = self._factored(base, None, restrict, glued) if base else ""
+        if restrict and not body:
+            body = '"\\x00"'  # no string of this rule starts so; never matched
+        if empty and not restrict:
+            body = f"({body})?" if body else '""'
         if recursive:
             last = self._last.get(name, frozenset())
-            tails = " | ".join(self._seq(t, last) for t in recursive)
+            tails = self._factored(recursive, last)
             body = f"({body}) ({tails})*"
         return body
 
     def _restricted_rule(self, name: str) -> str:
-        parts = []
-        for alt in self.bnf.rules[name]:
-            if not alt:
-                continue
-            if alt[0] == (False, name):
-                continue  # a left-recursive tail starts with the rule itself: added below
-            head = self._punct_first(alt[0])
-            if head is None:
-                continue
-            parts.append(head + self._seq(alt)[len(self._ref(alt[0])):])
-        recursive = [a[1:] for a in self.bnf.rules[name] if a and a[0] == (False, name)]
-        body = " | ".join(parts) if parts else '"\\x00"'  # never matched (no such program)
-        if recursive:
-            last = self._last.get(name, frozenset())
-            tails = " | ".join(self._seq(t, last) for t in recursive)
-            body = f"({body}) ({tails})*"
-        return body
+        return self._rule(name, self.bnf.rules[name], restrict=True)
 
     def emit(self) -> str:
         # `ws` repeats the ignored terminals itself: a `[...]+` inside would only make

@@ -232,6 +232,32 @@ class GbnfGrammar:
                     changed = True
         return nullable
 
+    def leftmost_paths(self, rule: str) -> int:
+        """How many parse stacks llama.cpp holds at the start of ``rule``: the number of
+        leftmost derivation paths from it to a first character (through nullable
+        symbols too)."""
+        memo: dict[str, int] = {}
+
+        def paths(name: str, active: frozenset) -> int:
+            if name in memo:
+                return memo[name]
+            total = sum(seq(alt, 0, active | {name}) for alt in self.rules[name])
+            memo[name] = total
+            return total
+
+        def seq(alt: tuple, i: int, active: frozenset) -> int:
+            if i >= len(alt):
+                return 1
+            kind, value = alt[i]
+            if kind != "rule":
+                return 1
+            count = paths(value, active) if value not in active else 0
+            if value in self.nullable:
+                count += seq(alt, i + 1, active)
+            return count
+
+        return paths(rule, frozenset())
+
     def left_recursion(self) -> list[str] | None:
         """A cycle of rules that derive themselves without consuming a character (llama.cpp
         refuses such a grammar -- llama-cpp-python's server even dies on it), or None."""
