@@ -253,3 +253,14 @@ def test_the_lark_form_works_in_llguidance(kitchen):
     assert accepts(tok, grammar, good)
     assert not accepts(tok, grammar, 'question "q"\nanswer count(the(Fridge))\n')
     assert not accepts(tok, grammar, 'question "q"\nanswer gap("Mug", the("fridge"))\n')
+
+
+def test_scene_names_that_differ_at_a_space():
+    """`"stove burner"` and `"stoveburner"` split the name trie at the space: a space there
+    is a character of the name, not whitespace between tokens (ithor:FloorPlan1)."""
+    from spatial_dsl.synth.constrained import _gbnf_for_names
+
+    grammar = GbnfGrammar(_gbnf_for_names(("StoveBurner", "stove burner", "stoveburner")))
+    for name in ("StoveBurner", "stove burner", "stoveburner"):
+        assert grammar.accepts(f'question "q"\nanswer count("{name}")\n')
+    assert not grammar.accepts('question "q"\nanswer count("stove  burner")\n')

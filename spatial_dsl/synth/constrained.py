@@ -296,7 +296,7 @@ class _Builder:
             'BINOP: "+" | "-" | "*" | "/" | "<=" | ">=" | "==" | "!=" | "<" | ">" | "and" | "or"',
             'NOT: "not"',
             '_NL: "\\n"',
-            'WS: " "',
+            'WS: /[ ]/',  # a regex: a literal " " in a scene-name trie stays a character
             "%ignore WS",
         ]
         return "\n".join(lines + terminals) + "\n"
