@@ -32,7 +32,16 @@ How the token-level Lark grammar maps to characters
   ``one``, ``of``) are soft keywords in the compiler and plain literals here,
   which accepts the same strings.
 - **Left recursion** (``postfix: postfix "." NAME``, and Lark's expansion of
-  ``x*``) is rewritten into repetition, which llama.cpp requires.
+  ``x*``) is rewritten into repetition, which llama.cpp requires; indirect left
+  recursion is refused (``GrammarConversionError``: llama-cpp-python's server
+  exits on such a grammar).
+- **Left factoring.** Alternatives that begin with the same symbol share it
+  (Lark expands ``a [b] c*`` into four alternatives that all begin with ``a``).
+  llama.cpp holds one parse stack per alternative and checks every token of the
+  vocabulary against every stack at every step, so this is what makes a grammar
+  usable there (``GbnfGrammar.leftmost_paths`` counts the stacks).
+- Rules named ``trie_...`` are *glued*: no separator between their symbols (a
+  name spelled as a character trie, see ``synth.constrained``).
 
 Regular expressions of terminals are translated by a small translator for the
 subset Lark grammars here use: literals and escapes, ``.``, classes
