@@ -402,3 +402,22 @@ def test_a_prompt_the_model_cannot_hold_is_refused_before_any_request(server, tm
     code, _, _, stderr = synth(capsys, server.base_url, tmp_path / "out", "--context", "512")
     assert code == 2 and "even in its compact form" in stderr
     assert server.requests == []
+
+
+def test_a_dropped_let_line_is_given_back_and_ambiguity_gets_a_way_out(server, tmp_path,
+                                                                      capsys):
+    """Seen on Qwen2.5-Coder-1.5B: after an Ambiguous rejection the model dropped its `let`
+    lines and resent `gap(f, c)`; the hints now say which line to put back, and how to
+    pick one of several objects."""
+    question = "How far is the fridge from the chair, in meters?"
+    first = program_text(question, 'let f = the("fridge")', 'let c = the("Chair")',
+                         "answer round(gap(f, c) in m, 2)")
+    dropped = program_text(question, "answer round(gap(f, c) in m, 2)")
+    server.on(proposal_of(0, 1), reply(fenced(first)), reply(fenced(dropped)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", "--k", "1")
+    rejection = server.requests[1]["messages"][-1]["content"]
+    assert 'there are several "Chair" objects' in rejection
+    assert 'argmax(find("Chair"), o => o.volume)' in rejection and '"Book"' in rejection
+    repair = server.requests[2]["messages"][-1]["content"]
+    assert 'put back the line let f = the("fridge") before line 2' in repair
+    assert 'put back the line let c = the("Chair") before line 2' in repair

@@ -19,6 +19,13 @@ kind                 when, and what the hint says
                      pass the category string or ``find(...)``
 ``unit``             a plain number where a quantity is expected: the checker's
                      ``write 1.5m`` hint
+``lost_let``         an unknown lower-case name that an earlier program of the same
+                     conversation defined (the model dropped its ``let`` lines while
+                     repairing): that ``let`` line, verbatim
+``undefined``        any other unknown name: define it with ``let`` first
+``ambiguous``        (a run-time rejection) ``the(...)`` of a category that occurs
+                     several times: pick one with argmin/argmax, or use a category
+                     that occurs once (listed)
 ``checker``          any other error: the checker's own hint, if it has one
 ===================  ===============================================================
 
@@ -58,7 +65,20 @@ def _span_text(source, span) -> str:
     return line[span.column - 1:end - 1]
 
 
-def _hint(diagnostic, source, scene_names, defs: dict[str, str]) -> Hint | None:
+_LET = re.compile(r"^\s*let\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=]*)?=.*$", re.M)
+
+
+def earlier_lets(programs: list[str]) -> dict[str, str]:
+    """``let`` lines of the programs sent earlier in a conversation, by name (latest wins)."""
+    out: dict[str, str] = {}
+    for text in programs:
+        for m in _LET.finditer(text or ""):
+            out[m[1]] = m[0].strip()
+    return out
+
+
+def _hint(diagnostic, source, scene_names, defs: dict[str, str],
+          lets: dict[str, str]) -> Hint | None:
     from ..scenes.model import normalise_name
 
     line = diagnostic.span.line
@@ -71,6 +91,11 @@ def _hint(diagnostic, source, scene_names, defs: dict[str, str]) -> Hint | None:
             return Hint("scene_name", line, f'line {line}: `{name}` is a category of the scene, '
                         f'not a variable: write it in quotes, "{known}" (e.g. '
                         f'the("{known}") or count("{known}")).')
+        if name in lets:
+            return Hint("lost_let", line, f"line {line}: `{name}` is no longer defined: put "
+                        f"back the line {lets[name]} before line {line}.")
+        return Hint("undefined", line, f"line {line}: `{name}` is not defined: add a line "
+                    f"let {name} = ... before line {line}, or write its value in its place.")
     m = _UNKNOWN_FUNCTION.search(message)
     if m and diagnostic.code == "E-NAME":
         name = m[1]
@@ -102,8 +127,10 @@ def _hint(diagnostic, source, scene_names, defs: dict[str, str]) -> Hint | None:
     return None
 
 
-def repair_hints(checked, scene, examples_text: str = "") -> list[Hint]:
-    """One hint per error diagnostic that has one, in line order."""
+def repair_hints(checked, scene, examples_text: str = "",
+                 earlier: list[str] | None = None) -> list[Hint]:
+    """One hint per error diagnostic that has one, in line order; ``earlier``: the programs
+    the model sent before in this conversation."""
     names = {}
     if scene is not None:
         from ..scenes.model import normalise_name
@@ -113,11 +140,38 @@ def repair_hints(checked, scene, examples_text: str = "") -> list[Hint]:
         for name in sorted(set(map(str, scene.categories))) + labels:
             names.setdefault(normalise_name(name), name)
     defs = example_defs(examples_text)
+    lets = earlier_lets(earlier or [])
     hints = []
     for d in checked.diagnostics:
         if d.severity != "error":
             continue
-        hint = _hint(d, checked.source, names, defs)
+        hint = _hint(d, checked.source, names, defs, lets)
         if hint is not None and hint not in hints:
             hints.append(hint)
     return hints
+
+
+_THE_LITERAL = re.compile(r'the\(\s*"([^"]+)"\s*\)')
+
+
+def rejection_hint(rejection, source, scene) -> Hint | None:
+    """A hint for a run-time rejection: for `Ambiguous` on ``the("X")``, how to pick one and
+    which categories occur once."""
+    if rejection.kind != "Ambiguous" or scene is None:
+        return None
+    from collections import Counter
+
+    line = rejection.span.line
+    text = _span_text(source, rejection.span)
+    m = _THE_LITERAL.search(text) or _THE_LITERAL.search(source.line_text(line))
+    counts = Counter(map(str, scene.categories))
+    unique = sorted(c for c, n in counts.items() if n == 1)
+    listed = ", ".join(f'"{c}"' for c in unique[:25])
+    if m:
+        name = m[1]
+        return Hint("ambiguous", line, f'line {line}: there are several "{name}" objects. Pick '
+                    f'one: argmax(find("{name}"), o => o.volume) (the largest) or argmin(find('
+                    f'"{name}"), o => distance(o, the("...")))  -- or ask about a category '
+                    f"that occurs once: {listed}.")
+    return Hint("ambiguous", line, f"line {line}: `the` found several objects; pick one with "
+                f"argmin/argmax, or use a category that occurs once: {listed}.")

@@ -54,7 +54,7 @@ from ..datasets import RECORD_KEYS
 from ..diagnostics import render_all_text
 from .client import LLMClient, Reply, RequestRejected
 from .extract import extract_program
-from .hints import repair_hints
+from .hints import rejection_hint, repair_hints
 from .prompts import PromptBuilder, TaskSpec
 from .verify import (
     answers_agree, copied_example, degenerate, placeholder, render_rejection, stability, type_fit,
@@ -163,6 +163,7 @@ class Loop:
         seed = self._seed(unit, sample)
         extra = self.grammar_fields(state)
         failed: set[str] = set()  # the failing programs sent so far (normalised)
+        sent: list[str] = []  # every program sent so far (for lost `let` lines)
         sharpened = False
         pending_hints: set[str] = set()  # hint kinds of the last repair message
         first = sample == "propose"
@@ -186,6 +187,8 @@ class Loop:
                 if checked.ok and checked.task is not None:
                     problem = "task_template"
             compiled = problem is None and checked.ok
+            if problem is None:
+                sent.append(text)
             if first:  # "first-try compile rate": the proposal's first reply passes check
                 counters["first_reply"] += 1
                 counters["first_reply_compiled"] += int(compiled)
@@ -211,7 +214,8 @@ class Loop:
                     counters[f"diagnostic:{d.code}"] += 1
                 rendered = render_all_text(checked.diagnostics, checked.source)
                 hints = repair_hints(checked, state.scene,
-                                     self.prompts.examples_shown(state.scene, unit.task))
+                                     self.prompts.examples_shown(state.scene, unit.task),
+                                     sent)
                 normal = " ".join(text.split())
                 if normal in failed:
                     counters["repair_identical"] += 1
@@ -237,8 +241,12 @@ class Loop:
                 if hint_used:
                     return Failure(f"rejected:{kind}")
                 hint_used = True
+                hint = rejection_hint(result.rejection, checked.source, state.scene)
                 feedback = self.prompts.repair_rejection(
-                    render_rejection(result.rejection, checked.source), kind)
+                    render_rejection(result.rejection, checked.source), kind,
+                    [hint] if hint else [])
+                if hint:
+                    pending_hints = {hint.kind}
                 cause = "rejection"
             if cause != "rejection":
                 if rounds_left <= 0:

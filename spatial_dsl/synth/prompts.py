@@ -656,12 +656,15 @@ class PromptBuilder:
         return render("repair_identical.txt", diagnostics=diagnostics, edit=first,
                       reply_form=self._reply_form())
 
-    def repair_rejection(self, rendered: str, kind: str) -> str:
+    def repair_rejection(self, rendered: str, kind: str, hints=()) -> str:
         from ..diagnostics import REJECTION_KINDS
 
         doc = REJECTION_KINDS.get(kind, "")
-        return render("repair_rejection.txt", rejection=rendered,
-                      kind_doc=f"{kind}: {doc}" if doc else kind, reply_form=self._reply_form())
+        kind_doc = f"{kind}: {doc}" if doc else kind
+        if hints:
+            kind_doc += "\n" + _hint_lines(hints)
+        return render("repair_rejection.txt", rejection=rendered, kind_doc=kind_doc,
+                      reply_form=self._reply_form())
 
     def repair_format(self, problem: str) -> str:
         return render("repair_format.txt", problem=snippet(f"format:{problem}"),
