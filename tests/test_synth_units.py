@@ -337,3 +337,26 @@ def test_placeholders_in_questions():
     assert not placeholder("How far is the <a> from the <b>?").ok
     assert not placeholder("How far is the {a} from the table?").ok
     assert placeholder("Is the mug closer than 2 m (<- check)?").ok
+
+
+def test_repair_hints_say_what_to_type():
+    from spatial_dsl.check import compile_source
+    from spatial_dsl.scenes.names import SceneNameTable
+    from spatial_dsl.synth.hints import repair_hints
+
+    scene = load_scene(KITCHEN)
+    names = SceneNameTable(scene)
+
+    def hints(body: str, earlier=()) -> list[tuple[str, str]]:
+        checked = compile_source(f'question "q?"\n{body}\n', "program.sp", names)
+        return [(h.kind, h.text) for h in repair_hints(checked, scene, "", list(earlier))]
+
+    # seen on Qwen2.5-Coder-1.5B: `findct` for find(ct), an unquoted category
+    [(kind, text)] = hints('let ct = "Chair"\nanswer count(findct)')
+    assert kind == "glued_call" and "write find(ct)." in text
+    [(kind, text)] = hints("answer count(Chair)")
+    assert kind == "scene_name" and 'write it in quotes, "Chair"' in text
+    [(kind, text)] = hints("answer count(chairs)", ['let chairs = find("Chair")\nanswer 1'])
+    assert kind == "lost_let" and 'let chairs = find("Chair")' in text
+    [(kind, _)] = hints("answer count(stuff)")
+    assert kind == "undefined"

@@ -22,6 +22,9 @@ kind                 when, and what the hint says
 ``lost_let``         an unknown lower-case name that an earlier program of the same
                      conversation defined (the model dropped its ``let`` lines while
                      repairing): that ``let`` line, verbatim
+``glued_call``        an unknown name that is a builtin glued to a variable or a scene
+                     name (``findct`` for ``find(ct)``, seen on Qwen2.5-Coder-1.5B):
+                     write the call
 ``undefined``        any other unknown name: define it with ``let`` first
 ``ambiguous``        (a run-time rejection) ``the(...)`` of a category that occurs
                      several times: pick one with argmin/argmax, or use a category
@@ -68,6 +71,27 @@ def _span_text(source, span) -> str:
 _LET = re.compile(r"^\s*let\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=]*)?=.*$", re.M)
 
 
+_LET_NAMES = re.compile(r"^\s*let\s+([A-Za-z_][A-Za-z0-9_]*)", re.M)
+
+
+def _glued_call(name: str, variables: set[str], scene_names: dict[str, str]) -> str | None:
+    """``find(ct)`` for ``findct`` when ``ct`` is a variable (or ``the("Fridge")`` for
+    ``thefridge``): a builtin's name glued to its argument."""
+    from ..builtins import BUILTINS
+    from ..scenes.model import normalise_name
+
+    for builtin in sorted(BUILTINS, key=len, reverse=True):
+        rest = name[len(builtin):].lstrip("_")
+        if not name.startswith(builtin) or not rest:
+            continue
+        if rest in variables:
+            return f"{builtin}({rest})"
+        known = scene_names.get(normalise_name(rest))
+        if known:
+            return f'{builtin}("{known}")'
+    return None
+
+
 def earlier_lets(programs: list[str]) -> dict[str, str]:
     """``let`` lines of the programs sent earlier in a conversation, by name (latest wins)."""
     out: dict[str, str] = {}
@@ -94,6 +118,11 @@ def _hint(diagnostic, source, scene_names, defs: dict[str, str],
         if name in lets:
             return Hint("lost_let", line, f"line {line}: `{name}` is no longer defined: put "
                         f"back the line {lets[name]} before line {line}.")
+        glued = _glued_call(name, set(lets) | set(_LET_NAMES.findall(source.text)),
+                            scene_names)
+        if glued:
+            return Hint("glued_call", line, f"line {line}: `{name}` is not a name: write "
+                        f"{glued}.")
         return Hint("undefined", line, f"line {line}: `{name}` is not defined: add a line "
                     f"let {name} = ... before line {line}, or write its value in its place.")
     m = _UNKNOWN_FUNCTION.search(message)
