@@ -44,6 +44,7 @@ def cmd_synth(args) -> int:
         fmt=args.format, model=args.model, base_url=args.base_url,
         api_key_env=args.api_key_env, temperature=args.temperature,
         concurrency=args.concurrency, repairs=args.repairs, k=args.k, grammar=args.grammar,
+        grammar_scope=args.grammar_scope, context=args.context, cold_timeout=args.cold_timeout,
         max_requests=args.max_requests, max_tokens_total=args.max_tokens_total,
         max_reply_tokens=args.max_reply_tokens, cache=args.cache, timeout=args.timeout,
         retries=args.retries, backoff=backoff, price_in=args.price_in,
@@ -68,7 +69,7 @@ def cmd_synth(args) -> int:
 def cmd_prompt(args) -> int:
     from .scenes.errors import SceneError
     from .scenes.sources import load_scene
-    from .synth.prompts import PromptBuilder, PromptError, grammar_tool, resolve_tasks
+    from .synth.prompts import PromptBuilder, PromptError, resolve_tasks
 
     try:
         scene = load_scene(args.scene)
@@ -82,17 +83,27 @@ def cmd_prompt(args) -> int:
         raise UsageError(f"--task must name one task, not {len(tasks)}")
     if args.attempt < 0 or args.attempts < 1 or args.attempt >= args.attempts:
         raise UsageError("need 0 <= --attempt < --attempts")
-    builder = PromptBuilder(args.grammar, args.seed)
-    if args.agreement is not None:
-        messages = builder.agreement(scene, tasks[0], args.agreement)
-    else:
-        messages = builder.proposal(scene, tasks[0], args.attempt, args.attempts)
+    builder = PromptBuilder(args.grammar, args.seed, context=args.context,
+                            base_url=args.base_url, model=args.model)
+    try:
+        if args.agreement is not None:
+            messages = builder.agreement(scene, tasks[0], args.agreement)
+        else:
+            messages = builder.proposal(scene, tasks[0], args.attempt, args.attempts)
+    except PromptError as exc:
+        raise UsageError(str(exc)) from None
     if args.json:
-        body = {"messages": messages}
-        if args.grammar:
-            body["tools"] = [grammar_tool()]
+        from .synth.grammar import request_fields
+
+        # the grammar fields exactly as synth sends them (tools and tool_choice, or the
+        # GBNF grammar field)
+        body = {"messages": messages, **request_fields(args.grammar, args.grammar_scope,
+                                                        scene)}
         print(json.dumps(body, indent=1, ensure_ascii=False))
         return EXIT_OK
+    if args.tokens:
+        count, method = builder.prompt_tokens(scene, tasks[0])
+        print(f"=== {count} prompt tokens ({method}) ===")
     for message in messages:
         print(f"=== {message['role']} ===")
         print(message["content"])
@@ -108,7 +119,7 @@ def cmd_verify(args) -> int:
     from .scenes.errors import SceneError
     from .scenes.names import SceneNameTable
     from .scenes.sources import load_scene
-    from .synth.verify import degenerate, render_rejection, stability, type_fit
+    from .synth.verify import degenerate, placeholder, render_rejection, stability, type_fit
     from .tasks import derive_seed
 
     try:
@@ -137,7 +148,8 @@ def cmd_verify(args) -> int:
     question = checked.question
     checks = [stability(program, scene, trials, answer)]
     if question:
-        checks += [type_fit(question, answer), degenerate(question, answer)]
+        checks += [type_fit(question, answer, checked.source.text), placeholder(question),
+                   degenerate(question, answer)]
     else:
         checks.append(degenerate(None, answer))
     ok = all(c.ok for c in checks)
@@ -213,17 +225,32 @@ def register(sub) -> None:
                      help="repair rounds per conversation (default 2)")
     syn.add_argument("--k", type=_int, default=2, metavar="K",
                      help="independent programs that must agree per question (default 2)")
-    syn.add_argument("--grammar", action="store_true",
-                     help="constrain the model by the Lark grammar (OpenAI custom tool)")
+    syn.add_argument("--grammar", nargs="?", const="auto", metavar="MODE",
+                     choices=("openai-tool", "vllm", "llama.cpp", "auto"),
+                     help="constrain decoding by the grammar: openai-tool (OpenAI custom tool, "
+                     "Lark), vllm (structured_outputs.grammar, GBNF), llama.cpp (grammar, "
+                     "GBNF), auto (ask the server; the default when MODE is left out)")
+    syn.add_argument("--grammar-scope", choices=("scene", "syntax"), default="scene",
+                     help="scene: the scene- and type-constrained grammar (default); syntax: "
+                     "the language's grammar only")
+    syn.add_argument("--context", type=_int, metavar="TOKENS",
+                     help="the model's context window: the prompt is measured (the server's "
+                     "tokenizer, else an estimate) and made compact when the full one would "
+                     "not leave room for the reply")
     syn.add_argument("--max-requests", type=_int, metavar="N",
                      help="stop after N HTTP requests (retries included)")
     syn.add_argument("--max-tokens-total", type=_int, metavar="N",
                      help="stop once N prompt + completion tokens are spent")
     syn.add_argument("--max-reply-tokens", type=_int, metavar="N",
-                     help="max_completion_tokens of each request (default: not sent)")
+                     help="the reply's token limit: max_completion_tokens, and max_tokens "
+                     "too for a --base-url that is not OpenAI's (default: not sent)")
     syn.add_argument("--cache", metavar="DIR", help="request cache (default OUT/cache)")
     syn.add_argument("--timeout", type=_float, default=120.0, metavar="S",
-                     help="seconds per request (default 120)")
+                     help="seconds per request, the whole request (default 120)")
+    syn.add_argument("--cold-timeout", type=_float, default=600.0, metavar="S",
+                     help="seconds for requests before the run's first reply, when a local "
+                     "server may still be reading the long prompt for the first time "
+                     "(default 600)")
     syn.add_argument("--retries", type=_int, default=4, metavar="N",
                      help="retries on 429/5xx/timeouts/connection errors (default 4)")
     syn.add_argument("--backoff", type=_float, metavar="S",
@@ -252,10 +279,19 @@ def register(sub) -> None:
                         help="the run's -n (default 1)")
     prompt.add_argument("--agreement", metavar="QUESTION",
                         help="print the agreement request for this question instead")
-    prompt.add_argument("--grammar", action="store_true", help="as with synth --grammar")
+    prompt.add_argument("--grammar", choices=("openai-tool", "vllm", "llama.cpp"),
+                        help="as with synth --grammar MODE (no auto here)")
+    prompt.add_argument("--grammar-scope", choices=("scene", "syntax"), default="scene")
+    prompt.add_argument("--context", type=_int, metavar="TOKENS",
+                        help="as with synth --context: the form that fits")
+    prompt.add_argument("--base-url", metavar="URL",
+                        help="a server whose tokenizer measures the prompt (with --context)")
+    prompt.add_argument("--model", default=None, help="model name for the tokenizer")
+    prompt.add_argument("--tokens", action="store_true",
+                        help="print the prompt's size in tokens first")
     prompt.add_argument("--seed", type=_int, default=0)
     prompt.add_argument("--json", action="store_true",
-                        help="the request's messages (and tools) as JSON")
+                        help="the request's messages and grammar fields as JSON")
     prompt.set_defaults(handler=cmd_prompt)
 
     verify = sub.add_parser("verify", help="run the verification checks on one program",

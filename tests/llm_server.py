@@ -11,10 +11,18 @@ later requests fall through to the next rules). A request no rule matches gets
 HTTP 400 and is listed in ``unmatched``, so a test can assert that its script
 covered everything.
 
-Actions: ``reply(content)`` (a chat completion), ``tool_reply(input)`` (a custom
-tool call), ``status(code, headers=...)`` (an HTTP error), ``raw(bytes)`` (any
-body, e.g. malformed JSON or invalid UTF-8), ``drop()`` (close the connection
-without a response) and ``slow(seconds, action)``.
+Actions: ``reply(content)`` (a chat completion; ``finish_reason=`` to override),
+``tool_reply(input)`` (a custom tool call), ``status(code, headers=...)`` (an HTTP
+error), ``raw(bytes)`` (any body, e.g. malformed JSON or invalid UTF-8),
+``drop()`` (close the connection without a response), ``slow(seconds, action)``,
+``trickle(seconds_per_byte)`` (headers at once, then the body one byte at a
+time) and ``word_limited(content)`` (a llama-cpp-python-like reply that honours
+only ``max_tokens``, one word per token, and ignores ``max_completion_tokens``).
+
+``GET .../models`` answers ``{"data": [{"id": ..., "owned_by": OWNED_BY}]}``
+(``ScriptedLLM(owned_by="vllm")``; default "scripted"), for ``--grammar auto``;
+``POST /tokenize`` answers ``{"tokens": [...]}`` with one token per 4 characters of
+``content`` when ``tokenize=True`` (llama.cpp's endpoint), else 404.
 
 Use it as a context manager (or the ``llm_server`` fixture of the tests): it
 stops when the block ends.
@@ -30,7 +38,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 __all__ = ["Rule", "ScriptedLLM", "all_text", "drop", "last_message", "raw", "reply", "slow",
-           "status", "tool_reply"]
+           "status", "tool_reply", "trickle", "word_limited"]
 
 
 @dataclass(frozen=True)
@@ -44,10 +52,20 @@ class Action:
     body: bytes = b""
     seconds: float = 0.0
     then: Action | None = None
+    finish_reason: str | None = None
 
 
-def reply(content: str | None, usage: tuple[int, int] = (100, 20)) -> Action:
-    return Action("reply", content=content, usage=usage)
+def reply(content: str | None, usage: tuple[int, int] = (100, 20),
+          finish_reason: str | None = None) -> Action:
+    return Action("reply", content=content, usage=usage, finish_reason=finish_reason)
+
+
+def trickle(seconds_per_byte: float) -> Action:
+    return Action("trickle", seconds=seconds_per_byte)
+
+
+def word_limited(content: str) -> Action:
+    return Action("limited", content=content)
 
 
 def tool_reply(*inputs: str, content: str | None = None,
@@ -112,6 +130,8 @@ class ScriptedLLM:
     rules: list[Rule] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
     unmatched: list[dict] = field(default_factory=list)
+    owned_by: str = "scripted"
+    tokenize: bool = False
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -171,9 +191,22 @@ class ScriptedLLM:
             def log_message(self, *args):  # keep the test output clean
                 pass
 
+            def do_GET(self):  # noqa: N802
+                if self.path.rstrip("/").endswith("/models"):
+                    models = {"object": "list", "data": [
+                        {"id": "scripted", "object": "model", "owned_by": script.owned_by}]}
+                    self._send(200, json.dumps(models).encode())
+                else:
+                    self._send(404, b'{"error": {"message": "not found"}}')
+
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length") or 0)
                 data = self.rfile.read(length)
+                if self.path.rstrip("/") == "/tokenize" and script.tokenize:
+                    text = json.loads(data).get("content", "")
+                    tokens = list(range(-(-len(text) // 4)))
+                    self._send(200, json.dumps({"tokens": tokens}).encode())
+                    return
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     self._send(404, b'{"error": {"message": "not found"}}')
                     return
@@ -194,9 +227,22 @@ class ScriptedLLM:
                     self._perform(action.then, body)
                 elif action.kind == "drop":
                     self.close_connection = True
+                elif action.kind == "trickle":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "100000")
+                    self.end_headers()
+                    try:
+                        for _ in range(600):  # bounded: stops by itself after 600 bytes
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                            time.sleep(action.seconds)
+                    except OSError:  # the client gave up
+                        pass
+                    self.close_connection = True
                 elif action.kind in ("status", "raw"):
                     self._send(action.code, action.body, dict(action.headers))
-                else:
+                else:  # reply, limited
                     self._send(200, json.dumps(script._completion(action, body)).encode())
 
             def _send(self, code: int, payload: bytes, headers: dict | None = None) -> None:
@@ -209,7 +255,11 @@ class ScriptedLLM:
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):  # a client that gave up
+                pass
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05}, daemon=True)
@@ -233,7 +283,13 @@ class ScriptedLLM:
 
     def _completion(self, action: Action, body: dict) -> dict:
         n = self._next_id()
-        message: dict = {"role": "assistant", "content": action.content}
+        content, finish = action.content, action.finish_reason
+        if action.kind == "limited":
+            limit = body.get("max_tokens")  # max_completion_tokens is ignored, as there
+            words = (content or "").split(" ")
+            if isinstance(limit, int) and len(words) > limit:
+                content, finish = " ".join(words[:limit]), "length"
+        message: dict = {"role": "assistant", "content": content}
         if action.tool_inputs:
             tools = body.get("tools") or [{"custom": {"name": "tool"}}]
             name = tools[0].get("custom", {}).get("name", "tool")
@@ -244,6 +300,7 @@ class ScriptedLLM:
         return {"id": f"chatcmpl-{n}", "object": "chat.completion", "created": 0,
                 "model": body.get("model", "scripted"),
                 "choices": [{"index": 0, "message": message,
-                             "finish_reason": "tool_calls" if action.tool_inputs else "stop"}],
+                             "finish_reason": finish or ("tool_calls" if action.tool_inputs
+                                                         else "stop")}],
                 "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
                           "total_tokens": prompt + completion}}

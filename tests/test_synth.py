@@ -227,7 +227,7 @@ def test_timeouts_dropped_connections_and_malformed_bodies_are_retried(server, t
     server.on(proposal_of(0, 1), slow(2.5, reply(fenced(COUNT))), drop(),
               raw(b"<html>bad gateway</html>", 200, "text/html"), reply(fenced(COUNT)))
     code, report, _, stderr = synth(capsys, server.base_url, tmp_path / "out",
-                                    "--timeout", "1")
+                                    "--timeout", "1", "--cold-timeout", "1")
     assert code == 0, stderr
     errors = report["run"]["requests"]["errors"]
     assert errors == {"connection": 1, "malformed_body": 2, "timeout": 1}
@@ -305,7 +305,10 @@ def test_a_format_problem_is_explained_and_repaired(server, tmp_path, capsys):
     assert code == 0
     assert report["reply_failures"] == {"prose": 1}
     assert report["repairs"] == {"attempted": {"format": 1}, "succeeded": {"format": 1},
-                                 "conversations_repaired": 1}
+                                 "conversations_repaired": 1, "identical_resends": 0,
+                                 "compile_conversations": 1,
+                                 "compile_conversations_fixed": 1, "hints": {}}
+    assert report["first_try"] == {"proposals": 1, "compiled": 0}
     assert "held no program" in server.requests[1]["messages"][-1]["content"]
 
 
@@ -434,7 +437,7 @@ def test_token_budget(server, tmp_path, capsys):
 def test_several_tool_calls_are_several_programs(server, tmp_path, capsys):
     server.on(proposal_of(0, 1), tool_reply(COUNT, COUNT_OTHER))
     code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", "--grammar",
-                               "--repairs", "0")
+                               "openai-tool", "--repairs", "0")
     assert code == 0 and report["reply_failures"] == {"several_programs": 1}
 
 
@@ -450,7 +453,8 @@ def test_grammar_mode_sends_the_grammar_tool_and_reads_tool_calls(server, tmp_pa
                                  '"Mug"))')))
     server.on(proposal_of(0, 1), tool_reply(bad), tool_reply(good))
     out = tmp_path / "out"
-    code, report, _, stderr = synth(capsys, server.base_url, out, "--grammar")
+    code, report, _, stderr = synth(capsys, server.base_url, out, "--grammar", "openai-tool",
+                                    "--grammar-scope", "syntax")
     assert code == 0, stderr
     first = server.requests[0]
     assert first["tools"] == [grammar_tool()]

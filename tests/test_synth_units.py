@@ -261,9 +261,13 @@ def test_prompt_command_prints_the_messages(capsys):
     out = capsys.readouterr().out
     assert out.startswith("=== system ===\n") and "\n=== user ===\n" in out
     assert main(["prompt", "--scene", KITCHEN, "--task", "count things", "--json",
-                 "--grammar"]) == 0
+                 "--grammar", "openai-tool", "--grammar-scope", "syntax"]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body["tools"] == [grammar_tool()] and len(body["messages"]) == 2
+    # the tool_choice synth sends is part of the printed request (issue 15)
+    from spatial_dsl.synth.prompts import grammar_tool_choice
+
+    assert body["tool_choice"] == grammar_tool_choice()
     assert main(["prompt", "--scene", KITCHEN, "--task", "nope"]) == 2
 
 
@@ -297,3 +301,62 @@ def test_verify_command(tmp_path, capsys):
     assert "E-SCENE-NAME" in capsys.readouterr().err
     assert main(["verify", str(tmp_path / "missing.sp"), "--scene", KITCHEN]) == 2
     assert main(["verify", good, "--scene", str(tmp_path / "missing.scene.json")]) == 2
+
+
+def test_type_fit_by_dimension_and_unit():
+    from spatial_dsl.runtime.answers import Answer
+    from spatial_dsl.synth.verify import question_dimension, type_fit
+
+    area_q = "What is the area of the room?"
+    assert question_dimension(area_q) == ("area", "Area", None)
+    # issue 15: an Int accepted for an area question
+    assert not type_fit(area_q, Answer("1", 1, "Int", None), 'answer count(find("Floor"))').ok
+    assert type_fit(area_q, Answer("21.0", 21.0, "Number", None),
+                    "answer round(room.area in m2, 1)").ok
+    assert type_fit(area_q, Answer("21", 21.0, "Area", "m2"), "answer room.area").ok
+    assert not type_fit(area_q, Answer("5", 5.0, "Length", "m"), "answer room.length").ok
+    cm_q = "How tall is the fridge, in centimeters?"
+    assert question_dimension(cm_q) == ("length", "Length", "cm")
+    assert not type_fit(cm_q, Answer("1.8", 1.8, "Number", None),
+                        'answer round(the("Fridge").height in m, 1)').ok
+    assert type_fit(cm_q, Answer("180", 180.0, "Number", None),
+                    'answer round(the("Fridge").height in cm, 0)').ok
+    assert not type_fit(cm_q, Answer("1.8", 1.8, "Length", "m"), 'answer the("Fridge").height').ok
+    vol_q = "What is the volume of the mug in liters?"
+    assert question_dimension(vol_q) == ("volume", "Volume", "L")
+    assert not type_fit("How many square meters is the floor?",
+                        Answer("3", 3, "Int", None), "answer 3").ok
+    # a count question is not a dimension question even with a unit word later
+    assert type_fit("How many chairs are within 1 meter of the table?",
+                    Answer("2", 2, "Int", None), "answer 2").ok
+
+
+def test_placeholders_in_questions():
+    from spatial_dsl.synth.verify import placeholder
+
+    assert not placeholder("How far is the <a> from the <b>?").ok
+    assert not placeholder("How far is the {a} from the table?").ok
+    assert placeholder("Is the mug closer than 2 m (<- check)?").ok
+
+
+def test_repair_hints_say_what_to_type():
+    from spatial_dsl.check import compile_source
+    from spatial_dsl.scenes.names import SceneNameTable
+    from spatial_dsl.synth.hints import repair_hints
+
+    scene = load_scene(KITCHEN)
+    names = SceneNameTable(scene)
+
+    def hints(body: str, earlier=()) -> list[tuple[str, str]]:
+        checked = compile_source(f'question "q?"\n{body}\n', "program.sp", names)
+        return [(h.kind, h.text) for h in repair_hints(checked, scene, "", list(earlier))]
+
+    # seen on Qwen2.5-Coder-1.5B: `findct` for find(ct), an unquoted category
+    [(kind, text)] = hints('let ct = "Chair"\nanswer count(findct)')
+    assert kind == "glued_call" and "write find(ct)." in text
+    [(kind, text)] = hints("answer count(Chair)")
+    assert kind == "scene_name" and 'write it in quotes, "Chair"' in text
+    [(kind, text)] = hints("answer count(chairs)", ['let chairs = find("Chair")\nanswer 1'])
+    assert kind == "lost_let" and 'let chairs = find("Chair")' in text
+    [(kind, _)] = hints("answer count(stuff)")
+    assert kind == "undefined"

@@ -4,9 +4,11 @@ retries with backoff, a hard budget and fault classification.
 Every request goes through ``LLMClient.complete``:
 
 1. The request body is built (model, messages, seed, optional temperature,
-   ``max_completion_tokens``, and in grammar mode the custom tool and a
-   ``tool_choice`` naming it). If the cache holds the reply, it is returned with
-   no network traffic and without counting against the budget.
+   ``max_completion_tokens`` -- and ``max_tokens`` too for self-hosted servers,
+   since llama-cpp-python and older vLLM read only that one -- and the grammar
+   fields of the run's ``--grammar`` mode, see ``synth.grammar``). If the cache
+   holds the reply, it is returned with no network traffic and without counting
+   against the budget.
 2. Otherwise the budget is checked (``--max-requests`` counts HTTP attempts,
    retries included; ``--max-tokens-total`` counts the prompt + completion tokens
    the server reported for this run's network replies; a request that would
@@ -22,6 +24,11 @@ Every request goes through ``LLMClient.complete``:
                                                 (``bad_request``, exit 2); later: this
                                                 request fails (``RequestRejected``), the
                                                 item is dropped and counted
+   HTTP 500 to a custom-tool request before     stop (``bad_request``, exit 2): the server
+   any success (``--grammar openai-tool``)      does not take OpenAI custom tools
+                                                (llama-cpp-python answers so); retrying
+                                                cannot help, use ``--grammar llama.cpp``,
+                                                ``vllm`` or ``auto``
    HTTP 408 / 409 / 429 / 5xx                   retry
    timeout, refused or dropped connection       retry
    HTTP 200 with a body that is not JSON or     retry (counted as ``malformed_body``)
@@ -33,7 +40,17 @@ Every request goes through ``LLMClient.complete``:
    ``retry-after-ms`` header says (capped likewise; ``Retry-After: 0`` retries at
    once). When ``retries`` retries are used up, the run stops
    (``service_unavailable``, exit 1: rerun to resume).
-4. A good reply is stored in the cache and returned as a ``Reply``.
+4. A good reply is stored in the cache first, then read into a ``Reply``; a
+   reply whose optional parts have the wrong shape (``usage`` a list, ``tool_calls``
+   a number ...) reads as if they were absent, so a paid-for reply is never lost.
+
+Timeouts bound the *whole* request (connect, headers and body): each attempt
+runs on a helper thread and the caller waits at most ``timeout`` seconds for it
+(a server that sends headers and then one byte a second is cut off), and stops
+waiting at once when the run is stopping (Ctrl-C), instead of waiting for the
+reply. Until the first reply of the run has arrived, the longer ``cold_timeout``
+applies: a local server reading a long prompt for the first time (no prompt
+cache yet) takes minutes on a CPU, and a retry would only queue behind it.
 
 A reply body that is not valid UTF-8 is decoded with ``surrogateescape``: the
 undecodable bytes become lone surrogates in the message text, which the
@@ -83,6 +100,10 @@ class SetupError(Exception):
     """The client cannot be made (no `openai` package, ...): a usage error."""
 
 
+class _Timeout(Exception):
+    """An attempt took longer than its whole-request timeout."""
+
+
 @dataclass(frozen=True)
 class ClientOptions:
     model: str
@@ -95,7 +116,9 @@ class ClientOptions:
     backoff: float = 1.0
     max_requests: int | None = None
     max_tokens_total: int | None = None
-    grammar: bool = False
+    grammar: str | None = None  # None, "openai-tool", "vllm", "llama.cpp"
+    send_max_tokens: bool = False  # also send max_tokens (self-hosted servers)
+    cold_timeout: float = 600.0
 
 
 @dataclass(frozen=True)
@@ -171,7 +194,10 @@ class LLMClient:
                         max_retries=0)
         return self._client
 
-    def request_body(self, messages: list[dict], seed: int | None) -> dict:
+    def request_body(self, messages: list[dict], seed: int | None,
+                     extra: dict | None = None) -> dict:
+        """The JSON body of a request: what is sent, and what the cache key hashes.
+        ``extra`` holds per-request fields (a scene's grammar)."""
         body: dict = {"model": self.options.model, "messages": messages}
         if self.options.temperature is not None:
             body["temperature"] = self.options.temperature
@@ -179,10 +205,13 @@ class LLMClient:
             body["seed"] = seed
         if self.options.max_reply_tokens is not None:
             body["max_completion_tokens"] = self.options.max_reply_tokens
+            if self.options.send_max_tokens:
+                body["max_tokens"] = self.options.max_reply_tokens
         if self.tools:
             body["tools"] = self.tools
             if self.tool_choice is not None:
                 body["tool_choice"] = self.tool_choice
+        body.update(extra or {})
         return body
 
     def halt(self, error: LLMStop) -> LLMStop:
@@ -202,10 +231,11 @@ class LLMClient:
 
     # ------------------------------------------------------------------- request
 
-    def complete(self, messages: list[dict], sample: str, seed: int | None = None) -> Reply:
+    def complete(self, messages: list[dict], sample: str, seed: int | None = None,
+                 extra: dict | None = None) -> Reply:
         if self.stop.is_set():
             raise self._stopped()
-        body = self.request_body(messages, seed)
+        body = self.request_body(messages, seed, extra)
         key = cache_key(body, sample)
         if self.cache is not None:
             cached = self.cache.get(key)
@@ -218,10 +248,9 @@ class LLMClient:
                         self.stats.cached_completion_tokens += reply.completion_tokens
                     return reply
         response = self._send(body)
-        reply = _reply_from_body(response, False)  # _send returns valid bodies only
-        if self.cache is not None:
+        if self.cache is not None:  # before reading it: a paid-for reply is never lost
             self.cache.put(key, sample, body, response)
-        return reply
+        return _reply_from_body(response, False)  # _send returns valid bodies only
 
     def _reserve(self) -> None:
         """Count one HTTP attempt, or stop if the budget does not allow it."""
@@ -250,43 +279,30 @@ class LLMClient:
         for attempt in range(attempts):
             self._reserve()
             retry_after = None
+            timeout = self._timeout()
             try:
-                raw = client.chat.completions.with_raw_response.create(**body)
-                data = raw.content
+                data = self._attempt(client, body, timeout)
             except openai.APIStatusError as exc:
                 code = exc.status_code
                 message = _server_message(exc)
                 self._count(str(code))
-                if code in (401, 403):
-                    hint = "" if self.options.api_key else " (no API key was set)"
-                    raise self.halt(LLMStop("auth", f"HTTP {code} from the LLM endpoint: "
-                                            f"{message}{hint}; check the API key "
-                                            "(OPENAI_API_KEY or --api-key-env)")) from None
-                if code == 404:
-                    raise self.halt(LLMStop("not_found", f"HTTP 404 from the LLM endpoint: "
-                                            f"{message}; check --model and --base-url")) \
-                        from None
-                if code not in RETRYABLE_STATUS and code < 500:
-                    if not self.stats.succeeded:
-                        raise self.halt(LLMStop("bad_request", f"HTTP {code} from the LLM "
-                                                f"endpoint: {message}")) from None
-                    raise RequestRejected(code, message) from None
+                self._refuse(code, message)
                 last = f"HTTP {code}: {message}"
                 retry_after = _retry_after(exc.response.headers)
-            except openai.APITimeoutError:
+            except (openai.APITimeoutError, _Timeout):
                 self._count("timeout")
-                last = f"timed out after {self.options.timeout:g} s"
+                last = f"timed out after {timeout:g} s"
             except openai.APIConnectionError as exc:
                 self._count("connection")
                 last = f"connection failed: {exc.__cause__ or exc}"
             else:
                 response = _parse_body(data)
                 if response is not None:
+                    prompt, completion = _usage(response)
                     with self._lock:
                         self.stats.succeeded += 1
-                        usage = response.get("usage") or {}
-                        self.stats.prompt_tokens += _int(usage.get("prompt_tokens"))
-                        self.stats.completion_tokens += _int(usage.get("completion_tokens"))
+                        self.stats.prompt_tokens += prompt
+                        self.stats.completion_tokens += completion
                     return response
                 self._count("malformed_body")
                 last = "the reply body is not a chat completion (malformed JSON)"
@@ -299,6 +315,64 @@ class LLMClient:
         raise self.halt(LLMStop("service_unavailable", f"the LLM endpoint failed {attempts} "
                                 f"times in a row (last: {last}); rerun the same command to "
                                 "resume"))
+
+    def _timeout(self) -> float:
+        """The whole-request timeout: longer until the run's first reply (a cold server)."""
+        if self.stats.succeeded:
+            return self.options.timeout
+        return max(self.options.timeout, self.options.cold_timeout)
+
+    def _refuse(self, code: int, message: str) -> None:
+        """Raise for an HTTP error that retrying cannot fix; return for a retryable one."""
+        if code in (401, 403):
+            hint = "" if self.options.api_key else " (no API key was set)"
+            raise self.halt(LLMStop("auth", f"HTTP {code} from the LLM endpoint: {message}"
+                                    f"{hint}; check the API key (OPENAI_API_KEY or "
+                                    "--api-key-env)"))
+        if code == 404:
+            raise self.halt(LLMStop("not_found", f"HTTP 404 from the LLM endpoint: {message}; "
+                                    "check --model and --base-url"))
+        if code == 500 and self.options.grammar == "openai-tool" and not self.stats.succeeded:
+            raise self.halt(LLMStop("bad_request", f"HTTP 500 from the LLM endpoint to a request "
+                                    f"with an OpenAI custom tool: {message}; this server does "
+                                    "not take custom tools (llama-cpp-python, llama.cpp and "
+                                    "vLLM do not): use --grammar llama.cpp, --grammar vllm or "
+                                    "--grammar auto"))
+        if code not in RETRYABLE_STATUS and code < 500:
+            if not self.stats.succeeded:
+                raise self.halt(LLMStop("bad_request", f"HTTP {code} from the LLM endpoint: "
+                                        f"{message}"))
+            raise RequestRejected(code, message)
+
+    def _attempt(self, client, body: dict, timeout: float) -> bytes:
+        """One HTTP attempt on a helper thread, waited for at most ``timeout`` seconds in all
+        (and not at all once the run is stopping). An attempt given up on is left to finish
+        or fail on its daemon thread; its reply is dropped."""
+        box: dict = {}
+        done = threading.Event()
+        extra = {k: v for k, v in body.items() if k not in ("model", "messages")}
+
+        def call() -> None:
+            try:
+                raw = client.chat.completions.with_raw_response.create(
+                    model=body["model"], messages=body["messages"], extra_body=extra,
+                    timeout=timeout)
+                box["data"] = raw.content
+            except BaseException as exc:  # handed to the waiting thread
+                box["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=call, name="synth-request", daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while not done.wait(min(0.05, max(0.0, deadline - time.monotonic()))):
+            if self.stop.is_set():
+                raise self._stopped()
+            if time.monotonic() >= deadline:
+                raise _Timeout()
+        if "error" in box:
+            raise box["error"]
+        return box["data"]
 
     def _count(self, kind: str) -> None:
         with self._lock:
@@ -316,6 +390,14 @@ class LLMClient:
 
 def _int(x) -> int:
     return x if isinstance(x, int) and not isinstance(x, bool) and x >= 0 else 0
+
+
+def _usage(body: dict) -> tuple[int, int]:
+    """(prompt, completion) tokens of a reply; 0 for a missing or malformed ``usage``."""
+    usage = body.get("usage")
+    if not isinstance(usage, dict):
+        return 0, 0
+    return _int(usage.get("prompt_tokens")), _int(usage.get("completion_tokens"))
 
 
 def _server_message(exc) -> str:
@@ -363,7 +445,7 @@ def _parse_body(data: bytes) -> dict | None:
 def valid_body(body) -> bool:
     """Whether a decoded body is a chat completion with a first choice's message."""
     if not isinstance(body, dict):
-        return None
+        return False
     choices = body.get("choices")
     if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
         return False
@@ -399,19 +481,20 @@ def _reply_from_body(body: dict, cached: bool) -> Reply | None:
     choice = body["choices"][0]
     message = choice["message"]
     calls = []
-    for i, call in enumerate(message.get("tool_calls") or []):
+    raw_calls = message.get("tool_calls")
+    raw_calls = raw_calls if isinstance(raw_calls, list) else []
+    for i, call in enumerate(raw_calls):
         if not isinstance(call, dict):
             continue
         custom = call.get("custom")
         if isinstance(custom, dict) and isinstance(custom.get("input"), str):
             calls.append(ToolCall(str(call.get("id") or f"call_{i}"),
                                   str(custom.get("name") or ""), custom["input"]))
-    usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
+    prompt, completion = _usage(body)
     history = {"role": "assistant", "content": _text(message.get("content"))}
-    if message.get("tool_calls"):
-        history["tool_calls"] = message["tool_calls"]
+    if raw_calls:
+        history["tool_calls"] = raw_calls
     history = clean_text(history)
     finish = choice.get("finish_reason")
-    return Reply(_text(message.get("content")), tuple(calls), history,
-                 _int(usage.get("prompt_tokens")), _int(usage.get("completion_tokens")),
+    return Reply(_text(message.get("content")), tuple(calls), history, prompt, completion,
                  finish if isinstance(finish, str) else None, cached)

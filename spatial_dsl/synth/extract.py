@@ -11,7 +11,10 @@ anything else is ignored. The outcome is a program text or one *problem*:
   or more ``question`` statements;
 - ``prose``: text without any statement (``question``, ``let``, ``assert``,
   ``answer``, ``def``);
-- ``no_question``: statements but no ``question`` statement.
+- ``no_question``: statements but no ``question`` statement;
+- ``truncated``: the server cut the reply off at the token limit
+  (``finish_reason: "length"``; decided by the loop, not here): a partial
+  program is not a syntax error of the model's.
 
 Plain text: the program runs from the first line that begins with a statement
 keyword to the end of the last ``answer`` statement (with its continuation
@@ -27,7 +30,8 @@ from dataclasses import dataclass
 from ..syntax import MAX_PROGRAM_BYTES
 
 MAX_REPLY_CHARS = 2 * MAX_PROGRAM_BYTES
-PROBLEMS = ("empty", "too_long", "invalid_utf8", "several_programs", "prose", "no_question")
+PROBLEMS = ("empty", "too_long", "invalid_utf8", "several_programs", "prose", "no_question",
+            "truncated")
 
 _FENCE_OPEN = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([A-Za-z0-9_+.-]*)[^\n]*$")
 _STATEMENT = re.compile(r"^[ \t]*(question[ \t]*\"|let[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*[:=]"

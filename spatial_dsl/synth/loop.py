@@ -10,15 +10,24 @@ The conversation (``converse``)
 -------------------------------
 1. Send the messages; take the reply's program (``extract.extract_program``; in
    grammar mode the custom tool call's input; several tool calls count as
-   several programs).
+   several programs). A reply the server cut off at the token limit
+   (``finish_reason: "length"``) is the failure ``truncated``, whatever it holds.
 2. A reply without a usable program is a counted failure (``reply_failure:*``);
    the problem is explained (``prompts/repair_format.txt``) and the model asked
    again, using one of the ``repairs`` rounds.
 3. Compile against the scene (names checked against its categories and labels).
    Diagnostics go back verbatim (``render_all_text``, exactly what ``spdsl
-   check`` prints) in ``prompts/repair_compile.txt``, using a round. A program
-   counts as a *parse* failure when it has an E-SYNTAX, E-LIMIT or E-ANSWER error,
-   else as a *type* failure (E-TYPE, E-NAME, E-ARITY, E-UNIT, E-SCENE-NAME).
+   check`` prints: each failing line with carets) with one hint per error that
+   says what to type (``synth.hints``) in ``prompts/repair_compile.txt``, using a
+   round. A program counts as a *parse* failure when it has an E-SYNTAX, E-LIMIT
+   or E-ANSWER error, else as a *type* failure (E-TYPE, E-NAME, E-ARITY, E-UNIT,
+   E-SCENE-NAME). A failing program identical (up to whitespace) to one the
+   model already sent in this conversation is an *identical resend*: the first
+   is answered with a sharper message (``prompts/repair_identical.txt``: "you
+   sent the same program; make exactly this edit"), a second closes the
+   conversation (``identical_resend``). Each hint kind given is counted
+   (``hint_given:<kind>``), and counted as repaired (``hint_repaired:<kind>``)
+   when the next program compiles.
 4. Run on the scene. A rejection goes back once (``prompts/repair_rejection.txt``,
    not counted against ``repairs``); a second rejection drops the unit.
 5. When no rounds are left the unit is dropped (reason ``reply:<problem>`` or
@@ -46,8 +55,11 @@ from ..naming import ObjectNames, in_words
 from ..diagnostics import render_all_text
 from .client import LLMClient, Reply, RequestRejected
 from .extract import extract_program
+from .hints import rejection_hint, repair_hints
 from .prompts import PromptBuilder, TaskSpec
-from .verify import answers_agree, degenerate, render_rejection, stability, type_fit
+from .verify import (
+    answers_agree, copied_example, degenerate, placeholder, render_rejection, stability, type_fit,
+)
 
 PROGRAM_NAME = "program.sp"
 PARSE_CODES = ("E-SYNTAX", "E-LIMIT", "E-ANSWER")
@@ -76,6 +88,7 @@ class SceneState:
     scene_file: str  # relative to the output directory
     seed: int = 0
     names: object = None
+    grammar_fields: dict | None = None
     _jittered: list | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -108,6 +121,8 @@ class LoopOptions:
     repairs: int = 2
     seed: int = 0
     send_seed: bool = False
+    grammar: str | None = None  # the resolved --grammar mode
+    grammar_scope: str = "scene"
 
 
 @dataclass
@@ -147,9 +162,17 @@ class Loop:
         hint_used = False
         causes: list[str] = []
         seed = self._seed(unit, sample)
+        extra = self.grammar_fields(state)
+        failed: set[str] = set()  # the failing programs sent so far (normalised)
+        sent: list[str] = []  # every program sent so far (for lost `let` lines)
+        sharpened = False
+        pending_hints: set[str] = set()  # hint kinds of the last repair message
+        first = sample == "propose"
+        repairing = False  # a compile or format failure waits for a program that compiles
+        repair_counted = False
         while True:
             try:
-                reply = self.client.complete(messages, sample, seed)
+                reply = self.client.complete(messages, sample, seed, extra)
             except RequestRejected as exc:
                 counters[f"request_rejected:{exc.status}"] += 1
                 return Failure(f"request_rejected:{exc.status}")
@@ -157,11 +180,30 @@ class Loop:
             counters["tokens_prompt"] += reply.prompt_tokens
             counters["tokens_completion"] += reply.completion_tokens
             text, problem = _reply_program(reply)
+            if reply.finish_reason == "length":
+                text, problem = None, "truncated"
             cause = None
             if problem is None:
                 checked = compile_source(text, PROGRAM_NAME, state.names)
                 if checked.ok and checked.task is not None:
                     problem = "task_template"
+            compiled = problem is None and checked.ok
+            if problem is None:
+                sent.append(text)
+            if first:  # "first-try compile rate": the proposal's first reply passes check
+                counters["first_reply"] += 1
+                counters["first_reply_compiled"] += int(compiled)
+                first = False
+            if repairing and compiled:
+                counters["compile_repair_compiled"] += 1
+                repairing = False
+            elif not compiled and not repair_counted:
+                counters["compile_repair_conversations"] += 1
+                repairing = repair_counted = True
+            for kind in pending_hints:
+                counters[f"hint_given:{kind}"] += 1
+                counters[f"hint_repaired:{kind}"] += int(compiled)
+            pending_hints = set()
             if problem is not None:
                 counters[f"reply_failure:{problem}"] += 1
                 feedback, cause = self.prompts.repair_format(problem), "format"
@@ -171,8 +213,21 @@ class Loop:
                 counters[f"compile_failure:{kind}"] += 1
                 for d in errors:
                     counters[f"diagnostic:{d.code}"] += 1
-                feedback = self.prompts.repair_compile(
-                    render_all_text(checked.diagnostics, checked.source))
+                rendered = render_all_text(checked.diagnostics, checked.source)
+                hints = repair_hints(checked, state.scene,
+                                     self.prompts.examples_shown(state.scene, unit.task),
+                                     sent)
+                normal = " ".join(text.split())
+                if normal in failed:
+                    counters["repair_identical"] += 1
+                    if sharpened or rounds_left <= 0:
+                        return Failure("identical_resend")
+                    sharpened = True
+                    feedback = self.prompts.repair_identical(rendered, hints)
+                else:
+                    feedback = self.prompts.repair_compile(rendered, hints)
+                failed.add(normal)
+                pending_hints = {h.kind for h in hints} or {"none"}
                 cause = "compile"
             else:
                 result = Program(checked).run(state.scene)
@@ -187,8 +242,12 @@ class Loop:
                 if hint_used:
                     return Failure(f"rejected:{kind}")
                 hint_used = True
+                hint = rejection_hint(result.rejection, checked.source, state.scene)
                 feedback = self.prompts.repair_rejection(
-                    render_rejection(result.rejection, checked.source), kind)
+                    render_rejection(result.rejection, checked.source), kind,
+                    [hint] if hint else [])
+                if hint:
+                    pending_hints = {hint.kind}
                 cause = "rejection"
             if cause != "rejection":
                 if rounds_left <= 0:
@@ -197,6 +256,18 @@ class Loop:
             counters[f"repair_attempt:{cause}"] += 1
             causes.append(cause)
             messages = messages + [reply.message] + _feedback(reply, feedback)
+
+    def grammar_fields(self, state: SceneState) -> dict:
+        """The grammar fields of the requests for a scene (computed once per scene)."""
+        if not self.options.grammar:
+            return {}
+        with state._lock:
+            if state.grammar_fields is None:
+                from .grammar import request_fields
+
+                state.grammar_fields = request_fields(self.options.grammar,
+                                                      self.options.grammar_scope, state.scene)
+            return state.grammar_fields
 
     # ----------------------------------------------------------------------- unit
 
@@ -221,7 +292,11 @@ class Loop:
         from ..api import Program
 
         program = Program(first.checked)
-        for check in (lambda: type_fit(question, answer), lambda: degenerate(question, answer),
+        shown = self.prompts.examples_shown(state.scene, unit.task)
+        for check in (lambda: type_fit(question, answer, first.program),
+                      lambda: placeholder(question),
+                      lambda: copied_example(question, first.program, shown),
+                      lambda: degenerate(question, answer),
                       lambda: stability(program, state.scene, state.jittered, answer)):
             result = check()
             if not result.ok:

@@ -124,27 +124,32 @@ def reference_values() -> dict[str, str]:
     }
 
 
-def system_message(grammar: bool = False) -> str:
+def system_message(grammar: str | bool | None = None) -> str:
+    """The system message; ``grammar`` is the run's --grammar mode (``True``: openai-tool)."""
     text = render("system.txt", **reference_values())
-    if grammar:
+    if grammar is True or grammar == "openai-tool":
         text += "\n" + render("system_grammar.txt", tool_name=TOOL_NAME)
+    elif grammar:
+        text += "\n" + render("system_constrained.txt")
     return text
 
 
-def grammar_tool() -> dict:
+def grammar_tool(definition: str | None = None) -> dict:
     """The custom tool of grammar mode, as the chat-completions API takes it.
 
-    The project's Lark grammar is sent unchanged: it stays within what such
-    services accept (no look-around, no priorities, no templates). It does not
-    let the output begin with whitespace or a comment, which is fine: the
-    program must begin with its `question` statement (and the prompt says so).
+    ``definition``: the Lark grammar (default: the language's, unchanged: it
+    stays within what such services accept -- no look-around, no priorities, no
+    templates). It does not let the output begin with whitespace or a comment,
+    which is fine: the program must begin with its `question` statement (and
+    the prompt says so).
     """
     from ..syntax import grammar_text
 
     return {"type": "custom",
             "custom": {"name": TOOL_NAME, "description": snippet("tool_description"),
                        "format": {"type": "grammar",
-                                  "grammar": {"syntax": "lark", "definition": grammar_text()}}}}
+                                  "grammar": {"syntax": "lark",
+                                              "definition": definition or grammar_text()}}}}
 
 
 def grammar_tool_choice() -> dict:
@@ -412,18 +417,153 @@ def examples_text(examples: list[Example]) -> str:
     return "\n\n".join(parts)
 
 
+def _hint_lines(hints) -> str:
+    if not hints:
+        return snippet("no_hints")
+    return "\n".join(f"- {h.text}" for h in hints)
+
+
+# -------------------------------------------------------------------------- compact form
+
+COMPACT_EXAMPLES = 2
+# Builtins every compact reference keeps, whatever the examples use.
+CORE_BUILTINS = ("objects", "find", "the", "count", "filter", "exists", "argmin", "argmax",
+                 "distance", "gap", "round", "near", "on", "above", "higher")
+_CALLED = re.compile(r"\b([a-z_][a-z0-9_]*)\s*\(")
+
+
+def compact_attribute_lines() -> str:
+    """The attributes grouped by owner and type, names only: `- Object: height, ...: Length`."""
+    from .. import types as T
+    from ..builtins.registry import attributes_of
+
+    lines = []
+    for owner in (T.OBJECT, T.VEC3, T.FRAME, T.ROOM):
+        by_type: dict[str, list[str]] = {}
+        for name, attr in attributes_of(owner).items():
+            by_type.setdefault(str(attr.type), []).append(name)
+        groups = "; ".join(f"{', '.join(names)}: {t}" for t, names in by_type.items())
+        lines.append(f"- {owner}: {groups}")
+    return "\n".join(lines)
+
+
+def reply_reserve(context: int) -> int:
+    """Tokens of the context kept free for the reply and a repair round."""
+    return min(1024, max(256, context // 4))
+
+
+def compact_system_message(grammar, examples: list[Example], task: TaskSpec) -> str:
+    from ..builtins import BUILTINS
+
+    used = set(CORE_BUILTINS)
+    texts = [e.program for e in examples]
+    if task.template is not None:
+        texts.append(task.template.text)
+    for text in texts:
+        used |= set(_CALLED.findall(text)) | {n for n in ("objects", "frames", "room")
+                                             if re.search(rf"\b{n}\b", text)}
+    lines = []
+    for builtin in BUILTINS.values():
+        if builtin.name not in used:
+            continue
+        for overload in builtin.overloads:
+            sig = builtin.name if builtin.is_constant else overload.text
+            lines.append(f"- {sig} — {builtin.doc}")
+    from .. import types as T
+
+    text = render("system_compact.txt", builtins="\n".join(lines),
+                  attributes=compact_attribute_lines(), units=", ".join(T.UNITS))
+    if grammar is True or grammar == "openai-tool":
+        text += "\n" + render("system_grammar.txt", tool_name=TOOL_NAME)
+    elif grammar:
+        text += "\n" + render("system_constrained.txt")
+    return text
+
+
+class TokenCounter:
+    """Counts prompt tokens with the server's tokenizer where it offers one
+    (llama-cpp-python ``POST /extras/tokenize``, llama.cpp and vLLM ``POST /tokenize``),
+    else estimates 1 token per 3 characters (a safe over-estimate for English and code
+    with BPE tokenizers; ``method`` says which was used). Each message of a chat adds
+    a few template tokens, counted as 8."""
+
+    PER_MESSAGE = 8
+
+    def __init__(self, base_url: str | None, model: str | None):
+        self.base_url = base_url
+        self.model = model
+        self.method = "estimate"
+        self._endpoint: tuple[str, str] | None | bool = None if base_url else False
+
+    def count(self, text: str) -> int:
+        served = self._served(text)
+        if served is not None:
+            return served + 2 * self.PER_MESSAGE
+        return -(-len(text) // 3) + 2 * self.PER_MESSAGE
+
+    def _served(self, text: str) -> int | None:
+        if self._endpoint is False:
+            return None
+        root = self.base_url.rstrip("/")
+        root = root[:-3] if root.endswith("/v1") else root
+        candidates = ([self._endpoint] if self._endpoint else
+                      [(root + "/extras/tokenize", "input"), (root + "/tokenize", "content"),
+                       (root + "/tokenize", "prompt")])
+        for url, field in candidates:
+            count = _post_tokenize(url, field, text, self.model)
+            if count is not None:
+                self._endpoint, self.method = (url, field), f"server ({url})"
+                return count
+        self._endpoint = False
+        return None
+
+
+def _post_tokenize(url: str, field: str, text: str, model: str | None) -> int | None:
+    from .grammar import http_json
+
+    body = {field: text}
+    if field == "prompt" and model:
+        body["model"] = model
+    try:
+        data = http_json(url, body, timeout=30)
+    except Exception:  # any failure: this server has no such endpoint
+        return None
+    if isinstance(data, dict):
+        if isinstance(data.get("count"), int):
+            return data["count"]
+        if isinstance(data.get("tokens"), list):
+            return len(data["tokens"])
+    return None
+
+
 # ------------------------------------------------------------------------------- messages
 
 
 class PromptBuilder:
-    """Builds every message of a run; one per run, shared by the worker threads."""
+    """Builds every message of a run; one per run, shared by the worker threads.
 
-    def __init__(self, grammar: bool = False, seed: int = 0):
+    With ``context`` (``--context``, the model's context window in tokens) each
+    proposal is measured in tokens (``TokenCounter``: the server's tokenizer
+    where it has one, else an estimate) and, when it would leave less than
+    ``REPLY_RESERVE`` of the window for the reply and the repair rounds, the
+    *compact* form is used: the system message lists only the builtins the
+    task's worked examples and template use (plus a core set), without the
+    rejection and decision tables, and at most ``COMPACT_EXAMPLES`` examples
+    are shown. A prompt that does not fit even so is refused before any
+    request (``PromptError``: a usage error).
+    """
+
+    def __init__(self, grammar: str | bool | None = None, seed: int = 0,
+                 context: int | None = None, base_url: str | None = None,
+                 model: str | None = None):
         self.grammar = grammar
         self.seed = seed
+        self.context = context
         self._system = system_message(grammar)
         self._scene_parts: dict[str, tuple[str, ExampleSource]] = {}
         self._examples: dict[tuple[str, str], str] = {}
+        self._compact: dict[tuple[str, str], tuple[str, str] | None] = {}
+        self._tokens = TokenCounter(base_url, model) if context else None
         self._lock = threading.Lock()  # worker threads share the builder (and its engines)
 
     @property
@@ -445,32 +585,91 @@ class PromptBuilder:
                 self._examples[key] = examples_text(source.examples(task))
             return summary, self._examples[key]
 
-    def proposal(self, scene, task: TaskSpec, attempt: int, attempts: int) -> list[dict]:
+    def _form(self, scene, task: TaskSpec) -> tuple[str, str, str]:
+        """(system message, scene summary, examples) of the form that fits the context."""
         summary, examples = self.scene_parts(scene, task)
+        if self.context is None:
+            return self._system, summary, examples
+        key = (scene.id, task.name)
+        with self._lock:
+            if key not in self._compact:
+                self._compact[key] = self._fit(scene, task, summary, examples)
+            system, examples = self._compact[key]
+        return system, summary, examples
+
+    def _fit(self, scene, task: TaskSpec, summary: str, examples: str) -> tuple[str, str]:
+        full = self._tokens.count(self._system + "\n" + render(
+            "user.txt", scene_summary=summary, examples=examples, task=task_text(task),
+            attempt=1, attempts=1))
+        if full + reply_reserve(self.context) <= self.context:
+            return self._system, examples
+        chosen = self._sources(scene).examples(task)[:COMPACT_EXAMPLES]
+        system = compact_system_message(self.grammar, chosen, task)
+        short = examples_text(chosen)
+        needed = self._tokens.count(system + "\n" + render(
+            "user.txt", scene_summary=summary, examples=short, task=task_text(task),
+            attempt=1, attempts=1))
+        if needed + reply_reserve(self.context) > self.context:
+            raise PromptError(f"the prompt for task {task.name} on {scene.id} needs {needed} "
+                              f"tokens even in its compact form ({full} in full), and "
+                              f"--context {self.context} leaves too little for the reply "
+                              f"({reply_reserve(self.context)} tokens kept); give a model "
+                              "with a larger context")
+        return system, short
+
+    def _sources(self, scene) -> ExampleSource:
+        return self._scene(scene)[1]
+
+    def prompt_tokens(self, scene, task: TaskSpec) -> tuple[int, str]:
+        """(tokens of the proposal prompt, how they were counted), for reports."""
+        system, summary, examples = self._form(scene, task)
+        counter = self._tokens or TokenCounter(None, None)
+        text = system + "\n" + render("user.txt", scene_summary=summary, examples=examples,
+                                      task=task_text(task), attempt=1, attempts=1)
+        return counter.count(text), counter.method
+
+    def proposal(self, scene, task: TaskSpec, attempt: int, attempts: int) -> list[dict]:
+        system, summary, examples = self._form(scene, task)
         user = render("user.txt", scene_summary=summary, examples=examples,
                       task=task_text(task), attempt=attempt + 1, attempts=attempts)
-        return [{"role": "system", "content": self._system}, {"role": "user", "content": user}]
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def agreement(self, scene, task: TaskSpec, question: str) -> list[dict]:
         from ..printer import format_string
 
-        summary, examples = self.scene_parts(scene, task)
+        system, summary, examples = self._form(scene, task)
         user = render("agreement.txt", scene_summary=summary, examples=examples,
                       question=question, question_literal=format_string(question))
-        return [{"role": "system", "content": self._system}, {"role": "user", "content": user}]
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
-    @staticmethod
-    def repair_compile(diagnostics: str) -> str:
-        return render("repair_compile.txt", diagnostics=diagnostics)
+    def examples_shown(self, scene, task: TaskSpec) -> str:
+        """The worked examples text the prompt of this scene and task shows."""
+        return self._form(scene, task)[2]
 
-    @staticmethod
-    def repair_rejection(rendered: str, kind: str) -> str:
+    def _reply_form(self) -> str:
+        """How the reply carries the program: a fence, or bare under a GBNF grammar."""
+        bare = self.grammar not in (None, False, True, "openai-tool")
+        return snippet("reply_bare" if bare else "reply_fenced")
+
+    def repair_compile(self, diagnostics: str, hints=()) -> str:
+        return render("repair_compile.txt", diagnostics=diagnostics, hints=_hint_lines(hints),
+                      reply_form=self._reply_form())
+
+    def repair_identical(self, diagnostics: str, hints=()) -> str:
+        first = hints[0].text if hints else snippet("identical_no_hint")
+        return render("repair_identical.txt", diagnostics=diagnostics, edit=first,
+                      reply_form=self._reply_form())
+
+    def repair_rejection(self, rendered: str, kind: str, hints=()) -> str:
         from ..diagnostics import REJECTION_KINDS
 
         doc = REJECTION_KINDS.get(kind, "")
-        return render("repair_rejection.txt", rejection=rendered,
-                      kind_doc=f"{kind}: {doc}" if doc else kind)
+        kind_doc = f"{kind}: {doc}" if doc else kind
+        if hints:
+            kind_doc += "\n" + _hint_lines(hints)
+        return render("repair_rejection.txt", rejection=rendered, kind_doc=kind_doc,
+                      reply_form=self._reply_form())
 
-    @staticmethod
-    def repair_format(problem: str) -> str:
-        return render("repair_format.txt", problem=snippet(f"format:{problem}"))
+    def repair_format(self, problem: str) -> str:
+        return render("repair_format.txt", problem=snippet(f"format:{problem}"),
+                      reply_form=self._reply_form())

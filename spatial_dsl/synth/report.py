@@ -16,12 +16,19 @@ Keys:
 - ``compile_failures``: ``parse`` / ``type`` (programs that did not compile) and
   ``diagnostics`` (error codes);
 - ``repairs``: ``attempted`` and ``succeeded`` by cause (``format``, ``compile``,
-  ``rejection``) and ``conversations_repaired``;
+  ``rejection``), ``conversations_repaired``, ``identical_resends`` (a failing
+  program sent again unchanged) and ``hints``: per hint kind (``synth.hints``) how
+  often it was given and how often the next program compiled;
+  ``compile_conversations`` (conversations with a compile or format failure) and
+  ``compile_conversations_fixed`` (those that then reached a program that
+  compiles: the repair success rate);
+- ``first_try``: the proposals' first replies, and how many of them compiled
+  (passed ``spdsl check --scene``);
 - ``rejections``: run-time rejections by kind (each time a program was rejected);
 - ``dropped``: units that ended without a running program, by reason
   (``compile``, ``reply:<problem>``, ``rejected:<Kind>``, ``request_rejected:<status>``);
-- ``verification_failures``: by check (``type_fit``, ``degenerate``,
-  ``stability``, ``agreement``, ``new``);
+- ``verification_failures``: by check (``type_fit``, ``placeholder``,
+  ``copied_example``, ``degenerate``, ``stability``, ``agreement``, ``new``);
 - ``accepted``, ``acceptance_rate`` (accepted / proposals), ``per_task``;
 - ``tokens``: prompt / completion tokens of every reply the finished units used
   (whether it came from the network or the cache: what the dataset cost);
@@ -38,7 +45,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-CHECKS = ("type_fit", "degenerate", "stability", "agreement", "new")
+CHECKS = ("type_fit", "placeholder", "copied_example", "degenerate", "stability", "agreement",
+          "new")
 
 
 def _group(counters: Counter, prefix: str) -> dict:
@@ -79,7 +87,17 @@ def build_report(*, config: dict, units: list, entries: dict, accepted: int,
                              "diagnostics": _group(total, "diagnostic:")},
         "repairs": {"attempted": _group(total, "repair_attempt:"),
                     "succeeded": _group(total, "repair_success:"),
-                    "conversations_repaired": total.get("repaired", 0)},
+                    "conversations_repaired": total.get("repaired", 0),
+                    "identical_resends": total.get("repair_identical", 0),
+                    # conversations with a compile or format failure, and how many of them
+                    # reached a program that compiles
+                    "compile_conversations": total.get("compile_repair_conversations", 0),
+                    "compile_conversations_fixed": total.get("compile_repair_compiled", 0),
+                    "hints": {kind: {"given": given,
+                                     "repaired": total.get(f"hint_repaired:{kind}", 0)}
+                              for kind, given in _group(total, "hint_given:").items()}},
+        "first_try": {"proposals": total.get("first_reply", 0),
+                      "compiled": total.get("first_reply_compiled", 0)},
         "rejections": _group(total, "rejection:"),
         "dropped": _group(total, "dropped:"),
         "verification_failures": verify,
@@ -113,6 +131,10 @@ def summary(report: dict, data_file: str, report_file: str) -> str:
         f"type; repair rounds: {sum(rep['attempted'].values())} "
         f"({_pairs(rep['attempted'])}), conversations repaired: "
         f"{rep['conversations_repaired']}",
+        f"  first try: {r['first_try']['compiled']} of {r['first_try']['proposals']} proposals "
+        f"compiled; repairs: {rep['compile_conversations_fixed']} of "
+        f"{rep['compile_conversations']} conversations fixed, {rep['identical_resends']} "
+        f"identical resends",
         f"  rejections: {_pairs(r['rejections'])}; dropped: {_pairs(r['dropped'])}",
         f"  verification failures: {_pairs(r['verification_failures'])}",
         f"  requests this run: {req['network']} sent ({req['retries']} retries; errors: "

@@ -75,7 +75,10 @@ class SynthOptions:
     concurrency: int = 4
     repairs: int = 2
     k: int = 2
-    grammar: bool = False
+    grammar: str | None = None  # None, "openai-tool", "vllm", "llama.cpp", "auto"
+    grammar_scope: str = "scene"  # "scene" (scene- and type-constrained) or "syntax"
+    context: int | None = None  # the model's context window in tokens (--context)
+    cold_timeout: float = 600.0
     max_requests: int | None = None
     max_tokens_total: int | None = None
     max_reply_tokens: int | None = None
@@ -222,6 +225,30 @@ def _api_key(env_name: str | None) -> str | None:
     return os.environ.get("OPENAI_API_KEY") or None
 
 
+def _endpoint(opts: SynthOptions) -> str | None:
+    """The base URL requests go to: --base-url, else OPENAI_BASE_URL (as the openai package
+    does), else None (OpenAI's)."""
+    return opts.base_url or os.environ.get("OPENAI_BASE_URL") or None
+
+
+def _is_openai(base_url: str | None) -> bool:
+    from .grammar import _is_openai as is_openai
+
+    return is_openai(base_url)
+
+
+def _grammar_mode(opts: SynthOptions, api_key: str | None) -> str | None:
+    """The --grammar mode, with `auto` resolved by asking the server."""
+    from .grammar import GrammarModeError, detect_mode
+
+    if opts.grammar != "auto":
+        return opts.grammar
+    try:
+        return detect_mode(_endpoint(opts), api_key)
+    except GrammarModeError as exc:
+        raise SynthUsageError(str(exc)) from None
+
+
 def _validate(opts: SynthOptions) -> None:
     from ..datasets import FORMATS
 
@@ -245,6 +272,16 @@ def _validate(opts: SynthOptions) -> None:
             problems.append(f"{flag} must be at least 1, got {value}")
     if not opts.timeout > 0:
         problems.append(f"--timeout must be positive, got {opts.timeout:g}")
+    if not opts.cold_timeout > 0:
+        problems.append(f"--cold-timeout must be positive, got {opts.cold_timeout:g}")
+    from .grammar import MODES, SCOPES
+
+    if opts.grammar is not None and opts.grammar not in MODES:
+        problems.append(f"--grammar must be one of {', '.join(MODES)}")
+    if opts.grammar_scope not in SCOPES:
+        problems.append(f"--grammar-scope must be one of {', '.join(SCOPES)}")
+    if opts.context is not None and opts.context < 256:
+        problems.append(f"--context must be at least 256 tokens, got {opts.context}")
     if not opts.backoff >= 0:
         problems.append(f"--backoff must be 0 or more, got {opts.backoff:g}")
     if opts.price_in < 0 or opts.price_out < 0:
@@ -263,19 +300,35 @@ def _validate(opts: SynthOptions) -> None:
 class Progress:
     """One line on stderr: a bar redrawn in place on a terminal, else one line per 10 %."""
 
-    def __init__(self, total: int, done: int, stream, enabled: bool):
+    def __init__(self, total: int, done: int, stream, enabled: bool,
+                 finished: list[dict] | None = None):
         self.stream = stream
         self.total = total
         self.done = done
-        self.accepted = 0
+        self._keys: set[str] = set()
+        for entry in finished or []:
+            self._count(entry)
         self.started = time.perf_counter()
         self.enabled = enabled and total > 0
         self.tty = bool(getattr(stream, "isatty", lambda: False)())
         self._decile = -1
 
-    def advance(self, accepted: bool, client: LLMClient | None) -> None:
+    @property
+    def accepted(self) -> int:
+        """Accepted items so far: accepted units less repeats of an earlier item (the `new`
+        check), as the dataset will hold them -- the count does not depend on the order."""
+        return len(self._keys)
+
+    def _count(self, entry: dict) -> None:
+        from .verify import dedupe_key
+
+        record = entry.get("record")
+        if entry.get("status") == "accepted" and isinstance(record, dict):
+            self._keys.add(dedupe_key(record["scene"], record["question"], record))
+
+    def advance(self, entry: dict, client: LLMClient | None) -> None:
         self.done += 1
-        self.accepted += int(accepted)
+        self._count(entry)
         self.show(client)
 
     def show(self, client: LLMClient | None) -> None:
@@ -287,7 +340,7 @@ class Progress:
         requests = (f"{stats.network} requests, {stats.cached} cached, "
                     f"{stats.prompt_tokens + stats.completion_tokens} tokens, "
                     if stats else "")
-        text = (f"synth [{bar}] {self.done}/{self.total} units, {self.accepted} verified, "
+        text = (f"synth [{bar}] {self.done}/{self.total} units, {self.accepted} accepted, "
                 f"{requests}{time.perf_counter() - self.started:.1f} s")
         if self.tty:
             self.stream.write("\r" + text)
@@ -314,6 +367,7 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
     started = time.perf_counter()
     _validate(opts)
     api_key = _api_key(opts.api_key_env)
+    mode = _grammar_mode(opts, api_key)
     try:
         tasks = resolve_tasks(opts.tasks)
         digest = prompt_files_digest()
@@ -325,7 +379,9 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
     root = Path(opts.out)
     config = {
         "spdsl_synth": 1, "model": opts.model, "temperature": opts.temperature,
-        "k": opts.k, "repairs": opts.repairs, "grammar": opts.grammar, "n": opts.n,
+        "k": opts.k, "repairs": opts.repairs, "n": opts.n,
+        "grammar": mode, "grammar_scope": opts.grammar_scope if mode else None,
+        "context": opts.context,
         "seed": opts.seed, "send_seed": opts.send_seed,
         "max_reply_tokens": opts.max_reply_tokens, "prompts": digest,
         "tasks": [t.config() for t in tasks], "scenes": [scene_id for scene_id, _, _ in loaded],
@@ -346,22 +402,36 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
         except ImportError:
             raise SynthUsageError("spdsl synth needs the `openai` package: pip install "
                                   "'spdsl[llm]'") from None
+        if api_key is None:
+            print("spdsl: warning: OPENAI_API_KEY is not set: sending no API key (local "
+                  "servers need none; for a hosted API set it, or name another variable "
+                  "with --api-key-env)", file=stderr)
     from .cache import DiskCache
-    from .prompts import grammar_tool, grammar_tool_choice
 
     client = LLMClient(
         ClientOptions(model=opts.model, base_url=opts.base_url, api_key=api_key,
                       temperature=opts.temperature, max_reply_tokens=opts.max_reply_tokens,
                       timeout=opts.timeout, retries=opts.retries, backoff=opts.backoff,
                       max_requests=opts.max_requests, max_tokens_total=opts.max_tokens_total,
-                      grammar=opts.grammar),
-        DiskCache(opts.cache or root / "cache"),
-        tools=[grammar_tool()] if opts.grammar else None,
-        tool_choice=grammar_tool_choice() if opts.grammar else None)
-    loop = Loop(client, PromptBuilder(opts.grammar, opts.seed), states,
+                      grammar=mode, send_max_tokens=not _is_openai(_endpoint(opts)),
+                      cold_timeout=opts.cold_timeout),
+        DiskCache(opts.cache or root / "cache"))
+    builder = PromptBuilder(mode, opts.seed, context=opts.context, base_url=_endpoint(opts),
+                            model=opts.model)
+    if opts.context is not None:  # never send a prompt the model cannot hold
+        for state in states:
+            for task in {u.task.name: u.task for u in pending
+                         if u.scene_index == states.index(state)}.values():
+                try:
+                    builder.proposal(state.scene, task, 0, opts.n)
+                except PromptError as exc:
+                    raise SynthUsageError(str(exc)) from None
+    loop = Loop(client, builder, states,
                 LoopOptions(n=opts.n, k=opts.k, repairs=opts.repairs, seed=opts.seed,
-                            send_seed=opts.send_seed))
-    progress = Progress(len(units), resumed, stderr, opts.progress)
+                            send_seed=opts.send_seed, grammar=mode,
+                            grammar_scope=opts.grammar_scope))
+    progress = Progress(len(units), resumed, stderr, opts.progress,
+                        [entries[u.id] for u in units if u.id in entries])
     internal: dict[str, str] = {}
     interrupted = False
     try:
@@ -435,7 +505,7 @@ def _work(loop: Loop, pending: list[Unit], log: UnitLog, entries: dict, progress
         log.append(entry)
         entries.setdefault(entry["unit"], entry)
         committed += 1
-        progress.advance(entry["status"] == "accepted", client)
+        progress.advance(entry, client)
         if abort_after and committed >= abort_after:
             os._exit(75)  # test hook: an abrupt kill, no cleanup of any kind
 
@@ -463,6 +533,10 @@ def _work(loop: Loop, pending: list[Unit], log: UnitLog, entries: dict, progress
                         if os.environ.get("SPDSL_DEBUG"):
                             raise
                         internal[unit.id] = f"{type(exc).__name__}: {exc}"
+                        print(f"spdsl: internal error in unit {unit.id}: "
+                              f"{internal[unit.id]} (a bug: please report it; the unit stays "
+                              "pending, set SPDSL_DEBUG=1 for details)", file=progress.stream,
+                              flush=True)
                         continue
                     commit(entry)
         except BaseException:

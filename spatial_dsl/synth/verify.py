@@ -19,6 +19,22 @@
   "the" is ignored).
 - ``new`` (``dedupe_key``): the normalised question + answer (+ scene) of an item
   is not that of an accepted one; the driver applies it over the whole run.
+- ``placeholder``: the question holds no unfilled template placeholder (``<a>``,
+  ``{a}``), which small models copy from the task's phrasings.
+- ``copied_example``: the question and the program are not a worked example of
+  the prompt (normalised), which small models hand back verbatim.
+
+Type fit by dimension and unit (``dimension_fit``, part of ``type_fit`` when the
+program text is given): a question that names a dimension must be answered in
+it -- the *earliest* of these word groups decides: area ("area", "square
+meters", "m²" ...) needs an Area, or a Number converted from one; volume
+("volume", "cubic", "liters" ...) a Volume or such a Number; angle ("angle",
+"degrees") an Angle or a Number; length ("distance", "how far", "tall",
+"height", "long", "wide", "meters", "cm" ...) a Length or a Number. An Int never
+answers them (``count(find("Floor"))`` for "What is the area of the room?").
+When the question names a unit ("in centimeters") and the answer is a
+quantity in another unit, or the program converts to another unit of that
+dimension (``in m`` for a question in centimetres), the item is rejected.
 
 Type fit, in detail. The question is lower-cased; the *earliest* of these cues
 decides (so "Which object is at the greatest distance ..." is a which-question
@@ -227,9 +243,13 @@ def _answer_texts(answer: Answer) -> set[str]:
     return {t for t in texts if t}
 
 
-def type_fit(question: str | None, answer: Answer) -> Check:
+def type_fit(question: str | None, answer: Answer, program: str | None = None) -> Check:
     if not question:
         return Check("type_fit", True, "not applicable: the program has no question")
+    if program is not None:
+        dimension = dimension_fit(question, answer, program)
+        if not dimension.ok:
+            return dimension
     cue, allowed = expected_types(question)
     if allowed is None:
         return Check("type_fit", True, f"no rule for this question; answer type {answer.type}")
@@ -241,6 +261,98 @@ def type_fit(question: str | None, answer: Answer) -> Check:
             return Check("type_fit", False, f"the answer {answer.text!r} is not one of the "
                          "options the question names")
     return Check("type_fit", True, f"a {cue} question answers {answer.type}")
+
+
+# ------------------------------------------------------------ dimension and unit fit
+
+# (dimension, answer type, words naming it, units: {unit: words naming it}); the
+# earliest match in the question decides.
+_DIMENSIONS = (
+    ("area", "Area", r"\barea\b|\bsquare (?:met|centimet|millimet)\w*|\bm2\b|m²|\bcm2\b"
+     r"|\bfloor space\b", {"m2": r"square met\w*|\bm2\b|m²", "cm2": r"square centimet\w*"
+                                                                 r"|\bcm2\b"}),
+    ("volume", "Volume", r"\bvolume\b|\bcubic\b|\blit(?:er|re)s?\b|\bm3\b|m³|\bcm3\b",
+     {"m3": r"cubic met\w*|\bm3\b|m³", "cm3": r"cubic centimet\w*|\bcm3\b",
+      "L": r"\blit(?:er|re)s?\b"}),
+    ("angle", "Angle", r"\bangle\b|\bdegrees?\b", {"deg": r"\bdegrees?\b"}),
+    ("length", "Length", r"\bdistance\b|\bhow (?:far|tall|high|long|wide|deep|close)\b|"
+     r"\bfar apart\b|\bheight\b|\blength\b|\bwidth\b|\bdepth\b|\bgap\b|"
+     r"\b(?:centi|milli)?met(?:er|re)s?\b|\bcm\b|\bmm\b",
+     {"m": r"\bmet(?:er|re)s?\b", "cm": r"\bcentimet(?:er|re)s?\b|\bcm\b",
+      "mm": r"\bmillimet(?:er|re)s?\b|\bmm\b"}),
+)
+_CONVERSION = re.compile(r"\bin\s+([A-Za-z][A-Za-z0-9]*)\b")
+
+
+def question_dimension(question: str) -> tuple[str, str, str | None] | None:
+    """(dimension, answer type, unit the question names or None) of a question that names
+    a dimension, else None."""
+    q = " ".join(question.casefold().replace("’", "'").split())
+    best = None
+    for name, type_name, words, units in _DIMENSIONS:
+        m = re.search(words, q)
+        if m and (best is None or m.start() < best[0]):
+            unit = next((u for u, pattern in units.items() if re.search(pattern, q)), None)
+            best = (m.start(), name, type_name, unit)
+    return best[1:] if best else None
+
+
+def dimension_fit(question: str, answer: Answer, program: str) -> Check:
+    found = question_dimension(question)
+    if found is None or question_cue(question) not in ("measure", None):
+        return Check("type_fit", True, "the question names no dimension")
+    dimension, type_name, unit = found
+    is_list, t = _elem_type(answer.type)
+    if is_list or t not in (type_name, "Number"):
+        return Check("type_fit", False, f"an {dimension} question needs an answer of type "
+                     f"{type_name} (or a Number converted from one with `in`), not "
+                     f"{answer.type}" if dimension[0] in "aeiou" else
+                     f"a {dimension} question needs an answer of type {type_name} (or a "
+                     f"Number converted from one with `in`), not {answer.type}")
+    if unit is None:
+        return Check("type_fit", True, f"a {dimension} question answers {answer.type}")
+    if t == type_name and answer.unit and answer.unit != unit:
+        return Check("type_fit", False, f"the question asks for {unit}, the answer is in "
+                     f"{answer.unit}: convert with `in {unit}`")
+    same_dimension = {u for u, (ut, _f) in _units_table().items() if str(ut) == type_name}
+    conversions = [u for u in _CONVERSION.findall(program) if u in same_dimension]
+    if t == "Number" and conversions and unit not in conversions:
+        return Check("type_fit", False, f"the question asks for {unit}, the program converts "
+                     f"to {', '.join(sorted(set(conversions)))}: write `in {unit}`")
+    return Check("type_fit", True, f"a {dimension} question in {unit} answers {answer.type}")
+
+
+def _units_table() -> dict:
+    from ..types import UNITS
+
+    return UNITS
+
+
+# ------------------------------------------------------------- copies and placeholders
+
+_PLACEHOLDER = re.compile(r"<\s*[A-Za-z_][A-Za-z0-9_]*\s*>|\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}")
+_EXAMPLE_QUESTION = re.compile(r'^\s*question\s*"((?:[^"\\\n]|\\.)*)"', re.M)
+_FENCE = re.compile(r"```sp\n(.*?)```", re.S)
+
+
+def placeholder(question: str | None) -> Check:
+    m = _PLACEHOLDER.search(question or "")
+    if m:
+        return Check("placeholder", False, f"the question holds the unfilled placeholder "
+                     f"{m[0]!r}")
+    return Check("placeholder", True, "no template placeholder in the question")
+
+
+def copied_example(question: str | None, program: str, examples_text: str) -> Check:
+    """The item is not a worked example of the prompt handed back (question or program)."""
+    mine_q = _normal_text(question or "")
+    mine_p = " ".join(program.split())
+    for number, block in enumerate(_FENCE.findall(examples_text or ""), 1):
+        m = _EXAMPLE_QUESTION.search(block)
+        if " ".join(block.split()) == mine_p or (m and mine_q and _normal_text(m[1]) == mine_q):
+            return Check("copied_example", False, f"the item copies worked example {number} "
+                         "of the prompt")
+    return Check("copied_example", True, "not a worked example of the prompt")
 
 
 def degenerate(question: str | None, answer: Answer) -> Check:

@@ -1,0 +1,423 @@
+"""`spdsl synth` against servers that behave as real ones do (issues 14 and 15).
+
+Each test is a regression test for a defect seen with a real server, against the
+scripted server of tests/llm_server.py on 127.0.0.1: a server that trickles its
+body, replies with malformed `usage` / `tool_calls`, refuses OpenAI custom tools
+with HTTP 500 (llama-cpp-python), ignores `max_completion_tokens`, is slow on the
+cold first request, is interrupted by Ctrl-C mid-request, and the vLLM- and
+llama.cpp-shaped grammar fields.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from spatial_dsl.cli import main
+from spatial_dsl.scenes.sources import load_scene
+from spatial_dsl.synth.constrained import scene_gbnf
+from spatial_dsl.synth.gbnf_recognizer import GbnfGrammar
+from tests.conftest import spdsl_executable
+from tests.llm_server import (
+    ScriptedLLM, raw, reply, slow, status, trickle, word_limited,
+)
+from tests.test_synth import (
+    AGREE, COUNT, COUNT_OTHER, COUNT_Q, KITCHEN, TASK, agreement_for, fenced, proposal_of,
+    records, synth,
+)
+
+pytest.importorskip("openai")
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                 "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def server():
+    with ScriptedLLM() as scripted:
+        yield scripted
+
+
+def _completion(message: dict, usage) -> bytes:
+    return json.dumps({"id": "x", "object": "chat.completion", "model": "m",
+                       "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                       "usage": usage}).encode()
+
+
+# ------------------------------------------------------------------ issue 14: client
+
+
+def test_the_timeout_bounds_the_whole_request(server, tmp_path, capsys):
+    """Headers at once, then one byte a second: --timeout 2 cuts every attempt at ~2 s."""
+    server.on(lambda body: True, trickle(1.0))
+    started = time.monotonic()
+    code, report, _, stderr = synth(capsys, server.base_url, tmp_path / "out", "--timeout",
+                                    "2", "--cold-timeout", "2", "--retries", "1")
+    elapsed = time.monotonic() - started
+    assert code == 1 and report["run"]["stopped"] == "service_unavailable"
+    assert report["run"]["requests"]["errors"] == {"timeout": 2}
+    assert elapsed < 15, elapsed  # 2 attempts of 2 s (+ start-up), not 600 s of trickle
+    assert "timed out after 2 s" in report["run"]["message"]
+
+
+@pytest.mark.parametrize("usage, calls", [([1, 2], None), ("many", None), (None, 7),
+                                          ({"prompt_tokens": "x"}, "calls")])
+def test_malformed_usage_and_tool_calls_are_read_not_crashed_on(tmp_path, capsys, usage,
+                                                                 calls):
+    with ScriptedLLM() as server:
+        message = {"role": "assistant", "content": fenced(COUNT)}
+        if calls is not None:
+            message["tool_calls"] = calls
+        server.on(proposal_of(0, 1), raw(_completion(message, usage)))
+        server.on(agreement_for(COUNT_Q), reply(fenced(COUNT_OTHER)))
+        out = tmp_path / "out"
+        code, report, _, stderr = synth(capsys, server.base_url, out)
+        url = server.base_url
+    assert code == 0, stderr
+    assert report["run"]["internal_errors"] == {} and "internal error" not in stderr
+    assert report["accepted"] == 1
+    assert report["tokens"]["prompt"] == 100  # the agreement reply's; the bad usage reads 0
+    # The paid-for replies are in the cache: a rerun elsewhere needs no server.
+    code, report, _, _ = synth(capsys, url, tmp_path / "again", "--cache", str(out / "cache"),
+                               "--retries", "0")
+    assert code == 0 and report["run"]["requests"]["network"] == 0 and report["accepted"] == 1
+
+
+def test_progress_counts_accepted_items_after_the_new_check(server, tmp_path, capsys):
+    """Two units accepted with the same question and answer: the dataset holds one item,
+    and so does the progress line (it said "2 verified")."""
+    for attempt in range(2):
+        server.on(proposal_of(attempt, 2), reply(fenced(COUNT)))
+    server.on(agreement_for(COUNT_Q), reply(fenced(COUNT_OTHER)))
+    out = tmp_path / "out"
+    code = main(["synth", "--scenes", KITCHEN, "--tasks", TASK, "-n", "2", "-o", str(out),
+                 "--base-url", server.base_url, "--backoff", "0", "--concurrency", "1"])
+    captured = capsys.readouterr()
+    assert code == 0
+    last = [line for line in captured.err.splitlines() if line.startswith("synth [")][-1]
+    assert "2/2 units, 1 accepted" in last
+    assert "1 of 2 proposals accepted" in captured.out and len(records(out)) == 1
+
+
+def test_a_missing_api_key_is_warned_about(server, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY")
+    server.on(proposal_of(0, 1), reply(fenced(COUNT)))
+    code, _, _, stderr = synth(capsys, server.base_url, tmp_path / "out", "--k", "1")
+    assert code == 0
+    assert "warning: OPENAI_API_KEY is not set" in stderr
+
+
+# --------------------------------------------------------------- issue 15: client
+
+
+def test_a_server_refusing_custom_tools_stops_at_once_with_the_fix(server, tmp_path, capsys):
+    """llama-cpp-python answers a custom tool with HTTP 500; retrying 5 times and then
+    saying "rerun to resume" never helped."""
+    server.on(lambda body: any(t.get("type") == "custom" for t in body.get("tools") or []),
+              status(500, "Input should be 'function'"))
+    code, report, _, stderr = synth(capsys, server.base_url, tmp_path / "out", "--grammar",
+                                    "openai-tool", "--k", "1")
+    assert code == 2 and len(server.requests) == 1
+    assert report["run"]["stopped"] == "bad_request"
+    assert "--grammar llama.cpp" in stderr and "rerun" not in stderr
+
+
+def test_max_reply_tokens_also_sends_max_tokens_and_a_cut_reply_is_truncated(
+        server, tmp_path, capsys):
+    """A server that honours only `max_tokens` (llama-cpp-python ignores
+    max_completion_tokens): the limit now reaches it, and the cut-off reply counts as
+    `truncated`, not as a syntax error."""
+    long_program = fenced(COUNT).replace("\n", " \n")
+    server.on(proposal_of(0, 1), word_limited(long_program))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", "--max-reply-tokens",
+                               "5", "--repairs", "0")
+    assert code == 0
+    request = server.requests[0]
+    assert request["max_tokens"] == 5 and request["max_completion_tokens"] == 5
+    assert report["reply_failures"] == {"truncated": 1}
+    assert report["compile_failures"]["parse"] == 0
+    assert report["dropped"] == {"reply:truncated": 1}
+
+
+def test_a_truncated_reply_is_explained_and_repaired(server, tmp_path, capsys):
+    server.on(proposal_of(0, 1), reply(fenced(COUNT)[:40], finish_reason="length"),
+              reply(fenced(COUNT)))
+    server.on(agreement_for(COUNT_Q), reply(fenced(COUNT_OTHER)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out")
+    assert code == 0 and report["accepted"] == 1
+    assert report["repairs"]["succeeded"] == {"format": 1}
+    assert "cut off at the token limit" in server.requests[1]["messages"][-1]["content"]
+
+
+def test_openai_itself_gets_no_max_tokens(tmp_path):
+    from spatial_dsl.synth.client import ClientOptions, LLMClient
+
+    hosted = LLMClient(ClientOptions(model="m", max_reply_tokens=9), None)
+    assert "max_tokens" not in hosted.request_body([], None)
+    local = LLMClient(ClientOptions(model="m", max_reply_tokens=9, send_max_tokens=True), None)
+    assert local.request_body([], None)["max_tokens"] == 9
+
+
+def test_a_slow_cold_first_request_is_waited_for(server, tmp_path, capsys):
+    """The first request reads the whole prompt (minutes on a CPU): --timeout is for warm
+    requests; until the first reply --cold-timeout (default 600 s) applies."""
+    server.on(proposal_of(0, 1), slow(2.5, reply(fenced(COUNT))))
+    server.on(agreement_for(COUNT_Q), slow(2.5, reply(fenced(COUNT_OTHER))),
+              reply(fenced(COUNT_OTHER)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", "--timeout", "1")
+    assert code == 0 and report["accepted"] == 1
+    requests = report["run"]["requests"]
+    # cold: waited for (one proposal request); warm (the agreement sample): timed out at
+    # 1 s and retried
+    assert requests["errors"] == {"timeout": 1} and requests["retries"] == 1
+    assert len([r for r in server.requests if AGREE not in json.dumps(r)]) == 1
+
+
+def test_ctrl_c_does_not_wait_for_the_request_in_flight(server, tmp_path):
+    server.on(lambda body: True, slow(60, reply(fenced(COUNT))))
+    args = [spdsl_executable(), "synth", "--scenes", KITCHEN, "--tasks", TASK, "-n", "1",
+            "-o", str(tmp_path / "out"), "--base-url", server.base_url, "-q"]
+    env = {**os.environ, "OPENAI_API_KEY": "k"}
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not server.requests and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server.requests, "the request never arrived"
+    interrupted = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err.decode()
+    assert time.monotonic() - interrupted < 10  # not the 60 s of the request
+    assert b"Traceback" not in err
+
+
+# ----------------------------------------------------------------- grammar modes
+
+
+def _accepted_by_sent_grammar(grammar: str, text: str) -> bool:
+    return GbnfGrammar(grammar).accepts(text)
+
+
+def test_vllm_mode_sends_the_scene_grammar_as_structured_outputs(tmp_path, capsys):
+    """A vLLM-shaped server: `--grammar auto` finds it (owned_by vllm), and every request
+    carries `structured_outputs.grammar`, the scene's GBNF, which accepts the programs
+    the server returns and refuses an unquoted category."""
+    with ScriptedLLM(owned_by="vllm") as server:
+        has_grammar = lambda body: "grammar" in (body.get("structured_outputs") or {})  # noqa
+        server.on(lambda b: has_grammar(b) and AGREE in json.dumps(b), reply(COUNT_OTHER))
+        server.on(lambda b: has_grammar(b), reply(COUNT))
+        code, report, _, stderr = synth(capsys, server.base_url, tmp_path / "out",
+                                        "--grammar")
+    assert code == 0, stderr
+    assert report["config"]["grammar"] == "vllm" and not server.unmatched
+    sent = server.requests[0]["structured_outputs"]["grammar"]
+    assert sent == scene_gbnf(load_scene(KITCHEN))
+    assert "tools" not in server.requests[0] and "grammar" not in server.requests[0]
+    assert _accepted_by_sent_grammar(sent, COUNT)
+    assert not _accepted_by_sent_grammar(sent, COUNT.replace('"Chair"', "Chair"))
+    assert report["accepted"] == 1
+    # the system message tells the model to reply with the bare program
+    assert "Reply with the program only" in server.requests[0]["messages"][0]["content"]
+
+
+def test_llama_cpp_mode_sends_gbnf_in_the_grammar_field(tmp_path, capsys):
+    with ScriptedLLM(owned_by="me") as server:  # llama-cpp-python's /v1/models
+        server.on(lambda b: "grammar" in b and AGREE in json.dumps(b), reply(COUNT_OTHER))
+        server.on(lambda b: "grammar" in b, reply(COUNT))
+        code, report, _, stderr = synth(capsys, server.base_url, tmp_path / "out",
+                                        "--grammar", "auto", "--grammar-scope", "syntax")
+    assert code == 0, stderr
+    assert report["config"]["grammar"] == "llama.cpp"
+    grammar = server.requests[0]["grammar"]
+    assert grammar.startswith("root ::= ") and _accepted_by_sent_grammar(grammar, COUNT)
+
+
+def test_auto_mode_refuses_a_server_it_cannot_identify(server, tmp_path, capsys):
+    code, _, _, stderr = synth(capsys, server.base_url, tmp_path / "out", "--grammar")
+    assert code == 2 and "choose --grammar llama.cpp, vllm or openai-tool" in stderr
+    assert not (tmp_path / "out").exists() or not server.requests
+
+
+def test_prompt_json_prints_the_grammar_fields_synth_sends(capsys):
+    assert main(["prompt", "--scene", KITCHEN, "--task", "vsi_object_count", "--json",
+                 "--grammar", "llama.cpp"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["grammar"] == scene_gbnf(load_scene(KITCHEN))
+    assert main(["prompt", "--scene", KITCHEN, "--task", "vsi_object_count", "--json",
+                 "--grammar", "openai-tool"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["tool_choice"] == {"type": "custom", "custom": {"name": "spatialdsl_program"}}
+    lark = body["tools"][0]["custom"]["format"]["grammar"]["definition"]
+    assert '"\\"Fridge\\""' in lark and "//" not in lark  # scene names; no comments
+
+
+# --------------------------------------------------------------------- --context
+
+
+def test_context_chooses_the_compact_prompt_measured_by_the_server(capsys):
+    with ScriptedLLM(tokenize=True) as server:
+        assert main(["prompt", "--scene", KITCHEN, "--task", "vsi_object_count", "--tokens",
+                     "--context", "4096", "--base-url", server.base_url]) == 0
+        out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert "server (" in first and "/tokenize)" in first
+    count = int(first.split()[1])
+    assert count + 1024 <= 4096
+    assert "Run-time rejections" not in out  # the compact system message
+    assert main(["prompt", "--scene", KITCHEN, "--task", "vsi_object_count", "--tokens"]) == 0
+    full = capsys.readouterr().out
+    assert "Run-time rejections" in full and "(estimate)" in full.splitlines()[0]
+    assert main(["prompt", "--scene", KITCHEN, "--task", "vsi_object_count", "--context",
+                 "1024"]) == 2
+    assert "even in its compact form" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------- repairs
+
+
+def test_an_unquoted_category_gets_a_hint_that_says_what_to_type(server, tmp_path, capsys):
+    question = "How tall is the fridge, in centimeters?"
+    bad = f'question "{question}"\nanswer round(the(Fridge).height in cm, 0)\n'
+    good = f'question "{question}"\nanswer round(the("Fridge").height in cm, 0)\n'
+    server.on(agreement_for(question), reply(fenced(good.replace('"Fridge"', '"fridge"'))))
+    server.on(proposal_of(0, 1), reply(fenced(bad)), reply(fenced(good)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out")
+    assert code == 0 and report["accepted"] == 1
+    feedback = server.requests[1]["messages"][-1]["content"]
+    assert "unknown name `Fridge`" in feedback  # the failing line, as `spdsl check` says
+    assert 'write it in quotes, "Fridge"' in feedback
+    assert report["repairs"]["hints"] == {"scene_name": {"given": 1, "repaired": 1}}
+
+
+def test_a_def_copied_from_an_example_gets_its_def_line(server, tmp_path, capsys):
+    bad = program_text("How many chairs are there?", 'answer count(instances("Chair"))')
+    server.on(proposal_of(0, 1), reply(fenced(bad)), reply(fenced(COUNT)))
+    server.on(agreement_for(COUNT_Q), reply(fenced(COUNT_OTHER)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out")
+    assert code == 0
+    feedback = server.requests[1]["messages"][-1]["content"]
+    assert "a worked example defined it" in feedback
+    assert "def instances(" in feedback and "did you mean `distance`" not in feedback.split(
+        "How to fix:")[1]
+    assert report["repairs"]["hints"]["example_def"]["given"] == 1
+
+
+def test_a_string_variable_where_an_object_is_needed(server, tmp_path, capsys):
+    bad = program_text("How far is the fridge from the mug, in meters?", 'let a = "Fridge"',
+                       'let b = "Mug"', "answer round(gap(a, b) in m, 2)")
+    server.on(proposal_of(0, 1), reply(fenced(bad)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", "--repairs", "1")
+    feedback = server.requests[1]["messages"][-1]["content"]
+    assert "`a` is a string, and an object is needed here: write the(a)." in feedback
+
+
+def test_an_identical_resend_gets_a_sharper_hint_then_the_conversation_closes(
+        server, tmp_path, capsys):
+    bad = program_text(COUNT_Q, "answer count(Chair)")
+    server.on(proposal_of(0, 1), reply(fenced(bad)))  # the same program, every time
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", "--repairs", "5")
+    assert code == 0
+    assert len(server.requests) == 3  # bad, the same again (sharper hint), the same: closed
+    assert "You sent the same program again" in server.requests[2]["messages"][-1]["content"]
+    assert 'Make exactly this edit' in server.requests[2]["messages"][-1]["content"]
+    assert report["repairs"]["identical_resends"] == 2
+    assert report["dropped"] == {"identical_resend": 1}
+
+
+def program_text(question: str, *body: str) -> str:
+    return f'question "{question}"\n' + "\n".join(body) + "\n"
+
+
+# ---------------------------------------------------------------------- verification
+
+
+def test_copies_and_placeholders_are_rejected(server, tmp_path, capsys):
+    from spatial_dsl.synth.prompts import PromptBuilder, resolve_tasks
+
+    [task] = resolve_tasks([TASK])
+    examples = PromptBuilder().examples_shown(load_scene(KITCHEN), task)
+    copied = examples.split("```sp\n")[1].split("```")[0]  # worked example 1, verbatim
+    server.on(proposal_of(0, 2), reply(fenced(copied)))
+    server.on(proposal_of(1, 2), reply(fenced(program_text(
+        "How many <a> are in the kitchen?", 'answer count("Chair")'))))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", n=2)
+    assert code == 0 and report["accepted"] == 0
+    failures = report["verification_failures"]
+    assert failures["copied_example"] == 1 and failures["placeholder"] == 1
+
+
+def test_auto_detection_does_not_hang_on_a_trickling_server(tmp_path):
+    from spatial_dsl.synth.grammar import GrammarModeError, detect_mode
+
+    import http.server
+    import threading
+
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            try:
+                for _ in range(60):  # bounded: 60 bytes, one a second at most
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:
+                pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(GrammarModeError):
+            detect_mode(f"http://127.0.0.1:{httpd.server_address[1]}/v1", None, timeout=2)
+        assert time.monotonic() - started < 6
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_prompt_the_model_cannot_hold_is_refused_before_any_request(server, tmp_path,
+                                                                      capsys):
+    code, _, _, stderr = synth(capsys, server.base_url, tmp_path / "out", "--context", "512")
+    assert code == 2 and "even in its compact form" in stderr
+    assert server.requests == []
+
+
+def test_a_dropped_let_line_is_given_back_and_ambiguity_gets_a_way_out(server, tmp_path,
+                                                                      capsys):
+    """Seen on Qwen2.5-Coder-1.5B: after an Ambiguous rejection the model dropped its `let`
+    lines and resent `gap(f, c)`; the hints now say which line to put back, and how to
+    pick one of several objects."""
+    question = "How far is the fridge from the chair, in meters?"
+    first = program_text(question, 'let f = the("fridge")', 'let c = the("Chair")',
+                         "answer round(gap(f, c) in m, 2)")
+    dropped = program_text(question, "answer round(gap(f, c) in m, 2)")
+    server.on(proposal_of(0, 1), reply(fenced(first)), reply(fenced(dropped)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", "--k", "1")
+    rejection = server.requests[1]["messages"][-1]["content"]
+    assert 'there are several "Chair" objects' in rejection
+    assert 'argmax(find("Chair"), o => o.volume)' in rejection and '"Book"' in rejection
+    repair = server.requests[2]["messages"][-1]["content"]
+    assert 'put back the line let f = the("fridge") before line 2' in repair
+    assert 'put back the line let c = the("Chair") before line 2' in repair
