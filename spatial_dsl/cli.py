@@ -117,7 +117,14 @@ def cmd_fmt(args) -> int:
             print(f"would reformat {path}")
             status = max(status, EXIT_REJECTED)
         else:
-            _write_atomically(Path(path), formatted)
+            try:
+                _write_atomically(Path(path), formatted)
+            except OSError as exc:
+                from .outputs import write_error_message
+
+                print(f"spdsl: error: {write_error_message(path, exc)}", file=sys.stderr)
+                status = EXIT_ERROR
+                continue
             print(f"reformatted {path}")
     return status
 
@@ -143,9 +150,9 @@ def cmd_docs(args) -> int:
     if args.output in (None, "-"):
         sys.stdout.write(text)
     else:
-        out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(out, text)
+        from .outputs import output_file
+
+        _write_atomically(output_file(args.output), text)
     return EXIT_OK
 
 
@@ -180,7 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.set_defaults(handler=cmd_fmt)
     docs = sub.add_parser("docs", help="write the language reference",
                           description="Generate the language reference from the registry.")
-    docs.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
+    docs.add_argument("-o", "--output", metavar="FILE",
+                      help="output file, parent directories created (default: stdout)")
     docs.set_defaults(handler=cmd_docs)
     for register in _EXTRA_COMMANDS:
         register(sub)
@@ -204,23 +212,44 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    from .outputs import OutputPathError, write_error_message
+
     try:
         return args.handler(args)
-    except UsageError as exc:
+    except (UsageError, OutputPathError) as exc:
         print(f"spdsl: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:  # `spdsl run ... | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        if not _environment_error(exc):
+            return _internal_error(exc)
+        print(f"spdsl: error: {write_error_message(exc.filename or '?', exc)}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("spdsl: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: never show a traceback to a user
-        if os.environ.get("SPDSL_DEBUG"):
-            raise
-        print(f"spdsl: internal error: {type(exc).__name__}: {exc} (set SPDSL_DEBUG=1 for "
-              "details; please report it)", file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal_error(exc)
+
+
+def _environment_error(exc: OSError) -> bool:
+    """A full disk, a quota, a file-size limit, a read-only or forbidden location: the
+    machine's state, not a bug (exit 2), wherever the write happened."""
+    import errno
+
+    from .outputs import WRITE_ERRNOS
+
+    return exc.errno in WRITE_ERRNOS or exc.errno in (errno.EACCES, errno.EPERM)
+
+
+def _internal_error(exc: BaseException) -> int:
+    if os.environ.get("SPDSL_DEBUG"):
+        raise exc
+    print(f"spdsl: internal error: {type(exc).__name__}: {exc} (set SPDSL_DEBUG=1 for "
+          "details; please report it)", file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def entry() -> None:

@@ -95,11 +95,13 @@ def cmd_scenes_show(args) -> int:
 
 
 def cmd_scenes_export(args) -> int:
+    from .outputs import output_file
     from .scenes.format import write_scene
     from .scenes.sources import load_scene
 
-    write_scene(load_scene(args.scene), args.output)
-    print(f"wrote {args.output}")
+    out = output_file(args.output)
+    write_scene(load_scene(args.scene), out)
+    print(f"wrote {out}")
     return EXIT_OK
 
 
@@ -144,7 +146,8 @@ def register(sub) -> None:
     show.set_defaults(handler=scene_errors_exit(cmd_scenes_show))
     export = ssub.add_parser("export", help="write a scene as a spdsl.scene/1 file")
     export.add_argument("scene", metavar="SCENE")
-    export.add_argument("-o", "--output", required=True, metavar="FILE.scene.json")
+    export.add_argument("-o", "--output", required=True, metavar="FILE.scene.json",
+                        help="the file to write (parent directories are created)")
     export.set_defaults(handler=scene_errors_exit(cmd_scenes_export))
     for add_actions in SCENE_ACTIONS:  # more `scenes` actions from other modules (cli_sims)
         add_actions(ssub)

@@ -18,14 +18,9 @@ from .diagnostics import render_all_text
 
 
 def _output_path(output: str, suffixes: tuple[str, ...]) -> Path:
-    out = Path(output)
-    if out.suffix.lower() not in suffixes:
-        raise UsageError(f"{output}: the output must end in {' or '.join(suffixes)}")
-    if out.is_dir():
-        raise UsageError(f"{output}: is a directory")
-    if not out.parent.is_dir():
-        raise UsageError(f"{output}: directory {out.parent} does not exist")
-    return out
+    from .outputs import output_file
+
+    return output_file(output, suffixes)
 
 
 def _frame_row(scene, frame: int) -> int:
@@ -69,7 +64,9 @@ def cmd_show(args) -> int:
     try:
         save(drawing.figure, out, dpi=args.dpi)
     except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+        from .outputs import write_error_message
+
+        raise UsageError(write_error_message(out, exc)) from None
     print(f"wrote {out}")
     if analysis is None:
         return EXIT_OK
@@ -86,6 +83,10 @@ def cmd_review(args) -> int:
     from .review import ReviewError, build_review
 
     out = _output_path(args.output, (".html", ".htm"))
+    if args.images == "files":
+        from .outputs import output_dir
+
+        output_dir(out.with_name(out.stem + "_files"))
     workers = args.workers if args.workers is not None else min(8, os.cpu_count() or 1)
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, got {workers}")
@@ -120,7 +121,8 @@ def register(sub) -> None:
     show.add_argument("--frame", type=int, metavar="I",
                       help="also show frame I (its position in the frame list, as frame(I); "
                       "negative counts from the end)")
-    show.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.svg")
+    show.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.svg",
+                      help="the picture to write (parent directories are created)")
     show.add_argument("--dpi", type=int, default=100, help="resolution of a PNG (default 100)")
     show.add_argument("--max-steps", type=int, default=1_000_000, help="step budget")
     show.add_argument("--time-limit", type=float, default=2.0, help="seconds")
@@ -133,7 +135,8 @@ def register(sub) -> None:
         "#task=image_above), keyboard navigation (j/k, /) and a picture per item.")
     review.add_argument("dataset", metavar="DATASET_DIR",
                         help="a `spdsl generate` output directory (or its data.jsonl)")
-    review.add_argument("-o", "--output", required=True, metavar="review.html")
+    review.add_argument("-o", "--output", required=True, metavar="review.html",
+                        help="the page to write (parent directories are created)")
     review.add_argument("--limit", type=int, default=200, metavar="N",
                         help="draw pictures for the first N items only (default 200)")
     review.add_argument("--images", choices=("inline", "files"), default="inline",

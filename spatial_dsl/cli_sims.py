@@ -18,17 +18,14 @@ from .cli_run import scene_errors_exit as _scene_errors
 
 
 def _write_scene_file(scene, output: str) -> None:
+    from .outputs import output_file, write_error_message
     from .scenes.format import write_scene
 
-    out = Path(output)
-    if out.is_dir():
-        raise UsageError(f"{output}: is a directory (give the scene file to write)")
-    if not out.parent.is_dir():
-        raise UsageError(f"{output}: directory {out.parent} does not exist")
+    out = output_file(output)  # checked again: the disk may have changed meanwhile
     try:
         write_scene(scene, out)
     except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise UsageError(write_error_message(output, exc)) from None
 
 
 def _check_camera_options(args) -> None:
@@ -47,6 +44,7 @@ def _check_camera_options(args) -> None:
 def cmd_scenes_walk(args) -> int:
     from sims.walk import WalkOptions, walk_scene
 
+    from .outputs import output_file
     from .scenes.sources import load_scene
 
     if args.frames < 1:
@@ -56,6 +54,7 @@ def cmd_scenes_walk(args) -> int:
         raise UsageError(f"--eye-height must be positive, got {args.eye_height:g}")
     if not -89 <= args.pitch <= 89:
         raise UsageError(f"--pitch must be in [-89, 89] degrees, got {args.pitch:g}")
+    output_file(args.output)  # refuse a bad -o before the work
     scene = load_scene(args.scene)
     options = WalkOptions(frames=args.frames, seed=args.seed, width=args.width,
                           height=args.height, hfov_deg=args.hfov, eye_height=args.eye_height,
@@ -77,9 +76,10 @@ def cmd_scenes_walk(args) -> int:
 def cmd_scenes_import(args) -> int:
     from sims.importers import import_doc
 
+    from .outputs import output_file
     from .scenes.format import scene_from_dict
 
-    out = Path(args.output)
+    out = output_file(args.output)  # refuse a bad -o before the work
     options = {}
     if args.kind == "mesh":
         options = {"up": args.up, "name": args.name}
@@ -125,12 +125,15 @@ def _controller_factory(spec: str | None):
 def cmd_capture_ai2thor(args) -> int:
     from sims.ai2thor.capture import CaptureOptions, capture
 
+    from .outputs import output_dir
+
     scene = args.scene.split(":", 1)[1] if args.scene.lower().startswith("ithor:") else args.scene
     options = CaptureOptions(scene=scene, frames=args.walk, width=args.width,
                              height=args.height, hfov_deg=args.hfov, pitch_deg=args.pitch,
                              seed=args.seed, image_format=args.image_format,
                              platform=args.platform)
     factory = _controller_factory(args.controller)
+    output_dir(args.output, create=False)  # parents only: capture renames its staging dir
 
     def log(message: str) -> None:
         if not args.quiet:
@@ -168,7 +171,8 @@ def add_scene_actions(ssub) -> None:
                       help="camera height above the floor in metres (1.5)")
     walk.add_argument("--pitch", type=float, default=15.0,
                       help="camera pitch in degrees, positive looks down (15)")
-    walk.add_argument("-o", "--output", required=True, metavar="OUT.scene.json")
+    walk.add_argument("-o", "--output", required=True, metavar="OUT.scene.json",
+                      help="the file to write (parent directories are created)")
     walk.set_defaults(handler=_scene_errors(cmd_scenes_walk))
 
     imp = ssub.add_parser(
@@ -177,7 +181,8 @@ def add_scene_actions(ssub) -> None:
     imp.add_argument("--from", dest="kind", required=True,
                      choices=("ai2thor", "sprite", "scannet", "mesh"), help="input format")
     imp.add_argument("input", metavar="INPUT")
-    imp.add_argument("-o", "--output", required=True, metavar="OUT.scene.json")
+    imp.add_argument("-o", "--output", required=True, metavar="OUT.scene.json",
+                     help="the file to write (parent directories are created)")
     imp.add_argument("--up", choices=("y", "z"),
                      help="mesh: up axis (default: y for glTF, z for OBJ/PLY)")
     imp.add_argument("--name", help="mesh: name for a file holding one unnamed mesh")

@@ -32,6 +32,10 @@ BACKOFF_ENV = "SPDSL_SYNTH_BACKOFF"
 def cmd_synth(args) -> int:
     from .synth.run import SynthOptions, SynthUsageError, run_synth
 
+    if args.cache is not None:
+        from .outputs import output_dir
+
+        output_dir(args.cache, option="--cache")
     backoff = args.backoff
     if backoff is None:
         try:

@@ -14,7 +14,10 @@ def atomic_write(path: Path, write: Callable[[str], None], durable: bool = False
     ``durable`` fsyncs the data before the rename, so a crash cannot leave an empty file.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     os.close(fd)
     try:
         write(tmp)
@@ -24,6 +27,10 @@ def atomic_write(path: Path, write: Callable[[str], None], durable: bool = False
         # mkstemp creates 0600; give the file the usual permissions of a new file.
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        # Name the file being written, not the temporary one (same errno, same subclass).
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -223,15 +223,14 @@ def build_review(dataset: str | os.PathLike, output: str | os.PathLike,
         raise ReviewError(f"--limit must be 0 or more, got {limit}")
     if images not in ("inline", "files"):
         raise ReviewError(f"images must be inline or files, got {images!r}")
+    from .outputs import output_dir, output_file
+
     root, files, records = load_records(dataset)
-    output = Path(output)
-    if not output.parent.is_dir():
-        raise ReviewError(f"{output}: directory {output.parent} does not exist")
+    output = output_file(output, (".html", ".htm"))
     results = check_all(root, records, limit, workers, progress)
     sources: list[str] = []
     if images == "files":
-        folder = output.with_name(output.stem + "_files")
-        folder.mkdir(exist_ok=True)
+        folder = output_dir(output.with_name(output.stem + "_files"))
         for n, res in enumerate(results):
             if res.png is not None:
                 name = f"{n:05d}.png"

@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -852,20 +851,19 @@ def _draw_legend(fig, drawing: Drawing, analysis, scene, frame_rows, walk, rect)
 
 def save(figure, path: str | os.PathLike, dpi: int | None = None) -> None:
     """Write the figure as PNG or SVG (by suffix), atomically: a temp file, then rename."""
+    from .files import atomic_write
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ShowError(f"{path}: the output must end in .png or .svg")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as handle:
             figure.savefig(handle, format=suffix[1:], dpi=dpi or figure.dpi,
                            metadata=_metadata(suffix))
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    atomic_write(path, write)
 
 
 def _metadata(suffix: str) -> dict:

@@ -73,6 +73,8 @@ def test_show_errors_exit_2(spdsl, tmp_path, hand_file, case):
         "task": [str(REPO / "stdlib" / "tasks" / "image_above.sp"), "--scene",
                  str(hand_file), "-o", out],
     }[case]
+    if case == "dir":  # missing parents are created; a file in the way is refused
+        (tmp_path / "nope").write_text("a file\n")
     proc = spdsl("show", *args)
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr and proc.stderr.strip()
