@@ -57,6 +57,9 @@ class Checked:
     answer_type: T.Type | None = None
     task: ast.Task | None = None  # the template of a task file
     task_params: dict[str, T.Type] = field(default_factory=dict)
+    # the string literals that name a category or label (`find("Mug")`, `the("Mug")`,
+    # `o.category == "Mug"`), checked against each scene a program runs on
+    scene_names: list[ast.String] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -443,12 +446,11 @@ class Checker:
                 self.check_scene_name(lit)
 
     def check_scene_name(self, lit: ast.String) -> None:
-        if self.scene is None or self.scene.has_name(lit.value):
-            return
-        close = self.scene.suggest_names(lit.value)
-        hint = ("did you mean " + " or ".join(f'"{c}"' for c in close) + "?") if close else None
-        self._error("E-SCENE-NAME", f'the scene has no object named "{lit.value}"', lit.span,
-                    hint)
+        self.out.scene_names.append(lit)
+        if self.scene is not None:
+            found = scene_name_error(lit, self.scene)
+            if found is not None:
+                self.diagnostics.append(found)
 
 
 def _operator_hint(op: str, left: T.Type, right: T.Type) -> str | None:
@@ -472,6 +474,28 @@ def _answerable(t: T.Type) -> bool:
     return isinstance(t, T.ListType) and t.elem in _ANSWERABLE + (T.NOTHING,)
 
 
+def scene_name_error(lit: ast.String, scene: SceneNames) -> Diagnostic | None:
+    """E-SCENE-NAME for a literal naming no category or label of the scene."""
+    if scene.has_name(lit.value):
+        return None
+    close = scene.suggest_names(lit.value)
+    hint = ("did you mean " + " or ".join(f'"{c}"' for c in close) + "?") if close else None
+    return error("E-SCENE-NAME", f'the scene has no object named "{lit.value}"', lit.span, hint)
+
+
+def scene_name_diagnostics(checked: Checked, scene: SceneNames) -> list[Diagnostic]:
+    """The E-SCENE-NAME errors of a program checked without a scene, for this scene:
+    the same diagnostics ``compile_source(text, name, scene)`` would add."""
+    found: dict[tuple[int, int], Diagnostic] = {}
+    for lit in checked.scene_names:
+        key = (lit.span.start, lit.span.end)
+        if key not in found:
+            diagnostic = scene_name_error(lit, scene)
+            if diagnostic is not None:
+                found[key] = diagnostic
+    return sorted(found.values(), key=lambda d: (d.span.line, d.span.column))
+
+
 def check(program: ast.Program, source: Source, scene: SceneNames | None = None) -> Checked:
     return Checker(source, scene).check_program(program)
 
@@ -492,4 +516,5 @@ def compile_source(text: str, name: str = "<input>",
 
 
 # re-exported for the call checker
-__all__ = ["Checked", "CallInfo", "Checker", "FnPat", "check", "compile_source", "suggest"]
+__all__ = ["Checked", "CallInfo", "Checker", "FnPat", "check", "compile_source",
+           "scene_name_diagnostics", "suggest"]

@@ -9,35 +9,117 @@ from .cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS
 from .diagnostics import render_all_text
 
 
-def _load_scenes(refs: list[str]):
-    """Every scene named by the --scene references, loaded lazily one by one."""
-    from .scenes.sources import expand_refs, load_scene
-
-    for ref in expand_refs(refs):
-        yield ref, load_scene(ref)
-
-
 def cmd_run(args) -> int:
     from .api import Program
     from .runtime.eval import Limits
     from .scenes.errors import SceneError
+    from .scenes.sources import expand_refs
 
+    check_limits(args)
+    limits = Limits(steps=args.max_steps, seconds=args.time_limit)
     checked = compile_file(args.program)
     if not checked.ok:
         print(render_all_text(checked.diagnostics, checked.source), file=sys.stderr)
         return EXIT_ERROR
-    program = Program(checked)
-    limits = Limits(steps=args.max_steps, seconds=args.time_limit)
-    status, many = EXIT_OK, _is_batch(args.scene)
+    template, values = _template(args, checked)
     try:
-        for _ref, scene in _load_scenes(args.scene):
-            result = program.run(scene, limits, trace=args.trace)
-            _print_result(result, args, many)
-            status = max(status, EXIT_OK if result.ok else EXIT_REJECTED)
+        refs = expand_refs(args.scene)
     except SceneError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_ERROR
+        raise UsageError(str(exc)) from None
+    many = len(refs) > 1 or _is_batch(args.scene)
+    program = Program(checked) if template is None else None
+    status = EXIT_OK
+    for ref in refs:
+        status = max(status, _run_one(ref, program, template, values, limits, args, many))
     return status
+
+
+def _run_one(ref: str, program, template, values, limits, args, many: bool) -> int:
+    """Answer on one scene: print the result (or the error) and return the exit code."""
+    from .api import SceneNameError
+    from .scenes.errors import SceneError
+    from .scenes.sources import load_scene
+    from .task_params import ParamError
+
+    try:
+        scene = load_scene(ref)
+        if template is not None:
+            program, filtered = _instance(template, scene, values, args)
+            if filtered is not None:
+                _print_result(filtered, args, many)
+                return EXIT_REJECTED
+        result = program.run(scene, limits, trace=args.trace)
+    except SceneError as exc:
+        _print_error(ref, str(exc), args, many)
+        return EXIT_ERROR
+    except ParamError as exc:
+        _print_error(scene.id, str(exc), args, many)
+        return EXIT_ERROR
+    except SceneNameError as exc:
+        _print_scene_names(exc, args, many)
+        return EXIT_ERROR
+    _print_result(result, args, many)
+    return EXIT_OK if result.ok else EXIT_REJECTED
+
+
+def check_limits(args) -> None:
+    """--max-steps and --time-limit must be positive (and finite)."""
+    if args.max_steps < 1:
+        raise UsageError(f"--max-steps must be at least 1, got {args.max_steps}")
+    if not 0 < args.time_limit < float("inf"):
+        raise UsageError(f"--time-limit must be a positive number of seconds, got "
+                         f"{args.time_limit:g}")
+
+
+def _template(args, checked):
+    """(TaskTemplate, parameter values) for a task file with --params, (None, None) for a
+    program; a template without --params is refused as by `show` and `verify`."""
+    if checked.task is None:
+        if args.params is not None:
+            raise UsageError(f"--params instantiates a task template; {args.program} is a "
+                             "program")
+        return None, None
+    example = ",".join(f"{p.name}=..." for p in checked.task.params) or "..."
+    if args.params is None:
+        raise UsageError(f"{args.program} is a task template; give a program, or instantiate "
+                         f"it on the scene with --params {example} (see `spdsl run --help`)")
+    from pathlib import Path
+
+    from .task_params import ParamError, parse_params
+    from .tasks import TaskTemplate, load_task_file
+
+    template = load_task_file(Path(args.program))
+    if not isinstance(template, TaskTemplate):
+        raise UsageError(template.details or template.reason)
+    if template.skip_reason:
+        raise UsageError(f"{args.program}: {template.skip_reason}")
+    try:
+        return template, parse_params(args.params)
+    except ParamError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _instance(template, scene, values, args):
+    """(Program of the binding's item, None) or (None, a Filtered result)."""
+    from .api import Program, Result
+    from .check import compile_source
+    from .runtime.values import Rejection
+    from .task_params import instantiate
+
+    instance = instantiate(template, scene, values, seed=args.seed)
+    if instance.where is not None:
+        where = template.task.where
+        binding = ", ".join(f"{k}={v}" for k, v in instance.params.items())
+        rejection = Rejection("Filtered", f"{instance.where} ({binding}): `spdsl generate` "
+                              "does not ask it", where.span)
+        return None, Result(scene.id, rejection=rejection)
+    checked = compile_source(instance.program, f"{args.program} [item program]")
+    if not checked.ok:  # a bug: the item programs of generate always compile
+        raise RuntimeError("the item program does not compile:\n" +
+                           render_all_text(checked.diagnostics, checked.source))
+    if args.show_program:
+        print(instance.program, end="", file=sys.stderr)
+    return Program(checked), None
 
 
 def _is_batch(refs: list[str]) -> bool:
@@ -45,13 +127,35 @@ def _is_batch(refs: list[str]) -> bool:
         not r.endswith(".json") and ":" not in r for r in refs)
 
 
+def _print_error(scene: str, message: str, args, many: bool) -> None:
+    """A scene that could not be answered for a reason other than the program."""
+    if args.json:
+        print(json.dumps({"scene": scene, "error": message}, ensure_ascii=False))
+    elif many:
+        print(f"{scene}: error: {message.splitlines()[0]}")
+    print(f"spdsl: error: {message}", file=sys.stderr)
+
+
+def _print_scene_names(exc, args, many: bool) -> None:
+    """E-SCENE-NAME: exactly what `spdsl check --scene` prints, on stderr."""
+    if args.json:
+        print(json.dumps({"scene": exc.scene, "diagnostics": [d.to_json()
+                                                              for d in exc.diagnostics]},
+                         ensure_ascii=False))
+    elif many:
+        first = exc.diagnostics[0]
+        print(f"{exc.scene}: error[{first.code}] at {first.span.line}:{first.span.column}: "
+              f"{first.message}" + (f" ({first.hint})" if first.hint else ""))
+    if many:
+        print(f"in scene {exc.scene}:", file=sys.stderr)
+    print(str(exc), file=sys.stderr)
+
+
 def _print_result(result, args, many: bool) -> None:
     if args.json:
         body = result.to_json()
         if args.trace:
             body["trace"] = [{"name": n, "value": v} for n, v in result.trace]
-        if not many:
-            body.pop("scene")
         print(json.dumps(body, ensure_ascii=False))
         return
     for name, value in result.trace:
@@ -124,15 +228,26 @@ SCENE_ACTIONS: list = []
 def register(sub) -> None:
     run = sub.add_parser("run", help="answer a program on one or more scenes",
                          description="Run a program; exit 0 if every scene answered, 1 if a "
-                         "scene rejected it, 2 on a compile error or a bad scene.")
+                         "scene rejected it, 2 on a compile error, a name a scene does not "
+                         "have (E-SCENE-NAME) or a bad scene (the other scenes still run).")
     run.add_argument("program", metavar="PROGRAM")
     run.add_argument("--scene", action="append", required=True, metavar="SCENE",
                      help="a *.scene.json file, a directory of them, ithor:FloorPlanN, "
                      "robothor:I, a glob such as ithor:*; repeat or separate with commas")
     run.add_argument("--json", action="store_true", help="one JSON object per scene")
     run.add_argument("--trace", action="store_true", help="print the value of each `let`")
-    run.add_argument("--max-steps", type=int, default=1_000_000, help="step budget")
-    run.add_argument("--time-limit", type=float, default=2.0, help="seconds per scene")
+    run.add_argument("--max-steps", type=int, default=1_000_000,
+                     help="step budget per scene (default 1000000)")
+    run.add_argument("--time-limit", type=float, default=2.0,
+                     help="seconds per scene (default 2)")
+    run.add_argument("--params", action="append", metavar="NAME=VALUE,...",
+                     help="PROGRAM is a task template: run the item program `spdsl generate` "
+                     "writes for this binding on each scene (values as in an item's `params`: "
+                     "category, object id, frame index, number or literal)")
+    run.add_argument("--seed", type=int, default=0,
+                     help="with --params: the generate seed that picks the question's wording")
+    run.add_argument("--show-program", action="store_true",
+                     help="with --params: print the item program on stderr")
     run.set_defaults(handler=cmd_run)
     scenes = sub.add_parser("scenes", help="list, show, export, walk and import scenes",
                             description="Scene utilities.")

@@ -837,16 +837,32 @@ class SceneEngine:
         text = value if isinstance(value, str) else param.shown[ix]
         return text, param.plain[ix], param.program[ix]
 
-    def _item(self, template: TaskTemplate, domains, ix: list[int], binding: int,
-              answer_value, choice_values) -> dict | str:
-        """The record of one accepted binding, or a rejection kind (multiple choice)."""
-        opts, scene, task = self.options, self.scene, template.task
-        rng = np.random.default_rng(derive_seed(opts.seed, scene.id, template.name, binding))
+    def item_rng(self, template: TaskTemplate, binding: int) -> np.random.Generator:
+        """The item's own generator: its paraphrase first, then its choices."""
+        return np.random.default_rng(derive_seed(self.options.seed, self.scene.id,
+                                                 template.name, binding))
+
+    def item_text(self, template: TaskTemplate, ix: list[int],
+                  rng: np.random.Generator) -> tuple[dict, str, str]:
+        """(rendered parameters, question, standalone program) of the binding whose
+        domain indices are ``ix``; draws the paraphrase from ``rng``."""
+        task = template.task
         rendered = {p.name: self._render(p, i) for p, i in zip(template.params, ix)}
         ask = task.asks[int(rng.integers(len(task.asks)))].text if len(task.asks) > 1 \
             else task.asks[0].text
         question = PLACEHOLDER.sub(
             lambda m: rendered[m[1]][0] if m[1] in rendered else m[0], ask)
+        lines = [f"question {format_string(question)}", *template.defs]
+        lines += [f"let {p.name} = {rendered[p.name][2]}" for p in template.params]
+        lines.append(f"answer {template.answer_text}")
+        return rendered, question, "\n".join(lines) + "\n"
+
+    def _item(self, template: TaskTemplate, domains, ix: list[int], binding: int,
+              answer_value, choice_values) -> dict | str:
+        """The record of one accepted binding, or a rejection kind (multiple choice)."""
+        opts, scene = self.options, self.scene
+        rng = self.item_rng(template, binding)
+        rendered, question, program = self.item_text(template, ix, rng)
         answer = serialize(answer_value, template.answer_type, scene)
         choices = letter = None
         if choice_values is not None:
@@ -871,9 +887,6 @@ class SceneEngine:
             frames = [int(i) for i in scene.frames.index]
         else:
             frames = []
-        lines = [f"question {format_string(question)}", *template.defs]
-        lines += [f"let {p.name} = {rendered[p.name][2]}" for p in template.params]
-        lines.append(f"answer {template.answer_text}")
         return {
             "id": f"{scene.id}/{template.name}/{binding}",
             "scene": scene.id,
@@ -887,7 +900,7 @@ class SceneEngine:
             "unit": answer.unit,
             "choices": choices,
             "answer_choice": letter,
-            "program": "\n".join(lines) + "\n",
+            "program": program,
             "params": {p.name: rendered[p.name][1] for p in template.params},
             "producer": "template",
             "seed": opts.seed,

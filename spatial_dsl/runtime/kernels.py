@@ -49,6 +49,7 @@ class Call:
     size: int
     budget: object
     result_type: T.Type | None = None
+    looked_for: str = ""  # the source text of the first argument, for messages
 
     def reject(self, mask, kind: str, message) -> None:
         self.rows.record(mask, kind, message, self.span)
@@ -183,9 +184,30 @@ def k_find(k: Call, names):
 @kernel("the")
 def k_the(k: Call, S):
     counts = S.sum(axis=-1)
-    k.reject(counts == 0, "NoMatch", "no object matches")
-    k.reject(counts > 1, "Ambiguous", lambda r: f"{int(counts[r])} objects match, expected one")
+    k.reject(counts == 0, "NoMatch", no_match_message(k.looked_for))
+    k.reject(counts > 1, "Ambiguous", lambda r: ambiguous_message(int(counts[r]), k.looked_for))
     return np.argmax(S, axis=-1)
+
+
+def looked_for(node, source_text: str, width: int = 80) -> str:
+    """The first argument of a call as written (one line, clipped): what `the` looked for."""
+    args = getattr(node, "args", None)
+    if not args:
+        return ""
+    span = args[0].span
+    text = " ".join(source_text[span.start:span.end].split())
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def no_match_message(what: str) -> str:
+    if what.startswith('"'):
+        return f"no object named {what}"
+    return f"no object matches {what}" if what else "no object matches"
+
+
+def ambiguous_message(count: int, what: str) -> str:
+    return f"{count} objects match {what}, expected one" if what else \
+        f"{count} objects match, expected one"
 
 
 def _members(S: np.ndarray) -> np.ndarray:

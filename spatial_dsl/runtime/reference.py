@@ -49,6 +49,7 @@ from ..check import Checked
 from ..scenes.model import Scene
 from ..source import Span
 from . import refgeom as RG
+from .kernels import ambiguous_message, looked_for, no_match_message
 from .values import Rejection
 
 ABOVE_TOLERANCE = 0.05  # m: `above` and `on` (language.md §5)
@@ -126,6 +127,7 @@ class Ctx:
     scene: RefScene
     span: Span
     result_type: T.Type | None = None
+    looked_for: str = ""  # the first argument as written, for messages
 
     def reject(self, kind: str, message: str):
         raise RefRejection(kind, message, self.span)
@@ -211,9 +213,9 @@ def r_find(c: Ctx, name):
 @ref("the")
 def r_the(c: Ctx, S):
     if not S:
-        c.reject("NoMatch", "no object matches")
+        c.reject("NoMatch", no_match_message(c.looked_for))
     if len(S) > 1:
-        c.reject("Ambiguous", f"{len(S)} objects match, expected one")
+        c.reject("Ambiguous", ambiguous_message(len(S), c.looked_for))
     return next(iter(S))
 
 
@@ -816,7 +818,9 @@ class ReferenceInterpreter:
         return value, None
 
     def _ctx(self, node: ast.Node) -> Ctx:
-        return Ctx(self.scene, node.span, self.checked.types.get(id(node)))
+        what = looked_for(node, self.checked.source.text) if isinstance(node, ast.Call) \
+            and node.func == "the" else ""
+        return Ctx(self.scene, node.span, self.checked.types.get(id(node)), what)
 
     def _type(self, node: ast.Expr) -> T.Type:
         return self.checked.types[id(node)]
