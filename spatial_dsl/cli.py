@@ -27,6 +27,20 @@ class UsageError(Exception):
     """A problem with the command line or an input file: message, exit 2."""
 
 
+MAX_WALK_FRAMES = 100_000  # camera-walk frames at most (`scenes walk -n`, `generate --walk`)
+
+
+def seed_arg(text: str) -> int:
+    """argparse type of every --seed: an integer, 0 or more (numpy refuses negative seeds)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a seed is 0 or more, got {value}")
+    return value
+
+
 def read_program(path: str) -> tuple[Source, list[Diagnostic]]:
     """Read a program file; unreadable bytes become an E-SYNTAX/E-LIMIT diagnostic."""
     try:
@@ -66,31 +80,55 @@ def print_diagnostics(checked: Checked, stream=sys.stderr) -> None:
 
 
 def cmd_check(args) -> int:
-    scene_names = _scene_names(args.scene) if args.scene else None
+    scenes = _scene_tables(args.scene) if args.scene else []
     records, clean = [], True
     for path in args.files:
         try:
-            checked = compile_file(path, scene_names)
+            checked = compile_file(path)
         except UsageError as exc:  # one unreadable file does not hide the others' results
             print(f"spdsl: error: {exc}", file=sys.stderr)
             clean = False
             continue
-        clean = clean and checked.ok
-        if args.format == "json":
-            records += [{**d.to_json(), "file": path} for d in checked.diagnostics]
-        else:
-            print_diagnostics(checked, sys.stdout)
+        # one compile, then the names against each scene (as `run` checks them)
+        runs = [(scene_id, _with_names(checked, table)) for scene_id, table in scenes] \
+            or [(None, checked)]
+        for scene_id, result in runs:
+            clean = clean and result.ok
+            if args.format == "json":
+                extra = {"scene": scene_id} if len(scenes) > 1 else {}
+                records += [{**d.to_json(), "file": path, **extra} for d in result.diagnostics]
+            elif result.diagnostics:
+                if len(scenes) > 1:
+                    print(f"in scene {scene_id}:")
+                print_diagnostics(result, sys.stdout)
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False))
     return EXIT_OK if clean else EXIT_ERROR
 
 
-def _scene_names(ref: str):
+def _with_names(checked: Checked, table) -> Checked:
+    """The checked program with the E-SCENE-NAME errors of one scene added, in order."""
+    from dataclasses import replace
+
+    from .check import scene_name_diagnostics
+
+    extra = scene_name_diagnostics(checked, table)
+    if not extra:
+        return checked
+    merged = sorted(checked.diagnostics + extra, key=lambda d: (d.span.line, d.span.column))
+    return replace(checked, diagnostics=merged)
+
+
+def _scene_tables(refs: list[str]) -> list:
+    """(scene id, name table) of every scene the --scene arguments name (lists, globs and
+    directories as for `run`)."""
     from .scenes.errors import SceneError
-    from .scenes.names import scene_names_for
+    from .scenes.names import SceneNameTable
+    from .scenes.sources import expand_refs, load_scene
 
     try:
-        return scene_names_for(ref)
+        return [(scene.id, SceneNameTable(scene))
+                for scene in (load_scene(ref) for ref in expand_refs(refs))]
     except SceneError as exc:
         raise UsageError(str(exc)) from None
 
@@ -175,8 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Parse and type-check programs; exit 0 if clean, 2 on "
                            "errors.")
     check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--scene", metavar="SCENE",
-                       help="also check category and label names against this scene")
+    check.add_argument("--scene", action="append", metavar="SCENE",
+                       help="also check category and label names against these scenes (as "
+                       "for run: files, directories, ithor:FloorPlanN, globs such as "
+                       "'ithor:*', comma lists; repeatable)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(handler=cmd_check)
     fmt = sub.add_parser("fmt", help="format programs canonically",

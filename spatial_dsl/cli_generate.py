@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cli import EXIT_ERROR, EXIT_OK, UsageError, _EXTRA_COMMANDS
+from .cli import EXIT_ERROR, EXIT_OK, MAX_WALK_FRAMES, _EXTRA_COMMANDS, UsageError, seed_arg
 
 ABORT_ENV = "SPDSL_GENERATE_ABORT_AFTER"
 DEFAULT_PER_SCENE = 10
@@ -291,10 +291,11 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     if per_scene < 1:
         raise UsageError(f"--per-scene must be at least 1, got {per_scene}")
-    if walk is not None and walk < 1:
-        raise UsageError(f"--walk must be at least 1 frame, got {walk}")
-    if max_share is not None and not max_share > 0:
-        raise UsageError(f"--max-share must be positive, got {max_share:g}")
+    if walk is not None and not 1 <= walk <= MAX_WALK_FRAMES:
+        raise UsageError(f"--walk must be 1 to {MAX_WALK_FRAMES} frames, got {walk}")
+    if max_share is not None and not 0 < max_share <= 1:
+        raise UsageError(f"--max-share is a share of a task's items: in (0, 1], got "
+                         f"{max_share:g}")
     if workers is not None and workers < 1:
         raise UsageError(f"--workers must be at least 1, got {workers}")
     if executor not in ("local", "ray"):
@@ -422,7 +423,44 @@ def cmd_generate(args) -> int:
     print(f"wrote {result.items} items from {stats['scenes']} scenes and "
           f"{len(stats['tasks'])} tasks to {result.data_file}{skipped} "
           f"({stats['run']['wall_seconds']:.1f} s)")
+    for line in skip_report(stats, args.walk):
+        print(f"spdsl: {line}", file=sys.stderr)
     return EXIT_OK
+
+
+# the fix for each reason a task does not run on a scene (TaskSceneStats.skipped)
+SKIP_FIXES = {
+    "no frames": "image and video tasks need frames: give scenes without frames a camera "
+                 "walk with --walk N (e.g. --walk 40), or give scenes that have frames",
+}
+
+
+def skip_report(stats: dict, walk: int | None = None) -> list[str]:
+    """One line per reason tasks were skipped or kept no item, with how many and the fix
+    (what stats.json holds, said where a user looks)."""
+    lines = []
+    for name, reason in stats["skipped_tasks"].items():
+        lines.append(f"task {name} skipped on every scene: {reason}")
+    skipped: dict[str, dict[str, int]] = {}  # reason -> task -> scenes skipped
+    for name, task in stats["tasks"].items():
+        for reason, count in task["scenes_skipped"].items():
+            skipped.setdefault(reason, {})[name] = count
+    for reason, counts in sorted(skipped.items()):
+        fix = SKIP_FIXES.get(reason, "see stats.json (tasks.*.scenes_skipped)")
+        if reason == "no frames" and walk:
+            fix = "the camera walk failed on those scenes (stats.json: walk_failures)"
+        lines.append(f"{len(counts)} of {len(stats['tasks'])} tasks skipped on up to "
+                     f"{max(counts.values())} of {stats['scenes']} scene(s) "
+                     f"({sum(counts.values())} task-scene pairs): {reason}; {fix}")
+    for scene, error in stats.get("walk_failures", {}).items():
+        lines.append(f"no camera walk for {scene}: {error}")
+    empty = [name for name, task in stats["tasks"].items()
+             if task["items"] == 0 and task["scenes_run"] > 0]
+    if empty:
+        shown = ", ".join(empty[:8]) + (", ..." if len(empty) > 8 else "")
+        lines.append(f"{len(empty)} task(s) ran but kept no item ({shown}): every binding was "
+                     "filtered or rejected; stats.json lists the rejections per task")
+    return lines
 
 
 def _task_rows(paths) -> list[tuple[str, str, str]]:
@@ -474,7 +512,7 @@ def cmd_tasks_show(args) -> int:
     return EXIT_OK
 
 
-def _nonneg_int(text: str) -> int:
+def _int(text: str) -> int:
     import argparse
 
     try:
@@ -498,14 +536,14 @@ def register(sub) -> None:
                      "names, or `all`; comma lists allowed")
     gen.add_argument("-o", "--output", required=True, metavar="OUT",
                      help="output directory (created; a rerun resumes it)")
-    gen.add_argument("--per-scene", type=_nonneg_int, default=DEFAULT_PER_SCENE, metavar="N",
+    gen.add_argument("--per-scene", type=_int, default=DEFAULT_PER_SCENE, metavar="N",
                      help=f"items per task per scene at most (default {DEFAULT_PER_SCENE})")
-    gen.add_argument("--seed", type=_nonneg_int, default=0, help="random seed (default 0)")
+    gen.add_argument("--seed", type=seed_arg, default=0, help="random seed (default 0)")
     gen.add_argument("--format", choices=("jsonl", "llava", "parquet"), default="jsonl",
                      help="dataset format (default jsonl)")
-    gen.add_argument("--walk", type=_nonneg_int, metavar="N",
+    gen.add_argument("--walk", type=_int, metavar="N",
                      help="give every scene without frames a camera walk of N frames first")
-    gen.add_argument("--workers", type=_nonneg_int, metavar="N",
+    gen.add_argument("--workers", type=_int, metavar="N",
                      help="worker processes (default: all cores)")
     gen.add_argument("--executor", choices=("local", "ray"), default="local",
                      help="local process pool (default) or Ray tasks")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import sys
 
-from .cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file
+from .cli import (
+    EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file, seed_arg,
+)
 from .diagnostics import render_all_text
 
 
@@ -79,7 +81,8 @@ def _template(args, checked):
             raise UsageError(f"--params instantiates a task template; {args.program} is a "
                              "program")
         return None, None
-    example = ",".join(f"{p.name}=..." for p in checked.task.params) or "..."
+    example = ",".join(f"{p.name}=..." for p in checked.task.params) or \
+        "(it has no parameters)"
     if args.params is None:
         raise UsageError(f"{args.program} is a task template; give a program, or instantiate "
                          f"it on the scene with --params {example} (see `spdsl run --help`)")
@@ -240,11 +243,11 @@ def register(sub) -> None:
                      help="step budget per scene (default 1000000)")
     run.add_argument("--time-limit", type=float, default=2.0,
                      help="seconds per scene (default 2)")
-    run.add_argument("--params", action="append", metavar="NAME=VALUE,...",
+    run.add_argument("--params", action="append", nargs="?", const="", metavar="NAME=VALUE,...",
                      help="PROGRAM is a task template: run the item program `spdsl generate` "
                      "writes for this binding on each scene (values as in an item's `params`: "
                      "category, object id, frame index, number or literal)")
-    run.add_argument("--seed", type=int, default=0,
+    run.add_argument("--seed", type=seed_arg, default=0,
                      help="with --params: the generate seed that picks the question's wording")
     run.add_argument("--show-program", action="store_true",
                      help="with --params: print the item program on stderr")

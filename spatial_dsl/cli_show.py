@@ -34,6 +34,7 @@ def _frame_row(scene, frame: int) -> int:
 
 
 def cmd_show(args) -> int:
+    from .cli_run import check_limits
     from .runtime.eval import Limits
     from .scenes.errors import SceneError
     from .scenes.names import SceneNameTable
@@ -41,6 +42,7 @@ def cmd_show(args) -> int:
     from .show import FORMATS, ShowError, analyse, render, save
 
     out = _output_path(args.output, FORMATS)
+    check_limits(args)
     if args.dpi <= 0 or args.dpi > 1200:
         raise UsageError(f"--dpi must be in 1..1200, got {args.dpi}")
     try:

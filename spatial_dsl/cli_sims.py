@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import importlib
 import sys
-from pathlib import Path
 
-from .cli import EXIT_OK, UsageError, _EXTRA_COMMANDS
+from .cli import EXIT_OK, MAX_WALK_FRAMES, UsageError, _EXTRA_COMMANDS, seed_arg
 from .cli_run import SCENE_ACTIONS
 from .cli_run import scene_errors_exit as _scene_errors
 
@@ -47,10 +46,10 @@ def cmd_scenes_walk(args) -> int:
     from .outputs import output_file
     from .scenes.sources import load_scene
 
-    if args.frames < 1:
-        raise UsageError(f"-n/--frames must be at least 1, got {args.frames}")
+    if not 1 <= args.frames <= MAX_WALK_FRAMES:
+        raise UsageError(f"-n/--frames must be 1 to {MAX_WALK_FRAMES}, got {args.frames}")
     _check_camera_options(args)
-    if args.eye_height <= 0:
+    if not 0 < args.eye_height < float("inf"):
         raise UsageError(f"--eye-height must be positive, got {args.eye_height:g}")
     if not -89 <= args.pitch <= 89:
         raise UsageError(f"--pitch must be in [-89, 89] degrees, got {args.pitch:g}")
@@ -165,7 +164,7 @@ def add_scene_actions(ssub) -> None:
     walk.add_argument("scene", metavar="SCENE",
                       help="a *.scene.json file, ithor:FloorPlanN, robothor:I, KIND:PATH")
     walk.add_argument("-n", "--frames", type=int, default=40, help="number of frames (40)")
-    walk.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    walk.add_argument("--seed", type=seed_arg, default=0, help="random seed (0)")
     _camera_flags(walk)
     walk.add_argument("--eye-height", type=float, default=1.5,
                       help="camera height above the floor in metres (1.5)")
@@ -209,7 +208,7 @@ def register(sub) -> None:
     _camera_flags(thor)
     thor.add_argument("--pitch", type=float, default=15.0,
                       help="camera horizon in degrees, positive looks down (15; -30..60)")
-    thor.add_argument("--seed", type=int, default=0, help="walk seed (0)")
+    thor.add_argument("--seed", type=seed_arg, default=0, help="walk seed (0)")
     thor.add_argument("--image-format", choices=("png", "jpg", "npy"), default="png")
     thor.add_argument("--platform", choices=("cloud",),
                       help="cloud: headless rendering on a GPU (ai2thor CloudRendering)")

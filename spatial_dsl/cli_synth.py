@@ -21,7 +21,9 @@ import json
 import os
 import sys
 
-from .cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file
+from .cli import (
+    EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file, seed_arg,
+)
 
 BACKOFF_ENV = "SPDSL_SYNTH_BACKOFF"
 
@@ -237,7 +239,7 @@ def register(sub) -> None:
                      help="price per 1M prompt tokens, for the cost estimate")
     syn.add_argument("--price-out", type=_float, default=0.0, metavar="USD",
                      help="price per 1M completion tokens")
-    syn.add_argument("--seed", type=_int, default=0,
+    syn.add_argument("--seed", type=seed_arg, default=0,
                      help="seed of the examples, the jitter and --send-seed (default 0)")
     syn.add_argument("--send-seed", action="store_true",
                      help="send a per-request `seed` derived from --seed (vLLM, llama.cpp)")
@@ -257,7 +259,7 @@ def register(sub) -> None:
     prompt.add_argument("--agreement", metavar="QUESTION",
                         help="print the agreement request for this question instead")
     prompt.add_argument("--grammar", action="store_true", help="as with synth --grammar")
-    prompt.add_argument("--seed", type=_int, default=0)
+    prompt.add_argument("--seed", type=seed_arg, default=0)
     prompt.add_argument("--json", action="store_true",
                         help="the request's messages (and tools) as JSON")
     prompt.set_defaults(handler=cmd_prompt)
@@ -269,7 +271,7 @@ def register(sub) -> None:
                             "input.")
     verify.add_argument("program", metavar="PROGRAM")
     verify.add_argument("--scene", required=True, metavar="SCENE")
-    verify.add_argument("--seed", type=_int, default=0, help="jitter seed (default 0)")
+    verify.add_argument("--seed", type=seed_arg, default=0, help="jitter seed (default 0)")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=cmd_verify)
 

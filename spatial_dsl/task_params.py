@@ -82,7 +82,7 @@ def _listing(values: list[str]) -> str:
 
 def _no_such(param: ParamInfo, value: str, available: list[str], what: str) -> ParamError:
     close = difflib.get_close_matches(value, available, n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
     offered = f"; the scene offers {_listing(available)}" if available else \
         "; the scene offers none"
     return ParamError(f"--params {param.name}={value}: {what}{hint}{offered}")

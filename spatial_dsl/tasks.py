@@ -192,13 +192,23 @@ def resolve_task_files(specs: list[str]) -> list[Path]:
     if unknown:
         available = ", ".join(bundled) if bundled else "(no bundled tasks installed)"
         raise TaskSpecError(
-            f"unknown task{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}: "
+            f"unknown task{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(_with_suggestion(u, bundled) for u in unknown)}: "
             f"give a task file, a directory of them, `all`, or a bundled task name; "
             f"available: {available}")
     unique: dict[str, Path] = {}
     for f in files:
         unique.setdefault(str(f.resolve()), f)
     return list(unique.values())
+
+
+def _with_suggestion(name: str, bundled: dict[str, Path]) -> str:
+    """``'vsi_room_sise' (did you mean vsi_room_size?)``: the closest bundled names."""
+    import difflib
+
+    stem = name.removesuffix(".sp")
+    close = difflib.get_close_matches(stem, list(bundled), n=2, cutoff=0.75)
+    return repr(name) + (f" (did you mean {' or '.join(close)}?)" if close else "")
 
 
 @dataclass(frozen=True)

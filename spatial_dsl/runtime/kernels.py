@@ -652,13 +652,25 @@ def _same_object(a, b):
     return np.zeros(_rows(a, b), dtype=bool)
 
 
+def reject_negative(k: Call, value, name: str) -> None:
+    """A negative threshold (`within=-1m`, `margin=-5deg`) means nothing: `Degenerate`."""
+    bad = np.broadcast_to(np.asarray(value, dtype=float).reshape(-1) < 0, (k.size,))
+    k.reject(bad, "Degenerate", negative_message(name))
+
+
+def negative_message(name: str) -> str:
+    return f"`{name}` is negative; it must be 0 or more"
+
+
 @kernel("near")
 def k_near(k: Call, a, b, within):
+    reject_negative(k, within, "within")
     return (k_gap(k, a, b) <= within) & ~_same_object(a, b)
 
 
 @kernel("between")
 def k_between(k: Call, x, a, b, within):
+    reject_negative(k, within, "within")
     px, pa, pb = (point_of(k.scene, v) for v in (x, a, b))
     ab = pb - pa
     length2 = np.sum(ab * ab, axis=-1)
@@ -684,6 +696,7 @@ def _bearing(k: Call, at, facing, target):
 
 
 def _sector(k: Call, bearing, sectors, margin):
+    reject_negative(k, margin, "margin")
     labels, borderline = G.sector(bearing, int(np.asarray(sectors).reshape(-1)[0]),
                                   np.asarray(margin, dtype=float).reshape(-1))
     k.reject(np.asarray(borderline).reshape(-1), "Borderline",

@@ -49,7 +49,7 @@ from ..check import Checked
 from ..scenes.model import Scene
 from ..source import Span
 from . import refgeom as RG
-from .kernels import ambiguous_message, looked_for, no_match_message
+from .kernels import ambiguous_message, looked_for, negative_message, no_match_message
 from .values import Rejection
 
 ABOVE_TOLERANCE = 0.05  # m: `above` and `on` (language.md §5)
@@ -562,12 +562,14 @@ def r_inside(c: Ctx, a, b):
 
 @ref("near")
 def r_near(c: Ctx, a, b, within):
+    _non_negative(c, within, "within")
     same = _is_object(a) and _is_object(b) and a == b
     return r_gap(c, a, b) <= within and not same
 
 
 @ref("between")
 def r_between(c: Ctx, x, a, b, within):
+    _non_negative(c, within, "within")
     px, pa, pb = (_point(c.scene, v) for v in (x, a, b))
     ab, ax = _sub(pb, pa), _sub(px, pa)
     length2 = _dot(ab, ab)
@@ -593,7 +595,13 @@ def _bearing(c: Ctx, at, facing, target) -> float:
     return b
 
 
+def _non_negative(c: Ctx, value: float, name: str) -> None:
+    if value < 0:
+        c.reject("Degenerate", negative_message(name))
+
+
 def _sector(c: Ctx, b: float, sectors: int, margin: float) -> str:
+    _non_negative(c, margin, "margin")
     label, borderline = RG.sector(b, sectors, margin)
     if borderline:
         c.reject("Borderline", "the direction is on (or within the margin of) a sector boundary")

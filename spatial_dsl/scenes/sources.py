@@ -42,8 +42,8 @@ _SOURCE_REF = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(.*)$")  # 2+ letters: not a
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _converted: dict[str, dict] = {}  # ref -> scene document, when converted in this process
 
-__all__ = ["all_scene_names", "import_sources", "cache_root", "clear_caches", "expand_refs", "list_scenes",
-           "load_scene", "metadata_path"]
+__all__ = ["all_scene_names", "cache_root", "clear_caches", "expand_refs", "import_sources",
+           "list_scenes", "load_scene", "metadata_path"]
 
 
 # --------------------------------------------------------------------------- locating data
