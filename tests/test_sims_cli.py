@@ -45,7 +45,7 @@ def test_walk_writes_a_scene_with_frames(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["ithor:FloorPlan1", "-n", "0"], "-n/--frames must be at least 1"),
+    (["ithor:FloorPlan1", "-n", "0"], "-n/--frames must be 1 to 100000, got 0"),
     (["ithor:FloorPlan1", "--hfov", "200"], "--hfov must be in (0, 180)"),
     (["ithor:FloorPlan1", "--pitch", "95"], "--pitch must be in [-89, 89]"),
     (["ithor:FloorPlan9999"], "no ithor scene 'FloorPlan9999'"),
