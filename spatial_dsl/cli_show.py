@@ -53,7 +53,7 @@ def cmd_show(args) -> int:
     rows = [_frame_row(scene, args.frame)] if args.frame is not None else []
     analysis = None
     if args.program is not None:
-        checked = compile_file(args.program, SceneNameTable(scene))
+        checked = compile_file(args.program)
         if not checked.ok:
             print(render_all_text(checked.diagnostics, checked.source), file=sys.stderr)
             return EXIT_ERROR
@@ -62,6 +62,7 @@ def cmd_show(args) -> int:
                                Limits(steps=args.max_steps, seconds=args.time_limit))
         except ShowError as exc:
             raise UsageError(f"{args.program}: {exc}") from None
+        _reject_missing_names(analysis, checked, SceneNameTable(scene))
     drawing = render(scene, analysis, frames=rows if args.program is None and rows else None)
     try:
         save(drawing.figure, out, dpi=args.dpi)
@@ -79,6 +80,24 @@ def cmd_show(args) -> int:
     r = analysis.rejection
     print(f"rejected [{r.kind}] at {r.span.line}:{r.span.column}: {r.message}")
     return EXIT_REJECTED
+
+
+def _reject_missing_names(analysis, checked, table) -> None:
+    """A name the scene lacks (E-SCENE-NAME, as `run` and `check --scene` report it) is
+    shown as the program's outcome: the picture is still drawn (the scene, what the
+    program touched before), captioned with the diagnostic, and `show` exits 1."""
+    from .check import scene_name_diagnostics
+    from .runtime.values import Rejection
+
+    missing = scene_name_diagnostics(checked, table)
+    if not missing:
+        return
+    print(render_all_text(missing, checked.source), file=sys.stderr)
+    first = missing[0]
+    hint = f" ({first.hint})" if first.hint else ""
+    analysis.answer = None
+    analysis.answer_objects = ()
+    analysis.rejection = Rejection(first.code, first.message + hint, first.span)
 
 
 def cmd_review(args) -> int:
