@@ -28,7 +28,7 @@ def cmd_run(args) -> int:
         refs = expand_refs(args.scene)
     except SceneError as exc:
         raise UsageError(str(exc)) from None
-    many = len(refs) > 1 or _is_batch(args.scene)
+    many = _is_batch(args.scene, refs)
     program = Program(checked) if template is None else None
     status = EXIT_OK
     for ref in refs:
@@ -125,9 +125,23 @@ def _instance(template, scene, values, args):
     return Program(checked), None
 
 
-def _is_batch(refs: list[str]) -> bool:
-    return len(refs) > 1 or any(c in r for r in refs for c in ",*?[") or any(
-        not r.endswith(".json") and ":" not in r for r in refs)
+def _is_batch(args: list[str], refs: list[str]) -> bool:
+    """Several scenes, or arguments that may name several (a list, a glob, a directory):
+    each output line then starts with its scene."""
+    from pathlib import Path
+
+    if len(refs) > 1:
+        return True
+    for arg in args:
+        try:
+            if Path(arg).is_dir():
+                return True
+            exists = Path(arg).exists()
+        except (OSError, ValueError):
+            exists = False
+        if not exists and any(c in arg for c in ",*?["):
+            return True
+    return False
 
 
 def _print_error(scene: str, message: str, args, many: bool) -> None:

@@ -123,13 +123,21 @@ _SCENES: dict[str, object] = {}
 
 
 def _scene(root: Path, scene_file: str):
+    """The scene an item names, read only from inside the dataset directory: a regular
+    file of at most MAX_SCENE_FILE_BYTES (records are data, not trusted paths)."""
+    from .files import InputFileError, path_inside
+    from .scenes.errors import SceneError
     from .scenes.format import load_scene_file
 
-    key = str(root / scene_file)
+    try:
+        path = path_inside(root, scene_file)
+    except InputFileError as exc:
+        raise SceneError([str(exc)], scene_file) from None
+    key = str(path)
     if key not in _SCENES:
         if len(_SCENES) > 16:
             _SCENES.clear()
-        _SCENES[key] = load_scene_file(key)
+        _SCENES[key] = load_scene_file(path, regular_only=True)
     return _SCENES[key]
 
 
@@ -147,7 +155,7 @@ def check_item(root: Path, record: dict, picture: bool) -> ItemCheck:
     try:
         scene = _scene(root, scene_file)
     except SceneError as exc:
-        out.problems.append(f"scene {scene_file}: {_first_line(str(exc))}")
+        out.problems.append(f"scene {scene_file}: {exc.problems[0]}")
         return out
     except OSError as exc:
         out.problems.append(f"scene {scene_file}: {exc.strerror or exc}")
