@@ -123,8 +123,11 @@ def process_scene(spec: WorkSpec, position: int, scene_file: str, ref: str | Non
 _POOL_SPEC: WorkSpec | None = None
 
 
-def _pool_init(spec: WorkSpec) -> None:
+def _pool_init(spec: WorkSpec, parent_pid: int) -> None:
+    from .workers import exit_with_parent
+
     global _POOL_SPEC
+    exit_with_parent(parent_pid)  # no orphan keeps running after the driver is killed
     _POOL_SPEC = spec
     _templates(spec)
 
@@ -146,7 +149,7 @@ def _run_pool(spec, jobs, commit, workers: int) -> None:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_pool_init,
-                             initargs=(spec,)) as pool:
+                             initargs=(spec, os.getpid())) as pool:
         pending = {pool.submit(_pool_work, job) for job in jobs}
         try:
             while pending:
@@ -389,22 +392,42 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
             _run_inline(spec, jobs, commit)
         else:
             _run_pool(spec, jobs, commit, min(workers, len(jobs)))
+    except OSError as exc:
+        _write_failure(exc, out, f"{resumed + committed} of {len(loaded)} scenes are saved")
     finally:
         bar.close()
 
-    stats, count = assemble(output, list(range(len(loaded))),
-                            [{"name": t.name, "file": t.path, "modality": t.modality,
-                              "answer_type": str(t.answer_type)} for t in runnable],
-                            seed, fmt, max_share, skipped)
-    scene_seconds = sum(output.read_part(p)["seconds"] for p in range(len(loaded)))
-    stats["run"] = {"wall_seconds": round(time.perf_counter() - started, 3),
-                    "scene_seconds": round(scene_seconds, 3), "executor": executor,
-                    "workers": workers if executor == "local" else None,
-                    "scenes_resumed": resumed,
-                    "items_per_second": round(count / max(1e-9, time.perf_counter() - started),
-                                              1)}
-    write_stats(output, stats)
+    try:
+        stats, count = assemble(output, list(range(len(loaded))),
+                                [{"name": t.name, "file": t.path, "modality": t.modality,
+                                  "answer_type": str(t.answer_type)} for t in runnable],
+                                seed, fmt, max_share, skipped)
+        scene_seconds = sum(output.read_part(p)["seconds"] for p in range(len(loaded)))
+        stats["run"] = {"wall_seconds": round(time.perf_counter() - started, 3),
+                        "scene_seconds": round(scene_seconds, 3), "executor": executor,
+                        "workers": workers if executor == "local" else None,
+                        "scenes_resumed": resumed,
+                        "items_per_second": round(count / max(1e-9, time.perf_counter()
+                                                              - started), 1)}
+        write_stats(output, stats)
+    except OSError as exc:
+        _write_failure(exc, out, f"all {len(loaded)} scenes are saved, the dataset file is not")
     return GenerateResult(Path(out), count, Path(out) / DATA_FILES[fmt], stats, broken)
+
+
+def _write_failure(exc: OSError, out, saved: str):
+    """A full disk, a quota, a file-size limit or a read-only file system while writing:
+    say what happened and how to go on (every finished scene is committed with its marker,
+    so the same command resumes after the cause is fixed). Other OSErrors are bugs."""
+    import errno
+
+    from .outputs import WRITE_ERRNOS, write_error_message
+
+    if exc.errno not in WRITE_ERRNOS and exc.errno not in (errno.EACCES, errno.EPERM):
+        raise exc
+    raise UsageError(f"{write_error_message(exc.filename or out, exc)}; {saved} in {out}: "
+                     "make room (or make it writable) and rerun the same command to "
+                     "resume") from None
 
 
 # ------------------------------------------------------------------------------- CLI

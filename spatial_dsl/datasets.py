@@ -177,7 +177,7 @@ def prepare_output(root: Path, config: dict, command: str, subdirs: tuple[str, .
     except OSError as exc:
         from .outputs import write_error_message
 
-        raise OutputError(write_error_message(root, exc)) from None
+        raise OutputError(write_error_message(exc.filename or root, exc)) from None
 
 
 def _mismatch_message(root: Path, old: dict, new: dict) -> str:

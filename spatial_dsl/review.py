@@ -209,7 +209,10 @@ def check_all(root: Path, records: list[dict], limit: int, workers: int = 1,
             if progress:
                 progress(len(results), len(jobs))
         return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from .workers import exit_with_parent
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         results = []
         for res in pool.map(_check_job, jobs, chunksize=4):
             results.append(res)

@@ -859,7 +859,11 @@ def save(figure, path: str | os.PathLike, dpi: int | None = None) -> None:
         raise ShowError(f"{path}: the output must end in .png or .svg")
 
     def write(tmp: str) -> None:
-        with open(tmp, "wb") as handle:
+        import warnings
+
+        with open(tmp, "wb") as handle, warnings.catch_warnings():
+            # a question in a script the font lacks draws boxes; no warning on stderr
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
             figure.savefig(handle, format=suffix[1:], dpi=dpi or figure.dpi,
                            metadata=_metadata(suffix))
 

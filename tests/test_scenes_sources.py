@@ -192,7 +192,13 @@ def test_empty_matches_and_directories(tmp_path):
         expand_refs([str(tmp_path / "*.scene.json")])
     with pytest.raises(SceneError, match=r"directory has no \*.scene.json files"):
         expand_refs([str(tmp_path)])
-    with pytest.raises(SceneError, match="is a directory"):
+    # load_scene takes a directory that holds exactly one scene, as it takes a list of one
+    with pytest.raises(SceneError, match=r"directory has no \*.scene.json files"):
+        load_scene(tmp_path)
+    shutil.copy(KITCHEN, tmp_path / "a.scene.json")
+    assert load_scene(tmp_path).id == load_scene(KITCHEN).id
+    shutil.copy(KITCHEN, tmp_path / "b.scene.json")
+    with pytest.raises(SceneError, match="names 2 scenes .*; this command takes one scene"):
         load_scene(tmp_path)
 
 

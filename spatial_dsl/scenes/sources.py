@@ -275,15 +275,16 @@ def load_scene(ref: str | os.PathLike) -> Scene:
     """Load one scene: a ``*.scene.json`` path, ``ithor:FloorPlanN``, ``robothor:I``, or an
     imported file ``ai2thor:PATH``, ``sprite:PATH``, ``scannet:PATH``, ``mesh:PATH``.
 
-    A list or a pattern that names exactly one scene is that scene; one that names more
-    is refused (the commands that take many use ``expand_refs``). Repeated loads of the
+    A list, a pattern or a directory that names exactly one scene is that scene; one that
+    names more is refused (the commands that take many use ``expand_refs``). Repeated loads of the
     same reference return the same (read-only) Scene.
     """
     text = str(ref)
     if not text.strip():
         raise SceneError([f"names no scene (an empty reference); {_WHAT}"], repr(text))
     st = _probe(text)
-    if st is None and ("," in text or _GLOB_CHARS.search(text)):
+    if (st is None and ("," in text or _GLOB_CHARS.search(text))) or (
+            st is not None and stat.S_ISDIR(st.st_mode)):
         named = expand_refs([text])
         if len(named) > 1:
             listed = ", ".join(named[:3]) + (", ..." if len(named) > 3 else "")
@@ -300,9 +301,6 @@ def load_scene(ref: str | os.PathLike) -> Scene:
         return _load_builtin(_canonical_builtin(match[1], match[2], text))
     if st is None:
         raise SceneError([f"no such file{_file_hint(Path(text))}"], _clip(text))
-    if stat.S_ISDIR(st.st_mode):
-        raise SceneError(["is a directory; load_scene takes one scene file "
-                          "(batch commands accept directories)"], text)
     try:
         resolved = str(Path(text).resolve())
     except (OSError, RuntimeError):  # a symlink loop
