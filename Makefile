@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test bench docs clean
+.PHONY: demo demo-baseline test bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ demo: $(STAMP)
 	$(BIN)/spdsl generate --scenes $(DEMO_SCENES) --tasks all --walk 20 --per-scene 2 \
 		-o out/demo-dataset
 	head -n 3 out/demo-dataset/data.jsonl
+
+# The README's `frequent` baseline table on the demo dataset (bench/demo_baseline.py).
+demo-baseline: $(STAMP)
+	$(BIN)/python bench/demo_baseline.py
 
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest

@@ -27,6 +27,12 @@ Occlusion rules (one slab test per point and box, vectorized):
   what lies inside them stays visible. The floor therefore never hides what
   stands on it (rays from a camera above it never cross its slab) but does
   hide the parts of boxes that sink below its top, and everything under it.
+- (v0.2) the room's walls (``Room.wall_segments``: ``room.walls``, else the
+  floor polygon's edges) are occluders: vertical segments from below the
+  floor up to ``room.height``. A point is hidden when the segment from the
+  camera to it crosses a wall more than ``WALL_SLACK`` (1 cm) before reaching
+  it, at a height no greater than the wall's top; so nothing behind a wall is
+  seen, while a painting on the wall (in front of it) is.
 
 Cost: per frame, boxes entirely outside the view frustum are culled first
 (they cannot cross a segment from the camera to a point inside it); the slab
@@ -43,12 +49,14 @@ from spatial_dsl.scenes.model import Scene, normalise_name
 
 from .geometry import box_surface_samples
 
-__all__ = ["NEAR", "SAMPLES_PER_OBJECT", "SHRINK", "Cameras", "Samples", "cameras_from_frames",
-           "sample_objects", "solid_mask", "visible_fractions"]
+__all__ = ["NEAR", "SAMPLES_PER_OBJECT", "SHRINK", "WALL_SLACK", "Cameras", "Samples",
+           "behind_walls", "cameras_from_frames", "sample_objects", "solid_mask",
+           "visible_fractions"]
 
 SAMPLES_PER_OBJECT = 48
 NEAR = 0.05  # metres: points closer to the camera plane than this are not seen
 SHRINK = 0.002  # metres per side by which occluding boxes are shrunk
+WALL_SLACK = 0.01  # metres: a wall this close behind a point (its own wall) does not hide it
 _CHUNK = 4_000_000  # max box x point pairs per slab-test batch
 
 
@@ -104,6 +112,7 @@ def visible_fractions(scene: Scene, cams: Cameras, samples: Samples | None = Non
     half = scene.size / 2
     shrunk = np.maximum(half - SHRINK, 0.0)
     solid = solid_mask(scene)
+    walls = scene.room.wall_segments()
     zero_normal = ~np.any(samples.normals, axis=1)
     out = np.zeros((cams.count, n))
     for f in range(cams.count):
@@ -113,6 +122,10 @@ def visible_fractions(scene: Scene, cams: Cameras, samples: Samples | None = Non
         cand = facing & _in_view(pc, cams, f)
         denom = np.bincount(samples.owner[facing], minlength=n)
         idx = np.flatnonzero(cand)
+        if idx.size and len(walls):
+            cand[idx[behind_walls(cams.position[f], samples.points[idx], walls,
+                                  scene.room.height)]] = False
+            idx = np.flatnonzero(cand)
         if idx.size:
             boxes = _boxes_in_view(scene.corners, cams, f)
             if boxes.size:
@@ -124,6 +137,26 @@ def visible_fractions(scene: Scene, cams: Cameras, samples: Samples | None = Non
         with np.errstate(divide="ignore", invalid="ignore"):
             out[f] = np.where(denom > 0, numer / np.maximum(denom, 1), 0.0)
     return out
+
+
+def behind_walls(camera, points, walls, top: float) -> np.ndarray:
+    """(P,) bool: the segment from ``camera`` (3,) to each point (P, 3) crosses one of the
+    walls (K, 4 as [x1, y1, x2, y2]) below ``top``, more than WALL_SLACK before the point."""
+    c = np.asarray(camera, dtype=np.float64)
+    p = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    w = np.asarray(walls, dtype=np.float64).reshape(-1, 4)
+    r = p[:, :2] - c[:2]  # (P, 2) ray in plan
+    a, s = w[:, :2], w[:, 2:] - w[:, :2]  # (K, 2) wall start and direction
+    ac = a - c[:2]
+    denom = r[:, None, 0] * s[None, :, 1] - r[:, None, 1] * s[None, :, 0]  # (P, K)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (ac[None, :, 0] * s[None, :, 1] - ac[None, :, 1] * s[None, :, 0]) / denom
+        u = (ac[None, :, 0] * r[:, None, 1] - ac[None, :, 1] * r[:, None, 0]) / denom
+    length = np.hypot(r[:, 0], r[:, 1])[:, None]
+    z = c[2] + t * (p[:, None, 2] - c[2])
+    hit = ((np.abs(denom) > 1e-12) & (t > 0) & (t * length < length - WALL_SLACK)
+           & (u >= 0) & (u <= 1) & (z <= top))
+    return hit.any(axis=1)
 
 
 def _in_view(pc: np.ndarray, cams: Cameras, f: int) -> np.ndarray:

@@ -13,8 +13,14 @@ Plan
    (exactly its x-y rectangle for upright boxes).
 3. **Free floor**: points inside the room (``room.floor`` polygon, else the
    x-y bounds of the scene) at least ``clearance`` (0.2 m) from the room
-   boundary and from every obstacle footprint. If the room has none, the
-   clearance is halved once, to 0.1 m, before giving up.
+   boundary, from every wall (v0.2: ``room.walls``, e.g. the inner walls of
+   a RoboTHOR apartment) and from every obstacle footprint. The built-in
+   scenes' polygons are the inferred rooms (``spatial_dsl.scenes.rooms``),
+   so a walk never stands behind a wall. If the room has no free floor, the
+   clearance is halved once, to 0.1 m; if there is still none, thin slabs
+   (at most 10 cm high) whose rectangle covers more than half the room are
+   dropped as a last resort (FloorPlan3's L-shaped counter top has a 3.8 x
+   5.9 m box: the whole room), with a note, before giving up.
 4. **Loop**: the free floor is rasterised (10 cm cells) and its largest
    8-connected part kept. Around the part's centroid, ``SECTORS`` angular
    sectors (rotated by a seeded random offset) each contribute one target
@@ -53,6 +59,7 @@ from scipy.sparse.csgraph import dijkstra
 from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.format import FORMAT, dump_scene, scene_from_dict
 from spatial_dsl.scenes.model import Scene, normalise_name
+from spatial_dsl.scenes.rooms import segment_distance
 from spatial_dsl.scenes.rotations import matrix_to_quat
 
 from .geometry import min_area_rect, point_in_polygon, polygon_distance, rect_distance
@@ -72,6 +79,8 @@ SECTORS = 8
 TURN_METRES_PER_DEGREE = 0.5 / 90
 CHECK_STEP = 0.02
 MAX_CELLS = 1_000_000
+ROOM_SIZED = 0.5  # a slab whose rectangle covers more of the room is walked over (last resort)
+SLAB = 0.1  # m: at most this high, a room-sized box is a counter top's outline
 
 
 @dataclass(frozen=True)
@@ -95,11 +104,14 @@ class Footprints:
     half: np.ndarray  # (K, 2)
     room: np.ndarray  # (V, 2) room polygon
     floor_z: float
+    walls: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))  # (K, 4) all walls
 
     def clearance_at(self, points) -> np.ndarray:
-        """(M,) distance to the nearest obstacle or room wall; negative outside the room."""
+        """(M,) distance to the nearest obstacle or wall; negative outside the room."""
         pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
         wall = polygon_distance(pts, self.room)
+        if len(self.walls):
+            wall = np.minimum(wall, segment_distance(pts, self.walls))
         wall = np.where(point_in_polygon(pts, self.room), wall, -wall)
         if len(self.indices):
             return np.minimum(wall, rect_distance(pts, self.centers, self.axes,
@@ -114,6 +126,7 @@ class Poses:
     clearance: float
     waypoints: np.ndarray  # (W, 2), closed loop (first == last)
     notes: list[str] = field(default_factory=list)
+    walked_over: list[str] = field(default_factory=list)  # ids of room-sized slabs ignored
 
 
 # --------------------------------------------------------------------------- obstacles
@@ -155,7 +168,8 @@ def obstacle_footprints(scene: Scene) -> Footprints:
         axes.append([[ca, -sa], [sa, ca]])
         half.append(size / 2)
     return Footprints(idx, np.array(centers).reshape(-1, 2), np.array(axes).reshape(-1, 2, 2),
-                      np.array(half).reshape(-1, 2), room_polygon(scene), z0)
+                      np.array(half).reshape(-1, 2), room_polygon(scene), z0,
+                      scene.room.wall_segments())
 
 
 # --------------------------------------------------------------------------- planning
@@ -167,15 +181,21 @@ def plan_poses(scene: Scene, options: WalkOptions) -> Poses:
         raise SceneError([f"a walk needs at least 1 frame, got {options.frames}"], scene.id)
     fp = obstacle_footprints(scene)
     rng = np.random.default_rng(options.seed)
-    clearance, notes = options.clearance, []
+    clearance, notes, walked_over = options.clearance, [], []
     grid = None
     while grid is None:
         grid = _free_grid(fp, clearance)
-        if grid is None:
-            if clearance / 2 < MIN_CLEARANCE - 1e-12:
+        if grid is None and clearance / 2 < MIN_CLEARANCE - 1e-12:
+            fp, dropped = _without_room_sized(fp, scene)
+            if not dropped:
                 raise SceneError([
                     f"no free floor to walk: no point of the room is {MIN_CLEARANCE:g} m "
                     "clear of the walls and of objects standing on the floor"], scene.id)
+            clearance = options.clearance
+            walked_over += dropped
+            notes.append(f"walked over {', '.join(dropped)}: its box covers more than "
+                         f"{ROOM_SIZED:.0%} of the room (the box of an L-shaped counter top)")
+        elif grid is None:
             clearance /= 2
             notes.append(f"clearance reduced to {clearance:g} m (room too cluttered)")
     cells, graph = grid
@@ -184,7 +204,26 @@ def plan_poses(scene: Scene, options: WalkOptions) -> Poses:
     waypoints = _shortcut(legs, fp, clearance)
     position, yaw = _sample_along(waypoints, options.frames, rng)
     z = np.full((len(position), 1), fp.floor_z + options.eye_height)
-    return Poses(np.hstack([position, z]), yaw, clearance, waypoints, notes)
+    return Poses(np.hstack([position, z]), yaw, clearance, waypoints, notes, walked_over)
+
+
+def _without_room_sized(fp: Footprints, scene: Scene) -> tuple[Footprints, list[str]]:
+    """The footprints without thin slabs whose rectangle covers more than ROOM_SIZED of the
+    room (the box of an L-shaped counter top, not its shape), and the ids of those dropped."""
+    area = 4 * fp.half[:, 0] * fp.half[:, 1]
+    slab = (scene.top - scene.bottom)[fp.indices] <= SLAB
+    big = slab & (area > ROOM_SIZED * abs(_polygon_area(fp.room)))
+    if not big.any():
+        return fp, []
+    keep = ~big
+    return (Footprints(fp.indices[keep], fp.centers[keep], fp.axes[keep], fp.half[keep],
+                       fp.room, fp.floor_z, fp.walls),
+            [scene.ids[i] for i in fp.indices[big]])
+
+
+def _polygon_area(poly: np.ndarray) -> float:
+    x, y = poly[:, 0], poly[:, 1]
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
 
 
 def _free_grid(fp: Footprints, clearance: float):
@@ -407,6 +446,8 @@ def walk_scene_doc(scene: Scene, options: WalkOptions) -> dict:
                       "replaced_frames": scene.frames.count}
     if poses.notes:
         source["walk"]["notes"] = poses.notes
+    if poses.walked_over:
+        source["walk"]["walked_over"] = poses.walked_over
     doc["source"] = source
     doc["frames"] = frames
     return doc

@@ -246,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     from . import cli_show  # noqa: F401
     from . import cli_refer  # noqa: F401
     from . import cli_synth  # noqa: F401
+    from . import cli_score  # noqa: F401
+    from . import cli_audit  # noqa: F401
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -1,7 +1,7 @@
 """`spdsl generate` (task templates -> datasets) and `spdsl tasks list|show`.
 
     spdsl generate --scenes 'ithor:*' --tasks all -o out/ [--per-scene 10] [--seed 0]
-                   [--format jsonl|llava|parquet] [--walk 40] [--workers N]
+                   [--format jsonl|llava|parquet|sharegpt] [--walk 40] [--workers N]
                    [--executor local|ray] [--ray-address ADDR] [--max-share X]
 
 The unit of work is one scene: load it (and give it a camera walk with
@@ -397,11 +397,13 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
     finally:
         bar.close()
 
+    command = generate_command(scenes, tasks, per_scene=per_scene, seed=seed, fmt=fmt,
+                               walk=walk, max_share=max_share)
     try:
         stats, count = assemble(output, list(range(len(loaded))),
                                 [{"name": t.name, "file": t.path, "modality": t.modality,
                                   "answer_type": str(t.answer_type)} for t in runnable],
-                                seed, fmt, max_share, skipped)
+                                seed, fmt, max_share, skipped, command)
         scene_seconds = sum(output.read_part(p)["seconds"] for p in range(len(loaded)))
         stats["run"] = {"wall_seconds": round(time.perf_counter() - started, 3),
                         "scene_seconds": round(scene_seconds, 3), "executor": executor,
@@ -428,6 +430,22 @@ def _write_failure(exc: OSError, out, saved: str):
     raise UsageError(f"{write_error_message(exc.filename or out, exc)}; {saved} in {out}: "
                      "make room (or make it writable) and rerun the same command to "
                      "resume") from None
+
+
+def generate_command(scenes: list[str], tasks: list[str], *, per_scene: int, seed: int,
+                     fmt: str, walk: int | None, max_share: float | None) -> str:
+    """The `spdsl generate` command line that makes this configuration (for the dataset
+    card): the options that change the data, none that only change how it is run, and
+    ``-o OUT`` (the bytes must not depend on where the directory is)."""
+    import shlex
+
+    words = ["spdsl", "generate", "--scenes", ",".join(scenes), "--tasks", ",".join(tasks),
+             "-o", "OUT", "--per-scene", str(per_scene), "--seed", str(seed), "--format", fmt]
+    if walk:
+        words += ["--walk", str(walk)]
+    if max_share is not None:
+        words += ["--max-share", f"{max_share:g}"]
+    return shlex.join(words)
 
 
 # ------------------------------------------------------------------------------- CLI
@@ -548,7 +566,8 @@ def register(sub) -> None:
     gen = sub.add_parser(
         "generate", help="instantiate task templates over scenes into a dataset",
         description="Instantiate task templates over scenes and write a dataset "
-        "(jsonl, llava or parquet) with the scenes used and stats.json. Resumable: "
+        "(jsonl, llava, parquet or sharegpt) with the scenes used, stats.json and a Hugging "
+        "Face dataset card (README.md). Resumable: "
         "rerun the same command to finish an interrupted run. Exit 0 on success, 2 on "
         "bad input.")
     gen.add_argument("--scenes", action="append", nargs="+", required=True, metavar="SCENES",
@@ -562,8 +581,9 @@ def register(sub) -> None:
     gen.add_argument("--per-scene", type=_int, default=DEFAULT_PER_SCENE, metavar="N",
                      help=f"items per task per scene at most (default {DEFAULT_PER_SCENE})")
     gen.add_argument("--seed", type=seed_arg, default=0, help="random seed (default 0)")
-    gen.add_argument("--format", choices=("jsonl", "llava", "parquet"), default="jsonl",
-                     help="dataset format (default jsonl)")
+    gen.add_argument("--format", choices=("jsonl", "llava", "parquet", "sharegpt"),
+                     default="jsonl", help="dataset format (default jsonl); sharegpt also "
+                     "writes LLaMA-Factory's dataset_info.json")
     gen.add_argument("--walk", type=_int, metavar="N",
                      help="give every scene without frames a camera walk of N frames first")
     gen.add_argument("--workers", type=_int, metavar="N",

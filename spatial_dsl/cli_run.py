@@ -51,6 +51,8 @@ def _run_one(ref: str, program, template, values, limits, args, many: bool) -> i
                 _print_result(filtered, args, many)
                 return EXIT_REJECTED
         result = program.run(scene, limits, trace=args.trace)
+        if result.ok and not args.labels:
+            result.answer = _in_words(result.answer, scene)
     except SceneError as exc:
         _print_error(ref, str(exc), args, many)
         return EXIT_ERROR
@@ -123,6 +125,15 @@ def _instance(template, scene, values, args):
     if args.show_program:
         print(instance.program, end="", file=sys.stderr)
     return Program(checked), None
+
+
+def _in_words(answer, scene):
+    """Objects in the words a question uses, as dataset items write them (naming.py):
+    "fridge", "the shortest vase"; an object without words keeps its label. The ids
+    stay in ``--json`` (``value`` and ``answer_ids``)."""
+    from .naming import ObjectNames, in_words
+
+    return in_words(answer, ObjectNames.of(scene)).answer
 
 
 def _is_batch(args: list[str], refs: list[str]) -> bool:
@@ -253,6 +264,10 @@ def register(sub) -> None:
                      "robothor:I, a glob such as ithor:*; repeat or separate with commas")
     run.add_argument("--json", action="store_true", help="one JSON object per scene")
     run.add_argument("--trace", action="store_true", help="print the value of each `let`")
+    run.add_argument("--labels", action="store_true",
+                     help="print objects by their label (language.md §6) instead of the words "
+                     "a question uses (\"the largest cabinet\"), which for an object of a "
+                     "repeated category needs a reference search of about a second per scene")
     run.add_argument("--max-steps", type=int, default=1_000_000,
                      help="step budget per scene (default 1000000)")
     run.add_argument("--time-limit", type=float, default=2.0,

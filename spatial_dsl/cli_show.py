@@ -120,11 +120,13 @@ def cmd_review(args) -> int:
 
     try:
         summary = build_review(args.dataset, out, limit=args.limit, images=args.images,
-                               workers=workers, progress=progress)
+                               workers=workers, progress=progress,
+                               predictions=args.predictions)
     except ReviewError as exc:
         raise UsageError(str(exc)) from None
+    scored = (f", mean score {100 * summary['score']:.1f} %" if "score" in summary else "")
     print(f"wrote {out}: {summary['items']} items, {summary['pictures']} pictures, "
-          f"{summary['problems']} with problems")
+          f"{summary['problems']} with problems{scored}")
     return EXIT_OK
 
 
@@ -155,7 +157,11 @@ def register(sub) -> None:
         "with filters (task, scene, answer, text; set from the URL fragment, e.g. "
         "#task=image_above), keyboard navigation (j/k, /) and a picture per item.")
     review.add_argument("dataset", metavar="DATASET_DIR",
-                        help="a `spdsl generate` output directory (or its data.jsonl)")
+                        help="a `spdsl generate` output directory (any format) or its data "
+                        "file")
+    review.add_argument("--predictions", metavar="FILE",
+                        help="a model's answers (as `spdsl score` reads them): show each "
+                        "item's prediction and score beside its answer")
     review.add_argument("-o", "--output", required=True, metavar="review.html",
                         help="the page to write (parent directories are created)")
     review.add_argument("--limit", type=int, default=200, metavar="N",

@@ -8,10 +8,14 @@ half-written.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import sys
+from pathlib import Path
 
-from .cli import EXIT_OK, MAX_WALK_FRAMES, UsageError, _EXTRA_COMMANDS, seed_arg
+from .cli import (
+    EXIT_OK, EXIT_REJECTED, MAX_WALK_FRAMES, _EXTRA_COMMANDS, UsageError, seed_arg,
+)
 from .cli_run import SCENE_ACTIONS
 from .cli_run import scene_errors_exit as _scene_errors
 
@@ -72,29 +76,47 @@ def cmd_scenes_walk(args) -> int:
 # --------------------------------------------------------------------------- scenes import
 
 
+# flag -> (destination, importer option, the kinds that take it)
+IMPORT_FLAGS = (
+    ("--up", "up", "up", ("mesh", "habitat")),
+    ("--name", "name", "name", ("mesh",)),
+    ("--episode", "episode", "episode", ("sprite", "airsim")),
+    ("--handedness", "handedness", "handedness", ("sprite",)),
+    ("--boxes", "boxes", "boxes", ("sprite", "airsim")),
+    ("--width", "width", "width", ("sprite", "airsim")),
+    ("--height", "height", "height", ("sprite", "airsim")),
+    ("--hfov", "hfov", "hfov_deg", ("sprite", "airsim")),
+    ("--labels", "labels", "labels", ("scannet",)),
+    ("--scene-id", "scene_id", "scene_id", ("scannet",)),
+    ("--unit", "unit", "unit", ("arkitscenes",)),
+    ("--unit-size", "unit_size", "unit_size", ("airsim",)),
+)
+
+
 def cmd_scenes_import(args) -> int:
     from sims.importers import import_doc
 
     from .outputs import output_file
     from .scenes.format import scene_from_dict
 
-    out = output_file(args.output)  # refuse a bad -o before the work
+    output_file(args.output)  # refuse a bad -o before the work
     options = {}
-    if args.kind == "mesh":
-        options = {"up": args.up, "name": args.name}
-    elif args.kind == "sprite":
-        _check_camera_options(args)
-        options = {"episode": args.episode, "handedness": args.handedness,
-                   "width": args.width, "height": args.height, "hfov_deg": args.hfov}
-    elif args.kind == "ai2thor":
-        options = {"image_base": out.parent}
-    ignored = [flag for flag, kinds, value in (
-        ("--up", ("mesh",), args.up), ("--name", ("mesh",), args.name),
-        ("--episode", ("sprite",), args.episode),
-        ("--handedness", ("sprite",), args.handedness != "left"))
-        if value and args.kind not in kinds]
-    if ignored:
-        raise UsageError(f"{', '.join(ignored)}: not an option of --from {args.kind}")
+    wrong = []
+    for flag, dest, option, kinds in IMPORT_FLAGS:
+        value = getattr(args, dest)
+        if value is None:
+            continue
+        if args.kind not in kinds:
+            wrong.append(flag)
+        options[option] = value
+    if wrong:
+        raise UsageError(f"{', '.join(wrong)}: not an option of --from {args.kind}")
+    if args.kind in ("sprite", "airsim"):
+        _check_camera_options(argparse.Namespace(
+            width=options.get("width", 640), height=options.get("height", 480),
+            hfov=options.get("hfov_deg", 90.0)))
+    if args.kind == "ai2thor":
+        options["image_base"] = Path(args.output).parent
     doc = import_doc(args.kind, args.input, **options)
     scene = scene_from_dict(doc, origin=args.input)
     _write_scene_file(scene, args.output)
@@ -121,28 +143,83 @@ def _controller_factory(spec: str | None):
     return factory
 
 
+CAPTURE_ONLY = (("--scene", "scene"), ("--walk", "walk"), ("-o/--output", "output"),
+                ("--width", "width"), ("--height", "height"), ("--hfov", "hfov"),
+                ("--pitch", "pitch"), ("--seed", "seed"),
+                ("--visibility-distance", "visibility_distance"))
+RENDER_ONLY = (("--ai2thor-scene", "ai2thor_scene"), ("--no-scene-check", "no_scene_check"))
+
+
 def cmd_capture_ai2thor(args) -> int:
-    from sims.ai2thor.capture import CaptureOptions, capture
+    if args.poses is not None:
+        return _render_poses(args)
+    given = [flag for flag, name in RENDER_ONLY if getattr(args, name)]
+    if given:
+        raise UsageError(f"{', '.join(given)}: only with --poses")
+    if not args.scene or not args.output:
+        raise UsageError("give --scene NAME and -o DIR to capture a walk, or --poses PATH to "
+                         "render the frames of a scene file or dataset")
+    from sims.ai2thor.capture import VISIBILITY_DISTANCE, CaptureOptions, capture
 
     from .outputs import output_dir
 
     scene = args.scene.split(":", 1)[1] if args.scene.lower().startswith("ithor:") else args.scene
-    options = CaptureOptions(scene=scene, frames=args.walk, width=args.width,
-                             height=args.height, hfov_deg=args.hfov, pitch_deg=args.pitch,
-                             seed=args.seed, image_format=args.image_format,
-                             platform=args.platform)
+    options = CaptureOptions(
+        scene=scene, frames=_default(args.walk, 40), width=_default(args.width, 640),
+        height=_default(args.height, 480), hfov_deg=_default(args.hfov, 90.0),
+        pitch_deg=_default(args.pitch, 15.0), seed=_default(args.seed, 0),
+        image_format=args.image_format, platform=args.platform,
+        visibility_distance=_default(args.visibility_distance, VISIBILITY_DISTANCE))
     factory = _controller_factory(args.controller)
     output_dir(args.output, create=False)  # parents only: capture renames its staging dir
-
-    def log(message: str) -> None:
-        if not args.quiet:
-            print(message, file=sys.stderr)
-
-    result = capture(options, args.output, controller_factory=factory, log=log)
+    result = capture(options, args.output, controller_factory=factory, log=_logger(args))
     skipped = f", {len(result.skipped)} poses skipped" if result.skipped else ""
     print(f"wrote {result.out_dir}: {result.frames} frames ({result.image_format} images)"
           f"{skipped}; scene {result.scene_file}")
     return EXIT_OK
+
+
+def _render_poses(args) -> int:
+    """``--poses PATH``: render the recorded frames of a scene file or a dataset."""
+    from sims.ai2thor.render import RenderOptions, render
+
+    given = [flag for flag, name in CAPTURE_ONLY if getattr(args, name) is not None]
+    if given:
+        raise UsageError(f"{', '.join(given)}: not an option with --poses (the frames "
+                         "recorded in the scene files give the cameras)")
+    options = RenderOptions(image_format=args.image_format, platform=args.platform,
+                            ai2thor_scene=args.ai2thor_scene,
+                            scene_check=not args.no_scene_check)
+    factory = _controller_factory(args.controller)
+    report = render(args.poses, options, controller_factory=factory, log=_logger(args))
+    rendered = sum(s.rendered for s in report.scenes)
+    kept = sum(s.kept for s in report.scenes)
+    failed = [(s.scene_file, line) for s in report.scenes for line in s.failed]
+    skipped = [s for s in report.scenes if s.skipped]
+    for scene_file, line in failed:
+        print(f"{scene_file}: {line}", file=sys.stderr)
+    for s in skipped:
+        print(f"{s.scene_file}: not rendered: {s.skipped}", file=sys.stderr)
+    summary = (f"rendered {rendered} frames ({kept} already had images) in "
+               f"{len(report.scenes)} scene file(s)")
+    if report.data_file:
+        summary += f"; rewrote {report.data_file}"
+    if failed or skipped:
+        summary += (f"; {len(failed)} frame(s) and {len(skipped)} scene(s) could not be "
+                    "rendered (listed above)")
+    print(summary)
+    return EXIT_OK if report.complete else EXIT_REJECTED
+
+
+def _default(value, default):
+    return default if value is None else value
+
+
+def _logger(args):
+    def log(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr)
+    return log
 
 
 # --------------------------------------------------------------------------- parsers
@@ -175,20 +252,46 @@ def add_scene_actions(ssub) -> None:
     walk.set_defaults(handler=_scene_errors(cmd_scenes_walk))
 
     imp = ssub.add_parser(
-        "import", help="convert AI2-THOR metadata, SPRITE, ScanNet boxes or a mesh",
-        description="Convert another format into a spdsl.scene/1 file (see sims/README.md).")
+        "import", help="convert AI2-THOR metadata, SPRITE, ScanNet, Habitat, AirSim, "
+        "ARKitScenes or a mesh into a scene file",
+        description="Convert another format into a spdsl.scene/1 file, z up, metres "
+        "(every format and its coordinate conversion: sims/README.md). Kinds: ai2thor (event "
+        "metadata or a capture directory), sprite (SPRITE metainfo/N.json), scannet (boxes "
+        ".json/.txt with 6 or 7 numbers, VoteNet *_bbox.npy, mmdetection3d *.pkl), habitat "
+        "(Replica info_semantic.json, Matterport3D .house), airsim (object-pose list .json "
+        "in NED, or a SPRITE AirSim episode), arkitscenes (*_3dod_annotation.json), mesh "
+        "(.glb/.gltf/.obj/.ply). The same files load directly as --scene KIND:PATH.")
     imp.add_argument("--from", dest="kind", required=True,
-                     choices=("ai2thor", "sprite", "scannet", "mesh"), help="input format")
+                     choices=("ai2thor", "sprite", "scannet", "habitat", "airsim",
+                              "arkitscenes", "mesh"), help="input format")
     imp.add_argument("input", metavar="INPUT")
     imp.add_argument("-o", "--output", required=True, metavar="OUT.scene.json",
                      help="the file to write (parent directories are created)")
     imp.add_argument("--up", choices=("y", "z"),
-                     help="mesh: up axis (default: y for glTF, z for OBJ/PLY)")
+                     help="mesh: up axis (default: y for glTF, z for OBJ/PLY); habitat: z "
+                     "(default, the files' own frame) or y (Habitat's world frame)")
     imp.add_argument("--name", help="mesh: name for a file holding one unnamed mesh")
-    imp.add_argument("--episode", help="sprite: episode N when INPUT is the data directory")
-    imp.add_argument("--handedness", choices=("left", "right"), default="left",
+    imp.add_argument("--episode", help="sprite, airsim: episode N when INPUT is the data "
+                     "directory")
+    imp.add_argument("--handedness", choices=("left", "right"),
                      help="sprite: left (AI2-THOR/Unity, default) or right (Habitat) y-up")
-    _camera_flags(imp)
+    imp.add_argument("--boxes", choices=("auto", "world", "local"),
+                     help="sprite, airsim: obb.sizes are world-axis extents (world) or "
+                     "along the rotated box (local); auto (default) decides from the "
+                     "objects' pivots")
+    imp.add_argument("--width", type=int, help="sprite, airsim: image width (640)")
+    imp.add_argument("--height", type=int, help="sprite, airsim: image height (480)")
+    imp.add_argument("--hfov", type=float,
+                     help="sprite, airsim: horizontal field of view in degrees (90)")
+    imp.add_argument("--labels", metavar="TABLE",
+                     help="scannet .npy: nyu40 (default, VoteNet's NYU40 ids), index "
+                     "(VoteNet's 0-17 class index) or a JSON file {\"id\": \"name\"}")
+    imp.add_argument("--scene-id", help="scannet .pkl: the scene of a multi-scene info file")
+    imp.add_argument("--unit", choices=("auto", "m", "mm"),
+                     help="arkitscenes: unit of the annotation (auto: checked against the "
+                     "mesh beside it, else by box size)")
+    imp.add_argument("--unit-size", type=float, metavar="M",
+                     help="airsim object lists: metres per unit of simGetObjectScale (1)")
     imp.set_defaults(handler=_scene_errors(cmd_scenes_import))
 
 
@@ -198,18 +301,42 @@ def register(sub) -> None:
                          "simulator along a camera walk.")
     csub = cap.add_subparsers(dest="capture_command", metavar="SIMULATOR", required=True)
     thor = csub.add_parser(
-        "ai2thor", help="capture an AI2-THOR room (needs pip install 'spdsl[ai2thor]')",
-        description="Start AI2-THOR, teleport the agent along a planned walk and save each "
-        "frame's RGB image, metadata and the simulator's visibility flags.")
-    thor.add_argument("--scene", required=True, help="AI2-THOR scene, e.g. FloorPlan1")
-    thor.add_argument("--walk", type=int, default=40, metavar="N", help="frames (40)")
-    thor.add_argument("-o", "--output", required=True, metavar="DIR",
-                      help="new (or empty) output directory")
-    _camera_flags(thor)
-    thor.add_argument("--pitch", type=float, default=15.0,
-                      help="camera horizon in degrees, positive looks down (15; -30..60)")
-    thor.add_argument("--seed", type=seed_arg, default=0, help="walk seed (0)")
+        "ai2thor", help="capture an AI2-THOR room, or render recorded frames "
+        "(needs pip install 'spdsl[ai2thor]')",
+        description="Capture: start AI2-THOR, teleport the agent along a walk planned on "
+        "its reachable positions and save each frame's RGB image, metadata and the "
+        "simulator's visibility flags (--scene NAME -o DIR). Render: teleport to every "
+        "recorded frame pose of a scene file, of each scene file in a directory, or of a "
+        "dataset made by spdsl generate, write the images beside the scene files and fill "
+        "each frame's image (--poses PATH). Exit 0 when every frame has an image, 1 when "
+        "some could not be rendered (listed), 2 on bad input.")
+    thor.add_argument("--scene", help="capture: AI2-THOR scene, e.g. FloorPlan1")
+    thor.add_argument("--walk", type=int, metavar="N", help="capture: frames (40)")
+    thor.add_argument("-o", "--output", metavar="DIR",
+                      help="capture: new (or empty) output directory")
+    thor.add_argument("--poses", metavar="PATH",
+                      help="render the frames of a *.scene.json file, a directory of them or "
+                      "a spdsl generate output directory (images beside each scene file, "
+                      "in <stem>.frames/)")
+    thor.add_argument("--width", type=int, help="capture: image width (640)")
+    thor.add_argument("--height", type=int, help="capture: image height (480)")
+    thor.add_argument("--hfov", type=float,
+                      help="capture: horizontal field of view in degrees (90)")
+    thor.add_argument("--pitch", type=float,
+                      help="capture: camera horizon in degrees, positive looks down "
+                      "(15; -30..60)")
+    thor.add_argument("--seed", type=seed_arg, help="capture: walk seed (0)")
     thor.add_argument("--image-format", choices=("png", "jpg", "npy"), default="png")
+    thor.add_argument("--visibility-distance", type=float, metavar="M",
+                      help="capture: AI2-THOR's visibilityDistance in metres (default 100: "
+                      "recorded 'visible' means in view and unoccluded; AI2-THOR's own "
+                      "default, 1.5, would also require the object to be within 1.5 m)")
+    thor.add_argument("--ai2thor-scene", metavar="NAME",
+                      help="render: the AI2-THOR scene of a scene file that does not name "
+                      "it (built-in RoboTHOR scenes)")
+    thor.add_argument("--no-scene-check", action="store_true",
+                      help="render even when the live room's objects are not where the "
+                      "scene file has them")
     thor.add_argument("--platform", choices=("cloud",),
                       help="cloud: headless rendering on a GPU (ai2thor CloudRendering)")
     thor.add_argument("--controller", metavar="MODULE:CALLABLE",

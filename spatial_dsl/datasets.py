@@ -7,7 +7,9 @@ Layout of an output directory ``OUT``::
     OUT/scenes/<id>.scene.json       every scene exactly as used ("/" in ids -> "__")
     OUT/parts/<NNNNN>.json           one scene's items and stats (NNNNN: scene position)
     OUT/parts/<NNNNN>.done           marker: sha256 of the part and of the scene file
-    OUT/data.jsonl | data.llava.json | data.parquet
+    OUT/data.jsonl | data.llava.json | data.parquet | data.sharegpt.json
+    OUT/dataset_info.json            (sharegpt only) the entry LLaMA-Factory reads
+    OUT/README.md                    the Hugging Face dataset card
     OUT/stats.json
 
 A scene is finished when its marker exists and matches the part and scene files;
@@ -21,24 +23,47 @@ Records (``--format jsonl``, one JSON object per line), in this key order:
 ``id`` (``<scene id>/<task>/<binding number>``), ``scene``, ``scene_file``
 (relative to OUT), ``task``, ``modality``, ``frames`` (frame indices: the
 image's one, all of them for video, ``[]`` for scene items), ``question``,
-``answer`` (the canonical answer text, language.md §6, which the item's program
-prints), ``answer_type``, ``unit``, ``choices`` (multiple choice: the option
-texts in presented order, option ``i`` has letter ``"ABCD"[i]``; else null),
-``answer_choice`` (the correct option's letter; else null), ``program``,
+``answer`` (the answer text, language.md §6, with objects in the words of the
+question: "fridge", "the shortest vase"; ``spdsl run`` on the item's program prints
+it), ``answer_ids`` (the ids of the objects the answer names, in answer order; null
+for answers without objects), ``answer_type``, ``unit``, ``choices`` (multiple
+choice: the option texts in presented order, option ``i`` has letter ``"ABCD"[i]``;
+else null), ``choice_ids`` (per option, the ids of the objects it names; null when
+the options are not objects), ``answer_choice`` (the correct option's letter; else
+null), ``program``,
 ``params`` (category names, object ids, frame indices, numbers / literals),
 ``producer`` (``"template"``) and ``seed`` (the run's ``--seed``).
 
 ``--format parquet`` has the same columns (``params`` as a JSON string, since its
-values have mixed types). ``--format llava`` writes a JSON list of LLaVA/ShareGPT
+values have mixed types; ``answer_ids`` a list of strings, ``choice_ids`` a list of
+lists). ``--format llava`` writes a JSON list of LLaVA/ShareGPT
 conversations: ``{"id", "task", "scene_file", "image": PATH}`` (image items),
 ``"video": [PATH, ...]`` (video items, the frames in order) or neither (scene
 items, text only), and ``"conversations": [{"from": "human", "value":
-"<image>\\n" + question}, {"from": "gpt", "value": answer}]``. A frame's PATH is
-its ``image`` field as recorded in the scene file (relative to that scene file's
-directory, scenes.md), or ``"<scene_file>#frame=<index>"`` when the frame has no
-image (rendered frames do not exist yet: the pointer says which camera pose to
-render). Answers with a unit read ``"1.42 m"``; multiple-choice questions list
-``"A. ..."`` lines and ask for the letter, and the answer is the letter.
+"<image>\\n" + question}, {"from": "gpt", "value": answer}]``. ``--format sharegpt``
+writes the same conversations the way LLaMA-Factory reads multimodal data (its
+data/README.md, "OpenAI format" with media columns): a JSON list of ``{"id",
+"task", "scene_file", "messages": [{"role": "user", "content": "<image>" or
+"<video>" + question}, {"role": "assistant", "content": answer}], "images":
+[PATH] or [], "videos": [[PATH, ...]] or []}`` (a video is given as the list of
+its frame images, one ``<video>`` placeholder per video, one ``<image>`` per
+image), plus ``dataset_info.json`` with the entry ``"spdsl"`` that maps those
+columns and role tags (``LLAMA_FACTORY_ENTRY``).
+
+A frame's PATH is relative to OUT (LLaVA's ``--image_folder`` and LLaMA-Factory's
+``media_dir`` are then OUT): the frame's ``image`` as recorded in the scene file,
+which is relative to that scene file's directory (scenes.md), joined to
+``scene_file``'s directory; an absolute ``image`` stays as it is. A frame without
+an image is ``"<scene_file>#frame=<index>"`` (rendered frames do not exist yet:
+the pointer names the camera pose to render, and ``spdsl capture ai2thor --poses OUT``
+renders every such pose of an AI2-THOR scene and rewrites the data file with the
+images' paths). A record whose answer names objects also carries their ``answer_ids``.
+Answers with a unit read ``"1.42
+m"``; multiple-choice questions list ``"A. ..."`` lines and ask for the letter, and
+the answer is the letter (``prompt_text`` and ``target_text``).
+
+Every run also writes a Hugging Face dataset card, ``README.md`` (``spatial_dsl.hub``),
+so that ``datasets.load_dataset(OUT)`` reads the data file with typed columns.
 
 Balancing (``balance``): for a task whose answer type is Bool, Str or Object no
 answer may hold more than ``max_share`` of the task's items (default 0.5 for
@@ -54,6 +79,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import re
 import statistics
 from collections import Counter
@@ -63,12 +89,24 @@ from .files import atomic_write, atomic_write_text
 
 CONFIG_FILE = "config.json"
 STATS_FILE = "stats.json"
-DATA_FILES = {"jsonl": "data.jsonl", "llava": "data.llava.json", "parquet": "data.parquet"}
+DATA_FILES = {"jsonl": "data.jsonl", "llava": "data.llava.json", "parquet": "data.parquet",
+              "sharegpt": "data.sharegpt.json"}
+LLAMA_FACTORY_INFO = "dataset_info.json"
+LLAMA_FACTORY_NAME = "spdsl"
+# The dataset_info.json entry of --format sharegpt (LLaMA-Factory data/README.md: sharegpt
+# formatting, OpenAI-style role/content tags, media columns).
+LLAMA_FACTORY_ENTRY = {
+    "file_name": DATA_FILES["sharegpt"],
+    "formatting": "sharegpt",
+    "columns": {"messages": "messages", "images": "images", "videos": "videos"},
+    "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user",
+             "assistant_tag": "assistant"},
+}
 FORMATS = tuple(DATA_FILES)
 CONFIG_VERSION = 1
 RECORD_KEYS = ("id", "scene", "scene_file", "task", "modality", "frames", "question", "answer",
-               "answer_type", "unit", "choices", "answer_choice", "program", "params",
-               "producer", "seed")
+               "answer_ids", "answer_type", "unit", "choices", "choice_ids", "answer_choice",
+               "program", "params", "producer", "seed")
 BALANCED_TYPES = ("Bool", "Str", "Object")
 DISCRETE_TYPES = ("Bool", "Str", "Object", "Int", "Frame", "List[Str]", "List[Object]",
                   "List[Int]")
@@ -235,30 +273,73 @@ def balance(items: list[dict], answer_type: str, seed: int,
 # ----------------------------------------------------------------------------- writers
 
 
+def frame_path(scene_file: str, index: int, image: str | None) -> str:
+    """The OUT-relative path of a frame's image, or the ``#frame=`` pointer when it has none."""
+    if not image:
+        return f"{scene_file}#frame={index}"
+    if os.path.isabs(image) or "://" in image:  # absolute paths and URLs stay as they are
+        return image
+    return posixpath.normpath(posixpath.join(posixpath.dirname(scene_file), image))
+
+
 def _frame_paths(record: dict, images: dict[str, dict[int, str | None]]) -> list[str]:
+    """Each frame's image relative to OUT (a scene file's are relative to its directory),
+    or the ``scenes/X.scene.json#frame=N`` pointer to a pose still to be rendered."""
     frame_images = images.get(record["scene_file"], {})
-    return [frame_images.get(i) or f"{record['scene_file']}#frame={i}" for i in record["frames"]]
+    return [frame_path(record["scene_file"], i, frame_images.get(i)) for i in record["frames"]]
 
 
-def llava_record(record: dict, images: dict[str, dict[int, str | None]]) -> dict:
-    question, answer = record["question"], record["answer"]
-    if record["unit"]:
-        answer = f"{answer} {record['unit']}"
-    if record["choices"]:
+def prompt_text(record: dict) -> str:
+    """The question as a model is asked it (options and the letter instruction for choices)."""
+    question = record["question"]
+    if record.get("choices"):
         options = "\n".join(f"{'ABCD'[i]}. {c}" for i, c in enumerate(record["choices"]))
         question = (f"{question}\n{options}\nAnswer with the option's letter from the given "
                     "choices directly.")
-        answer = record["answer_choice"]
+    return question
+
+
+def target_text(record: dict) -> str:
+    """The answer a model is trained to give: the letter for choices, else answer [unit]."""
+    if record.get("choices"):
+        return record["answer_choice"]
+    answer = record["answer"]
+    return f"{answer} {record['unit']}" if record.get("unit") else answer
+
+
+def _media(record: dict, images) -> tuple[str, list[str]]:
+    """(placeholder, frame paths): "<image>" / "<video>" and the frames, or ("", [])."""
+    if record["frames"] and record["modality"] in ("image", "video"):
+        paths = _frame_paths(record, images)
+        if record["modality"] == "image":
+            return "<image>", paths[:1]
+        return "<video>", paths
+    return "", []
+
+
+def llava_record(record: dict, images: dict[str, dict[int, str | None]]) -> dict:
+    placeholder, paths = _media(record, images)
     out = {"id": record["id"], "task": record["task"], "scene_file": record["scene_file"]}
-    if record["modality"] == "image" and record["frames"]:
-        out["image"] = _frame_paths(record, images)[0]
-        question = "<image>\n" + question
-    elif record["modality"] == "video" and record["frames"]:
-        out["video"] = _frame_paths(record, images)
-        question = "<video>\n" + question
+    if record.get("answer_ids") is not None:
+        out["answer_ids"] = record["answer_ids"]
+    if placeholder == "<image>":
+        out["image"] = paths[0]
+    elif placeholder == "<video>":
+        out["video"] = paths
+    question = f"{placeholder}\n{prompt_text(record)}" if placeholder else prompt_text(record)
     out["conversations"] = [{"from": "human", "value": question},
-                            {"from": "gpt", "value": answer}]
+                            {"from": "gpt", "value": target_text(record)}]
     return out
+
+
+def sharegpt_record(record: dict, images: dict[str, dict[int, str | None]]) -> dict:
+    """One LLaMA-Factory conversation: as many placeholders as media entries (its rule)."""
+    placeholder, paths = _media(record, images)
+    return {"id": record["id"], "task": record["task"], "scene_file": record["scene_file"],
+            "messages": [{"role": "user", "content": placeholder + prompt_text(record)},
+                         {"role": "assistant", "content": target_text(record)}],
+            "images": paths if placeholder == "<image>" else [],
+            "videos": [paths] if placeholder == "<video>" else []}
 
 
 def _parquet_table(records: list[dict]):
@@ -267,9 +348,11 @@ def _parquet_table(records: list[dict]):
     schema = pa.schema([
         ("id", pa.string()), ("scene", pa.string()), ("scene_file", pa.string()),
         ("task", pa.string()), ("modality", pa.string()), ("frames", pa.list_(pa.int64())),
-        ("question", pa.string()), ("answer", pa.string()), ("answer_type", pa.string()),
+        ("question", pa.string()), ("answer", pa.string()),
+        ("answer_ids", pa.list_(pa.string())), ("answer_type", pa.string()),
         ("unit", pa.string()), ("choices", pa.list_(pa.string())),
-        ("answer_choice", pa.string()), ("program", pa.string()), ("params", pa.string()),
+        ("choice_ids", pa.list_(pa.list_(pa.string()))), ("answer_choice", pa.string()),
+        ("program", pa.string()), ("params", pa.string()),
         ("producer", pa.string()), ("seed", pa.int64()),
     ])
     columns = {name: [r[name] for r in records] for name in schema.names}
@@ -278,20 +361,29 @@ def _parquet_table(records: list[dict]):
 
 
 def write_dataset(path: Path, fmt: str, records: list[dict],
-                  images: dict[str, dict[int, str | None]]) -> None:
-    """Write the records in one format, atomically."""
+                  images: dict[str, dict[int, str | None]]) -> list[dict]:
+    """Write the records in one format, atomically; returns the rows as written (the
+    records themselves for jsonl and parquet)."""
     if fmt == "jsonl":
         atomic_write_text(path, "".join(_json_line(r) + "\n" for r in records))
-    elif fmt == "llava":
-        lines = [_json_line(llava_record(r, images)) for r in records]
+        return records
+    if fmt in ("llava", "sharegpt"):
+        convert = llava_record if fmt == "llava" else sharegpt_record
+        rows = [convert(r, images) for r in records]
+        lines = [_json_line(row) for row in rows]
         atomic_write_text(path, "[\n" + ",\n".join(lines) + ("\n]\n" if lines else "]\n"))
-    elif fmt == "parquet":
+        if fmt == "sharegpt":
+            info = {LLAMA_FACTORY_NAME: LLAMA_FACTORY_ENTRY}
+            atomic_write_text(path.parent / LLAMA_FACTORY_INFO,
+                              json.dumps(info, indent=2) + "\n")
+        return rows
+    if fmt == "parquet":
         import pyarrow.parquet as pq
 
         table = _parquet_table(records)
         atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
-    else:  # pragma: no cover - the CLI only offers FORMATS
-        raise ValueError(f"unknown format {fmt!r}")
+        return records
+    raise ValueError(f"unknown format {fmt!r}")  # pragma: no cover - the CLI offers FORMATS
 
 
 # ------------------------------------------------------------------------------ stats
@@ -317,8 +409,10 @@ def _distribution(answers: list[str], answer_type: str) -> dict:
 
 
 def assemble(out: OutputDir, positions: list[int], tasks: list[dict], seed: int, fmt: str,
-             max_share: float | None, skipped_tasks: dict[str, str]) -> tuple[dict, int]:
-    """Balance and write the dataset from the parts; returns (stats without "run", items)."""
+             max_share: float | None, skipped_tasks: dict[str, str],
+             command: str | None = None) -> tuple[dict, int]:
+    """Balance and write the dataset from the parts, and its dataset card when ``command``
+    (the generating command line) is given; returns (stats without "run", items)."""
     parts = [out.read_part(p) for p in positions]
     task_info = {t["name"]: t for t in tasks}
     by_task: dict[str, list[dict]] = {t["name"]: [] for t in tasks}
@@ -332,11 +426,16 @@ def assemble(out: OutputDir, positions: list[int], tasks: list[dict], seed: int,
                               max_share)
         keep |= kept
         shares[name] = share
-    records = [{k: item[k] for k in RECORD_KEYS} for part in parts for item in part["items"]
-               if item["id"] in keep]
+    records = [{k: item.get(k) for k in RECORD_KEYS} for part in parts
+               for item in part["items"] if item["id"] in keep]
     images = {part["scene_file"]: {int(k): v for k, v in part.get("images", {}).items()}
               for part in parts}
-    write_dataset(out.root / DATA_FILES[fmt], fmt, records, images)
+    rows = write_dataset(out.root / DATA_FILES[fmt], fmt, records, images)
+    if command is not None:
+        from .hub import write_card
+
+        write_card(out.root, fmt, rows, records, task_info, [part["scene"] for part in parts],
+                   seed, command)
     stats = _stats(parts, tasks, by_task, keep, shares, records, skipped_tasks)
     return stats, len(records)
 

@@ -40,10 +40,9 @@ by its simplest allocentric reference -- "the mug on the tallest chair",
 ``the(filter(find("Mug"), o => on(o, argmax(find("Chair"), o => o.height))))``
 (the inner ``o`` shadows the outer one, as the language allows). Such a
 reference has ``chained=True``. A landmark of the target's own category is
-allowed ("the drawer near the highest drawer"), but not a relation that holds
-between the landmark and itself (``on`` and ``above`` do for a box under 5 cm
-tall): "the smallest tray on the largest tray" would count the largest tray among
-those on it. Distances to a same-category landmark are not searched (the
+allowed ("the drawer near the highest drawer", "the tray on the largest tray":
+every relation is irreflexive since language.md v0.2, and ``near`` excludes the
+landmark). Distances to a same-category landmark are not searched (the
 landmark is its own nearest). Margins, bands and proofs are those of the first
 round; the proof evaluates the whole expression, landmark included, on every
 jittered copy. Measured on the 120 iTHOR rooms (``bench/bench_refer.py``): one
@@ -90,7 +89,9 @@ Margins (the runner-up is the second-best member of the same set)
   at most r = 4 cm, so a relation is a reference for (category, landmark) only
   if no member's truth could change by such a move:
   ``near``: no member's gap within 4 cm of 0.5 m; ``on`` / ``above`` / ``below``
-  (and converses): no member's height difference (``bottom - top``) within 4 cm
+  (and converses): an ``on`` whose resting side has its support recorded (the
+  scene's ``support``, as every AI2-THOR object has) follows the record and is
+  sure; otherwise no member's height difference (``bottom - top``) within 4 cm
   of the -5 cm / +5 cm tolerances, and no member's footprint overlap changes
   when the landmarks move by r * sqrt(2) along +-x and +-y (4 shifted copies of
   the scene; convexity makes an overlap at those 4 shifts an overlap at every
@@ -110,9 +111,9 @@ Margins (the runner-up is the second-best member of the same set)
 
 Naturalness filters (candidates that would be true but refer to nothing a person
 would say): in an ``on`` the resting object must have the smaller footprint and
-rest on nothing else ("the drawer on the fork" holds between AI2-THOR's stacked
-drawers and a fork in the drawer below; "the cabinet with the pan on it" between a
-lower cabinet and a pan on the countertop 5 cm above it); ``find(category)``
+rest on nothing else (in a scene without support records, a crate resting on a
+smaller box is "the box with the crate on it" rather than "the crate on the box",
+and a mug on a plate 1 cm above a table rests on both); ``find(category)``
 members of another category (matched by their label) are never referred to as
 "the ... <category>".
 
@@ -141,12 +142,13 @@ from functools import partial
 
 import numpy as np
 
+from .builtins.catalog import SUPPORT_TOLERANCE
 from .check import Checked, compile_source
 from .names import natural_name
 from .printer import format_string
 from .runtime.eval import Evaluator, Limits
 from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jitter_scene, jittered_scenes
-from .scenes.model import Scene, normalise_name
+from .scenes.model import SUPPORT_NOT_RECORDED, Scene, normalise_name
 
 __all__ = [
     "EXTREME_MARGIN", "DISTANCE_MARGIN_M", "DISTANCE_MARGIN_REL", "BEARING_MARGIN_DEG",
@@ -194,9 +196,8 @@ class _Relation:
     # that cannot hold.
     prefilter: str | None = None
     # Which side rests on the other ("o" or "L"), for `on`: only natural when the resting
-    # object is the smaller one and rests on nothing else ("the drawer on the fork" holds
-    # between AI2-THOR's stacked drawers; "the cabinet with the pan on it" between a
-    # lower cabinet and a pan on the countertop just above it).
+    # object is the smaller one and rests on nothing else (not "the crate on the box"
+    # for a crate wider than the box it rests on; see the module doc).
     resting: str | None = None
     # Thresholded quantity (a key list of the key program) and its thresholds: a member
     # whose value lies within RELATION_BAND_M of a threshold could flip under the jitter,
@@ -207,23 +208,27 @@ class _Relation:
     overlap: bool = False
 
 
-_REL_ON = "{a}.bottom >= {b}.top - 0.05m"
+_TOL = f"{SUPPORT_TOLERANCE:g}m"
+# `above` implies this; `on` does not where it follows a recorded parent (a pillow on a bed
+# whose box, headboard included, reaches 0.4 m over the pillow's bottom).
+_REL_LEVEL = "{a}.bottom >= {b}.top - " + _TOL
+_BAND = (-SUPPORT_TOLERANCE, SUPPORT_TOLERANCE)  # `on`: |bottom - top| <= tolerance
 # relation form -> definition, in the order they are preferred. `near` is read from the
 # gap key (language.md: near(a, b, within) is gap(a, b) <= within, a != b).
 _RELATIONS = {
-    "on": _Relation("on(o, {L})", "on {lm}", _REL_ON.format(a="o", b="{L}"), resting="o",
-                    band=("k_over", (-0.05, 0.05)), overlap=True),
+    "on": _Relation("on(o, {L})", "on {lm}", resting="o", band=("k_over", _BAND),
+                    overlap=True),
     "inside": _Relation("inside(o, {L})", "inside {lm}", band=("k_inside_sure", ())),
     "containing": _Relation("inside({L}, o)", "containing {lm}",
                             band=("k_containing_sure", ())),
-    "supporting": _Relation("on({L}, o)", "with {lm} on it", _REL_ON.format(a="{L}", b="o"),
-                            resting="L", band=("k_under", (-0.05, 0.05)), overlap=True),
+    "supporting": _Relation("on({L}, o)", "with {lm} on it", resting="L",
+                            band=("k_under", _BAND), overlap=True),
     "near": _Relation(f"near(o, {{L}}, within={NEAR_WITHIN})", "near {lm}",
                       band=("k_gap", (NEAR_WITHIN_M,))),
-    "above": _Relation("above(o, {L})", "above {lm}", _REL_ON.format(a="o", b="{L}"),
-                       band=("k_over", (-0.05,)), overlap=True),
-    "below": _Relation("below(o, {L})", "below {lm}", _REL_ON.format(a="{L}", b="o"),
-                       band=("k_under", (-0.05,)), overlap=True),
+    "above": _Relation("above(o, {L})", "above {lm}", _REL_LEVEL.format(a="o", b="{L}"),
+                       band=("k_over", _BAND[:1]), overlap=True),
+    "below": _Relation("below(o, {L})", "below {lm}", _REL_LEVEL.format(a="{L}", b="o"),
+                       band=("k_under", _BAND[:1]), overlap=True),
 }
 _FORM_ORDER = {form: i for i, form in enumerate(
     [e[0] for e in _EXTREMES] + ["nearest", "farthest"]
@@ -592,7 +597,7 @@ class _Search:
         if "relation" in self.landmark_kinds:
             lines.append("let k_footprint = map(M, o => o.footprint in m2)")
             lines.append("let k_lm_footprint = map(L, l => l.footprint in m2)")
-            supports = "count(filter(objects, x => {a}.bottom >= x.top - 0.05m and on({a}, x)))"
+            supports = "count(filter(objects, x => on({a}, x)))"
             lines.append(f"let k_supports = map(M, o => {supports.format(a='o')})")
             lines.append(f"let k_lm_supports = map(L, l => {supports.format(a='l')})")
             lines.append("let k_over = map(L, l => map(M, o => (o.bottom - l.top) in m))")
@@ -663,10 +668,14 @@ class _Search:
         keys["k_overlap_all"] = np.logical_and.reduce(seen)
         keys["k_overlap_any"] = np.logical_or.reduce(seen)
 
-    def _sure_level(self, keys: dict, row: int, g: _Group, rel: _Relation) -> bool:
+    def _sure_level(self, keys: dict, row: int, g: _Group, rel: _Relation, lm: int) -> bool:
         """`on` / `above` / `below` and converses keep their value for every member under
         the jitter: each member either fails the height condition or the footprint
-        overlap whatever the jitter does, or passes both whatever it does."""
+        overlap whatever the jitter does, or passes both whatever it does. An `on` whose
+        resting side has its support recorded (the scene's `support`: on or in its
+        parent, or fixed) follows the record, which the jitter does not move; the
+        geometric rule's other conditions (top clear by 2 cm, half the footprint over the
+        support) are left to the jitter proof."""
         name, thresholds = rel.band
         r = RELATION_BAND_M
         dz = np.asarray(keys[name][0][row], dtype=float)[g.cols]
@@ -675,7 +684,12 @@ class _Search:
         z_false = (dz < low - r) | (dz > high + r)
         overlap_all = keys["k_overlap_all"][row][g.cols]
         overlap_any = keys["k_overlap_any"][row][g.cols]
-        return bool(np.all(z_false | ~overlap_any | (z_true & overlap_all)))
+        sure = z_false | ~overlap_any | (z_true & overlap_all)
+        if rel.resting == "o":
+            sure |= self.scene.support[g.objs] != SUPPORT_NOT_RECORDED
+        elif rel.resting == "L":
+            sure |= bool(self.scene.support[lm] != SUPPORT_NOT_RECORDED)
+        return bool(np.all(sure))
 
     # ----------------------------------------------------------------- candidates
 
@@ -817,11 +831,8 @@ class _Search:
             if form == "near":
                 holds = np.asarray(keys["k_gap"][0][row], dtype=float)[g.cols] <= NEAR_WITHIN_M
                 holds[own] = False  # near(a, b) needs a != b
-            else:
+            else:  # the other relations are irreflexive (language.md v0.2)
                 holds = np.asarray(keys[f"k_{form}"][0][row], dtype=bool)[g.cols]
-            if np.any(holds[own]):  # "the drawer above the lowest drawer" would be itself
-                self.rejected[f"self:{form}"] += 1
-                continue
             count = int(holds.sum())
             if count == 0:
                 continue
@@ -829,7 +840,7 @@ class _Search:
                 name, thresholds = rel.band
                 values = np.asarray(keys[name][0][row], dtype=float)[g.cols]
                 if rel.overlap:
-                    unsure = not self._sure_level(keys, row, g, rel)
+                    unsure = not self._sure_level(keys, row, g, rel, lm)
                 elif thresholds:
                     unsure = any(np.any(np.abs(values - t) < RELATION_BAND_M)
                                  for t in thresholds)

@@ -10,13 +10,17 @@ the page small for big reviews. Pictures are drawn for the first ``limit``
 items only (the page says so); every item is listed.
 
 Each item shows its id, task, modality, scene, question, choices, answer and
-program (highlighted with the SpatialDSL Pygments lexer). The item's program
+program (highlighted with the SpatialDSL Pygments lexer). Every `spdsl generate`
+format is read (``spatial_dsl.records``). With ``predictions`` (a file `spdsl score`
+reads), each item also shows the model's reply, what it was read as and its score
+(``spatial_dsl.scoring``), and a filter shows only the items scored below 1. The item's program
 is run again on its scene file for the picture; when that fails or gives
 another answer than the record, the item is marked as a *problem* (a filter
 shows only those).
 
 Filters: task and scene (dropdowns), answer (exact, case-insensitive), free
-text (question, answer, program, id) and "problems only". They live in the URL
+text (question, answer, program, id), "problems only" and, with predictions,
+"wrong only". They live in the URL
 fragment, e.g. ``review.html#task=image_above&answer=yes``, so a filtered view
 can be bookmarked or shared; items filtered out get the ``hidden`` attribute.
 Keys: ``j``/``k`` or the arrow keys move between the visible items, ``/`` goes
@@ -38,7 +42,6 @@ from pathlib import Path
 __all__ = ["ReviewError", "build_review", "load_records", "DEFAULT_LIMIT"]
 
 DEFAULT_LIMIT = 200
-DATA_NAMES = ("data.jsonl", "data.parquet")
 PICTURE_DPI = 80
 
 
@@ -50,61 +53,15 @@ class ReviewError(Exception):
 
 
 def load_records(path: str | os.PathLike) -> tuple[Path, list[Path], list[dict]]:
-    """(dataset root, data files, records) of a dataset directory or data file."""
-    path = Path(path)
-    if not path.exists():
-        raise ReviewError(f"{path}: no such file or directory")
-    if path.is_dir():
-        root = path
-        files = [path / n for n in DATA_NAMES if (path / n).is_file()][:1]
-        if not files:
-            files = sorted(p for p in path.glob("*.jsonl") if p.is_file())
-        if not files:
-            raise ReviewError(f"{path}: no dataset here (expected data.jsonl, data.parquet or "
-                              "*.jsonl, as written by `spdsl generate`)")
-    else:
-        root, files = path.parent, [path]
-    records: list[dict] = []
-    for f in files:
-        records += _read_parquet(f) if f.suffix == ".parquet" else _read_jsonl(f)
-    return root, files, records
+    """(dataset root, data files, records) of a dataset directory or data file, in any
+    `spdsl generate` format (``spatial_dsl.records``)."""
+    from .records import DatasetError, read_dataset
 
-
-def _read_jsonl(path: Path) -> list[dict]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReviewError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") \
-            from None
-    records = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ReviewError(f"{path}:{number}: not JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise ReviewError(f"{path}:{number}: expected a JSON object, got "
-                              f"{type(record).__name__}")
-        records.append(record)
-    return records
-
-
-def _read_parquet(path: Path) -> list[dict]:
-    try:
-        import pyarrow.parquet as pq
-
-        rows = pq.read_table(path).to_pylist()
-    except Exception as exc:  # pyarrow raises many kinds; all mean "not a dataset"
-        raise ReviewError(f"cannot read {path}: {exc}") from None
-    for row in rows:
-        if isinstance(row.get("params"), str):
-            try:
-                row["params"] = json.loads(row["params"])
-            except json.JSONDecodeError:
-                pass
-    return rows
+        dataset = read_dataset(path)
+    except DatasetError as exc:
+        raise ReviewError(str(exc)) from None
+    return dataset.root, dataset.files, dataset.records
 
 
 # --------------------------------------------------------------------------- pictures
@@ -174,9 +131,14 @@ def check_item(root: Path, record: dict, picture: bool) -> ItemCheck:
         out.problems.append(str(exc))
         return out
     if analysis.ok:
-        out.answer = analysis.answer.text
-        if "answer" in record and str(record["answer"]) != analysis.answer.text:
-            out.problems.append(f"the program now answers {analysis.answer.text!r}, the "
+        from .naming import ObjectNames, in_words
+
+        # objects in the words the item uses ("the shortest vase"), as generate wrote them
+        seed = record.get("seed") if isinstance(record.get("seed"), int) else 0
+        answer = in_words(analysis.answer, ObjectNames.of(scene, seed)).answer
+        out.answer = answer.text
+        if "answer" in record and str(record["answer"]) != answer.text:
+            out.problems.append(f"the program now answers {answer.text!r}, the "
                                 f"record says {record['answer']!r}")
     else:
         r = analysis.rejection
@@ -224,10 +186,22 @@ def check_all(root: Path, records: list[dict], limit: int, workers: int = 1,
 # --------------------------------------------------------------------------- page
 
 
+def _scored(path, records: list[dict]) -> list:
+    """One ScoredItem per record for the predictions file at ``path``."""
+    from .scoring import PredictionsError, read_predictions, score_items
+
+    try:
+        predictions = read_predictions(path, records)
+    except PredictionsError as exc:
+        raise ReviewError(str(exc)) from None
+    return score_items(records, predictions.by_id)
+
+
 def build_review(dataset: str | os.PathLike, output: str | os.PathLike,
                  limit: int = DEFAULT_LIMIT, images: str = "inline", workers: int = 1,
-                 progress=None) -> dict:
-    """Write the page (atomically); returns a summary: items, pictures, problems."""
+                 progress=None, predictions: str | os.PathLike | None = None) -> dict:
+    """Write the page (atomically); returns a summary: items, pictures, problems (and
+    the mean score, with ``predictions``)."""
     from .files import atomic_write_bytes, atomic_write_text
 
     if limit < 0:
@@ -237,6 +211,7 @@ def build_review(dataset: str | os.PathLike, output: str | os.PathLike,
     from .outputs import output_dir, output_file
 
     root, files, records = load_records(dataset)
+    scored = _scored(predictions, records) if predictions is not None else None
     output = output_file(output, (".html", ".htm"))
     results = check_all(root, records, limit, workers, progress)
     sources: list[str] = []
@@ -253,10 +228,14 @@ def build_review(dataset: str | os.PathLike, output: str | os.PathLike,
         sources = ["data:image/png;base64," + base64.b64encode(res.png).decode("ascii")
                    if res.png is not None else "" for res in results]
     title = f"spdsl review — {root.resolve().name or root}"
-    page = render_page(title, [str(f) for f in files], records, results, sources, limit)
+    page = render_page(title, [str(f) for f in files], records, results, sources, limit,
+                       scored)
     atomic_write_text(output, page, durable=False)
-    return {"items": len(records), "pictures": sum(1 for s in sources if s),
-            "problems": sum(1 for r in results if r.problems)}
+    summary = {"items": len(records), "pictures": sum(1 for s in sources if s),
+               "problems": sum(1 for r in results if r.problems)}
+    if scored is not None:
+        summary["score"] = sum(it.score for it in scored) / len(scored) if scored else 0.0
+    return summary
 
 
 def _highlight(program: str) -> str:
@@ -289,7 +268,7 @@ def _answer_text(record: dict) -> str:
 
 
 def render_page(title: str, files: list[str], records: list[dict], results: list[ItemCheck],
-                sources: list[str], limit: int) -> str:
+                sources: list[str], limit: int, scored: list | None = None) -> str:
     e = html.escape
     tasks = Counter(str(r.get("task", "")) for r in records)
     scenes = Counter(str(r.get("scene", "")) for r in records)
@@ -299,18 +278,50 @@ def render_page(title: str, files: list[str], records: list[dict], results: list
     note = (f"Pictures are drawn for the first {min(limit, len(records))} of {len(records)} "
             f"items (--limit {limit})." if len(records) > limit else
             f"Pictures are drawn for all {len(records)} items.")
-    items = [_item_html(n, rec, res, src, n < limit)
-             for n, (rec, res, src) in enumerate(zip(records, results, sources))]
+    scores = scored if scored is not None else [None] * len(records)
+    items = [_item_html(n, rec, res, src, n < limit, sc)
+             for n, (rec, res, src, sc) in enumerate(zip(records, results, sources, scores))]
+    score_note = ""
+    wrong_filter = ""
+    if scored is not None:
+        mean = sum(it.score for it in scored) / len(scored) if scored else 0.0
+        missing = sum(1 for it in scored if it.status == "missing")
+        unparsed = sum(1 for it in scored if it.status == "unparsed")
+        score_note = (f" · predictions: mean score {100 * mean:.1f} %, {missing} missing, "
+                      f"{unparsed} unparsed")
+        wrong_filter = '<label><input type="checkbox" id="f-wrong"> wrong only</label>'
+
     datalist = "\n".join(f'<option value="{e(a, quote=True)}">' for a in answers[:2000])
     return _PAGE.format(
         title=e(title), style=_CSS + _style(), files=e(", ".join(files)),
         count=len(records), tasks=len(tasks), scenes=len(scenes), problems=problems,
-        drawn=drawn, note=e(note), task_options=_options(tasks, "tasks"),
+        drawn=drawn, note=e(note), score_note=e(score_note), wrong_filter=wrong_filter,
+        task_options=_options(tasks, "tasks"),
         scene_options=_options(scenes, "scenes"), answers=datalist,
         items="\n".join(items), script=_SCRIPT)
 
 
-def _item_html(n: int, record: dict, res: ItemCheck, src: str, within_limit: bool) -> str:
+def _prediction_html(scored) -> str:
+    """The model's reply beside the answer: what it was read as and its score."""
+    e = html.escape
+    from .scoring import METRICS
+
+    if scored.status == "missing":
+        return '<p class="prediction wrong">Prediction: <i>none</i> (missing, scores 0)</p>'
+    reply = e(scored.prediction if len(scored.prediction) <= 300
+              else scored.prediction[:300] + " …")
+    if scored.status == "unparsed":
+        return (f'<p class="prediction wrong">Prediction: <b>{reply}</b> (unparsed: not an '
+                f"answer of this kind, scores 0)</p>")
+    cls = "right" if scored.score >= 1 else "partial" if scored.score > 0 else "wrong"
+    read = f" → read as <b>{e(scored.read)}</b>" if scored.read != scored.prediction else ""
+    partial = f", partial {scored.partial:.2f}" if scored.partial is not None else ""
+    return (f'<p class="prediction {cls}">Prediction: <b>{reply}</b>{read} · score '
+            f"{scored.score:.2f} ({METRICS[scored.kind]}{partial})</p>")
+
+
+def _item_html(n: int, record: dict, res: ItemCheck, src: str, within_limit: bool,
+               scored=None) -> str:
     e = html.escape
     rid = str(record.get("id", f"item {n}"))
     task = str(record.get("task", ""))
@@ -325,7 +336,8 @@ def _item_html(n: int, record: dict, res: ItemCheck, src: str, within_limit: boo
              f'tabindex="-1" data-task="{e(task, quote=True)}" '
              f'data-scene="{e(scene, quote=True)}" data-answer="{e(answer.lower(), quote=True)}" '
              f'data-search="{e(search, quote=True)}" '
-             f'data-problem="{"1" if res.problems else "0"}">']
+             f'data-problem="{"1" if res.problems else "0"}" '
+             f'data-wrong="{"1" if scored is not None and scored.score < 1 else "0"}">']
     meta = [f'<span class="badge task">{e(task)}</span>']
     if record.get("modality"):
         meta.append(f'<span class="badge">{e(str(record["modality"]))}</span>')
@@ -349,6 +361,8 @@ def _item_html(n: int, record: dict, res: ItemCheck, src: str, within_limit: boo
     if letter:
         shown_answer = f"{letter} ({shown_answer})"
     parts.append(f'<p class="answer">Answer: <b>{e(shown_answer)}</b></p>')
+    if scored is not None:
+        parts.append(_prediction_html(scored))
     if res.problems:
         parts.append('<ul class="problems">' + "".join(f"<li>{e(p)}</li>" for p in res.problems)
                      + "</ul>")
@@ -410,6 +424,10 @@ article header { font-size: 12.5px; color: var(--muted); }
 .choices { margin: 4px 0; padding-left: 18px; list-style: none; }
 .choices li.correct { color: #0a6b2b; font-weight: 600; }
 .problems { color: var(--bad); margin: 4px 0; padding-left: 18px; }
+.prediction { margin: 6px 0; padding: 2px 6px; border-left: 3px solid var(--line); }
+.prediction.right { border-color: #0a6b2b; }
+.prediction.partial { border-color: #b07d00; }
+.prediction.wrong { border-color: var(--bad); }
 .params, .none { color: var(--muted); font-size: 12.5px; }
 .hl { border: 1px solid var(--line); border-radius: 4px; overflow-x: auto; }
 .hl pre { margin: 0; padding: 6px 8px; font-size: 12.5px; white-space: pre-wrap;
@@ -428,7 +446,7 @@ _PAGE = """<!DOCTYPE html>
 <header class="top">
 <h1>{title}</h1>
 <p class="summary">{count} items · {tasks} tasks · {scenes} scenes · {drawn} pictures ·
-{problems} with problems · from {files}. {note}</p>
+{problems} with problems{score_note} · from {files}. {note}</p>
 <div class="filters" role="search">
 <label>task <select id="f-task">{task_options}</select></label>
 <label>scene <select id="f-scene">{scene_options}</select></label>
@@ -436,6 +454,7 @@ _PAGE = """<!DOCTYPE html>
 <datalist id="answers">{answers}</datalist>
 <label>text <input type="text" id="f-text" placeholder="search ( / )"></label>
 <label><input type="checkbox" id="f-problems"> problems only</label>
+{wrong_filter}
 <span class="keys"><kbd>j</kbd>/<kbd>k</kbd> or arrows: next/previous ·
 <kbd>/</kbd>: search</span>
 <span id="shown"></span>
@@ -456,6 +475,7 @@ _SCRIPT = r"""
   var task = document.getElementById("f-task"), scene = document.getElementById("f-scene");
   var answer = document.getElementById("f-answer"), text = document.getElementById("f-text");
   var problems = document.getElementById("f-problems");
+  var wrong = document.getElementById("f-wrong");  // only with predictions
   var shown = document.getElementById("shown");
   var current = -1;
 
@@ -477,6 +497,7 @@ _SCRIPT = r"""
     answer.value = params.get("answer") || "";
     text.value = params.get("q") || "";
     problems.checked = params.get("problems") === "1";
+    if (wrong) wrong.checked = params.get("wrong") === "1";
     return params.get("item");
   }
   function writeHash() {
@@ -486,6 +507,7 @@ _SCRIPT = r"""
     if (answer.value.trim()) params.set("answer", answer.value.trim());
     if (text.value.trim()) params.set("q", text.value.trim());
     if (problems.checked) params.set("problems", "1");
+    if (wrong && wrong.checked) params.set("wrong", "1");
     if (current >= 0) params.set("item", String(current));
     var hash = params.toString();
     history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
@@ -498,7 +520,8 @@ _SCRIPT = r"""
                (!scene.value || el.dataset.scene === scene.value) &&
                (!a || el.dataset.answer === a) &&
                (!q || el.dataset.search.indexOf(q) >= 0) &&
-               (!problems.checked || el.dataset.problem === "1");
+               (!problems.checked || el.dataset.problem === "1") &&
+               (!wrong || !wrong.checked || el.dataset.wrong === "1");
       if (ok) { el.removeAttribute("hidden"); visible++; }
       else { el.setAttribute("hidden", ""); }
     });
@@ -537,7 +560,9 @@ _SCRIPT = r"""
       select(items.indexOf(a.closest("article.item")));
     });
   });
-  [task, scene, problems].forEach(function (el) { el.addEventListener("change", onChange); });
+  [task, scene, problems, wrong].forEach(function (el) {
+    if (el) el.addEventListener("change", onChange);
+  });
   [answer, text].forEach(function (el) { el.addEventListener("input", onChange); });
   window.addEventListener("hashchange", function () {
     var at = readHash();

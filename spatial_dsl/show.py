@@ -11,7 +11,8 @@ so no display is needed and nothing global is touched.
 
 What is drawn, bottom to top:
 
-- the room outline (the floor polygon, else the scene's x-y bounds);
+- the room outline (the floor polygon, else the scene's x-y bounds) and its walls
+  (v0.2), thick dark lines: ``room.walls``, else the floor polygon's edges;
 - every object's footprint: the x-y convex hull of its 8 box corners (an oriented
   rectangle for upright boxes), largest first so that small things sit on top of
   what they stand on; floors palest; an object too small to see at the map's
@@ -81,6 +82,7 @@ PATH_COLOR = "#7a8ca3"
 OBJECT_FACE, OBJECT_EDGE = "#d9d9d9", "#8c8c8c"
 FLOOR_FACE = "#f6f5ef"
 ROOM_EDGE = "#222222"
+WALL_COLOR = "#5a5a5a"
 
 SURFACE_NAMES = {"floor", "wall", "ceiling", "room"}
 TINY = 0.15  # m: unhighlighted objects smaller than this are not labelled
@@ -312,6 +314,7 @@ class Drawing:
     frame_labels: dict[int, object] = field(default_factory=dict)  # frame row -> Text
     path: object | None = None
     room: object | None = None
+    walls: object | None = None  # LineCollection of the room's walls, when it has any
     caption: object | None = None
     unplaced: list[str] = field(default_factory=list)  # must-labels that had to overlap
 
@@ -362,6 +365,7 @@ def render(scene: Scene, analysis: Analysis | None = None, *, title: str | None 
 
     drawing.room = ax.add_patch(Polygon(room_poly, closed=True, fill=False, edgecolor=ROOM_EDGE,
                                         linewidth=1.6, zorder=1.8, gid="room"))
+    drawing.walls = _draw_walls(ax, scene.room.wall_segments())
     highlights = analysis.highlights if analysis else []
     owner = _fill_owner(highlights)
     for h in highlights:
@@ -423,8 +427,19 @@ def _room_polygon(scene: Scene) -> np.ndarray:
     return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
 
 
+def _draw_walls(ax, walls: np.ndarray):
+    """The walls as thick dark segments under the objects (None when there are none)."""
+    if not len(walls):
+        return None
+    from matplotlib.collections import LineCollection
+
+    return ax.add_collection(LineCollection(walls.reshape(-1, 2, 2), colors=WALL_COLOR,
+                                            linewidths=3.0, zorder=1.85, gid="walls",
+                                            capstyle="projecting"))
+
+
 def _extent(scene: Scene, hulls, room_poly) -> tuple[np.ndarray, np.ndarray]:
-    pts = [room_poly] + [h for h in hulls if len(h)]
+    pts = [room_poly, scene.room.wall_segments().reshape(-1, 2)] + [h for h in hulls if len(h)]
     if scene.frames.count:
         pts.append(scene.frames.position[:, :2])
     allp = np.concatenate(pts, axis=0)

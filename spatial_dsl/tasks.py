@@ -54,11 +54,34 @@ The run-wide balancing (``--max-share``) happens when the dataset is
 assembled (``datasets.balance``), because it needs every scene's items.
 
 Placeholders ``{p}`` render: Category -> ``names.natural_name(category)``;
-Object -> its label when the scene gives one, else the natural name of its
-category; Ref -> the reference's text without its leading article (templates
+Object -> its words (``naming.ObjectNames``: the natural name of a single-instance
+category, else its reference) without a leading article, or its label when it has
+none; Ref -> the reference's text without its leading article (templates
 write "the {a}", as for a Category: "the tallest chair", "the chair nearest the
 window"); Frame -> its index; Int -> decimal; ``one of`` -> the literal (a
 string as is, a number or quantity as written).
+
+Answers and choices in the question's words
+-------------------------------------------
+An Object answer (and each object of a list answer or of a choice) is written as a
+question names it (``naming.in_words``): "fridge" for the only fridge, "the shortest
+vase" for one of several vases (the reference the ``Ref`` domain holds for it). Its id
+goes to ``answer_ids`` (a list, in answer order) and, per presented option, to
+``choice_ids``; both are null for answers without objects. An answer naming an object
+that has no words (a repeated category without a proved reference) is rejected as
+``Ambiguous:object without a name``; a list answer that would say the same words twice
+as ``Ambiguous:repeated name``. A choice that cannot be put in words is left out of the
+distractors.
+
+Clearly visible
+---------------
+Templates guard the objects of their parameters themselves (``clearly_visible`` /
+``clearly_seen``); the engine then checks every object the item names
+(``quality.unclear``: parameters, the landmarks of their references, the objects of the
+answer and of the options shown) and drops the item as ``NotClearlyVisible`` when one of
+them is not clearly visible in an image item's frame, or in no frame of a video item. So
+"the chair nearest the window" is asked about a picture only if the window is clearly in
+it too.
 
 Ref parameters
 --------------
@@ -106,7 +129,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ast
+from . import ast, quality
 from . import types as T
 from .check import Checked, compile_source
 from .diagnostics import render_all_text, render_text
@@ -520,6 +543,9 @@ class SceneEngine:
         self.scene_file = scene_file
         self._jittered: list[Scene] | None = None
         self._refs: list[tuple[int, str, str]] | None = None  # (row, expression, text)
+        self._worded: list[tuple[int, str, str]] = []  # the same with the article kept
+        self._object_names = None  # naming.ObjectNames, built on first use
+        self._ids: dict[str, int] | None = None  # object id -> row
         self._mentions: np.ndarray | None = None
         self._rows: dict[str, np.ndarray] | None = None  # see _object_rows
         # (task name, phase) -> seconds; phases: where, answer, choices, jitter, items
@@ -540,16 +566,26 @@ class SceneEngine:
         """The ``Ref`` domain of the scene: (object row, expression, text without its
         leading article), by object id order; searched once per scene."""
         if self._refs is None:
-            from .refer import binding_domain, find_references
+            from .naming import reference_domain
 
-            report = find_references(self.scene, False, jittered=self.jittered,
-                                     seed=self.options.seed)
-            rows = {oid: i for i, oid in enumerate(self.scene.ids)}
-            domain = binding_domain(report, self.scene, include_unique=True,
-                                    include_structural=False)
-            self._refs = [(rows[oid], expression, _bare(text))
-                          for oid, expression, text in domain]
+            self._worded = reference_domain(self.scene, self.options.seed, self.jittered)
+            self._refs = [(row, expression, _bare(text))
+                          for row, expression, text in self._worded]
         return self._refs
+
+    @property
+    def names(self):
+        """The words naming each object in answers and choices (``naming.ObjectNames``),
+        from the same references the ``Ref`` domain holds."""
+        if self._object_names is None:
+            from .naming import ObjectNames
+
+            def worded() -> list[tuple[int, str, str]]:
+                _ = self.references
+                return self._worded
+
+            self._object_names = ObjectNames(self.scene, worded)
+        return self._object_names
 
     # ------------------------------------------------------------------ evaluation
 
@@ -834,9 +870,9 @@ class SceneEngine:
             from .names import natural_name
 
             oid = scene.ids[ix]
-            text = scene.labels[ix] if scene.has_label[ix] else natural_name(
-                scene.categories[ix])
-            return text, oid, f"the(filter(objects, x => x.id == {format_string(oid)}))"
+            text = self.names.name(ix) or (scene.labels[ix] if scene.has_label[ix] else
+                                           natural_name(scene.categories[ix]))
+            return _bare(text), oid, f"the(filter(objects, x => x.id == {format_string(oid)}))"
         if param.kind == "Ref":
             row, expression, text = self.references[ix]
             return text, scene.ids[row], expression
@@ -846,6 +882,55 @@ class SceneEngine:
         value = param.values[ix]
         text = value if isinstance(value, str) else param.shown[ix]
         return text, param.plain[ix], param.program[ix]
+
+    def _named_rows(self, template: TaskTemplate, ix: list[int], rendered: dict,
+                    answer_ids, choice_ids) -> list[int]:
+        """The objects an item names (quality.py): its object parameters (a category that
+        occurs once names its object), the landmarks of its references, and the objects
+        of its answer and of the options shown."""
+        rows: list[int] = []
+        for p, i in zip(template.params, ix):
+            if p.kind in ("Object", "Ref"):
+                rows.append(self._object_rows(p, np.array([i]))[0])
+                rows += quality.landmarks(self.scene, rendered[p.name][2])
+            elif p.kind == "Category":
+                row = quality.one_object(self.scene, self._categories[i])
+                rows += [] if row is None else [row]
+        ids = list(answer_ids or []) + [oid for option in choice_ids or [] for oid in option]
+        if ids:
+            index = self._id_rows
+            rows += [index[oid] for oid in ids]
+        return rows
+
+    @property
+    def _id_rows(self) -> dict[str, int]:
+        if self._ids is None:
+            self._ids = {oid: i for i, oid in enumerate(self.scene.ids)}
+        return self._ids
+
+    def _in_words(self, value, t: T.Type):
+        """The answer (a one-row value) in the words of the question, or a rejection kind:
+        an object without words, or two objects of a list answer with the same words,
+        would leave a reader unable to tell which object is meant (synthesis.md)."""
+        from .naming import in_words
+
+        named = in_words(serialize(value, t, self.scene), self.names)
+        if named.unnamed:
+            return "Ambiguous:object without a name"
+        if named.repeated:
+            return "Ambiguous:repeated name"
+        return named.answer
+
+    def _choice_words(self, t: T.Type, values) -> dict[str, list[str] | None]:
+        """Choice text -> the ids it names, in the order ``choices`` gave them; a choice
+        that cannot be put in words (an object without a name, a repeated name) is left
+        out, as is a repeat of an earlier choice's text."""
+        out: dict[str, list[str] | None] = {}
+        for v in values:
+            worded = self._in_words(stack_elements(t, [v]), t)
+            if not isinstance(worded, str):
+                out.setdefault(worded.text, worded.ids)
+        return out
 
     def item_rng(self, template: TaskTemplate, binding: int) -> np.random.Generator:
         """The item's own generator: its paraphrase first, then its choices."""
@@ -873,16 +958,15 @@ class SceneEngine:
         opts, scene = self.options, self.scene
         rng = self.item_rng(template, binding)
         rendered, question, program = self.item_text(template, ix, rng)
-        answer = serialize(answer_value, template.answer_type, scene)
-        choices = letter = None
+        answer = self._in_words(answer_value, template.answer_type)
+        if isinstance(answer, str):
+            return answer
+        choices = letter = choice_ids = None
         if choice_values is not None:
-            elem_type = template.answer_type
-            texts = list(dict.fromkeys(
-                serialize(stack_elements(elem_type, [v]), elem_type, scene).text
-                for v in choice_values))
-            if answer.text not in texts:
+            worded = self._choice_words(template.answer_type, choice_values)
+            if answer.text not in worded:
                 return "NotInChoices"
-            others = [t for t in texts if t != answer.text]
+            others = [t for t in worded if t != answer.text]
             if not others:
                 return "TooFewChoices"
             picked = rng.choice(len(others), size=min(MAX_CHOICES - 1, len(others)),
@@ -890,13 +974,21 @@ class SceneEngine:
             options = [answer.text] + [others[int(i)] for i in sorted(picked)]
             options = [options[int(i)] for i in rng.permutation(len(options))]
             choices, letter = options, LETTERS[options.index(answer.text)]
+            if answer.ids is not None:
+                choice_ids = [worded[t] for t in options]
+        frame_row = None
         if template.modality == "image":
             at = [p.name for p in template.params].index(template.image_param)
-            frames = [int(scene.frames.index[ix[at]])]
+            frame_row = ix[at]
+            frames = [int(scene.frames.index[frame_row])]
         elif template.modality == "video":
             frames = [int(i) for i in scene.frames.index]
         else:
             frames = []
+        named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
+        if quality.unclear(scene, named, template.modality, frame_row,
+                           quality.about_visibility(template.answer_text)):
+            return "NotClearlyVisible"
         return {
             "id": f"{scene.id}/{template.name}/{binding}",
             "scene": scene.id,
@@ -906,9 +998,11 @@ class SceneEngine:
             "frames": frames,
             "question": question,
             "answer": answer.text,
+            "answer_ids": answer.ids,
             "answer_type": answer.type,
             "unit": answer.unit,
             "choices": choices,
+            "choice_ids": choice_ids,
             "answer_choice": letter,
             "program": program,
             "params": {p.name: rendered[p.name][1] for p in template.params},

@@ -2,7 +2,8 @@
 
 - ``scene_docs()``: scene documents (dicts) with 2-12 objects of a few
   categories (some repeated, some unique, a few labels), upright and tilted
-  boxes (unit quaternions), objects stacked on others, optional parent links,
+  boxes (unit quaternions), objects stacked on others (some half over the edge)
+  or placed inside them, optional parent links and `support` records,
   0-4 frames with roughly horizontal cameras and random visibility maps.
   ``scenes()`` loads them with ``scene_from_dict``.
 - ``programs(doc)``: program source text that type-checks (``compile_source``
@@ -113,7 +114,7 @@ def camera_quat(heading_deg: float, pitch_deg: float) -> list[float]:
 
 
 @st.composite
-def _object_docs(draw, n: int):
+def _object_docs(draw, n: int, stack_one_in: int = 4):
     shuffled = draw(st.permutations(CATEGORIES))
     unique = draw(st.integers(1, min(4, n)))
     pool = shuffled[unique:unique + draw(st.integers(1, 3))]
@@ -128,15 +129,29 @@ def _object_docs(draw, n: int):
         upright = draw(st.integers(0, 9)) < 7
         rotation = draw(_upright_rotation) if upright else draw(_tilted_rotation)
         stack_on = None
-        if objs and upright and draw(st.integers(0, 3)) == 0:
+        if objs and upright and draw(st.integers(1, stack_one_in)) == 1:
             stack_on = draw(st.integers(0, len(objs) - 1))
             if not objs[stack_on]["_upright"]:
                 stack_on = None
-        if stack_on is not None:
+        placement = draw(st.sampled_from(["on", "on", "on", "in"]))
+        if stack_on is not None and placement == "in":
+            # inside the base (a mug in a fridge): centred low in a smaller box
+            base = objs[stack_on]
+            size = [min(e, b / 2) for e, b in zip(size, base["size"])]
+            center = [base["center"][0], base["center"][1],
+                      base["center"][2] - base["size"][2] / 2 + size[2] / 2]
+        elif stack_on is not None:
             base = objs[stack_on]
             lift = draw(st.sampled_from([0.0, 0.0, 0.01, 0.05, 0.3]))
-            center = [base["center"][0] + draw(_grid(-2, 2, 0.0625)),
-                      base["center"][1] + draw(_grid(-2, 2, 0.0625)),
+            # or over the base's +x edge with a share `over` of its x extent above the
+            # base: exactly half, or just either side of it (`on`'s half-footprint rule)
+            over = draw(st.sampled_from([None, None, 0.5, 0.5, 0.45, 0.55, 0.75, 0.25]))
+            if over is None:
+                dx, dy = draw(_grid(-2, 2, 0.0625)), draw(_grid(-2, 2, 0.0625))
+            else:  # no wider than the base, so `over` is the share of the footprint
+                size[:2] = [min(size[0], base["size"][0]), min(size[1], base["size"][1])]
+                dx, dy = (base["size"][0] + size[0]) / 2 - over * size[0], 0.0
+            center = [base["center"][0] + dx, base["center"][1] + dy,
                       base["center"][2] + base["size"][2] / 2 + lift + size[2] / 2]
         else:
             center = [draw(_coord(-3, 3)), draw(_coord(-3, 3)), draw(_coord(0, 2))]
@@ -150,6 +165,13 @@ def _object_docs(draw, n: int):
         if objs and draw(st.integers(0, 3)) == 0:
             obj["parent"] = objs[stack_on if stack_on is not None
                                  else draw(st.integers(0, len(objs) - 1))]["id"]
+        # how the source says it is held (scene format `support`), sometimes recorded
+        if "parent" in obj:
+            support = draw(st.sampled_from([None, None, "on", "in"]))
+        else:
+            support = draw(st.sampled_from([None, None, None, "fixed"]))
+        if support is not None:
+            obj["support"] = support
         objs.append(obj)
     ids = [o["id"] for o in objs]
     if len(set(ids)) < len(ids):  # make ids unique
@@ -179,7 +201,7 @@ def _frame_docs(draw, ids: list[str]):
         visible = {}
         for oid in ids:
             if draw(st.integers(0, 9)) < 4:
-                visible[oid] = draw(st.sampled_from([1.0, 0.5, 0.25]))
+                visible[oid] = draw(st.sampled_from([1.0, 0.5, 0.3, 0.25, 0.1, 0.05]))
         frames.append({"index": index, "time": index * 0.5,
                        "camera": {"position": position,
                                   "rotation": camera_quat(heading, pitch),
@@ -189,9 +211,10 @@ def _frame_docs(draw, ids: list[str]):
 
 
 @st.composite
-def scene_docs(draw, min_objects: int = 2, max_objects: int = 12):
+def scene_docs(draw, min_objects: int = 2, max_objects: int = 12, stack_one_in: int = 4):
+    """``stack_one_in``: one upright object in this many is put on or in an earlier one."""
     n = draw(st.integers(min_objects, max_objects))
-    objects = draw(_object_docs(n))
+    objects = draw(_object_docs(n, stack_one_in))
     doc = {"format": "spdsl.scene/1", "id": "test/generated", "objects": objects}
     frames = draw(_frame_docs([o["id"] for o in objects]))
     if frames:
@@ -473,8 +496,8 @@ class ProgramGen:
             lambda: f"near({P(d)}, {P(d)}{within('1m')})",
             lambda: f"between({P(d)}, {P(d)}, {P(d)}{within('0.5m')})",
             lambda: f"{self.pick(['left_of', 'right_of', 'closer'])}({P(d)}, {P(d)}, {F()})",
-            lambda: f"visible({Obj()}, {F()})",
-            lambda: f"seen({Obj()})",
+            lambda: f"{self.pick(['visible', 'clearly_visible'])}({Obj()}, {F()})",
+            lambda: f"{self.pick(['seen', 'clearly_seen'])}({Obj()})",
             lambda: f"co_visible({Obj()}, {Obj()})",
         ]
 
@@ -505,6 +528,8 @@ class ProgramGen:
             lambda: self.expr(T.INT, d),
             ratio, in_unit, in_unit,
             lambda: f"{self.expr(T.FRAME, s(d))}.time",
+            lambda: f"{self.pick(['visibility', 'screen_size'])}({self.expr(T.OBJECT, s(d))}, "
+                    f"{self.expr(T.FRAME, s(d))})",
             lambda: f"sqrt({self.expr(T.NUMBER, s(d))})",
             lambda: f"mean({self.objects_arg(d)}, "
                     f"{self.lam(T.OBJECT, self.pick([T.INT, T.NUMBER]), s(d))})",
@@ -675,6 +700,8 @@ SWEEPS = (
     ("frame", "view_bearing({A}, f)"),
     ("frame", 'view_direction({A}, f{SECT})'),
     ("frame", "visible(a, f)"),
+    ("frame", "[visibility(a, f), screen_size(a, f)]"),
+    ("frame", "clearly_visible(a, f)"),
     ("frame2", "left_of({A}, {B}, f)"),
     ("frame2", "right_of({A}, {B}, f)"),
     ("frame2", "closer({A}, {B}, f)"),
@@ -684,6 +711,7 @@ SWEEPS = (
     ("object", "[o.id, o.category, o.label]"),
     ("object", "[o.center, o.size]"),
     ("object", "seen(o)"),
+    ("object", "clearly_seen(o)"),
     ("object", "if seen(o) then [first_seen(o), last_seen(o)] else []"),
     ("object", "labels(union(parents(o), children(o)))"),
     ("frames", "[turn(f, g)]"),

@@ -150,6 +150,23 @@ def test_builtin_sweeps_agree(pair):
         assert_agree(source, doc)
 
 
+SUPPORT_SWEEP = """let objs = map(objects, a => map(objects, b =>
+    [above(a, b), below(a, b), on(a, b)]))
+let points = map(objects, a => map(objects, b => [on(a.center, b), on(a, b.center),
+    above(a.center + vec(0m, 0m, 1m), b), below(a, b.center)]))
+answer len([objs, points])
+"""
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(scene_docs(stack_one_in=2))
+def test_support_relations_agree(doc):
+    """`above`, `below` and `on` over every pair of a scene where one upright object in
+    two is stacked on or put inside an earlier one (some exactly half over an edge, some
+    with a recorded parent and `support`), and against points."""
+    assert_agree(SUPPORT_SWEEP, doc)
+
+
 @settings(max_examples=25, **SETTINGS)
 @given(scene_docs())
 def test_scene_attribute_arrays_match_a_per_object_recomputation(doc):

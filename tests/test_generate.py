@@ -40,7 +40,7 @@ SQRT_HALF = math.sqrt(0.5)
 def camera(x: float, y: float) -> dict:
     """A camera at (x, y, 1.5) looking along +y (OpenCV axes: x right, y down, z forward)."""
     return {"position": [x, y, 1.5], "rotation": [-SQRT_HALF, 0.0, 0.0, SQRT_HALF],
-            "width": 64, "height": 48, "hfov_deg": 90}
+            "width": 1280, "height": 960, "hfov_deg": 90}
 
 
 def room_doc(scene_id: str = "test/room") -> dict:
@@ -303,7 +303,14 @@ def test_number_choice_params_keep_their_type():
 def test_image_items_use_the_frame_row_in_programs():
     scene = scene_from_dict(room_doc())
     items, stats = engine_for(room_doc(), per_scene=100).run_task(task("frame_pick"))
-    assert stats.items == len(items) == 12  # the visible (frame, object) pairs
+    # The 12 visible (frame, object) pairs but one: the table in frame 30 is recorded at
+    # fraction 0.2, visible but not clearly (0.3), and an image item names only clearly
+    # visible objects. The smallest of the others on screen, the mug in frame 10 (camera
+    # at (0, -1.8, 1.5) looking +y, fx = 640): camera x 0.15..0.25, depth 1.85..1.95, so
+    # 640 * 0.25 / 1.85 - 640 * 0.15 / 1.95 = 37.3 px >= 32; the TV in frame 30 is at
+    # exactly 0.3 (inclusive).
+    assert stats.items == len(items) == 11
+    assert stats.rejections["NotClearlyVisible"] == 1
     for item in items:
         assert item["frames"] == [item["params"]["f"]]
         result = compile_program(item["program"]).run(scene)
@@ -452,10 +459,12 @@ def test_llava_and_parquet_hold_the_same_items(base, scenes, tmp_path):
             assert gpt["value"] == r["answer_choice"] and "\nA. " in human["value"]
         else:
             assert gpt["value"].startswith(r["answer"])
+        assert d.get("answer_ids") == r["answer_ids"]  # object ids travel with the answer
     room_image = [d for d, r in zip(data, records)
                   if r["scene"] == "test/room" and r["modality"] == "image"]
     paths = {d["image"] for d in room_image}
-    assert paths <= {"frames/20.jpg", "scenes/test__room.scene.json#frame=10",
+    # frame images are relative to OUT (scenes/ + the scene file's own relative path)
+    assert paths <= {"scenes/frames/20.jpg", "scenes/test__room.scene.json#frame=10",
                      "scenes/test__room.scene.json#frame=30"}
     parquet = generate(scenes, tmp_path / "parquet", fmt="parquet")
     rows = pq.read_table(parquet.out / "data.parquet").to_pylist()

@@ -340,6 +340,56 @@ def test_footprints_match_reference(b1, b2):
     assert G.footprints_overlap(*b1, *b2) == F.footprints_overlap(*ref(b1), *ref(b2))
 
 
+def test_footprint_areas_hand():
+    sq = ([0, 0, 0], I3, UNIT)
+    # unit squares offset by 0.5 along x: 0.5 x 1; touching (offset 1): 0; apart: 0
+    assert G.footprint_overlap_area(*sq, [0.5, 0, 3], I3, UNIT) == pytest.approx(0.5)
+    assert G.footprint_overlap_area(*sq, [1.0, 0, 0], I3, UNIT) == pytest.approx(0.0)
+    assert G.footprint_overlap_area(*sq, [2.0, 2.0, 0], I3, UNIT) == 0.0
+    # a 0.4 x 0.4 square inside a unit one: its whole area, 0.16, either way round
+    small = [0.4, 0.4, 0.1]
+    assert G.footprint_overlap_area([0.1, 0.1, 0], I3, small, *sq) == pytest.approx(0.16)
+    assert G.footprint_overlap_area(*sq, [0.1, 0.1, 0], I3, small) == pytest.approx(0.16)
+    # the unit square turned 45 degrees about its own centre over the square: an octagon,
+    # the square minus 4 corner triangles of legs 1 - sqrt(2)/2: 1 - 2 (1 - sqrt(2)/2)^2
+    octagon = 1 - 2 * (1 - math.sqrt(2) / 2) ** 2
+    assert G.footprint_overlap_area(*sq, [0, 0, 0], rot_z(45), UNIT) == pytest.approx(octagon)
+    # a diamond whose corner reaches 0.2 past the square's side: a triangle 0.2 high, 0.4
+    # wide
+    d = 0.5 + math.sqrt(2) / 2 - 0.2
+    assert G.footprint_overlap_area(*sq, [d, 0, 0], rot_z(45), UNIT) == pytest.approx(0.04)
+    # a unit cube tilted 45 degrees about x: footprint 1 x sqrt(2); a vertical sheet: 0
+    tilt = Rotation.from_euler("x", 45, degrees=True).as_matrix()
+    assert G.footprint_area([0, 0, 0], tilt, UNIT) == pytest.approx(math.sqrt(2))
+    assert G.footprint_overlap_area([0, 0, 0], tilt, UNIT, [0, 0, 0], I3, [4, 4, 1]) == \
+        pytest.approx(math.sqrt(2))
+    assert G.footprint_area([0, 0, 0], I3, [1, 0, 1]) == 0.0
+    assert G.footprint_overlap_area(*sq, [0, 0, 0], I3, [1, 0, 1]) == 0.0
+
+
+@SLOW
+@given(any_box, any_box)
+def test_footprint_areas_match_reference(b1, b2):
+    """Vectorized zonotope clipping (geometry) against per-element hull clipping (refgeom)."""
+    area = F.footprint_intersection_area(*ref(b1), *ref(b2))
+    assert G.footprint_overlap_area(*b1, *b2) == pytest.approx(area, rel=1e-9, abs=1e-12)
+    assert G.footprint_area(*b1) == pytest.approx(F.footprint_area(*ref(b1)), rel=1e-9,
+                                                  abs=1e-12)
+
+
+def test_footprint_area_batch_equals_elementwise():
+    rng = np.random.default_rng(3)
+    c1, c2 = rng.uniform(-1, 1, (20, 3)), rng.uniform(-1, 1, (20, 3))
+    R1 = Rotation.random(20, random_state=4).as_matrix()
+    R2 = np.stack([rot_z(a) for a in rng.uniform(-180, 180, 20)])
+    s1, s2 = rng.uniform(0, 1.5, (20, 3)), rng.uniform(0, 1.5, (20, 3))
+    batch = G.footprint_overlap_area(c1, R1, s1, c2, R2, s2)
+    assert batch.shape == (20,)
+    for k in range(20):
+        assert batch[k] == pytest.approx(G.footprint_overlap_area(c1[k], R1[k], s1[k], c2[k],
+                                                                  R2[k], s2[k]), abs=1e-15)
+
+
 # ------------------------------------------------------------------ angles and rounding
 
 

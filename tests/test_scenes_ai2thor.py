@@ -21,6 +21,7 @@ from spatial_dsl.scenes.ai2thor import (
     unity_point,
 )
 from spatial_dsl.scenes.errors import SceneError
+from spatial_dsl.scenes.model import SUPPORT_FIXED, SUPPORT_IN, SUPPORT_NOT_RECORDED, SUPPORT_ON
 from spatial_dsl.scenes.rotations import quat_to_matrix
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scenes"
@@ -104,15 +105,20 @@ def test_tilted_obb_book_lying_flat(scene):
     assert scene.yaw[i] == pytest.approx(0.0, abs=1e-6)
 
 
-def test_parents_and_cycle_breaking(scene):
-    # Mug -> CounterTop; Book's receptacle is not in the scene; Floor <-> GarbageCan is a
-    # cycle (it happens in the real data) and the bigger object (Floor) loses its parent.
+def test_parents_and_support(scene):
+    # Mug (pickupable) -> CounterTop, resting on it; the GarbageCan (moveable) -> Floor.
+    # The CounterTop, the Floor and the Painting can neither be picked up nor moved:
+    # fixtures, which rest on nothing, whatever AI2-THOR lists (the counter lists the
+    # floor, the floor lists the garbage can on it). Book's receptacle is not in the scene.
     assert scene.parent[at(scene, MUG)] == at(scene, COUNTER)
-    assert scene.parent[at(scene, COUNTER)] == at(scene, FLOOR)
-    assert scene.parent[at(scene, BOOK)] == -1
     assert scene.parent[at(scene, CAN)] == at(scene, FLOOR)
-    assert scene.parent[at(scene, FLOOR)] == -1
-    assert scene.parent[at(scene, PAINTING)] == -1
+    for fixture in (COUNTER, FLOOR, PAINTING):
+        assert scene.parent[at(scene, fixture)] == -1
+        assert scene.support[at(scene, fixture)] == SUPPORT_FIXED
+    assert scene.support[at(scene, MUG)] == SUPPORT_ON
+    assert scene.support[at(scene, CAN)] == SUPPORT_ON
+    assert scene.parent[at(scene, BOOK)] == -1
+    assert scene.support[at(scene, BOOK)] == SUPPORT_NOT_RECORDED  # geometry decides
 
 
 def test_categories_labels_attributes(scene):
@@ -127,7 +133,7 @@ def test_objects_from_ai2thor_gives_scene_file_objects(raw):
     objs = objects_from_ai2thor(raw)
     assert [o["id"] for o in objs] == [o["objectId"] for o in raw]
     assert set(objs[0]) == {"id", "category", "center", "size", "rotation", "parent",
-                            "attributes"}
+                            "support", "attributes"}
     json.dumps(objs, allow_nan=False)  # plain JSON
 
 
@@ -209,3 +215,158 @@ def test_frames_pass_through_the_loader(raw):
 
 def test_p_is_its_own_inverse():
     np.testing.assert_array_equal(P @ P, np.eye(3))
+
+
+# ------------------------------------------------- v0.2: boxes without an oriented box
+
+
+def thor(oid, kind, center, extents, rotation=(0.0, 0.0, 0.0), parents=None, **flags):
+    """An AI2-THOR object dict without an oriented box: Unity centre and AABB extents."""
+    c = dict(zip("xyz", map(float, center)))
+    return {"objectId": oid, "objectType": kind, "position": c,
+            "rotation": dict(zip("xyz", map(float, rotation))),
+            "axisAlignedBoundingBox": {"center": c, "size": dict(zip("xyz", map(float, extents)))},
+            "objectOrientedBoundingBox": None, "parentReceptacles": parents,
+            "pickupable": flags.get("pickupable", False),
+            "moveable": flags.get("moveable", False), "receptacle": True, "openable": False}
+
+
+def converted(objs, oid):
+    s = scene_from_ai2thor(objs, "test/thor")
+    return s, s.ids.index(oid)
+
+
+def test_a_fridge_turned_270_degrees_keeps_its_yaw_length_and_width():
+    # Unity rotation y = 270: local x -> Ry(270) (1, 0, 0) = (cos 270, 0, -sin 270) =
+    # (0, 0, 1) Unity = (0, 1, 0) ours, a heading of +90 degrees. The AABB's Unity
+    # extents (0.7, 1.8, 0.8) are ours (x 0.7, y 0.8, z 1.8); local x lies along our y,
+    # local y (Unity local z -> (-1, 0, 0)) along our x: local sizes (0.8, 0.7, 1.8).
+    # Before v0.2 the fridge had the identity rotation: size (0.7, 0.8, 1.8), yaw 0.
+    s, i = converted([thor("Fridge|1", "Fridge", (1.0, 0.9, -2.0), (0.7, 1.8, 0.8),
+                           rotation=(0.0, 270.0, 0.0))], "Fridge|1")
+    np.testing.assert_allclose(s.center[i], [1.0, -2.0, 0.9])
+    np.testing.assert_allclose(s.size[i], [0.8, 0.7, 1.8], atol=1e-12)
+    assert s.yaw[i] == pytest.approx(90.0, abs=1e-9)
+    assert (s.length[i], s.width[i]) == pytest.approx((0.8, 0.7))
+    np.testing.assert_allclose(s.R[i], [[0, -1, 0], [1, 0, 0], [0, 0, 1]], atol=1e-12)
+    np.testing.assert_allclose(s.corners[i].min(axis=0), [0.65, -2.4, 0.0], atol=1e-12)
+    np.testing.assert_allclose(s.corners[i].max(axis=0), [1.35, -1.6, 1.8], atol=1e-12)
+    assert "box" not in s.attributes[i]
+
+
+def test_angles_within_a_degree_of_a_right_angle_snap_to_it():
+    # AI2-THOR records 89.9996 or 0.0052 for right angles; 0.4 degrees off is snapped too
+    # (the AABB of a 0.8 m side turned 0.4 degrees is 6 mm wider than the side)
+    s, i = converted([thor("Cabinet|1", "Cabinet", (0, 0.5, 0), (0.4, 1.0, 0.6),
+                           rotation=(0.0052, 89.9996, 359.6))], "Cabinet|1")
+    # snapped to (0, 90, 0): Ry(90) turns local x to (0, 0, -1) Unity = (0, -1, 0) ours
+    assert s.yaw[i] == pytest.approx(-90.0, abs=1e-9)
+    np.testing.assert_allclose(s.size[i], [0.6, 0.4, 1.0], atol=1e-12)
+    assert "box" not in s.attributes[i]
+
+
+def test_an_object_turned_off_the_right_angles_is_marked_aabb():
+    # a stove knob tilted 45 degrees about x: its AABB is not its box, so it keeps the
+    # axis-aligned box with the identity rotation and says so
+    s, i = converted([thor("StoveKnob|1", "StoveKnob", (0, 0.9, 0), (0.05, 0.06, 0.06),
+                           rotation=(45.0, 0.0, 0.0))], "StoveKnob|1")
+    assert s.attributes[i]["box"] == "aabb"
+    np.testing.assert_array_equal(s.rotation[i], [0, 0, 0, 1])
+    np.testing.assert_allclose(s.size[i], [0.05, 0.06, 0.06])
+
+
+# ---------------------------------------------------------- v0.2: the direct parent
+
+TABLE, MACHINE, CUP = "DiningTable|1", "CoffeeMachine|1", "Mug|1"
+
+
+def coffee_corner():
+    # A mug in a coffee machine that stands on a table; AI2-THOR lists the table first.
+    # Unity (x, y, z): table top at 0.8, machine z 0.8..1.2 on it, the mug's bottom at
+    # 0.83 (3 cm up, on the machine's drip tray) and its centre inside the machine's box.
+    return [thor(TABLE, "DiningTable", (0, 0.4, 0), (1.2, 0.8, 0.8), parents=["Floor|1"],
+                 moveable=True),
+            thor(MACHINE, "CoffeeMachine", (0.2, 1.0, 0), (0.3, 0.4, 0.3), parents=[TABLE],
+                 moveable=True),
+            thor(CUP, "Mug", (0.2, 0.88, 0.05), (0.08, 0.1, 0.08), parents=[TABLE, MACHINE],
+                 pickupable=True),
+            thor("Floor|1", "Floor", (0, -0.05, 0), (5, 0.1, 5), parents=[TABLE])]
+
+
+def test_the_mug_in_the_coffee_machine_gets_the_coffee_machine():
+    s, i = converted(coffee_corner(), CUP)
+    assert s.ids[s.parent[i]] == MACHINE
+    assert s.support[i] == SUPPORT_IN  # a coffee machine holds the mug in it
+    table, machine = s.ids.index(TABLE), s.ids.index(MACHINE)
+    assert s.ids[s.parent[machine]] == TABLE and s.support[machine] == SUPPORT_ON
+    assert s.ids[s.parent[table]] == "Floor|1"
+    floor = s.ids.index("Floor|1")  # a fixture: its listing of the table is ignored
+    assert s.parent[floor] == -1 and s.support[floor] == SUPPORT_FIXED
+
+
+def test_a_book_on_a_table_is_not_given_the_chair_tucked_under_it():
+    # The chair's box (z 0..0.9) reaches over the table top (0.75) and encloses the
+    # book's centre; the book touches the table's top, so the table is its parent.
+    objs = [thor("Table|1", "DiningTable", (0, 0.375, 0), (1.2, 0.75, 0.8), moveable=True),
+            thor("Chair|1", "Chair", (0, 0.45, 0.5), (0.45, 0.9, 0.45), moveable=True),
+            thor("Book|1", "Book", (0, 0.77, 0.35), (0.2, 0.04, 0.3),
+                 parents=["Chair|1", "Table|1"], pickupable=True)]
+    s, i = converted(objs, "Book|1")
+    assert s.ids[s.parent[i]] == "Table|1" and s.support[i] == SUPPORT_ON
+
+
+def test_a_dining_table_listed_in_its_chairs_stands_on_the_floor():
+    # AI2-THOR lists the chairs around a table among the table's receptacles; neither
+    # touches its bottom nor holds it, the floor does
+    objs = [thor("Floor|1", "Floor", (0, -0.05, 0), (5, 0.1, 5)),
+            thor("Table|1", "DiningTable", (0, 0.375, 0), (1.2, 0.75, 0.8),
+                 parents=["Floor|1", "Chair|1", "Chair|2"], moveable=True),
+            thor("Chair|1", "Chair", (0, 0.45, 0.5), (0.45, 0.9, 0.45),
+                 parents=["Floor|1"], moveable=True),
+            thor("Chair|2", "Chair", (0, 0.45, -0.5), (0.45, 0.9, 0.45),
+                 parents=["Floor|1"], moveable=True)]
+    s, i = converted(objs, "Table|1")
+    assert s.ids[s.parent[i]] == "Floor|1"
+
+
+def test_stacked_drawers_are_fixtures():
+    # three drawers at Unity y 0.1..0.3, 0.3..0.5, 0.5..0.7 (the lowest one listing the
+    # floor), a fork lying in the lowest (centre 0.12, inside its box)
+    objs = [thor(f"Drawer|{k}", "Drawer", (0, 0.2 + 0.2 * k, 0), (0.6, 0.2, 0.5),
+                 parents=["Floor|1"] if k == 0 else None) for k in range(3)]
+    objs.append(thor("Floor|1", "Floor", (0, -0.05, 0), (5, 0.1, 5)))
+    objs.append(thor("Fork|1", "Fork", (0, 0.12, 0), (0.03, 0.02, 0.2),
+                     parents=["Drawer|0"], pickupable=True))
+    s = scene_from_ai2thor(objs, "test/thor")
+    for k in range(3):
+        d = s.ids.index(f"Drawer|{k}")
+        assert s.parent[d] == -1 and s.support[d] == SUPPORT_FIXED
+    fork = s.ids.index("Fork|1")
+    assert s.ids[s.parent[fork]] == "Drawer|0" and s.support[fork] == SUPPORT_IN
+
+
+def test_a_parent_cycle_between_movable_objects_is_broken_at_the_larger():
+    # two boxes that list each other (it cannot happen physically; a live capture may
+    # still report it): the larger loses its parent, the smaller rests in/on it
+    objs = [thor("Box|big", "Box", (0, 0.2, 0), (0.6, 0.4, 0.6), parents=["Box|small"],
+                 pickupable=True),
+            thor("Box|small", "Box", (0, 0.3, 0), (0.2, 0.2, 0.2), parents=["Box|big"],
+                 pickupable=True)]
+    s = scene_from_ai2thor(objs, "test/thor")
+    big, small = s.ids.index("Box|big"), s.ids.index("Box|small")
+    assert s.parent[big] == -1 and s.support[big] == SUPPORT_NOT_RECORDED
+    assert s.parent[small] == big and s.support[small] == SUPPORT_IN
+
+
+def test_metadata_without_the_flags_keeps_its_receptacles():
+    # the fixture rule needs AI2-THOR to say both "not pickupable" and "not moveable"
+    objs = coffee_corner()
+    for o in objs:
+        del o["pickupable"], o["moveable"]
+    s, i = converted(objs, CUP)
+    assert s.ids[s.parent[i]] == MACHINE
+    floor = s.ids.index("Floor|1")
+    # the floor now keeps its listed receptacle: floor -> table -> floor is a cycle, broken
+    # at the larger object (the floor, 2.5 m3 against the table's 0.77 m3)
+    assert s.parent[floor] == -1 and s.support[floor] == SUPPORT_NOT_RECORDED
+    assert s.ids[s.parent[s.ids.index(TABLE)]] == "Floor|1"

@@ -21,7 +21,9 @@ from spatial_dsl.scenes.format import (
     scene_from_dict,
     write_scene,
 )
-from spatial_dsl.scenes.model import scene_differences
+from spatial_dsl.scenes.model import (
+    SUPPORT_FIXED, SUPPORT_IN, SUPPORT_NOT_RECORDED, scene_differences,
+)
 from spatial_dsl.scenes.rotations import matrix_to_quat, quat_to_matrix
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scenes"
@@ -279,6 +281,15 @@ CASES = [
      "objects[2].parent: an object cannot be its own parent"),
     (_set(("objects", 0, "parent"), "book_1"),
      "objects[0].parent: parent cycle: table_1 -> book_1 -> table_1"),
+    (_set(("objects", 4, "support"), "under"),
+     "objects[4].support: expected one of 'on', 'in', 'fixed', got 'under'"),
+    (_set(("objects", 4, "support"), 1),
+     "objects[4].support: expected one of 'on', 'in', 'fixed', got 1"),
+    (_set(("objects", 2, "support"), "on"),
+     "objects[2].support: 'on' describes how the object is held by its parent, but it has "
+     "none"),
+    (_set(("objects", 4, "support"), "fixed"),
+     "objects[4].support: a 'fixed' object rests on nothing, so it cannot have a parent"),
     (_set(("objects", 2, "attributes"), [1]),
      "objects[2].attributes: expected an object, got a list"),
     (_set(("source",), "ai2thor"), "source: expected an object, got a string"),
@@ -459,6 +470,23 @@ def test_round_trip(tmp_path, name):
     # a second round is byte-for-byte stable
     write_scene(again, tmp_path / "second.scene.json")
     assert (tmp_path / "second.scene.json").read_text() == out.read_text()
+
+
+def test_support_is_read_and_written_back():
+    # mug_1 is recorded in counter_1 (whatever the boxes say), the fridge fixed, book_1
+    # on table_1 without a word (not recorded)
+    doc = kitchen_doc()
+    doc["objects"][4]["support"] = "in"
+    doc["objects"][2]["support"] = "fixed"
+    s = scene_from_dict(doc)
+    assert s.support[idx(s, "mug_1")] == SUPPORT_IN
+    assert s.support[idx(s, "fridge_1")] == SUPPORT_FIXED
+    assert s.support[idx(s, "book_1")] == SUPPORT_NOT_RECORDED
+    dumped = {o["id"]: o for o in dump_scene(s)["objects"]}
+    assert dumped["mug_1"]["support"] == "in" and dumped["fridge_1"]["support"] == "fixed"
+    assert "support" not in dumped["book_1"]
+    jsonschema.validate(dump_scene(s), json_schema())
+    assert scene_differences(s, scene_from_dict(dump_scene(s))) == []
 
 
 def test_round_trip_keeps_room_height_without_floor():

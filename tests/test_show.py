@@ -10,6 +10,7 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from spatial_dsl.api import compile_program
+from spatial_dsl.builtins.catalog import VISIBLE_FRACTION
 from spatial_dsl.scenes.format import scene_from_dict
 from spatial_dsl.scenes.sources import load_scene
 from spatial_dsl.show import (
@@ -253,7 +254,7 @@ def test_frames_the_program_uses_get_frustums(kitchen):
     a1, a2 = (math.degrees(math.atan2(*(xy[k] - apex)[::-1])) for k in (1, -2))
     assert abs(((a2 - a1) % 360) - hfov) < 1e-6
     assert drawing.highlights["seen_there"] == {
-        kitchen.ids[i] for i in np.flatnonzero(kitchen.frames.visibility[2] > 0)}
+        kitchen.ids[i] for i in np.flatnonzero(kitchen.frames.visibility[2] >= VISIBLE_FRACTION)}
     assert_readable(drawing)
 
 

@@ -105,7 +105,7 @@ def test_import_each_kind(tmp_path, capsys, kind, source, objects, frames):
 @pytest.mark.parametrize("args, message", [
     (["--from", "mesh", "mesh/unnamed.obj"], "have no name"),
     (["--from", "scannet", "scannet/bad.txt"], "line 2: the first six fields must be numbers"),
-    (["--from", "sprite", "sprite"], "holds 2 episodes"),
+    (["--from", "sprite", "sprite"], "holds 3 episodes"),
     (["--from", "scannet", "scannet/boxes.txt", "--up", "y"], "--up: not an option"),
     (["--from", "ai2thor", "sprite"], "not a capture directory"),
     (["--from", "mesh", "mesh/missing.glb"], "no such file"),
@@ -152,9 +152,17 @@ def test_capture_with_a_controller_factory(tmp_path, capsys, monkeypatch):
     code, _, err = run(capsys, "capture", "ai2thor", "--scene", "X", "-o", str(out),
                        "--controller", "fake_ai2thor:make_controller")
     assert code == 2 and "not empty" in err
-    code, _, err = run(capsys, "capture", "ai2thor", "--scene", "X", "-o", str(tmp_path / "c2"),
-                       "--controller", "fake_ai2thor:failing_controller", "-q")
+    code, _, err = run(capsys, "capture", "ai2thor", "--scene", "FloorPlanFixture", "-o",
+                       str(tmp_path / "c2"), "--controller", "fake_ai2thor:failing_controller",
+                       "-q")
     assert code == 2 and "refused" in err and not (tmp_path / "c2").exists()
+    code, _, err = run(capsys, "capture", "ai2thor", "--scene", "FloorPlan999", "-o",
+                       str(tmp_path / "c2"), "--controller", "fake_ai2thor:make_controller")
+    assert code == 2 and "Scene 'FloorPlan999_physics' not contained in build" in err
+    code, _, err = run(capsys, "capture", "ai2thor", "--scene", "FloorPlan1", "-o",
+                       str(tmp_path / "c2"), "--controller", "fake_ai2thor:make_controller",
+                       "--visibility-distance", "-1")
+    assert code == 2 and "--visibility-distance: expected metres > 0" in err
     code, _, err = run(capsys, "capture", "ai2thor", "--scene", "X", "-o", str(tmp_path / "c3"),
                        "--controller", "no_such_module:factory")
     assert code == 2 and "cannot import no_such_module" in err

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from scipy.spatial import ConvexHull
 
 from sims.geometry import convex_hull_2d, min_area_rect, rect_distance
 from sims.importers import import_doc, import_scene
+from spatial_dsl.api import compile_program
 from spatial_dsl.runtime.geometry import heading
 from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.sources import expand_refs, load_scene
@@ -73,13 +76,24 @@ def test_sprite_objects_frames_and_appear():
     assert scene.ids == ("CounterTop|1|0", "Fridge|1|1", "Painting|1|2", "Painting|1|3")
     assert scene.labels[2:] == ("sunset canvas", "mountain print")
     assert scene.attributes[2] == {"alias": "sunset canvas"}
+    # The counter's pivot (0.7, 0, 0.8) is its centre (1, 0.45, 2) minus half its sizes
+    # (0.6, 0.9, 2.4) along the world axes, which only the world-axis reading allows.
+    assert scene.source["boxes"]["reading"] == "world"
+    assert scene.source["boxes"]["evidence"].startswith("pivots: 1 object(s)")
     counter = 0
-    # Unity centre (1, 0.45, 2) -> ours (1, 2, 0.45); sizes (x, y, z) -> ours (x, z, y);
-    # rotation y = 90 turns the 2.4 m local z (ours local y) onto world x.
+    # World-axis extents: Unity x 1 +- 0.3, z 2 +- 1.2, y 0 .. 0.9 -> ours (x, z, y):
+    # corners x in [0.7, 1.3], y in [0.8, 3.2], z in [0, 0.9]. The y = 90 rotation is kept
+    # (a multiple of 90 degrees): local x runs along Unity -z (ours -y), so length 2.4,
+    # width 0.6, yaw -90; the box is the same.
     np.testing.assert_allclose(scene.center[counter], [1, 2, 0.45])
-    np.testing.assert_allclose(scene.size[counter], [0.6, 2.4, 0.9])
+    np.testing.assert_allclose(scene.corners[counter].min(axis=0), [0.7, 0.8, 0], atol=1e-12)
+    np.testing.assert_allclose(scene.corners[counter].max(axis=0), [1.3, 3.2, 0.9], atol=1e-12)
+    np.testing.assert_allclose(scene.size[counter], [2.4, 0.6, 0.9])
     assert scene.yaw[counter] == pytest.approx(-90)
-    assert scene.length[counter] == pytest.approx(2.4)
+    # the painting at 270 degrees stays 3 cm thin against its wall at x = 3.995
+    painting = scene.ids.index("Painting|1|3")
+    np.testing.assert_allclose(scene.corners[painting].max(axis=0)[0], 3.995)
+    np.testing.assert_allclose(np.ptp(scene.corners[painting][:, :2], axis=0), [0.03, 0.9])
     f = scene.frames
     assert f.count == 3 and f.time.tolist() == [0.0, 1.0, 2.0]
     np.testing.assert_allclose(f.position[0], [2, 2, 1.5])
@@ -91,8 +105,49 @@ def test_sprite_objects_frames_and_appear():
                    2: {"Fridge|1|1", "Painting|1|2"}}
 
 
+def gap_answer(scene) -> str:
+    program = compile_program('answer round(gap(the("CounterTop"), the("Fridge")) in m, 2)')
+    return program.run(scene).answer.text
+
+
+def test_sprites_own_ai2thor_episode_gives_the_recorded_geometry():
+    """Episode 0 of SPRITE's published sample (numbers in sprite/metainfo/2.json).
+
+    Counter: centre (0.330276, 0.468733, 2.745277), world-axis sizes (0.610552, 0.937467,
+    2.439445) -> Unity x [0.0250, 0.6356], z [1.5256, 3.9650]. Fridge: centre (5.394603,
+    0.89557, 0.453531), sizes (1.130795, 1.79114, 0.857063), rotation 0 -> x [4.8292,
+    5.9600], z [0.0250, 0.8821]. Heights overlap, so the gap is horizontal:
+    dx = 4.8292 - 0.6356 = 4.1936, dz = 1.5256 - 0.8821 = 0.6435,
+    sqrt(4.1936^2 + 0.6435^2) = 4.243 -> "4.24".
+    Turning the sizes with the pivot's y = 90 (the wrong reading) makes the counter
+    x [0.3303 -+ 1.2197] = [-0.8894, 1.5500], z [2.7453 -+ 0.3053] = [2.4400, 3.0505]:
+    dx = 4.8292 - 1.5500 = 3.2792, dz = 2.4400 - 0.8821 = 1.5579 -> 3.630 -> "3.63".
+    """
+    episode = SPRITE / "metainfo" / "2.json"
+    scene = import_scene("sprite", episode)
+    assert scene.source["boxes"] == {
+        "reading": "world",
+        "evidence": "pivots: 2 object(s) fit world-axis sizes only, 0 rotated sizes only"}
+    assert gap_answer(scene) == "4.24"
+    assert gap_answer(import_scene("sprite", episode, boxes="local")) == "3.63"
+    # the wall painting stays on its wall (x = 7.975) instead of turning through it
+    painting = scene.ids.index("Painting|2|6")
+    assert scene.corners[painting][:, 0].max() == pytest.approx(7.975004)
+    assert np.ptp(scene.corners[painting][:, 0]) == pytest.approx(0.031741)
+    # rotations that are not multiples of 90 degrees leave the world-axis box, marked
+    for oid in ("HousePlant|2|2|0", "GarbageBag|2|4"):
+        i = scene.ids.index(oid)
+        assert scene.attributes[i]["box"] == "aabb" and scene.yaw[i] == 0
+    plant = scene.ids.index("HousePlant|2|2|0")
+    np.testing.assert_allclose(scene.size[plant], [0.604362, 0.574478, 0.894705])
+    # the camera as recorded: the agent's position (0.90 m up), rotation x = 0 (level),
+    # Unity yaw 90 (facing +x)
+    np.testing.assert_allclose(scene.frames.position[0], [0.3, 0.3, 0.900999])
+    np.testing.assert_allclose(scene.frames.R[0][:, 2], [1, 0, 0], atol=1e-12)
+
+
 def test_sprite_quaternions_right_handed_and_episode_choice():
-    with pytest.raises(SceneError, match="holds 2 episodes"):
+    with pytest.raises(SceneError, match="holds 3 episodes"):
         import_scene("sprite", SPRITE)
     scene = import_scene("sprite", SPRITE, episode="1", handedness="right")
     chair = scene.ids.index("chair_0")
@@ -166,7 +221,7 @@ def test_scannet_bad_inputs(tmp_path):
     assert info.value.problems == [
         "line 2: the first six fields must be numbers",
         "line 3: extents must be >= 0, got [0.5, -0.5, 0.9]",
-        "line 4: expected 6 numbers and a label, got 3 fields"]
+        "line 4: expected 6 or 7 numbers and a label, got 3 fields"]
     empty = tmp_path / "empty.txt"
     empty.write_text("# nothing\n")
     with pytest.raises(SceneError, match="no boxes"):
@@ -182,6 +237,109 @@ def test_scannet_bad_inputs(tmp_path):
     (tmp_path / "broken.json").write_text('{"boxes": [')
     with pytest.raises(SceneError, match="invalid JSON at line 1"):
         import_scene("scannet", tmp_path / "broken.json")
+
+
+def test_scannet_seven_number_rows_carry_a_yaw_not_a_label():
+    """A 7-number row ``[cx, cy, cz, dx, dy, dz, yaw]`` (VoteNet / mmdetection3d depth
+    boxes: yaw in radians, counter-clockwise about +z from +x, dx along the heading).
+
+    Worked example, the coffee table: centre (1, 2, 0.38), extents (1.2, 0.6, 0.76),
+    yaw pi/6 = 30 degrees. Its half axes are 0.6 (cos 30, sin 30) = (0.5196, 0.3) and
+    0.3 (-sin 30, cos 30) = (-0.15, 0.2598); the corner (+, +) is
+    (1 + 0.5196 - 0.15, 2 + 0.3 + 0.2598) = (1.3696, 2.5598), the corner (-, +) is
+    (1 - 0.5196 - 0.15, 2 - 0.3 + 0.2598) = (0.3304, 1.9598); heights 0 .. 0.76. ScanNet
+    and mmdetection3d's depth frame are z up and right-handed like ours, so the corners
+    are the same numbers in both conventions.
+    """
+    scene = import_scene("scannet", FIXTURES / "scannet" / "boxes_yaw.txt")
+    assert scene.categories == ("chair", "coffee table")  # never "0.5235... coffee table"
+    t = scene.ids.index("coffee table|1")
+    assert scene.yaw[t] == pytest.approx(30.0)
+    np.testing.assert_allclose(scene.size[t], [1.2, 0.6, 0.76])
+    corners = {tuple(np.round(c, 4)) for c in scene.corners[t]}
+    assert (1.3696, 2.5598, 0.76) in corners and (0.3304, 1.9598, 0.0) in corners
+
+
+def test_scannet_json_seven_numbers(tmp_path):
+    path = tmp_path / "yaw.json"
+    path.write_text(json.dumps({"boxes": [
+        {"label": "table", "box": [1.0, 2.0, 0.38, 1.2, 0.6, 0.76, math.pi / 2]}]}))
+    scene = import_scene("scannet", path)
+    assert scene.categories == ("table",) and scene.yaw[0] == pytest.approx(90.0)
+    # turned 90 degrees: 1.2 m along y, 0.6 m along x
+    np.testing.assert_allclose(np.ptp(scene.corners[0], axis=0), [0.6, 1.2, 0.76], atol=1e-12)
+
+
+def test_votenet_bbox_npy_maps_class_ids_through_the_label_table(tmp_path):
+    # rows [cx, cy, cz, dx, dy, dz, nyu40 id]: 5 chair, 7 table, 3 cabinet, 8 door
+    scene = import_scene("scannet", FIXTURES / "scannet" / "scene0001_00_bbox.npy")
+    assert scene.id == "scannet/scene0001_00"
+    assert sorted(scene.categories) == ["cabinet", "chair", "door", "table"]
+    assert "5" not in scene.categories and "5.0" not in scene.categories
+    chair = scene.categories.index("chair")
+    np.testing.assert_allclose(scene.center[chair], [1.0, 2.0, 0.45])
+    # VoteNet's class index table (0-17) reads the same ids differently: 5 is a door
+    by_index = import_scene("scannet", FIXTURES / "scannet" / "scene0001_00_bbox.npy",
+                            labels="index")
+    assert by_index.categories[by_index.ids.index("door|1")] == "door"
+    table = tmp_path / "labels.json"
+    table.write_text(json.dumps({"3": "wardrobe", "5": "stool", "7": "desk", "8": "gate"}))
+    custom = import_scene("scannet", FIXTURES / "scannet" / "scene0001_00_bbox.npy",
+                          labels=str(table))
+    assert sorted(custom.categories) == ["desk", "gate", "stool", "wardrobe"]
+    bad = tmp_path / "scene9_bbox.npy"
+    np.save(bad, np.array([[0, 0, 0, 1, 1, 1, 99.0], [0, 0, 0, 1, 1, 1, 3.5]]))
+    with pytest.raises(SceneError) as info:
+        import_scene("scannet", bad)
+    assert info.value.problems == [
+        "row 0: class id 99 is not in the nyu40 label table (give the table with --labels)",
+        "row 1: class id 3.5 is not in the nyu40 label table (give the table with --labels)"]
+    np.save(bad, np.zeros((2, 5)))
+    with pytest.raises(SceneError, match=r"expected a \(K, 7\) or \(K, 8\) array"):
+        import_scene("scannet", bad)
+
+
+@pytest.mark.parametrize("name", ["scannet_infos_v0.pkl", "scannet_infos_v1.pkl"])
+def test_mmdetection3d_infos(name):
+    path = FIXTURES / "scannet" / name
+    if name.endswith("v0.pkl"):
+        with pytest.raises(SceneError, match="holds 2 scenes .*--scene-id"):
+            import_scene("scannet", path)
+        scene = import_scene("scannet", path, scene_id="scene0001_00")
+        assert sorted(scene.categories) == ["chair", "garbage bin"]  # VoteNet's garbagebin
+    else:
+        scene = import_scene("scannet", path)
+        table = scene.categories.index("table")
+        assert scene.yaw[table] == pytest.approx(30.0)
+    assert scene.id == "scannet/scene0001_00"
+    chair = scene.categories.index("chair")
+    np.testing.assert_allclose(scene.center[chair], [1.0, 2.0, 0.45])
+    np.testing.assert_allclose(scene.size[chair], [0.5, 0.5, 0.9])
+
+
+class Boom:
+    """Unpickling this would run os.system; the importer must refuse it unseen."""
+
+    def __reduce__(self):
+        return (os.system, ("touch pwned",))
+
+
+def test_a_pickle_naming_any_other_class_is_refused_never_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    evil = tmp_path / "scannet_infos_train.pkl"
+    evil.write_bytes(pickle.dumps([{"annos": Boom()}]))
+    with pytest.raises(SceneError) as info:
+        import_scene("scannet", evil)
+    assert info.value.problems == [
+        f"refused to unpickle {os.system.__module__}.system: only numpy arrays and plain "
+        "containers are read from a pickle (it is never executed)"]
+    assert not (tmp_path / "pwned").exists()
+    evil.write_bytes(pickle.dumps({"data_list": [], "metainfo": Path("x")}))
+    with pytest.raises(SceneError, match="refused to unpickle pathlib"):
+        import_scene("scannet", evil)
+    evil.write_bytes(b"not a pickle at all")
+    with pytest.raises(SceneError, match="not a readable pickle"):
+        import_scene("scannet", evil)
 
 
 # --------------------------------------------------------------------------- meshes

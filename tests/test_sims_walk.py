@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from matplotlib.path import Path
 from scipy.spatial import ConvexHull
 
 from sims.visibility import cameras_from_frames, sample_objects
@@ -39,7 +40,7 @@ from spatial_dsl.scenes.sources import list_scenes, load_scene
 from .test_sims_visibility import reference_fractions
 
 ROOMS = ["ithor:FloorPlan1", "ithor:FloorPlan15", "ithor:FloorPlan201", "ithor:FloorPlan227",
-         "ithor:FloorPlan301", "ithor:FloorPlan418"]
+         "ithor:FloorPlan301", "ithor:FloorPlan418", "ithor:FloorPlan311", "robothor:0"]
 GRID_SLACK = CELL * math.sqrt(2) / 2  # a grid step may pass this much closer than a cell centre
 
 
@@ -58,13 +59,23 @@ def obstacle_hulls(scene):
     return hulls
 
 
-def assert_clear(scene, points, margin=0.0):
-    """No point inside an obstacle footprint; all at least ``margin`` inside the room."""
+def assert_clear(scene, points, margin=0.0, walked_over=()):
+    """No point inside an obstacle footprint; all inside the room's polygon (matplotlib's
+    test) and at least ``margin`` from its walls (distances to segments computed here)."""
     for oid, eq in obstacle_hulls(scene):
         inside = (points @ eq[:, :2].T + eq[:, 2] < 0).all(axis=1)
-        assert not inside.any(), f"{scene.id}: path enters the footprint of {oid}"
+        assert oid in walked_over or not inside.any(), f"{scene.id}: enters {oid}"
     lo, hi = scene.room.bounds_min, scene.room.bounds_max
-    assert (points >= lo + margin).all() and (points <= hi - margin).all(), scene.id
+    floor = scene.room.floor if scene.room.floor is not None else np.array(
+        [[lo[0], lo[1]], [hi[0], lo[1]], [hi[0], hi[1]], [lo[0], hi[1]]])
+    assert Path(floor).contains_points(points).all(), f"{scene.id}: outside the room"
+    walls = scene.room.wall_segments()
+    if not len(walls):
+        walls = np.concatenate([floor, np.roll(floor, -1, axis=0)], axis=1)
+    a, b = walls[None, :, :2], walls[None, :, 2:]
+    t = np.clip(((points[:, None] - a) * (b - a)).sum(-1) / ((b - a) ** 2).sum(-1), 0, 1)
+    gap = np.linalg.norm(points[:, None] - (a + t[..., None] * (b - a)), axis=-1).min(axis=1)
+    assert (gap >= margin).all(), f"{scene.id}: {gap.min():.3f} m from a wall"
 
 
 def densify(waypoints, step=0.01):
@@ -200,13 +211,17 @@ def test_a_room_with_one_free_spot_turns_in_place():
     np.testing.assert_allclose(steps, math.radians(45))
 
 
-def test_every_ithor_room_walks_and_loads_back(tmp_path):
-    refs = list_scenes("ithor")
-    assert len(refs) == 120
+def test_every_builtin_room_walks_inside_and_loads_back(tmp_path):
+    refs = list_scenes()
+    assert len(refs) == 195
     for ref in refs:
         scene = load_scene(ref)
         walked = walk_scene(scene, WalkOptions(frames=8, seed=0))
         assert walked.frames.count == 8, ref
+        over = walked.source["walk"].get("walked_over", [])
+        # only FloorPlan3's counter top, whose 3.8 m x 5.9 m box is the whole room
+        assert not over or over == ["CounterTop|-01.81|+01.36|+01.18"], (ref, over)
+        assert_clear(scene, walked.frames.position[:, :2], 0.1 - GRID_SLACK, over)
         assert (walked.frames.visibility > 0).sum() >= 8, ref
         assert ((walked.frames.visibility >= 0) & (walked.frames.visibility <= 1)).all()
         back = scene_from_json(scene_to_json(walked), origin=ref)  # what write_scene writes

@@ -405,7 +405,8 @@ def test_formats_and_other_configuration(server, tmp_path, capsys):
     assert code == 0
     [conversation] = json.loads((out / "data.llava.json").read_text())
     assert conversation["conversations"][1] == {"from": "gpt", "value": "2"}
-    assert conversation["video"][0] == "frames/000000.jpg"
+    # relative to OUT: the scene file's directory (scenes/) + the frame's own image path
+    assert conversation["video"][0] == "scenes/frames/000000.jpg"
     code, _, _, _ = synth(capsys, server.base_url, out, "--format", "parquet")
     assert code == 0
     import pyarrow.parquet as pq

@@ -14,8 +14,14 @@ into one scene.
   so they do not change). Ids flagged visible in a later event but absent
   from the first are left out of that frame's visibility and counted under
   ``source.unknown_visible``.
-- ``sceneBounds`` (when present) gives the room: its x-z rectangle is the
-  floor and its top the height.
+- ``sceneBounds`` is *not* the room: it encloses the walls and whatever lies
+  outside them (scenes.md, "Live capture details"), so it is ignored. An iTHOR
+  room (``FloorPlanN``, one room per scene) gets the same inferred floor polygon
+  and walls as the built-in scene of that name (``spatial_dsl.scenes.rooms``), so
+  a captured FloorPlan1 and ``ithor:FloorPlan1`` agree on ``room.*``; any other
+  scene (RoboTHOR apartments, ProcTHOR houses: several rooms that single-room
+  inference would merge) keeps the default room, the objects' extent.
+- ``sceneName`` loses AI2-THOR's ``_physics`` suffix (``scene_name``).
 - Frame ``i`` has time ``i`` seconds unless times are given.
 """
 
@@ -23,15 +29,19 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 
 from spatial_dsl.scenes.ai2thor import frame_from_ai2thor, objects_from_ai2thor
 from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.format import FORMAT, scene_from_dict
 from spatial_dsl.scenes.model import Scene
+from spatial_dsl.scenes.rooms import infer_room, room_document
 
-__all__ = ["REQUIRED_FIELDS", "check_event", "events_scene_doc", "room_from_bounds",
-           "scene_from_events"]
+__all__ = ["REQUIRED_FIELDS", "check_event", "events_scene_doc", "scene_from_events",
+           "scene_name"]
 
+PHYSICS_SUFFIX = "_physics"
+ITHOR_ROOM = re.compile(r"FloorPlan[1-4]?[0-9]{1,2}")  # FloorPlan1 ... FloorPlan430: one room each
 # Dotted paths every event must have (numbers unless noted).
 REQUIRED_FIELDS = ("agent.rotation.y", "agent.cameraHorizon", "cameraPosition.x",
                    "cameraPosition.y", "cameraPosition.z", "fov", "screenWidth", "screenHeight")
@@ -80,22 +90,10 @@ def check_event(meta: object, where: str = "event") -> list[str]:
     return problems
 
 
-def room_from_bounds(meta: dict) -> dict | None:
-    """The room from ``sceneBounds``: its x-z rectangle as the floor, its top as the height."""
-    bounds = meta.get("sceneBounds")
-    try:
-        c, s = bounds["center"], bounds["size"]
-        cx, cy, cz = (float(c[k]) for k in "xyz")
-        sx, sy, sz = (abs(float(s[k])) for k in "xyz")
-    except (TypeError, KeyError, ValueError):
-        return None
-    if not all(map(math.isfinite, (cx, cy, cz, sx, sy, sz))) or sx <= 0 or sz <= 0:
-        return None
-    x0, x1, y0, y1 = cx - sx / 2, cx + sx / 2, cz - sz / 2, cz + sz / 2
-    room: dict = {"floor": [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]}
-    if cy + sy / 2 > 0:
-        room["height"] = cy + sy / 2
-    return room
+def scene_name(name: str) -> str:
+    """AI2-THOR's scene name without its ``_physics`` suffix (``FloorPlan1_physics`` ->
+    ``FloorPlan1``), so captured and built-in scenes name the same room."""
+    return name[: -len(PHYSICS_SUFFIX)] if name.endswith(PHYSICS_SUFFIX) else name
 
 
 def events_scene_doc(events: list, scene_id: str, images: list | None = None,
@@ -129,16 +127,22 @@ def events_scene_doc(events: list, scene_id: str, images: list | None = None,
         frames.append(frame)
     src = {"kind": "ai2thor", **(source or {})}
     if isinstance(first.get("sceneName"), str) and "scene" not in src:
-        src["scene"] = first["sceneName"]
+        src["scene"] = scene_name(first["sceneName"])
     if unknown:
         src["unknown_visible"] = unknown
     doc = {"format": FORMAT, "id": scene_id, "source": src}
-    room = room_from_bounds(first)
-    if room:
-        doc["room"] = room
     doc["objects"] = objects
     doc["frames"] = frames
+    if ITHOR_ROOM.fullmatch(str(src.get("scene", ""))):
+        _add_room(doc, origin)
     return doc
+
+
+def _add_room(doc: dict, origin: str) -> None:
+    """The inferred room of a single iTHOR room (its ``source.room`` says so)."""
+    inference = infer_room(scene_from_dict({**doc, "frames": []}, origin=origin))
+    doc["room"] = room_document(inference)
+    doc["source"]["room"] = {"inferred": True, **inference.report}
 
 
 def scene_from_events(events: list, scene_id: str, **kwargs) -> Scene:

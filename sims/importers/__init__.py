@@ -1,14 +1,20 @@
 """Scene importers: other formats -> ``spdsl.scene/1`` (``spdsl scenes import``, scene sources).
 
-=========  ============================================  ==========================
-kind       INPUT                                         reference
-=========  ============================================  ==========================
-ai2thor    event metadata JSON (one or a list), or a     ``ai2thor:PATH``
-           capture directory
-sprite     SPRITE ``metainfo/N.json`` (+ camera_pose/)   ``sprite:PATH``
-scannet    boxes ``.json`` or ``.txt``                   ``scannet:PATH``
-mesh       ``.glb`` / ``.gltf`` / ``.obj`` / ``.ply``    ``mesh:PATH``
-=========  ============================================  ==========================
+===========  ==============================================  =======================
+kind         INPUT                                           reference
+===========  ==============================================  =======================
+ai2thor      event metadata JSON (one or a list), or a       ``ai2thor:PATH``
+             capture directory
+sprite       SPRITE ``metainfo/N.json`` (+ camera_pose/)     ``sprite:PATH``
+scannet      boxes ``.json``/``.txt`` (6 or 7 numbers),      ``scannet:PATH``
+             VoteNet ``*_bbox.npy``, mmdetection3d ``.pkl``
+habitat      Replica ``info_semantic.json``, Matterport3D    ``habitat:PATH``
+             ``.house``
+airsim       object-pose list ``.json`` (NED), or a SPRITE   ``airsim:PATH``
+             AirSim episode
+arkitscenes  ``*_3dod_annotation.json``                      ``arkitscenes:PATH``
+mesh         ``.glb`` / ``.gltf`` / ``.obj`` / ``.ply``      ``mesh:PATH``
+===========  ==============================================  =======================
 
 ``import_doc`` returns the scene document, ``import_scene`` the validated
 Scene (every problem is one ``SceneError``). As references (``--scene
@@ -19,6 +25,7 @@ cached per file and modification time.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 from pathlib import Path
 
@@ -28,7 +35,17 @@ from spatial_dsl.scenes.model import Scene
 
 __all__ = ["KINDS", "import_doc", "import_scene", "load_imported"]
 
-KINDS = ("ai2thor", "sprite", "scannet", "mesh")
+# kind -> (module, function); each function takes (path, **its own options)
+IMPORTERS = {
+    "ai2thor": ("ai2thor", "import_ai2thor"),
+    "sprite": ("sprite", "import_sprite"),
+    "scannet": ("scannet", "import_scannet"),
+    "habitat": ("habitat", "import_habitat"),
+    "airsim": ("airsim", "import_airsim"),
+    "arkitscenes": ("arkitscenes", "import_arkitscenes"),
+    "mesh": ("mesh", "import_mesh"),
+}
+KINDS = tuple(IMPORTERS)
 
 
 def import_doc(kind: str, path: str | os.PathLike, image_base: str | os.PathLike | None = None,
@@ -37,32 +54,21 @@ def import_doc(kind: str, path: str | os.PathLike, image_base: str | os.PathLike
 
     ``image_base``: directory the written scene file will live in, so image
     paths (AI2-THOR captures) are made relative to it; None: absolute paths.
-    ``options`` are the importer's own (``up``/``name`` for meshes;
-    ``episode``/``handedness``/``width``/``height``/``hfov_deg`` for SPRITE).
-    Options of value None are ignored.
+    ``options`` are the importer's own (see each module). Options of value
+    None are ignored.
     """
     options = {k: v for k, v in options.items() if v is not None}
     path = Path(path)
-    base = Path(image_base) if image_base is not None else None
+    if kind not in IMPORTERS:
+        raise SceneError([f"unknown import format {kind!r} (known: {', '.join(KINDS)})"],
+                         str(path))
     if kind == "ai2thor":
-        from .ai2thor import import_ai2thor
-
-        return import_ai2thor(path, image_base=base, **options)
-    if not path.exists():
+        options["image_base"] = Path(image_base) if image_base is not None else None
+    elif not path.exists():
         raise SceneError(["no such file or directory"], str(path))
-    if kind == "sprite":
-        from .sprite import import_sprite
-
-        return import_sprite(path, **options)
-    if kind == "scannet":
-        from .scannet import import_scannet
-
-        return import_scannet(path, **options)
-    if kind == "mesh":
-        from .mesh import import_mesh
-
-        return import_mesh(path, **options)
-    raise SceneError([f"unknown import format {kind!r} (known: {', '.join(KINDS)})"], str(path))
+    module, function = IMPORTERS[kind]
+    importer = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+    return importer(path, **options)
 
 
 def import_scene(kind: str, path: str | os.PathLike, **options) -> Scene:

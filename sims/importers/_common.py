@@ -13,7 +13,8 @@ from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.format import parse_json
 from spatial_dsl.scenes.rotations import matrix_to_quat
 
-__all__ = ["Problems", "image_ref", "is_number", "quat_of", "read_bytes", "read_json"]
+__all__ = ["Problems", "axis_matrix", "convert_box", "image_ref", "is_number",
+           "is_signed_permutation", "quat_of", "read_bytes", "read_json"]
 
 
 def read_bytes(path: Path, what: str = "file") -> bytes:
@@ -64,6 +65,17 @@ class Problems:
             return None
         return out
 
+    def quaternion(self, value, path: str) -> np.ndarray | None:
+        """A unit quaternion ``[x, y, z, w]`` (norm within 1e-3 of 1, then normalised)."""
+        q = self.vector(value, 4, path)
+        if q is None:
+            return None
+        norm = float(np.linalg.norm(q))
+        if abs(norm - 1.0) > 1e-3:
+            self.add(path, f"quaternion must have norm 1, got {norm:.6g}")
+            return None
+        return q / norm
+
     def raise_if_any(self) -> None:
         if self.items:
             raise SceneError(self.items, self.origin)
@@ -87,3 +99,39 @@ def image_ref(path: Path, image_base: Path | None) -> str:
     if image_base is None:
         return str(path.resolve())
     return Path(os.path.relpath(path.resolve(), image_base.resolve())).as_posix()
+
+
+# --------------------------------------------------------------------------- frames and boxes
+
+
+def axis_matrix(axis: int, degrees: float) -> np.ndarray:
+    """Rotation matrix about coordinate axis 0/1/2 by ``degrees`` (the usual formula; what
+    it means for handedness is the caller's convention)."""
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    i, j = [(1, 2), (2, 0), (0, 1)][axis]
+    m = np.eye(3)
+    m[i, i], m[i, j], m[j, i], m[j, j] = c, -s, s, c
+    return m
+
+
+def is_signed_permutation(R: np.ndarray, tol: float = 1e-6) -> bool:
+    """Every column of R is +-1 on one axis: the box's axes are the world's, permuted."""
+    a = np.abs(np.asarray(R, dtype=np.float64))
+    return bool((np.minimum(a, np.abs(a - 1.0)) <= tol).all())
+
+
+def convert_box(M: np.ndarray, center, size, R) -> tuple[list, list, list]:
+    """A box (centre, full extents along its local axes, local->world R) given in a source
+    frame, in ours: ``M`` maps source coordinates to ours and is a signed permutation, so
+
+        centre' = M c,   R' = M R M^T,   size' = |M| s
+
+    (the corners ``c + R (+-s/2)`` map to ``M c + (M R M^T) (M (+-s/2))`` and
+    ``M (+-s/2)`` is the same set of sign patterns on the permuted extents).
+    ``M R M^T`` is a proper rotation whether or not ``M`` flips handedness,
+    because det(M)^2 = 1."""
+    M = np.asarray(M, dtype=np.float64)
+    R = np.asarray(R, dtype=np.float64)
+    c2 = M @ np.asarray(center, dtype=np.float64)
+    s2 = np.abs(M) @ np.asarray(size, dtype=np.float64)
+    return c2.tolist(), s2.tolist(), quat_of(M @ R @ M.T)

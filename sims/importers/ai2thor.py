@@ -19,7 +19,7 @@ from pathlib import Path
 from spatial_dsl.scenes.errors import SceneError
 
 from ..ai2thor.capture import CAPTURE_FORMAT
-from ..ai2thor.convert import events_scene_doc
+from ..ai2thor.convert import events_scene_doc, scene_name
 from ._common import image_ref, read_json
 
 __all__ = ["import_ai2thor"]
@@ -46,7 +46,7 @@ def import_ai2thor(path: Path, image_base: Path | None = None) -> dict:
 def _scene_name(events: list, fallback: str) -> str:
     first = events[0] if events else None
     if isinstance(first, dict) and isinstance(first.get("sceneName"), str) and first["sceneName"]:
-        return first["sceneName"]
+        return scene_name(first["sceneName"])
     return fallback
 
 
@@ -91,6 +91,7 @@ def _capture_dir(directory: Path, image_base: Path | None) -> dict:
     if problems:
         raise SceneError(problems, origin)
     scene = manifest.get("scene") if isinstance(manifest.get("scene"), str) else directory.name
+    scene = scene_name(scene)
     return events_scene_doc(events, f"ai2thor/{scene}", images=images, times=times,
                             origin=origin, names=names,
                             source={"scene": scene, "capture_dir": directory.name})

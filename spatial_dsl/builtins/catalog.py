@@ -11,6 +11,12 @@ from __future__ import annotations
 from .. import types as T
 from .registry import declare, declare_attribute
 
+# The meaning of `above` / `on` (language.md §5), shared by the kernels, the reference
+# interpreter and these docs.
+SUPPORT_TOLERANCE = 0.05  # m: `above`'s level slack and `on`'s contact band
+SUPPORT_MIN_RISE = 0.02  # m: `on(a, b)` needs `a.top > b.top + this` (not lying *in* b)
+SUPPORT_MIN_SHARE = 0.5  # `on(a, b)`: least share of a's footprint area over b's footprint
+
 # ---------------------------------------------------------------- scene values
 S = "Scene values"
 declare("objects() -> Objects", section=S, constant=True,
@@ -142,13 +148,30 @@ declare("gap(a: Point, b: Point) -> Length", section=S,
 declare("higher(a: Point, b: Point) -> Bool", section=S,
         doc="`a.center.z > b.center.z`.", example='higher(the("Painting"), the("Sofa"))')
 declare("above(a: Point, b: Point) -> Bool", section=S,
-        doc="`a.bottom >= b.top - 0.05m` and the x–y footprints (oriented rectangles) overlap "
-            "with positive area.",
+        doc=f"`a` and `b` are different, `a.bottom >= b.top - {SUPPORT_TOLERANCE:g}m`, "
+            "`a.center.z > b.top`, and the x–y footprints (the boxes' projections) overlap "
+            "with positive area. Irreflexive: a thin object is not above itself, nor above "
+            "the surface it lies in.",
         example='above(the("Lamp"), the("Table"))')
 declare("below(a: Point, b: Point) -> Bool", section=S, doc="`above(b, a)`.",
         example='below(the("Table"), the("Lamp"))')
 declare("on(a: Point, b: Point) -> Bool", section=S,
-        doc="`above(a, b)` and `a.bottom - b.top <= 0.05m`.",
+        doc="`a` rests on `b`; never `a` itself, and containment is not support. Where the "
+            "scene records how `a` is held (AI2-THOR's receptacles): true iff `b` is `a`'s "
+            "parent and `a` is on it, not in it; a fixture (a counter, a drawer) rests on "
+            "nothing. Otherwise `inside(a, b)` is false and the geometric rule holds: "
+            f"`above(a, b)`, `|a.bottom - b.top| <= {SUPPORT_TOLERANCE:g}m`, "
+            f"`a.top > b.top + {SUPPORT_MIN_RISE:g}m`, and at least "
+            f"{SUPPORT_MIN_SHARE:.0%} of `a`'s footprint area lies over `b`'s footprint.",
+        notes=("The record is the scene file's `parent` with its optional `support`: "
+               "`\"on\"` or `\"in\"` the parent, or `\"fixed\"` (built into the room or a "
+               "piece of furniture; no parent). A parent without `support` is `on` it unless "
+               "`inside(a, b)`; an object with neither falls to the geometric rule. So a "
+               "pillow recorded on a bed is on it although the bed's box, headboard "
+               "included, encloses the pillow, and a mug recorded in a fridge is not on it.",
+               "Footprints are the boxes' x–y projections (as for `above`); an exact half "
+               "counts. A `Vec3` has no footprint: it is never on anything, nor anything on "
+               "it."),
         example='on(the("Mug"), the("DiningTable"))')
 declare("inside(a: Point, b: Point) -> Bool", section=S,
         doc="The centre of `a` lies inside the box of `b` and `a.volume < b.volume`.",
@@ -223,13 +246,37 @@ declare("closer(a: Point, b: Point, f: Frame) -> Bool", section=S,
 
 # --------------------------------------------------------- visibility and time
 S = "Visibility and time"
+# Thresholds of language.md §5 and synthesis.md "What a good item is", held here once: the
+# kernels, the reference interpreter and the docs read them.
+VISIBLE_FRACTION = 0.1  # `visible`: "can be seen"
+CLEAR_FRACTION = 0.3  # `clearly_visible`: at least this visible fraction ...
+CLEAR_PIXELS = 32.0  # ... and at least this screen size, in pixels
+SCREEN_NEAR = 0.01  # m: a box is clipped to the part at least this far in front of the camera
+
 declare("visible(o: Object, f: Frame) -> Bool", section=S,
-        doc="`o` is in the frame's visibility map.",
+        doc=f"`visibility(o, f) >= {VISIBLE_FRACTION:g}`: `o` can be seen in `f`.",
         example='visible(the("Sofa"), frame(0))')
+declare("visibility(o: Object, f: Frame) -> Number", section=S,
+        doc="The visible fraction of `o` recorded in `f`'s visibility map, in [0, 1]; 0 if the "
+            "map does not list `o` (a source that records only flags gives 1).",
+        example='visibility(the("Sofa"), frame(0))')
+declare("screen_size(o: Object, f: Frame) -> Number", section=S,
+        doc="Shorter side, in pixels, of the 2-D box of `o`'s projected corners, clipped to the "
+            "image; 0 if `o` is behind the camera or outside the image. A box that reaches "
+            f"behind the camera is first cut at {SCREEN_NEAR * 100:g} cm in front of it, so its "
+            "near part stretches to the image border as it does in a picture.",
+        example='screen_size(the("Sofa"), frame(0))')
+declare("clearly_visible(o: Object, f: Frame) -> Bool", section=S,
+        doc=f"`visibility(o, f) >= {CLEAR_FRACTION:g}` and `screen_size(o, f) >= "
+            f"{CLEAR_PIXELS:g}`: clear enough in `f` to ask about (synthesis.md).",
+        example='clearly_visible(the("Sofa"), frame(0))')
 declare("in_view(f: Frame) -> Objects", section=S, doc="The objects visible in `f`.",
         example="count(in_view(frame(0)))")
 declare("seen(o: Object) -> Bool", section=S, doc="`o` is visible in some frame.",
         example='seen(the("Sofa"))')
+declare("clearly_seen(o: Object) -> Bool", section=S,
+        doc="`clearly_visible(o, f)` for some frame `f`.",
+        example='clearly_seen(the("Sofa"))')
 declare("first_seen(o: Object) -> Int", section=S,
         doc="Index of the first frame showing `o`; `NotSeen` if none does.",
         example='first_seen(the("Sofa"))')

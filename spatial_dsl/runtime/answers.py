@@ -1,4 +1,9 @@
-"""Canonical serialization of answers (language.md §6)."""
+"""Canonical serialization of answers (language.md §6).
+
+An Object is serialised by its label here, as §6 says; where an answer is shown to a
+reader (``spdsl run``, dataset items) ``spatial_dsl.naming.in_words`` renders it in the
+words a question uses instead, and ``Answer.ids`` keeps the object ids.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +22,14 @@ class Answer:
     value: object  # the typed JSON value
     type: str  # the SpatialDSL type, e.g. "Length"
     unit: str | None  # base unit of an unconverted quantity
+    # Object / List[Object] answers: the ids of the objects, in answer order (else None)
+    ids: list[str] | None = None
 
     def to_json(self) -> dict:
-        return {"answer": self.text, "value": self.value, "type": self.type, "unit": self.unit}
+        out = {"answer": self.text, "value": self.value, "type": self.type, "unit": self.unit}
+        if self.ids is not None:
+            out["answer_ids"] = list(self.ids)
+        return out
 
 
 def format_number(x: float) -> str:
@@ -54,6 +64,7 @@ def serialize(value, t: T.Type, scene: Scene) -> Answer:
     if isinstance(t, T.ListType):
         pairs = [_plain(v, t.elem, scene) for v in item]
         text = ", ".join(p[0] for p in pairs)
-        return Answer(text, [p[1] for p in pairs], str(t), T.BASE_UNIT.get(t.elem))
+        ids = [p[1]["id"] for p in pairs] if t.elem == T.OBJECT else None
+        return Answer(text, [p[1] for p in pairs], str(t), T.BASE_UNIT.get(t.elem), ids)
     text, plain = _plain(item, t, scene)
-    return Answer(text, plain, str(t), unit)
+    return Answer(text, plain, str(t), unit, [plain["id"]] if t == T.OBJECT else None)

@@ -29,6 +29,9 @@ INSIDE_TOL = 1e-9
 # footprints_overlap: the projections must overlap by more than this on every
 # separating-axis candidate, so boxes that merely touch do not overlap.
 OVERLAP_TOL = 1e-9
+# Areas (m²) closer than this are equal: `on`'s "at least half of the footprint" counts an
+# exact half as half whatever the rounding of the clipping.
+AREA_SLACK = 1e-12
 # bearing: a horizontal vector shorter than 1 mm has no direction (Degenerate).
 DEGENERATE_LEN = 1e-3
 # route: a horizontal step shorter than this is "not moving".
@@ -407,6 +410,82 @@ def footprints_overlap(c1, R1, s1, c2, R2, s2):
     return _out(ok.reshape(batch))
 
 
+def footprint_area(c, R, s):
+    """Area of the box's x-y footprint (the zonotope of its projected edges)."""
+    batch, (c, R, s, _, _, _) = _broadcast_boxes(c, R, s, c, R, s)
+    return _out(_zonotope_area(_generators(R, s)).reshape(batch))
+
+
+def footprint_overlap_area(c1, R1, s1, c2, R2, s2):
+    """Area of the intersection of the two boxes' x-y footprints (`on`'s support share).
+
+    Each footprint is a convex polygon of at most 6 vertices (``_zonotope_vertices``);
+    the first is clipped by the 6 edges of the second (Sutherland-Hodgman, every pair of
+    the batch at once) and the result measured with the shoelace formula.
+    """
+    batch, (c1, R1, s1, c2, R2, s2) = _broadcast_boxes(c1, R1, s1, c2, R2, s2)
+    poly = _zonotope_vertices(c1, _generators(R1, s1))
+    clipper = _zonotope_vertices(c2, _generators(R2, s2))
+    for j in range(clipper.shape[1]):
+        poly = _clip_left_of(poly, clipper[:, j], clipper[:, (j + 1) % clipper.shape[1]])
+    x, y = poly[..., 0], poly[..., 1]
+    area = 0.5 * np.abs(np.sum(x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y, axis=1))
+    # a clipper of no area (a point's edges have no direction, so they cut nothing) meets
+    # nothing with positive area
+    area = np.where(_zonotope_area(_generators(R2, s2)) > 0, area, 0.0)
+    return _out(area.reshape(batch))
+
+
+def _generators(R, s):
+    """The three projected edge vectors g_k = s_k * R[:2, k], shape (n, 3) twice."""
+    return [(s[:, k] * R[:, 0, k], s[:, k] * R[:, 1, k]) for k in range(3)]
+
+
+def _zonotope_vertices(c, g):
+    """(n, 6, 2) counter-clockwise vertices of the footprint c + sum t_k g_k, |t_k| <= 1/2.
+
+    With every g_k turned into the upper half-plane and sorted by angle, the boundary
+    starts at the lowest vertex c - sum(g)/2 and adds g_1, g_2, g_3, then subtracts them
+    in the same order. Zero or parallel generators give repeated vertices, which the
+    clipping and the shoelace formula take in their stride.
+    """
+    gen = np.stack([np.stack(gk, axis=-1) for gk in g], axis=1)  # (n, 3, 2)
+    flip = (gen[..., 1] < 0) | ((gen[..., 1] == 0) & (gen[..., 0] < 0))
+    gen = np.where(flip[..., None], -gen, gen)
+    order = np.argsort(np.arctan2(gen[..., 1], gen[..., 0]), axis=1, kind="stable")
+    gen = np.take_along_axis(gen, order[..., None], axis=1)
+    start = c[:, None, :2] - 0.5 * gen.sum(axis=1, keepdims=True)
+    steps = np.concatenate([gen, -gen], axis=1)  # (n, 6, 2)
+    return start + np.concatenate([np.zeros_like(start), np.cumsum(steps, axis=1)[:, :-1]],
+                                  axis=1)
+
+
+def _clip_left_of(poly, a, b):
+    """The part of each convex polygon (n, V, 2) left of (or on) the line a -> b.
+
+    Sutherland-Hodgman: every vertex inside is kept and every edge that crosses the line
+    adds its crossing, in order; the kept points are moved to the front and the tail
+    padded with the first one (a repeated vertex adds no area). A convex polygon is cut
+    by a line at most twice, so V + 2 slots are enough.
+    """
+    def side(p):
+        return ((b[:, None, 0] - a[:, None, 0]) * (p[..., 1] - a[:, None, 1])
+                - (b[:, None, 1] - a[:, None, 1]) * (p[..., 0] - a[:, None, 0]))
+
+    nxt = np.roll(poly, -1, axis=1)
+    sp, sq = side(poly), side(nxt)
+    inside, crosses = sp >= 0, (sp >= 0) != (sq >= 0)
+    t = sp / np.where(crosses, sp - sq, 1.0)
+    crossing = poly + t[..., None] * (nxt - poly)
+    points = np.stack([poly, crossing], axis=2).reshape(poly.shape[0], -1, 2)
+    keep = np.stack([inside, crosses], axis=2).reshape(poly.shape[0], -1)
+    order = np.argsort(~keep, axis=1, kind="stable")
+    points = np.take_along_axis(points, order[..., None], axis=1)
+    kept = np.take_along_axis(keep, order, axis=1)
+    points = np.where(kept[..., None], points, points[:, :1])
+    return points[:, : min(points.shape[1], poly.shape[1] + 2)]
+
+
 def _zonotope_radius(g, nx, ny):
     """Half width, along unit n, of the Minkowski sum of the segments g_k."""
     return 0.5 * sum(np.abs(gx * nx + gy * ny) for gx, gy in g)
@@ -495,6 +574,47 @@ def clock(bearing_deg):
 def to_camera(p, cam_pos, cam_R):
     """World point(s) in camera coordinates: R^T (p - position), shape (...,3)."""
     return _out(_local(p, np.asarray(cam_pos, float), np.asarray(cam_R, float)))
+
+
+# The 12 edges of a box: pairs of corners (ordered as scenes._build.CORNER_SIGNS, index bits
+# x=4, y=2, z=1) that differ in one sign.
+BOX_EDGES = np.array([(i, i | bit) for i in range(8) for bit in (4, 2, 1) if not i & bit])
+
+
+def screen_size(corners, cam_pos, cam_R, fx, fy, cx, cy, width, height, near):
+    """Shorter side in pixels of the image-clipped 2-D box of a box's projection.
+
+    ``corners`` (...,8,3) world corners; the camera's pose and intrinsics broadcast
+    against the leading dimensions. The box is first cut by the plane ``z = near`` in
+    camera coordinates (its part behind stays out): the projected points are the corners
+    in front and the points where edges cross that plane. 0 when nothing lies in front
+    or the box misses the image.
+    """
+    pos = np.asarray(cam_pos, float)[..., None, :]
+    R = np.asarray(cam_R, float)
+    cam = np.einsum("...ji,...kj->...ki", R, np.asarray(corners, float) - pos)  # (...,8,3)
+    z = cam[..., 2]
+    front = z >= near
+    a, b = cam[..., BOX_EDGES[:, 0], :], cam[..., BOX_EDGES[:, 1], :]  # (...,12,3)
+    za, zb = a[..., 2], b[..., 2]
+    crossing = (za - near) * (zb - near) < 0
+    t = np.where(crossing, (near - za) / np.where(crossing, zb - za, 1.0), 0.0)
+    cut = a + t[..., None] * (b - a)
+    cut[..., 2] = near
+    points = np.concatenate([cam, cut], axis=-2)  # (...,20,3)
+    valid = np.concatenate([front, crossing], axis=-1)
+    depth = np.where(valid, points[..., 2], 1.0)
+    fx, fy, cx, cy, width, height = (np.asarray(v, float)[..., None]
+                                     for v in (fx, fy, cx, cy, width, height))
+    u = fx * points[..., 0] / depth + cx
+    v = fy * points[..., 1] / depth + cy
+    inf = np.inf
+    u0 = np.maximum(np.where(valid, u, inf).min(axis=-1), 0.0)
+    u1 = np.minimum(np.where(valid, u, -inf).max(axis=-1), width[..., 0])
+    v0 = np.maximum(np.where(valid, v, inf).min(axis=-1), 0.0)
+    v1 = np.minimum(np.where(valid, v, -inf).max(axis=-1), height[..., 0])
+    side = np.minimum(u1 - u0, v1 - v0)
+    return _out(np.where(valid.any(axis=-1) & (side > 0), side, 0.0))
 
 
 def view_bearing(p_cam):

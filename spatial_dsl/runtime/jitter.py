@@ -88,7 +88,8 @@ def _room(scene: Scene, corners: np.ndarray, top: np.ndarray) -> Room:
     lo, hi = xy.min(axis=0), xy.max(axis=0)
     sides = hi - lo
     return Room(floor=None, height=height, area=float(np.prod(sides)), length=float(sides.max()),
-                width=float(sides.min()), bounds_min=_frozen(lo), bounds_max=_frozen(hi))
+                width=float(sides.min()), bounds_min=_frozen(lo), bounds_max=_frozen(hi),
+                walls=room.walls)
 
 
 def jitter_scene(scene: Scene, delta: np.ndarray) -> Scene:

@@ -15,7 +15,16 @@ from functools import lru_cache
 import numpy as np
 
 from .. import types as T
-from ..scenes.model import Scene, normalise_name
+from ..builtins.catalog import (
+    CLEAR_FRACTION,
+    CLEAR_PIXELS,
+    SCREEN_NEAR,
+    SUPPORT_MIN_RISE,
+    SUPPORT_MIN_SHARE,
+    SUPPORT_TOLERANCE,
+    VISIBLE_FRACTION,
+)
+from ..scenes.model import SUPPORT_NOT_RECORDED, SUPPORT_ON, Scene, normalise_name
 from ..source import Span
 from . import geometry as G
 from .values import Abort, Rows, element, filler, stack_elements
@@ -23,7 +32,6 @@ from .values import Abort, Rows, element, filler, stack_elements
 KERNELS: dict[tuple[str, int], object] = {}
 ATTRIBUTE_KERNELS: dict[tuple[T.Type, str], object] = {}
 
-ABOVE_TOLERANCE = 0.05  # m: `above` and `on` (language.md §5)
 DEGENERATE = 1e-3  # m: shorter displacements have no direction
 
 
@@ -111,8 +119,27 @@ def _strings(scene: Scene, field: str) -> np.ndarray:
 
 @lru_cache(maxsize=256)
 def _seen_frames(scene: Scene) -> np.ndarray:
-    """(F, N) bool: object visible in frame."""
-    return scene.frames.visibility > 0
+    """(F, N) bool: object visible in frame (`visibility >= 0.1`)."""
+    return scene.frames.visibility >= VISIBLE_FRACTION
+
+
+def _screen_sizes(scene: Scene, o: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """`screen_size` of objects ``o`` in frame rows ``f`` (broadcast against each other)."""
+    fr = scene.frames
+    return np.asarray(G.screen_size(scene.corners[o], fr.position[f], fr.R[f], fr.fx[f],
+                                    fr.fy[f], fr.cx[f], fr.cy[f], fr.width[f], fr.height[f],
+                                    SCREEN_NEAR), dtype=float).reshape(-1)
+
+
+@lru_cache(maxsize=256)
+def _clear_frames(scene: Scene) -> np.ndarray:
+    """(F, N) bool: object clearly visible in frame. The screen size is only computed
+    where the visible fraction already passes."""
+    clear = scene.frames.visibility >= CLEAR_FRACTION
+    f, o = np.nonzero(clear)
+    if len(f):
+        clear[f, o] = _screen_sizes(scene, o, f) >= CLEAR_PIXELS
+    return clear
 
 
 def point_of(scene: Scene, v: np.ndarray) -> np.ndarray:
@@ -613,13 +640,25 @@ def k_higher(k: Call, a, b):
     return point_of(k.scene, a)[..., 2] > point_of(k.scene, b)[..., 2]
 
 
+def _pair(a, b):
+    """Both arguments broadcast to the same number of rows (Object indices or Vec3s)."""
+    size = _rows(a, b)
+    return (np.broadcast_to(a, (size,) + a.shape[1:]), np.broadcast_to(b, (size,) + b.shape[1:]))
+
+
 def above(scene: Scene, a, b):
+    """`above` (language.md §5): level, centre over the top, footprints overlapping."""
+    a, b = _pair(a, b)
     bottom_a, _ = _z_range(scene, a)
     _, top_b = _z_range(scene, b)
-    c1, R1, s1, _ = box_of(scene, a)
-    c2, R2, s2, _ = box_of(scene, b)
-    level = bottom_a >= top_b - ABOVE_TOLERANCE
-    return level & np.asarray(G.footprints_overlap(c1, R1, s1, c2, R2, s2)).reshape(-1)
+    out = ((bottom_a >= top_b - SUPPORT_TOLERANCE) & (point_of(scene, a)[..., 2] > top_b)
+           & ~_same_object(a, b))
+    rows = np.flatnonzero(out)  # the separating-axis test only where the heights allow it
+    if len(rows):
+        c1, R1, s1, _ = box_of(scene, a[rows])
+        c2, R2, s2, _ = box_of(scene, b[rows])
+        out[rows] = np.asarray(G.footprints_overlap(c1, R1, s1, c2, R2, s2)).reshape(-1)
+    return out
 
 
 @kernel("above")
@@ -634,9 +673,42 @@ def k_below(k: Call, a, b):
 
 @kernel("on")
 def k_on(k: Call, a, b):
-    bottom_a, _ = _z_range(k.scene, a)
-    _, top_b = _z_range(k.scene, b)
-    return above(k.scene, a, b) & (bottom_a - top_b <= ABOVE_TOLERANCE)
+    """`on` (language.md §5 v0.2, with the scene's `support` record, docs/reference.md
+    "Decisions"): never `a` itself; a fixture rests on nothing; a recorded parent is
+    the only support, unless the object is in it; otherwise the geometric rule, and
+    containment is not support."""
+    scene = k.scene
+    a, b = _pair(a, b)
+    rows = a.shape[0]
+    objects = a.ndim == 1
+    parent = scene.parent[a] if objects else np.full(rows, -1)
+    support = scene.support[a] if objects else np.full(rows, SUPPORT_NOT_RECORDED)
+    inside = k_inside(k, a, b)
+    held = (parent == b) if b.ndim == 1 else np.zeros(rows, dtype=bool)
+    held &= (support == SUPPORT_ON) | ((support == SUPPORT_NOT_RECORDED) & ~inside)
+    geometric = np.zeros(rows, dtype=bool)
+    free = np.flatnonzero((parent < 0) & (support == SUPPORT_NOT_RECORDED) & ~inside)
+    if len(free):
+        geometric[free] = rests_on(scene, a[free], b[free])
+    return np.where(parent >= 0, held, geometric)
+
+
+def rests_on(scene: Scene, a, b):
+    """The geometric rule of `on`: `above`, bottom within the contact band of b's top,
+    top clear of it, and at least half of a's footprint over b's."""
+    bottom_a, top_a = _z_range(scene, a)
+    _, top_b = _z_range(scene, b)
+    near = ((np.abs(bottom_a - top_b) <= SUPPORT_TOLERANCE)
+            & (top_a > top_b + SUPPORT_MIN_RISE))
+    out = near & above(scene, a, b)
+    rows = np.flatnonzero(out)  # the clipping only where everything else holds
+    if len(rows):
+        c1, R1, s1, _ = box_of(scene, a[rows])
+        c2, R2, s2, _ = box_of(scene, b[rows])
+        share = np.asarray(G.footprint_overlap_area(c1, R1, s1, c2, R2, s2)).reshape(-1)
+        whole = np.asarray(G.footprint_area(c1, R1, s1)).reshape(-1)
+        out[rows] = share >= SUPPORT_MIN_SHARE * whole - G.AREA_SLACK
+    return out
 
 
 @kernel("inside")
@@ -780,6 +852,28 @@ def k_closer(k: Call, a, b, f):
 def k_visible(k: Call, o, f):
     k.frames()
     return _seen_frames(k.scene)[f, o]
+
+
+@kernel("visibility")
+def k_visibility(k: Call, o, f):
+    return k.frames().visibility[f, o].astype(float)
+
+
+@kernel("screen_size")
+def k_screen_size(k: Call, o, f):
+    k.frames()
+    return _screen_sizes(k.scene, o, f)
+
+
+@kernel("clearly_visible")
+def k_clearly_visible(k: Call, o, f):
+    k.frames()
+    return _clear_frames(k.scene)[f, o]
+
+
+@kernel("clearly_seen")
+def k_clearly_seen(k: Call, o):
+    return _clear_frames(k.scene)[:, o].any(axis=0)
 
 
 @kernel("in_view")

@@ -45,14 +45,22 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from .. import ast
 from .. import types as T
+from ..builtins.catalog import (
+    CLEAR_FRACTION,
+    CLEAR_PIXELS,
+    SCREEN_NEAR,
+    SUPPORT_MIN_RISE,
+    SUPPORT_MIN_SHARE,
+    SUPPORT_TOLERANCE,
+    VISIBLE_FRACTION,
+)
 from ..check import Checked
-from ..scenes.model import Scene
+from ..scenes.model import SUPPORT_FIXED, SUPPORT_IN, SUPPORT_NOT_RECORDED, SUPPORT_ON, Scene
 from ..source import Span
 from . import refgeom as RG
 from .kernels import ambiguous_message, looked_for, negative_message, no_match_message
 from .values import Rejection
 
-ABOVE_TOLERANCE = 0.05  # m: `above` and `on` (language.md §5)
 BETWEEN_DEGENERATE = 1e-3  # m: ends of `between` closer than this coincide
 
 
@@ -91,16 +99,29 @@ class RefScene:
                      "yaw"):
             setattr(self, name, getattr(scene, name).tolist())
         self.parent = scene.parent.tolist()
+        self.support = scene.support.tolist()
         f = scene.frames
         self.frame_count = f.count
         self.frame_index = f.index.tolist()
         self.frame_time = f.time.tolist()
         self.frame_position = [tuple(p) for p in f.position.tolist()]
         self.frame_R = f.R.tolist()
-        self.visible = [[v > 0 for v in row] for row in f.visibility.tolist()]
+        self.frame_intrinsics = [tuple(map(float, k)) for k in zip(
+            f.fx.tolist(), f.fy.tolist(), f.cx.tolist(), f.cy.tolist(), f.width.tolist(),
+            f.height.tolist())]
+        self.visibility = f.visibility.tolist()
+        self.visible = [[v >= VISIBLE_FRACTION for v in row] for row in self.visibility]
         room = scene.room
         self.room = {"area": float(room.area), "length": float(room.length),
                      "width": float(room.width), "height": float(room.height)}
+
+    def screen_size(self, o: int, f: int) -> float:
+        """`screen_size(o, f)`, computed from the box's centre, axes and extents."""
+        return RG.screen_size(self.center[o], self.R[o], self.size[o], self.frame_position[f],
+                              self.frame_R[f], *self.frame_intrinsics[f], SCREEN_NEAR)
+
+    def clearly_visible(self, o: int, f: int) -> bool:
+        return self.visibility[f][o] >= CLEAR_FRACTION and self.screen_size(o, f) >= CLEAR_PIXELS
 
     def seen_frames(self, o: int) -> list[int]:
         """Rows of the frames in which object ``o`` is visible, in order."""
@@ -533,7 +554,9 @@ def r_higher(c: Ctx, a, b):
 
 
 def _above(s: RefScene, a, b) -> bool:
-    if not _bottom(s, a) >= _top(s, b) - ABOVE_TOLERANCE:
+    if _is_object(a) and _is_object(b) and a == b:
+        return False
+    if not (_bottom(s, a) >= _top(s, b) - SUPPORT_TOLERANCE and _point(s, a)[2] > _top(s, b)):
         return False
     return RG.footprints_overlap(*_box(s, a), *_box(s, b))
 
@@ -550,8 +573,34 @@ def r_below(c: Ctx, a, b):
 
 @ref("on")
 def r_on(c: Ctx, a, b):
+    """language.md §5 v0.2 with the scene's `support` record, clause by clause."""
     s = c.scene
-    return _above(s, a, b) and _bottom(s, a) - _top(s, b) <= ABOVE_TOLERANCE
+    if _is_object(a) and _is_object(b) and a == b:
+        return False
+    support = s.support[a] if _is_object(a) else SUPPORT_NOT_RECORDED
+    if support == SUPPORT_FIXED:
+        return False  # a fixture rests on nothing
+    if _is_object(a) and s.parent[a] >= 0:
+        if not (_is_object(b) and s.parent[a] == b):
+            return False  # the recorded parent is the only support
+        if support == SUPPORT_IN:
+            return False  # containment is not support
+        return support == SUPPORT_ON or not r_inside(c, a, b)
+    if r_inside(c, a, b):
+        return False
+    return _rests_on(s, a, b)
+
+
+def _rests_on(s: RefScene, a, b) -> bool:
+    if not _above(s, a, b):
+        return False
+    if not abs(_bottom(s, a) - _top(s, b)) <= SUPPORT_TOLERANCE:
+        return False
+    if not _top(s, a) > _top(s, b) + SUPPORT_MIN_RISE:
+        return False
+    over = RG.footprint_intersection_area(*_box(s, a), *_box(s, b))
+    whole = RG.footprint_area(*_box(s, a))
+    return over >= SUPPORT_MIN_SHARE * whole - RG.AREA_SLACK
 
 
 @ref("inside")
@@ -687,6 +736,29 @@ def r_closer(c: Ctx, a, b, f):
 def r_visible(c: Ctx, o, f):
     c.need_frames()
     return c.scene.visible[f][o]
+
+
+@ref("visibility")
+def r_visibility(c: Ctx, o, f):
+    c.need_frames()
+    return float(c.scene.visibility[f][o])
+
+
+@ref("screen_size")
+def r_screen_size(c: Ctx, o, f):
+    c.need_frames()
+    return c.scene.screen_size(o, f)
+
+
+@ref("clearly_visible")
+def r_clearly_visible(c: Ctx, o, f):
+    c.need_frames()
+    return c.scene.clearly_visible(o, f)
+
+
+@ref("clearly_seen")
+def r_clearly_seen(c: Ctx, o):
+    return any(c.scene.clearly_visible(o, f) for f in range(c.scene.frame_count))
 
 
 @ref("in_view")

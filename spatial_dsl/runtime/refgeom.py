@@ -12,6 +12,9 @@ method is deliberately different, so the two check each other:
   (geometry.py: 2-D rectangle distance for upright pairs, GJK for the rest.)
 - footprints_overlap: convex hull of the 8 projected corners, polygon
   clipping, shoelace area.  (geometry.py: separating axes of a zonotope.)
+- footprint_intersection_area (`on`'s support share): clipping of the two
+  hulls one element at a time.  (geometry.py: the zonotopes' vertices from
+  sorted edge vectors, clipped for the whole batch at once.)
 - round_half_away: exact decimal arithmetic on the binary value (stdlib
   `decimal`).  (geometry.py: floating point with a decimal fix-up.)
 - sector: the spec's tables as comparisons.  (geometry.py: np.digitize.)
@@ -28,6 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 GAP_SNAP = 1e-6  # as geometry.GAP_SNAP: gaps under 1 µm are touching
 INSIDE_TOL = 1e-9
 FOOTPRINT_MIN_AREA = 1e-10  # overlap area that counts as "positive"
+AREA_SLACK = 1e-12  # as geometry.AREA_SLACK: areas this close are equal
 DEGENERATE_LEN = 1e-3
 ROUTE_MIN_STEP = 0.05
 ROUTE_MIN_TURN = 1.0
@@ -238,6 +242,11 @@ def footprint_intersection_area(c1, R1, s1, c2, R2, s2):
     return _area(poly) if len(poly) >= 3 else 0.0
 
 
+def footprint_area(c, R, s):
+    poly = footprint(c, R, s)
+    return _area(poly) if len(poly) >= 3 else 0.0
+
+
 def footprints_overlap(c1, R1, s1, c2, R2, s2):
     return footprint_intersection_area(c1, R1, s1, c2, R2, s2) > FOOTPRINT_MIN_AREA
 
@@ -308,6 +317,29 @@ def clock(b):
 def to_camera(p, cam_pos, cam_R):
     d = _sub(p, cam_pos)
     return tuple(_dot(_col(cam_R, k), d) for k in range(3))
+
+
+def screen_size(c, R, s, cam_pos, cam_R, fx, fy, cx, cy, width, height, near):
+    """Shorter side in pixels of the image-clipped 2-D box of the box's projection.
+
+    The box is cut by the plane z = near in camera coordinates: the projected points
+    are the corners at or in front of it and the crossing points of edges that pass
+    through it. 0 when no point is in front or the 2-D box misses the image."""
+    points = []
+    for p, q in _edges(c, R, s):
+        pc, qc = to_camera(p, cam_pos, cam_R), to_camera(q, cam_pos, cam_R)
+        if (pc[2] - near) * (qc[2] - near) < 0:
+            t = (near - pc[2]) / (qc[2] - pc[2])
+            points.append((pc[0] + t * (qc[0] - pc[0]), pc[1] + t * (qc[1] - pc[1]), near))
+    points += [pc for pc in (to_camera(p, cam_pos, cam_R) for p in _corners(c, R, s))
+               if pc[2] >= near]
+    if not points:
+        return 0.0
+    us = [fx * x / z + cx for x, _, z in points]
+    vs = [fy * y / z + cy for _, y, z in points]
+    side = min(min(max(us), width) - max(min(us), 0.0),
+               min(max(vs), height) - max(min(vs), 0.0))
+    return side if side > 0 else 0.0
 
 
 def view_bearing(p_cam):

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ._validate import CheckedFrame, CheckedScene, shoelace
-from .model import Frames, Room, Scene, normalise_name
+from .model import SUPPORT_CODES, SUPPORT_NOT_RECORDED, Frames, Room, Scene, normalise_name
 from .rotations import quat_to_matrix
 
 # Corner k of a box has local signs CORNER_SIGNS[k] (x, y, z each -1 or +1),
@@ -83,6 +83,8 @@ def build_scene(ch: CheckedScene) -> Scene:
         "upright": np.abs(R[:, 2, 2]) > 1 - UPRIGHT_TOLERANCE,
         "has_label": np.array([o.label is not None for o in objs], dtype=bool),
         "parent": np.array([index_of.get(o.parent, -1) for o in objs], dtype=np.int64),
+        "support": np.array([SUPPORT_CODES.get(o.support, SUPPORT_NOT_RECORDED) for o in objs],
+                            dtype=np.int8),
     }
     return Scene(
         id=ch.id, source=ch.source, ids=ids,
@@ -106,8 +108,12 @@ def build_room(ch: CheckedScene, corners: np.ndarray, top: np.ndarray) -> Room:
         lo, hi = xy.min(axis=0), xy.max(axis=0)
         area = float(np.prod(hi - lo))
     sides = hi - lo
+    walls = None
+    if ch.walls is not None:
+        walls = frozen(np.array(ch.walls, dtype=np.float64).reshape(-1, 4))
     return Room(floor=floor, height=height, area=float(area), length=float(sides.max()),
-                width=float(sides.min()), bounds_min=frozen(lo), bounds_max=frozen(hi))
+                width=float(sides.min()), bounds_min=frozen(lo), bounds_max=frozen(hi),
+                walls=walls)
 
 
 def intrinsics(f: CheckedFrame) -> list[float]:

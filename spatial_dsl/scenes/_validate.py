@@ -15,12 +15,13 @@ import math
 import numbers
 from dataclasses import dataclass, field
 
-from .model import normalise_name
+from .model import SUPPORT_CODES, normalise_name
 
 FORMAT = "spdsl.scene/1"
 QUAT_TOLERANCE = 1e-3  # |q| must be within this of 1; the loader then normalises exactly
 
-OBJECT_KEYS = {"id", "category", "label", "center", "size", "rotation", "parent", "attributes"}
+OBJECT_KEYS = {"id", "category", "label", "center", "size", "rotation", "parent", "support",
+               "attributes"}
 SCENE_KEYS = {"format", "id", "source", "room", "objects", "frames"}
 PINHOLE_KEYS = ("fx", "fy", "cx", "cy")
 _MISSING = object()
@@ -62,6 +63,7 @@ class CheckedObject:
     size: list[float] | None = None
     rotation: list[float] | None = None
     parent: str | None = None
+    support: str | None = None  # "on", "in" or "fixed" when the source records it
     attributes: dict = field(default_factory=dict)
 
 
@@ -87,6 +89,7 @@ class CheckedScene:
     frames: list[CheckedFrame] = field(default_factory=list)
     floor: list[list[float]] | None = None
     room_height: float | None = None
+    walls: list[list[float]] | None = None  # None: the floor polygon's edges are the walls
 
 
 def describe(value: object) -> str:
@@ -284,6 +287,8 @@ def _check_object(c: Checker, o: object, path: str) -> CheckedObject:
     out.rotation = c.quaternion(o.get("rotation", [0.0, 0.0, 0.0, 1.0]), f"{path}.rotation")
     if (v := o.get("parent")) is not None:
         out.parent = c.text(v, f"{path}.parent")
+    if (v := o.get("support")) is not None:
+        out.support = _check_support(c, v, out.parent, f"{path}.support")
     attrs = o.get("attributes", {})
     if attrs is not None and c.mapping(attrs, f"{path}.attributes") is not None:
         out.attributes = dict(attrs)
@@ -292,6 +297,20 @@ def _check_object(c: Checker, o: object, path: str) -> CheckedObject:
         if k not in OBJECT_KEYS:
             out.attributes.setdefault(k, v)
     return out
+
+
+def _check_support(c: Checker, value: object, parent: str | None, path: str) -> str | None:
+    """``on``/``in`` describe the link to the parent; ``fixed`` says there is none."""
+    if not isinstance(value, str) or value not in SUPPORT_CODES:
+        got = repr(value) if isinstance(value, str) else describe(value)
+        c.add(path, f"expected one of {', '.join(map(repr, SUPPORT_CODES))}, got {got}")
+        return None
+    if value == "fixed" and parent is not None:
+        c.add(path, "a 'fixed' object rests on nothing, so it cannot have a parent")
+    elif value != "fixed" and parent is None:
+        c.add(path, f"{value!r} describes how the object is held by its parent, "
+                    "but it has none")
+    return value
 
 
 def _check_size(c: Checker, value: object, path: str) -> list[float] | None:
@@ -457,6 +476,9 @@ def _check_room(c: Checker, room: object, out: CheckedScene) -> None:
     floor = room.get("floor")
     if floor is not None:
         out.floor = _check_floor(c, floor, "room.floor")
+    walls = room.get("walls")
+    if walls is not None:
+        out.walls = _check_walls(c, walls, "room.walls")
     height = room.get("height")
     if height is not None:
         h = c.number(height, "room.height")
@@ -478,6 +500,19 @@ def _check_floor(c: Checker, floor: object, path: str) -> list[list[float]] | No
         c.add(path, "floor polygon has zero area")
         return None
     return pts
+
+
+def _check_walls(c: Checker, walls: object, path: str) -> list[list[float]] | None:
+    """Wall segments ``[x1, y1, x2, y2]``; an empty list means a room without walls."""
+    if not isinstance(walls, (list, tuple)):
+        c.add(path, f"expected a list of [x1, y1, x2, y2] segments, got {describe(walls)}")
+        return None
+    out = [c.vector(w, f"{path}[{i}]", 4) for i, w in enumerate(walls)]
+    for i, w in enumerate(out):
+        if w is not None and math.hypot(w[2] - w[0], w[3] - w[1]) < 1e-9:
+            c.add(f"{path}[{i}]", "a wall needs two different end points")
+            out[i] = None
+    return None if None in out else out
 
 
 def shoelace(pts) -> float:

@@ -21,6 +21,7 @@ import numpy as np
 from .errors import SceneError
 from .format import FORMAT, scene_from_dict
 from .model import Scene
+from .parents import set_parents
 from .rotations import matrix_to_quat
 
 P = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]])  # Unity <-> ours
@@ -133,8 +134,39 @@ def fit_box(corners, hint: np.ndarray | None = None):
 # --------------------------------------------------------------------------- objects
 
 
-def _object_box(o: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """center, size, quaternion of one object; raises KeyError/TypeError/ValueError if malformed."""
+RIGHT_ANGLE_TOLERANCE = 1.0  # degrees: Euler angles this close to a multiple of 90 snap to it
+
+
+def right_angle_rotation(rotation) -> np.ndarray | None:
+    """Our rotation matrix for Unity Euler angles that are all multiples of 90 degrees.
+
+    Angles within ``RIGHT_ANGLE_TOLERANCE`` of a multiple of 90 are snapped to it (the
+    recorded angles carry float noise such as 89.9996 or 0.0052); ``None`` when an angle
+    is further off (a stove knob turned 45 degrees), or when there is no rotation.
+    """
+    if not rotation:
+        return None
+    if isinstance(rotation, dict):
+        rotation = (rotation["x"], rotation["y"], rotation["z"])
+    snapped = []
+    for angle in (float(a) for a in rotation):
+        quarter = round(angle / 90.0)
+        if not abs(angle - 90.0 * quarter) <= RIGHT_ANGLE_TOLERANCE:
+            return None
+        snapped.append(90.0 * quarter)
+    R = unity_euler_to_ours(snapped)
+    return np.round(R)  # a signed permutation matrix: exact zeros and ones
+
+
+def _object_box(o: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """center, size, quaternion of one object, and whether the box is only axis-aligned.
+
+    Without an oriented box the axis-aligned one is used. When the object's rotation is
+    a multiple of 90 degrees about every axis, its axis-aligned box *is* its oriented box
+    with the extents permuted (scenes.md v0.2), so the recorded rotation is kept and yaw,
+    length and width stay exact; otherwise it gets the identity rotation and is marked.
+    Raises KeyError/TypeError/ValueError if malformed.
+    """
     obb = o.get("objectOrientedBoundingBox")
     if obb and obb.get("cornerPoints"):
         corners = np.array([unity_point(c) for c in obb["cornerPoints"]])
@@ -142,37 +174,42 @@ def _object_box(o: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             raise ValueError(f"expected 8 corner points, got {len(corners)}")
         hint = unity_euler_to_ours(o["rotation"]) if o.get("rotation") else None
         center, size, R = fit_box(corners, hint)
-        return center, size, matrix_to_quat(R)
+        return center, size, matrix_to_quat(R), False
     aabb = o["axisAlignedBoundingBox"]
-    size = np.abs(unity_point(aabb["size"]))  # Unity (x, y, z) extents -> ours (x, z, y)
-    return unity_point(aabb["center"]), size, np.array([0.0, 0.0, 0.0, 1.0])
+    extents = np.abs(unity_point(aabb["size"]))  # Unity (x, y, z) extents -> ours (x, z, y)
+    R = right_angle_rotation(o.get("rotation"))
+    if R is None:
+        return unity_point(aabb["center"]), extents, np.array([0.0, 0.0, 0.0, 1.0]), True
+    # Local axis k lies along the world axis where column k of R is nonzero.
+    return unity_point(aabb["center"]), np.abs(R).T @ extents, matrix_to_quat(R), False
 
 
-def _attributes(o: dict) -> dict:
+def _attributes(o: dict, aabb_only: bool) -> dict:
     attrs = {k: o[k] for k in FLAG_ATTRIBUTES if isinstance(o.get(k), bool)}
     for k in ("name", "assetId"):
         if isinstance(o.get(k), str) and o[k]:
             attrs[k] = o[k]
+    if aabb_only:
+        attrs["box"] = "aabb"  # scenes.md v0.2: the box is axis-aligned, not the object's own
     return attrs
 
 
 def _convert_object(o: object) -> dict:
     if not isinstance(o, dict):
         raise TypeError(f"expected an object dict, got {type(o).__name__}")
-    center, size, quat = _object_box(o)
+    center, size, quat, aabb_only = _object_box(o)
     return {"id": o["objectId"], "category": o["objectType"], "center": center.tolist(),
             "size": size.tolist(), "rotation": quat.tolist(), "parent": None,
-            "attributes": _attributes(o)}
+            "attributes": _attributes(o, aabb_only)}
 
 
 def objects_from_ai2thor(objs: list[dict], origin: str = "AI2-THOR metadata") -> list[dict]:
     """AI2-THOR object dicts (``event.metadata["objects"]``) -> ``spdsl.scene/1`` object dicts.
 
     Box from ``objectOrientedBoundingBox.cornerPoints`` when present, else the
-    axis-aligned box. ``parent`` is ``parentReceptacles[0]`` when that is another
-    object of the list; the recorded metadata contains parent cycles (e.g. a
-    Floor whose receptacle is a GarbageCan on it), which are broken by dropping
-    the link of the largest object in the cycle (the container, not the content).
+    axis-aligned box (see ``_object_box``). ``parent`` is the direct support or
+    container among ``parentReceptacles`` and ``support`` says which, or that the object
+    is a fixture resting on nothing (see ``parents.py``).
     """
     out, problems = [], []
     for i, o in enumerate(objs):
@@ -183,34 +220,8 @@ def objects_from_ai2thor(objs: list[dict], origin: str = "AI2-THOR metadata") ->
             problems.append(f"objects[{i}]: cannot convert: {detail}")
     if problems:
         raise SceneError(problems, origin)
-    _set_parents(out, objs)
+    set_parents(out, objs)
     return out
-
-
-def _set_parents(out: list[dict], objs: list[dict]) -> None:
-    ids = {o["id"] for o in out}
-    for o, raw in zip(out, objs):
-        receptacles = raw.get("parentReceptacles") or []
-        first = receptacles[0] if receptacles else None
-        if first in ids and first != o["id"]:
-            o["parent"] = first
-    by_id = {o["id"]: o for o in out}
-    for o in out:
-        cycle = _cycle_from(o, by_id)
-        if cycle:
-            biggest = max(cycle, key=lambda c: (float(np.prod(c["size"])), c["id"]))
-            biggest["parent"] = None
-
-
-def _cycle_from(o: dict, by_id: dict[str, dict]) -> list[dict]:
-    """The parent cycle reached from ``o`` (empty if the chain ends)."""
-    chain: list[dict] = []
-    while o is not None and all(o is not c for c in chain):
-        chain.append(o)
-        o = by_id.get(o["parent"]) if o["parent"] is not None else None
-    if o is None:
-        return []
-    return chain[next(i for i, c in enumerate(chain) if c is o):]
 
 
 # --------------------------------------------------------------------------- frames

@@ -12,12 +12,21 @@ Decisions beyond scenes.md:
 - ``rotation`` of an object may be omitted (identity: an axis-aligned box).
 - ``room`` may give only ``floor``, only ``height``, or both; what is missing
   comes from the objects (x-y bounds of all corners, largest ``top``).
+  ``room.walls`` (v0.2) lists wall segments ``[x1, y1, x2, y2]``, each as high
+  as the room; without it the floor polygon's edges are the walls (and a room
+  without a floor polygon has none). ``walls: []`` means a room without walls.
 - Labels must be unique as ``find`` sees them (ignoring case, spaces, ``_``
   and ``-``); a ``parent`` must not create a cycle; frame indices are unique.
 - Unknown object keys go into ``attributes`` and unknown top-level keys into
   ``source`` (an explicit entry of the same name wins); unknown keys inside
   frames, cameras and the room are ignored and not kept.
 - Objects are sorted by id and frames by index.
+- ``support`` (optional, v0.2 decision, see docs/reference.md "Decisions"): how the
+  source says the object is held: ``"on"`` its parent (a pillow on a bed, even where
+  the bed's box, headboard included, encloses the pillow), ``"in"`` its parent (a mug
+  in a fridge), or ``"fixed"``: built into the room or into a piece of furniture
+  (a drawer, a counter, a window), resting on nothing. ``on``/``in`` need a parent,
+  ``fixed`` forbids one. Absent: not recorded, and `on` decides from the boxes.
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ from ._build import build_scene
 from ._validate import FORMAT, NonFinite, check_document, keyed_dict
 from ..files import atomic_write_text
 from .errors import SceneError
-from .model import Scene
+from .model import SUPPORT_NOT_RECORDED, SUPPORT_WORDS, Scene
 
 __all__ = [
     "FORMAT",
@@ -149,8 +158,10 @@ def _dump_room(scene: Scene) -> dict:
     if scene.room.floor is not None:
         room["floor"] = scene.room.floor.tolist()
     # Without a floor the height is only worth writing when it is not the default.
-    if room or scene.room.height != float(scene.top.max()):
+    if room or scene.room.height != float(scene.top.max()) or scene.room.walls is not None:
         room["height"] = float(scene.room.height)
+    if scene.room.walls is not None:
+        room["walls"] = scene.room.walls.tolist()
     return room
 
 
@@ -163,6 +174,8 @@ def _dump_object(scene: Scene, i: int) -> dict:
     obj["rotation"] = scene.rotation[i].tolist()
     p = int(scene.parent[i])
     obj["parent"] = scene.ids[p] if p >= 0 else None
+    if scene.support[i] != SUPPORT_NOT_RECORDED:
+        obj["support"] = SUPPORT_WORDS[int(scene.support[i])]
     if scene.attributes[i]:
         obj["attributes"] = scene.attributes[i]
     return obj

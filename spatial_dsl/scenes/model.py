@@ -26,6 +26,17 @@ class Room:
     width: float  # smaller one
     bounds_min: np.ndarray  # (2,) x-y minimum of the floor (or of the objects)
     bounds_max: np.ndarray  # (2,)
+    walls: np.ndarray | None = None  # (K, 4) [x1, y1, x2, y2] as given in the file, or None
+
+    def wall_segments(self) -> np.ndarray:
+        """(K, 4) the room's walls: ``walls`` if the file gave them, else the floor
+        polygon's edges; none for a room without a floor polygon (its extent is only
+        the objects' bounding rectangle, no evidence of a wall)."""
+        if self.walls is not None:
+            return self.walls
+        if self.floor is None:
+            return np.zeros((0, 4))
+        return np.concatenate([self.floor, np.roll(self.floor, -1, axis=0)], axis=1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,6 +83,7 @@ class Scene:
     yaw: np.ndarray  # (N,) degrees, heading of local x, CCW from +x, (-180, 180]
     upright: np.ndarray  # (N,) bool: local z is world z (within 1e-6), so gap may use 2-D polygons
     parent: np.ndarray  # (N,) int64 index of the parent object, -1 for none
+    support: np.ndarray  # (N,) int8 SUPPORT code: how the source says the object is held
     attributes: tuple[dict, ...]
     room: Room
     frames: Frames
@@ -81,6 +93,14 @@ class Scene:
     @property
     def n(self) -> int:
         return len(self.ids)
+
+
+# How the source says an object is held (the scene file's optional ``support``): 0 = not
+# recorded (language.md decides from the boxes), else the code of the word.
+SUPPORT_NOT_RECORDED = 0
+SUPPORT_CODES = {"on": 1, "in": 2, "fixed": 3}
+SUPPORT_ON, SUPPORT_IN, SUPPORT_FIXED = (SUPPORT_CODES[w] for w in ("on", "in", "fixed"))
+SUPPORT_WORDS = {code: word for word, code in SUPPORT_CODES.items()}
 
 
 @lru_cache(maxsize=65536)
@@ -97,10 +117,12 @@ def scene_differences(a: Scene, b: Scene, atol: float = 1e-9) -> list[str]:
     diffs = [name for name in ("id", "source", "ids", "categories", "labels", "attributes")
              if getattr(a, name) != getattr(b, name)]
     for name in ("has_label", "center", "size", "rotation", "R", "corners", "top", "bottom",
-                 "length", "width", "longest", "volume", "footprint", "yaw", "upright", "parent"):
+                 "length", "width", "longest", "volume", "footprint", "yaw", "upright", "parent",
+                 "support"):
         if not _arrays_close(getattr(a, name), getattr(b, name), atol):
             diffs.append(name)
-    for name in ("floor", "height", "area", "length", "width", "bounds_min", "bounds_max"):
+    for name in ("floor", "height", "area", "length", "width", "bounds_min", "bounds_max",
+                 "walls"):
         if not _arrays_close(getattr(a.room, name), getattr(b.room, name), atol):
             diffs.append(f"room.{name}")
     if a.frames.image != b.frames.image:

@@ -32,18 +32,21 @@ from .ai2thor import ai2thor_scene_doc
 from .errors import SceneError
 from .format import atomic_write_text, load_scene_file, scene_from_dict, scene_from_json
 from .model import Scene
+from .rooms import add_inferred_rooms
 
 METADATA_FILE = "procthor/databases/ai2thor-object-metadata.json"
 ITHOR_GROUPS = (("kitchens", 1), ("living_rooms", 201), ("bedrooms", 301), ("bathrooms", 401))
 SOURCES = ("ithor", "robothor")
-CACHE_VERSION = 1  # bump whenever the conversion's output changes
+IMPORT_SOURCES = ("ai2thor", "sprite", "scannet", "habitat", "airsim", "arkitscenes",
+                  "mesh")  # KIND:PATH via sims.importers (their KINDS)
+CACHE_VERSION = 3  # bump whenever the conversion's output changes (2: inferred rooms; 3: parents, support, exact boxes)
 SCENE_SUFFIX = ".scene.json"
 _SOURCE_REF = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(.*)$")  # 2+ letters: not a drive letter
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _converted: dict[str, dict] = {}  # ref -> scene document, when converted in this process
 
-__all__ = ["all_scene_names", "cache_root", "clear_caches", "expand_refs", "import_sources",
-           "list_scenes", "load_scene", "metadata_path"]
+__all__ = ["all_scene_names", "cache_root", "clear_caches", "expand_refs", "list_scenes",
+           "load_scene", "metadata_path"]
 
 
 # --------------------------------------------------------------------------- locating data
@@ -117,6 +120,7 @@ def _build_cache() -> dict[str, int]:
             source = {"kind": "ai2thor", "dataset": ref.split(":")[0], "scene": ref.split(":")[1],
                       "group": key, "data": f"{METADATA_FILE} (procthor {version})"}
             _converted[ref] = ai2thor_scene_doc(objs, _scene_id(ref), source)
+    add_inferred_rooms(_converted)  # floor polygon and walls (rooms.py)
     _write_cache(counts)
     return counts
 
@@ -148,21 +152,12 @@ def _load_builtin(ref: str) -> Scene:
     return scene_from_dict(_converted[ref], origin=ref)
 
 
-def import_sources() -> tuple[str, ...]:
-    """The ``KIND`` of every ``KIND:PATH`` reference: the importers of ``sims.importers``."""
-    try:
-        from sims.importers import KINDS
-    except ImportError:  # the `sims` package is not installed: no importers
-        return ()
-    return tuple(KINDS)
-
-
 def _unknown_source(source: str, ref: str) -> SceneError:
-    kinds = import_sources()
-    hint = suggest(source, SOURCES + kinds)
-    imported = f"; imported files: {', '.join(f'{k}:PATH' for k in kinds)}" if kinds else ""
+    """Every kind of reference that works, built in and imported (sims.importers)."""
+    hint = suggest(source, SOURCES + IMPORT_SOURCES)
     return SceneError([f"unknown scene source {source!r}{hint} (built in: "
-                       f"{', '.join(f'{s}:NAME' for s in SOURCES)}{imported}; or a path to a "
+                       f"{', '.join(f'{s}:NAME' for s in SOURCES)}; imported files: "
+                       f"{', '.join(f'{k}:PATH' for k in IMPORT_SOURCES)}; or a path to a "
                        f"*{SCENE_SUFFIX} file or a directory of them)"], ref)
 
 
@@ -273,11 +268,12 @@ def _clip(text: str, width: int = 120) -> str:
 
 def load_scene(ref: str | os.PathLike) -> Scene:
     """Load one scene: a ``*.scene.json`` path, ``ithor:FloorPlanN``, ``robothor:I``, or an
-    imported file ``ai2thor:PATH``, ``sprite:PATH``, ``scannet:PATH``, ``mesh:PATH``.
+    imported file ``KIND:PATH`` for each kind of ``IMPORT_SOURCES`` (``ai2thor``,
+    ``sprite``, ``scannet``, ``habitat``, ``airsim``, ``arkitscenes``, ``mesh``).
 
     A list, a pattern or a directory that names exactly one scene is that scene; one that
-    names more is refused (the commands that take many use ``expand_refs``). Repeated loads of the
-    same reference return the same (read-only) Scene.
+    names more is refused (the commands that take many use ``expand_refs``). Repeated
+    loads of the same reference return the same (read-only) Scene.
     """
     text = str(ref)
     if not text.strip():
@@ -294,7 +290,7 @@ def load_scene(ref: str | os.PathLike) -> Scene:
         st = _probe(text)
     match = _SOURCE_REF.match(text)
     if match and st is None:
-        if match[1].lower() in import_sources():
+        if match[1].lower() in IMPORT_SOURCES:
             from sims.importers import load_imported
 
             return load_imported(match[1].lower(), match[2], text)
@@ -355,7 +351,7 @@ def _expand_one(ref: str) -> list[str]:
     if st is not None:
         return [ref]
     match = _SOURCE_REF.match(ref)
-    if match and match[1].lower() in import_sources():
+    if match and match[1].lower() in IMPORT_SOURCES:
         return [ref]
     if match:
         return _expand_builtin(match[1], match[2], ref)

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 from ..check import compile_source
 from ..datasets import RECORD_KEYS
+from ..naming import ObjectNames, in_words
 from ..diagnostics import render_all_text
 from .client import LLMClient, Reply, RequestRejected
 from .extract import extract_program
@@ -213,7 +214,8 @@ class Loop:
             counters[f"dropped:{first.reason}"] += 1
             entry["reason"] = first.reason
             return self._finish(entry, counters)
-        answer = first.result.answer
+        names = ObjectNames.of(state.scene, self.options.seed)
+        answer = in_words(first.result.answer, names).answer  # objects in words, ids kept
         question = first.checked.question
         entry.update(question=question, answer=_answer_json(answer), program=first.program)
         from ..api import Program
@@ -233,7 +235,7 @@ class Loop:
                 entry["samples"].append({"sample": s, "failure": other.reason})
                 return self._reject(entry, counters, "agreement",
                                     f"sample {s} gave no answer ({other.reason})")
-            theirs = other.result.answer
+            theirs = in_words(other.result.answer, names).answer
             entry["samples"].append({"sample": s, "program": other.program,
                                      "answer": _answer_json(theirs)})
             if not answers_agree(answer, theirs):
@@ -261,7 +263,8 @@ class Loop:
             "id": unit.id, "scene": state.scene.id, "scene_file": state.scene_file,
             "task": unit.task.name, "modality": "video" if frames else "scene",
             "frames": frames, "question": question, "answer": answer.text,
-            "answer_type": answer.type, "unit": answer.unit, "choices": None,
+            "answer_ids": answer.ids, "answer_type": answer.type, "unit": answer.unit,
+            "choices": None, "choice_ids": None,
             "answer_choice": None, "program": program, "params": {}, "producer": "llm",
             "seed": self.options.seed,
         }

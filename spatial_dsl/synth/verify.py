@@ -13,7 +13,10 @@
   number, and a Str or Object answer must not be named in a question that is
   neither a which-question nor offers alternatives ("... X or Y ...").
 - ``agreement`` (``answers_agree``): two programs for one question give the same
-  answer, numbers within 1 %.
+  answer, numbers within 1 %; two Object answers agree when they are the same object
+  (by id), an Object and a Str when the Str says the object's label, category or the
+  words a question uses for it (``naming.in_words``: "the shortest vase"; a leading
+  "the" is ignored).
 - ``new`` (``dedupe_key``): the normalised question + answer (+ scene) of an item
   is not that of an accepted one; the driver applies it over the whole run.
 
@@ -96,9 +99,16 @@ def _elem_type(t: str) -> tuple[bool, str]:
 
 def _texts_of(value, t: str) -> set[str]:
     if t == "Object" and isinstance(value, dict):
-        return {normalise_name(str(value.get("label", ""))),
-                normalise_name(str(value.get("category", "")))}
-    return {normalise_name(str(value))}
+        texts = {normalise_name(str(value.get("label", ""))),
+                 normalise_name(str(value.get("category", "")))}
+        if value.get("name"):  # the words of naming.in_words: "the shortest vase"
+            texts.add(normalise_name(_without_article(str(value["name"]))))
+        return texts
+    return {normalise_name(_without_article(str(value)))}
+
+
+def _without_article(text: str) -> str:
+    return text[4:] if text.casefold().startswith("the ") else text
 
 
 def _elem_close(x, tx: str, y, ty: str, tolerance: float) -> bool:

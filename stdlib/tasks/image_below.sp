@@ -1,7 +1,10 @@
 # Asks whether one object in the image is below another (language.md `below(a, b)` =
 # `above(b, a)`). Mirrors SPRITE image "object below".
-# Guards as in image_above: horizontally close pair (centres within 1.5 m) at clearly
-# different heights (centres 15 cm or more apart vertically).
+# means: yes iff below(a, b) = above(b, a): a is vertically under b — b's bottom at or over a's top (5 cm tolerance) and their footprints overlap; "lower in the picture" is not asked
+# Guards as in image_above: both objects clearly visible in the image; horizontally close
+# pair (centres within 1.5 m) at clearly different heights (centres 15 cm or more apart
+# vertically).
+# A `b` resting on `a` is asked about only if it is also `above` it.
 # `a` is a `Ref`: an object of a single-instance category by its name, or one of a
 # repeated category by a verified referring expression ("the chair nearest the window").
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
@@ -9,8 +12,8 @@ def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" an
 task image_below
   modality image
   params f: Frame, a: Ref, b: Category
-  where nameable(b) and a != the(b) and visible(a, f) and visible(the(b), f) and horizontal_distance(a, the(b)) <= 1.5m and abs(a.center.z - the(b).center.z) >= 0.15m
-  ask "In this image, is the {a} below the {b}?"
-  ask "Looking at the picture, is the {a} underneath the {b}?"
-  ask "Is the {a} positioned below the {b} in this view? Answer yes or no."
+  where nameable(b) and a != the(b) and clearly_visible(a, f) and clearly_visible(the(b), f) and horizontal_distance(a, the(b)) <= 1.5m and abs(a.center.z - the(b).center.z) >= 0.15m and (not on(the(b), a) or above(the(b), a))
+  ask "In this image, is the {a} directly below the {b}, under its footprint?"
+  ask "Looking at the picture, is the {a} located directly underneath the {b}?"
+  ask "Is the {a} physically below the {b}, so that seen from above the two overlap? Answer yes or no."
   answer below(a, the(b))

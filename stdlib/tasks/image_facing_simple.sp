@@ -1,8 +1,10 @@
 # Standing at object A and facing object B, is object C on the left or on the right?
 # Mirrors SPRITE image "object direction, facing, simple" (left / right).
-# Guards: A is at least 0.5 m (horizontally) from B and from C, so the facing direction and
-# the direction to C are well defined; the bearing of C is 15° or more away from straight
-# ahead and straight behind, where left/right would flip under jitter.
+# means: side of C's centre seen from A's centre facing B's centre, horizontally (direction(a, b, c, sectors=2))
+# Guards: A, B and C are clearly visible in the image; A is at least 0.5 m (horizontally)
+# from B and from C, so the facing direction and the direction to C are well defined; the
+# bearing of C is 15° or more away from straight ahead and straight behind, where
+# left/right would flip under jitter.
 # `c` is a `Ref`: an object of a single-instance category by its name, or one of a
 # repeated category by a verified referring expression ("the chair nearest the window").
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
@@ -11,7 +13,7 @@ def sideways(b: Angle) -> Bool: abs(b) >= 15deg and abs(b) <= 165deg
 task image_facing_simple
   modality image
   params f: Frame, a: Category, b: Category, c: Ref
-  where a != b and nameable(a) and nameable(b) and c != the(a) and c != the(b) and visible(the(a), f) and visible(the(b), f) and visible(c, f) and horizontal_distance(the(a), the(b)) >= 0.5m and horizontal_distance(the(a), c) >= 0.5m and sideways(bearing(the(a), the(b), c))
+  where a != b and nameable(a) and nameable(b) and c != the(a) and c != the(b) and clearly_visible(the(a), f) and clearly_visible(the(b), f) and clearly_visible(c, f) and horizontal_distance(the(a), the(b)) >= 0.5m and horizontal_distance(the(a), c) >= 0.5m and sideways(bearing(the(a), the(b), c))
   ask "If you stood at the {a} facing the {b}, would the {c} be on your left or on your right?"
   ask "Imagine standing by the {a} and looking toward the {b}. Is the {c} to your left or to your right?"
   ask "From the {a}, facing the {b}: on which side is the {c}, left or right?"

@@ -1,6 +1,7 @@
 # Asks for the camera's path between two frames as step-by-step instructions ("turn left 90
 # degrees, go forward 2.0 meters, ..."; `route`, language.md §5). Open-ended navigation
 # instruction task (SPRITE navigation; the frame-to-frame form of VSI-Bench route plan).
+# means: route(f1, f2): the camera's path from frame f1's pose to frame f2's as turns (left/right, whole degrees) and forward moves (0.1 m)
 # Guards: f2 comes after f1 and the route has 1 to 6 steps.
 task nav_route
   modality video

@@ -1,7 +1,11 @@
 # Asks whether one object is above another, both seen in the video (language.md `above`).
 # Mirrors SPRITE video "object above".
-# Guards: horizontally close pair (centres within 1.5 m) at clearly different heights
-# (centres 15 cm or more apart vertically).
+# means: yes iff above(a, b): a is vertically over b — its bottom at or over b's top (5 cm tolerance) and their footprints overlap
+# Guards: both objects are clearly visible in at least one frame (synthesis.md); a
+# horizontally close pair (centres within 1.5 m) at clearly different heights (centres
+# 15 cm or more apart vertically).
+# An `a` resting on `b` is asked about only if it is also `above` it (not a pillow on a
+# bed whose box reaches up the headboard).
 # `a` is a `Ref`: an object of a single-instance category by its name, or one of a
 # repeated category by a verified referring expression ("the chair nearest the window").
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
@@ -9,8 +13,8 @@ def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" an
 task video_above
   modality video
   params a: Ref, b: Category
-  where nameable(b) and a != the(b) and seen(a) and seen(the(b)) and horizontal_distance(a, the(b)) <= 1.5m and abs(a.center.z - the(b).center.z) >= 0.15m
-  ask "Is the {a} above the {b}?"
+  where nameable(b) and a != the(b) and clearly_seen(a) and clearly_seen(the(b)) and horizontal_distance(a, the(b)) <= 1.5m and abs(a.center.z - the(b).center.z) >= 0.15m and (not on(a, the(b)) or above(a, the(b)))
+  ask "Is the {a} directly above the {b}, over its footprint?"
   ask "In this video, is the {a} located directly over the {b}?"
-  ask "Is the {a} positioned above the {b}? Answer yes or no."
+  ask "Is the {a} physically above the {b}, so that seen from above the two overlap? Answer yes or no."
   answer above(a, the(b))

@@ -1,13 +1,14 @@
 # Asks in which order three objects first appear in the video; multiple choice over the six
 # orders. Mirrors SPRITE video "object appearance order".
-# Guard: the three first appear in three different frames (`appearance_order` is
-# `Borderline` on a shared first frame).
+# means: the three objects sorted by the first frame in which each can be seen (first_seen: visible fraction >= 0.1)
+# Guards: each is clearly visible in at least one frame; the three first appear in three
+# different frames (`appearance_order` is `Borderline` on a shared first frame).
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
 
 task video_appearance_order
   modality video
   params a: Category, b: Category, c: Category
-  where a != b and a != c and b != c and nameable(a) and nameable(b) and nameable(c) and seen(the(a)) and seen(the(b)) and seen(the(c)) and first_seen(the(a)) != first_seen(the(b)) and first_seen(the(a)) != first_seen(the(c)) and first_seen(the(b)) != first_seen(the(c))
+  where a != b and a != c and b != c and nameable(a) and nameable(b) and nameable(c) and clearly_seen(the(a)) and clearly_seen(the(b)) and clearly_seen(the(c)) and first_seen(the(a)) != first_seen(the(b)) and first_seen(the(a)) != first_seen(the(c)) and first_seen(the(b)) != first_seen(the(c))
   ask "In what order do the {a}, the {b} and the {c} first appear in the video?"
   ask "Sort the {a}, the {b} and the {c} by when they are first seen in the video, earliest first."
   ask "Which order of first appearance is correct for the {a}, the {b} and the {c}?"

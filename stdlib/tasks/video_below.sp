@@ -1,7 +1,11 @@
 # Asks whether one object is below another, both seen in the video (language.md `below`).
 # Mirrors SPRITE video "object below".
-# Guards: horizontally close pair (centres within 1.5 m) at clearly different heights
-# (centres 15 cm or more apart vertically).
+# means: yes iff below(a, b) = above(b, a): a is vertically under b — b's bottom at or over a's top (5 cm tolerance) and their footprints overlap
+# Guards: both objects are clearly visible in at least one frame; a horizontally close pair
+# (centres within 1.5 m) at clearly different heights (centres 15 cm or more apart
+# vertically).
+# A `b` resting on `a` is asked about only if it is also `above` it (not a pillow on a
+# bed whose box reaches up the headboard).
 # `a` is a `Ref`: an object of a single-instance category by its name, or one of a
 # repeated category by a verified referring expression ("the chair nearest the window").
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
@@ -9,8 +13,8 @@ def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" an
 task video_below
   modality video
   params a: Ref, b: Category
-  where nameable(b) and a != the(b) and seen(a) and seen(the(b)) and horizontal_distance(a, the(b)) <= 1.5m and abs(a.center.z - the(b).center.z) >= 0.15m
-  ask "Is the {a} below the {b}?"
-  ask "In this video, is the {a} underneath the {b}?"
-  ask "Is the {a} positioned below the {b}? Answer yes or no."
+  where nameable(b) and a != the(b) and clearly_seen(a) and clearly_seen(the(b)) and horizontal_distance(a, the(b)) <= 1.5m and abs(a.center.z - the(b).center.z) >= 0.15m and (not on(the(b), a) or above(the(b), a))
+  ask "Is the {a} directly below the {b}, under its footprint?"
+  ask "In this video, is the {a} located directly underneath the {b}?"
+  ask "Is the {a} physically below the {b}, so that seen from above the two overlap? Answer yes or no."
   answer below(a, the(b))

@@ -1,14 +1,18 @@
 # Asks how many objects of a category appear in the video (instances seen in at least one
 # frame). Mirrors SPRITE video "object counting".
-# Guard: at least one instance is seen.
+# means: the number of objects of category a clearly visible (fraction >= 0.3, >= 32 px) in at least one frame
+# Guards: at least one instance is clearly seen, and every instance that can be seen at all
+# (`seen`, fraction >= 0.1 in some frame) is clearly seen in some frame: an instance only
+# ever glimpsed would leave a reader unsure whether to count it.
 def structural(c: Str) -> Bool: c == "Floor" or c == "Wall" or c == "Ceiling"
 def shown(a: Str) -> Objects: filter(objects, o => o.category == a and seen(o))
+def clear(a: Str) -> Objects: filter(shown(a), o => clearly_seen(o))
 
 task video_counting
   modality video
   params a: Category
-  where not structural(a) and count(shown(a)) >= 1
+  where not structural(a) and count(clear(a)) >= 1 and count(clear(a)) == count(shown(a))
   ask "How many objects of type {a} appear in the video?"
   ask "Count the distinct {a} objects that are shown over the course of the video."
   ask "Throughout this video, how many different instances of {a} can be seen?"
-  answer count(shown(a))
+  answer count(clear(a))

@@ -1,10 +1,11 @@
 # Asks for the order in which four objects first appear in the video; multiple choice.
 # Mirrors VSI-Bench "appearance order".
+# means: the four objects sorted by the first frame in which each can be seen (first_seen: visible fraction >= 0.1)
 # The distractors are the answer with its first two, middle two or last two entries swapped,
-# and the answer reversed, so they are always four different wrong orders. Guard: the four
-# first appear in four different frames.
+# and the answer reversed, so they are always four different wrong orders. Guards: each is
+# clearly visible in some frame; the four first appear in four different frames.
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
-def usable(c: Str) -> Bool: nameable(c) and seen(the(c))
+def usable(c: Str) -> Bool: nameable(c) and clearly_seen(the(c))
 def order(a: Str, b: Str, c: Str, d: Str) -> List[Object]: appearance_order([the(a), the(b), the(c), the(d)])
 def distractors(o: List[Object]) -> List[List[Object]]: [o, [o[1], o[0], o[2], o[3]], [o[0], o[2], o[1], o[3]], [o[0], o[1], o[3], o[2]], [o[3], o[2], o[1], o[0]]]
 def apart(a: Str, b: Str) -> Bool: first_seen(the(a)) != first_seen(the(b))

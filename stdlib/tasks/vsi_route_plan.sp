@@ -1,6 +1,7 @@
 # Asks which sequence of moves takes the camera from where it was in one frame to where it
 # is in a later frame; multiple choice. Mirrors VSI-Bench "route plan", posed between two
 # camera poses of the video (`route`, language.md §5).
+# means: route(f1, f2): the camera's path from frame f1's pose to frame f2's as turns (left/right, whole degrees) and forward moves (0.1 m)
 # Distractors are related trips: the reverse trip, the trip from the first frame, and the
 # trip to the last frame. Guards: f2 comes after f1, the start is not the first frame and
 # the end not the last (so the distractors start or end elsewhere), and the route has 2 to 6

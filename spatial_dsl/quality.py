@@ -1,0 +1,115 @@
+"""What an item names, and whether a reader can see it (synthesis.md "What a good item is").
+
+Shared by the template engine (which drops items that fail) and ``spdsl audit`` (which
+reports them), so both hold items to one rule:
+
+- **Named objects.** An item names the objects of its parameters (object ids; a category
+  that occurs once names its object), the landmarks of its references (every
+  ``the("Name")`` in the program that selects one object: "the chair nearest the
+  *window*"), and the objects of its answer and choices.
+- **Clearly visible.** An image item's named objects must be clearly visible in its frame
+  (``clearly_visible``: fraction >= 0.3 and >= 32 px); a video item's in at least one
+  frame (``clearly_seen``). One exception: when the answer itself is about what the image
+  shows (its expression calls ``visible``, ``clearly_visible``, ``visibility``,
+  ``in_view``, ``co_visible``, ``seen`` or ``clearly_seen``, as in "are the sofa and the
+  lamp both in this image?"), a named object may also be entirely out of the image
+  (fraction 0), never partly in it.
+- **CamelCase labels.** An answer or a choice that writes a category in code style
+  (``CounterTop``, ``Vase``) where its natural name (``countertop``, ``vase``) exists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+
+from .names import natural_name
+from .scenes.model import Scene, normalise_name
+
+__all__ = ["ABOUT_VISIBILITY", "about_visibility", "camelcase_labels", "landmarks",
+           "unclear"]
+
+ABOUT_VISIBILITY = ("visible", "clearly_visible", "visibility", "in_view", "co_visible", "seen",
+                    "clearly_seen")
+_ABOUT = re.compile(r"\b(?:" + "|".join(ABOUT_VISIBILITY) + r")\(")
+_THE_NAME = re.compile(r'\bthe\(\s*"((?:[^"\\]|\\.)*)"\s*\)')
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def about_visibility(answer_expression: str) -> bool:
+    """Whether an answer expression asks what a frame shows (see the module doc)."""
+    return bool(_ABOUT.search(answer_expression))
+
+
+def one_object(scene: Scene, name: str) -> int | None:
+    """The row of the single object ``find(name)`` selects, else None."""
+    mask = scene.name_index.get(normalise_name(name))
+    if mask is None or int(mask.sum()) != 1:
+        return None
+    return int(np.flatnonzero(mask)[0])
+
+
+def landmarks(scene: Scene, program: str) -> list[int]:
+    """Rows of the objects the program selects by ``the("Name")``, in order, no repeats."""
+    rows: list[int] = []
+    for literal in _THE_NAME.findall(program):
+        row = one_object(scene, re.sub(r"\\(.)", r"\1", literal))
+        if row is not None and row not in rows:
+            rows.append(row)
+    return rows
+
+
+def _clear(scene: Scene) -> np.ndarray:
+    from .runtime.kernels import _clear_frames
+
+    return _clear_frames(scene)
+
+
+def unclear(scene: Scene, rows: Iterable[int], modality: str, frame_row: int | None,
+            absent_ok: bool = False) -> list[tuple[int, str]]:
+    """(row, why) of the named objects a reader cannot see clearly enough.
+
+    ``modality`` "image" checks frame ``frame_row``; "video" any frame; "scene" nothing.
+    ``absent_ok``: an image item's object may be entirely out of the frame (fraction 0)."""
+    if modality not in ("image", "video") or scene.frames.count == 0:
+        return []
+    clear = _clear(scene)
+    out = []
+    for row in dict.fromkeys(int(r) for r in rows):
+        if modality == "video":
+            if not clear[:, row].any():
+                best = float(scene.frames.visibility[:, row].max(initial=0.0))
+                out.append((row, "never visible" if best == 0 else
+                            f"never clearly visible (at most {best:.0%} visible or under "
+                            "32 px)"))
+            continue
+        if frame_row is None or clear[frame_row, row]:
+            continue
+        fraction = float(scene.frames.visibility[frame_row, row])
+        if fraction == 0 and absent_ok:
+            continue
+        out.append((row, _why(scene, row, frame_row, fraction)))
+    return out
+
+
+def _why(scene: Scene, row: int, frame_row: int, fraction: float) -> str:
+    from .runtime.kernels import _screen_sizes
+
+    pixels = float(_screen_sizes(scene, np.array([row]), np.array([frame_row]))[0])
+    index = int(scene.frames.index[frame_row])
+    if fraction == 0:
+        return f"not in frame {index}"
+    return f"{fraction:.0%} visible, {pixels:.0f} px in frame {index}"
+
+
+def camelcase_labels(scene: Scene, text: str) -> list[str]:
+    """Code-style category or label names written in ``text`` whose natural name differs
+    (``CounterTop`` -> "countertop"), in order of appearance, no repeats."""
+    names = set(scene.categories) | set(scene.labels)
+    found = []
+    for word in _WORD.findall(text):
+        if word in names and word != natural_name(word) and word not in found:
+            found.append(word)
+    return found
