@@ -239,7 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTRA_COMMANDS: list = []
 
 
-def main(argv: list[str] | None = None) -> int:
+def full_parser() -> argparse.ArgumentParser:
+    """The parser of every command (each module registers its own)."""
     from . import cli_run  # noqa: F401  (registers `run` and `scenes`)
     from . import cli_sims  # noqa: F401
     from . import cli_generate  # noqa: F401
@@ -249,7 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     from . import cli_score  # noqa: F401
     from . import cli_audit  # noqa: F401
 
-    parser = build_parser()
+    return build_parser()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = full_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)

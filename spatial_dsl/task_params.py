@@ -14,8 +14,9 @@ holds it:
 - ``Int in lo..hi``: an integer of the range; ``one of [...]``: one of the
   literals as written (``1m``, ``"left"`` or ``left``).
 
-A missing, unknown or repeated parameter, or a value the scene does not offer,
-is a ``ParamError`` (exit 2) listing what is available. A binding that the
+A missing, unknown or repeated parameter, a value the scene does not offer, or an
+image or video task on a scene without frames (``generate`` skips it there) is a
+``ParamError`` (exit 2) saying what is available. A binding that the
 task's ``where`` filters out is not an error: ``Instance.where`` says why, and
 ``spdsl run`` reports it as a rejection of kind ``Filtered`` (exit 1), because
 ``generate`` would never ask it.
@@ -29,7 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .scenes.model import Scene, normalise_name
-from .tasks import GenerateOptions, ParamInfo, SceneEngine, TaskTemplate
+from .tasks import (
+    MODALITIES_WITH_FRAMES, GenerateOptions, ParamInfo, SceneEngine, TaskTemplate,
+)
 
 __all__ = ["Instance", "ParamError", "instantiate", "parse_params"]
 
@@ -164,6 +167,10 @@ def instantiate(template: TaskTemplate, scene: Scene, values: dict[str, str],
     if missing:
         raise ParamError(f"--params: missing {', '.join(missing)}; task {template.name} takes "
                          f"{_signature(template)}")
+    if template.modality in MODALITIES_WITH_FRAMES and scene.frames.count == 0:
+        raise ParamError(f"task {template.name} is a {template.modality} task and scene "
+                         f"{scene.id} has no frames (generate skips it there): give the scene "
+                         "a camera walk first, `spdsl scenes walk SCENE -o OUT.scene.json`")
     engine = SceneEngine(scene, GenerateOptions(seed=seed))
     ix = [_index(engine, p, values[p.name]) for p in template.params]
     domains = [engine._domain(p) for p in template.params]
