@@ -191,6 +191,7 @@ def _render_poses(args) -> int:
                             ai2thor_scene=args.ai2thor_scene,
                             scene_check=not args.no_scene_check)
     factory = _controller_factory(args.controller)
+    _writable_beside(args.poses)
     report = render(args.poses, options, controller_factory=factory, log=_logger(args))
     rendered = sum(s.rendered for s in report.scenes)
     kept = sum(s.kept for s in report.scenes)
@@ -209,6 +210,21 @@ def _render_poses(args) -> int:
                     "rendered (listed above)")
     print(summary)
     return EXIT_OK if report.complete else EXIT_REJECTED
+
+
+def _writable_beside(poses: str) -> None:
+    """The pictures go beside the scene files: refuse a read-only place before rendering
+    (the output-path policy, spatial_dsl/outputs.py). A missing PATH is render's to
+    report."""
+    from .outputs import output_dir
+
+    target = Path(poses)
+    if target.is_dir():
+        output_dir(target, option="--poses")
+        if (target / "scenes").is_dir():  # a dataset: its scene files are in scenes/
+            output_dir(target / "scenes", option="--poses")
+    elif target.exists():
+        output_dir(target.parent, option="--poses")
 
 
 def _default(value, default):

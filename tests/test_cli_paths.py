@@ -213,3 +213,29 @@ def test_write_errors_name_the_target_not_the_temp_file(tmp_path):
 def test_the_real_script_on_a_bad_path(tmp_path, spdsl):
     proc = spdsl("scenes", "export", str(KITCHEN), "-o", str(tmp_path))
     assert proc.returncode == 2 and "is a directory" in proc.stderr
+
+
+def test_capture_poses_refuses_a_read_only_place_before_rendering(tmp_path, capsys,
+                                                                  monkeypatch):
+    """`capture ai2thor --poses` writes the pictures beside the scene files: a directory
+    that cannot take them is refused first, exit 2."""
+    monkeypatch.syspath_prepend(str(SIMS))
+    directory = tmp_path / "scenes"
+    directory.mkdir()
+    shutil.copy(KITCHEN, directory / "kitchen.scene.json")
+    root = os.geteuid() == 0
+    if root and (shutil.which("chattr") is None or subprocess.run(
+            ["chattr", "+i", str(directory)], capture_output=True).returncode != 0):
+        pytest.skip("running as root without `chattr +i`")
+    if not root:
+        directory.chmod(0o555)
+    try:
+        code, _, err = run(capsys, ["capture", "ai2thor", "--poses", str(directory),
+                                    "--controller", "fake_ai2thor:make_controller", "-q"])
+    finally:
+        if root:
+            subprocess.run(["chattr", "-i", str(directory)], check=True)
+        else:
+            directory.chmod(0o755)
+    assert code == 2 and "cannot write in" in err, err
+    assert sorted(p.name for p in directory.iterdir()) == ["kitchen.scene.json"]

@@ -239,6 +239,9 @@ def list_scenes(source: str | None = None) -> list[str]:
     """References of a source: ``"ithor"``, ``"robothor"`` or a directory; None: all built-ins."""
     if source is None:
         return all_scene_names()
+    if not source.strip():
+        raise SceneError([f"names no source (give {', '.join(SOURCES)} or a directory)"],
+                         repr(source))
     key = source.lower().rstrip(":")
     if key in SOURCES:
         return [r for r in _builtin_table() if r.startswith(key + ":")]
