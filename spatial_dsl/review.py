@@ -82,19 +82,22 @@ _SCENES: dict[str, object] = {}
 def _scene(root: Path, scene_file: str):
     """The scene an item names, read only from inside the dataset directory: a regular
     file of at most MAX_SCENE_FILE_BYTES (records are data, not trusted paths)."""
-    from .files import InputFileError, path_inside
+    from .files import InputFileError, path_inside, read_input
     from .scenes.errors import SceneError
-    from .scenes.format import load_scene_file
+    from .scenes.format import MAX_SCENE_FILE_BYTES, scene_from_json
 
+    key = None
     try:
         path = path_inside(root, scene_file)
+        key = str(path)
+        if key not in _SCENES:
+            data = read_input(path, MAX_SCENE_FILE_BYTES, regular_only=True)
     except InputFileError as exc:
         raise SceneError([str(exc)], scene_file) from None
-    key = str(path)
     if key not in _SCENES:
         if len(_SCENES) > 16:
             _SCENES.clear()
-        _SCENES[key] = load_scene_file(path, regular_only=True)
+        _SCENES[key] = scene_from_json(data, scene_file)
     return _SCENES[key]
 
 

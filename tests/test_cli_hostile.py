@@ -344,3 +344,37 @@ def test_review_reads_scene_files_only_inside_the_dataset(tmp_path):
                     "is a FIFO, not a regular file", "is larger than 536870912 bytes",
                     "is not a file name"):
         assert message in page, message
+
+
+def test_read_input_caps_pipes_and_refuses_devices(tmp_path):
+    from spatial_dsl.files import InputFileError, path_inside, read_input
+
+    regular = tmp_path / "a.json"
+    regular.write_bytes(b"x" * 10)
+    assert read_input(regular, 10) == b"x" * 10
+    with pytest.raises(InputFileError, match="larger than 9 bytes"):
+        read_input(regular, 9)
+    with pytest.raises(InputFileError, match="is a device"):
+        read_input("/dev/zero", 1 << 20)
+    read_end, write_end = os.pipe()  # a pipe that keeps writing is cut at the limit
+    os.write(write_end, b"y" * 100)
+    with pytest.raises(InputFileError, match="larger than 50 bytes"):
+        read_input(f"/proc/self/fd/{read_end}", 50)
+    os.close(read_end)
+    os.close(write_end)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(InputFileError, match="is a FIFO"):  # opened without blocking
+        read_input(fifo, 10, regular_only=True)
+    assert path_inside(tmp_path, "scenes/../a.json") == regular.resolve()
+    for bad in ("/etc/passwd", "../x.json", "", "a\0b"):
+        with pytest.raises(InputFileError):
+            path_inside(tmp_path, bad)
+
+
+def test_a_scene_from_a_pipe_is_read(tmp_path):
+    """`--scene <(cat kitchen.scene.json)`: a pipe is read as `cat` would read it."""
+    proc = subprocess.run(["bash", "-c", f'"{spdsl_executable()}" run '
+                           f'"{CLI_CORPUS / "alternatives.sp"}" --scene <(cat "{KITCHEN}")'],
+                          capture_output=True, text=True, env=_spdsl_env(), timeout=120)
+    assert (proc.returncode, proc.stdout) == (0, "fridge\n"), proc.stderr
