@@ -19,8 +19,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import re
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -98,7 +100,7 @@ def figures_paragraph() -> str:
                           coverage=100 * referenced / len(objects), seconds=seconds,
                           checked=checked, rest=100 * rest_done / max(1, len(rest))))
     ithor, robothor = parts
-    return (f"On all {ithor['name']} ({_when()}): {ithor['coverage']:.1f} % of the "
+    text = (f"On all {ithor['name']} ({_when()}): {ithor['coverage']:.1f} % of the "
             f"{ithor['objects']:,} multi-instance objects get a reference, in "
             f"{ithor['seconds']:.0f} s; every one of the {ithor['checked']:,} references, "
             "compiled and run alone, selects exactly its object. Most of the rest are stove "
@@ -106,12 +108,15 @@ def figures_paragraph() -> str:
             "allocentric reference with the spec's margins separates "
             f"({ithor['rest']:.1f} % without them), and cabinet doors in long rows. On the "
             f"{robothor['name']}: {robothor['coverage']:.1f} % in {robothor['seconds']:.0f} "
-            "s.\n")
+            "s.")
+    return textwrap.fill(text, width=84) + "\n"
 
 
 def _when() -> str:
-    return f"`make readme`, measured {time.strftime('%Y-%m-%d')}; `bench/bench_refer.py` " \
-           "has the details"
+    """When and on what the times were taken (they scale with the machine and its load)."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"`make readme`, measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} "
+            f"cores at load {load:.1f}; `bench/bench_refer.py` has the details")
 
 
 def rewrite(text: str, name: str, body: str) -> str:
