@@ -282,13 +282,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _environment_error(exc: OSError) -> bool:
-    """A full disk, a quota, a file-size limit, a read-only or forbidden location: the
-    machine's state, not a bug (exit 2), wherever the write happened."""
+    """A full disk, a quota, a file-size limit, a read-only or forbidden location, a path
+    name too long or looping: the machine's state or the user's path, not a bug (exit 2),
+    wherever it happened."""
     import errno
 
     from .outputs import WRITE_ERRNOS
 
-    return exc.errno in WRITE_ERRNOS or exc.errno in (errno.EACCES, errno.EPERM)
+    return exc.errno in WRITE_ERRNOS or exc.errno in (errno.EACCES, errno.EPERM,
+                                                      errno.ENAMETOOLONG, errno.ELOOP)
 
 
 def _internal_error(exc: BaseException) -> int:

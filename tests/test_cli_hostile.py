@@ -46,7 +46,7 @@ def run(argv: list[str]) -> tuple[int, str, str]:
 def fill(arg: str, tmp: Path) -> str:
     return (arg.replace("{corpus}", str(CLI_CORPUS)).replace("{kitchen}", str(KITCHEN))
             .replace("{tmp}", str(tmp)).replace("{tasks}", str(TASKS))
-            .replace("{long}", LONG))
+            .replace("{long}", LONG).replace("{longname}", "x" * 300))
 
 
 # ----------------------------------------------------------------------- reproducers
@@ -114,6 +114,7 @@ BAD_REFERENCES = {  # kind -> (reference, piece of the message)
     "a directory without scenes": ("{tmp}/empty", "no *.scene.json files"),
     "a device": ("/dev/zero", "is a device"),
     "not a scene file": (str(TASKS / "vsi_room_size.sp"), "invalid JSON"),
+    "an imported path too long for the OS": ("mesh:" + "x" * 300, "no such file or directory"),
     "NUL-free binary": ("\x7fELF", "no such file"),
 }
 
