@@ -28,6 +28,7 @@ class UsageError(Exception):
 
 
 MAX_WALK_FRAMES = 100_000  # camera-walk frames at most (`scenes walk -n`, `generate --walk`)
+MAX_WORKERS = 1024  # processes of a pool (`generate --workers`, `review --workers`)
 
 
 def seed_arg(text: str) -> int:

@@ -32,7 +32,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cli import EXIT_ERROR, EXIT_OK, MAX_WALK_FRAMES, _EXTRA_COMMANDS, UsageError, seed_arg
+from .cli import (
+    EXIT_ERROR, EXIT_OK, MAX_WALK_FRAMES, MAX_WORKERS, _EXTRA_COMMANDS, UsageError, seed_arg,
+)
 
 ABORT_ENV = "SPDSL_GENERATE_ABORT_AFTER"
 DEFAULT_PER_SCENE = 10
@@ -299,8 +301,8 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
     if max_share is not None and not 0 < max_share <= 1:
         raise UsageError(f"--max-share is a share of a task's items: in (0, 1], got "
                          f"{max_share:g}")
-    if workers is not None and workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {workers}")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be 1 to {MAX_WORKERS}, got {workers}")
     if executor not in ("local", "ray"):
         raise UsageError("--executor must be local or ray")
     if walk:

@@ -13,7 +13,10 @@ import os
 import sys
 from pathlib import Path
 
-from .cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file
+from .cli import (
+    EXIT_ERROR, EXIT_OK, EXIT_REJECTED, MAX_WORKERS, UsageError, _EXTRA_COMMANDS,
+    compile_file,
+)
 from .diagnostics import render_all_text
 
 
@@ -109,8 +112,8 @@ def cmd_review(args) -> int:
 
         output_dir(out.with_name(out.stem + "_files"))
     workers = args.workers if args.workers is not None else min(8, os.cpu_count() or 1)
-    if workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {workers}")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be 1 to {MAX_WORKERS}, got {workers}")
 
     def progress(done: int, total: int) -> None:
         if args.quiet or not sys.stderr.isatty():

@@ -31,10 +31,13 @@ def _write_scene_file(scene, output: str) -> None:
         raise UsageError(write_error_message(output, exc)) from None
 
 
+MAX_IMAGE_SIDE = 65_536  # pixels: the intrinsics stay ordinary numbers
+
+
 def _check_camera_options(args) -> None:
     problems = []
-    if args.width < 1 or args.height < 1:
-        problems.append("--width and --height must be positive")
+    if not (1 <= args.width <= MAX_IMAGE_SIDE and 1 <= args.height <= MAX_IMAGE_SIDE):
+        problems.append(f"--width and --height must be 1 to {MAX_IMAGE_SIDE} pixels")
     if not 0 < args.hfov < 180:
         problems.append(f"--hfov must be in (0, 180) degrees, got {args.hfov:g}")
     if problems:
