@@ -23,6 +23,7 @@ from .source import Source, Span
 
 MAX_DEPTH = 64
 MAX_STATEMENTS = 500
+MAX_SCENE_SUGGESTIONS = 20  # did-you-mean hints for E-SCENE-NAME per program (and scene)
 
 _ANSWERABLE = (T.BOOL, T.INT, T.NUMBER, T.STR, T.LENGTH, T.AREA, T.VOLUME, T.ANGLE, T.OBJECT,
                T.FRAME)
@@ -448,7 +449,8 @@ class Checker:
     def check_scene_name(self, lit: ast.String) -> None:
         self.out.scene_names.append(lit)
         if self.scene is not None:
-            found = scene_name_error(lit, self.scene)
+            hinted = sum(1 for d in self.diagnostics if d.code == "E-SCENE-NAME")
+            found = scene_name_error(lit, self.scene, hinted < MAX_SCENE_SUGGESTIONS)
             if found is not None:
                 self.diagnostics.append(found)
 
@@ -474,11 +476,14 @@ def _answerable(t: T.Type) -> bool:
     return isinstance(t, T.ListType) and t.elem in _ANSWERABLE + (T.NOTHING,)
 
 
-def scene_name_error(lit: ast.String, scene: SceneNames) -> Diagnostic | None:
-    """E-SCENE-NAME for a literal naming no category or label of the scene."""
+def scene_name_error(lit: ast.String, scene: SceneNames,
+                     suggest: bool = True) -> Diagnostic | None:
+    """E-SCENE-NAME for a literal naming no category or label of the scene. Suggestions
+    compare with every name of the scene (10,000 labels: ~50 ms each), so the callers
+    stop asking for them after MAX_SCENE_SUGGESTIONS; a very long name gets none."""
     if scene.has_name(lit.value):
         return None
-    close = scene.suggest_names(lit.value)
+    close = scene.suggest_names(lit.value) if suggest and len(lit.value) <= 200 else []
     hint = ("did you mean " + " or ".join(f'"{c}"' for c in close) + "?") if close else None
     return error("E-SCENE-NAME", f'the scene has no object named "{lit.value}"', lit.span, hint)
 
@@ -490,7 +495,7 @@ def scene_name_diagnostics(checked: Checked, scene: SceneNames) -> list[Diagnost
     for lit in checked.scene_names:
         key = (lit.span.start, lit.span.end)
         if key not in found:
-            diagnostic = scene_name_error(lit, scene)
+            diagnostic = scene_name_error(lit, scene, len(found) < MAX_SCENE_SUGGESTIONS)
             if diagnostic is not None:
                 found[key] = diagnostic
     return sorted(found.values(), key=lambda d: (d.span.line, d.span.column))

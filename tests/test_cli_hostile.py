@@ -379,3 +379,17 @@ def test_a_scene_from_a_pipe_is_read(tmp_path):
                            f'"{CLI_CORPUS / "alternatives.sp"}" --scene <(cat "{KITCHEN}")'],
                           capture_output=True, text=True, env=_spdsl_env(), timeout=120)
     assert (proc.returncode, proc.stdout) == (0, "fridge\n"), proc.stderr
+
+
+def test_many_unknown_names_get_few_suggestions_and_stay_fast():
+    """400 unknown names: all reported, suggestions only for the first 20 (each compares
+    with every name of the scene)."""
+    from spatial_dsl import compile_program, load_scene
+    from spatial_dsl.check import MAX_SCENE_SUGGESTIONS
+
+    program = compile_program("".join(f'let n{i} = count("Chiar{i}")\n' for i in range(400))
+                              + "answer 1\n")
+    started = time.perf_counter()
+    problems = program.check_scene(load_scene(str(KITCHEN)))
+    assert len(problems) == 400 and time.perf_counter() - started < 30
+    assert sum(1 for d in problems if d.hint) <= MAX_SCENE_SUGGESTIONS
