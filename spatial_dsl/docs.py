@@ -56,6 +56,11 @@ DECISIONS = (
     "things rest on them. AI2-THOR's receptacle lists for them are trigger-volume overlaps "
     "(a countertop \"in\" a sink basin, a window \"on\" a counter), and the geometric "
     "rule would stack drawers on drawers and stand faucets on sinks.",
+    "`inside(a, b)` for an object recorded resting on `p` also needs `b != p` and "
+    "`inside(p, b)` (language.md defines `inside` by the boxes alone): the boxes that "
+    "enclose a pillow in a bed with its headboard also put a book lying on a dining table "
+    "\"inside\" the chair tucked under it (FloorPlan201: \"the chair containing the "
+    "book\"); containment through the support keeps a mug on a shelf inside the cabinet.",
 )
 
 

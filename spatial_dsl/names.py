@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["OVERRIDES", "natural_name"]
+__all__ = ["OVERRIDES", "natural_name", "plural_name"]
 
 # Compact key (lower case, no separators) -> natural name.
 OVERRIDES: dict[str, str] = {
@@ -89,3 +89,43 @@ def natural_name(category: str) -> str:
             found = [part]
         words.extend(w.casefold() for w in found)
     return " ".join(words) if words else text.casefold()
+
+
+# Natural names whose plural is not the last word + s/es (mass nouns, pairs, irregulars).
+PLURAL_OVERRIDES: dict[str, str] = {
+    "bread": "loaves of bread",
+    "lettuce": "heads of lettuce",
+    "toilet paper": "rolls of toilet paper",
+    "aluminum foil": "rolls of aluminum foil",
+    "bar of soap": "bars of soap",
+    "boots": "pairs of boots",
+    "room decor": "room decor pieces",
+    "tabletop decor": "tabletop decor pieces",
+    "cd": "CDs",
+}
+_IRREGULAR = {"knife": "knives", "shelf": "shelves", "loaf": "loaves", "leaf": "leaves"}
+
+
+def plural_name(category: str) -> str:
+    """The plural of the natural name, for "how many {a:plural}" questions:
+    ``StoveBurner`` -> ``stove burners``, ``ButterKnife`` -> ``butter knives``,
+    ``Blinds`` -> ``blinds`` (already plural), ``Bread`` -> ``loaves of bread``."""
+    name = natural_name(category)
+    if name in PLURAL_OVERRIDES:
+        return PLURAL_OVERRIDES[name]
+    head, _, last = name.rpartition(" ")
+    return f"{head} {_plural_word(last)}" if head else _plural_word(last)
+
+
+def _plural_word(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word  # blinds, curtains: AI2-THOR names these objects in the plural
+    if word.endswith(("ss", "x", "z", "ch", "sh")):
+        return word + "es"
+    if len(word) > 1 and word[-1] == "y" and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if len(word) > 1 and word[-1] == "o" and word[-2] not in "aeiou":
+        return word + "es"  # tomatoes, potatoes
+    return word + "s"

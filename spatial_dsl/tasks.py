@@ -70,8 +70,10 @@ goes to ``answer_ids`` (a list, in answer order) and, per presented option, to
 ``choice_ids``; both are null for answers without objects. An answer naming an object
 that has no words (a repeated category without a proved reference) is rejected as
 ``Ambiguous:object without a name``; a list answer that would say the same words twice
-as ``Ambiguous:repeated name``. A choice that cannot be put in words is left out of the
-distractors.
+as ``Ambiguous:repeated name``; one whose answer or choices word an object by a reference
+whose landmark is an object the question names ("Which objects are within 0.5 m of the
+bowl?" -> "the stool nearest the bowl") as ``Ambiguous:answer names by a question
+object``. A choice that cannot be put in words is left out of the distractors.
 
 Clearly visible
 ---------------
@@ -140,6 +142,7 @@ from .runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
 from .runtime.values import Abort, LimitExceeded, Rows, element, rows_of, stack_elements
 from .scenes.model import Scene, normalise_name
+from .tasks_check import PLACEHOLDER
 
 __all__ = ["BrokenTask", "GenerateOptions", "SceneEngine", "TaskSpecError", "TaskTemplate",
            "bundled_task_dir", "bundled_task_files", "compile_task", "derive_seed",
@@ -153,7 +156,6 @@ STABLE_TOLERANCE = 0.05  # relative, for numbers
 LETTERS = "ABCD"
 MAX_CHOICES = 4
 BALANCED_TYPES = (T.BOOL, T.STR, T.OBJECT)
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MODALITIES_WITH_FRAMES = ("image", "video")
 
 
@@ -902,6 +904,36 @@ class SceneEngine:
             rows += [index[oid] for oid in ids]
         return rows
 
+    def _placeholder(self, match: re.Match, template: TaskTemplate, ix: list[int],
+                     rendered: dict) -> str:
+        """The text of `{a}` (the rendered name) or `{a:plural}` (a category's plural)."""
+        name, form = match[1], match[2]
+        if name not in rendered:
+            return match[0]
+        if form == "plural":
+            from .names import plural_name
+
+            at = [p.name for p in template.params].index(name)
+            return plural_name(self._categories[ix[at]])
+        return rendered[name][0]
+
+    def _answer_leans(self, template: TaskTemplate, ix: list[int], answer_ids,
+                      choice_ids) -> bool:
+        """Whether an object of the answer or of a choice is worded by a reference whose
+        landmark is an object the question itself names: "Which objects are within 0.5 m
+        of the bowl?" answered "the stool nearest the bowl" tells a reader nothing."""
+        ids = list(answer_ids or []) + [oid for option in choice_ids or [] for oid in option]
+        if not ids:
+            return False
+        asked = [int(r) for p, i in zip(template.params, ix) if p.kind in _OBJECT_KINDS
+                 for r in self._object_rows(p, np.array([i])) if r >= 0]
+        if not asked:
+            return False
+        reference_of = {row: j for j, (row, _, _) in enumerate(self.references)}
+        mentions = self._ref_mentions
+        return any(mentions[reference_of[r], asked].any()
+                   for r in (self._id_rows[oid] for oid in ids) if r in reference_of)
+
     @property
     def _id_rows(self) -> dict[str, int]:
         if self._ids is None:
@@ -945,8 +977,7 @@ class SceneEngine:
         rendered = {p.name: self._render(p, i) for p, i in zip(template.params, ix)}
         ask = task.asks[int(rng.integers(len(task.asks)))].text if len(task.asks) > 1 \
             else task.asks[0].text
-        question = PLACEHOLDER.sub(
-            lambda m: rendered[m[1]][0] if m[1] in rendered else m[0], ask)
+        question = PLACEHOLDER.sub(lambda m: self._placeholder(m, template, ix, rendered), ask)
         lines = [f"question {format_string(question)}", *template.defs]
         lines += [f"let {p.name} = {rendered[p.name][2]}" for p in template.params]
         lines.append(f"answer {template.answer_text}")
@@ -985,6 +1016,8 @@ class SceneEngine:
             frames = [int(i) for i in scene.frames.index]
         else:
             frames = []
+        if self._answer_leans(template, ix, answer.ids, choice_ids):
+            return "Ambiguous:answer names by a question object"
         named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
         if quality.unclear(scene, named, template.modality, frame_row,
                            quality.about_visibility(template.answer_text)):

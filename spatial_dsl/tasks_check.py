@@ -11,7 +11,8 @@ from .check import Checker, _Scope, suggest
 MODALITIES = ("image", "video", "scene")
 DOMAIN_TYPES: dict[str, T.Type] = {"Category": T.STR, "Ref": T.OBJECT, "Object": T.OBJECT,
                                    "Frame": T.FRAME}
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# `{a}` (the parameter's natural name) or `{a:plural}` (a Category's plural: "stove burners")
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::(plural))?\}")
 
 
 def check_task(checker: Checker, task: ast.Task) -> None:
@@ -24,8 +25,9 @@ def check_task(checker: Checker, task: ast.Task) -> None:
     scope = _Scope(dict(params), checker.globals)
     if task.where is not None:
         checker._expect_bool(task.where, scope, "a `where` condition")
+    kinds = {p.name: p.domain.kind for p in task.params}
     for ask in task.asks:
-        _check_placeholders(checker, ask, params)
+        _check_placeholders(checker, ask, params, kinds)
     checker._answer(task.answer.value, scope)
     if task.choices is not None:
         _check_choices(checker, task.choices, scope)
@@ -71,11 +73,15 @@ def _choice_type(checker: Checker, domain: ast.Domain) -> T.Type:
     return joined
 
 
-def _check_placeholders(checker: Checker, ask: ast.Ask, params: dict[str, T.Type]) -> None:
-    for name in PLACEHOLDER.findall(ask.text):
+def _check_placeholders(checker: Checker, ask: ast.Ask, params: dict[str, T.Type],
+                        kinds: dict[str, str]) -> None:
+    for name, form in PLACEHOLDER.findall(ask.text):
         if name not in params:
             checker._error("E-NAME", f"`{{{name}}}` names no parameter", ask.span,
                            suggest(name, params) or "parameters: " + ", ".join(params))
+        elif form and kinds.get(name) != "Category":
+            checker._error("E-TYPE", f"`{{{name}:{form}}}` needs a Category parameter",
+                           ask.span, f"write `{{{name}}}`")
 
 
 def _check_choices(checker: Checker, choices: ast.Expr, scope: _Scope) -> None:

@@ -224,3 +224,65 @@ def test_every_writer_keeps_words_and_ids(scene_path, tmp_path, fmt):
     assert record["answer"] == "the tallest chair" and record["answer_ids"] == ["chair_tall"]
     ids = {"dining table": ["table"], "sofa": ["sofa"], "the tallest chair": ["chair_tall"]}
     assert record["choice_ids"] == [ids[c] for c in record["choices"]]
+
+
+# A bowl and two stools of one size, 0.6 m and 3 m from it along x: the stools can only be
+# told apart by their distance to the bowl ("the stool nearest the bowl", "the stool
+# farthest from the bowl"), the only other object.
+LEANING = {
+    "format": "spdsl.scene/1", "id": "test/leaning",
+    "objects": [
+        _box("bowl", "Bowl", [0, 0, 0.05], [0.2, 0.2, 0.1]),
+        _box("stool_near", "Stool", [0.6, 0, 0.3], [0.4, 0.4, 0.6]),
+        _box("stool_far", "Stool", [3, 0, 0.3], [0.4, 0.4, 0.6]),
+    ],
+}
+
+
+def _run_on(doc, body: str):
+    template = _task(body)
+    scene = scene_from_dict(json.loads(json.dumps(doc)), doc["id"])
+    return SceneEngine(scene, GenerateOptions(per_scene=5), "scenes/x.scene.json").run_task(
+        template)
+
+
+def test_an_answer_worded_by_the_questions_own_object_is_dropped():
+    # "Which stool is nearest the bowl?" -> "the stool nearest the bowl" says nothing.
+    items, stats = _run_on(LEANING, """task nearest
+  modality scene
+  params a: Category
+  where a == "Bowl"
+  ask "Which stool is nearest the {a}?"
+  answer argmin(find("Stool"), o => distance(o, the(a)))
+""")
+    assert items == []
+    assert stats.rejections["Ambiguous:answer names by a question object"] == 1
+    # the same answer to a question that names no object of its own is kept
+    items, _ = _run_on(LEANING, """task tallest
+  modality scene
+  params n: Int in 1..1
+  ask "Which stool is nearest the bowl ({n})?"
+  answer argmin(find("Stool"), o => distance(o, the("Bowl")))
+""")
+    assert [item["answer"] for item in items] == ["the stool nearest the bowl"]
+
+
+def test_plural_placeholder_counts_in_the_plural(scene):
+    items, _ = _run(scene, """task count_chairs
+  modality scene
+  params a: Category
+  where a == "Chair"
+  ask "How many {a:plural} are there?"
+  answer count(find(a))
+""")
+    assert [item["question"] for item in items] == ["How many chairs are there?"]
+
+
+def test_plural_placeholder_needs_a_category():
+    template = _task("""task bad
+  modality scene
+  params a: Ref
+  ask "How many {a:plural} are there?"
+  answer 1
+""")
+    assert "needs a Category parameter" in template.details

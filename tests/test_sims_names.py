@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from spatial_dsl.names import OVERRIDES, natural_name
+from spatial_dsl.names import OVERRIDES, natural_name, plural_name
 from spatial_dsl.scenes.sources import list_scenes, load_scene
 
 
@@ -56,3 +56,29 @@ def test_every_builtin_category_reads_sensibly():
 def test_override_keys_are_compact_lowercase():
     for key in OVERRIDES:
         assert key == key.lower() and not re.search(r"[\s_\-]", key)
+
+
+@pytest.mark.parametrize("category, expected", [
+    ("StoveBurner", "stove burners"),
+    ("ButterKnife", "butter knives"),
+    ("Shelf", "shelves"),
+    ("Box", "boxes"),
+    ("Watch", "watches"),
+    ("ShowerGlass", "shower glasses"),
+    ("Tomato", "tomatoes"),
+    ("Blinds", "blinds"),  # AI2-THOR names these in the plural already
+    ("Bread", "loaves of bread"),
+    ("Boots", "pairs of boots"),
+    ("CD", "CDs"),
+    ("Chair", "chairs"),
+    ("HandTowelHolder", "hand towel holders"),
+])
+def test_plurals(category, expected):
+    assert plural_name(category) == expected
+
+
+def test_every_builtin_category_has_a_plural():
+    # a plural ends in s, or is a "loaves of bread" phrase whose first word does
+    for category in all_builtin_categories():
+        plural = plural_name(category)
+        assert plural.endswith("s") or plural.split()[0].endswith("s"), (category, plural)

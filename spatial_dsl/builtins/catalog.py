@@ -174,7 +174,11 @@ declare("on(a: Point, b: Point) -> Bool", section=S,
                "it."),
         example='on(the("Mug"), the("DiningTable"))')
 declare("inside(a: Point, b: Point) -> Bool", section=S,
-        doc="The centre of `a` lies inside the box of `b` and `a.volume < b.volume`.",
+        doc="The centre of `a` lies inside the box of `b` and `a.volume < b.volume`. Where the "
+            "scene records that `a` rests on an object `p`, also `b != p` and `inside(p, b)`: "
+            "containment passes through the support (a mug on a shelf in a cabinet is inside "
+            "the cabinet; a book on a table is not inside the tucked-in chair whose box "
+            "reaches over the table top, nor inside a bed it lies on).",
         example='inside(the("Egg"), the("Fridge"))')
 declare("near(a: Point, b: Point, within: Length = 1m) -> Bool", section=S,
         doc="`gap(a, b) <= within` and `a != b`. A negative `within` is `Degenerate`.",

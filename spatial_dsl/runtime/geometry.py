@@ -431,8 +431,9 @@ def footprint_overlap_area(c1, R1, s1, c2, R2, s2):
     x, y = poly[..., 0], poly[..., 1]
     area = 0.5 * np.abs(np.sum(x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y, axis=1))
     # a clipper of no area (a point's edges have no direction, so they cut nothing) meets
-    # nothing with positive area
-    area = np.where(_zonotope_area(_generators(R2, s2)) > 0, area, 0.0)
+    # nothing with positive area; below AREA_SLACK its edges' cross products underflow
+    # (a 1e-200 m wide sliver) and would cut nothing either
+    area = np.where(_zonotope_area(_generators(R2, s2)) > AREA_SLACK, area, 0.0)
     return _out(area.reshape(batch))
 
 

@@ -713,9 +713,27 @@ def rests_on(scene: Scene, a, b):
 
 @kernel("inside")
 def k_inside(k: Call, a, b):
-    c2, R2, s2, _ = box_of(k.scene, b)
-    within = np.asarray(G.point_in_box(point_of(k.scene, a), c2, R2, s2)).reshape(-1)
-    return within & (_volume(k.scene, a) < _volume(k.scene, b))
+    a, b = _pair(a, b)
+    out = _box_holds(k.scene, a, b)
+    rests = _resting_rows(k.scene, a, b)
+    if len(rests):  # containment passes through the support: a mug on a shelf in a cabinet
+        support = k.scene.parent[a[rests]]
+        out[rests] &= (support != b[rests]) & _box_holds(k.scene, support, b[rests])
+    return out
+
+
+def _box_holds(scene: Scene, a, b) -> np.ndarray:
+    """The geometric `inside`: a's centre in b's box and a smaller than b."""
+    c2, R2, s2, _ = box_of(scene, b)
+    within = np.asarray(G.point_in_box(point_of(scene, a), c2, R2, s2)).reshape(-1)
+    return within & (_volume(scene, a) < _volume(scene, b))
+
+
+def _resting_rows(scene: Scene, a, b) -> np.ndarray:
+    """Rows whose object `a` is recorded resting on a parent (against object `b`)."""
+    if a.ndim != 1 or b.ndim != 1:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero((scene.parent[a] >= 0) & (scene.support[a] == SUPPORT_ON))
 
 
 def _same_object(a, b):

@@ -606,6 +606,13 @@ def _rests_on(s: RefScene, a, b) -> bool:
 @ref("inside")
 def r_inside(c: Ctx, a, b):
     s = c.scene
+    if _is_object(a) and _is_object(b) and s.parent[a] >= 0 and s.support[a] == SUPPORT_ON:
+        support = s.parent[a]  # resting on it: inside only what holds its support
+        return support != b and _box_holds(s, support, b) and _box_holds(s, a, b)
+    return _box_holds(s, a, b)
+
+
+def _box_holds(s: RefScene, a, b) -> bool:
     return RG.point_in_box(_point(s, a), *_box(s, b)) and _volume(s, a) < _volume(s, b)
 
 

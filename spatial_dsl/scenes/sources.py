@@ -39,7 +39,9 @@ ITHOR_GROUPS = (("kitchens", 1), ("living_rooms", 201), ("bedrooms", 301), ("bat
 SOURCES = ("ithor", "robothor")
 IMPORT_SOURCES = ("ai2thor", "sprite", "scannet", "habitat", "airsim", "arkitscenes",
                   "mesh")  # KIND:PATH via sims.importers (their KINDS)
-CACHE_VERSION = 3  # bump whenever the conversion's output changes (2: inferred rooms; 3: parents, support, exact boxes)
+# Bump whenever the conversion's output changes (2: inferred rooms; 3: direct parents,
+# support, exact boxes of 90-degree rotations).
+CACHE_VERSION = 3
 SCENE_SUFFIX = ".scene.json"
 _SOURCE_REF = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(.*)$")  # 2+ letters: not a drive letter
 _GLOB_CHARS = re.compile(r"[*?\[]")

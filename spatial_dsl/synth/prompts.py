@@ -350,7 +350,7 @@ def bound_example(template, scene) -> Example | None:
     on a scene with frames) are bound; the categories are the scene's unique ones
     in sorted order.
     """
-    from ..names import natural_name
+    from ..names import natural_name, plural_name
     from ..printer import format_string
     from ..tasks import PLACEHOLDER
 
@@ -373,7 +373,11 @@ def bound_example(template, scene) -> Example | None:
         else:
             return None
     ask = template.task.asks[0].text
-    question = PLACEHOLDER.sub(lambda m: rendered[m[1]][0] if m[1] in rendered else m[0], ask)
+    plurals = {p.name: plural_name(unique[k]) for k, p in enumerate(
+        q for q in template.params if q.kind == "Category")}
+    question = PLACEHOLDER.sub(
+        lambda m: m[0] if m[1] not in rendered else plurals[m[1]] if m[2] else rendered[m[1]][0],
+        ask)
     lines = [f"question {format_string(question)}", *template.defs]
     lines += [f"let {name} = {value[1]}" for name, value in rendered.items()]
     lines.append(f"answer {template.answer_text}")

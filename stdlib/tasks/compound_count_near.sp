@@ -14,7 +14,7 @@ task compound_count_near
   modality video
   params a: Category, b: Ref
   where a != b.category and not structural(a) and clearly_seen(b) and count(instances(a)) >= 1 and all(instances(a), o => clearly_seen(o) and abs(gap(o, b) - 1m) >= 0.1m) and any(instances(a), o => gap(o, b) <= 2m)
-  ask "How many {a} objects are within 1 meter of the {b}, measured between their closest points?"
-  ask "Counting closest-point distances, how many instances of {a} lie no more than 1 meter from the {b}?"
-  ask "Within one meter of the {b} (from its nearest surface), how many {a} objects are there?"
+  ask "How many {a:plural} are within 1 meter of the {b}, measured between their closest points?"
+  ask "Counting closest-point distances, how many {a:plural} lie no more than 1 meter from the {b}?"
+  ask "Within one meter of the {b} (from its nearest surface), how many {a:plural} are there?"
   answer count(filter(instances(a), o => near(o, b)))

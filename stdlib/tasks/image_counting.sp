@@ -13,7 +13,7 @@ task image_counting
   modality image
   params f: Frame, a: Category
   where not structural(a) and count(clear(f, a)) >= 1 and count(clear(f, a)) == count(shown(f, a))
-  ask "How many objects of type {a} are visible in this image?"
-  ask "Count the {a} objects you can see in the picture."
-  ask "In this view, how many instances of {a} appear?"
+  ask "How many {a:plural} are visible in this image?"
+  ask "Count the {a:plural} you can see in the picture."
+  ask "In this view, how many {a:plural} appear?"
   answer count(clear(f, a))

@@ -12,7 +12,7 @@ task video_counting
   modality video
   params a: Category
   where not structural(a) and count(clear(a)) >= 1 and count(clear(a)) == count(shown(a))
-  ask "How many objects of type {a} appear in the video?"
-  ask "Count the distinct {a} objects that are shown over the course of the video."
-  ask "Throughout this video, how many different instances of {a} can be seen?"
+  ask "How many {a:plural} appear in the video?"
+  ask "Count the distinct {a:plural} that are shown over the course of the video."
+  ask "Throughout this video, how many different {a:plural} can be seen?"
   answer count(clear(a))

@@ -11,7 +11,7 @@ task vsi_object_count
   modality video
   params a: Category
   where not structural(a) and count(instances(a)) >= 1 and all(instances(a), o => clearly_seen(o))
-  ask "How many {a} objects are there in this room?"
-  ask "Counting every one you see in the video, how many instances of {a} does the room contain?"
-  ask "What is the total number of {a} objects in the room shown in the video?"
+  ask "How many {a:plural} are there in this room?"
+  ask "Counting every one you see in the video, how many {a:plural} does the room contain?"
+  ask "What is the total number of {a:plural} in the room shown in the video?"
   answer count(instances(a))
