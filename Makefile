@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo demo-baseline test bench docs clean
+.PHONY: demo demo-baseline test bench docs readme clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/spdsl docs -o docs/reference.md
+
+# The README's `spdsl refer` example and its coverage figures, recomputed (a few minutes).
+readme: $(STAMP)
+	$(BIN)/python bench/readme_refer.py --figures
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

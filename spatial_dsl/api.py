@@ -5,6 +5,12 @@
     program = compile_program('answer count("Chair")')
     result = program.run(load_scene("ithor:FloorPlan1"))
     print(result.answer.text if result.ok else result.rejection.kind)
+
+``Program.run`` first checks the program's category and label names against the
+scene it runs on (as ``spdsl check --scene`` does) and raises ``SceneNameError``
+(a ``CompileError`` with the E-SCENE-NAME diagnostics and their suggestions) when
+the scene lacks one: a misspelt ``find("drawers")`` is an error, never a silent
+``0``. ``Program.check_scene(scene)`` returns those diagnostics without running.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import types as T
-from .check import Checked, SceneNames, compile_source
+from .check import Checked, SceneNames, compile_source, scene_name_diagnostics
 from .diagnostics import Diagnostic, render_all_text
 from .runtime.answers import Answer, format_number, serialize
 from .runtime.eval import DEFAULT_LIMITS, Evaluator, Limits
@@ -29,6 +35,16 @@ class CompileError(Exception):
     def __init__(self, checked: Checked):
         self.diagnostics: list[Diagnostic] = checked.diagnostics
         super().__init__(render_all_text(checked.diagnostics, checked.source))
+
+
+class SceneNameError(CompileError):
+    """The program names a category or label the scene does not contain (E-SCENE-NAME);
+    ``scene`` is the scene's id, ``diagnostics`` the errors with their suggestions."""
+
+    def __init__(self, checked: Checked, diagnostics: list[Diagnostic], scene: str):
+        self.diagnostics = diagnostics
+        self.scene = scene
+        Exception.__init__(self, render_all_text(diagnostics, checked.source))
 
 
 @dataclass
@@ -61,7 +77,19 @@ class Program:
     def answer_type(self) -> T.Type:
         return self.checked.answer_type
 
+    def check_scene(self, scene: Scene) -> list[Diagnostic]:
+        """The E-SCENE-NAME errors of this program on ``scene`` ([] if it has every name)."""
+        if not self.checked.scene_names:
+            return []
+        from .scenes.names import SceneNameTable
+
+        return scene_name_diagnostics(self.checked, SceneNameTable(scene))
+
     def run(self, scene: Scene, limits: Limits = DEFAULT_LIMITS, trace: bool = False) -> Result:
+        """Answer on ``scene``; raises SceneNameError if the scene lacks a name it uses."""
+        problems = self.check_scene(scene)
+        if problems:
+            raise SceneNameError(self.checked, problems, scene.id)
         steps: list | None = [] if trace else None
         value, rejection = Evaluator(self.checked, scene, limits, steps).run()
         lines = [(name, describe(v, t, scene)) for name, v, t in steps or []]
@@ -71,6 +99,8 @@ class Program:
 
     def run_many(self, scenes: Iterable[Scene],
                  limits: Limits = DEFAULT_LIMITS) -> Iterator[Result]:
+        """``run`` on each scene in turn (SceneNameError stops at the first scene lacking
+        a name; call ``check_scene`` first to skip such scenes instead)."""
         for scene in scenes:
             yield self.run(scene, limits)
 

@@ -23,6 +23,7 @@ from .source import Source, Span
 
 MAX_DEPTH = 64
 MAX_STATEMENTS = 500
+MAX_SCENE_SUGGESTIONS = 20  # did-you-mean hints for E-SCENE-NAME per program (and scene)
 
 _ANSWERABLE = (T.BOOL, T.INT, T.NUMBER, T.STR, T.LENGTH, T.AREA, T.VOLUME, T.ANGLE, T.OBJECT,
                T.FRAME)
@@ -57,6 +58,9 @@ class Checked:
     answer_type: T.Type | None = None
     task: ast.Task | None = None  # the template of a task file
     task_params: dict[str, T.Type] = field(default_factory=dict)
+    # the string literals that name a category or label (`find("Mug")`, `the("Mug")`,
+    # `o.category == "Mug"`), checked against each scene a program runs on
+    scene_names: list[ast.String] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -443,12 +447,12 @@ class Checker:
                 self.check_scene_name(lit)
 
     def check_scene_name(self, lit: ast.String) -> None:
-        if self.scene is None or self.scene.has_name(lit.value):
-            return
-        close = self.scene.suggest_names(lit.value)
-        hint = ("did you mean " + " or ".join(f'"{c}"' for c in close) + "?") if close else None
-        self._error("E-SCENE-NAME", f'the scene has no object named "{lit.value}"', lit.span,
-                    hint)
+        self.out.scene_names.append(lit)
+        if self.scene is not None:
+            hinted = sum(1 for d in self.diagnostics if d.code == "E-SCENE-NAME")
+            found = scene_name_error(lit, self.scene, hinted < MAX_SCENE_SUGGESTIONS)
+            if found is not None:
+                self.diagnostics.append(found)
 
 
 def _operator_hint(op: str, left: T.Type, right: T.Type) -> str | None:
@@ -472,6 +476,31 @@ def _answerable(t: T.Type) -> bool:
     return isinstance(t, T.ListType) and t.elem in _ANSWERABLE + (T.NOTHING,)
 
 
+def scene_name_error(lit: ast.String, scene: SceneNames,
+                     suggest: bool = True) -> Diagnostic | None:
+    """E-SCENE-NAME for a literal naming no category or label of the scene. Suggestions
+    compare with every name of the scene (10,000 labels: ~50 ms each), so the callers
+    stop asking for them after MAX_SCENE_SUGGESTIONS; a very long name gets none."""
+    if scene.has_name(lit.value):
+        return None
+    close = scene.suggest_names(lit.value) if suggest and len(lit.value) <= 200 else []
+    hint = ("did you mean " + " or ".join(f'"{c}"' for c in close) + "?") if close else None
+    return error("E-SCENE-NAME", f'the scene has no object named "{lit.value}"', lit.span, hint)
+
+
+def scene_name_diagnostics(checked: Checked, scene: SceneNames) -> list[Diagnostic]:
+    """The E-SCENE-NAME errors of a program checked without a scene, for this scene:
+    the same diagnostics ``compile_source(text, name, scene)`` would add."""
+    found: dict[tuple[int, int], Diagnostic] = {}
+    for lit in checked.scene_names:
+        key = (lit.span.start, lit.span.end)
+        if key not in found:
+            diagnostic = scene_name_error(lit, scene, len(found) < MAX_SCENE_SUGGESTIONS)
+            if diagnostic is not None:
+                found[key] = diagnostic
+    return sorted(found.values(), key=lambda d: (d.span.line, d.span.column))
+
+
 def check(program: ast.Program, source: Source, scene: SceneNames | None = None) -> Checked:
     return Checker(source, scene).check_program(program)
 
@@ -492,4 +521,5 @@ def compile_source(text: str, name: str = "<input>",
 
 
 # re-exported for the call checker
-__all__ = ["Checked", "CallInfo", "Checker", "FnPat", "check", "compile_source", "suggest"]
+__all__ = ["Checked", "CallInfo", "Checker", "FnPat", "check", "compile_source",
+           "scene_name_diagnostics", "suggest"]

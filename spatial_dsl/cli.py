@@ -27,6 +27,21 @@ class UsageError(Exception):
     """A problem with the command line or an input file: message, exit 2."""
 
 
+MAX_WALK_FRAMES = 100_000  # camera-walk frames at most (`scenes walk -n`, `generate --walk`)
+MAX_WORKERS = 1024  # processes of a pool (`generate --workers`, `review --workers`)
+
+
+def seed_arg(text: str) -> int:
+    """argparse type of every --seed: an integer, 0 or more (numpy refuses negative seeds)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a seed is 0 or more, got {value}")
+    return value
+
+
 def read_program(path: str) -> tuple[Source, list[Diagnostic]]:
     """Read a program file; unreadable bytes become an E-SYNTAX/E-LIMIT diagnostic."""
     try:
@@ -66,31 +81,55 @@ def print_diagnostics(checked: Checked, stream=sys.stderr) -> None:
 
 
 def cmd_check(args) -> int:
-    scene_names = _scene_names(args.scene) if args.scene else None
+    scenes = _scene_tables(args.scene) if args.scene else []
     records, clean = [], True
     for path in args.files:
         try:
-            checked = compile_file(path, scene_names)
+            checked = compile_file(path)
         except UsageError as exc:  # one unreadable file does not hide the others' results
             print(f"spdsl: error: {exc}", file=sys.stderr)
             clean = False
             continue
-        clean = clean and checked.ok
-        if args.format == "json":
-            records += [{**d.to_json(), "file": path} for d in checked.diagnostics]
-        else:
-            print_diagnostics(checked, sys.stdout)
+        # one compile, then the names against each scene (as `run` checks them)
+        runs = [(scene_id, _with_names(checked, table)) for scene_id, table in scenes] \
+            or [(None, checked)]
+        for scene_id, result in runs:
+            clean = clean and result.ok
+            if args.format == "json":
+                extra = {"scene": scene_id} if len(scenes) > 1 else {}
+                records += [{**d.to_json(), "file": path, **extra} for d in result.diagnostics]
+            elif result.diagnostics:
+                if len(scenes) > 1:
+                    print(f"in scene {scene_id}:")
+                print_diagnostics(result, sys.stdout)
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False))
     return EXIT_OK if clean else EXIT_ERROR
 
 
-def _scene_names(ref: str):
+def _with_names(checked: Checked, table) -> Checked:
+    """The checked program with the E-SCENE-NAME errors of one scene added, in order."""
+    from dataclasses import replace
+
+    from .check import scene_name_diagnostics
+
+    extra = scene_name_diagnostics(checked, table)
+    if not extra:
+        return checked
+    merged = sorted(checked.diagnostics + extra, key=lambda d: (d.span.line, d.span.column))
+    return replace(checked, diagnostics=merged)
+
+
+def _scene_tables(refs: list[str]) -> list:
+    """(scene id, name table) of every scene the --scene arguments name (lists, globs and
+    directories as for `run`)."""
     from .scenes.errors import SceneError
-    from .scenes.names import scene_names_for
+    from .scenes.names import SceneNameTable
+    from .scenes.sources import expand_refs, load_scene
 
     try:
-        return scene_names_for(ref)
+        return [(scene.id, SceneNameTable(scene))
+                for scene in (load_scene(ref) for ref in expand_refs(refs))]
     except SceneError as exc:
         raise UsageError(str(exc)) from None
 
@@ -117,7 +156,14 @@ def cmd_fmt(args) -> int:
             print(f"would reformat {path}")
             status = max(status, EXIT_REJECTED)
         else:
-            _write_atomically(Path(path), formatted)
+            try:
+                _write_atomically(Path(path), formatted)
+            except OSError as exc:
+                from .outputs import write_error_message
+
+                print(f"spdsl: error: {write_error_message(path, exc)}", file=sys.stderr)
+                status = EXIT_ERROR
+                continue
             print(f"reformatted {path}")
     return status
 
@@ -143,9 +189,9 @@ def cmd_docs(args) -> int:
     if args.output in (None, "-"):
         sys.stdout.write(text)
     else:
-        out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(out, text)
+        from .outputs import output_file
+
+        _write_atomically(output_file(args.output), text)
     return EXIT_OK
 
 
@@ -168,8 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Parse and type-check programs; exit 0 if clean, 2 on "
                            "errors.")
     check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--scene", metavar="SCENE",
-                       help="also check category and label names against this scene")
+    check.add_argument("--scene", action="append", metavar="SCENE",
+                       help="also check category and label names against these scenes (as "
+                       "for run: files, directories, ithor:FloorPlanN, globs such as "
+                       "'ithor:*', comma lists; repeatable)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(handler=cmd_check)
     fmt = sub.add_parser("fmt", help="format programs canonically",
@@ -180,7 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.set_defaults(handler=cmd_fmt)
     docs = sub.add_parser("docs", help="write the language reference",
                           description="Generate the language reference from the registry.")
-    docs.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
+    docs.add_argument("-o", "--output", metavar="FILE",
+                      help="output file, parent directories created (default: stdout)")
     docs.set_defaults(handler=cmd_docs)
     for register in _EXTRA_COMMANDS:
         register(sub)
@@ -191,7 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTRA_COMMANDS: list = []
 
 
-def main(argv: list[str] | None = None) -> int:
+def full_parser() -> argparse.ArgumentParser:
+    """The parser of every command (each module registers its own)."""
     from . import cli_run  # noqa: F401  (registers `run` and `scenes`)
     from . import cli_sims  # noqa: F401
     from . import cli_generate  # noqa: F401
@@ -201,28 +251,55 @@ def main(argv: list[str] | None = None) -> int:
     from . import cli_score  # noqa: F401
     from . import cli_audit  # noqa: F401
 
-    parser = build_parser()
+    return build_parser()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = full_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    from .outputs import OutputPathError, write_error_message
+
     try:
         return args.handler(args)
-    except UsageError as exc:
+    except (UsageError, OutputPathError) as exc:
         print(f"spdsl: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:  # `spdsl run ... | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        if not _environment_error(exc):
+            return _internal_error(exc)
+        print(f"spdsl: error: {write_error_message(exc.filename or '?', exc)}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("spdsl: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: never show a traceback to a user
-        if os.environ.get("SPDSL_DEBUG"):
-            raise
-        print(f"spdsl: internal error: {type(exc).__name__}: {exc} (set SPDSL_DEBUG=1 for "
-              "details; please report it)", file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal_error(exc)
+
+
+def _environment_error(exc: OSError) -> bool:
+    """A full disk, a quota, a file-size limit, a read-only or forbidden location, a path
+    name too long or looping: the machine's state or the user's path, not a bug (exit 2),
+    wherever it happened."""
+    import errno
+
+    from .outputs import WRITE_ERRNOS
+
+    return exc.errno in WRITE_ERRNOS or exc.errno in (errno.EACCES, errno.EPERM,
+                                                      errno.ENAMETOOLONG, errno.ELOOP)
+
+
+def _internal_error(exc: BaseException) -> int:
+    if os.environ.get("SPDSL_DEBUG"):
+        raise exc
+    print(f"spdsl: internal error: {type(exc).__name__}: {exc} (set SPDSL_DEBUG=1 for "
+          "details; please report it)", file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def entry() -> None:

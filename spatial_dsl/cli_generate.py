@@ -32,7 +32,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cli import EXIT_ERROR, EXIT_OK, UsageError, _EXTRA_COMMANDS
+from .cli import (
+    EXIT_ERROR, EXIT_OK, MAX_WALK_FRAMES, MAX_WORKERS, _EXTRA_COMMANDS, UsageError, seed_arg,
+)
 
 ABORT_ENV = "SPDSL_GENERATE_ABORT_AFTER"
 DEFAULT_PER_SCENE = 10
@@ -123,8 +125,11 @@ def process_scene(spec: WorkSpec, position: int, scene_file: str, ref: str | Non
 _POOL_SPEC: WorkSpec | None = None
 
 
-def _pool_init(spec: WorkSpec) -> None:
+def _pool_init(spec: WorkSpec, parent_pid: int) -> None:
+    from .workers import exit_with_parent
+
     global _POOL_SPEC
+    exit_with_parent(parent_pid)  # no orphan keeps running after the driver is killed
     _POOL_SPEC = spec
     _templates(spec)
 
@@ -146,7 +151,7 @@ def _run_pool(spec, jobs, commit, workers: int) -> None:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_pool_init,
-                             initargs=(spec,)) as pool:
+                             initargs=(spec, os.getpid())) as pool:
         pending = {pool.submit(_pool_work, job) for job in jobs}
         try:
             while pending:
@@ -291,12 +296,13 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     if per_scene < 1:
         raise UsageError(f"--per-scene must be at least 1, got {per_scene}")
-    if walk is not None and walk < 1:
-        raise UsageError(f"--walk must be at least 1 frame, got {walk}")
-    if max_share is not None and not max_share > 0:
-        raise UsageError(f"--max-share must be positive, got {max_share:g}")
-    if workers is not None and workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {workers}")
+    if walk is not None and not 1 <= walk <= MAX_WALK_FRAMES:
+        raise UsageError(f"--walk must be 1 to {MAX_WALK_FRAMES} frames, got {walk}")
+    if max_share is not None and not 0 < max_share <= 1:
+        raise UsageError(f"--max-share is a share of a task's items: in (0, 1], got "
+                         f"{max_share:g}")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be 1 to {MAX_WORKERS}, got {workers}")
     if executor not in ("local", "ray"):
         raise UsageError("--executor must be local or ray")
     if walk:
@@ -388,24 +394,44 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
             _run_inline(spec, jobs, commit)
         else:
             _run_pool(spec, jobs, commit, min(workers, len(jobs)))
+    except OSError as exc:
+        _write_failure(exc, out, f"{resumed + committed} of {len(loaded)} scenes are saved")
     finally:
         bar.close()
 
     command = generate_command(scenes, tasks, per_scene=per_scene, seed=seed, fmt=fmt,
                                walk=walk, max_share=max_share)
-    stats, count = assemble(output, list(range(len(loaded))),
-                            [{"name": t.name, "file": t.path, "modality": t.modality,
-                              "answer_type": str(t.answer_type)} for t in runnable],
-                            seed, fmt, max_share, skipped, command)
-    scene_seconds = sum(output.read_part(p)["seconds"] for p in range(len(loaded)))
-    stats["run"] = {"wall_seconds": round(time.perf_counter() - started, 3),
-                    "scene_seconds": round(scene_seconds, 3), "executor": executor,
-                    "workers": workers if executor == "local" else None,
-                    "scenes_resumed": resumed,
-                    "items_per_second": round(count / max(1e-9, time.perf_counter() - started),
-                                              1)}
-    write_stats(output, stats)
+    try:
+        stats, count = assemble(output, list(range(len(loaded))),
+                                [{"name": t.name, "file": t.path, "modality": t.modality,
+                                  "answer_type": str(t.answer_type)} for t in runnable],
+                                seed, fmt, max_share, skipped, command)
+        scene_seconds = sum(output.read_part(p)["seconds"] for p in range(len(loaded)))
+        stats["run"] = {"wall_seconds": round(time.perf_counter() - started, 3),
+                        "scene_seconds": round(scene_seconds, 3), "executor": executor,
+                        "workers": workers if executor == "local" else None,
+                        "scenes_resumed": resumed,
+                        "items_per_second": round(count / max(1e-9, time.perf_counter()
+                                                              - started), 1)}
+        write_stats(output, stats)
+    except OSError as exc:
+        _write_failure(exc, out, f"all {len(loaded)} scenes are saved, the dataset file is not")
     return GenerateResult(Path(out), count, Path(out) / DATA_FILES[fmt], stats, broken)
+
+
+def _write_failure(exc: OSError, out, saved: str):
+    """A full disk, a quota, a file-size limit or a read-only file system while writing:
+    say what happened and how to go on (every finished scene is committed with its marker,
+    so the same command resumes after the cause is fixed). Other OSErrors are bugs."""
+    import errno
+
+    from .outputs import WRITE_ERRNOS, write_error_message
+
+    if exc.errno not in WRITE_ERRNOS and exc.errno not in (errno.EACCES, errno.EPERM):
+        raise exc
+    raise UsageError(f"{write_error_message(exc.filename or out, exc)}; {saved} in {out}: "
+                     "make room (or make it writable) and rerun the same command to "
+                     "resume") from None
 
 
 def generate_command(scenes: list[str], tasks: list[str], *, per_scene: int, seed: int,
@@ -440,7 +466,44 @@ def cmd_generate(args) -> int:
     print(f"wrote {result.items} items from {stats['scenes']} scenes and "
           f"{len(stats['tasks'])} tasks to {result.data_file}{skipped} "
           f"({stats['run']['wall_seconds']:.1f} s)")
+    for line in skip_report(stats, args.walk):
+        print(f"spdsl: {line}", file=sys.stderr)
     return EXIT_OK
+
+
+# the fix for each reason a task does not run on a scene (TaskSceneStats.skipped)
+SKIP_FIXES = {
+    "no frames": "image and video tasks need frames: give scenes without frames a camera "
+                 "walk with --walk N (e.g. --walk 40), or give scenes that have frames",
+}
+
+
+def skip_report(stats: dict, walk: int | None = None) -> list[str]:
+    """One line per reason tasks were skipped or kept no item, with how many and the fix
+    (what stats.json holds, said where a user looks)."""
+    lines = []
+    for name, reason in stats["skipped_tasks"].items():
+        lines.append(f"task {name} skipped on every scene: {reason}")
+    skipped: dict[str, dict[str, int]] = {}  # reason -> task -> scenes skipped
+    for name, task in stats["tasks"].items():
+        for reason, count in task["scenes_skipped"].items():
+            skipped.setdefault(reason, {})[name] = count
+    for reason, counts in sorted(skipped.items()):
+        fix = SKIP_FIXES.get(reason, "see stats.json (tasks.*.scenes_skipped)")
+        if reason == "no frames" and walk:
+            fix = "the camera walk failed on those scenes (stats.json: walk_failures)"
+        lines.append(f"{len(counts)} of {len(stats['tasks'])} tasks skipped on up to "
+                     f"{max(counts.values())} of {stats['scenes']} scene(s) "
+                     f"({sum(counts.values())} task-scene pairs): {reason}; {fix}")
+    for scene, error in stats.get("walk_failures", {}).items():
+        lines.append(f"no camera walk for {scene}: {error}")
+    empty = [name for name, task in stats["tasks"].items()
+             if task["items"] == 0 and task["scenes_run"] > 0]
+    if empty:
+        shown = ", ".join(empty[:8]) + (", ..." if len(empty) > 8 else "")
+        lines.append(f"{len(empty)} task(s) ran but kept no item ({shown}): every binding was "
+                     "filtered or rejected; stats.json lists the rejections per task")
+    return lines
 
 
 def _task_rows(paths) -> list[tuple[str, str, str]]:
@@ -492,7 +555,7 @@ def cmd_tasks_show(args) -> int:
     return EXIT_OK
 
 
-def _nonneg_int(text: str) -> int:
+def _int(text: str) -> int:
     import argparse
 
     try:
@@ -517,15 +580,15 @@ def register(sub) -> None:
                      "names, or `all`; comma lists allowed")
     gen.add_argument("-o", "--output", required=True, metavar="OUT",
                      help="output directory (created; a rerun resumes it)")
-    gen.add_argument("--per-scene", type=_nonneg_int, default=DEFAULT_PER_SCENE, metavar="N",
+    gen.add_argument("--per-scene", type=_int, default=DEFAULT_PER_SCENE, metavar="N",
                      help=f"items per task per scene at most (default {DEFAULT_PER_SCENE})")
-    gen.add_argument("--seed", type=_nonneg_int, default=0, help="random seed (default 0)")
+    gen.add_argument("--seed", type=seed_arg, default=0, help="random seed (default 0)")
     gen.add_argument("--format", choices=("jsonl", "llava", "parquet", "sharegpt"),
                      default="jsonl", help="dataset format (default jsonl); sharegpt also "
                      "writes LLaMA-Factory's dataset_info.json")
-    gen.add_argument("--walk", type=_nonneg_int, metavar="N",
+    gen.add_argument("--walk", type=_int, metavar="N",
                      help="give every scene without frames a camera walk of N frames first")
-    gen.add_argument("--workers", type=_nonneg_int, metavar="N",
+    gen.add_argument("--workers", type=_int, metavar="N",
                      help="worker processes (default: all cores)")
     gen.add_argument("--executor", choices=("local", "ray"), default="local",
                      help="local process pool (default) or Ray tasks")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .cli import EXIT_OK, UsageError, _EXTRA_COMMANDS
+from .cli import EXIT_OK, UsageError, _EXTRA_COMMANDS, seed_arg
 
 
 def cmd_refer(args) -> int:
@@ -92,7 +92,7 @@ def register(sub) -> None:
                        help="chained rounds: objects still unreferenced may be relative to an "
                        "object referenced in the round before, \"the mug on the tallest "
                        "chair\" (default 1; 0: unique landmarks only)")
-    refer.add_argument("--seed", type=int, default=0, help="seed of the jittered copies")
+    refer.add_argument("--seed", type=seed_arg, default=0, help="seed of the jittered copies")
     refer.set_defaults(handler=cmd_refer)
 
 

@@ -5,41 +5,126 @@ from __future__ import annotations
 import json
 import sys
 
-from .cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file
+from .cli import (
+    EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file, seed_arg,
+)
 from .diagnostics import render_all_text
-
-
-def _load_scenes(refs: list[str]):
-    """Every scene named by the --scene references, loaded lazily one by one."""
-    from .scenes.sources import expand_refs, load_scene
-
-    for ref in expand_refs(refs):
-        yield ref, load_scene(ref)
 
 
 def cmd_run(args) -> int:
     from .api import Program
     from .runtime.eval import Limits
     from .scenes.errors import SceneError
+    from .scenes.sources import expand_refs
 
+    check_limits(args)
+    limits = Limits(steps=args.max_steps, seconds=args.time_limit)
     checked = compile_file(args.program)
     if not checked.ok:
         print(render_all_text(checked.diagnostics, checked.source), file=sys.stderr)
         return EXIT_ERROR
-    program = Program(checked)
-    limits = Limits(steps=args.max_steps, seconds=args.time_limit)
-    status, many = EXIT_OK, _is_batch(args.scene)
+    template, values = _template(args, checked)
     try:
-        for _ref, scene in _load_scenes(args.scene):
-            result = program.run(scene, limits, trace=args.trace)
-            if result.ok and not args.labels:
-                result.answer = _in_words(result.answer, scene)
-            _print_result(result, args, many)
-            status = max(status, EXIT_OK if result.ok else EXIT_REJECTED)
+        refs = expand_refs(args.scene)
     except SceneError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_ERROR
+        raise UsageError(str(exc)) from None
+    many = _is_batch(args.scene, refs)
+    program = Program(checked) if template is None else None
+    status = EXIT_OK
+    for ref in refs:
+        status = max(status, _run_one(ref, program, template, values, limits, args, many))
     return status
+
+
+def _run_one(ref: str, program, template, values, limits, args, many: bool) -> int:
+    """Answer on one scene: print the result (or the error) and return the exit code."""
+    from .api import SceneNameError
+    from .scenes.errors import SceneError
+    from .scenes.sources import load_scene
+    from .task_params import ParamError
+
+    try:
+        scene = load_scene(ref)
+        if template is not None:
+            program, filtered = _instance(template, scene, values, args)
+            if filtered is not None:
+                _print_result(filtered, args, many)
+                return EXIT_REJECTED
+        result = program.run(scene, limits, trace=args.trace)
+        if result.ok and not args.labels:
+            result.answer = _in_words(result.answer, scene)
+    except SceneError as exc:
+        _print_error(ref, str(exc), args, many)
+        return EXIT_ERROR
+    except ParamError as exc:
+        _print_error(scene.id, str(exc), args, many)
+        return EXIT_ERROR
+    except SceneNameError as exc:
+        _print_scene_names(exc, args, many)
+        return EXIT_ERROR
+    _print_result(result, args, many)
+    return EXIT_OK if result.ok else EXIT_REJECTED
+
+
+def check_limits(args) -> None:
+    """--max-steps and --time-limit must be positive (and finite)."""
+    if args.max_steps < 1:
+        raise UsageError(f"--max-steps must be at least 1, got {args.max_steps}")
+    if not 0 < args.time_limit < float("inf"):
+        raise UsageError(f"--time-limit must be a positive number of seconds, got "
+                         f"{args.time_limit:g}")
+
+
+def _template(args, checked):
+    """(TaskTemplate, parameter values) for a task file with --params, (None, None) for a
+    program; a template without --params is refused as by `show` and `verify`."""
+    if checked.task is None:
+        if args.params is not None:
+            raise UsageError(f"--params instantiates a task template; {args.program} is a "
+                             "program")
+        return None, None
+    example = ",".join(f"{p.name}=..." for p in checked.task.params) or \
+        "(it has no parameters)"
+    if args.params is None:
+        raise UsageError(f"{args.program} is a task template; give a program, or instantiate "
+                         f"it on the scene with --params {example} (see `spdsl run --help`)")
+    from pathlib import Path
+
+    from .task_params import ParamError, parse_params
+    from .tasks import TaskTemplate, load_task_file
+
+    template = load_task_file(Path(args.program))
+    if not isinstance(template, TaskTemplate):
+        raise UsageError(template.details or template.reason)
+    if template.skip_reason:
+        raise UsageError(f"{args.program}: {template.skip_reason}")
+    try:
+        return template, parse_params(args.params)
+    except ParamError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _instance(template, scene, values, args):
+    """(Program of the binding's item, None) or (None, a Filtered result)."""
+    from .api import Program, Result
+    from .check import compile_source
+    from .runtime.values import Rejection
+    from .task_params import instantiate
+
+    instance = instantiate(template, scene, values, seed=args.seed)
+    if instance.where is not None:
+        where = template.task.where
+        binding = ", ".join(f"{k}={v}" for k, v in instance.params.items())
+        rejection = Rejection("Filtered", f"{instance.where} ({binding}): `spdsl generate` "
+                              "does not ask it", where.span)
+        return None, Result(scene.id, rejection=rejection)
+    checked = compile_source(instance.program, f"{args.program} [item program]")
+    if not checked.ok:  # a bug: the item programs of generate always compile
+        raise RuntimeError("the item program does not compile:\n" +
+                           render_all_text(checked.diagnostics, checked.source))
+    if args.show_program:
+        print(instance.program, end="", file=sys.stderr)
+    return Program(checked), None
 
 
 def _in_words(answer, scene):
@@ -51,9 +136,47 @@ def _in_words(answer, scene):
     return in_words(answer, ObjectNames.of(scene)).answer
 
 
-def _is_batch(refs: list[str]) -> bool:
-    return len(refs) > 1 or any(c in r for r in refs for c in ",*?[") or any(
-        not r.endswith(".json") and ":" not in r for r in refs)
+def _is_batch(args: list[str], refs: list[str]) -> bool:
+    """Several scenes, or arguments that may name several (a list, a glob, a directory):
+    each output line then starts with its scene."""
+    from pathlib import Path
+
+    if len(refs) > 1:
+        return True
+    for arg in args:
+        try:
+            if Path(arg).is_dir():
+                return True
+            exists = Path(arg).exists()
+        except (OSError, ValueError):
+            exists = False
+        if not exists and any(c in arg for c in ",*?["):
+            return True
+    return False
+
+
+def _print_error(scene: str, message: str, args, many: bool) -> None:
+    """A scene that could not be answered for a reason other than the program."""
+    if args.json:
+        print(json.dumps({"scene": scene, "error": message}, ensure_ascii=False))
+    elif many:
+        print(f"{scene}: error: {message.splitlines()[0]}")
+    print(f"spdsl: error: {message}", file=sys.stderr)
+
+
+def _print_scene_names(exc, args, many: bool) -> None:
+    """E-SCENE-NAME: exactly what `spdsl check --scene` prints, on stderr."""
+    if args.json:
+        print(json.dumps({"scene": exc.scene, "diagnostics": [d.to_json()
+                                                              for d in exc.diagnostics]},
+                         ensure_ascii=False))
+    elif many:
+        first = exc.diagnostics[0]
+        print(f"{exc.scene}: error[{first.code}] at {first.span.line}:{first.span.column}: "
+              f"{first.message}" + (f" ({first.hint})" if first.hint else ""))
+    if many:
+        print(f"in scene {exc.scene}:", file=sys.stderr)
+    print(str(exc), file=sys.stderr)
 
 
 def _print_result(result, args, many: bool) -> None:
@@ -61,8 +184,6 @@ def _print_result(result, args, many: bool) -> None:
         body = result.to_json()
         if args.trace:
             body["trace"] = [{"name": n, "value": v} for n, v in result.trace]
-        if not many:
-            body.pop("scene")
         print(json.dumps(body, ensure_ascii=False))
         return
     for name, value in result.trace:
@@ -106,11 +227,13 @@ def cmd_scenes_show(args) -> int:
 
 
 def cmd_scenes_export(args) -> int:
+    from .outputs import output_file
     from .scenes.format import write_scene
     from .scenes.sources import load_scene
 
-    write_scene(load_scene(args.scene), args.output)
-    print(f"wrote {args.output}")
+    out = output_file(args.output)
+    write_scene(load_scene(args.scene), out)
+    print(f"wrote {out}")
     return EXIT_OK
 
 
@@ -133,7 +256,8 @@ SCENE_ACTIONS: list = []
 def register(sub) -> None:
     run = sub.add_parser("run", help="answer a program on one or more scenes",
                          description="Run a program; exit 0 if every scene answered, 1 if a "
-                         "scene rejected it, 2 on a compile error or a bad scene.")
+                         "scene rejected it, 2 on a compile error, a name a scene does not "
+                         "have (E-SCENE-NAME) or a bad scene (the other scenes still run).")
     run.add_argument("program", metavar="PROGRAM")
     run.add_argument("--scene", action="append", required=True, metavar="SCENE",
                      help="a *.scene.json file, a directory of them, ithor:FloorPlanN, "
@@ -144,8 +268,18 @@ def register(sub) -> None:
                      help="print objects by their label (language.md §6) instead of the words "
                      "a question uses (\"the largest cabinet\"), which for an object of a "
                      "repeated category needs a reference search of about a second per scene")
-    run.add_argument("--max-steps", type=int, default=1_000_000, help="step budget")
-    run.add_argument("--time-limit", type=float, default=2.0, help="seconds per scene")
+    run.add_argument("--max-steps", type=int, default=1_000_000,
+                     help="step budget per scene (default 1000000)")
+    run.add_argument("--time-limit", type=float, default=2.0,
+                     help="seconds per scene (default 2)")
+    run.add_argument("--params", action="append", nargs="?", const="", metavar="NAME=VALUE,...",
+                     help="PROGRAM is a task template: run the item program `spdsl generate` "
+                     "writes for this binding on each scene (values as in an item's `params`: "
+                     "category, object id, frame index, number or literal)")
+    run.add_argument("--seed", type=seed_arg, default=0,
+                     help="with --params: the generate seed that picks the question's wording")
+    run.add_argument("--show-program", action="store_true",
+                     help="with --params: print the item program on stderr")
     run.set_defaults(handler=cmd_run)
     scenes = sub.add_parser("scenes", help="list, show, export, walk and import scenes",
                             description="Scene utilities.")
@@ -159,7 +293,8 @@ def register(sub) -> None:
     show.set_defaults(handler=scene_errors_exit(cmd_scenes_show))
     export = ssub.add_parser("export", help="write a scene as a spdsl.scene/1 file")
     export.add_argument("scene", metavar="SCENE")
-    export.add_argument("-o", "--output", required=True, metavar="FILE.scene.json")
+    export.add_argument("-o", "--output", required=True, metavar="FILE.scene.json",
+                        help="the file to write (parent directories are created)")
     export.set_defaults(handler=scene_errors_exit(cmd_scenes_export))
     for add_actions in SCENE_ACTIONS:  # more `scenes` actions from other modules (cli_sims)
         add_actions(ssub)

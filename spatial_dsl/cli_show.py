@@ -13,19 +13,17 @@ import os
 import sys
 from pathlib import Path
 
-from .cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file
+from .cli import (
+    EXIT_ERROR, EXIT_OK, EXIT_REJECTED, MAX_WORKERS, UsageError, _EXTRA_COMMANDS,
+    compile_file,
+)
 from .diagnostics import render_all_text
 
 
 def _output_path(output: str, suffixes: tuple[str, ...]) -> Path:
-    out = Path(output)
-    if out.suffix.lower() not in suffixes:
-        raise UsageError(f"{output}: the output must end in {' or '.join(suffixes)}")
-    if out.is_dir():
-        raise UsageError(f"{output}: is a directory")
-    if not out.parent.is_dir():
-        raise UsageError(f"{output}: directory {out.parent} does not exist")
-    return out
+    from .outputs import output_file
+
+    return output_file(output, suffixes)
 
 
 def _frame_row(scene, frame: int) -> int:
@@ -39,6 +37,7 @@ def _frame_row(scene, frame: int) -> int:
 
 
 def cmd_show(args) -> int:
+    from .cli_run import check_limits
     from .runtime.eval import Limits
     from .scenes.errors import SceneError
     from .scenes.names import SceneNameTable
@@ -46,6 +45,7 @@ def cmd_show(args) -> int:
     from .show import FORMATS, ShowError, analyse, render, save
 
     out = _output_path(args.output, FORMATS)
+    check_limits(args)
     if args.dpi <= 0 or args.dpi > 1200:
         raise UsageError(f"--dpi must be in 1..1200, got {args.dpi}")
     try:
@@ -56,7 +56,7 @@ def cmd_show(args) -> int:
     rows = [_frame_row(scene, args.frame)] if args.frame is not None else []
     analysis = None
     if args.program is not None:
-        checked = compile_file(args.program, SceneNameTable(scene))
+        checked = compile_file(args.program)
         if not checked.ok:
             print(render_all_text(checked.diagnostics, checked.source), file=sys.stderr)
             return EXIT_ERROR
@@ -65,11 +65,14 @@ def cmd_show(args) -> int:
                                Limits(steps=args.max_steps, seconds=args.time_limit))
         except ShowError as exc:
             raise UsageError(f"{args.program}: {exc}") from None
+        _reject_missing_names(analysis, checked, SceneNameTable(scene))
     drawing = render(scene, analysis, frames=rows if args.program is None and rows else None)
     try:
         save(drawing.figure, out, dpi=args.dpi)
     except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+        from .outputs import write_error_message
+
+        raise UsageError(write_error_message(out, exc)) from None
     print(f"wrote {out}")
     if analysis is None:
         return EXIT_OK
@@ -82,13 +85,35 @@ def cmd_show(args) -> int:
     return EXIT_REJECTED
 
 
+def _reject_missing_names(analysis, checked, table) -> None:
+    """A name the scene lacks (E-SCENE-NAME, as `run` and `check --scene` report it) is
+    shown as the program's outcome: the picture is still drawn (the scene, what the
+    program touched before), captioned with the diagnostic, and `show` exits 1."""
+    from .check import scene_name_diagnostics
+    from .runtime.values import Rejection
+
+    missing = scene_name_diagnostics(checked, table)
+    if not missing:
+        return
+    print(render_all_text(missing, checked.source), file=sys.stderr)
+    first = missing[0]
+    hint = f" ({first.hint})" if first.hint else ""
+    analysis.answer = None
+    analysis.answer_objects = ()
+    analysis.rejection = Rejection(first.code, first.message + hint, first.span)
+
+
 def cmd_review(args) -> int:
     from .review import ReviewError, build_review
 
     out = _output_path(args.output, (".html", ".htm"))
+    if args.images == "files":
+        from .outputs import output_dir
+
+        output_dir(out.with_name(out.stem + "_files"))
     workers = args.workers if args.workers is not None else min(8, os.cpu_count() or 1)
-    if workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {workers}")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be 1 to {MAX_WORKERS}, got {workers}")
 
     def progress(done: int, total: int) -> None:
         if args.quiet or not sys.stderr.isatty():
@@ -122,7 +147,8 @@ def register(sub) -> None:
     show.add_argument("--frame", type=int, metavar="I",
                       help="also show frame I (its position in the frame list, as frame(I); "
                       "negative counts from the end)")
-    show.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.svg")
+    show.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.svg",
+                      help="the picture to write (parent directories are created)")
     show.add_argument("--dpi", type=int, default=100, help="resolution of a PNG (default 100)")
     show.add_argument("--max-steps", type=int, default=1_000_000, help="step budget")
     show.add_argument("--time-limit", type=float, default=2.0, help="seconds")
@@ -139,7 +165,8 @@ def register(sub) -> None:
     review.add_argument("--predictions", metavar="FILE",
                         help="a model's answers (as `spdsl score` reads them): show each "
                         "item's prediction and score beside its answer")
-    review.add_argument("-o", "--output", required=True, metavar="review.html")
+    review.add_argument("-o", "--output", required=True, metavar="review.html",
+                        help="the page to write (parent directories are created)")
     review.add_argument("--limit", type=int, default=200, metavar="N",
                         help="draw pictures for the first N items only (default 200)")
     review.add_argument("--images", choices=("inline", "files"), default="inline",

@@ -13,29 +13,31 @@ import importlib
 import sys
 from pathlib import Path
 
-from .cli import EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS
+from .cli import (
+    EXIT_OK, EXIT_REJECTED, MAX_WALK_FRAMES, _EXTRA_COMMANDS, UsageError, seed_arg,
+)
 from .cli_run import SCENE_ACTIONS
 from .cli_run import scene_errors_exit as _scene_errors
 
 
 def _write_scene_file(scene, output: str) -> None:
+    from .outputs import output_file, write_error_message
     from .scenes.format import write_scene
 
-    out = Path(output)
-    if out.is_dir():
-        raise UsageError(f"{output}: is a directory (give the scene file to write)")
-    if not out.parent.is_dir():
-        raise UsageError(f"{output}: directory {out.parent} does not exist")
+    out = output_file(output)  # checked again: the disk may have changed meanwhile
     try:
         write_scene(scene, out)
     except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise UsageError(write_error_message(output, exc)) from None
+
+
+MAX_IMAGE_SIDE = 65_536  # pixels: the intrinsics stay ordinary numbers
 
 
 def _check_camera_options(args) -> None:
     problems = []
-    if args.width < 1 or args.height < 1:
-        problems.append("--width and --height must be positive")
+    if not (1 <= args.width <= MAX_IMAGE_SIDE and 1 <= args.height <= MAX_IMAGE_SIDE):
+        problems.append(f"--width and --height must be 1 to {MAX_IMAGE_SIDE} pixels")
     if not 0 < args.hfov < 180:
         problems.append(f"--hfov must be in (0, 180) degrees, got {args.hfov:g}")
     if problems:
@@ -48,15 +50,17 @@ def _check_camera_options(args) -> None:
 def cmd_scenes_walk(args) -> int:
     from sims.walk import WalkOptions, walk_scene
 
+    from .outputs import output_file
     from .scenes.sources import load_scene
 
-    if args.frames < 1:
-        raise UsageError(f"-n/--frames must be at least 1, got {args.frames}")
+    if not 1 <= args.frames <= MAX_WALK_FRAMES:
+        raise UsageError(f"-n/--frames must be 1 to {MAX_WALK_FRAMES}, got {args.frames}")
     _check_camera_options(args)
-    if args.eye_height <= 0:
+    if not 0 < args.eye_height < float("inf"):
         raise UsageError(f"--eye-height must be positive, got {args.eye_height:g}")
     if not -89 <= args.pitch <= 89:
         raise UsageError(f"--pitch must be in [-89, 89] degrees, got {args.pitch:g}")
+    output_file(args.output)  # refuse a bad -o before the work
     scene = load_scene(args.scene)
     options = WalkOptions(frames=args.frames, seed=args.seed, width=args.width,
                           height=args.height, hfov_deg=args.hfov, eye_height=args.eye_height,
@@ -95,8 +99,10 @@ IMPORT_FLAGS = (
 def cmd_scenes_import(args) -> int:
     from sims.importers import import_doc
 
+    from .outputs import output_file
     from .scenes.format import scene_from_dict
 
+    output_file(args.output)  # refuse a bad -o before the work
     options = {}
     wrong = []
     for flag, dest, option, kinds in IMPORT_FLAGS:
@@ -158,6 +164,8 @@ def cmd_capture_ai2thor(args) -> int:
                          "render the frames of a scene file or dataset")
     from sims.ai2thor.capture import VISIBILITY_DISTANCE, CaptureOptions, capture
 
+    from .outputs import output_dir
+
     scene = args.scene.split(":", 1)[1] if args.scene.lower().startswith("ithor:") else args.scene
     options = CaptureOptions(
         scene=scene, frames=_default(args.walk, 40), width=_default(args.width, 640),
@@ -166,6 +174,7 @@ def cmd_capture_ai2thor(args) -> int:
         image_format=args.image_format, platform=args.platform,
         visibility_distance=_default(args.visibility_distance, VISIBILITY_DISTANCE))
     factory = _controller_factory(args.controller)
+    output_dir(args.output, create=False)  # parents only: capture renames its staging dir
     result = capture(options, args.output, controller_factory=factory, log=_logger(args))
     skipped = f", {len(result.skipped)} poses skipped" if result.skipped else ""
     print(f"wrote {result.out_dir}: {result.frames} frames ({result.image_format} images)"
@@ -185,6 +194,7 @@ def _render_poses(args) -> int:
                             ai2thor_scene=args.ai2thor_scene,
                             scene_check=not args.no_scene_check)
     factory = _controller_factory(args.controller)
+    _writable_beside(args.poses)
     report = render(args.poses, options, controller_factory=factory, log=_logger(args))
     rendered = sum(s.rendered for s in report.scenes)
     kept = sum(s.kept for s in report.scenes)
@@ -203,6 +213,21 @@ def _render_poses(args) -> int:
                     "rendered (listed above)")
     print(summary)
     return EXIT_OK if report.complete else EXIT_REJECTED
+
+
+def _writable_beside(poses: str) -> None:
+    """The pictures go beside the scene files: refuse a read-only place before rendering
+    (the output-path policy, spatial_dsl/outputs.py). A missing PATH is render's to
+    report."""
+    from .outputs import output_dir
+
+    target = Path(poses)
+    if target.is_dir():
+        output_dir(target, option="--poses")
+        if (target / "scenes").is_dir():  # a dataset: its scene files are in scenes/
+            output_dir(target / "scenes", option="--poses")
+    elif target.exists():
+        output_dir(target.parent, option="--poses")
 
 
 def _default(value, default):
@@ -235,13 +260,14 @@ def add_scene_actions(ssub) -> None:
     walk.add_argument("scene", metavar="SCENE",
                       help="a *.scene.json file, ithor:FloorPlanN, robothor:I, KIND:PATH")
     walk.add_argument("-n", "--frames", type=int, default=40, help="number of frames (40)")
-    walk.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    walk.add_argument("--seed", type=seed_arg, default=0, help="random seed (0)")
     _camera_flags(walk)
     walk.add_argument("--eye-height", type=float, default=1.5,
                       help="camera height above the floor in metres (1.5)")
     walk.add_argument("--pitch", type=float, default=15.0,
                       help="camera pitch in degrees, positive looks down (15)")
-    walk.add_argument("-o", "--output", required=True, metavar="OUT.scene.json")
+    walk.add_argument("-o", "--output", required=True, metavar="OUT.scene.json",
+                      help="the file to write (parent directories are created)")
     walk.set_defaults(handler=_scene_errors(cmd_scenes_walk))
 
     imp = ssub.add_parser(
@@ -258,7 +284,8 @@ def add_scene_actions(ssub) -> None:
                      choices=("ai2thor", "sprite", "scannet", "habitat", "airsim",
                               "arkitscenes", "mesh"), help="input format")
     imp.add_argument("input", metavar="INPUT")
-    imp.add_argument("-o", "--output", required=True, metavar="OUT.scene.json")
+    imp.add_argument("-o", "--output", required=True, metavar="OUT.scene.json",
+                     help="the file to write (parent directories are created)")
     imp.add_argument("--up", choices=("y", "z"),
                      help="mesh: up axis (default: y for glTF, z for OBJ/PLY); habitat: z "
                      "(default, the files' own frame) or y (Habitat's world frame)")
@@ -317,7 +344,7 @@ def register(sub) -> None:
     thor.add_argument("--pitch", type=float,
                       help="capture: camera horizon in degrees, positive looks down "
                       "(15; -30..60)")
-    thor.add_argument("--seed", type=int, help="capture: walk seed (0)")
+    thor.add_argument("--seed", type=seed_arg, help="capture: walk seed (0)")
     thor.add_argument("--image-format", choices=("png", "jpg", "npy"), default="png")
     thor.add_argument("--visibility-distance", type=float, metavar="M",
                       help="capture: AI2-THOR's visibilityDistance in metres (default 100: "

@@ -21,7 +21,9 @@ import json
 import os
 import sys
 
-from .cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file
+from .cli import (
+    EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file, seed_arg,
+)
 
 BACKOFF_ENV = "SPDSL_SYNTH_BACKOFF"
 
@@ -32,6 +34,10 @@ BACKOFF_ENV = "SPDSL_SYNTH_BACKOFF"
 def cmd_synth(args) -> int:
     from .synth.run import SynthOptions, SynthUsageError, run_synth
 
+    if args.cache is not None:
+        from .outputs import output_dir
+
+        output_dir(args.cache, option="--cache")
     backoff = args.backoff
     if backoff is None:
         try:
@@ -260,7 +266,7 @@ def register(sub) -> None:
                      help="price per 1M prompt tokens, for the cost estimate")
     syn.add_argument("--price-out", type=_float, default=0.0, metavar="USD",
                      help="price per 1M completion tokens")
-    syn.add_argument("--seed", type=_int, default=0,
+    syn.add_argument("--seed", type=seed_arg, default=0,
                      help="seed of the examples, the jitter and --send-seed (default 0)")
     syn.add_argument("--send-seed", action="store_true",
                      help="send a per-request `seed` derived from --seed (vLLM, llama.cpp)")
@@ -289,7 +295,7 @@ def register(sub) -> None:
     prompt.add_argument("--model", default=None, help="model name for the tokenizer")
     prompt.add_argument("--tokens", action="store_true",
                         help="print the prompt's size in tokens first")
-    prompt.add_argument("--seed", type=_int, default=0)
+    prompt.add_argument("--seed", type=seed_arg, default=0)
     prompt.add_argument("--json", action="store_true",
                         help="the request's messages and grammar fields as JSON")
     prompt.set_defaults(handler=cmd_prompt)
@@ -301,7 +307,7 @@ def register(sub) -> None:
                             "input.")
     verify.add_argument("program", metavar="PROGRAM")
     verify.add_argument("--scene", required=True, metavar="SCENE")
-    verify.add_argument("--seed", type=_int, default=0, help="jitter seed (default 0)")
+    verify.add_argument("--seed", type=seed_arg, default=0, help="jitter seed (default 0)")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=cmd_verify)
 

@@ -188,8 +188,12 @@ def prepare_output(root: Path, config: dict, command: str, subdirs: tuple[str, .
     run of ``spdsl <command>`` made it with the same configuration (a rerun resumes
     there); OutputError when the directory is a file, unreadable, not ours or another
     configuration's."""
-    if root.exists() and not root.is_dir():
-        raise OutputError(f"{root}: exists and is not a directory")
+    from .outputs import OutputPathError, output_dir
+
+    try:
+        output_dir(root, create=False)  # the output-path policy: a directory, writable
+    except OutputPathError as exc:
+        raise OutputError(str(exc)) from None
     config_path = root / CONFIG_FILE
     if config_path.exists():
         try:
@@ -209,7 +213,9 @@ def prepare_output(root: Path, config: dict, command: str, subdirs: tuple[str, .
             atomic_write_text(config_path, json.dumps(config, indent=1, ensure_ascii=False)
                               + "\n")
     except OSError as exc:
-        raise OutputError(f"cannot write to {root}: {exc.strerror or exc}") from None
+        from .outputs import write_error_message
+
+        raise OutputError(write_error_message(exc.filename or root, exc)) from None
 
 
 def _mismatch_message(root: Path, old: dict, new: dict) -> str:

@@ -80,13 +80,24 @@ _SCENES: dict[str, object] = {}
 
 
 def _scene(root: Path, scene_file: str):
-    from .scenes.format import load_scene_file
+    """The scene an item names, read only from inside the dataset directory: a regular
+    file of at most MAX_SCENE_FILE_BYTES (records are data, not trusted paths)."""
+    from .files import InputFileError, path_inside, read_input
+    from .scenes.errors import SceneError
+    from .scenes.format import MAX_SCENE_FILE_BYTES, scene_from_json
 
-    key = str(root / scene_file)
+    key = None
+    try:
+        path = path_inside(root, scene_file)
+        key = str(path)
+        if key not in _SCENES:
+            data = read_input(path, MAX_SCENE_FILE_BYTES, regular_only=True)
+    except InputFileError as exc:
+        raise SceneError([str(exc)], scene_file) from None
     if key not in _SCENES:
         if len(_SCENES) > 16:
             _SCENES.clear()
-        _SCENES[key] = load_scene_file(key)
+        _SCENES[key] = scene_from_json(data, scene_file)
     return _SCENES[key]
 
 
@@ -104,7 +115,7 @@ def check_item(root: Path, record: dict, picture: bool) -> ItemCheck:
     try:
         scene = _scene(root, scene_file)
     except SceneError as exc:
-        out.problems.append(f"scene {scene_file}: {_first_line(str(exc))}")
+        out.problems.append(f"scene {scene_file}: {exc.problems[0]}")
         return out
     except OSError as exc:
         out.problems.append(f"scene {scene_file}: {exc.strerror or exc}")
@@ -163,7 +174,10 @@ def check_all(root: Path, records: list[dict], limit: int, workers: int = 1,
             if progress:
                 progress(len(results), len(jobs))
         return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from .workers import exit_with_parent
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         results = []
         for res in pool.map(_check_job, jobs, chunksize=4):
             results.append(res)
@@ -197,16 +211,15 @@ def build_review(dataset: str | os.PathLike, output: str | os.PathLike,
         raise ReviewError(f"--limit must be 0 or more, got {limit}")
     if images not in ("inline", "files"):
         raise ReviewError(f"images must be inline or files, got {images!r}")
+    from .outputs import output_dir, output_file
+
     root, files, records = load_records(dataset)
     scored = _scored(predictions, records) if predictions is not None else None
-    output = Path(output)
-    if not output.parent.is_dir():
-        raise ReviewError(f"{output}: directory {output.parent} does not exist")
+    output = output_file(output, (".html", ".htm"))
     results = check_all(root, records, limit, workers, progress)
     sources: list[str] = []
     if images == "files":
-        folder = output.with_name(output.stem + "_files")
-        folder.mkdir(exist_ok=True)
+        folder = output_dir(output.with_name(output.stem + "_files"))
         for n, res in enumerate(results):
             if res.png is not None:
                 name = f"{n:05d}.png"

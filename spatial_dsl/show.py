@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -867,20 +866,23 @@ def _draw_legend(fig, drawing: Drawing, analysis, scene, frame_rows, walk, rect)
 
 def save(figure, path: str | os.PathLike, dpi: int | None = None) -> None:
     """Write the figure as PNG or SVG (by suffix), atomically: a temp file, then rename."""
+    from .files import atomic_write
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ShowError(f"{path}: the output must end in .png or .svg")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
+
+    def write(tmp: str) -> None:
+        import warnings
+
+        with open(tmp, "wb") as handle, warnings.catch_warnings():
+            # a question in a script the font lacks draws boxes; no warning on stderr
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
             figure.savefig(handle, format=suffix[1:], dpi=dpi or figure.dpi,
                            metadata=_metadata(suffix))
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    atomic_write(path, write)
 
 
 def _metadata(suffix: str) -> dict:

@@ -217,13 +217,23 @@ def resolve_task_files(specs: list[str]) -> list[Path]:
     if unknown:
         available = ", ".join(bundled) if bundled else "(no bundled tasks installed)"
         raise TaskSpecError(
-            f"unknown task{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}: "
+            f"unknown task{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(_with_suggestion(u, bundled) for u in unknown)}: "
             f"give a task file, a directory of them, `all`, or a bundled task name; "
             f"available: {available}")
     unique: dict[str, Path] = {}
     for f in files:
         unique.setdefault(str(f.resolve()), f)
     return list(unique.values())
+
+
+def _with_suggestion(name: str, bundled: dict[str, Path]) -> str:
+    """``'vsi_room_sise' (did you mean vsi_room_size?)``: the closest bundled names."""
+    import difflib
+
+    stem = name.removesuffix(".sp")
+    close = difflib.get_close_matches(stem, list(bundled), n=2, cutoff=0.75)
+    return repr(name) + (f" (did you mean {' or '.join(close)}?)" if close else "")
 
 
 @dataclass(frozen=True)
@@ -954,15 +964,31 @@ class SceneEngine:
                 out.setdefault(worded.text, worded.ids)
         return out
 
-    def _item(self, template: TaskTemplate, domains, ix: list[int], binding: int,
-              answer_value, choice_values) -> dict | str:
-        """The record of one accepted binding, or a rejection kind (multiple choice)."""
-        opts, scene, task = self.options, self.scene, template.task
-        rng = np.random.default_rng(derive_seed(opts.seed, scene.id, template.name, binding))
+    def item_rng(self, template: TaskTemplate, binding: int) -> np.random.Generator:
+        """The item's own generator: its paraphrase first, then its choices."""
+        return np.random.default_rng(derive_seed(self.options.seed, self.scene.id,
+                                                 template.name, binding))
+
+    def item_text(self, template: TaskTemplate, ix: list[int],
+                  rng: np.random.Generator) -> tuple[dict, str, str]:
+        """(rendered parameters, question, standalone program) of the binding whose
+        domain indices are ``ix``; draws the paraphrase from ``rng``."""
+        task = template.task
         rendered = {p.name: self._render(p, i) for p, i in zip(template.params, ix)}
         ask = task.asks[int(rng.integers(len(task.asks)))].text if len(task.asks) > 1 \
             else task.asks[0].text
         question = PLACEHOLDER.sub(lambda m: self._placeholder(m, template, ix, rendered), ask)
+        lines = [f"question {format_string(question)}", *template.defs]
+        lines += [f"let {p.name} = {rendered[p.name][2]}" for p in template.params]
+        lines.append(f"answer {template.answer_text}")
+        return rendered, question, "\n".join(lines) + "\n"
+
+    def _item(self, template: TaskTemplate, domains, ix: list[int], binding: int,
+              answer_value, choice_values) -> dict | str:
+        """The record of one accepted binding, or a rejection kind (multiple choice)."""
+        opts, scene = self.options, self.scene
+        rng = self.item_rng(template, binding)
+        rendered, question, program = self.item_text(template, ix, rng)
         answer = self._in_words(answer_value, template.answer_type)
         if isinstance(answer, str):
             return answer
@@ -990,9 +1016,6 @@ class SceneEngine:
             frames = [int(i) for i in scene.frames.index]
         else:
             frames = []
-        lines = [f"question {format_string(question)}", *template.defs]
-        lines += [f"let {p.name} = {rendered[p.name][2]}" for p in template.params]
-        lines.append(f"answer {template.answer_text}")
         if self._answer_leans(template, ix, answer.ids, choice_ids):
             return "Ambiguous:answer names by a question object"
         named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
@@ -1014,7 +1037,7 @@ class SceneEngine:
             "choices": choices,
             "choice_ids": choice_ids,
             "answer_choice": letter,
-            "program": "\n".join(lines) + "\n",
+            "program": program,
             "params": {p.name: rendered[p.name][1] for p in template.params},
             "producer": "template",
             "seed": opts.seed,

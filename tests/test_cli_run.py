@@ -77,7 +77,14 @@ def test_many_scenes_one_line_each(files):
     records = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["scene"] for r in records] == ["test/a", "test/b", "ithor/FloorPlan1",
                                              "ithor/FloorPlan2"]
-    assert proc.returncode == 0
+    assert [r.get("answer") for r in records[:2]] == ["2", "2"]
+    # FloorPlan1 has no chair: E-SCENE-NAME, and the other scenes still run
+    (diagnostic,) = records[2]["diagnostics"]
+    assert diagnostic["code"] == "E-SCENE-NAME" and '"Chair"' in diagnostic["message"]
+    assert records[3]["answer"] == "1"
+    assert proc.returncode == 2
+    assert "in scene ithor/FloorPlan1:\n" in proc.stderr
+    assert proc.stderr.count("error[E-SCENE-NAME]") == 1
 
 
 def test_glob_over_all_ithor_rooms(files):

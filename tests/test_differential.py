@@ -362,6 +362,16 @@ def test_rejection_spans_and_kinds():
     # The first statement that rejects decides.
     source = 'let a = the("Chair")\nlet b = frame(7)\nanswer 1\n'
     expect_rejection(source, ROOM, "Ambiguous", 'the("Chair")')
+    # A negative threshold means nothing (decision: Degenerate, not a silent "no").
+    expect_rejection('answer near(the("Book"), the("Mug"), within=-1m)\n', ROOM, "Degenerate",
+                     'near(the("Book"), the("Mug"), within=-1m)')
+    source = ('answer count(filter("Chair", o => between(o, the("Book"), the("Mug"), '
+              'within=-1cm)))\n')
+    expect_rejection(source, ROOM, "Degenerate",
+                     'between(o, the("Book"), the("Mug"), within=-1cm)')
+    source = 'answer direction(the("Table"), the("Book"), the("Mug"), margin=-5deg)\n'
+    expect_rejection(source, ROOM, "Degenerate",
+                     'direction(the("Table"), the("Book"), the("Mug"), margin=-5deg)')
 
 
 def test_no_frames():

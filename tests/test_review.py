@@ -191,7 +191,8 @@ def test_review_bad_input_exits_2(spdsl, tmp_path, case):
     elif case in ("out-dir", "suffix"):
         (ds / "data.jsonl").write_text("")
     target = str(tmp_path / "nope") if case == "missing" else str(ds)
-    if case == "out-dir":
+    if case == "out-dir":  # missing parents are created; a file in the way is not
+        (tmp_path / "no").write_text("a file\n")
         out = tmp_path / "no" / "page.html"
     if case == "suffix":
         out = tmp_path / "page.txt"
@@ -201,7 +202,7 @@ def test_review_bad_input_exits_2(spdsl, tmp_path, case):
     assert not out.exists()
     expected = {"missing": "no such file", "empty": "no dataset here",
                 "not-json": "data.jsonl:2: not JSON", "not-object": "expected a JSON object",
-                "out-dir": "does not exist", "suffix": ".html"}[case]
+                "out-dir": "no is a file, not a directory", "suffix": ".html"}[case]
     assert expected in proc.stderr
 
 

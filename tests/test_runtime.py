@@ -84,6 +84,7 @@ def answer(scene, text):
     return result.answer.text
 
 
+SOFA = 'let sofa = "Sofa"\n'  # the scene has no sofa
 LETS = ('let table = the("DiningTable")\nlet a = the("red chair")\n'
         'let b = minus("Chair", "red chair")\n')
 
@@ -179,14 +180,16 @@ GOLDEN = [
     ("answer [1, 2, 3][-1]", "3"),
     ('answer any("Chair", o => o.height > 1m)', "no"),
     ('answer all("Chair", o => o.height < 1m)', "yes"),
-    ('answer exists("Sofa")', "no"),
+    # a name in a variable is not checked against the scene (a literal "Sofa" is
+    # E-SCENE-NAME, see test_absent_literal_names_are_scene_name_errors)
+    (SOFA + 'answer exists(sofa)', "no"),
     ('answer contains("Chair", the("red chair"))', "yes"),
     ('answer count(union("Chair", "Lamp")) + count(intersect("Chair", "red chair"))', "4"),
     ('answer higher(the("Lamp"), the("Mug"))', "yes"),
     ('answer round(horizontal_distance(the("Lamp"), the("red chair")) in m, 3)', "2"),
     # and/or short-circuit: the ambiguous `the("Chair")` is never evaluated
-    ('answer exists("Sofa") and the("Chair").height > 1m', "no"),
-    ('answer if exists("Sofa") then the("Chair").label else "none"', "none"),
+    (SOFA + 'answer exists(sofa) and the("Chair").height > 1m', "no"),
+    (SOFA + 'answer if exists(sofa) then the("Chair").label else "none"', "none"),
 ]
 
 
@@ -197,9 +200,9 @@ def test_golden_answers(scene, text, expected):
 
 REJECTIONS = [
     ('answer the("Chair")', "Ambiguous"),
-    ('answer the("Sofa")', "NoMatch"),
-    ('answer argmin("Sofa", o => o.height)', "EmptySet"),
-    ('answer sum("Sofa", o => o.height)', "EmptySet"),
+    (SOFA + 'answer the(sofa)', "NoMatch"),
+    (SOFA + 'answer argmin(sofa, o => o.height)', "EmptySet"),
+    (SOFA + 'answer sum(sofa, o => o.height)', "EmptySet"),
     # both chairs are 0.9 m tall
     ('answer argmax("Chair", o => o.height)', "Borderline"),
     ('answer sort("Chair", o => o.height)', "Borderline"),
@@ -225,6 +228,29 @@ def test_rejections(scene, text, kind):
     result = run(scene, text)
     assert not result.ok, f"{text!r} answered {result.answer}"
     assert result.rejection.kind == kind
+
+
+def test_absent_literal_names_are_scene_name_errors(scene):
+    """Program.run checks literal names against the scene, as `check --scene` does."""
+    from spatial_dsl.api import SceneNameError
+
+    program = compile_program('answer count(find("chiars")) + count(find("Sofa"))')
+    problems = program.check_scene(scene)
+    assert [(d.code, d.message, d.hint) for d in problems] == [
+        ("E-SCENE-NAME", 'the scene has no object named "chiars"', 'did you mean "Chair"?'),
+        ("E-SCENE-NAME", 'the scene has no object named "Sofa"', None)]
+    with pytest.raises(SceneNameError) as info:
+        program.run(scene)
+    assert info.value.scene == "test/handmade" and info.value.diagnostics == problems
+    assert 'did you mean "Chair"?' in str(info.value)
+    assert compile_program('answer count("Chair")').check_scene(scene) == []
+
+
+def test_no_match_names_what_was_looked_for(scene):
+    result = run(scene, 'answer the(filter("Chair", o => o.height > 5m))')
+    assert result.rejection.message == 'no object matches filter("Chair", o => o.height > 5m)'
+    result = run(scene, 'answer the("Chair")')
+    assert result.rejection.message == '2 objects match "Chair", expected one'
 
 
 def test_assert_message_and_span(scene):

@@ -140,8 +140,10 @@ def test_unknown_ithor_scene_suggests():
     with pytest.raises(SceneError) as info:
         load_scene("ithor:FloorPlan999")
     (msg,) = info.value.problems
-    assert msg.startswith("no ithor scene 'FloorPlan999'; did you mean ithor:FloorPlan")
-    assert "iTHOR has FloorPlan1-30, 201-230, 301-330 and 401-430" in msg
+    # the nearest existing number, not a string look-alike (FloorPlan99 -> 199?)
+    assert msg.startswith("no ithor scene 'FloorPlan999'; did you mean ithor:FloorPlan430?")
+    assert ("iTHOR has kitchens FloorPlan1-30, living rooms FloorPlan201-230, bedrooms "
+            "FloorPlan301-330 and bathrooms FloorPlan401-430") in msg
     assert str(info.value).startswith("ithor:FloorPlan999: ")
 
 
@@ -158,9 +160,14 @@ def test_unknown_robothor_index():
 def test_unknown_source():
     with pytest.raises(SceneError) as info:
         load_scene("ithr:FloorPlan1")
+    from sims.importers import KINDS  # every importer's KIND:PATH is listed
+
+    imported = ", ".join(f"{kind}:PATH" for kind in KINDS)
+    assert "mesh:PATH" in imported
     assert info.value.problems == [
-        "unknown scene source 'ithr'; did you mean 'ithor'? (known: ithor, robothor; "
-        "or give a path to a *.scene.json file)"]
+        "unknown scene source 'ithr'; did you mean 'ithor' or 'ai2thor'? (built in: "
+        f"ithor:NAME, robothor:NAME; imported files: {imported}; or a path to a *.scene.json "
+        "file or a directory of them)"]
     with pytest.raises(SceneError, match="unknown scene source 'foo'"):
         expand_refs(["foo:bar"])
 
@@ -185,7 +192,13 @@ def test_empty_matches_and_directories(tmp_path):
         expand_refs([str(tmp_path / "*.scene.json")])
     with pytest.raises(SceneError, match=r"directory has no \*.scene.json files"):
         expand_refs([str(tmp_path)])
-    with pytest.raises(SceneError, match="is a directory"):
+    # load_scene takes a directory that holds exactly one scene, as it takes a list of one
+    with pytest.raises(SceneError, match=r"directory has no \*.scene.json files"):
+        load_scene(tmp_path)
+    shutil.copy(KITCHEN, tmp_path / "a.scene.json")
+    assert load_scene(tmp_path).id == load_scene(KITCHEN).id
+    shutil.copy(KITCHEN, tmp_path / "b.scene.json")
+    with pytest.raises(SceneError, match="names 2 scenes .*; this command takes one scene"):
         load_scene(tmp_path)
 
 

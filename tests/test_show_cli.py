@@ -64,8 +64,8 @@ def test_show_errors_exit_2(spdsl, tmp_path, hand_file, case):
     good = _write(tmp_path, "good.sp", 'answer the("Sofa")\n')
     out = str(tmp_path / "out.png")
     args = {
-        "compile": [_write(tmp_path, "bad.sp", 'answer the("Sofaa")\n'), "--scene",
-                    str(hand_file), "-o", out],
+        "compile": [_write(tmp_path, "bad.sp", 'answer distance(the("Sofa"), the("Sofa")) > 1\n'),
+                    "--scene", str(hand_file), "-o", out],
         "scene": [good, "--scene", str(tmp_path / "missing.scene.json"), "-o", out],
         "suffix": [good, "--scene", str(hand_file), "-o", str(tmp_path / "out.jpg")],
         "frame": [good, "--scene", str(hand_file), "-o", out, "--frame", "3"],
@@ -73,12 +73,27 @@ def test_show_errors_exit_2(spdsl, tmp_path, hand_file, case):
         "task": [str(REPO / "stdlib" / "tasks" / "image_above.sp"), "--scene",
                  str(hand_file), "-o", out],
     }[case]
+    if case == "dir":  # missing parents are created; a file in the way is refused
+        (tmp_path / "nope").write_text("a file\n")
     proc = spdsl("show", *args)
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr and proc.stderr.strip()
     assert not (tmp_path / "out.png").exists()
     if case == "compile":
-        assert "E-SCENE-NAME" in proc.stderr and "Sofa" in proc.stderr
+        assert "E-TYPE" in proc.stderr
+
+
+def test_show_a_name_the_scene_lacks_still_draws_exit_1(spdsl, tmp_path, hand_file):
+    """README: a rejection still draws. A name the scene lacks is the outcome (E-SCENE-NAME
+    with its suggestion, as `run` reports it), captioned on the picture; exit 1."""
+    program = _write(tmp_path, "bad.sp", 'answer the("Sofaa")\n')
+    out = tmp_path / "out.png"
+    proc = spdsl("show", program, "--scene", str(hand_file), "-o", str(out))
+    assert proc.returncode == 1, proc.stderr
+    assert out.stat().st_size > 0
+    assert 'rejected [E-SCENE-NAME] at 1:12: the scene has no object named "Sofaa" ' \
+           '(did you mean "Sofa"?)' in proc.stdout
+    assert 'error[E-SCENE-NAME]' in proc.stderr and 'did you mean "Sofa"?' in proc.stderr
 
 
 def test_show_help_lists_exit_codes(spdsl):

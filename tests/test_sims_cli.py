@@ -45,7 +45,7 @@ def test_walk_writes_a_scene_with_frames(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["ithor:FloorPlan1", "-n", "0"], "-n/--frames must be at least 1"),
+    (["ithor:FloorPlan1", "-n", "0"], "-n/--frames must be 1 to 100000, got 0"),
     (["ithor:FloorPlan1", "--hfov", "200"], "--hfov must be in (0, 180)"),
     (["ithor:FloorPlan1", "--pitch", "95"], "--pitch must be in [-89, 89]"),
     (["ithor:FloorPlan9999"], "no ithor scene 'FloorPlan9999'"),
@@ -59,9 +59,10 @@ def test_walk_bad_arguments_exit_2(tmp_path, capsys, args, message):
 
 
 def test_walk_bad_outputs_and_impossible_rooms(tmp_path, capsys):
+    (tmp_path / "nope").write_text("a file\n")
     code, _, err = run(capsys, "scenes", "walk", "ithor:FloorPlan1", "-o",
                        str(tmp_path / "nope" / "x.scene.json"))
-    assert code == 2 and "does not exist" in err
+    assert code == 2 and "nope is a file, not a directory" in err
     code, _, err = run(capsys, "scenes", "walk", "ithor:FloorPlan1", "-o", str(tmp_path))
     assert code == 2 and "is a directory" in err
     full = tmp_path / "full.scene.json"
@@ -76,7 +77,8 @@ def test_walk_bad_outputs_and_impossible_rooms(tmp_path, capsys):
     broken.write_text('{"format": "spdsl.scene/1", "objects": [}')
     code, _, err = run(capsys, "scenes", "walk", str(broken), "-o", str(tmp_path / "o.json"))
     assert code == 2 and "invalid JSON at line 1" in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.scene.json", "full.scene.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.scene.json", "full.scene.json",
+                                                           "nope"]
 
 
 # --------------------------------------------------------------------------- import

@@ -64,8 +64,8 @@ def import_doc(kind: str, path: str | os.PathLike, image_base: str | os.PathLike
                          str(path))
     if kind == "ai2thor":
         options["image_base"] = Path(image_base) if image_base is not None else None
-    elif not path.exists():
-        raise SceneError(["no such file or directory"], str(path))
+    elif _stat(path) is None:
+        raise SceneError(["no such file or directory"], str(path)[:200])
     module, function = IMPORTERS[kind]
     importer = getattr(importlib.import_module(f"{__name__}.{module}"), function)
     return importer(path, **options)
@@ -79,13 +79,24 @@ def import_scene(kind: str, path: str | os.PathLike, **options) -> Scene:
 def load_imported(kind: str, path: str, ref: str | None = None) -> Scene:
     """A scene source reference ``KIND:PATH`` (default options; cached by mtime)."""
     p = Path(path)
-    if not path or not p.exists():
-        raise SceneError([f"no such file or directory: {path!r}"], ref or f"{kind}:{path}")
-    st = p.stat()
+    st = _stat(p) if path else None
+    if st is None:
+        shown = path if len(path) <= 120 else path[:117] + "..."
+        raise SceneError([f"no such file or directory: {shown!r}"],
+                         (ref or f"{kind}:{path}")[:200])
     try:
         return _cached(kind, str(p.resolve()), st.st_mtime_ns, st.st_size)
     except SceneError as e:
         raise SceneError(e.problems, f"{ref} ({e.origin})" if ref else e.origin) from None
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    """``os.stat``, or None for a path that does not exist or cannot (a name too long
+    for the file system, a NUL byte): a missing input, not an internal error."""
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
 
 
 @functools.lru_cache(maxsize=32)

@@ -181,11 +181,12 @@ declare("inside(a: Point, b: Point) -> Bool", section=S,
             "reaches over the table top, nor inside a bed it lies on).",
         example='inside(the("Egg"), the("Fridge"))')
 declare("near(a: Point, b: Point, within: Length = 1m) -> Bool", section=S,
-        doc="`gap(a, b) <= within` and `a != b`.",
+        doc="`gap(a, b) <= within` and `a != b`. A negative `within` is `Degenerate`.",
         example='near(the("Chair"), the("Table"), within=0.5m)')
 declare("between(x: Point, a: Point, b: Point, within: Length = 0.5m) -> Bool", section=S,
         doc="With `t = (x-a)·(b-a)/|b-a|²` on centres: `0 < t < 1` and the horizontal distance "
-            "from `x`'s centre to the line through `a` and `b` is at most `within`.",
+            "from `x`'s centre to the line through `a` and `b` is at most `within`. A negative "
+            "`within` is `Degenerate`.",
         example='between(the("Table"), the("Sofa"), the("Television"))')
 
 # ------------------------------------------------------------------ directions
@@ -197,7 +198,8 @@ _SECTORS_NOTE = (
     "`left` [67.5, 112.5), `back-left` [112.5, 157.5), `back` b ≥ 157.5 or b < -157.5, "
     "`back-right` [-157.5, -112.5), `right` [-112.5, -67.5), `front-right` [-67.5, -22.5). "
     "A bearing exactly on a boundary of sectors 2 or 4, or within `margin` of any boundary, is "
-    "`Borderline`. `sectors` must be the literal 2, 4 or 8.",
+    "`Borderline`; a negative `margin` is `Degenerate`. `sectors` must be the literal 2, 4 or "
+    "8.",
 )
 declare("bearing(at: Point, facing: Point, target: Point) -> Angle", section=S,
         doc="Standing at `at` and facing `facing`, the horizontal angle to `target`: with "

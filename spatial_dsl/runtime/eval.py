@@ -18,7 +18,9 @@ from .. import types as T
 from ..check import Checked
 from ..scenes.model import Scene
 from ..source import Span
-from .kernels import ATTRIBUTE_KERNELS, KERNELS, Call, find_mask, in_range, list_to_mask
+from .kernels import (
+    ATTRIBUTE_KERNELS, KERNELS, Call, find_mask, in_range, list_to_mask, looked_for,
+)
 from .values import (
     ROOM, Abort, LimitExceeded, Rejection, Rows, broadcast_rows, filler, rows_of, scatter,
     stack_elements, take_rows,
@@ -254,8 +256,10 @@ class Evaluator:
     # -------------------------------------------------------------------- calls
 
     def _call(self, node: ast.Expr, env: Env) -> Call:
+        what = looked_for(node, self.checked.source.text) if isinstance(node, ast.Call) \
+            and node.func == "the" else ""
         return Call(self.scene, env.rows, node.span, env.size, self.budget,
-                    self.checked.types.get(id(node)))
+                    self.checked.types.get(id(node)), what)
 
     def _callnode(self, node: ast.Call, env: Env):
         info = self.checked.calls[id(node)]

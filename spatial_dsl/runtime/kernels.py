@@ -57,6 +57,7 @@ class Call:
     size: int
     budget: object
     result_type: T.Type | None = None
+    looked_for: str = ""  # the source text of the first argument, for messages
 
     def reject(self, mask, kind: str, message) -> None:
         self.rows.record(mask, kind, message, self.span)
@@ -210,9 +211,30 @@ def k_find(k: Call, names):
 @kernel("the")
 def k_the(k: Call, S):
     counts = S.sum(axis=-1)
-    k.reject(counts == 0, "NoMatch", "no object matches")
-    k.reject(counts > 1, "Ambiguous", lambda r: f"{int(counts[r])} objects match, expected one")
+    k.reject(counts == 0, "NoMatch", no_match_message(k.looked_for))
+    k.reject(counts > 1, "Ambiguous", lambda r: ambiguous_message(int(counts[r]), k.looked_for))
     return np.argmax(S, axis=-1)
+
+
+def looked_for(node, source_text: str, width: int = 80) -> str:
+    """The first argument of a call as written (one line, clipped): what `the` looked for."""
+    args = getattr(node, "args", None)
+    if not args:
+        return ""
+    span = args[0].span
+    text = " ".join(source_text[span.start:span.end].split())
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def no_match_message(what: str) -> str:
+    if what.startswith('"'):
+        return f"no object named {what}"
+    return f"no object matches {what}" if what else "no object matches"
+
+
+def ambiguous_message(count: int, what: str) -> str:
+    return f"{count} objects match {what}, expected one" if what else \
+        f"{count} objects match, expected one"
 
 
 def _members(S: np.ndarray) -> np.ndarray:
@@ -720,13 +742,25 @@ def _same_object(a, b):
     return np.zeros(_rows(a, b), dtype=bool)
 
 
+def reject_negative(k: Call, value, name: str) -> None:
+    """A negative threshold (`within=-1m`, `margin=-5deg`) means nothing: `Degenerate`."""
+    bad = np.broadcast_to(np.asarray(value, dtype=float).reshape(-1) < 0, (k.size,))
+    k.reject(bad, "Degenerate", negative_message(name))
+
+
+def negative_message(name: str) -> str:
+    return f"`{name}` is negative; it must be 0 or more"
+
+
 @kernel("near")
 def k_near(k: Call, a, b, within):
+    reject_negative(k, within, "within")
     return (k_gap(k, a, b) <= within) & ~_same_object(a, b)
 
 
 @kernel("between")
 def k_between(k: Call, x, a, b, within):
+    reject_negative(k, within, "within")
     px, pa, pb = (point_of(k.scene, v) for v in (x, a, b))
     ab = pb - pa
     length2 = np.sum(ab * ab, axis=-1)
@@ -752,6 +786,7 @@ def _bearing(k: Call, at, facing, target):
 
 
 def _sector(k: Call, bearing, sectors, margin):
+    reject_negative(k, margin, "margin")
     labels, borderline = G.sector(bearing, int(np.asarray(sectors).reshape(-1)[0]),
                                   np.asarray(margin, dtype=float).reshape(-1))
     k.reject(np.asarray(borderline).reshape(-1), "Borderline",

@@ -58,6 +58,7 @@ from ..check import Checked
 from ..scenes.model import SUPPORT_FIXED, SUPPORT_IN, SUPPORT_NOT_RECORDED, SUPPORT_ON, Scene
 from ..source import Span
 from . import refgeom as RG
+from .kernels import ambiguous_message, looked_for, negative_message, no_match_message
 from .values import Rejection
 
 BETWEEN_DEGENERATE = 1e-3  # m: ends of `between` closer than this coincide
@@ -147,6 +148,7 @@ class Ctx:
     scene: RefScene
     span: Span
     result_type: T.Type | None = None
+    looked_for: str = ""  # the first argument as written, for messages
 
     def reject(self, kind: str, message: str):
         raise RefRejection(kind, message, self.span)
@@ -232,9 +234,9 @@ def r_find(c: Ctx, name):
 @ref("the")
 def r_the(c: Ctx, S):
     if not S:
-        c.reject("NoMatch", "no object matches")
+        c.reject("NoMatch", no_match_message(c.looked_for))
     if len(S) > 1:
-        c.reject("Ambiguous", f"{len(S)} objects match, expected one")
+        c.reject("Ambiguous", ambiguous_message(len(S), c.looked_for))
     return next(iter(S))
 
 
@@ -616,12 +618,14 @@ def _box_holds(s: RefScene, a, b) -> bool:
 
 @ref("near")
 def r_near(c: Ctx, a, b, within):
+    _non_negative(c, within, "within")
     same = _is_object(a) and _is_object(b) and a == b
     return r_gap(c, a, b) <= within and not same
 
 
 @ref("between")
 def r_between(c: Ctx, x, a, b, within):
+    _non_negative(c, within, "within")
     px, pa, pb = (_point(c.scene, v) for v in (x, a, b))
     ab, ax = _sub(pb, pa), _sub(px, pa)
     length2 = _dot(ab, ab)
@@ -647,7 +651,13 @@ def _bearing(c: Ctx, at, facing, target) -> float:
     return b
 
 
+def _non_negative(c: Ctx, value: float, name: str) -> None:
+    if value < 0:
+        c.reject("Degenerate", negative_message(name))
+
+
 def _sector(c: Ctx, b: float, sectors: int, margin: float) -> str:
+    _non_negative(c, margin, "margin")
     label, borderline = RG.sector(b, sectors, margin)
     if borderline:
         c.reject("Borderline", "the direction is on (or within the margin of) a sector boundary")
@@ -895,7 +905,9 @@ class ReferenceInterpreter:
         return value, None
 
     def _ctx(self, node: ast.Node) -> Ctx:
-        return Ctx(self.scene, node.span, self.checked.types.get(id(node)))
+        what = looked_for(node, self.checked.source.text) if isinstance(node, ast.Call) \
+            and node.func == "the" else ""
+        return Ctx(self.scene, node.span, self.checked.types.get(id(node)), what)
 
     def _type(self, node: ast.Expr) -> T.Type:
         return self.checked.types[id(node)]

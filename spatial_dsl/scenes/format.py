@@ -108,11 +108,21 @@ def scene_from_json(data: bytes | str, origin: str = "<scene>") -> Scene:
     return scene_from_dict(parse_json(data, origin), origin)
 
 
+MAX_SCENE_FILE_BYTES = 512 * 2**20  # a scene file larger than this is refused, not read
+
+
 def load_scene_file(path: str | os.PathLike) -> Scene:
-    """Load one ``spdsl.scene/1`` file; every failure is a SceneError naming the file."""
+    """Load one ``spdsl.scene/1`` file; every failure is a SceneError naming the file.
+
+    A device (``/dev/zero``), a socket or a file over ``MAX_SCENE_FILE_BYTES`` is refused
+    before it fills the memory; a FIFO is read as ``cat`` would (``--scene <(...)``)."""
+    from ..files import InputFileError, read_input
+
     origin = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_input(path, MAX_SCENE_FILE_BYTES)
+    except InputFileError as e:
+        raise SceneError([str(e)], origin) from None
     except FileNotFoundError:
         raise SceneError(["no such file"], origin) from None
     except IsADirectoryError:

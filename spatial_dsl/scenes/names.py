@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 
 from .model import Scene, normalise_name
 
@@ -12,7 +13,10 @@ class SceneNameTable:
 
     def __init__(self, scene: Scene):
         self.scene = scene
-        self.names = sorted(set(scene.categories) | set(scene.labels))
+
+    @functools.cached_property
+    def names(self) -> list[str]:  # only needed for suggestions
+        return sorted(set(self.scene.categories) | set(self.scene.labels))
 
     def has_name(self, name: str) -> bool:
         return normalise_name(name) in self.scene.name_index

@@ -24,6 +24,7 @@ import importlib.metadata
 import json
 import os
 import re
+import stat
 from pathlib import Path
 
 from ._validate import suggest
@@ -153,21 +154,57 @@ def _load_builtin(ref: str) -> Scene:
     return scene_from_dict(_converted[ref], origin=ref)
 
 
+def _unknown_source(source: str, ref: str) -> SceneError:
+    """Every kind of reference that works, built in and imported (sims.importers)."""
+    hint = suggest(source, SOURCES + IMPORT_SOURCES)
+    return SceneError([f"unknown scene source {source!r}{hint} (built in: "
+                       f"{', '.join(f'{s}:NAME' for s in SOURCES)}; imported files: "
+                       f"{', '.join(f'{k}:PATH' for k in IMPORT_SOURCES)}; or a path to a "
+                       f"*{SCENE_SUFFIX} file or a directory of them)"], ref)
+
+
 def _canonical_builtin(source: str, name: str, ref: str) -> str:
     """Validate a built-in reference; accepts any letter case. Raises with suggestions."""
     source = source.lower()
     if source not in SOURCES:
-        hint = suggest(source, SOURCES)
-        raise SceneError([f"unknown scene source {source!r}{hint} (known: "
-                          f"{', '.join(SOURCES)}; or give a path to a *{SCENE_SUFFIX} file)"], ref)
+        raise _unknown_source(source, ref)
     names = _names_by_lowercase(source)
     if name.lower() in names:
         return names[name.lower()]
-    close = difflib.get_close_matches(name, [r.split(":", 1)[1] for r in names.values()], n=3)
-    if source == "ithor" and f"floorplan{name}" in names:  # "ithor:7" -> FloorPlan7
-        close.insert(0, names[f"floorplan{name}"].split(":", 1)[1])
+    close = _nearest_numbers(source, name)
+    if not close:
+        close = difflib.get_close_matches(name, [r.split(":", 1)[1] for r in names.values()],
+                                          n=3)
+    shown = name if len(name) <= 60 else name[:57] + "..."
     hint = "; did you mean " + " or ".join(f"{source}:{c}" for c in close) + "?" if close else ""
-    raise SceneError([f"no {source} scene {name!r}{hint} ({_range_text(source)})"], ref)
+    raise SceneError([f"no {source} scene {shown!r}{hint} ({_range_text(source)})"], ref)
+
+
+_NUMBER = re.compile(r"(floorplan)?(\d{1,9})", re.IGNORECASE)
+
+
+def _groups(source: str) -> list[tuple[str, int, int]]:
+    """(kind, first number, last number) of each group of a built-in source."""
+    counts = _group_counts()
+    if source == "robothor":
+        return [("scene", 0, counts.get("robothor", 0) - 1)]
+    return [(key.replace("_", " ")[:-1], base, base + counts.get(key, 0) - 1)
+            for key, base in ITHOR_GROUPS if counts.get(key, 0)]
+
+
+def _nearest_numbers(source: str, name: str) -> list[str]:
+    """Existing scenes nearest a numbered name that does not exist: per group the closest
+    number, closest first, those within 10 of it (at least one). ``FloorPlan31`` ->
+    ``FloorPlan30``; ``robothor:80`` -> ``74``."""
+    match = _NUMBER.fullmatch(name)  # iTHOR: FloorPlanN (or a bare N); RoboTHOR: N
+    if not match or (source == "robothor" and match[1]):
+        return []
+    number = int(match[2])
+    prefix = "FloorPlan" if source == "ithor" else ""
+    nearest = sorted((abs(number - min(max(number, lo), hi)), min(max(number, lo), hi))
+                     for _, lo, hi in _groups(source) if hi >= lo)
+    picked = [n for gap, n in nearest if gap <= 10] or [n for _, n in nearest[:1]]
+    return [f"{prefix}{n}" for n in picked]
 
 
 @functools.cache
@@ -177,9 +214,12 @@ def _names_by_lowercase(source: str) -> dict[str, str]:
 
 
 def _range_text(source: str) -> str:
+    groups = _groups(source)
     if source == "ithor":
-        return "iTHOR has FloorPlan1-30, 201-230, 301-330 and 401-430"
-    return f"RoboTHOR has 0-{len(list_scenes('robothor')) - 1}"
+        parts = [f"{kind}s FloorPlan{lo}-{hi}" for kind, lo, hi in groups]
+        return "iTHOR has " + ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 \
+            else "iTHOR has " + "".join(parts)
+    return f"RoboTHOR has {groups[0][1]}-{groups[0][2]}"
 
 
 # --------------------------------------------------------------------------- public API
@@ -201,6 +241,9 @@ def list_scenes(source: str | None = None) -> list[str]:
     """References of a source: ``"ithor"``, ``"robothor"`` or a directory; None: all built-ins."""
     if source is None:
         return all_scene_names()
+    if not source.strip():
+        raise SceneError([f"names no source (give {', '.join(SOURCES)} or a directory)"],
+                         repr(source))
     key = source.lower().rstrip(":")
     if key in SOURCES:
         return [r for r in _builtin_table() if r.startswith(key + ":")]
@@ -210,29 +253,60 @@ def list_scenes(source: str | None = None) -> list[str]:
                      source)
 
 
+_WHAT = ("give a *.scene.json file, a directory of them, ithor:FloorPlanN, robothor:I, "
+         "KIND:PATH or a glob such as 'ithor:*'")
+
+
+def _probe(path: str | Path) -> os.stat_result | None:
+    """``os.stat`` or None: a reference that is no path at all (too long for a file name,
+    a NUL byte, a missing directory on the way) is simply not a file."""
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _clip(text: str, width: int = 120) -> str:
+    """A reference as shown in a message (an argument can be kilobytes long)."""
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
 def load_scene(ref: str | os.PathLike) -> Scene:
     """Load one scene: a ``*.scene.json`` path, ``ithor:FloorPlanN``, ``robothor:I``, or an
     imported file ``KIND:PATH`` for each kind of ``IMPORT_SOURCES`` (``ai2thor``,
     ``sprite``, ``scannet``, ``habitat``, ``airsim``, ``arkitscenes``, ``mesh``).
 
-    Repeated loads of the same reference return the same (read-only) Scene.
+    A list, a pattern or a directory that names exactly one scene is that scene; one that
+    names more is refused (the commands that take many use ``expand_refs``). Repeated
+    loads of the same reference return the same (read-only) Scene.
     """
     text = str(ref)
+    if not text.strip():
+        raise SceneError([f"names no scene (an empty reference); {_WHAT}"], repr(text))
+    st = _probe(text)
+    if (st is None and ("," in text or _GLOB_CHARS.search(text))) or (
+            st is not None and stat.S_ISDIR(st.st_mode)):
+        named = expand_refs([text])
+        if len(named) > 1:
+            listed = ", ".join(named[:3]) + (", ..." if len(named) > 3 else "")
+            raise SceneError([f"names {len(named)} scenes ({listed}); this command takes one "
+                              "scene (run, check and generate take many)"], _clip(text))
+        text = named[0]
+        st = _probe(text)
     match = _SOURCE_REF.match(text)
-    if match and not Path(text).exists():
+    if match and st is None:
         if match[1].lower() in IMPORT_SOURCES:
             from sims.importers import load_imported
 
             return load_imported(match[1].lower(), match[2], text)
         return _load_builtin(_canonical_builtin(match[1], match[2], text))
-    path = Path(text)
-    if path.is_dir():
-        raise SceneError(["is a directory; load_scene takes one scene file "
-                          "(batch commands accept directories)"], text)
-    if not path.exists():
-        raise SceneError([f"no such file{_file_hint(path)}"], text)
-    st = path.stat()
-    return _load_file(text, str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if st is None:
+        raise SceneError([f"no such file{_file_hint(Path(text))}"], _clip(text))
+    try:
+        resolved = str(Path(text).resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        resolved = text
+    return _load_file(text, resolved, st.st_size, st.st_mtime_ns)
 
 
 @functools.lru_cache(maxsize=64)
@@ -247,15 +321,21 @@ def expand_refs(refs) -> list[str]:
     Each argument may hold several references separated by commas. Supported:
     ``ithor:*``, ``ithor:FloorPlan2*``, ``robothor:*`` (built-in globs), file
     globs, directories (their ``*.scene.json``, sorted) and single references.
-    All problems are reported together in one SceneError.
+    An argument that names no scene (``''``, ``','``) is an error, as is no
+    argument at all. All problems are reported together in one SceneError.
     """
     if isinstance(refs, (str, os.PathLike)):
         refs = [refs]
+    refs = [str(item) for item in refs]
+    if not refs:
+        raise SceneError([f"no scene given; {_WHAT}"], "scene references")
     out: list[str] = []
     errors: list[SceneError] = []
     for item in refs:
-        item = str(item)
-        parts = [item] if Path(item).exists() else [p.strip() for p in item.split(",")]
+        parts = [item] if _probe(item) is not None else [p.strip() for p in item.split(",")]
+        if not any(parts):
+            errors.append(SceneError([f"names no scene (an empty list); {_WHAT}"],
+                                     repr(_clip(item))))
         for part in filter(None, parts):
             try:
                 out.extend(_expand_one(part))
@@ -270,10 +350,10 @@ def expand_refs(refs) -> list[str]:
 
 
 def _expand_one(ref: str) -> list[str]:
-    path = Path(ref)
-    if path.is_dir():
-        return _scene_files_in(path, ref)
-    if path.exists():
+    st = _probe(ref)
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        return _scene_files_in(Path(ref), ref)
+    if st is not None:
         return [ref]
     match = _SOURCE_REF.match(ref)
     if match and match[1].lower() in IMPORT_SOURCES:
@@ -282,7 +362,7 @@ def _expand_one(ref: str) -> list[str]:
         return _expand_builtin(match[1], match[2], ref)
     if _GLOB_CHARS.search(ref):
         return _expand_glob(ref)
-    raise SceneError([f"no such file{_file_hint(path)}"], ref)
+    raise SceneError([f"no such file{_file_hint(Path(ref))}"], _clip(ref))
 
 
 def _expand_builtin(source: str, name: str, ref: str) -> list[str]:
@@ -303,12 +383,15 @@ def _expand_glob(pattern: str) -> list[str]:
     for match in sorted(glob.glob(pattern)):
         found.extend(_scene_files_in(Path(match), match) if Path(match).is_dir() else [match])
     if not found:
-        raise SceneError(["no file matches this pattern"], pattern)
+        raise SceneError(["no file matches this pattern"], _clip(pattern))
     return found
 
 
 def _scene_files_in(directory: Path, shown: str) -> list[str]:
-    files = sorted(p for p in directory.iterdir() if p.name.endswith(SCENE_SUFFIX))
+    try:
+        files = sorted(p for p in directory.iterdir() if p.name.endswith(SCENE_SUFFIX))
+    except OSError as exc:
+        raise SceneError([f"cannot list the directory: {exc.strerror or exc}"], shown) from None
     if not files:
         raise SceneError([f"directory has no *{SCENE_SUFFIX} files"], shown)
     return [str(p) for p in files]

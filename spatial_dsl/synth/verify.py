@@ -254,13 +254,24 @@ def type_fit(question: str | None, answer: Answer, program: str | None = None) -
     if allowed is None:
         return Check("type_fit", True, f"no rule for this question; answer type {answer.type}")
     if answer.type not in allowed:
-        return Check("type_fit", False, f"a {cue} question should answer "
+        return Check("type_fit", False, f"{_CUE_NAMES[cue]} should answer "
                      f"{' or '.join(allowed)}, not {answer.type}")
     if cue == "which" and answer.type in ("Object", "Str") and _offers_alternatives(question):
         if not _named_in(_answer_texts(answer), question):
             return Check("type_fit", False, f"the answer {answer.text!r} is not one of the "
                          "options the question names")
-    return Check("type_fit", True, f"a {cue} question answers {answer.type}")
+    return Check("type_fit", True, f"{_cue_text(cue, answer)} answers {answer.type}")
+
+
+_CUE_NAMES = {"measure": "a how-much question", "count": "a how-many question",
+              "which": "a which question", "yesno": "a yes/no question"}
+
+
+def _cue_text(cue: str, answer: Answer) -> str:
+    """How a user would name the question kind (`yesno` answering a Str is a choice)."""
+    if cue == "yesno" and answer.type != "Bool":
+        return "a question naming its alternatives (X or Y?)"
+    return _CUE_NAMES[cue]
 
 
 # ------------------------------------------------------------ dimension and unit fit
