@@ -127,7 +127,8 @@ def detect_mode(base_url: str | None, api_key: str | None, timeout: float = 10.0
                          timeout=timeout, limit=1_000_000)
     except (OSError, ValueError, urllib.error.URLError) as exc:
         raise GrammarModeError(f"--grammar auto: cannot ask {url} which server this is "
-                               f"({exc}); choose --grammar llama.cpp, vllm or openai-tool")
+                               f"({exc}); choose --grammar llama.cpp, vllm or openai-tool"
+                               ) from None
     owners = set()
     if isinstance(body, dict) and isinstance(body.get("data"), list):
         owners = {str(m.get("owned_by", "")).lower() for m in body["data"]
