@@ -108,12 +108,6 @@ def _strings(scene: Scene, field: str) -> np.ndarray:
     return stack_elements(T.STR, list(getattr(scene, field)))
 
 
-@lru_cache(maxsize=256)
-def _seen_frames(scene: Scene) -> np.ndarray:
-    """(F, N) bool: object visible in frame."""
-    return scene.frames.visibility > 0
-
-
 def point_of(scene: Scene, v: np.ndarray) -> np.ndarray:
     """An Object (index array) as its centre, a Vec3 as itself."""
     return scene.center[v] if v.ndim == 1 else v
@@ -741,32 +735,34 @@ def k_closer(k: Call, a, b, f):
 # --------------------------------------------------------- visibility and time
 
 
+# Visibility is stored sparse (scenes/visibility.py); these kernels read it through its
+# accessors, vectorized over the batch, and never build a frames x objects table.
+
+
 @kernel("visible")
 def k_visible(k: Call, o, f):
-    k.frames()
-    return _seen_frames(k.scene)[f, o]
+    return k.frames().visible.fraction(o, f) > 0
 
 
 @kernel("in_view")
 def k_in_view(k: Call, f):
-    k.frames()
-    return _seen_frames(k.scene)[f]
+    k.budget.charge(len(f) * k.scene.n, k.span)
+    return k.frames().visible.in_frames(f)
 
 
 @kernel("seen")
 def k_seen(k: Call, o):
-    return _seen_frames(k.scene)[:, o].any(axis=0)
+    first, _ = k.scene.frames.visible.first_last()
+    return first[o] >= 0
 
 
 def _seen_index(k: Call, o, which: int):
-    seen = _seen_frames(k.scene)[:, o]  # (F, B)
-    never = ~seen.any(axis=0)
+    first, last = k.scene.frames.visible.first_last()
+    rows = (first if which == 0 else last)[o]
+    never = rows < 0
     k.reject(never, "NotSeen", lambda r: f"{k.scene.labels[int(o[r])]} is never seen")
-    if seen.shape[0] == 0:
-        return np.zeros(len(o), dtype=np.int64)
-    pos = np.argmax(seen, axis=0) if which == 0 else seen.shape[0] - 1 - np.argmax(seen[::-1],
-                                                                                  axis=0)
-    return k.scene.frames.index[pos].astype(np.int64)
+    return k.scene.frames.index[np.where(never, 0, rows)].astype(np.int64) if len(
+        k.scene.frames.index) else np.zeros(len(o), dtype=np.int64)
 
 
 @kernel("first_seen")
@@ -781,8 +777,7 @@ def k_last_seen(k: Call, o):
 
 @kernel("co_visible")
 def k_co_visible(k: Call, a, b):
-    seen = _seen_frames(k.scene)
-    return (seen[:, a] & seen[:, b]).any(axis=0)
+    return k.scene.frames.visible.co_visible(a, b)
 
 
 @kernel("appearance_order")
@@ -798,12 +793,11 @@ def _appearance(k: Call, members: np.ndarray, r: int, size: int) -> list:
     this_row = np.arange(size) == r
     if len(members) == 0:
         return []
-    seen = _seen_frames(k.scene)[:, members]
-    if not seen.any(axis=0).all():
-        missing = members[~seen.any(axis=0)][0]
+    first = k.scene.frames.visible.first_last()[0][members]
+    if (first < 0).any():
+        missing = members[first < 0][0]
         k.reject(this_row, "NotSeen", f"{k.scene.labels[int(missing)]} is never seen")
         return []
-    first = k.scene.frames.index[np.argmax(seen, axis=0)]
     if len(np.unique(first)) < len(first):
         k.reject(this_row, "Borderline", "two objects first appear in the same frame")
     return [int(m) for m in members[np.argsort(first, kind="stable")]]

@@ -96,14 +96,17 @@ class RefScene:
         self.frame_time = f.time.tolist()
         self.frame_position = [tuple(p) for p in f.position.tolist()]
         self.frame_R = f.R.tolist()
-        self.visible = [[v > 0 for v in row] for row in f.visibility.tolist()]
+        # visible[f] = the object rows frame row f shows (the file's recorded pairs)
+        self.visible = [set() for _ in range(f.count)]
+        for frame, obj, _fraction in zip(*(a.tolist() for a in f.visible.pairs())):
+            self.visible[frame].add(obj)
         room = scene.room
         self.room = {"area": float(room.area), "length": float(room.length),
                      "width": float(room.width), "height": float(room.height)}
 
     def seen_frames(self, o: int) -> list[int]:
         """Rows of the frames in which object ``o`` is visible, in order."""
-        return [f for f in range(self.frame_count) if self.visible[f][o]]
+        return [f for f in range(self.frame_count) if o in self.visible[f]]
 
 
 def _normalise(name: str) -> str:
@@ -676,13 +679,13 @@ def r_closer(c: Ctx, a, b, f):
 @ref("visible")
 def r_visible(c: Ctx, o, f):
     c.need_frames()
-    return c.scene.visible[f][o]
+    return o in c.scene.visible[f]
 
 
 @ref("in_view")
 def r_in_view(c: Ctx, f):
     c.need_frames()
-    return frozenset(o for o in range(c.scene.n) if c.scene.visible[f][o])
+    return frozenset(o for o in range(c.scene.n) if o in c.scene.visible[f])
 
 
 @ref("seen")
@@ -710,7 +713,7 @@ def r_last_seen(c: Ctx, o):
 @ref("co_visible")
 def r_co_visible(c: Ctx, a, b):
     s = c.scene
-    return any(s.visible[f][a] and s.visible[f][b] for f in range(s.frame_count))
+    return any(a in s.visible[f] and b in s.visible[f] for f in range(s.frame_count))
 
 
 @ref("appearance_order")

@@ -27,10 +27,9 @@ import os
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 
 from ._build import build_scene
-from ._validate import FORMAT, NonFinite, check_document, keyed_dict
+from ._validate import FORMAT, NonFinite, check_document, keyed_dict, parse_int
 from ..files import atomic_write_text
 from .errors import SceneError
 from .model import Scene
@@ -77,7 +76,8 @@ def parse_json(data: bytes | str, origin: str) -> object:
     if isinstance(data, bytes):
         data = _decode_utf8(data, origin)
     try:
-        return json.loads(data, parse_constant=NonFinite, object_pairs_hook=keyed_dict)
+        return json.loads(data, parse_constant=NonFinite, parse_int=parse_int,
+                          object_pairs_hook=keyed_dict)
     except json.JSONDecodeError as e:
         raise SceneError([f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"],
                          origin) from None
@@ -166,8 +166,9 @@ def _dump_frame(scene: Scene, i: int) -> dict:
     frame: dict = {"index": int(f.index[i]), "time": float(f.time[i]), "camera": camera}
     if f.image[i] is not None:
         frame["image"] = f.image[i]
-    seen = np.nonzero(f.visibility[i])[0]
-    frame["visible"] = {scene.ids[j]: float(f.visibility[i, j]) for j in seen}
+    objects, fractions = f.visible.row(i)
+    frame["visible"] = {scene.ids[j]: float(v) for j, v in zip(objects.tolist(),
+                                                                fractions.tolist())}
     return frame
 
 
