@@ -64,6 +64,10 @@ class Call:
             self.rows.record(True, first.kind, first.message, first.span)
         return first is not None
 
+    def charge_masks(self, rows: int) -> None:
+        """Charge the making of ``rows`` Objects masks of N elements each."""
+        self.budget.charge(rows * self.scene.n, self.span)
+
     def frames(self):
         if self.scene.frames.count == 0:
             self.abort("NoFrames", "the scene has no frames")
@@ -75,16 +79,26 @@ class Call:
 INT_LIMIT = 2**63 - 1
 
 
+MAX_COORDINATE = 1e9  # m: the bound scenes are validated against (scenes/_validate.py)
+
+
 def in_range(k: Call, value):
-    """Reject rows whose number is out of range (`Degenerate`): a non-finite Number or Vec3
-    component. Int results are checked exactly where they are made (see ``_int_result``)."""
+    """Reject rows whose number is out of range (`Degenerate`): a non-finite Number, or a
+    Vec3 with a component that is not finite or beyond ``MAX_COORDINATE`` (geometry on such
+    a point would overflow). Int results are checked exactly where they are made (see
+    ``_int_result``)."""
     if not isinstance(value, np.ndarray) or value.dtype.kind != "f" or value.ndim == 0:
         return value
-    finite = np.isfinite(value).reshape(value.shape[0], -1).all(axis=1)
-    if finite.all():
+    ok = np.isfinite(value)
+    if value.ndim == 2:  # a Vec3 batch (B, 3); Objects masks are bool, never float
+        ok &= np.abs(np.where(ok, value, 0.0)) <= MAX_COORDINATE
+    rows_ok = ok.reshape(value.shape[0], -1).all(axis=1)
+    if rows_ok.all():
         return value
-    k.reject(~finite, "Degenerate", "the result is not a finite number")
-    return np.where(np.isfinite(value), value, 0.0)
+    message = ("the result is not a finite number" if value.ndim == 1 else
+               "a point farther than 1e9 m along an axis, or not finite")
+    k.reject(~rows_ok, "Degenerate", message)
+    return np.where(ok, value, 0.0)
 
 
 def _int_result(k: Call, exact, approx: np.ndarray, result: np.ndarray) -> np.ndarray:
@@ -171,6 +185,7 @@ def k_frame(k: Call, i):
 
 @kernel("find")
 def k_find(k: Call, names):
+    k.charge_masks(len(names))
     return find_mask(k.scene, names)
 
 
@@ -242,7 +257,7 @@ def _keys(k: Call, S, key):
 def _extreme(k: Call, S, key, pick):
     found = _keys(k, S, key)
     if found is None:
-        return np.zeros(1, dtype=np.int64)
+        return _placeholder(k)
     members, keys = found
     best = pick(keys)
     if np.count_nonzero(keys == keys[best]) > 1:
@@ -260,10 +275,16 @@ def k_argmax(k: Call, S, key):
     return _extreme(k, S, key, np.argmax)
 
 
+def _placeholder(k: Call):
+    """The value a rejected row carries on: of the call's checked type, so that later
+    kernels (a frame index, an object row) can use it without crashing."""
+    return filler(k.result_type, 1, k.scene.n)
+
+
 def _aggregate(k: Call, S, key, reduce, dtype=None):
     found = _keys(k, S, key)
     if found is None:
-        return np.zeros(1, dtype=dtype or float)
+        return _placeholder(k)
     return np.array([reduce(found[1])], dtype=dtype or found[1].dtype)
 
 
@@ -291,7 +312,7 @@ def k_max_pair(k: Call, a, b):
 def k_sum(k: Call, S, key):
     found = _keys(k, S, key)
     if found is None:
-        return np.zeros(1)
+        return _placeholder(k)
     keys = found[1]
     total = np.array([np.sum(keys)], dtype=keys.dtype)
     if keys.dtype.kind in "iu":
@@ -364,6 +385,7 @@ def k_all(k: Call, S, p):
 
 @kernel("labels")
 def k_labels(k: Call, xs):
+    k.budget.charge(sum(len(x) for x in xs) if isinstance(xs, list) else xs.size, k.span)
     labels = k.scene.labels
     if isinstance(xs, list):
         return [[labels[i] for i in row] for row in xs]
@@ -372,6 +394,7 @@ def k_labels(k: Call, xs):
 
 @kernel("parents")
 def k_parents(k: Call, o):
+    k.charge_masks(len(o))
     parent = k.scene.parent[o]
     out = np.zeros((len(o), k.scene.n), dtype=bool)
     has = parent >= 0
@@ -381,7 +404,7 @@ def k_parents(k: Call, o):
 
 @kernel("children")
 def k_children(k: Call, o):
-    k.budget.charge(len(o) * k.scene.n, k.span)
+    k.charge_masks(len(o))
     return k.scene.parent[None, :] == o[:, None]
 
 
@@ -400,13 +423,13 @@ def _elements_at(k: Call, xs: list, positions) -> object:
     out = []
     for r in range(size):
         items = xs[r if len(xs) > 1 else 0]
-        i = int(np.broadcast_to(positions, (size,))[r])
-        i = i + len(items) if i < 0 else i
+        given = int(np.broadcast_to(positions, (size,))[r])
+        i = given + len(items) if given < 0 else given
         if 0 <= i < len(items):
             out.append(items[i])
-        else:
+        else:  # the message names the index as written: `[1, 2, 3][-4]` says -4
             k.reject(np.arange(size) == r, "EmptySet",
-                     f"index {i} is out of range of a list of {len(items)}")
+                     f"index {given} is out of range of a list of {len(items)}")
             out.append(spare)
     return stack_elements(k.result_type, out)
 
@@ -447,6 +470,13 @@ def _round_exact(x: float, digits: int) -> float:
         return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)) + 0.0
 
 
+def _timed(k: Call, values):
+    """The values, checking the wall-clock limit before each (a loop in Python)."""
+    for v in values:
+        k.budget.check_time(k.span)
+        yield v
+
+
 @kernel("round")
 def k_round(k: Call, x, n):
     size = _rows(x, n)
@@ -455,8 +485,8 @@ def k_round(k: Call, x, n):
     out = np.empty(size)
     for digits in np.unique(ns):  # the geometry helper rounds with one digit count at a time
         chosen = ns == digits
-        if abs(int(digits)) > 300:  # 10**digits overflows a double
-            out[chosen] = [_round_exact(v, int(digits)) for v in xs[chosen]]
+        if abs(int(digits)) > 300:  # 10**digits overflows a double: exact decimals, slow
+            out[chosen] = [_round_exact(v, int(digits)) for v in _timed(k, xs[chosen])]
         else:
             out[chosen] = G.round_half_away(xs[chosen], int(digits))
     return out.astype(np.int64) if np.issubdtype(np.asarray(x).dtype, np.integer) else out
@@ -746,7 +776,7 @@ def k_visible(k: Call, o, f):
 
 @kernel("in_view")
 def k_in_view(k: Call, f):
-    k.budget.charge(len(f) * k.scene.n, k.span)
+    k.charge_masks(len(f))
     return k.frames().visible.in_frames(f)
 
 
@@ -777,7 +807,9 @@ def k_last_seen(k: Call, o):
 
 @kernel("co_visible")
 def k_co_visible(k: Call, a, b):
-    return k.scene.frames.visible.co_visible(a, b)
+    visible = k.scene.frames.visible
+    k.budget.charge(int(visible.frame_counts()[np.asarray(a).reshape(-1)].sum()), k.span)
+    return visible.co_visible(a, b)
 
 
 @kernel("appearance_order")
@@ -785,6 +817,7 @@ def k_appearance_order(k: Call, xs):
     rows = xs if isinstance(xs, list) else [list(np.flatnonzero(m)) for m in xs]
     out = []
     for r, members in enumerate(rows):
+        k.budget.charge(len(members), k.span)
         out.append(_appearance(k, np.asarray(members, dtype=np.int64), r, len(rows)))
     return out
 
@@ -825,25 +858,28 @@ def _path(f1: int, f2: int) -> np.ndarray:
     return np.arange(f1, f2 + step, step)
 
 
+def _paths(k: Call, f1, f2):
+    """The frame rows of each row's path, after charging their total length (the work of
+    `travel` and `route` is one step per frame of every path)."""
+    size = _rows(f1, f2)
+    a, b = np.broadcast_to(f1, (size,)), np.broadcast_to(f2, (size,))
+    k.budget.charge(int(np.abs(a.astype(np.int64) - b).sum()) + size, k.span)
+    for x, y in zip(a, b):
+        k.budget.check_time(k.span)
+        yield _path(int(x), int(y))
+
+
 @kernel("travel")
 def k_travel(k: Call, f1, f2):
     frames = k.frames()
-    size = _rows(f1, f2)
-    a, b = np.broadcast_to(f1, (size,)), np.broadcast_to(f2, (size,))
-    return np.array([float(G.travel(frames.position[_path(int(x), int(y))]))
-                     for x, y in zip(a, b)])
+    return np.array([float(G.travel(frames.position[path])) for path in _paths(k, f1, f2)])
 
 
 @kernel("route")
 def k_route(k: Call, f1, f2):
     frames = k.frames()
-    size = _rows(f1, f2)
-    a, b = np.broadcast_to(f1, (size,)), np.broadcast_to(f2, (size,))
-    out = []
-    for x, y in zip(a, b):
-        path = _path(int(x), int(y))
-        out.append(list(G.route(frames.position[path], G.heading(frames.R[path]))))
-    return out
+    return [list(G.route(frames.position[path], G.heading(frames.R[path])))
+            for path in _paths(k, f1, f2)]
 
 
 # ------------------------------------------------------------------ attributes

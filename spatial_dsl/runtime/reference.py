@@ -383,7 +383,7 @@ def r_len(c: Ctx, xs):
 def _at(c: Ctx, xs: list, i: int):
     j = i + len(xs) if i < 0 else i
     if not 0 <= j < len(xs):
-        c.reject("EmptySet", f"index {j} is out of range of a list of {len(xs)}")
+        c.reject("EmptySet", f"index {i} is out of range of a list of {len(xs)}")
     return xs[j]
 
 
@@ -406,19 +406,21 @@ def r_last(c: Ctx, xs):
 
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+MAX_COORDINATE = 1e9  # m: a Vec3 component beyond this is out of range
 
 
 def in_range(c: Ctx, value):
-    """A number out of range is `Degenerate`: an Int beyond 64 bits, a non-finite Number
-    (also inside a Vec3)."""
+    """A number out of range is `Degenerate`: an Int beyond 64 bits, a non-finite Number,
+    a Vec3 with a component that is not finite or beyond ``MAX_COORDINATE``."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and not INT_MIN <= value <= INT_MAX:
         c.reject("Degenerate", "the integer result is out of range")
     if isinstance(value, float) and not math.isfinite(value):
         c.reject("Degenerate", "the result is not a finite number")
-    if isinstance(value, tuple) and not all(math.isfinite(x) for x in value):
-        c.reject("Degenerate", "the result is not a finite number")
+    if isinstance(value, tuple) and not all(math.isfinite(x) and abs(x) <= MAX_COORDINATE
+                                            for x in value):
+        c.reject("Degenerate", "a point farther than 1e9 m along an axis, or not finite")
     return value
 
 
@@ -829,7 +831,7 @@ class ReferenceInterpreter:
             case ast.Number(value=v):
                 return v
             case ast.Quantity(value=v, unit=unit):
-                return v * T.UNITS[unit][1]
+                return T.to_base(v, unit)
             case ast.String(value=v) | ast.Bool(value=v):
                 return v
             case ast.Name(id=name):
@@ -839,7 +841,7 @@ class ReferenceInterpreter:
             case ast.Attr(obj=obj, name=name):
                 owner = self.eval_node(obj, env)
                 fn = REFERENCE_ATTRIBUTES[(self._type(obj), name)]
-                return fn(self._ctx(node), owner)
+                return in_range(self._ctx(node), fn(self._ctx(node), owner))
             case ast.Index(obj=obj, index=index):
                 xs = self.eval_node(obj, env)
                 i = self.eval_node(index, env)
@@ -861,7 +863,7 @@ class ReferenceInterpreter:
                 a, b = self.eval_node(left, env), self.eval_node(right, env)
                 return REFERENCES[("_compare", 0)](self._ctx(node), op, a, b)
             case ast.InUnit(operand=operand, unit=unit):
-                return in_range(self._ctx(node), self.eval_node(operand, env) / T.UNITS[unit][1])
+                return in_range(self._ctx(node), T.from_base(self.eval_node(operand, env), unit))
             case ast.If(cond=cond, then=then, orelse=orelse):
                 return self.eval_node(then if self.eval_node(cond, env) else orelse, env)
             case ast.Call():

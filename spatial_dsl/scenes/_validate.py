@@ -23,6 +23,11 @@ SUGGESTION_BUDGET = 20_000  # difflib comparisons per document for did-you-mean 
 MAX_SUGGESTED_LENGTH = 200  # longer names get no hint (difflib is quadratic in length)
 MAX_SHOWN = 120  # characters of an id quoted in a message
 MAX_PIXELS = 2**31 - 1  # image width / height
+# Coordinates and sizes (m) and intrinsics (px) are bounded so that nothing the runtime
+# derives from them (a volume, a squared distance, a projection) can overflow a double:
+# with |x| <= 1e9, a product of three is <= 1e27. 1e9 m leaves room for georeferenced
+# (UTM) coordinates. The language bounds points it makes itself the same way (kernels).
+MAX_MAGNITUDE = 1e9
 INT64 = (-(2**63), 2**63 - 1)  # frame indices are stored as int64
 
 OBJECT_KEYS = {"id", "category", "label", "center", "size", "rotation", "parent", "attributes"}
@@ -186,14 +191,29 @@ class Checker:
             return None
         return float(value)
 
-    def vector(self, value: object, path: str, n: int) -> list[float] | None:
+    def length(self, value: object, path: str) -> float | None:
+        """A coordinate or extent in metres (or a focal length / principal point in pixels):
+        finite and within ``MAX_MAGNITUDE``, so no product the runtime forms overflows."""
+        x = self.number(value, path)
+        if x is not None and abs(x) > MAX_MAGNITUDE:
+            self.add(path, f"{x:g} is out of range (coordinates, sizes and intrinsics are "
+                     f"limited to 1e9 in absolute value)")
+            return None
+        return x
+
+    def point(self, value: object, path: str, n: int) -> list[float] | None:
+        """``n`` lengths (a position, a size, a floor corner)."""
+        return self.vector(value, path, n, self.length)
+
+    def vector(self, value: object, path: str, n: int, element=None) -> list[float] | None:
         if not isinstance(value, (list, tuple)):
             self.add(path, f"expected a list of {n} numbers, got {describe(value)}")
             return None
         if len(value) != n:
             self.add(path, f"expected {n} numbers, got {len(value)}")
             return None
-        out = [self.number(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        element = element or self.number
+        out = [element(v, f"{path}[{i}]") for i, v in enumerate(value)]
         return None if None in out else out
 
     def quaternion(self, value: object, path: str) -> list[float] | None:
@@ -328,7 +348,7 @@ def _check_object(c: Checker, o: object, path: str) -> CheckedObject:
     if (v := o.get("label")) is not None:
         out.label = c.name(v, f"{path}.label")
     if (v := c.get(o, "center", path)) is not _MISSING:
-        out.center = c.vector(v, f"{path}.center", 3)
+        out.center = c.point(v, f"{path}.center", 3)
     if (v := c.get(o, "size", path)) is not _MISSING:
         out.size = _check_size(c, v, f"{path}.size")
     # rotation is optional: an axis-aligned box needs none.
@@ -346,7 +366,7 @@ def _check_object(c: Checker, o: object, path: str) -> CheckedObject:
 
 
 def _check_size(c: Checker, value: object, path: str) -> list[float] | None:
-    size = c.vector(value, path, 3)
+    size = c.point(value, path, 3)
     negative = [i for i, v in enumerate(size or []) if v < 0]
     for i in negative:
         c.add(f"{path}[{i}]", f"sizes must be >= 0, got {size[i]:g}")
@@ -493,7 +513,7 @@ def _check_camera(c: Checker, cam: object, path: str, out: CheckedFrame) -> None
     if c.mapping(cam, path) is None:
         return
     if (v := c.get(cam, "position", path)) is not _MISSING:
-        out.position = c.vector(v, f"{path}.position", 3)
+        out.position = c.point(v, f"{path}.position", 3)
     if (v := c.get(cam, "rotation", path)) is not _MISSING:
         out.rotation = c.quaternion(v, f"{path}.rotation")
     for key in ("width", "height"):
@@ -519,7 +539,7 @@ def _check_intrinsics(c: Checker, cam: dict, path: str, out: CheckedFrame) -> No
     elif not given:
         c.add(path, "missing intrinsics: give hfov_deg or all of fx, fy, cx, cy")
     else:
-        vals = [c.number(cam[k], f"{path}.{k}") for k in PINHOLE_KEYS]
+        vals = [c.length(cam[k], f"{path}.{k}") for k in PINHOLE_KEYS]
         bad_focal = [k for k, v in zip(("fx", "fy"), vals) if v is not None and v <= 0]
         for k in bad_focal:
             c.add(f"{path}.{k}", f"focal length must be > 0, got {cam[k]:g}")
@@ -550,7 +570,7 @@ def _check_room(c: Checker, room: object, out: CheckedScene) -> None:
         out.floor = _check_floor(c, floor, "room.floor")
     height = room.get("height")
     if height is not None:
-        h = c.number(height, "room.height")
+        h = c.length(height, "room.height")
         if h is not None and h <= 0:
             c.add("room.height", f"must be > 0, got {h:g}")
         elif h is not None:
@@ -562,7 +582,7 @@ def _check_floor(c: Checker, floor: object, path: str) -> list[list[float]] | No
         got = f"{len(floor)} points" if isinstance(floor, (list, tuple)) else describe(floor)
         c.add(path, f"expected a polygon of at least 3 [x, y] points, got {got}")
         return None
-    pts = [c.vector(p, f"{path}[{i}]", 2) for i, p in enumerate(floor)]
+    pts = [c.point(p, f"{path}[{i}]", 2) for i, p in enumerate(floor)]
     if None in pts:
         return None
     if abs(shoelace(pts)) < 1e-12:

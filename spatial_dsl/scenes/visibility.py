@@ -14,6 +14,7 @@ the accessors of ``Visibility``, which stay vectorized over a batch of rows:
   (-1 if none), computed once per threshold and kept;
 - ``co_visible(a, b, at_least)``: whether some frame shows both ``a`` and ``b``;
 - ``frames_of(o, at_least)``: the frame rows that show object ``o``, ascending;
+  ``frame_counts(at_least)``: how many frames show each object;
 - ``row(i)``: the (object rows, fractions) of frame row ``i``; ``pairs()``: all of them;
 - ``dense()``: the (F, N) table, for small scenes and tests only.
 
@@ -141,6 +142,10 @@ class Visibility:
         """The frame rows that show object row ``o``, ascending."""
         ptr, frames = self._by_object(at_least)
         return frames[ptr[o]:ptr[o + 1]]
+
+    def frame_counts(self, at_least: float = 0.0) -> np.ndarray:
+        """(N,) how many frames show each object."""
+        return np.diff(self._by_object(at_least)[0])
 
     def first_last(self, at_least: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """(first, last) frame row showing each object, (N,) each; -1 where none does."""
