@@ -17,7 +17,7 @@ import pytest
 
 from spatial_dsl import compile_program
 from spatial_dsl.api import CompileError
-from spatial_dsl.runtime.eval import Limits
+from spatial_dsl.runtime.eval import DEFAULT_LIMITS, Limits
 from spatial_dsl.scenes.format import load_scene_file, scene_from_dict
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scenes"
@@ -28,14 +28,14 @@ def kitchen():
     return load_scene_file(FIXTURES / "kitchen.scene.json")
 
 
-def run(text: str, scene, limits: Limits = Limits()):
+def run(text: str, scene, limits: Limits = DEFAULT_LIMITS):
     """The result, with every warning turned into an error (none may reach stderr)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         return compile_program(text).run(scene, limits)
 
 
-def outcome(text: str, scene, limits: Limits = Limits()) -> str:
+def outcome(text: str, scene, limits: Limits = DEFAULT_LIMITS) -> str:
     result = run(text, scene, limits)
     return result.answer.text if result.ok else result.rejection.kind
 
