@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from importlib import resources
 from pathlib import Path
 
@@ -99,11 +100,32 @@ def scene_from_json(data: bytes | str, origin: str = "<scene>") -> Scene:
     return scene_from_dict(parse_json(data, origin), origin)
 
 
+MAX_SCENE_BYTES = 2**31  # 2 GiB: far beyond any real scene; /dev/zero must not fill memory
+
+
+def _read_capped(handle, origin: str) -> bytes:
+    mode = os.fstat(handle.fileno())
+    if stat.S_ISCHR(mode.st_mode) or stat.S_ISBLK(mode.st_mode) or stat.S_ISSOCK(mode.st_mode):
+        raise SceneError(["is a device or socket, not a scene file"], origin)
+    if stat.S_ISREG(mode.st_mode) and mode.st_size > MAX_SCENE_BYTES:
+        raise SceneError([f"larger than {MAX_SCENE_BYTES // 2**30} GiB: not a scene file"],
+                         origin)
+    data = handle.read(MAX_SCENE_BYTES + 1)
+    if len(data) > MAX_SCENE_BYTES:  # a FIFO that keeps writing
+        raise SceneError([f"larger than {MAX_SCENE_BYTES // 2**30} GiB: not a scene file"],
+                         origin)
+    return data
+
+
 def load_scene_file(path: str | os.PathLike) -> Scene:
-    """Load one ``spdsl.scene/1`` file; every failure is a SceneError naming the file."""
+    """Load one ``spdsl.scene/1`` file; every failure is a SceneError naming the file.
+
+    At most ``MAX_SCENE_BYTES`` are read. A FIFO is read like any file (it blocks until
+    written, as ``cat`` does), so ``--scene <(...)`` works."""
     origin = str(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            data = _read_capped(handle, origin)
     except FileNotFoundError:
         raise SceneError(["no such file"], origin) from None
     except IsADirectoryError:

@@ -213,20 +213,36 @@ def load_scene(ref: str | os.PathLike) -> Scene:
     """
     text = str(ref)
     match = _SOURCE_REF.match(text)
-    if match and not Path(text).exists():
+    if match and not _exists(text):
         if match[1].lower() in IMPORT_SOURCES:
             from sims.importers import load_imported
 
             return load_imported(match[1].lower(), match[2], text)
         return _load_builtin(_canonical_builtin(match[1], match[2], text))
     path = Path(text)
-    if path.is_dir():
+    if _is_dir(path):
         raise SceneError(["is a directory; load_scene takes one scene file "
                           "(batch commands accept directories)"], text)
-    if not path.exists():
+    if not _exists(path):
         raise SceneError([f"no such file{_file_hint(path)}"], text)
     st = path.stat()
     return _load_file(text, str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+def _exists(path: str | Path) -> bool:
+    """``Path.exists``, but a name the OS refuses (over 255 characters: ENAMETOOLONG, as a
+    comma list of 25 rooms is) is a missing file, not an internal error."""
+    try:
+        return Path(path).exists()
+    except OSError:
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 @functools.lru_cache(maxsize=64)
@@ -249,7 +265,7 @@ def expand_refs(refs) -> list[str]:
     errors: list[SceneError] = []
     for item in refs:
         item = str(item)
-        parts = [item] if Path(item).exists() else [p.strip() for p in item.split(",")]
+        parts = [item] if _exists(item) else [p.strip() for p in item.split(",")]
         for part in filter(None, parts):
             try:
                 out.extend(_expand_one(part))
@@ -265,9 +281,9 @@ def expand_refs(refs) -> list[str]:
 
 def _expand_one(ref: str) -> list[str]:
     path = Path(ref)
-    if path.is_dir():
+    if _is_dir(path):
         return _scene_files_in(path, ref)
-    if path.exists():
+    if _exists(path):
         return [ref]
     match = _SOURCE_REF.match(ref)
     if match and match[1].lower() in IMPORT_SOURCES:
@@ -295,7 +311,7 @@ def _expand_builtin(source: str, name: str, ref: str) -> list[str]:
 def _expand_glob(pattern: str) -> list[str]:
     found: list[str] = []
     for match in sorted(glob.glob(pattern)):
-        found.extend(_scene_files_in(Path(match), match) if Path(match).is_dir() else [match])
+        found.extend(_scene_files_in(Path(match), match) if _is_dir(Path(match)) else [match])
     if not found:
         raise SceneError(["no file matches this pattern"], pattern)
     return found
