@@ -184,3 +184,48 @@ def test_a_huge_python_int_in_a_dict_is_out_of_range():
     doc["objects"][0]["size"] = [10**5000, 0.1, 0.1]
     assert problems_of(doc) == ["objects[0].size[0]: an integer of about 5001 digits is out "
                                 "of range (numbers must be finite doubles)"]
+
+
+# ------------------------------------------------------------------ hostile paths
+
+
+def test_a_name_too_long_for_the_os_is_a_missing_file(tmp_path):
+    from spatial_dsl.scenes.sources import expand_refs, load_scene
+
+    with pytest.raises(SceneError) as info:
+        load_scene(str(tmp_path / ("n" * 300)))
+    assert info.value.problems[0].startswith("no such file")
+    with pytest.raises(SceneError):
+        expand_refs([str(tmp_path / ("n" * 300))])
+
+
+def test_the_documented_comma_list_of_25_rooms_is_longer_than_a_file_name():
+    from spatial_dsl.scenes.sources import expand_refs
+
+    refs = ",".join(f"ithor:FloorPlan{i}" for i in range(1, 26))
+    assert len(refs) > 255  # ENAMETOOLONG when probed as a path
+    assert expand_refs([refs]) == [f"ithor:FloorPlan{i}" for i in range(1, 26)]
+
+
+def test_a_device_is_not_read_as_a_scene():
+    from spatial_dsl.scenes.format import load_scene_file
+
+    with pytest.raises(SceneError) as info:
+        load_scene_file("/dev/zero")  # reading it filled memory
+    assert info.value.problems == ["is a device or socket, not a scene file"]
+
+
+def test_a_fifo_is_read_like_a_file(tmp_path):
+    # `--scene <(...)` hands spdsl a pipe
+    import os
+    import threading
+
+    from spatial_dsl.scenes.format import load_scene_file, scene_to_json
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    text = scene_to_json(scene_from_dict(doc_of([box(0), box(1)])))
+    writer = threading.Thread(target=lambda: fifo.write_text(text))
+    writer.start()
+    assert load_scene_file(fifo).n == 2
+    writer.join()
