@@ -23,6 +23,7 @@ from .source import Source, Span
 
 MAX_DEPTH = 64
 MAX_STATEMENTS = 500
+MAX_SCENE_SUGGESTIONS = 20  # did-you-mean hints for E-SCENE-NAME per program
 
 _ANSWERABLE = (T.BOOL, T.INT, T.NUMBER, T.STR, T.LENGTH, T.AREA, T.VOLUME, T.ANGLE, T.OBJECT,
                T.FRAME)
@@ -114,6 +115,7 @@ class Checker:
         self.diagnostics: list[Diagnostic] = []
         self.globals = _Scope(dict(_constant_types()))
         self.out: Checked | None = None
+        self.scene_suggestions = 0
 
     # ------------------------------------------------------------------ program
 
@@ -454,7 +456,11 @@ class Checker:
     def check_scene_name(self, lit: ast.String) -> None:
         if self.scene is None or self.scene.has_name(lit.value):
             return
-        close = self.scene.suggest_names(lit.value)
+        # Suggestions compare with every name of the scene (10,000 labels: ~50 ms each), so
+        # a program gets at most MAX_SCENE_SUGGESTIONS; later unknown names get no hint.
+        self.scene_suggestions += 1
+        close = self.scene.suggest_names(lit.value) \
+            if self.scene_suggestions <= MAX_SCENE_SUGGESTIONS and len(lit.value) <= 200 else []
         hint = ("did you mean " + " or ".join(f'"{c}"' for c in close) + "?") if close else None
         self._error("E-SCENE-NAME", f'the scene has no object named "{lit.value}"', lit.span,
                     hint)

@@ -47,6 +47,18 @@ REJECTION_KINDS: dict[str, str] = {
 }
 
 
+MAX_MESSAGE = 300  # characters of a diagnostic's message or hint
+ELLIPSIS = "..."
+
+
+def clip_text(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` shortened in the middle to at most ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    keep = limit - len(ELLIPSIS)
+    return text[:keep * 2 // 3] + ELLIPSIS + text[len(text) - (keep - keep * 2 // 3):]
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     code: str
@@ -58,6 +70,11 @@ class Diagnostic:
     def __post_init__(self):
         if self.code not in CODES:
             raise ValueError(f"unregistered diagnostic code {self.code}")
+        # Messages quote the program (names, strings, numbers): a 60 KB string literal must
+        # not make a 60 KB message, in the text or the JSON form (the LLM loop's input).
+        object.__setattr__(self, "message", clip_text(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", clip_text(self.hint))
 
     def to_json(self) -> dict:
         return {
@@ -107,7 +124,6 @@ def render_text(diagnostic: Diagnostic, source: Source) -> str:
 
 MAX_SHOWN_LINE = 100  # characters of a source line shown under a diagnostic
 SHOWN_BEFORE = 30  # of them, at most this many before the span (when the line is clipped)
-ELLIPSIS = "..."
 
 
 def clip_line(line: str, start: int, end: int) -> tuple[str, int, int]:

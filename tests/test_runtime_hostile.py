@@ -228,3 +228,47 @@ def test_json_answer_of_an_exact_conversion(kitchen):
     result = run("answer 1L in cm3", kitchen)
     assert json.dumps(result.to_json()["value"]) == "1000.0"
     assert np.float64(result.answer.value) == 1000.0
+
+
+# ------------------------------------------------------------------ diagnostics
+
+
+def test_a_60kb_line_shows_a_window_around_the_span():
+    from spatial_dsl.check import compile_source
+    from spatial_dsl.diagnostics import render_all_text
+
+    text = 'let a = 1\nanswer a + "' + "x" * 60000 + '"\n'
+    checked = compile_source(text, "long.sp")
+    rendered = render_all_text(checked.diagnostics, checked.source)
+    lines = rendered.splitlines()
+    assert lines[0] == "long.sp:2:10: error[E-TYPE]: cannot apply `+` to Int and Str"
+    assert lines[1] == "  2 | " + 'answer a + "' + "x" * 88 + "..."
+    assert lines[2] == "    |          ^"  # the caret still points at the `+`
+    assert len(rendered) < 400
+
+
+def test_a_span_far_into_a_long_line_is_shown_with_context_on_both_sides():
+    from spatial_dsl.diagnostics import clip_line
+
+    line = "a" * 1000 + "BAD" + "b" * 1000
+    shown, start, end = clip_line(line, 1000, 1003)
+    assert shown == "..." + "a" * 30 + "BAD" + "b" * 67 + "..."
+    assert shown[start:end] == "BAD"
+    assert clip_line("short", 1, 3) == ("short", 1, 3)
+
+
+def test_messages_quoting_huge_names_are_clipped():
+    (found,) = compile_errors("answer " + "y" * 60000)
+    assert found[0] == "E-NAME" and len(found[3]) == 300 and "..." in found[3]
+
+
+def test_scene_name_hints_are_bounded_per_program(kitchen):
+    from spatial_dsl.check import MAX_SCENE_SUGGESTIONS, compile_source
+    from spatial_dsl.scenes.names import SceneNameTable
+
+    names = ", ".join(f'count(find("Fridgx{i}"))' for i in range(30))
+    checked = compile_source(f"answer len([{names}])", scene=SceneNameTable(kitchen))
+    hints = [d.hint for d in checked.diagnostics if d.code == "E-SCENE-NAME"]
+    assert len(hints) == 30
+    assert hints[:MAX_SCENE_SUGGESTIONS] == ['did you mean "fridge"?'] * MAX_SCENE_SUGGESTIONS
+    assert hints[MAX_SCENE_SUGGESTIONS:] == [None] * (30 - MAX_SCENE_SUGGESTIONS)
