@@ -206,8 +206,9 @@ class Evaluator:
     def _attr(self, node: ast.Attr, env: Env):
         owner = self.eval_node(node.obj, env)
         kernel = ATTRIBUTE_KERNELS[(self._type(node.obj), node.name)]
-        call = self._call(node, env)
-        return in_range(call, kernel(call, owner))
+        # No range check: scene files are validated finite and within 1e9 (so a volume is
+        # at most 8e27), and a Vec3 was checked when it was made.
+        return kernel(self._call(node, env), owner)
 
     def _index(self, node: ast.Index, env: Env):
         seq, index = self.eval_node(node.obj, env), self.eval_node(node.index, env)

@@ -841,7 +841,7 @@ class ReferenceInterpreter:
             case ast.Attr(obj=obj, name=name):
                 owner = self.eval_node(obj, env)
                 fn = REFERENCE_ATTRIBUTES[(self._type(obj), name)]
-                return in_range(self._ctx(node), fn(self._ctx(node), owner))
+                return fn(self._ctx(node), owner)
             case ast.Index(obj=obj, index=index):
                 xs = self.eval_node(obj, env)
                 i = self.eval_node(index, env)
