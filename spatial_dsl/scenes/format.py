@@ -18,6 +18,18 @@ Decisions beyond scenes.md:
   ``source`` (an explicit entry of the same name wins); unknown keys inside
   frames, cameras and the room are ignored and not kept.
 - Objects are sorted by id and frames by index.
+- Coordinates, sizes, camera positions, the room and pinhole intrinsics must lie within
+  1e9 in absolute value (metres or pixels): then nothing the runtime derives from them (a
+  volume, a squared distance) can overflow a double, so no answer is ever infinite. A file
+  with 1e308 in it is refused with the JSON path of each such number.
+- An integer too long for a double (JSON allows any number of digits; Python refuses to
+  convert more than 4,300) is refused as out of range; frame indices must fit 64 bits and
+  image sizes 31.
+- Loading is linear in the file: the parent-cycle check walks each object once, and
+  did-you-mean hints for unknown ids are computed once per name, within a fixed budget of
+  comparisons per file (later unknown ids are still reported, without a hint).
+- A file is read up to 2 GiB; devices (``/dev/zero``) are refused; a FIFO is read like a
+  file (``--scene <(...)``), so one nobody writes to blocks, as with ``cat``.
 """
 
 from __future__ import annotations
