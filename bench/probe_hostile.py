@@ -631,10 +631,13 @@ def probe_cli(n: int, rng: random.Random, programs: list[str], scenes: dict[str,
         jobs.append(["run", str(path), "--scene", str(scene)] + (["--json"] if i % 2 else []))
         if i % 4 == 0:
             jobs.append(["check", str(path)] if i % 8 else ["fmt", "--check", str(path)])
+        if i % 10 == 5:  # the picture: the same evaluation, then drawing what it touched
+            jobs.append(["show", str(path), "--scene", str(scene), "-o",
+                         str(folder / f"p{i:04d}.png")])
     with ThreadPoolExecutor(max_workers=2) as pool:
         for args, (outcome, detail) in zip(jobs, pool.map(lambda a: run_cli(a, 60), jobs)):
             findings.inputs["cli runs"] += 1
-            findings.count("cli", outcome, detail if outcome != "exit 0" else "answer")
+            findings.count(f"cli {args[0]}", outcome, detail if outcome != "exit 0" else "ok")
             if outcome not in ("exit 0", "exit 1", "exit 2"):
                 findings.problem(outcome, f"cli {args[0]} {detail[:60]}",
                                  Path(args[1]).read_bytes(), " ".join(args))
@@ -671,19 +674,61 @@ def _del_at(doc, path):
     del node[path[-1]]
 
 
+VALID_EXTREMES = [0.0, 1e9, -1e9, 1e-300, 5e-324, -0.0, 0.05, 1e-9, 999999999.9]
+
+
+def _unit_quaternion(rng: random.Random) -> list[float]:
+    q = [rng.gauss(0, 1) for _ in range(4)]
+    norm = math.sqrt(sum(x * x for x in q)) or 1.0
+    return [x / norm for x in q]
+
+
+def oddly_valid(rng: random.Random, doc: dict) -> None:
+    """Valid but extreme edits: bounds, zero and denormal sizes, coincident objects, random
+    tilts, cameras moved onto objects, tiny visible fractions."""
+    objects, frames = doc.get("objects", []), doc.get("frames", [])
+    for _ in range(rng.randint(1, 6)):
+        roll = rng.random()
+        if objects and roll < 0.3:
+            o = rng.choice(objects)
+            o[rng.choice(["center", "size"])][rng.randrange(3)] = abs(
+                rng.choice(VALID_EXTREMES)) if roll < 0.15 else rng.choice(VALID_EXTREMES)
+        elif objects and roll < 0.45:
+            rng.choice(objects)["rotation"] = _unit_quaternion(rng)
+        elif objects and roll < 0.6:
+            a, b = rng.choice(objects), rng.choice(objects)
+            a["center"], a["size"] = list(b["center"]), list(b["size"])
+        elif frames and roll < 0.75:
+            f = rng.choice(frames)
+            f["camera"]["position"] = list(rng.choice(objects)["center"]) if objects else [0, 0, 0]
+            f["camera"]["rotation"] = _unit_quaternion(rng)
+        elif frames and roll < 0.9:
+            f = rng.choice(frames)
+            for oid in list(f.get("visible", {}))[:5]:
+                f["visible"][oid] = rng.choice([5e-324, 1e-9, 1.0, 0.1])
+        elif frames:
+            g = json.loads(json.dumps(rng.choice(frames)))
+            g["index"] = rng.choice([-2**63, 2**63 - 1, 10**6])
+            frames.append(g)
+
+
 def mutate_scene(rng: random.Random, doc: dict) -> bytes:
-    """One corrupted scene file (bytes) made from a valid document."""
+    """One corrupted (or oddly valid) scene file (bytes) made from a valid document."""
     doc = json.loads(json.dumps(doc))
+    if rng.random() < 0.3:
+        oddly_valid(rng, doc)
+        return json.dumps(doc).encode()
     roll = rng.random()
-    paths = [p for p in _json_paths(doc) if p]
     for _ in range(rng.randint(1, 3)):
+        paths = [p for p in _json_paths(doc) if p]
+        if not paths:
+            break
         path = rng.choice(paths)
-        if roll < 0.45:
-            _set_at(doc, path, rng.choice(HOSTILE_VALUES))
-        elif roll < 0.6:
-            with contextlib.suppress(KeyError, IndexError, TypeError):
+        with contextlib.suppress(KeyError, IndexError, TypeError):
+            if roll < 0.45:
+                _set_at(doc, path, rng.choice(HOSTILE_VALUES))
+            elif roll < 0.6:
                 _del_at(doc, path)
-            paths = [p for p in _json_paths(doc) if p]
     text = json.dumps(doc)
     if roll >= 0.6:
         text = _mutate_text(rng, text)
@@ -912,7 +957,7 @@ def main() -> None:
             probe_paths(findings)
     finally:
         worker.close()
-    print_table(findings, time.monotonic() - t0, args)
+        print_table(findings, time.monotonic() - t0, args)
 
 
 if __name__ == "__main__":
