@@ -96,10 +96,12 @@ class RefScene:
         self.frame_time = f.time.tolist()
         self.frame_position = [tuple(p) for p in f.position.tolist()]
         self.frame_R = f.R.tolist()
-        # visible[f] = the object rows frame row f shows (the file's recorded pairs)
-        self.visible = [set() for _ in range(f.count)]
-        for frame, obj, _fraction in zip(*(a.tolist() for a in f.visible.pairs())):
-            self.visible[frame].add(obj)
+        # fractions[f] = {object row: recorded visible fraction} of frame row f (the file's
+        # pairs); visible[f] = the object rows frame row f shows
+        self.fractions: list[dict[int, float]] = [{} for _ in range(f.count)]
+        for frame, obj, fraction in zip(*(a.tolist() for a in f.visible.pairs())):
+            self.fractions[frame][obj] = fraction
+        self.visible = [set(row) for row in self.fractions]
         room = scene.room
         self.room = {"area": float(room.area), "length": float(room.length),
                      "width": float(room.width), "height": float(room.height)}
