@@ -111,3 +111,23 @@ def test_a_few_reproducers_through_the_console_script(spdsl, long_walk):
     for args in runs:
         proc = spdsl(*args)
         assert_clean(args, proc.returncode, proc.stdout, proc.stderr)
+
+
+def test_show_over_every_frame_of_a_long_walk_labels_a_sample(long_walk, tmp_path):
+    # The probe's one hang: a program using every frame of a 1,500-frame walk made `show`
+    # label every camera (over 5 minutes of label placement). Frames are now labelled like
+    # a walk: every k-th, the last and those the program names.
+    from spatial_dsl.scenes.format import load_scene_file
+    from spatial_dsl.show import MAX_WALK_LABELS, analyse_program, render
+
+    scene = load_scene_file(long_walk)
+    analysis = analyse_program("let f = frame(7)\nanswer len(map(frames, g => turn(f, g)))",
+                               scene)
+    drawing = render(scene, analysis)
+    assert len(drawing.cameras) == 2000
+    assert 7 in drawing.frame_labels and 1999 in drawing.frame_labels
+    assert len(drawing.frame_labels) <= MAX_WALK_LABELS + 2
+    args = ("show", str(CORPUS / "runtime" / "co_visible_all_pairs.sp"), "--scene", long_walk,
+            "-o", str(tmp_path / "map.png"))
+    assert_clean(args, *cli(*args))
+    assert (tmp_path / "map.png").stat().st_size > 0
