@@ -916,7 +916,8 @@ def print_table(findings: Findings, seconds: float, args) -> None:
         print(f"{section:<22}" + "".join(f"{counts.get(c, 0):>11,}" for c in columns))
     for section, details in findings.details.items():
         print(f"\n{section}:")
-        for detail, count in details.most_common(25 if args.verbose else 12):
+        shown = None if section == "paths" else (25 if args.verbose else 12)  # paths: all
+        for detail, count in details.most_common(shown):
             print(f"  {count:>9,}  {detail}")
     bad = {k: v for k, v in Counter(kind for kind, _ in findings.classes).items()}
     print("\nproblem classes (one reproducer each): " + (", ".join(
