@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -108,8 +109,8 @@ UNITS: dict[str, tuple[Type, float]] = {
 }
 BASE_UNIT: dict[Type, str] = {LENGTH: "m", AREA: "m2", VOLUME: "m3", ANGLE: "deg"}
 # Every factor is a power of ten: unit = 10**UNIT_EXPONENTS[unit] base units.
-UNIT_EXPONENTS: dict[str, int] = {"m": 0, "cm": -2, "mm": -3, "m2": 0, "cm2": -4, "m3": 0,
-                                  "cm3": -6, "L": -3, "deg": 0}
+UNIT_EXPONENTS: dict[str, int] = {u: round(math.log10(f)) for u, (_, f) in UNITS.items()}
+assert all(10.0**UNIT_EXPONENTS[u] == f for u, (_, f) in UNITS.items()), "not a power of ten"
 
 
 def to_base(value, unit: str):
