@@ -4,13 +4,19 @@
    programs x scenes per second.
 2. Scaling on synthetic seeded scenes of 100, 1,000 and 10,000 objects for three
    queries, vectorized runtime vs the naive reference interpreter in the same run.
+3. Visibility and time builtins (seen, first_seen, in_view, co_visible, ...) on a
+   seeded scene of 100 objects x 300 frames (an ordinary walk-sized scene), and on a
+   large one (10,000 objects x --vis-frames frames, 20 objects seen per frame):
+   ms per run and the process's peak memory.
 
-Usage: python bench/bench_runtime.py [--quick]
+Usage: python bench/bench_runtime.py [--quick] [--only suite|scaling|visibility]
+       [--vis-frames 100000]
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 
 import numpy as np
@@ -122,12 +128,70 @@ def bench_scaling(sizes: list[int]) -> None:
             print(line)
 
 
+VISIBILITY = {
+    "visible in one frame": 'answer count(filter(objects, o => visible(o, frame(5))))',
+    "in_view": 'answer count(in_view(frame(7)))',
+    "seen (all objects)": 'answer count(filter(objects, o => seen(o)))',
+    "first_seen argmin": 'answer argmin(filter(objects, o => seen(o)), o => first_seen(o) * '
+                         '100000 - last_seen(o))',
+    "co_visible": 'let x = the("Anchor")\nanswer count(filter(objects, o => co_visible(o, x)))',
+    "in_view per frame": 'answer len(map(frames, f => count(in_view(f))))',
+}
+
+
+def seen_scene(n: int, frames: int, per_frame: int, seed: int = 0):
+    """``n`` objects, ``frames`` frames each showing ``per_frame`` random objects (object 0,
+    "Anchor", in every third frame)."""
+    rng = np.random.default_rng(seed)
+    ids = [f"obj{i:05d}" for i in range(n)]
+    objects = [{"id": ids[i], "category": "Anchor" if i == 0 else f"Cat{i % 20}",
+                "center": [float(i % 100) * 0.3, float(i // 100) * 0.3, 0.5],
+                "size": [0.2, 0.2, 0.2]} for i in range(n)]
+    camera = {"position": [0.0, 0.0, 1.5], "rotation": [0.0, 0.0, 0.0, 1.0],
+              "width": 64, "height": 48, "hfov_deg": 90}
+    frame_docs = []
+    for k in range(frames):
+        shown = set(rng.choice(n, size=min(per_frame, n), replace=False).tolist())
+        if k % 3 == 0:
+            shown.add(0)
+        frame_docs.append({"index": k, "time": float(k), "camera": camera,
+                           "visible": {ids[j]: 0.5 for j in sorted(shown)}})
+    return scene_from_dict({"format": "spdsl.scene/1", "id": f"seen/{n}x{frames}",
+                            "objects": objects, "frames": frame_docs}, "seen-scene")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_visibility(large_frames: int) -> None:
+    print("visibility: best of runs, ms per run (peak memory of the process so far)")
+    programs = {name: compile_program(text) for name, text in VISIBILITY.items()}
+    for n, frames, repeat in ((100, 300, 20), (10_000, large_frames, 3)):
+        t0 = time.perf_counter()
+        scene = seen_scene(n, frames, 20)
+        print(f"  {n} objects x {frames} frames: built and loaded in "
+              f"{time.perf_counter() - t0:.1f} s, peak {_peak_mb():,.0f} MB")
+        for name, program in programs.items():
+            ms = _time(lambda p=program, s=scene: p.run(s), repeat) * 1000
+            result = program.run(scene)
+            outcome = result.answer.text if result.ok else result.rejection.kind
+            print(f"    {name:<22} {ms:10.2f} ms  -> {outcome:<10} peak {_peak_mb():,.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="skip the 10,000-object scene")
+    parser.add_argument("--only", choices=("suite", "scaling", "visibility"))
+    parser.add_argument("--vis-frames", type=int, default=100_000,
+                        help="frames of the large visibility scene (default 100,000)")
     args = parser.parse_args()
-    bench_suite()
-    bench_scaling([100, 1000] if args.quick else [100, 1000, 10000])
+    if args.only in (None, "suite"):
+        bench_suite()
+    if args.only in (None, "scaling"):
+        bench_scaling([100, 1000] if args.quick else [100, 1000, 10000])
+    if args.only in (None, "visibility"):
+        bench_visibility(10_000 if args.quick else args.vis_frames)
 
 
 if __name__ == "__main__":

@@ -271,8 +271,17 @@ class Checker:
     def expr(self, node: ast.Expr, scope: _Scope) -> T.Type:
         method = getattr(self, "_" + type(node).__name__.lower())
         result = method(node, scope)
+        if result == T.NOTHING:
+            result = self._element_of_empty_list(node)
         self.out.types[id(node)] = result
         return result
+
+    def _element_of_empty_list(self, node: ast.Expr) -> T.Type:
+        """`[][0]`, `first([])`, `x` in `map([], x => x)`: a value that cannot exist."""
+        self._error("E-TYPE", "an element of the empty list `[]`: there is none, and its type "
+                    "is unknown", node.span,
+                    "give the list a type, e.g. `let xs: List[Object] = []`")
+        return T.ERROR
 
     def _number(self, node: ast.Number, scope) -> T.Type:
         return T.INT if isinstance(node.value, int) else T.NUMBER
@@ -340,7 +349,7 @@ class Checker:
         seq = self.expr(node.obj, scope)
         self._expect(node.index, T.INT, scope)
         if isinstance(seq, T.ListType):
-            return T.ERROR if seq.elem == T.NOTHING else seq.elem
+            return seq.elem
         if seq != T.ERROR:
             hint = "sets are unordered: index sort(S, o => key)" if seq == T.OBJECTS else None
             self._error("E-TYPE", f"cannot index a value of type {seq}", node.obj.span, hint)
@@ -473,7 +482,7 @@ def _a(t: T.Type) -> str:
 def _answerable(t: T.Type) -> bool:
     if t in _ANSWERABLE or t == T.ERROR:
         return True
-    return isinstance(t, T.ListType) and t.elem in _ANSWERABLE + (T.NOTHING,)
+    return isinstance(t, T.ListType) and t.elem in _ANSWERABLE + (T.NOTHING, T.ERROR)
 
 
 def scene_name_error(lit: ast.String, scene: SceneNames,

@@ -70,7 +70,7 @@ def cmd_scenes_walk(args) -> int:
               file=sys.stderr)
     walked = walk_scene(scene, options)
     _write_scene_file(walked, args.output)
-    pairs = int((walked.frames.visibility > 0).sum())
+    pairs = walked.frames.visible.count
     print(f"wrote {args.output}: {walked.frames.count} frames, {pairs} visible "
           f"(frame, object) pairs")
     return EXIT_OK

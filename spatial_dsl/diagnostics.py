@@ -47,6 +47,18 @@ REJECTION_KINDS: dict[str, str] = {
 }
 
 
+MAX_MESSAGE = 300  # characters of a diagnostic's message or hint
+ELLIPSIS = "..."
+
+
+def clip_text(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` shortened in the middle to at most ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    keep = limit - len(ELLIPSIS)
+    return text[:keep * 2 // 3] + ELLIPSIS + text[len(text) - (keep - keep * 2 // 3):]
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     code: str
@@ -58,6 +70,11 @@ class Diagnostic:
     def __post_init__(self):
         if self.code not in CODES:
             raise ValueError(f"unregistered diagnostic code {self.code}")
+        # Messages quote the program (names, strings, numbers): a 60 KB string literal must
+        # not make a 60 KB message, in the text or the JSON form (the LLM loop's input).
+        object.__setattr__(self, "message", clip_text(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", clip_text(self.hint))
 
     def to_json(self) -> dict:
         return {
@@ -97,11 +114,31 @@ def render_text(diagnostic: Diagnostic, source: Source) -> str:
     gutter = str(span.line)
     pad = " " * len(gutter)
     end_column = span.end_column if span.end_line == span.line else len(line_text) + 1
-    width = max(1, end_column - span.column)
-    underline = " " * (span.column - 1) + "^" * width
+    start, end = span.column - 1, max(span.column, end_column - 1)  # 0-based, end exclusive
+    shown, start, end = clip_line(line_text, start, end)
+    underline = " " * start + "^" * (end - start)
     if diagnostic.hint:
         underline += " " + diagnostic.hint
-    return f"{header}\n  {gutter} | {line_text}\n  {pad} | {underline}"
+    return f"{header}\n  {gutter} | {shown}\n  {pad} | {underline}"
+
+
+MAX_SHOWN_LINE = 100  # characters of a source line shown under a diagnostic
+SHOWN_BEFORE = 30  # of them, at most this many before the span (when the line is clipped)
+
+
+def clip_line(line: str, start: int, end: int) -> tuple[str, int, int]:
+    """A window of a long line around the span [start, end) (0-based): the text shown, and
+    the span within it. A 60 KB line shows 100 characters, not the whole line and 60,000
+    carets; "..." marks each clipped side."""
+    if len(line) <= MAX_SHOWN_LINE:
+        return line, start, max(end, start + 1)
+    lo = max(0, min(start - SHOWN_BEFORE, len(line) - MAX_SHOWN_LINE))
+    hi = min(len(line), lo + MAX_SHOWN_LINE)
+    prefix = ELLIPSIS if lo > 0 else ""
+    suffix = ELLIPSIS if hi < len(line) else ""
+    shift = len(prefix) - lo
+    shown_end = min(max(end, start + 1), hi + len(suffix))  # carets may run onto the "..."
+    return prefix + line[lo:hi] + suffix, start + shift, shown_end + shift
 
 
 def _displayable(line: str) -> str:

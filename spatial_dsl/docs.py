@@ -34,8 +34,19 @@ DECISIONS = (
     "list and `first`/`last` of an empty list are `EmptySet` too.",
     "`frame(i)` with `i` out of range is `NoFrames`; negative `i` counts from the end.",
     "An arithmetic result out of range is `Degenerate`: an `Int` beyond 64 bits, a `Number` "
-    "that is not finite (overflow to infinity); so are division by zero and `sqrt` of a "
-    "negative value. `round(x, n)` is exact for any `n`.",
+    "that is not finite (overflow to infinity), a `Vec3` with a component beyond 1e9 m (the "
+    "bound scene files are validated against, so geometry never overflows); so are division "
+    "by zero and `sqrt` of a negative value. `round(x, n)` is exact for any `n`.",
+    "Integer literals are at most 2^53; a longer literal is E-SYNTAX (never a crash).",
+    "`[]` has type `List[Nothing]` and fits any `List[T]` (and, where `Objects` is expected, "
+    "is the empty set). Taking an element of it (`[][0]`, `first([])`, the parameter of "
+    "`map([], x => ...)`) is a type error: give the list a type (`let xs: List[Object] = "
+    "[]`), and indexing it is then `EmptySet` at run time.",
+    "Unit conversions use exact powers of ten: `1L in cm3` is 1000, `500cm3 in L` is 0.5 "
+    "(each conversion is one correctly rounded division or multiplication by an exact power "
+    "of ten).",
+    "A bracket that is never closed is reported at the bracket (\"`(` was never closed\"), "
+    "like Python; a closing bracket of the other kind names the bracket it fails to close.",
     "A `Vec3` passed where a box is expected (`gap`, `above`, `inside`, `camera_gap`) is a "
     "point: a box of size zero.",
     "Answers may be Bool, Int, Number, Str, a quantity, Object, Frame (its index) or a List of "

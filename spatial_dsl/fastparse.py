@@ -31,11 +31,12 @@ class SyntaxFailure(Exception):
     """Parsing stopped: at ``token`` (a Token, `$END` at the end) or at character ``pos``."""
 
     def __init__(self, pos: int, token: Token | None = None,
-                 expected: frozenset[str] = frozenset()):
+                 expected: frozenset[str] = frozenset(), open_brackets: tuple = ()):
         super().__init__(f"syntax error at {pos}")
         self.pos = pos
         self.token = token
         self.expected = expected
+        self.open_brackets = open_brackets  # `(` and `[` tokens not closed yet, innermost last
 
 
 
@@ -54,6 +55,7 @@ class FastParser:
         states = self.states
         state_stack = [self.start_state]
         value_stack: list = []
+        brackets: list[Token] = []  # shifted `(` / `[` not yet closed (for error messages)
         for tok in self._tokens(text):
             kind = tok.type
             while True:
@@ -63,10 +65,15 @@ class FastParser:
                 try:
                     is_shift, arg = row[kind]
                 except KeyError:
-                    raise SyntaxFailure(tok.start_pos, tok, _terminals(row)) from None
+                    raise SyntaxFailure(tok.start_pos, tok, _terminals(row),
+                                        tuple(brackets)) from None
                 if is_shift:
                     state_stack.append(arg)
                     value_stack.append(tok)
+                    if kind in _OPENING:
+                        brackets.append(tok)
+                    elif kind in _CLOSING:
+                        brackets.pop()
                     break
                 size, callback, origin = arg
                 if size:
@@ -106,6 +113,10 @@ class FastParser:
             pos = new_pos
         column = end - line_start + 1
         yield Token("$END", "", end, line, column, line, column, end)
+
+
+_OPENING = frozenset(("LPAR", "LSQB"))
+_CLOSING = frozenset(("RPAR", "RSQB"))
 
 
 def _plain_table(states: dict, callbacks: dict) -> dict:

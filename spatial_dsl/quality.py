@@ -61,10 +61,11 @@ def landmarks(scene: Scene, program: str) -> list[int]:
     return rows
 
 
-def _clear(scene: Scene) -> np.ndarray:
-    from .runtime.kernels import _clear_frames
+def _clear(scene: Scene):
+    """The clearly visible (frame, object) pairs (a sparse ``Visibility``)."""
+    from .runtime.kernels import _clear_pairs
 
-    return _clear_frames(scene)
+    return _clear_pairs(scene)
 
 
 def unclear(scene: Scene, rows: Iterable[int], modality: str, frame_row: int | None,
@@ -75,19 +76,20 @@ def unclear(scene: Scene, rows: Iterable[int], modality: str, frame_row: int | N
     ``absent_ok``: an image item's object may be entirely out of the frame (fraction 0)."""
     if modality not in ("image", "video") or scene.frames.count == 0:
         return []
-    clear = _clear(scene)
+    clear, recorded = _clear(scene), scene.frames.visible
     out = []
     for row in dict.fromkeys(int(r) for r in rows):
         if modality == "video":
-            if not clear[:, row].any():
-                best = float(scene.frames.visibility[:, row].max(initial=0.0))
+            if len(clear.frames_of(row)) == 0:
+                shown = recorded.fraction(row, recorded.frames_of(row))
+                best = float(shown.max(initial=0.0))
                 out.append((row, "never visible" if best == 0 else
                             f"never clearly visible (at most {best:.0%} visible or under "
                             "32 px)"))
             continue
-        if frame_row is None or clear[frame_row, row]:
+        if frame_row is None or clear.fraction(row, frame_row) > 0:
             continue
-        fraction = float(scene.frames.visibility[frame_row, row])
+        fraction = float(recorded.fraction(row, frame_row))
         if fraction == 0 and absent_ok:
             continue
         out.append((row, _why(scene, row, frame_row, fraction)))

@@ -606,6 +606,9 @@ def _draw_frames(drawing: Drawing, scene: Scene, rows: list[int], walk: bool,
 # --------------------------------------------------------------------------- labels
 
 
+MAX_SCANNED = 4000  # grid spots tried (nearest first) for a label with no free spot nearby
+
+
 class _Placer:
     """Greedy label placement in display pixels: first free spot, nearest rings first."""
 
@@ -623,18 +626,27 @@ class _Placer:
         """Total overlap area with placed labels and foreign obstacles."""
         total = 0.0
         if len(self.boxes):
-            b = self.boxes
-            w = np.minimum(b[:, 2], box[2]) - np.maximum(b[:, 0], box[0])
-            h = np.minimum(b[:, 3], box[3]) - np.maximum(b[:, 1], box[1])
-            total += float((np.clip(w, 0, None) * np.clip(h, 0, None)).sum())
-        for ob, owner in self.obstacles + (self.soft if soft else []):
-            if owner == key:
-                continue
-            w = min(ob[2], box[2]) - max(ob[0], box[0])
-            h = min(ob[3], box[3]) - max(ob[1], box[1])
-            if w > 0 and h > 0:
-                total += w * h
+            total += float(_overlap_areas(self.boxes, box).sum())
+        boxes, owners, codes = self._obstacle_arrays(soft)
+        if len(boxes):
+            foreign = owners != codes.get(key, -1)
+            total += float(_overlap_areas(boxes, box)[foreign].sum())
         return total
+
+    def _obstacle_arrays(self, soft: bool):
+        """(boxes (K, 4), owner codes (K,), owner -> code) of the obstacles, made once per
+        set of obstacles: a walk of 1,500 cameras made 10,000 Python loops over them."""
+        items = self.obstacles + (self.soft if soft else [])
+        cache_key = (len(self.obstacles), len(self.soft) if soft else -1)
+        cached = getattr(self, "_obstacle_cache", {})
+        if cache_key not in cached:
+            codes: dict = {}
+            owner_codes = np.array([codes.setdefault(owner, len(codes)) for _, owner in items],
+                                   dtype=np.int64)
+            boxes = np.array([ob for ob, _ in items], dtype=float).reshape(-1, 4)
+            cached[cache_key] = (boxes, owner_codes, codes)
+            self._obstacle_cache = cached
+        return cached[cache_key]
 
     def add(self, box) -> None:
         self.boxes = np.vstack([self.boxes, np.asarray(box, dtype=float)[None]])
@@ -681,17 +693,38 @@ class _Placer:
             return None
         gx, gy = np.meshgrid(xs, ys)
         pts = np.stack([gx.ravel(), gy.ravel()], axis=1)
-        order = np.argsort(np.hypot(*(pts - centre).T))
-        for c in pts[order]:
-            box = np.array([c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2])
-            if self.overlaps(box, key) == 0:
-                return box
-        return None
+        order = np.argsort(np.hypot(*(pts - centre).T), kind="stable")[:MAX_SCANNED]
+        boxes = np.concatenate([pts[order] - (w / 2, h / 2), pts[order] + (w / 2, h / 2)],
+                               axis=1)
+        free = np.flatnonzero(self._free(boxes, key))
+        return boxes[free[0]] if len(free) else None
+
+    def _free(self, candidates: np.ndarray, key) -> np.ndarray:
+        """(C,) bool: the candidate boxes that overlap no label and no foreign obstacle
+        (``overlaps(box, key) == 0`` for each, at once)."""
+        free = np.ones(len(candidates), dtype=bool)
+        obstacles, owners, codes = self._obstacle_arrays(False)
+        for boxes in (self.boxes, obstacles[owners != codes.get(key, -1)]):
+            for start in range(0, len(candidates), 256):  # (256, K) at a time
+                chunk = candidates[start:start + 256]
+                w = (np.minimum(chunk[:, None, 2], boxes[None, :, 2])
+                     - np.maximum(chunk[:, None, 0], boxes[None, :, 0]))
+                h = (np.minimum(chunk[:, None, 3], boxes[None, :, 3])
+                     - np.maximum(chunk[:, None, 1], boxes[None, :, 1]))
+                free[start:start + 256] &= ~((w > 0) & (h > 0)).any(axis=1)
+        return free
 
     @staticmethod
     def _away(box, centre, radius, slack) -> bool:
         nearest = np.clip(centre, box[:2], box[2:])
         return float(np.hypot(*(nearest - centre))) > radius + slack
+
+
+def _overlap_areas(boxes: np.ndarray, box) -> np.ndarray:
+    """Overlap area of ``box`` (x0, y0, x1, y1) with each row of ``boxes``."""
+    w = np.minimum(boxes[:, 2], box[2]) - np.maximum(boxes[:, 0], box[0])
+    h = np.minimum(boxes[:, 3], box[3]) - np.maximum(boxes[:, 1], box[1])
+    return np.clip(w, 0, None) * np.clip(h, 0, None)
 
 
 # right, left, up, down, then the diagonals, then 16 directions
@@ -739,10 +772,11 @@ def _place_labels(drawing: Drawing, scene: Scene, hulls, owner, answer, analysis
             continue
         jobs.append(((3, -_area(hulls[i]), scene.ids[i]), "object", i))
     labelled_frames = frame_rows
-    if walk and len(frame_rows) > MAX_WALK_LABELS:
+    if len(frame_rows) > MAX_WALK_LABELS:  # a walk, or a program over every frame of one
         every = math.ceil(len(frame_rows) / MAX_WALK_LABELS)
-        labelled_frames = frame_rows[::every] + ([frame_rows[-1]] if
-                                                 (len(frame_rows) - 1) % every else [])
+        named = set(analysis.frame_names) if analysis else set()
+        labelled_frames = sorted(set(frame_rows[::every]) | {frame_rows[-1]}
+                                 | (named & set(frame_rows)))
     for r in labelled_frames:
         jobs.append(((2, float(r), ""), "frame", r))
     jobs.sort(key=lambda j: j[0])

@@ -254,15 +254,18 @@ class _Builder(Transformer):
 
     def _number_value(self, digits: str, tok: Token) -> int | float:
         if "." not in digits and "e" not in digits.lower():
-            value = int(digits)
-            if value <= _MAX_INT_LITERAL:
-                return value
+            # int() refuses strings over 4,300 digits (ValueError); anything over 19 is out
+            # of range anyway, so long digit strings are never converted.
+            if len(digits.lstrip("0")) <= 19 and int(digits) <= _MAX_INT_LITERAL:
+                return int(digits)
+            limit = f"integer literals are at most 2^53 = {_MAX_INT_LITERAL}"
         else:
             value = float(digits)
             if value != float("inf"):
                 return value
-        self.diagnostics.append(error("E-SYNTAX", f"number {digits} is out of range",
-                                      token_span(tok)))
+            limit = "the largest number is about 1.8e308"
+        self.diagnostics.append(error("E-SYNTAX", f"number {_shown_number(digits)} is out of "
+                                      f"range", token_span(tok), limit))
         return 0
 
     def _string_value(self, tok: Token) -> str:
@@ -381,6 +384,13 @@ class ParseResult:
     diagnostics: list[Diagnostic]
 
 
+def _shown_number(digits: str) -> str:
+    """A number as quoted in a message: long ones clipped, with their length."""
+    if len(digits) <= 40:
+        return digits
+    return f"{digits[:20]}...{digits[-8:]} ({len(digits)} characters)"
+
+
 def parse(source: Source) -> ParseResult:
     """Parse a whole program, reporting every syntax error (one per statement)."""
     size = len(source.text.encode("utf-8", "surrogatepass"))
@@ -467,6 +477,9 @@ def _describe(exc: SyntaxFailure, source: Source) -> Diagnostic:
         return _unexpected_character(exc.pos, source)
     tok = exc.token
     hint = _expected_text(set(exc.expected))
+    unclosed = _unclosed_bracket(exc)
+    if unclosed is not None:
+        return unclosed
     if tok.type == "$END":
         end = len(source.text)
         return error("E-SYNTAX", "unexpected end of program", source.span(end, end),
@@ -476,6 +489,28 @@ def _describe(exc: SyntaxFailure, source: Source) -> Diagnostic:
     elif str(tok) == "=>":  # a lambda outside the arguments of a call
         hint = "a lambda `x => ...` can only be an argument of a higher-order builtin"
     return error("E-SYNTAX", f"unexpected `{tok}`", token_span(tok), hint or None)
+
+
+_PAIRS = {"(": ")", "[": "]"}
+
+
+def _unclosed_bracket(exc: SyntaxFailure) -> Diagnostic | None:
+    """Python's "'(' was never closed": when the program ends, or a new statement begins,
+    inside an open bracket, the bracket is the mistake, not the place parsing stopped (newlines
+    inside brackets are ignored, so that place may be many lines below). A closing bracket of
+    the other kind is reported as a mismatch with the bracket it would close."""
+    if not exc.open_brackets:
+        return None
+    opening = exc.open_brackets[-1]
+    tok = exc.token
+    if tok.type == "$END" or tok.type in _STATEMENT_STARTERS:
+        return error("E-SYNTAX", f"`{opening}` was never closed", token_span(opening),
+                     f"close it with `{_PAIRS[str(opening)]}`")
+    if str(tok) in (")", "]") and str(tok) != _PAIRS[str(opening)]:
+        return error("E-SYNTAX", f"`{tok}` does not match `{opening}` at {opening.line}:"
+                     f"{opening.column}", token_span(tok),
+                     f"close `{opening}` with `{_PAIRS[str(opening)]}`")
+    return None
 
 
 def _unexpected_character(pos: int, source: Source) -> Diagnostic:

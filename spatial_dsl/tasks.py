@@ -313,7 +313,7 @@ def _literal(node: ast.Expr, t: T.Type):
     (`1.0`), so its `let` has the parameter's type, not Int."""
     shown = print_expr(node)
     if isinstance(node, ast.Quantity):
-        return node.value * T.UNITS[node.unit][1], shown, shown, shown
+        return T.to_base(node.value, node.unit), shown, shown, shown
     program = shown
     if t == T.NUMBER and isinstance(node, ast.Number) and isinstance(node.value, int):
         program = repr(float(node.value))

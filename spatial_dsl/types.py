@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -54,8 +55,10 @@ ROOM = Prim("Room")
 # The type of an expression that already produced a diagnostic: it matches
 # everything, so one mistake is reported once, not at every use.
 ERROR = Prim("<error>")
-# Element type of the empty list `[]`, which fits any List[T].
-NOTHING = Prim("<nothing>")
+# Element type of the empty list `[]`, which fits any List[T]. No value has this type: an
+# expression that would produce one (`[][0]`, `first([])`, the parameter of `map([], x =>
+# ...)`) is a type error (see Checker.expr), so the runtime never meets it.
+NOTHING = Prim("Nothing")
 
 NAMED_TYPES: dict[str, Type] = {
     t.name: t
@@ -75,7 +78,8 @@ TYPE_DOCS: dict[str, str] = {
     "Object": "One object of the scene.",
     "Objects": "An unordered set of objects of the scene (a mask over the object table).",
     "Frame": "One camera view of the scene.",
-    "List[T]": "An ordered list of values of type T (0-based indexing, negative from the end).",
+    "List[T]": "An ordered list of values of type T (0-based indexing, negative from the end); "
+    "`[]` has type List[Nothing], which fits any List[T].",
     "Room": "The type of `room`, the scene's room: `.area`, `.length`, `.width`, `.height`.",
 }
 
@@ -104,6 +108,25 @@ UNITS: dict[str, tuple[Type, float]] = {
     "deg": (ANGLE, 1.0),
 }
 BASE_UNIT: dict[Type, str] = {LENGTH: "m", AREA: "m2", VOLUME: "m3", ANGLE: "deg"}
+# Every factor is a power of ten: unit = 10**UNIT_EXPONENTS[unit] base units.
+UNIT_EXPONENTS: dict[str, int] = {u: round(math.log10(f)) for u, (_, f) in UNITS.items()}
+assert all(10.0**UNIT_EXPONENTS[u] == f for u, (_, f) in UNITS.items()), "not a power of ten"
+
+
+def to_base(value, unit: str):
+    """A value in ``unit`` in the base unit (``value`` a float or a numpy array).
+
+    Metric conversions are one correctly rounded operation with an exact power of ten
+    (10**k is exact in a double for k <= 22): multiplying by 1e-6 (not exact) would make
+    `1L in cm3` 1000.0000000000001; dividing by 1e6 (exact) makes it 1000.0."""
+    exponent = UNIT_EXPONENTS[unit]
+    return value * 10.0**exponent if exponent >= 0 else value / 10.0**-exponent
+
+
+def from_base(value, unit: str):
+    """A value in the base unit expressed in ``unit`` (the inverse of ``to_base``)."""
+    exponent = UNIT_EXPONENTS[unit]
+    return value / 10.0**exponent if exponent >= 0 else value * 10.0**-exponent
 
 
 def is_numeric(t: Type) -> bool:
@@ -120,7 +143,7 @@ def widen(t: Type) -> Type:
 
 def fits(actual: Type, expected: Type) -> bool:
     """Whether a value of type ``actual`` may stand where ``expected`` is wanted."""
-    if actual == ERROR or expected == ERROR or actual == expected:
+    if actual in (ERROR, NOTHING) or expected == ERROR or actual == expected:
         return True
     if actual == INT and expected == NUMBER:
         return True
@@ -131,9 +154,9 @@ def fits(actual: Type, expected: Type) -> bool:
 
 def join(a: Type, b: Type) -> Type | None:
     """The common type of two branches or list items, or None if there is none."""
-    if a == ERROR:
+    if a in (ERROR, NOTHING):
         return b
-    if b == ERROR or a == b:
+    if b in (ERROR, NOTHING) or a == b:
         return a
     if {a, b} == {INT, NUMBER}:
         return NUMBER

@@ -187,6 +187,8 @@ def test_arrays_are_read_only(kitchen):
         kitchen.center[0, 0] = 5.0
     with pytest.raises(ValueError):
         kitchen.frames.visibility[0, 0] = 1.0
+    with pytest.raises(ValueError):
+        kitchen.frames.visible.fractions[0] = 0.5
 
 
 def test_quaternion_normalised_exactly():

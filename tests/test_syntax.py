@@ -298,7 +298,8 @@ def test_one_error_per_broken_statement():
     text = "let a = (1\nlet b = 2 +\nlet c = )\nlet d = 4\nanswer a b\n"
     found = errors(text)
     assert [e[0] for e in found] == ["E-SYNTAX"] * 4
-    assert [e[1] for e in found] == [2, 3, 3, 5]
+    # the first: the `(` of line 1 that was never closed, not the `let` after it
+    assert [e[1] for e in found] == [1, 3, 3, 5]
 
 
 def test_syntax_errors_are_capped():
@@ -307,9 +308,22 @@ def test_syntax_errors_are_capped():
 
 
 def test_unexpected_end_of_program():
-    (found,) = errors("answer f(1,")
-    assert found[:3] == ("E-SYNTAX", 1, 12)
+    (found,) = errors("answer 1 +\n")
+    assert found[:3] == ("E-SYNTAX", 2, 1)
     assert found[3] == "unexpected end of program"
+
+
+def test_a_bracket_never_closed_is_reported_at_the_bracket():
+    # as Python does: newlines inside brackets are ignored, so the end of the program (or
+    # the next statement) may be far below the bracket that is the mistake
+    assert errors("answer f(1,") == [("E-SYNTAX", 1, 9, "`(` was never closed")]
+    text = 'let a = count(filter(objects, o => [o.height > 1m)\n\nlet b = 2\nanswer a\n'
+    assert errors(text) == [("E-SYNTAX", 1, 50, "`)` does not match `[` at 1:36")]
+    assert errors("let a = (1 +\n\n\nanswer a\n") == [
+        ("E-SYNTAX", 1, 9, "`(` was never closed")]
+    assert errors("answer [1, 2\n;answer 3") == [("E-SYNTAX", 1, 8, "`[` was never closed")]
+    # a bracket closed in time is not blamed for an error inside it
+    assert errors("answer (1 + )\n")[0][3] == "unexpected `)`"
 
 
 def test_unexpected_characters_are_shown_printably():

@@ -60,7 +60,7 @@ class ObjectsPat(Pattern):
     def match(self, actual, bindings):
         if actual == T.STR:
             return "find"
-        if actual == T.ListType(T.OBJECT):
+        if actual in (T.ListType(T.OBJECT), T.ListType(T.NOTHING)):  # `[]`: the empty set
             return "set"
         return T.fits(actual, T.OBJECTS)
 
@@ -76,7 +76,7 @@ class Var(Pattern):
     name: str
 
     def _allowed(self, t: T.Type) -> bool:
-        return t in T.NUMERIC if self.name in NUMERIC_VARS else True
+        return t in T.NUMERIC + (T.NOTHING,) if self.name in NUMERIC_VARS else True
 
     def match(self, actual, bindings):
         if actual == T.ERROR:
@@ -104,7 +104,10 @@ class ListPat(Pattern):
             return True
         if not isinstance(actual, T.ListType):
             return False
-        return actual.elem == T.NOTHING or self.elem.match(actual.elem, bindings) is True
+        if actual.elem == T.NOTHING:  # `[]` fits every list; T is bound to no element type
+            self.elem.match(T.NOTHING, bindings)
+            return True
+        return self.elem.match(actual.elem, bindings) is True
 
     def subst(self, bindings):
         return T.ListType(self.elem.subst(bindings))

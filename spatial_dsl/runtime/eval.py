@@ -60,11 +60,21 @@ class Budget:
         self._calls = 0
 
     def charge(self, amount: int, span: Span) -> None:
+        """Count ``amount`` element-operations; over the budget (or, checked every 128
+        charges, past the deadline) the whole evaluation stops with `LimitExceeded`.
+
+        Kernels whose work is more than one operation per row charge it themselves, before
+        doing it (a route over F frames: F; a (B, N) mask: B x N)."""
         self.steps += amount
         if self.steps > self.limits.steps:
             raise LimitExceeded(f"evaluation took more than {self.limits.steps} steps", span)
         self._calls += 1
-        if self._calls % 128 == 0 and time.monotonic() > self.deadline:
+        if self._calls % 128 == 0:
+            self.check_time(span)
+
+    def check_time(self, span: Span) -> None:
+        """The wall-clock limit; kernels that loop in Python call it once per iteration."""
+        if time.monotonic() > self.deadline:
             raise LimitExceeded(f"evaluation took longer than {self.limits.seconds:g} s", span)
 
 
@@ -108,6 +118,12 @@ class Evaluator:
 
     def run(self) -> tuple[object, Rejection | None]:
         """(answer value, None) or (None, rejection)."""
+        # Overflow and invalid operations are expected on hostile input: results are checked
+        # (``in_range``: a non-finite value is `Degenerate`), so numpy must not warn on stderr.
+        with np.errstate(all="ignore"):
+            return self._run()
+
+    def _run(self) -> tuple[object, Rejection | None]:
         env = Env(self.globals, 1, Rows(1))
         try:
             for stmt in self.checked.program.statements:
@@ -123,6 +139,10 @@ class Evaluator:
     def evaluate(self, node: ast.Expr, names: dict) -> tuple[object, Rejection | None]:
         """Evaluate one checked expression (a task's `where`, `answer` or `choices`) with
         extra names bound to run-time values (see ``bind_value``)."""
+        with np.errstate(all="ignore"):
+            return self._evaluate(node, names)
+
+    def _evaluate(self, node: ast.Expr, names: dict) -> tuple[object, Rejection | None]:
         env = Env({**self.globals, **names}, 1, Rows(1))
         try:
             value = self.eval_node(node, env)
@@ -159,7 +179,7 @@ class Evaluator:
         return np.array([node.value], dtype=np.int64 if isinstance(node.value, int) else float)
 
     def _quantity(self, node: ast.Quantity, env):
-        return np.array([node.value * T.UNITS[node.unit][1]], dtype=float)
+        return np.array([T.to_base(float(node.value), node.unit)], dtype=float)
 
     def _string(self, node: ast.String, env):
         return stack_elements(T.STR, [node.value])
@@ -188,6 +208,8 @@ class Evaluator:
     def _attr(self, node: ast.Attr, env: Env):
         owner = self.eval_node(node.obj, env)
         kernel = ATTRIBUTE_KERNELS[(self._type(node.obj), node.name)]
+        # No range check: scene files are validated finite and within 1e9 (so a volume is
+        # at most 8e27), and a Vec3 was checked when it was made.
         return kernel(self._call(node, env), owner)
 
     def _index(self, node: ast.Index, env: Env):
@@ -216,7 +238,7 @@ class Evaluator:
     def _inunit(self, node: ast.InUnit, env: Env):
         value = self.eval_node(node.operand, env)
         with np.errstate(over="ignore"):
-            converted = value / T.UNITS[node.unit][1]
+            converted = T.from_base(value, node.unit)
         return in_range(self._call(node, env), converted)
 
     def _logic(self, node: ast.BinOp, env: Env):
@@ -279,6 +301,8 @@ class Evaluator:
             return LambdaFn(self, arg, env, fn_type.param)
         value = self.eval_node(arg, env)
         coercion = self.checked.coercions.get(id(arg))
+        if coercion in ("find", "set"):  # a (B, N) mask
+            self.budget.charge(rows_of(value) * self.scene.n, arg.span)
         if coercion == "find":
             return find_mask(self.scene, value)
         if coercion == "set":

@@ -25,6 +25,7 @@ from ..builtins.catalog import (
     VISIBLE_FRACTION,
 )
 from ..scenes.model import SUPPORT_NOT_RECORDED, SUPPORT_ON, Scene, normalise_name
+from ..scenes.visibility import Visibility
 from ..source import Span
 from . import geometry as G
 from .values import Abort, Rows, element, filler, stack_elements
@@ -73,6 +74,10 @@ class Call:
             self.rows.record(True, first.kind, first.message, first.span)
         return first is not None
 
+    def charge_masks(self, rows: int) -> None:
+        """Charge the making of ``rows`` Objects masks of N elements each."""
+        self.budget.charge(rows * self.scene.n, self.span)
+
     def frames(self):
         if self.scene.frames.count == 0:
             self.abort("NoFrames", "the scene has no frames")
@@ -84,16 +89,26 @@ class Call:
 INT_LIMIT = 2**63 - 1
 
 
+MAX_COORDINATE = 1e9  # m: the bound scenes are validated against (scenes/_validate.py)
+
+
 def in_range(k: Call, value):
-    """Reject rows whose number is out of range (`Degenerate`): a non-finite Number or Vec3
-    component. Int results are checked exactly where they are made (see ``_int_result``)."""
+    """Reject rows whose number is out of range (`Degenerate`): a non-finite Number, or a
+    Vec3 with a component that is not finite or beyond ``MAX_COORDINATE`` (geometry on such
+    a point would overflow). Int results are checked exactly where they are made (see
+    ``_int_result``)."""
     if not isinstance(value, np.ndarray) or value.dtype.kind != "f" or value.ndim == 0:
         return value
-    finite = np.isfinite(value).reshape(value.shape[0], -1).all(axis=1)
-    if finite.all():
+    ok = np.isfinite(value)
+    if value.ndim == 2:  # a Vec3 batch (B, 3); Objects masks are bool, never float
+        ok &= np.abs(np.where(ok, value, 0.0)) <= MAX_COORDINATE
+    rows_ok = ok.reshape(value.shape[0], -1).all(axis=1)
+    if rows_ok.all():
         return value
-    k.reject(~finite, "Degenerate", "the result is not a finite number")
-    return np.where(np.isfinite(value), value, 0.0)
+    message = ("the result is not a finite number" if value.ndim == 1 else
+               "a point farther than 1e9 m along an axis, or not finite")
+    k.reject(~rows_ok, "Degenerate", message)
+    return np.where(ok, value, 0.0)
 
 
 def _int_result(k: Call, exact, approx: np.ndarray, result: np.ndarray) -> np.ndarray:
@@ -117,12 +132,6 @@ def _strings(scene: Scene, field: str) -> np.ndarray:
     return stack_elements(T.STR, list(getattr(scene, field)))
 
 
-@lru_cache(maxsize=256)
-def _seen_frames(scene: Scene) -> np.ndarray:
-    """(F, N) bool: object visible in frame (`visibility >= 0.1`)."""
-    return scene.frames.visibility >= VISIBLE_FRACTION
-
-
 def _screen_sizes(scene: Scene, o: np.ndarray, f: np.ndarray) -> np.ndarray:
     """`screen_size` of objects ``o`` in frame rows ``f`` (broadcast against each other)."""
     fr = scene.frames
@@ -132,14 +141,15 @@ def _screen_sizes(scene: Scene, o: np.ndarray, f: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=256)
-def _clear_frames(scene: Scene) -> np.ndarray:
-    """(F, N) bool: object clearly visible in frame. The screen size is only computed
-    where the visible fraction already passes."""
-    clear = scene.frames.visibility >= CLEAR_FRACTION
-    f, o = np.nonzero(clear)
-    if len(f):
-        clear[f, o] = _screen_sizes(scene, o, f) >= CLEAR_PIXELS
-    return clear
+def _clear_pairs(scene: Scene) -> Visibility:
+    """The clearly visible (frame, object) pairs, sparse like the recorded ones. The
+    screen size is only computed where the visible fraction already passes."""
+    frames, objects, fractions = scene.frames.visible.pairs()
+    keep = np.flatnonzero(fractions >= CLEAR_FRACTION)
+    if len(keep):
+        keep = keep[_screen_sizes(scene, objects[keep], frames[keep]) >= CLEAR_PIXELS]
+    return Visibility.from_pairs(scene.frames.count, scene.n, frames[keep], objects[keep],
+                                 fractions[keep])
 
 
 def point_of(scene: Scene, v: np.ndarray) -> np.ndarray:
@@ -205,6 +215,7 @@ def k_frame(k: Call, i):
 
 @kernel("find")
 def k_find(k: Call, names):
+    k.charge_masks(len(names))
     return find_mask(k.scene, names)
 
 
@@ -297,7 +308,7 @@ def _keys(k: Call, S, key):
 def _extreme(k: Call, S, key, pick):
     found = _keys(k, S, key)
     if found is None:
-        return np.zeros(1, dtype=np.int64)
+        return _placeholder(k)
     members, keys = found
     best = pick(keys)
     if np.count_nonzero(keys == keys[best]) > 1:
@@ -315,10 +326,16 @@ def k_argmax(k: Call, S, key):
     return _extreme(k, S, key, np.argmax)
 
 
+def _placeholder(k: Call):
+    """The value a rejected row carries on: of the call's checked type, so that later
+    kernels (a frame index, an object row) can use it without crashing."""
+    return filler(k.result_type, 1, k.scene.n)
+
+
 def _aggregate(k: Call, S, key, reduce, dtype=None):
     found = _keys(k, S, key)
     if found is None:
-        return np.zeros(1, dtype=dtype or float)
+        return _placeholder(k)
     return np.array([reduce(found[1])], dtype=dtype or found[1].dtype)
 
 
@@ -346,7 +363,7 @@ def k_max_pair(k: Call, a, b):
 def k_sum(k: Call, S, key):
     found = _keys(k, S, key)
     if found is None:
-        return np.zeros(1)
+        return _placeholder(k)
     keys = found[1]
     total = np.array([np.sum(keys)], dtype=keys.dtype)
     if keys.dtype.kind in "iu":
@@ -419,6 +436,7 @@ def k_all(k: Call, S, p):
 
 @kernel("labels")
 def k_labels(k: Call, xs):
+    k.budget.charge(sum(len(x) for x in xs) if isinstance(xs, list) else xs.size, k.span)
     labels = k.scene.labels
     if isinstance(xs, list):
         return [[labels[i] for i in row] for row in xs]
@@ -427,6 +445,7 @@ def k_labels(k: Call, xs):
 
 @kernel("parents")
 def k_parents(k: Call, o):
+    k.charge_masks(len(o))
     parent = k.scene.parent[o]
     out = np.zeros((len(o), k.scene.n), dtype=bool)
     has = parent >= 0
@@ -436,7 +455,7 @@ def k_parents(k: Call, o):
 
 @kernel("children")
 def k_children(k: Call, o):
-    k.budget.charge(len(o) * k.scene.n, k.span)
+    k.charge_masks(len(o))
     return k.scene.parent[None, :] == o[:, None]
 
 
@@ -455,13 +474,13 @@ def _elements_at(k: Call, xs: list, positions) -> object:
     out = []
     for r in range(size):
         items = xs[r if len(xs) > 1 else 0]
-        i = int(np.broadcast_to(positions, (size,))[r])
-        i = i + len(items) if i < 0 else i
+        given = int(np.broadcast_to(positions, (size,))[r])
+        i = given + len(items) if given < 0 else given
         if 0 <= i < len(items):
             out.append(items[i])
-        else:
+        else:  # the message names the index as written: `[1, 2, 3][-4]` says -4
             k.reject(np.arange(size) == r, "EmptySet",
-                     f"index {i} is out of range of a list of {len(items)}")
+                     f"index {given} is out of range of a list of {len(items)}")
             out.append(spare)
     return stack_elements(k.result_type, out)
 
@@ -502,6 +521,13 @@ def _round_exact(x: float, digits: int) -> float:
         return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)) + 0.0
 
 
+def _timed(k: Call, values):
+    """The values, checking the wall-clock limit before each (a loop in Python)."""
+    for v in values:
+        k.budget.check_time(k.span)
+        yield v
+
+
 @kernel("round")
 def k_round(k: Call, x, n):
     size = _rows(x, n)
@@ -510,8 +536,8 @@ def k_round(k: Call, x, n):
     out = np.empty(size)
     for digits in np.unique(ns):  # the geometry helper rounds with one digit count at a time
         chosen = ns == digits
-        if abs(int(digits)) > 300:  # 10**digits overflows a double
-            out[chosen] = [_round_exact(v, int(digits)) for v in xs[chosen]]
+        if abs(int(digits)) > 300:  # 10**digits overflows a double: exact decimals, slow
+            out[chosen] = [_round_exact(v, int(digits)) for v in _timed(k, xs[chosen])]
         else:
             out[chosen] = G.round_half_away(xs[chosen], int(digits))
     return out.astype(np.int64) if np.issubdtype(np.asarray(x).dtype, np.integer) else out
@@ -866,15 +892,18 @@ def k_closer(k: Call, a, b, f):
 # --------------------------------------------------------- visibility and time
 
 
+# Visibility is stored sparse (scenes/visibility.py); these kernels read it through its
+# accessors, vectorized over the batch, and never build a frames x objects table.
+
+
 @kernel("visible")
 def k_visible(k: Call, o, f):
-    k.frames()
-    return _seen_frames(k.scene)[f, o]
+    return k.frames().visible.fraction(o, f) >= VISIBLE_FRACTION
 
 
 @kernel("visibility")
 def k_visibility(k: Call, o, f):
-    return k.frames().visibility[f, o].astype(float)
+    return k.frames().visible.fraction(o, f).astype(float)
 
 
 @kernel("screen_size")
@@ -886,34 +915,33 @@ def k_screen_size(k: Call, o, f):
 @kernel("clearly_visible")
 def k_clearly_visible(k: Call, o, f):
     k.frames()
-    return _clear_frames(k.scene)[f, o]
+    return _clear_pairs(k.scene).fraction(o, f) > 0
 
 
 @kernel("clearly_seen")
 def k_clearly_seen(k: Call, o):
-    return _clear_frames(k.scene)[:, o].any(axis=0)
+    return _clear_pairs(k.scene).first_last()[0][o] >= 0
 
 
 @kernel("in_view")
 def k_in_view(k: Call, f):
-    k.frames()
-    return _seen_frames(k.scene)[f]
+    k.charge_masks(len(f))
+    return k.frames().visible.in_frames(f, at_least=VISIBLE_FRACTION)
 
 
 @kernel("seen")
 def k_seen(k: Call, o):
-    return _seen_frames(k.scene)[:, o].any(axis=0)
+    first, _ = k.scene.frames.visible.first_last(VISIBLE_FRACTION)
+    return first[o] >= 0
 
 
 def _seen_index(k: Call, o, which: int):
-    seen = _seen_frames(k.scene)[:, o]  # (F, B)
-    never = ~seen.any(axis=0)
+    first, last = k.scene.frames.visible.first_last(VISIBLE_FRACTION)
+    rows = (first if which == 0 else last)[o]
+    never = rows < 0
     k.reject(never, "NotSeen", lambda r: f"{k.scene.labels[int(o[r])]} is never seen")
-    if seen.shape[0] == 0:
-        return np.zeros(len(o), dtype=np.int64)
-    pos = np.argmax(seen, axis=0) if which == 0 else seen.shape[0] - 1 - np.argmax(seen[::-1],
-                                                                                  axis=0)
-    return k.scene.frames.index[pos].astype(np.int64)
+    return k.scene.frames.index[np.where(never, 0, rows)].astype(np.int64) if len(
+        k.scene.frames.index) else np.zeros(len(o), dtype=np.int64)
 
 
 @kernel("first_seen")
@@ -928,8 +956,10 @@ def k_last_seen(k: Call, o):
 
 @kernel("co_visible")
 def k_co_visible(k: Call, a, b):
-    seen = _seen_frames(k.scene)
-    return (seen[:, a] & seen[:, b]).any(axis=0)
+    visible = k.scene.frames.visible
+    counts = visible.frame_counts(VISIBLE_FRACTION)
+    k.budget.charge(int(counts[np.asarray(a).reshape(-1)].sum()), k.span)
+    return visible.co_visible(a, b, VISIBLE_FRACTION)
 
 
 @kernel("appearance_order")
@@ -937,6 +967,7 @@ def k_appearance_order(k: Call, xs):
     rows = xs if isinstance(xs, list) else [list(np.flatnonzero(m)) for m in xs]
     out = []
     for r, members in enumerate(rows):
+        k.budget.charge(len(members), k.span)
         out.append(_appearance(k, np.asarray(members, dtype=np.int64), r, len(rows)))
     return out
 
@@ -945,12 +976,11 @@ def _appearance(k: Call, members: np.ndarray, r: int, size: int) -> list:
     this_row = np.arange(size) == r
     if len(members) == 0:
         return []
-    seen = _seen_frames(k.scene)[:, members]
-    if not seen.any(axis=0).all():
-        missing = members[~seen.any(axis=0)][0]
+    first = k.scene.frames.visible.first_last(VISIBLE_FRACTION)[0][members]
+    if (first < 0).any():
+        missing = members[first < 0][0]
         k.reject(this_row, "NotSeen", f"{k.scene.labels[int(missing)]} is never seen")
         return []
-    first = k.scene.frames.index[np.argmax(seen, axis=0)]
     if len(np.unique(first)) < len(first):
         k.reject(this_row, "Borderline", "two objects first appear in the same frame")
     return [int(m) for m in members[np.argsort(first, kind="stable")]]
@@ -978,25 +1008,28 @@ def _path(f1: int, f2: int) -> np.ndarray:
     return np.arange(f1, f2 + step, step)
 
 
+def _paths(k: Call, f1, f2):
+    """The frame rows of each row's path, after charging their total length (the work of
+    `travel` and `route` is one step per frame of every path)."""
+    size = _rows(f1, f2)
+    a, b = np.broadcast_to(f1, (size,)), np.broadcast_to(f2, (size,))
+    k.budget.charge(int(np.abs(a.astype(np.int64) - b).sum()) + size, k.span)
+    for x, y in zip(a, b):
+        k.budget.check_time(k.span)
+        yield _path(int(x), int(y))
+
+
 @kernel("travel")
 def k_travel(k: Call, f1, f2):
     frames = k.frames()
-    size = _rows(f1, f2)
-    a, b = np.broadcast_to(f1, (size,)), np.broadcast_to(f2, (size,))
-    return np.array([float(G.travel(frames.position[_path(int(x), int(y))]))
-                     for x, y in zip(a, b)])
+    return np.array([float(G.travel(frames.position[path])) for path in _paths(k, f1, f2)])
 
 
 @kernel("route")
 def k_route(k: Call, f1, f2):
     frames = k.frames()
-    size = _rows(f1, f2)
-    a, b = np.broadcast_to(f1, (size,)), np.broadcast_to(f2, (size,))
-    out = []
-    for x, y in zip(a, b):
-        path = _path(int(x), int(y))
-        out.append(list(G.route(frames.position[path], G.heading(frames.R[path]))))
-    return out
+    return [list(G.route(frames.position[path], G.heading(frames.R[path])))
+            for path in _paths(k, f1, f2)]
 
 
 # ------------------------------------------------------------------ attributes

@@ -109,8 +109,13 @@ class RefScene:
         self.frame_intrinsics = [tuple(map(float, k)) for k in zip(
             f.fx.tolist(), f.fy.tolist(), f.cx.tolist(), f.cy.tolist(), f.width.tolist(),
             f.height.tolist())]
-        self.visibility = f.visibility.tolist()
-        self.visible = [[v >= VISIBLE_FRACTION for v in row] for row in self.visibility]
+        # fractions[f] = {object row: recorded visible fraction} of frame row f (the file's
+        # pairs); visible[f] = the object rows frame row f shows (fraction >= 0.1)
+        self.fractions: list[dict[int, float]] = [{} for _ in range(f.count)]
+        for frame, obj, fraction in zip(*(a.tolist() for a in f.visible.pairs())):
+            self.fractions[frame][obj] = fraction
+        self.visible = [{o for o, v in row.items() if v >= VISIBLE_FRACTION}
+                        for row in self.fractions]
         room = scene.room
         self.room = {"area": float(room.area), "length": float(room.length),
                      "width": float(room.width), "height": float(room.height)}
@@ -121,11 +126,12 @@ class RefScene:
                               self.frame_R[f], *self.frame_intrinsics[f], SCREEN_NEAR)
 
     def clearly_visible(self, o: int, f: int) -> bool:
-        return self.visibility[f][o] >= CLEAR_FRACTION and self.screen_size(o, f) >= CLEAR_PIXELS
+        return (self.fractions[f].get(o, 0.0) >= CLEAR_FRACTION
+                and self.screen_size(o, f) >= CLEAR_PIXELS)
 
     def seen_frames(self, o: int) -> list[int]:
         """Rows of the frames in which object ``o`` is visible, in order."""
-        return [f for f in range(self.frame_count) if self.visible[f][o]]
+        return [f for f in range(self.frame_count) if o in self.visible[f]]
 
 
 def _normalise(name: str) -> str:
@@ -403,7 +409,7 @@ def r_len(c: Ctx, xs):
 def _at(c: Ctx, xs: list, i: int):
     j = i + len(xs) if i < 0 else i
     if not 0 <= j < len(xs):
-        c.reject("EmptySet", f"index {j} is out of range of a list of {len(xs)}")
+        c.reject("EmptySet", f"index {i} is out of range of a list of {len(xs)}")
     return xs[j]
 
 
@@ -426,19 +432,21 @@ def r_last(c: Ctx, xs):
 
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+MAX_COORDINATE = 1e9  # m: a Vec3 component beyond this is out of range
 
 
 def in_range(c: Ctx, value):
-    """A number out of range is `Degenerate`: an Int beyond 64 bits, a non-finite Number
-    (also inside a Vec3)."""
+    """A number out of range is `Degenerate`: an Int beyond 64 bits, a non-finite Number,
+    a Vec3 with a component that is not finite or beyond ``MAX_COORDINATE``."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and not INT_MIN <= value <= INT_MAX:
         c.reject("Degenerate", "the integer result is out of range")
     if isinstance(value, float) and not math.isfinite(value):
         c.reject("Degenerate", "the result is not a finite number")
-    if isinstance(value, tuple) and not all(math.isfinite(x) for x in value):
-        c.reject("Degenerate", "the result is not a finite number")
+    if isinstance(value, tuple) and not all(math.isfinite(x) and abs(x) <= MAX_COORDINATE
+                                            for x in value):
+        c.reject("Degenerate", "a point farther than 1e9 m along an axis, or not finite")
     return value
 
 
@@ -742,13 +750,13 @@ def r_closer(c: Ctx, a, b, f):
 @ref("visible")
 def r_visible(c: Ctx, o, f):
     c.need_frames()
-    return c.scene.visible[f][o]
+    return o in c.scene.visible[f]
 
 
 @ref("visibility")
 def r_visibility(c: Ctx, o, f):
     c.need_frames()
-    return float(c.scene.visibility[f][o])
+    return float(c.scene.fractions[f].get(o, 0.0))
 
 
 @ref("screen_size")
@@ -771,7 +779,7 @@ def r_clearly_seen(c: Ctx, o):
 @ref("in_view")
 def r_in_view(c: Ctx, f):
     c.need_frames()
-    return frozenset(o for o in range(c.scene.n) if c.scene.visible[f][o])
+    return frozenset(o for o in range(c.scene.n) if o in c.scene.visible[f])
 
 
 @ref("seen")
@@ -799,7 +807,7 @@ def r_last_seen(c: Ctx, o):
 @ref("co_visible")
 def r_co_visible(c: Ctx, a, b):
     s = c.scene
-    return any(s.visible[f][a] and s.visible[f][b] for f in range(s.frame_count))
+    return any(a in s.visible[f] and b in s.visible[f] for f in range(s.frame_count))
 
 
 @ref("appearance_order")
@@ -917,7 +925,7 @@ class ReferenceInterpreter:
             case ast.Number(value=v):
                 return v
             case ast.Quantity(value=v, unit=unit):
-                return v * T.UNITS[unit][1]
+                return T.to_base(v, unit)
             case ast.String(value=v) | ast.Bool(value=v):
                 return v
             case ast.Name(id=name):
@@ -949,7 +957,7 @@ class ReferenceInterpreter:
                 a, b = self.eval_node(left, env), self.eval_node(right, env)
                 return REFERENCES[("_compare", 0)](self._ctx(node), op, a, b)
             case ast.InUnit(operand=operand, unit=unit):
-                return in_range(self._ctx(node), self.eval_node(operand, env) / T.UNITS[unit][1])
+                return in_range(self._ctx(node), T.from_base(self.eval_node(operand, env), unit))
             case ast.If(cond=cond, then=then, orelse=orelse):
                 return self.eval_node(then if self.eval_node(cond, env) else orelse, env)
             case ast.Call():

@@ -12,8 +12,17 @@ import math
 import numpy as np
 
 from ._validate import CheckedFrame, CheckedScene, shoelace
-from .model import SUPPORT_CODES, SUPPORT_NOT_RECORDED, Frames, Room, Scene, normalise_name
+from .model import (
+    SUPPORT_CODES,
+    SUPPORT_NOT_RECORDED,
+    Frames,
+    NameIndex,
+    Room,
+    Scene,
+    normalise_name,
+)
 from .rotations import quat_to_matrix
+from .visibility import Visibility
 
 # Corner k of a box has local signs CORNER_SIGNS[k] (x, y, z each -1 or +1),
 # i.e. k = 4*(x>0) + 2*(y>0) + (z>0).
@@ -129,10 +138,10 @@ def build_frames(frames: list[CheckedFrame], index_of: dict[str, int]) -> Frames
     k = np.array([intrinsics(f) for f in frames], dtype=np.float64).reshape(-1, 4)
     rotation = np.array([f.rotation for f in frames], dtype=np.float64).reshape(-1, 4)
     rotation /= np.maximum(np.linalg.norm(rotation, axis=1, keepdims=True), 1e-300)
-    vis = np.zeros((len(frames), len(index_of)))
-    for i, f in enumerate(frames):
-        for oid, frac in f.visible.items():
-            vis[i, index_of[oid]] = frac
+    pairs = [(i, index_of[oid], frac) for i, f in enumerate(frames)
+             for oid, frac in f.visible.items()]
+    rows, objects, fractions = (list(c) for c in zip(*pairs)) if pairs else ([], [], [])
+    visible = Visibility.from_pairs(len(frames), len(index_of), rows, objects, fractions)
     arrays = {
         "index": np.array([f.index for f in frames], dtype=np.int64),
         "time": np.array([f.time for f in frames], dtype=np.float64),
@@ -140,16 +149,17 @@ def build_frames(frames: list[CheckedFrame], index_of: dict[str, int]) -> Frames
         "rotation": rotation, "R": quat_to_matrix(rotation).reshape(-1, 3, 3),
         "width": np.array([f.width for f in frames], dtype=np.int64),
         "height": np.array([f.height for f in frames], dtype=np.int64),
-        "fx": k[:, 0], "fy": k[:, 1], "cx": k[:, 2], "cy": k[:, 3], "visibility": vis,
+        "fx": k[:, 0], "fy": k[:, 1], "cx": k[:, 2], "cy": k[:, 3],
     }
-    return Frames(image=tuple(f.image for f in frames),
+    return Frames(image=tuple(f.image for f in frames), visible=visible,
                   **{name: frozen(np.ascontiguousarray(a)) for name, a in arrays.items()})
 
 
-def build_name_index(categories: tuple[str, ...], labels: tuple[str, ...]) -> dict:
+def build_name_index(categories: tuple[str, ...], labels: tuple[str, ...]) -> NameIndex:
     """normalised category or label -> (N,) mask of the objects it names."""
-    index: dict[str, np.ndarray] = {}
+    rows: dict[str, list[int]] = {}
     for i, names in enumerate(zip(categories, labels)):
         for key in {normalise_name(n) for n in names}:
-            index.setdefault(key, np.zeros(len(categories), dtype=bool))[i] = True
-    return {k: frozen(v) for k, v in index.items()}
+            rows.setdefault(key, []).append(i)
+    members = {k: frozen(np.array(v, dtype=np.int64)) for k, v in rows.items()}
+    return NameIndex(members, len(categories))

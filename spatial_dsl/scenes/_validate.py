@@ -19,6 +19,16 @@ from .model import SUPPORT_CODES, normalise_name
 
 FORMAT = "spdsl.scene/1"
 QUAT_TOLERANCE = 1e-3  # |q| must be within this of 1; the loader then normalises exactly
+SUGGESTION_BUDGET = 20_000  # difflib comparisons per document for did-you-mean hints
+MAX_SUGGESTED_LENGTH = 200  # longer names get no hint (difflib is quadratic in length)
+MAX_SHOWN = 120  # characters of an id quoted in a message
+MAX_PIXELS = 2**31 - 1  # image width / height
+# Coordinates and sizes (m) and intrinsics (px) are bounded so that nothing the runtime
+# derives from them (a volume, a squared distance, a projection) can overflow a double:
+# with |x| <= 1e9, a product of three is <= 1e27. 1e9 m leaves room for georeferenced
+# (UTM) coordinates. The language bounds points it makes itself the same way (kernels).
+MAX_MAGNITUDE = 1e9
+INT64 = (-(2**63), 2**63 - 1)  # frame indices are stored as int64
 
 OBJECT_KEYS = {"id", "category", "label", "center", "size", "rotation", "parent", "support",
                "attributes"}
@@ -38,6 +48,30 @@ class NonFinite:
 
     def __repr__(self) -> str:
         return self.literal
+
+
+class OutOfRange(NonFinite):
+    """Stands in for an integer literal too long for a double (``json`` would make a Python
+    int of any size, and refuse outright beyond 4,300 digits)."""
+
+    def __init__(self, digits: int):
+        super().__init__(f"an integer of {digits} digits")
+
+
+MAX_INT_DIGITS = 4000  # longer digit strings are not even converted (Python refuses 4,300+)
+
+
+def parse_int(text: str) -> int | OutOfRange:
+    """``json``'s ``parse_int``: an int, or ``OutOfRange`` when no double can hold it."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        return OutOfRange(digits)
+    value = int(text)
+    try:
+        float(value)
+    except OverflowError:
+        return OutOfRange(digits)
+    return value
 
 
 class KeyedDict(dict):
@@ -100,8 +134,10 @@ def describe(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, NonFinite):
         return value.literal
+    if isinstance(value, numbers.Integral) and not _finite(value):  # str() may refuse it
+        return f"an integer of about {int(int(value).bit_length() * math.log10(2)) + 1} digits"
     if isinstance(value, numbers.Real):
-        return repr(value) if math.isfinite(value) else str(value)
+        return repr(value) if _finite(value) else str(value)
     if isinstance(value, str):
         return "a string" if value.strip() else "an empty string"
     if isinstance(value, (list, tuple)):
@@ -118,7 +154,17 @@ def key_path(path: str, key: str) -> str:
     return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
 
 
+def _finite(value: numbers.Real) -> bool:
+    """Finite as a double: a Python int beyond ~1.8e308 (from a dict, not JSON) is not."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _is_number(value: object) -> bool:
+    if type(value) in (float, int):  # the common case, without the slow ABC check
+        return True
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
@@ -127,6 +173,7 @@ class Checker:
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.suggest_id = Suggestions(())  # set once the object ids are known
 
     def add(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
@@ -140,21 +187,36 @@ class Checker:
 
     def number(self, value: object, path: str) -> float | None:
         # Non-finite values are reported once, by scan_json; stay silent here.
-        if isinstance(value, NonFinite) or (_is_number(value) and not math.isfinite(value)):
+        if isinstance(value, NonFinite) or (_is_number(value) and not _finite(value)):
             return None
         if not _is_number(value):
             self.add(path, f"expected a number, got {describe(value)}")
             return None
         return float(value)
 
-    def vector(self, value: object, path: str, n: int) -> list[float] | None:
+    def length(self, value: object, path: str) -> float | None:
+        """A coordinate or extent in metres (or a focal length / principal point in pixels):
+        finite and within ``MAX_MAGNITUDE``, so no product the runtime forms overflows."""
+        x = self.number(value, path)
+        if x is not None and abs(x) > MAX_MAGNITUDE:
+            self.add(path, f"{x:g} is out of range (coordinates, sizes and intrinsics are "
+                     f"limited to 1e9 in absolute value)")
+            return None
+        return x
+
+    def point(self, value: object, path: str, n: int) -> list[float] | None:
+        """``n`` lengths (a position, a size, a floor corner)."""
+        return self.vector(value, path, n, self.length)
+
+    def vector(self, value: object, path: str, n: int, element=None) -> list[float] | None:
         if not isinstance(value, (list, tuple)):
             self.add(path, f"expected a list of {n} numbers, got {describe(value)}")
             return None
         if len(value) != n:
             self.add(path, f"expected {n} numbers, got {len(value)}")
             return None
-        out = [self.number(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        element = element or self.number
+        out = [element(v, f"{path}[{i}]") for i, v in enumerate(value)]
         return None if None in out else out
 
     def quaternion(self, value: object, path: str) -> list[float] | None:
@@ -182,8 +244,13 @@ class Checker:
         return text
 
     def positive_int(self, value: object, path: str) -> int | None:
+        if isinstance(value, NonFinite):
+            return None  # reported by scan_json
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
             self.add(path, f"expected a positive integer, got {describe(value)}")
+            return None
+        if value > MAX_PIXELS:
+            self.add(path, f"expected a positive integer up to {MAX_PIXELS}, got {value}")
             return None
         return int(value)
 
@@ -196,7 +263,11 @@ class Checker:
 
 def scan_json(c: Checker, node: object, path: str) -> None:
     """Report, anywhere in the document, non-finite numbers and repeated keys."""
-    if isinstance(node, NonFinite) or (_is_number(node) and not math.isfinite(node)):
+    if isinstance(node, OutOfRange) or (isinstance(node, int) and not isinstance(node, bool)
+                                        and not _finite(node)):
+        c.add(path or "(document)", f"{describe(node)} is out of range (numbers must be finite "
+              "doubles)")
+    elif isinstance(node, NonFinite) or (_is_number(node) and not _finite(node)):
         c.add(path or "(document)", f"{describe(node)} is not allowed: numbers must be finite")
     elif isinstance(node, dict):
         for k in getattr(node, "duplicates", ()):
@@ -280,7 +351,7 @@ def _check_object(c: Checker, o: object, path: str) -> CheckedObject:
     if (v := o.get("label")) is not None:
         out.label = c.name(v, f"{path}.label")
     if (v := c.get(o, "center", path)) is not _MISSING:
-        out.center = c.vector(v, f"{path}.center", 3)
+        out.center = c.point(v, f"{path}.center", 3)
     if (v := c.get(o, "size", path)) is not _MISSING:
         out.size = _check_size(c, v, f"{path}.size")
     # rotation is optional: an axis-aligned box needs none.
@@ -314,7 +385,7 @@ def _check_support(c: Checker, value: object, parent: str | None, path: str) -> 
 
 
 def _check_size(c: Checker, value: object, path: str) -> list[float] | None:
-    size = c.vector(value, path, 3)
+    size = c.point(value, path, 3)
     negative = [i for i, v in enumerate(size or []) if v < 0]
     for i in negative:
         c.add(f"{path}[{i}]", f"sizes must be >= 0, got {size[i]:g}")
@@ -341,6 +412,7 @@ def _check_unique(c: Checker, objs: list[CheckedObject], attr: str, normalise) -
 def _check_parents(c: Checker, objs: list[CheckedObject]) -> None:
     by_id = {o.id: i for i, o in reversed(list(enumerate(objs))) if o.id is not None}
     complete = _known_ids(objs) is not None
+    c.suggest_id = Suggestions(by_id)
     for i, o in enumerate(objs):
         if o.parent is None:
             continue
@@ -348,27 +420,35 @@ def _check_parents(c: Checker, objs: list[CheckedObject]) -> None:
         if o.parent == o.id:
             c.add(path, "an object cannot be its own parent")
         elif o.parent not in by_id and complete:
-            c.add(path, f"unknown object id {o.parent!r}{suggest(o.parent, by_id)}")
+            c.add(path, f"unknown object id {shown(o.parent)}{c.suggest_id(o.parent)}")
     _check_cycles(c, objs, by_id)
 
 
 def _check_cycles(c: Checker, objs: list[CheckedObject], by_id: dict[str, int]) -> None:
-    """Report each parent cycle once, at its member listed first in the file."""
-    reported: set[int] = set()
-    for start, o in enumerate(objs):
-        chain = [start]
-        nxt = by_id.get(o.parent) if o.parent != o.id else None
-        while nxt is not None and nxt not in chain:
-            chain.append(nxt)
-            p = objs[nxt].parent
-            nxt = by_id.get(p) if p != objs[nxt].id else None
-        if nxt is None or nxt in reported:
-            continue
-        cycle = chain[chain.index(nxt):]
-        reported.update(cycle)
+    """Report each parent cycle once, at its member listed first in the file.
+
+    Linear: each object has at most one parent, so one walk up from every object that no
+    earlier walk has visited finds every cycle; a walk stops where an earlier one passed.
+    """
+    walked: dict[int, int] = {}  # object -> the walk (its starting object) that visited it
+    for start in range(len(objs)):
+        chain: list[int] = []
+        at: int | None = start
+        while at is not None and at not in walked:
+            walked[at] = start
+            chain.append(at)
+            at = _parent_index(objs, at, by_id)
+        if at is None or walked[at] != start:
+            continue  # the chain ends, or joins a chain walked before
+        cycle = chain[chain.index(at):]
         first = min(cycle)
         names = " -> ".join(objs[j].id for j in cycle + [cycle[0]])
         c.add(f"objects[{first}].parent", f"parent cycle: {names}")
+
+
+def _parent_index(objs: list[CheckedObject], i: int, by_id: dict[str, int]) -> int | None:
+    parent = objs[i].parent
+    return by_id.get(parent) if parent is not None and parent != objs[i].id else None
 
 
 def suggest(name: str, candidates) -> str:
@@ -377,6 +457,35 @@ def suggest(name: str, candidates) -> str:
     if not close:
         return ""
     return "; did you mean " + " or ".join(repr(s) for s in close) + "?"
+
+
+def shown(name: str) -> str:
+    """An id as quoted in a message: ``repr``, clipped so a megabyte id stays one line."""
+    return repr(name) if len(name) <= MAX_SHOWN else repr(name[:MAX_SHOWN]) + "..."
+
+
+class Suggestions:
+    """Did-you-mean hints for unknown ids, with a bounded cost per document.
+
+    ``difflib`` compares a name with every candidate, so a file with thousands of unknown
+    ids against thousands of objects would take minutes. Each distinct name is looked up
+    once; after ``SUGGESTION_BUDGET`` candidate comparisons in total, or for names too long
+    to be a typo of an id, the message carries no hint (loading stays linear).
+    """
+
+    def __init__(self, candidates) -> None:
+        self.candidates = [c for c in candidates if len(c) <= MAX_SUGGESTED_LENGTH]
+        self.budget = SUGGESTION_BUDGET
+        self.memo: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        if name in self.memo:
+            return self.memo[name]
+        if len(name) > MAX_SUGGESTED_LENGTH or self.budget < len(self.candidates):
+            return ""
+        self.budget -= len(self.candidates)
+        self.memo[name] = suggest(name, self.candidates)
+        return self.memo[name]
 
 
 def _check_frames(c: Checker, frames: object, ids: set[str] | None) -> list[CheckedFrame]:
@@ -399,9 +508,11 @@ def _check_frame(c: Checker, f: object, path: str, ids: set[str] | None) -> Chec
     out = CheckedFrame()
     if c.mapping(f, path) is None:
         return out
-    if (v := c.get(f, "index", path)) is not _MISSING:
+    if (v := c.get(f, "index", path)) is not _MISSING and not isinstance(v, NonFinite):
         if isinstance(v, bool) or not isinstance(v, numbers.Integral):
             c.add(f"{path}.index", f"expected an integer, got {describe(v)}")
+        elif not INT64[0] <= v <= INT64[1]:
+            c.add(f"{path}.index", f"expected an integer in [-2^63, 2^63), got {v}")
         else:
             out.index = int(v)
     if (v := c.get(f, "time", path)) is not _MISSING:
@@ -421,7 +532,7 @@ def _check_camera(c: Checker, cam: object, path: str, out: CheckedFrame) -> None
     if c.mapping(cam, path) is None:
         return
     if (v := c.get(cam, "position", path)) is not _MISSING:
-        out.position = c.vector(v, f"{path}.position", 3)
+        out.position = c.point(v, f"{path}.position", 3)
     if (v := c.get(cam, "rotation", path)) is not _MISSING:
         out.rotation = c.quaternion(v, f"{path}.rotation")
     for key in ("width", "height"):
@@ -447,7 +558,7 @@ def _check_intrinsics(c: Checker, cam: dict, path: str, out: CheckedFrame) -> No
     elif not given:
         c.add(path, "missing intrinsics: give hfov_deg or all of fx, fy, cx, cy")
     else:
-        vals = [c.number(cam[k], f"{path}.{k}") for k in PINHOLE_KEYS]
+        vals = [c.length(cam[k], f"{path}.{k}") for k in PINHOLE_KEYS]
         bad_focal = [k for k, v in zip(("fx", "fy"), vals) if v is not None and v <= 0]
         for k in bad_focal:
             c.add(f"{path}.{k}", f"focal length must be > 0, got {cam[k]:g}")
@@ -460,7 +571,7 @@ def _check_visible(c: Checker, visible: dict, path: str,
     for k, v in visible.items():
         p = f"{path}[{json.dumps(str(k), ensure_ascii=False)}]"  # ids are always quoted
         if ids is not None and k not in ids:
-            c.add(p, f"unknown object id {k!r}{suggest(k, ids)}")
+            c.add(p, f"unknown object id {shown(k)}{c.suggest_id(k)}")
             continue
         frac = c.number(v, p)
         if frac is not None and not 0 < frac <= 1:
@@ -481,7 +592,7 @@ def _check_room(c: Checker, room: object, out: CheckedScene) -> None:
         out.walls = _check_walls(c, walls, "room.walls")
     height = room.get("height")
     if height is not None:
-        h = c.number(height, "room.height")
+        h = c.length(height, "room.height")
         if h is not None and h <= 0:
             c.add("room.height", f"must be > 0, got {h:g}")
         elif h is not None:
@@ -493,7 +604,7 @@ def _check_floor(c: Checker, floor: object, path: str) -> list[list[float]] | No
         got = f"{len(floor)} points" if isinstance(floor, (list, tuple)) else describe(floor)
         c.add(path, f"expected a polygon of at least 3 [x, y] points, got {got}")
         return None
-    pts = [c.vector(p, f"{path}[{i}]", 2) for i, p in enumerate(floor)]
+    pts = [c.point(p, f"{path}[{i}]", 2) for i, p in enumerate(floor)]
     if None in pts:
         return None
     if abs(shoelace(pts)) < 1e-12:

@@ -27,6 +27,19 @@ Decisions beyond scenes.md:
   in a fridge), or ``"fixed"``: built into the room or into a piece of furniture
   (a drawer, a counter, a window), resting on nothing. ``on``/``in`` need a parent,
   ``fixed`` forbids one. Absent: not recorded, and `on` decides from the boxes.
+- Coordinates, sizes, camera positions, the room and pinhole intrinsics must lie within
+  1e9 in absolute value (metres or pixels): then nothing the runtime derives from them (a
+  volume, a squared distance) can overflow a double, so no answer is ever infinite. A file
+  with 1e308 in it is refused with the JSON path of each such number.
+- An integer too long for a double (JSON allows any number of digits; Python refuses to
+  convert more than 4,300) is refused as out of range; frame indices must fit 64 bits and
+  image sizes 31.
+- Loading is linear in the file: the parent-cycle check walks each object once, and
+  did-you-mean hints for unknown ids are computed once per name, within a fixed budget of
+  comparisons per file (later unknown ids are still reported, without a hint).
+- A file is read up to 512 MiB (``MAX_SCENE_FILE_BYTES``); devices (``/dev/zero``) are
+  refused; a FIFO is read like a file (``--scene <(...)``), so one nobody writes to
+  blocks, as with ``cat``.
 """
 
 from __future__ import annotations
@@ -36,10 +49,9 @@ import os
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 
 from ._build import build_scene
-from ._validate import FORMAT, NonFinite, check_document, keyed_dict
+from ._validate import FORMAT, NonFinite, check_document, keyed_dict, parse_int
 from ..files import atomic_write_text
 from .errors import SceneError
 from .model import SUPPORT_NOT_RECORDED, SUPPORT_WORDS, Scene
@@ -86,7 +98,8 @@ def parse_json(data: bytes | str, origin: str) -> object:
     if isinstance(data, bytes):
         data = _decode_utf8(data, origin)
     try:
-        return json.loads(data, parse_constant=NonFinite, object_pairs_hook=keyed_dict)
+        return json.loads(data, parse_constant=NonFinite, parse_int=parse_int,
+                          object_pairs_hook=keyed_dict)
     except json.JSONDecodeError as e:
         raise SceneError([f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"],
                          origin) from None
@@ -189,8 +202,9 @@ def _dump_frame(scene: Scene, i: int) -> dict:
     frame: dict = {"index": int(f.index[i]), "time": float(f.time[i]), "camera": camera}
     if f.image[i] is not None:
         frame["image"] = f.image[i]
-    seen = np.nonzero(f.visibility[i])[0]
-    frame["visible"] = {scene.ids[j]: float(f.visibility[i, j]) for j in seen}
+    objects, fractions = f.visible.row(i)
+    frame["visible"] = {scene.ids[j]: float(v) for j, v in zip(objects.tolist(),
+                                                                fractions.tolist())}
     return frame
 
 

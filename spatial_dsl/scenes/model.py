@@ -11,10 +11,13 @@ rotation maps OpenCV camera axes (x right, y down, z forward) to world.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+
+from .visibility import Visibility
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,11 +56,52 @@ class Frames:
     cx: np.ndarray
     cy: np.ndarray
     image: tuple[str | None, ...]  # per frame, relative path or None
-    visibility: np.ndarray  # (F, N) float64 visible fraction, 0 = not visible
+    # Recorded visible fractions of (frame row, object row) pairs, stored sparse; read them
+    # with its accessors (``visible.fraction(o, f)``, ``visible.in_frames(f)``,
+    # ``visible.first_last()``, ``visible.co_visible(a, b)``; see scenes/visibility.py).
+    visible: Visibility
 
     @property
     def count(self) -> int:
         return len(self.index)
+
+    @property
+    def visibility(self) -> np.ndarray:
+        """The (F, N) table of visible fractions (0 = not visible), made on each access.
+
+        F x N x 8 bytes: for small scenes, tools and tests. Kernels read ``visible``."""
+        return self.visible.dense()
+
+
+class NameIndex(Mapping):
+    """Normalised name (see ``normalise_name``) -> (N,) bool mask of the objects it names.
+
+    Stores each name's member rows and makes the mask on lookup: a mask per distinct label
+    would be N x N bytes (100 MB for 10,000 labelled objects).
+    """
+
+    def __init__(self, members: dict[str, np.ndarray], n: int):
+        self._members = members
+        self._n = n
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        mask = np.zeros(self._n, dtype=bool)
+        mask[self._members[key]] = True
+        mask.setflags(write=False)
+        return mask
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._members)
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._members
+
+    def members(self, key: str) -> np.ndarray:
+        """The rows (ascending) of the objects ``key`` names; KeyError if none."""
+        return self._members[key]
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,7 +132,7 @@ class Scene:
     room: Room
     frames: Frames
     # normalised name (see normalise_name) -> bool mask (N,) over category or label
-    name_index: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+    name_index: Mapping[str, np.ndarray] = field(repr=False, default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -128,9 +172,11 @@ def scene_differences(a: Scene, b: Scene, atol: float = 1e-9) -> list[str]:
     if a.frames.image != b.frames.image:
         diffs.append("frames.image")
     for name in ("index", "time", "position", "rotation", "R", "width", "height",
-                 "fx", "fy", "cx", "cy", "visibility"):
+                 "fx", "fy", "cx", "cy"):
         if not _arrays_close(getattr(a.frames, name), getattr(b.frames, name), atol):
             diffs.append(f"frames.{name}")
+    if not a.frames.visible.same_as(b.frames.visible, atol):
+        diffs.append("frames.visible")
     if a.name_index.keys() != b.name_index.keys() or any(
             not np.array_equal(v, b.name_index[k]) for k, v in a.name_index.items()):
         diffs.append("name_index")

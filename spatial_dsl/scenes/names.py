@@ -13,18 +13,31 @@ class SceneNameTable:
 
     def __init__(self, scene: Scene):
         self.scene = scene
+        self._memo: dict[str, list[str]] = {}
 
     @functools.cached_property
     def names(self) -> list[str]:  # only needed for suggestions
         return sorted(set(self.scene.categories) | set(self.scene.labels))
 
+    @functools.cached_property
+    def _by_key(self) -> dict[str, str]:
+        return {normalise_name(n): n for n in self.names}
+
+    @functools.cached_property
+    def _keys(self) -> list[str]:
+        return list(self._by_key)
+
     def has_name(self, name: str) -> bool:
         return normalise_name(name) in self.scene.name_index
 
     def suggest_names(self, name: str) -> list[str]:
-        by_key = {normalise_name(n): n for n in self.names}
-        close = difflib.get_close_matches(normalise_name(name), list(by_key), n=3, cutoff=0.6)
-        return [by_key[c] for c in close]
+        """Up to 3 close names (difflib compares with every name of the scene: the checker
+        asks for a bounded number of suggestions per program)."""
+        key = normalise_name(name)
+        if key not in self._memo:
+            close = difflib.get_close_matches(key, self._keys, n=3, cutoff=0.6)
+            self._memo[key] = [self._by_key[c] for c in close]
+        return self._memo[key]
 
 
 def scene_names_for(ref: str) -> SceneNameTable:

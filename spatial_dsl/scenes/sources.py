@@ -309,6 +309,22 @@ def load_scene(ref: str | os.PathLike) -> Scene:
     return _load_file(text, resolved, st.st_size, st.st_mtime_ns)
 
 
+def _exists(path: str | Path) -> bool:
+    """``Path.exists``, but a name the OS refuses (over 255 characters: ENAMETOOLONG, as a
+    comma list of 25 rooms is) is a missing file, not an internal error."""
+    try:
+        return Path(path).exists()
+    except OSError:
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 @functools.lru_cache(maxsize=64)
 def _load_file(shown: str, resolved: str, size: int, mtime_ns: int) -> Scene:
     # size and mtime are part of the cache key, so an edited file is re-read.
@@ -381,7 +397,7 @@ def _expand_builtin(source: str, name: str, ref: str) -> list[str]:
 def _expand_glob(pattern: str) -> list[str]:
     found: list[str] = []
     for match in sorted(glob.glob(pattern)):
-        found.extend(_scene_files_in(Path(match), match) if Path(match).is_dir() else [match])
+        found.extend(_scene_files_in(Path(match), match) if _is_dir(Path(match)) else [match])
     if not found:
         raise SceneError(["no file matches this pattern"], _clip(pattern))
     return found

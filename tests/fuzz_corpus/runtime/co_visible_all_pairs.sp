@@ -1,0 +1,1 @@
+answer count(filter(objects, o => any(objects, p => co_visible(o, p))))

@@ -1,0 +1,1 @@
+answer argmin(filter(objects, o => o.volume > 1000m3), o => o.height).label

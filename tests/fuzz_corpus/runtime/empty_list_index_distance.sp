@@ -1,0 +1,1 @@
+answer distance([][0], the("Fridge"))

@@ -1,0 +1,1 @@
+answer len(map([], x => x.label))

@@ -1,0 +1,1 @@
+answer count(filter(objects, o => count(find(o.category)) == 1))

@@ -1,0 +1,1 @@
+answer map(frames, f => count(in_view(f)))

@@ -1,0 +1,1 @@
+answer 1L in cm3

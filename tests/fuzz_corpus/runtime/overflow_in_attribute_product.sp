@@ -1,0 +1,1 @@
+answer the("Fridge").volume * 1e308 * 1e308

@@ -1,0 +1,1 @@
+answer map(frames, f => len(route(frame(0), f)))

@@ -1,0 +1,3 @@
+answer count(filter(objects, o => o.height > 1m)
+
+

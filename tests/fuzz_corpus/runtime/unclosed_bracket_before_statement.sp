@@ -1,0 +1,4 @@
+question "How many mugs?"
+let mugs = count(find("Mug")
+answer mugs
+
