@@ -365,6 +365,16 @@ def test_footprint_areas_hand():
         pytest.approx(math.sqrt(2))
     assert G.footprint_area([0, 0, 0], I3, [1, 0, 1]) == 0.0
     assert G.footprint_overlap_area(*sq, [0, 0, 0], I3, [1, 0, 1]) == 0.0
+    # A square sheet (1/8 side, no thickness) tilted obliquely: its footprint is the
+    # parallelogram (0, -1/16), (1/12, 1/48), (0, 1/16), (-1/12, -1/48) and the zero
+    # extent leaves repeated vertices whose rounding-noise edge once halved the clip. Its
+    # intersection with the 1/8 square is the hexagon (0, -1/16), (1/16, 0), (1/16, 1/32),
+    # (0, 1/16), (-1/16, 0), (-1/16, -1/32): shoelace area 5/512.
+    oblique = np.array([[-1, -2, 2], [2, 1, 2], [-2, 2, 1]]) / 3
+    square = ([0, 0, 0], I3, [1 / 8, 1 / 8, 0])
+    sheet = ([0, 0, 0], oblique, [0, 1 / 8, 1 / 8])
+    assert G.footprint_overlap_area(*square, *sheet) == pytest.approx(5 / 512)
+    assert G.footprint_overlap_area(*sheet, *square) == pytest.approx(5 / 512)
 
 
 @SLOW

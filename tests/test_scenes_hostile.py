@@ -212,7 +212,7 @@ def test_a_device_is_not_read_as_a_scene():
 
     with pytest.raises(SceneError) as info:
         load_scene_file("/dev/zero")  # reading it filled memory
-    assert info.value.problems == ["is a device or socket, not a scene file"]
+    assert info.value.problems == ["is a device, not a regular file"]
 
 
 def test_a_fifo_is_read_like_a_file(tmp_path):

@@ -32,6 +32,9 @@ OVERLAP_TOL = 1e-9
 # Areas (m²) closer than this are equal: `on`'s "at least half of the footprint" counts an
 # exact half as half whatever the rounding of the clipping.
 AREA_SLACK = 1e-12
+# footprints_overlap: "overlap with positive area" means more than this (m²; 0.1 mm²), so a
+# sliver where two corners cross (4e-11 m²) is touching, not overlapping.
+FOOTPRINT_MIN_AREA = 1e-10
 # bearing: a horizontal vector shorter than 1 mm has no direction (Degenerate).
 DEGENERATE_LEN = 1e-3
 # route: a horizontal step shorter than this is "not moving".
@@ -407,6 +410,13 @@ def footprints_overlap(c1, R1, s1, c2, R2, s2):
         p1, p2 = c1[:, 0] * nx + c1[:, 1] * ny, c2[:, 0] * nx + c2[:, 1] * ny
         overlap = np.minimum(p1 + w1, p2 + w2) - np.maximum(p1 - w1, p2 - w2)
         ok &= (overlap > OVERLAP_TOL) | ~real
+    # Overlapping on every axis can still be a sliver (two corners crossing): "positive
+    # area" means more than FOOTPRINT_MIN_AREA, measured where the axes let it through.
+    rows = np.flatnonzero(ok)
+    if len(rows):
+        area = footprint_overlap_area(c1[rows], R1[rows], s1[rows], c2[rows], R2[rows],
+                                      s2[rows])
+        ok[rows] = np.asarray(area).reshape(-1) > FOOTPRINT_MIN_AREA
     return _out(ok.reshape(batch))
 
 
@@ -469,9 +479,15 @@ def _clip_left_of(poly, a, b):
     padded with the first one (a repeated vertex adds no area). A convex polygon is cut
     by a line at most twice, so V + 2 slots are enough.
     """
+    # An edge of (almost) no length - a zero generator's repeated vertex, up to rounding
+    # noise - has no direction worth trusting: it cuts nothing (else a 1e-17 m edge in a
+    # random direction halves the polygon).
+    real = np.hypot(b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]) > 1e-12
+
     def side(p):
-        return ((b[:, None, 0] - a[:, None, 0]) * (p[..., 1] - a[:, None, 1])
-                - (b[:, None, 1] - a[:, None, 1]) * (p[..., 0] - a[:, None, 0]))
+        s = ((b[:, None, 0] - a[:, None, 0]) * (p[..., 1] - a[:, None, 1])
+             - (b[:, None, 1] - a[:, None, 1]) * (p[..., 0] - a[:, None, 0]))
+        return np.where(real[:, None], s, 1.0)
 
     nxt = np.roll(poly, -1, axis=1)
     sp, sq = side(poly), side(nxt)

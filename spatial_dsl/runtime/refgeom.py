@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 GAP_SNAP = 1e-6  # as geometry.GAP_SNAP: gaps under 1 µm are touching
 INSIDE_TOL = 1e-9
-FOOTPRINT_MIN_AREA = 1e-10  # overlap area that counts as "positive"
+FOOTPRINT_MIN_AREA = 1e-10  # overlap area that counts as "positive" (as geometry.py)
 AREA_SLACK = 1e-12  # as geometry.AREA_SLACK: areas this close are equal
 DEGENERATE_LEN = 1e-3
 ROUTE_MIN_STEP = 0.05
