@@ -72,8 +72,10 @@ that has no words (a repeated category without a proved reference) is rejected a
 ``Ambiguous:object without a name``; a list answer that would say the same words twice
 as ``Ambiguous:repeated name``; one whose answer or choices word an object by a reference
 whose landmark is an object the question names ("Which objects are within 0.5 m of the
-bowl?" -> "the stool nearest the bowl") as ``Ambiguous:answer names by a question
-object``. A choice that cannot be put in words is left out of the distractors.
+bowl?" -> "the stool nearest the bowl"), or whose question reference names an answer
+object ("What lies within 1 m of the stool nearest the bowl?" -> "bowl"), as
+``Ambiguous:answer names by a question object``. A choice that cannot be put in words is
+left out of the distractors.
 
 Clearly visible
 ---------------
@@ -919,20 +921,24 @@ class SceneEngine:
 
     def _answer_leans(self, template: TaskTemplate, ix: list[int], answer_ids,
                       choice_ids) -> bool:
-        """Whether an object of the answer or of a choice is worded by a reference whose
-        landmark is an object the question itself names: "Which objects are within 0.5 m
-        of the bowl?" answered "the stool nearest the bowl" tells a reader nothing."""
+        """Whether the answer (or a choice) and the question name each other through a
+        reference: an answer object worded by a landmark the question names ("Which
+        objects are within 0.5 m of the bowl?" -> "the stool nearest the bowl"), or a
+        question reference whose landmark is an answer object ("What lies within 1 m of
+        the stool nearest the bowl?" -> "bowl"). Either tells a reader the answer."""
         ids = list(answer_ids or []) + [oid for option in choice_ids or [] for oid in option]
         if not ids:
             return False
+        answered = [self._id_rows[oid] for oid in ids]
         asked = [int(r) for p, i in zip(template.params, ix) if p.kind in _OBJECT_KINDS
                  for r in self._object_rows(p, np.array([i])) if r >= 0]
-        if not asked:
-            return False
-        reference_of = {row: j for j, (row, _, _) in enumerate(self.references)}
         mentions = self._ref_mentions
-        return any(mentions[reference_of[r], asked].any()
-                   for r in (self._id_rows[oid] for oid in ids) if r in reference_of)
+        question_refs = [i for p, i in zip(template.params, ix) if p.kind == "Ref"]
+        if any(mentions[j, answered].any() for j in question_refs):
+            return True
+        reference_of = {row: j for j, (row, _, _) in enumerate(self.references)}
+        return bool(asked) and any(mentions[reference_of[r], asked].any()
+                                   for r in answered if r in reference_of)
 
     @property
     def _id_rows(self) -> dict[str, int]:

@@ -286,3 +286,19 @@ def test_plural_placeholder_needs_a_category():
   answer 1
 """)
     assert "needs a Category parameter" in template.details
+
+
+def test_a_question_reference_naming_its_answer_is_dropped():
+    # "Which objects lie within 1 m of the stool nearest the bowl?" -> "bowl": the
+    # question's reference gives the answer away.
+    items, stats = _run_on(LEANING, """task around
+  modality scene
+  params a: Ref
+  where a.category == "Stool"
+  ask "Which objects lie within 1 m of the {a}?"
+  answer map(filter(objects, o => near(o, a)), o => o)
+""")
+    # (the far stool's item stays: nothing lies within 1 m of it)
+    assert [item["question"] for item in items] == [
+        "Which objects lie within 1 m of the stool farthest from the bowl?"]
+    assert stats.rejections["Ambiguous:answer names by a question object"] == 1
