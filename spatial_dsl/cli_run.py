@@ -84,7 +84,7 @@ def _template(args, checked):
                              "program")
         return None, None
     example = ",".join(f"{p.name}=..." for p in checked.task.params) or \
-        "(it has no parameters)"
+        "'' (it has no parameters)"
     if args.params is None:
         raise UsageError(f"{args.program} is a task template; give a program, or instantiate "
                          f"it on the scene with --params {example} (see `spdsl run --help`)")

@@ -162,6 +162,15 @@ def test_run_refuses_every_task_template(path):
     assert "--params" in err
 
 
+
+def test_parameterless_template_runs_as_its_refusal_suggests():
+    # vsi_room_size has no parameters: the refusal must show a command that works
+    path = TASKS / "vsi_room_size.sp"
+    code, _, err = run(["run", str(path), "--scene", str(KITCHEN)])
+    assert code == 2 and "--params ''" in err
+    code, out, _ = run(["run", str(path), "--scene", str(KITCHEN), "--params", ""])
+    assert code == 0 and float(out) > 0
+
 @pytest.fixture(scope="module")
 def walked_items(tmp_path_factory):
     """Items of every bundled task on a small room with frames."""
