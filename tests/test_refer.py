@@ -526,6 +526,23 @@ def test_a_same_category_landmark_is_never_related_to_itself():
     assert_all_select_their_object(scene, report)
 
 
+def test_no_extreme_among_those_near_a_landmark_of_the_same_kind():
+    # four books lying flat: "tall" (30 cm, the tallest by 50 %) with "mid" (20 cm) and
+    # "low" (10 cm) 0.3 m from it (within the 0.5 m of `near`), and "far" (5 cm) 5 m
+    # away. `near(o, tallest)` holds for mid and low, so an extreme among them would be
+    # "the tallest book near the tallest book", which reads as a riddle; a relation that
+    # holds for one book alone stays ("the book near the ..." is still searched).
+    scene = make([box("tall", "Book", [3, 3, 0.15], [0.2, 0.2, 0.3]),
+                  box("mid", "Book", [3.5, 3, 0.1], [0.2, 0.2, 0.2]),
+                  box("low", "Book", [3, 3.5, 0.05], [0.2, 0.2, 0.1]),
+                  box("far", "Book", [8, 6, 0.025], [0.2, 0.2, 0.05])])
+    report = find_references(scene, per_kind=None)
+    assert "the tallest book" in texts(report, "tall")
+    worded = [t for oid in ("mid", "low") for t in texts(report, oid)]
+    assert not [t for t in worded if "book near the tallest book" in t], worded
+    assert_all_select_their_object(scene, report)
+
+
 # ------------------------------------------------------------------------- frames
 
 
