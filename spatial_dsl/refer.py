@@ -995,16 +995,18 @@ def _stack_ranks(z: np.ndarray) -> list[tuple[int, str, int]]:
 
 def _distance_ranks(d: np.ndarray) -> list[tuple[int, str, int]]:
     """Like ``_stack_ranks`` for distances to a landmark, with the nearest / farthest
-    margins to both neighbours: "second-nearest", "third-farthest", ..."""
-    return _ranks(d, _distance_margin, "nearest", "farthest", middle="second-nearest")
+    margins to both neighbours: "second-nearest", "third-farthest", ... The centre of
+    an odd row is named from the near end ("third-nearest" of five), never "middle"."""
+    return _ranks(d, _distance_margin, "nearest", "farthest", middle=None)
 
 
 def _ranks(values: np.ndarray, apart, low: str, high: str,
-           middle: str) -> list[tuple[int, str, int]]:
+           middle: str | None) -> list[tuple[int, str, int]]:
     """Members ranked strictly between the least and the greatest ``values``, each
     ``apart`` from both neighbours in the ranking: ``(position, rank, index)``, the
     rank counted from the nearer end up to the third ("second-<low>", "third-<high>";
-    ``middle`` for the centre of an odd set), ``index`` the member's position in the
+    ``middle`` for the centre of an odd set, or with None the ordinal from the low end),
+    ``index`` the member's position in the
     ascending ``sort``. None when two values are exactly equal (``sort`` rejects the
     tie as Borderline)."""
     n = len(values)
@@ -1017,7 +1019,7 @@ def _ranks(values: np.ndarray, apart, low: str, high: str,
         if not (apart(ranked[k - 1], ranked[k]) and apart(ranked[k], ranked[k + 1])):
             continue
         from_low, from_high = k + 1, n - k
-        if from_low == from_high:
+        if from_low == from_high and middle is not None:
             rank, index = middle, k
         elif from_high < from_low:
             rank, index = f"{_ORDINALS.get(from_high)}-{high}", k - n

@@ -234,6 +234,21 @@ def test_ranks_by_distance_along_a_row(xs, expected):
     assert_all_select_their_object(scene, report)
 
 
+def test_the_centre_of_an_odd_row_is_counted_from_the_near_end():
+    # five chairs 1, 1.5, 2, 2.6 and 3.5 m from the lamp (neighbours >= 0.3 m and >= 20 %
+    # apart). The centre one is the third-nearest, sort(...)[2]; it used to be called
+    # "the second-nearest chair", the words of c1 (FloorPlan227: "the second-nearest
+    # statue to ..." selected the fourth of seven).
+    scene = make([lamp(), *(chair(f"c{i}", x, 4) for i, x in enumerate((6, 6.5, 7, 7.6, 8.5)))])
+    report = find_references(scene, kinds=("distance",), per_kind=None)
+    assert texts(report, "c1") == ["the second-nearest chair to the floor lamp"]
+    assert texts(report, "c2") == ["the third-nearest chair to the floor lamp"]
+    assert refs_of(report, "c2")[0].expression == (
+        'sort(find("Chair"), o => distance(o, the("FloorLamp")))[2]')
+    assert texts(report, "c3") == ["the second-farthest chair from the floor lamp"]
+    assert_all_select_their_object(scene, report)
+
+
 # ------------------------------------------------------------------------- labels
 
 
