@@ -145,6 +145,12 @@ def test_task_file_shape(path):
     if checked_task(path.stem).answer_type == T.NUMBER:
         for ask in task.asks:
             assert re.search(r"\b(meters?|centimeters?|degrees|m)\b", ask.text), ask.text
+    # an open-ended route answer follows the camera through every frame in between, so
+    # each paraphrase says so: "instructions that take you from frame 4's pose to frame
+    # 8's" also reads as the direct way (nav_route answered a three-leg path to it)
+    if re.search(r"^  answer .*\broute\(", text, flags=re.M) and task.choices is None:
+        for ask in task.asks:
+            assert re.search(r"camera moves|camera's path|camera follow", ask.text), ask.text
     # canonical layout (what `spdsl fmt` writes)
     parsed = parse(Source(text, str(path)))
     assert format_program(parsed.program, text) == text, "run `spdsl fmt` on the file"
