@@ -20,7 +20,9 @@ first (the ``kind`` of a reference; its ``form`` says which variant):
                 Relations: ``on``, ``inside``, ``near(within=0.5m)`` (the spec's)
                 and, as additions, their converses "containing the spoon"
                 (``inside(L, o)``) and "with the toaster on it" (``on(L, o)``),
-                ``above`` and ``below``. When a relation holds for several
+                ``above`` and ``below``. ``inside`` / "containing" is not used
+                where it contradicts a recorded parent (the inner object is
+                recorded on, or in, another object). When a relation holds for several
                 members, an extreme or a stack rank among them ("the highest drawer
                 below the toaster", "the largest cabinet near the fridge", "the
                 second-lowest drawer near the sink", same margins as kind 2);
@@ -151,7 +153,7 @@ from .names import natural_name
 from .printer import format_string
 from .runtime.eval import Evaluator, Limits
 from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jitter_scene, jittered_scenes
-from .scenes.model import SUPPORT_NOT_RECORDED, Scene, normalise_name
+from .scenes.model import SUPPORT_NOT_RECORDED, SUPPORT_ON, Scene, normalise_name
 
 __all__ = [
     "EXTREME_MARGIN", "DISTANCE_MARGIN_M", "DISTANCE_MARGIN_REL", "BEARING_MARGIN_DEG",
@@ -839,6 +841,9 @@ class _Search:
             count = int(holds.sum())
             if count == 0:
                 continue
+            if form in ("inside", "containing") and self._against_parent(g, holds, form, lm):
+                self.rejected[f"recorded parent:{form}"] += 1
+                continue
             if rel.band is not None:
                 name, thresholds = rel.band
                 values = np.asarray(keys[name][0][row], dtype=float)[g.cols]
@@ -872,6 +877,22 @@ class _Search:
                 f"the(filter(find({g.cat}), o => {rel.expr.format(L=L)}))",
                 f"the {g.noun} {rel.phrase.format(lm=lm_text)}", **self._about(lm))))
         return out
+
+    def _against_parent(self, g: _Group, holds: np.ndarray, form: str, lm: int) -> bool:
+        """Whether a containment contradicts the scene's recorded parent: an alarm clock
+        recorded on a side table lies in an armchair's box where the table stands in it,
+        and a pillow recorded on a bed lies in the bed's box (headboard included), but
+        "the armchair containing the alarm clock" and "the pillow inside the bed" are
+        false for a reader. An inner object with a recorded parent must be held by the
+        outer one, and not as resting on it (support "on")."""
+        if form == "inside":  # members inside the landmark
+            inner, outer = g.objs[holds], np.full(int(holds.sum()), lm)
+        else:  # the landmark inside members
+            outer = g.objs[holds]
+            inner = np.full(len(outer), lm)
+        parent, support = self.scene.parent[inner], self.scene.support[inner]
+        recorded = parent >= 0
+        return bool(np.any(recorded & ((parent != outer) | (support == SUPPORT_ON))))
 
     @staticmethod
     def _natural_on(keys: dict, col: int, row: int, resting: str) -> bool:

@@ -494,6 +494,31 @@ def test_on_follows_the_recorded_support_and_is_sure():
     assert_all_select_their_object(scene, report)
 
 
+def test_containment_never_contradicts_the_recorded_parent():
+    # robothor/7: an armchair's 1.5 m box holds a side table and the alarm clock recorded
+    # on it: "the armchair containing the alarm clock" is false for a reader. The cell
+    # phone, with no recorded parent, lies on the first armchair's seat inside its box,
+    # and "the armchair containing the cell phone" stays. (The pillow recorded on the bed
+    # lies in the bed's box too; it is the pillow on the bed, never inside it.)
+    scene = make([box("chair_a", "ArmChair", [2, 2, 0.4], [1.5, 1.5, 0.8]),
+                  box("chair_b", "ArmChair", [8, 6, 0.4], [1.5, 1.5, 0.8]),
+                  box("table", "SideTable", [2.4, 2.4, 0.25], [0.3, 0.3, 0.5]),
+                  box("clock", "AlarmClock", [2.4, 2.4, 0.55], [0.1, 0.1, 0.1],
+                      parent="table", support="on"),
+                  box("phone", "CellPhone", [1.8, 1.8, 0.31], [0.08, 0.15, 0.01]),
+                  box("p_bed", "Pillow", [5.3, 2, 0.62], [0.3, 0.5, 0.14], parent="bed",
+                      support="on"),
+                  box("p_far", "Pillow", [9, 1, 0.07], [0.3, 0.5, 0.14]),
+                  box("bed", "Bed", [6, 2, 0.45], [2.0, 1.6, 0.9])])
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert "the armchair containing the cell phone" in texts(report, "chair_a")
+    assert "the armchair containing the alarm clock" not in texts(report, "chair_a")
+    assert "the pillow inside the bed" not in texts(report, "p_bed")
+    assert "the pillow on the bed" in texts(report, "p_bed")
+    assert report.rejected["recorded parent:containing"] >= 1
+    assert_all_select_their_object(scene, report)
+
+
 # ---------------------------------------------------------------- chained landmarks
 
 
