@@ -25,6 +25,8 @@ the rules of a good item. Kinds of finding (one item may have several):
                       without a verified reference)
 ``camelcase``         the answer or a choice writes a category in code style (``DogBed``)
                       where its natural name ("dog bed") exists
+``part-and-whole``    the question names an object and its own part, or the answer is a
+                      part of an object the question names (``Sink|...|SinkBasin``)
 ``choices``           the choices do not contain the answer, repeat an option, or
                       ``answer_choice`` does not point at the answer
 
@@ -47,7 +49,7 @@ from pathlib import Path
 __all__ = ["AuditError", "Finding", "KINDS", "audit_dataset"]
 
 KINDS = ("bad-record", "scene", "program", "rejected", "changed", "not-clearly-visible",
-         "repeated-name", "unnamed", "camelcase", "choices")
+         "repeated-name", "unnamed", "camelcase", "choices", "part-and-whole")
 DATA_NAMES = ("data.jsonl", "data.parquet")
 LETTERS = "ABCD"
 
@@ -219,7 +221,22 @@ def _check(record: dict, scenes: _Scenes) -> list[tuple[str, str]]:
     answer = _rerun(record, scene, out)
     out += _name_findings(record, answer, scene)
     out += _visibility_findings(record, scene, answer)
+    out += _part_findings(record, scene, answer)
     return out
+
+
+def _part_findings(record: dict, scene, named) -> list[tuple[str, str]]:
+    from . import quality
+
+    asked = _param_rows(scene, record.get("params")) + quality.landmarks(scene,
+                                                                           record["program"])
+    index = {oid: i for i, oid in enumerate(scene.ids)}
+    ids = list(named.answer.ids or []) if named is not None else []
+    pair = quality.part_and_whole(scene, asked, [index[o] for o in ids if o in index])
+    if pair is None:
+        return []
+    part, whole = pair
+    return [("part-and-whole", f"{_named(scene, part)} is a part of {_named(scene, whole)}")]
 
 
 def _natural(word: str) -> str:

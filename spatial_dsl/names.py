@@ -7,8 +7,9 @@ any of them into the lower-case words a person would say, for labels, prompts
 and generated questions:
 
 - CamelCase and ``_``/``-``/space separated words are split and lower-cased;
-- a run of capitals is one word (an acronym): ``TVStand`` -> ``tv stand``,
-  ``CD`` -> ``cd``, ``USBCable`` -> ``usb cable``;
+- a run of capitals is one word (an acronym): ``TVStand`` -> ``TV stand``,
+  ``USBCable`` -> ``USB cable``; the acronyms people write in capitals (``ACRONYMS``:
+  CD, TV, USB, DVD, PC) keep them, so a question says "the CD", not "the cd";
 - digits are their own word (``Shelf2`` -> ``shelf 2``);
 - ``OVERRIDES`` fixes names whose split reads wrong (``CounterTop`` ->
   ``countertop``, ``BasketBall`` -> ``basketball``) and a few AI2-THOR names
@@ -23,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["OVERRIDES", "natural_name", "plural_name"]
+__all__ = ["ACRONYMS", "OVERRIDES", "natural_name", "plural_name"]
 
 # Compact key (lower case, no separators) -> natural name.
 OVERRIDES: dict[str, str] = {
@@ -35,7 +36,7 @@ OVERRIDES: dict[str, str] = {
     "footstool": "footstool",
     "showerhead": "showerhead",
     "desktop": "desktop computer",
-    "tvstand": "tv stand",
+    "tvstand": "TV stand",
     "television": "television",
     "garbagecan": "garbage can",
     "lightswitch": "light switch",
@@ -55,9 +56,12 @@ OVERRIDES: dict[str, str] = {
     "otherfurniture": "other furniture",
     "otherprop": "other prop",
     "otherstructure": "other structure",
-    "tv": "tv",
+    "tv": "TV",
     "iphone": "iphone",
 }
+
+# Words written in capitals wherever they occur (a reader writes "CD", not "cd").
+ACRONYMS: dict[str, str] = {"cd": "CD", "tv": "TV", "usb": "USB", "dvd": "DVD", "pc": "PC"}
 
 # An acronym run (capitals before a capitalised word), a capitalised or
 # lower-case word, a bare capital run, or digits.
@@ -87,7 +91,7 @@ def natural_name(category: str) -> str:
         found = _WORDS.findall(part)
         if "".join(found) != part:  # something the ASCII splitter does not cover
             found = [part]
-        words.extend(w.casefold() for w in found)
+        words.extend(ACRONYMS.get(w.casefold(), w.casefold()) for w in found)
     return " ".join(words) if words else text.casefold()
 
 
@@ -101,7 +105,7 @@ PLURAL_OVERRIDES: dict[str, str] = {
     "boots": "pairs of boots",
     "room decor": "room decor pieces",
     "tabletop decor": "tabletop decor pieces",
-    "cd": "CDs",
+    "CD": "CDs",
 }
 _IRREGULAR = {"knife": "knives", "shelf": "shelves", "loaf": "loaves", "leaf": "leaves"}
 

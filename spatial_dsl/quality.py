@@ -14,6 +14,10 @@ reports them), so both hold items to one rule:
   ``in_view``, ``co_visible``, ``seen`` or ``clearly_seen``, as in "are the sofa and the
   lamp both in this image?"), a named object may also be entirely out of the image
   (fraction 0), never partly in it.
+- **An object and its own part.** AI2-THOR records a sink's basin and a bathtub's basin
+  as objects of their own whose id extends the whole's (``Sink|...`` and
+  ``Sink|...|SinkBasin``). A question about an object and its own part ("which object is
+  closest to the sink?" -> "sink basin") asks about one physical thing twice.
 - **CamelCase labels.** An answer or a choice that writes a category in code style
   (``CounterTop``, ``Vase``) where its natural name (``countertop``, ``vase``) exists.
 """
@@ -59,6 +63,22 @@ def landmarks(scene: Scene, program: str) -> list[int]:
         if row is not None and row not in rows:
             rows.append(row)
     return rows
+
+
+def part_and_whole(scene: Scene, asked: Iterable[int],
+                   answered: Iterable[int] = ()) -> tuple[int, int] | None:
+    """(part row, whole row) of two objects an item names of which one is a part of the
+    other (its id is the other's id followed by ``|``), else None. ``asked``: the objects
+    the question names; ``answered``: the answer's. Two answer objects may be part and
+    whole (a list of what lies near the mirror holds the sink and its basin)."""
+    asked = {int(r) for r in asked if r >= 0}
+    rows = asked | {int(r) for r in answered if r >= 0}
+    for part in rows:
+        for whole in rows:
+            if (part in asked or whole in asked) and \
+                    scene.ids[part].startswith(scene.ids[whole] + "|"):
+                return part, whole
+    return None
 
 
 def _clear(scene: Scene):

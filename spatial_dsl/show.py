@@ -394,6 +394,14 @@ def _title(scene: Scene, analysis: Analysis | None) -> str:
     return f"{scene.id} — {scene.n} objects{frames}"
 
 
+def _in_words(scene: Scene, answer):
+    """The answer as a dataset item words it ("the tallest chair, sofa", not "Chair,
+    Sofa"): objects by their natural names or proved references (``naming``)."""
+    from .naming import ObjectNames, in_words
+
+    return in_words(answer, ObjectNames.of(scene)).answer
+
+
 def _caption_lines(scene: Scene, analysis: Analysis | None, width_in: float) -> list[str]:
     chars = max(40, int(width_in * 14))
     if analysis is None:
@@ -404,7 +412,7 @@ def _caption_lines(scene: Scene, analysis: Analysis | None, width_in: float) -> 
     question = analysis.question or "(the program states no question)"
     lines += textwrap.wrap("Q: " + question, chars) or ["Q:"]
     if analysis.ok:
-        a = analysis.answer
+        a = _in_words(scene, analysis.answer)
         unit = f" {a.unit}" if a.unit else ""
         lines += textwrap.wrap(f"A: {a.text}{unit}", chars)
     else:

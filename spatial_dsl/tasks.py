@@ -75,7 +75,10 @@ whose landmark is an object the question names ("Which objects are within 0.5 m 
 bowl?" -> "the stool nearest the bowl"), or whose question reference names an answer
 object ("What lies within 1 m of the stool nearest the bowl?" -> "bowl"), as
 ``Ambiguous:answer names by a question object``. A choice that cannot be put in words is
-left out of the distractors.
+left out of the distractors. An item whose question names an object and its own part, or
+whose answer is a part of an object the question names (AI2-THOR's ``Sink|...|SinkBasin``:
+"which object is closest to the sink?" -> "sink basin"), is rejected as
+``Degenerate:an object and its own part`` (``quality.part_and_whole``).
 
 Clearly visible
 ---------------
@@ -1024,6 +1027,10 @@ class SceneEngine:
             frames = []
         if self._answer_leans(template, ix, answer.ids, choice_ids):
             return "Ambiguous:answer names by a question object"
+        answered = [self._id_rows[oid] for oid in answer.ids or []]
+        if quality.part_and_whole(scene, self._named_rows(template, ix, rendered, None, None),
+                                  answered) is not None:
+            return "Degenerate:an object and its own part"
         named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
         if quality.unclear(scene, named, template.modality, frame_row,
                            quality.about_visibility(template.answer_text)):

@@ -199,6 +199,10 @@ def _corrupt(root: Path, outside: Path) -> dict[str, str]:
     assert label != worded["answer"]
     worded["choices"] = [label if c == worded["answer"] else c for c in worded["choices"]]
     change(worded, "camelcase", answer=label)
+    # a question about the sink and its own basin (AI2-THOR's Sink|...|SinkBasin)
+    basin = 'answer round(gap(the("Sink"), the("SinkBasin")) in m, 2)\n'
+    change(_pick(records, task="vsi_abs_distance", scene_file=kitchen), "part-and-whole",
+           program=basin, params={}, answer=compile_program(basin).run(scene).answer.text)
     mc = _pick(records, task="video_before_after")
     letter = "B" if mc["answer_choice"] == "A" else "A"
     change(mc, "choices", answer_choice=letter)
@@ -231,7 +235,7 @@ def test_the_audit_finds_each_kind_of_problem(dataset, tmp_path):
     assert set(found) == set(expect), set(found) ^ set(expect)  # nothing else is flagged
     assert set(body["by_kind"]) == {"bad-record", "scene", "program", "rejected", "changed",
                                     "not-clearly-visible", "repeated-name", "unnamed",
-                                    "camelcase", "choices"}
+                                    "camelcase", "choices", "part-and-whole"}
     text = run_spdsl("audit", str(root))
     assert text.returncode == 1
     assert f"{len(expect)} with findings" in text.stdout

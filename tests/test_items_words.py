@@ -302,3 +302,41 @@ def test_a_question_reference_naming_its_answer_is_dropped():
     assert [item["question"] for item in items] == [
         "Which objects lie within 1 m of the stool farthest from the bowl?"]
     assert stats.rejections["Ambiguous:answer names by a question object"] == 1
+
+
+# AI2-THOR records a sink's basin as an object of its own whose id extends the sink's.
+SINK = {
+    "format": "spdsl.scene/1", "id": "test/sink",
+    "objects": [
+        _box("Sink|+01.00|+00.90|+00.00", "Sink", [1, 0, 0.85], [0.8, 0.55, 0.25]),
+        _box("Sink|+01.00|+00.90|+00.00|SinkBasin", "SinkBasin", [1, 0, 0.82],
+             [0.6, 0.4, 0.15]),
+        _box("Mug|+02.00|+00.90|+00.00", "Mug", [2, 0, 0.95], [0.1, 0.1, 0.1]),
+        _box("Toaster|+03.00|+00.90|+00.00", "Toaster", [3, 0, 0.95], [0.3, 0.2, 0.2]),
+    ],
+}
+
+
+def test_an_object_and_its_own_part_are_not_asked_about_together():
+    # "Which object is closest to the sink?" -> "sink basin" (its own basin, centre 3 cm
+    # away) asks about one physical thing twice; the mug (1 m away) is the real answer.
+    items, stats = _run_on(SINK, """task closest
+  modality scene
+  params a: Category
+  where a == "Sink" or a == "Toaster"
+  ask "Which object is closest to the {a}?"
+  answer argmin(filter(objects, o => o.category != a), o => distance(o, the(a)))
+""")
+    assert [(item["question"], item["answer"]) for item in items] == [
+        ("Which object is closest to the toaster?", "mug")]
+    assert stats.rejections["Degenerate:an object and its own part"] == 1
+    # naming both in the question is dropped too
+    items, stats = _run_on(SINK, """task longer
+  modality scene
+  params a: Category, b: Category
+  where a == "Sink" and (b == "SinkBasin" or b == "Mug")
+  ask "Which is longer, the {a} or the {b}?"
+  answer if the(a).length > the(b).length then the(a) else the(b)
+""")
+    assert [item["question"] for item in items] == ["Which is longer, the sink or the mug?"]
+    assert stats.rejections["Degenerate:an object and its own part"] == 1

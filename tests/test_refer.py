@@ -234,6 +234,21 @@ def test_ranks_by_distance_along_a_row(xs, expected):
     assert_all_select_their_object(scene, report)
 
 
+def test_the_centre_of_an_odd_row_is_counted_from_the_near_end():
+    # five chairs 1, 1.5, 2, 2.6 and 3.5 m from the lamp (neighbours >= 0.3 m and >= 20 %
+    # apart). The centre one is the third-nearest, sort(...)[2]; it used to be called
+    # "the second-nearest chair", the words of c1 (FloorPlan227: "the second-nearest
+    # statue to ..." selected the fourth of seven).
+    scene = make([lamp(), *(chair(f"c{i}", x, 4) for i, x in enumerate((6, 6.5, 7, 7.6, 8.5)))])
+    report = find_references(scene, kinds=("distance",), per_kind=None)
+    assert texts(report, "c1") == ["the second-nearest chair to the floor lamp"]
+    assert texts(report, "c2") == ["the third-nearest chair to the floor lamp"]
+    assert refs_of(report, "c2")[0].expression == (
+        'sort(find("Chair"), o => distance(o, the("FloorLamp")))[2]')
+    assert texts(report, "c3") == ["the second-farthest chair from the floor lamp"]
+    assert_all_select_their_object(scene, report)
+
+
 # ------------------------------------------------------------------------- labels
 
 
@@ -479,6 +494,31 @@ def test_on_follows_the_recorded_support_and_is_sure():
     assert_all_select_their_object(scene, report)
 
 
+def test_containment_never_contradicts_the_recorded_parent():
+    # robothor/7: an armchair's 1.5 m box holds a side table and the alarm clock recorded
+    # on it: "the armchair containing the alarm clock" is false for a reader. The cell
+    # phone, with no recorded parent, lies on the first armchair's seat inside its box,
+    # and "the armchair containing the cell phone" stays. (The pillow recorded on the bed
+    # lies in the bed's box too; it is the pillow on the bed, never inside it.)
+    scene = make([box("chair_a", "ArmChair", [2, 2, 0.4], [1.5, 1.5, 0.8]),
+                  box("chair_b", "ArmChair", [8, 6, 0.4], [1.5, 1.5, 0.8]),
+                  box("table", "SideTable", [2.4, 2.4, 0.25], [0.3, 0.3, 0.5]),
+                  box("clock", "AlarmClock", [2.4, 2.4, 0.55], [0.1, 0.1, 0.1],
+                      parent="table", support="on"),
+                  box("phone", "CellPhone", [1.8, 1.8, 0.31], [0.08, 0.15, 0.01]),
+                  box("p_bed", "Pillow", [5.3, 2, 0.62], [0.3, 0.5, 0.14], parent="bed",
+                      support="on"),
+                  box("p_far", "Pillow", [9, 1, 0.07], [0.3, 0.5, 0.14]),
+                  box("bed", "Bed", [6, 2, 0.45], [2.0, 1.6, 0.9])])
+    report = find_references(scene, kinds=("relation",), per_kind=None)
+    assert "the armchair containing the cell phone" in texts(report, "chair_a")
+    assert "the armchair containing the alarm clock" not in texts(report, "chair_a")
+    assert "the pillow inside the bed" not in texts(report, "p_bed")
+    assert "the pillow on the bed" in texts(report, "p_bed")
+    assert report.rejected["recorded parent:containing"] >= 1
+    assert_all_select_their_object(scene, report)
+
+
 # ---------------------------------------------------------------- chained landmarks
 
 
@@ -523,6 +563,23 @@ def test_a_same_category_landmark_is_never_related_to_itself():
     assert {"on", "near", "above"} <= forms, texts(report, "small")
     assert "the tray on the shortest tray" in texts(report, "small")
     assert not [t for t in texts(report, "big") if "on the" in t or "above the" in t]
+    assert_all_select_their_object(scene, report)
+
+
+def test_no_extreme_among_those_near_a_landmark_of_the_same_kind():
+    # four books lying flat: "tall" (30 cm, the tallest by 50 %) with "mid" (20 cm) and
+    # "low" (10 cm) 0.3 m from it (within the 0.5 m of `near`), and "far" (5 cm) 5 m
+    # away. `near(o, tallest)` holds for mid and low, so an extreme among them would be
+    # "the tallest book near the tallest book", which reads as a riddle; a relation that
+    # holds for one book alone stays ("the book near the ..." is still searched).
+    scene = make([box("tall", "Book", [3, 3, 0.15], [0.2, 0.2, 0.3]),
+                  box("mid", "Book", [3.5, 3, 0.1], [0.2, 0.2, 0.2]),
+                  box("low", "Book", [3, 3.5, 0.05], [0.2, 0.2, 0.1]),
+                  box("far", "Book", [8, 6, 0.025], [0.2, 0.2, 0.05])])
+    report = find_references(scene, per_kind=None)
+    assert "the tallest book" in texts(report, "tall")
+    worded = [t for oid in ("mid", "low") for t in texts(report, oid)]
+    assert not [t for t in worded if "book near the tallest book" in t], worded
     assert_all_select_their_object(scene, report)
 
 

@@ -8,12 +8,14 @@
 # bed whose box reaches up the headboard).
 # `a` is a `Ref`: an object of a single-instance category by its name, or one of a
 # repeated category by a verified referring expression ("the chair nearest the window").
+# Neither object lies inside the other's box (`inside`): a shelf of a shelving unit, a
+# cloth in a bathtub basin is part or content of it, not above or below it for a reader.
 def nameable(c: Str) -> Bool: c != "Floor" and c != "Wall" and c != "Ceiling" and count(find(c)) == 1
 
 task video_below
   modality video
   params a: Ref, b: Category
-  where nameable(b) and a != the(b) and clearly_seen(a) and clearly_seen(the(b)) and horizontal_distance(a, the(b)) <= 1.5m and abs(a.center.z - the(b).center.z) >= 0.15m and (not on(the(b), a) or above(the(b), a))
+  where nameable(b) and a != the(b) and clearly_seen(a) and clearly_seen(the(b)) and horizontal_distance(a, the(b)) <= 1.5m and abs(a.center.z - the(b).center.z) >= 0.15m and (not on(the(b), a) or above(the(b), a)) and not inside(a, the(b)) and not inside(the(b), a)
   ask "Is the {a} directly below the {b}, under its footprint?"
   ask "In this video, is the {a} located directly underneath the {b}?"
   ask "Is the {a} physically below the {b}, so that seen from above the two overlap? Answer yes or no."
