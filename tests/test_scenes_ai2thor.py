@@ -370,3 +370,17 @@ def test_metadata_without_the_flags_keeps_its_receptacles():
     # at the larger object (the floor, 2.5 m3 against the table's 0.77 m3)
     assert s.parent[floor] == -1 and s.support[floor] == SUPPORT_NOT_RECORDED
     assert s.ids[s.parent[s.ids.index(TABLE)]] == "Floor|1"
+
+
+def test_a_bathtubs_basin_recorded_as_a_sink_basin_is_a_bathtub_basin():
+    # FloorPlan420 records its bathtub basin as Bathtub|...|SinkBasin; a reader sees one
+    # sink there, so "the tallest sink basin" must not name the tub
+    from spatial_dsl.scenes.sources import load_scene
+
+    scene = load_scene("ithor:FloorPlan420")
+    rows = dict(zip(scene.ids, zip(scene.categories, scene.attributes)))
+    tub = [i for i in scene.ids if i.startswith("Bathtub|") and i.endswith("SinkBasin")]
+    assert [rows[i][0] for i in tub] == ["BathtubBasin"]
+    assert rows[tub[0]][1]["recorded_type"] == "SinkBasin"
+    sinks = [i for i, (c, _) in rows.items() if c == "SinkBasin"]
+    assert len(sinks) == 1 and sinks[0].startswith("Sink|")
