@@ -264,7 +264,7 @@ def _choice_findings(record: dict) -> list[tuple[str, str]]:
 def _rerun(record: dict, scene, out: list):
     """The program's answer now, in words (naming.NamedAnswer), or None (finding added)."""
     from .api import Program
-    from .check import compile_source
+    from spatial_dsl.lang.check.checker import compile_source
     from .naming import ObjectNames, in_words
 
     checked = compile_source(record["program"], str(record.get("id")))

@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .check import Checked, compile_source
-from .diagnostics import Diagnostic, error, render_all_text
-from .source import Source, decode_program_bytes
-from .syntax import MAX_PROGRAM_BYTES
+from spatial_dsl.lang.check.checker import Checked, compile_source
+from spatial_dsl.lang.diagnostics import Diagnostic, error, render_all_text
+from spatial_dsl.lang.source import Source, decode_program_bytes
+from spatial_dsl.lang.syntax import MAX_PROGRAM_BYTES
 
 EXIT_OK, EXIT_REJECTED, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -66,7 +66,7 @@ def read_program(path: str) -> tuple[Source, list[Diagnostic]]:
 def compile_file(path: str, scene=None) -> Checked:
     source, problems = read_program(path)
     if problems:
-        from . import ast
+        from spatial_dsl.lang import ast
 
         return Checked(ast.Program(()), source, problems)
     return compile_source(source.text, source.name, scene)
@@ -111,7 +111,7 @@ def _with_names(checked: Checked, table) -> Checked:
     """The checked program with the E-SCENE-NAME errors of one scene added, in order."""
     from dataclasses import replace
 
-    from .check import scene_name_diagnostics
+    from spatial_dsl.lang.check.checker import scene_name_diagnostics
 
     extra = scene_name_diagnostics(checked, table)
     if not extra:
@@ -135,8 +135,8 @@ def _scene_tables(refs: list[str]) -> list:
 
 
 def cmd_fmt(args) -> int:
-    from .printer import format_program
-    from .syntax import parse
+    from spatial_dsl.lang.printer import format_program
+    from spatial_dsl.lang.syntax import parse
 
     status = EXIT_OK
     for path in args.files:
@@ -169,7 +169,7 @@ def cmd_fmt(args) -> int:
 
 
 def _depth_limit_errors(program) -> list[Diagnostic]:
-    from .check import MAX_DEPTH
+    from spatial_dsl.lang.check.checker import MAX_DEPTH
 
     return [error("E-LIMIT", f"nesting depth {stmt.depth}; the limit is {MAX_DEPTH}", stmt.span,
                   "name intermediate values with `let`")
@@ -183,7 +183,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def cmd_docs(args) -> int:
-    from .docs import reference_markdown
+    from spatial_dsl.lang.docs import reference_markdown
 
     text = reference_markdown()
     if args.output in (None, "-"):

@@ -8,7 +8,7 @@ import sys
 from .cli import (
     EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file, seed_arg,
 )
-from .diagnostics import render_all_text
+from spatial_dsl.lang.diagnostics import render_all_text
 
 
 def cmd_run(args) -> int:
@@ -107,7 +107,7 @@ def _template(args, checked):
 def _instance(template, scene, values, args):
     """(Program of the binding's item, None) or (None, a Filtered result)."""
     from .api import Program, Result
-    from .check import compile_source
+    from spatial_dsl.lang.check.checker import compile_source
     from .runtime.values import Rejection
     from .task_params import instantiate
 

@@ -17,7 +17,7 @@ from .cli import (
     EXIT_ERROR, EXIT_OK, EXIT_REJECTED, MAX_WORKERS, UsageError, _EXTRA_COMMANDS,
     compile_file,
 )
-from .diagnostics import render_all_text
+from spatial_dsl.lang.diagnostics import render_all_text
 
 
 def _output_path(output: str, suffixes: tuple[str, ...]) -> Path:
@@ -89,7 +89,7 @@ def _reject_missing_names(analysis, checked, table) -> None:
     """A name the scene lacks (E-SCENE-NAME, as `run` and `check --scene` report it) is
     shown as the program's outcome: the picture is still drawn (the scene, what the
     program touched before), captioned with the diagnostic, and `show` exits 1."""
-    from .check import scene_name_diagnostics
+    from spatial_dsl.lang.check.checker import scene_name_diagnostics
     from .runtime.values import Rejection
 
     missing = scene_name_diagnostics(checked, table)

@@ -134,7 +134,7 @@ def cmd_verify(args) -> int:
         raise UsageError(str(exc)) from None
     checked = compile_file(args.program, SceneNameTable(scene))
     if not checked.ok:
-        from .diagnostics import render_all_text
+        from spatial_dsl.lang.diagnostics import render_all_text
 
         print(render_all_text(checked.diagnostics, checked.source), file=sys.stderr)
         return EXIT_ERROR

@@ -142,10 +142,10 @@ from functools import partial
 
 import numpy as np
 
-from .builtins.catalog import SUPPORT_TOLERANCE
-from .check import Checked, compile_source
+from spatial_dsl.lang.builtins.catalog import SUPPORT_TOLERANCE
+from spatial_dsl.lang.check.checker import Checked, compile_source
 from .names import natural_name
-from .printer import format_string
+from spatial_dsl.lang.printer import format_string
 from .runtime.eval import Evaluator, Limits
 from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jitter_scene, jittered_scenes
 from .scenes.model import SUPPORT_NOT_RECORDED, Scene, normalise_name

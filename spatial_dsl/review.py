@@ -245,7 +245,7 @@ def _highlight(program: str) -> str:
     from pygments import highlight
     from pygments.formatters import HtmlFormatter
 
-    from .lexer import SpatialDSLLexer
+    from spatial_dsl.lang.lexer import SpatialDSLLexer
 
     return highlight(program, SpatialDSLLexer(), HtmlFormatter(cssclass="hl"))
 

@@ -164,9 +164,9 @@ def _asked_unit(record: dict) -> str | None:
 @lru_cache(maxsize=4096)
 def _unordered(program: str) -> bool:
     """The answer is ``labels(S)`` or ``S`` with S typed Objects (a set): order is noise."""
-    from . import ast
-    from . import types as T
-    from .check import compile_source
+    from spatial_dsl.lang import ast
+    from spatial_dsl.lang import types as T
+    from spatial_dsl.lang.check.checker import compile_source
 
     try:
         checked = compile_source(program, "<item>")

@@ -58,9 +58,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ast
-from . import types as T
-from .check import Checked
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.check.checker import Checked
 from .runtime.answers import Answer, serialize
 from .runtime.eval import DEFAULT_LIMITS, Evaluator, Limits
 from .runtime.kernels import find_mask, list_to_mask
@@ -131,7 +131,7 @@ def analyse_program(text: str, scene: Scene, frames=(), name: str = "<program>",
                     limits: Limits = DEFAULT_LIMITS) -> Analysis:
     """Compile ``text`` against ``scene`` and analyse it; CompileError if it does not check."""
     from .api import CompileError
-    from .check import compile_source
+    from spatial_dsl.lang.check.checker import compile_source
     from .scenes.names import SceneNameTable
 
     checked = compile_source(text, name, SceneNameTable(scene))

@@ -131,18 +131,19 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ast, quality
-from . import types as T
-from .check import Checked, compile_source
-from .diagnostics import render_all_text, render_text
-from .printer import expr as print_expr
-from .printer import format_string, statement
+from spatial_dsl.lang import ast
+from . import quality
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.check.checker import Checked, compile_source
+from spatial_dsl.lang.diagnostics import render_all_text, render_text
+from spatial_dsl.lang.printer import expr as print_expr
+from spatial_dsl.lang.printer import format_string, statement
 from .runtime.answers import serialize
 from .runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
 from .runtime.values import Abort, LimitExceeded, Rows, element, rows_of, stack_elements
 from .scenes.model import Scene, normalise_name
-from .tasks_check import PLACEHOLDER
+from spatial_dsl.lang.check.tasks import PLACEHOLDER
 
 __all__ = ["BrokenTask", "GenerateOptions", "SceneEngine", "TaskSpecError", "TaskTemplate",
            "bundled_task_dir", "bundled_task_files", "compile_task", "derive_seed",

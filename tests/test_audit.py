@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from spatial_dsl.api import compile_program
-from spatial_dsl.check import compile_source
+from spatial_dsl.lang.check.checker import compile_source
 from spatial_dsl.runtime.eval import Evaluator
 from spatial_dsl.runtime.reference import plain_runtime
 from spatial_dsl.cli_generate import run_generate

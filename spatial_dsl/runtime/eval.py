@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import ast
-from .. import types as T
-from ..check import Checked
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.check.checker import Checked
 from ..scenes.model import Scene
-from ..source import Span
+from spatial_dsl.lang.source import Span
 from .kernels import (
     ATTRIBUTE_KERNELS, KERNELS, Call, find_mask, in_range, list_to_mask, looked_for,
 )

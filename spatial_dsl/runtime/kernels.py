@@ -14,19 +14,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from .. import types as T
-from ..builtins.catalog import (
-    CLEAR_FRACTION,
-    CLEAR_PIXELS,
-    SCREEN_NEAR,
-    SUPPORT_MIN_RISE,
-    SUPPORT_MIN_SHARE,
-    SUPPORT_TOLERANCE,
-    VISIBLE_FRACTION,
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.builtins.catalog import (
+    CLEAR_FRACTION, CLEAR_PIXELS, SCREEN_NEAR, SUPPORT_MIN_RISE, SUPPORT_MIN_SHARE,
+    SUPPORT_TOLERANCE, VISIBLE_FRACTION,
 )
 from ..scenes.model import SUPPORT_NOT_RECORDED, SUPPORT_ON, Scene, normalise_name
 from ..scenes.visibility import Visibility
-from ..source import Span
+from spatial_dsl.lang.source import Span
 from . import geometry as G
 from .values import Abort, Rows, element, filler, stack_elements
 

@@ -43,20 +43,15 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from .. import ast
-from .. import types as T
-from ..builtins.catalog import (
-    CLEAR_FRACTION,
-    CLEAR_PIXELS,
-    SCREEN_NEAR,
-    SUPPORT_MIN_RISE,
-    SUPPORT_MIN_SHARE,
-    SUPPORT_TOLERANCE,
-    VISIBLE_FRACTION,
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.builtins.catalog import (
+    CLEAR_FRACTION, CLEAR_PIXELS, SCREEN_NEAR, SUPPORT_MIN_RISE, SUPPORT_MIN_SHARE,
+    SUPPORT_TOLERANCE, VISIBLE_FRACTION,
 )
-from ..check import Checked
+from spatial_dsl.lang.check.checker import Checked
 from ..scenes.model import SUPPORT_FIXED, SUPPORT_IN, SUPPORT_NOT_RECORDED, SUPPORT_ON, Scene
-from ..source import Span
+from spatial_dsl.lang.source import Span
 from . import refgeom as RG
 from .kernels import ambiguous_message, looked_for, negative_message, no_match_message
 from .values import Rejection

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import types as T
-from ..source import Span
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.source import Span
 
 
 @dataclass(frozen=True)

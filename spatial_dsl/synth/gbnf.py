@@ -529,6 +529,6 @@ def lark_to_gbnf(text: str, layout: str = "full", start: str = "start") -> str:
 
 def spatial_gbnf(layout: str = "full") -> str:
     """grammar/spatial.lark as GBNF."""
-    from ..syntax import grammar_text
+    from spatial_dsl.lang.syntax import grammar_text
 
     return lark_to_gbnf(grammar_text(), layout)

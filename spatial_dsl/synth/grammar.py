@@ -50,7 +50,7 @@ def _syntax_gbnf() -> str:
 
 def lark_grammar(scope: str, scene) -> str:
     if scope == "syntax":
-        from ..syntax import grammar_text
+        from spatial_dsl.lang.syntax import grammar_text
 
         return grammar_text()
     from .constrained import scene_grammar

@@ -77,7 +77,7 @@ _LET_NAMES = re.compile(r"^\s*let\s+([A-Za-z_][A-Za-z0-9_]*)", re.M)
 def _glued_call(name: str, variables: set[str], scene_names: dict[str, str]) -> str | None:
     """``find(ct)`` for ``findct`` when ``ct`` is a variable (or ``the("Fridge")`` for
     ``thefridge``): a builtin's name glued to its argument."""
-    from ..builtins import BUILTINS
+    from spatial_dsl.lang.builtins import BUILTINS
     from ..scenes.model import normalise_name
 
     for builtin in sorted(BUILTINS, key=len, reverse=True):

@@ -70,7 +70,7 @@ from dataclasses import dataclass
 from ..names import natural_name
 from ..runtime.answers import Answer
 from ..scenes.model import normalise_name
-from ..source import Source
+from spatial_dsl.lang.source import Source
 
 STABLE_TOLERANCE = 0.05
 AGREEMENT_TOLERANCE = 0.01
@@ -334,7 +334,7 @@ def dimension_fit(question: str, answer: Answer, program: str) -> Check:
 
 
 def _units_table() -> dict:
-    from ..types import UNITS
+    from spatial_dsl.lang.types import UNITS
 
     return UNITS
 

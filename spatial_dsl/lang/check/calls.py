@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import ast
-from . import types as T
-from .builtins import BUILTINS
-from .builtins.registry import Builtin, FnPat, Overload, ParamSpec, Var
-from .check import CallInfo, Checker, _Scope, default_expr, suggest
+from .. import ast
+from .. import types as T
+from ..builtins import BUILTINS
+from ..builtins.registry import Builtin, FnPat, Overload, ParamSpec, Var
+from .checker import CallInfo, Checker, _Scope, default_expr, suggest
 
 _SECTOR_PARAMS = frozenset(("sectors",))
 _VALID_SECTORS = (2, 4, 8)

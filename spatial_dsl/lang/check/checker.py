@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
 
-from . import ast
-from . import types as T
-from .builtins import BUILTINS, attributes_of
-from .builtins.registry import Builtin, FnPat, Overload, ParamSpec
-from .diagnostics import Diagnostic, error, warning
-from .source import Source, Span
+from .. import ast
+from .. import types as T
+from ..builtins import BUILTINS, attributes_of
+from ..builtins.registry import Builtin, FnPat, Overload, ParamSpec
+from ..diagnostics import Diagnostic, error, warning
+from ..source import Source, Span
 
 MAX_DEPTH = 64
 MAX_STATEMENTS = 500
@@ -73,7 +73,7 @@ class Checked:
 @cache
 def default_expr(spec: ParamSpec) -> ast.Expr:
     """The parsed default value of a builtin parameter (e.g. `1m`)."""
-    from .syntax import parse
+    from ..syntax import parse
 
     result = parse(Source(f"answer {spec.default_text}", "<default>"))
     return result.program.statements[0].value
@@ -190,7 +190,7 @@ class Checker:
             case ast.Def():
                 self._def(stmt)
             case ast.Task():
-                from .tasks_check import check_task
+                from .tasks import check_task
 
                 check_task(self, stmt)
 
@@ -517,7 +517,7 @@ def check(program: ast.Program, source: Source, scene: SceneNames | None = None)
 def compile_source(text: str, name: str = "<input>",
                    scene: SceneNames | None = None) -> Checked:
     """Parse and check a program; the result's ``diagnostics`` lists every problem."""
-    from .syntax import parse
+    from ..syntax import parse
 
     source = Source(text, name)
     parsed = parse(source)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from . import ast
-from . import types as T
-from .check import Checker, _Scope, suggest
+from .. import ast
+from .. import types as T
+from .checker import Checker, _Scope, suggest
 
 MODALITIES = ("image", "video", "scene")
 DOMAIN_TYPES: dict[str, T.Type] = {"Category": T.STR, "Ref": T.OBJECT, "Object": T.OBJECT,
