@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spatial_dsl.cli_generate import run_generate  # noqa: E402
+from spatial_dsl.cli.generate import run_generate  # noqa: E402
 from spatial_dsl.scenes.format import scene_from_json, scene_to_json, to_json_text  # noqa: E402
 from spatial_dsl.scenes.sources import expand_refs, load_scene  # noqa: E402
 from spatial_dsl.tasks import GenerateOptions, SceneEngine, load_tasks  # noqa: E402

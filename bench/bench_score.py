@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spatial_dsl.cli_generate import run_generate  # noqa: E402
+from spatial_dsl.cli.generate import run_generate  # noqa: E402
 from spatial_dsl.datasets import target_text  # noqa: E402
 from spatial_dsl.records import read_dataset  # noqa: E402
 from spatial_dsl.scoring import aggregate, read_predictions, score_items  # noqa: E402

@@ -2,7 +2,7 @@
 
 A task file (synthesis.md "Task templates") holds ``def``s and one ``task``.
 ``load_tasks`` compiles each file once; ``SceneEngine`` turns one scene into
-items. The driver (``spatial_dsl.cli_generate``) runs the engine per scene,
+items. The driver (``spatial_dsl.cli.generate``) runs the engine per scene,
 possibly in other processes, and ``spatial_dsl.datasets`` balances and writes.
 
 Per scene and task

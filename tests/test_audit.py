@@ -20,7 +20,7 @@ from spatial_dsl.api import compile_program
 from spatial_dsl.lang.check.checker import compile_source
 from spatial_dsl.runtime.eval import Evaluator
 from spatial_dsl.runtime.reference import plain_runtime
-from spatial_dsl.cli_generate import run_generate
+from spatial_dsl.cli.generate import run_generate
 from spatial_dsl.names import natural_name
 from spatial_dsl.naming import ObjectNames
 from spatial_dsl.scenes.format import load_scene_file

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from spatial_dsl.cli_generate import run_generate
+from spatial_dsl.cli.generate import run_generate
 from spatial_dsl.datasets import DATA_FILES, target_text
 from spatial_dsl.records import read_dataset
 from spatial_dsl.review import build_review

@@ -31,7 +31,8 @@ from hypothesis import strategies as st
 from spatial_dsl.lang import ast as A
 from spatial_dsl.lang import types as T
 from spatial_dsl.lang.check.checker import compile_source
-from spatial_dsl.cli import compile_file, main
+from spatial_dsl.cli import main
+from spatial_dsl.cli.common import compile_file
 from spatial_dsl.lang.diagnostics import CODES
 from spatial_dsl.lang.printer import format_program, print_program
 from spatial_dsl.lang.source import Source

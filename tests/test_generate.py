@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from spatial_dsl.api import compile_program
-from spatial_dsl.cli import UsageError
-from spatial_dsl.cli_generate import ABORT_ENV, run_generate
+from spatial_dsl.cli.errors import UsageError
+from spatial_dsl.cli.generate import ABORT_ENV, run_generate
 from spatial_dsl.datasets import RECORD_KEYS, _level, balance
 from spatial_dsl.runtime.jitter import jitter_scene, jittered_scenes
 from spatial_dsl.scenes.format import dump_scene, load_scene_file, scene_from_dict

@@ -201,7 +201,7 @@ task taller
 
 @pytest.mark.parametrize("fmt", ["jsonl", "llava", "parquet"])
 def test_every_writer_keeps_words_and_ids(scene_path, tmp_path, fmt):
-    from spatial_dsl.cli_generate import run_generate
+    from spatial_dsl.cli.generate import run_generate
 
     tasks = tmp_path / "tasks"
     tasks.mkdir()

@@ -32,12 +32,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cli import (
-    EXIT_ERROR, EXIT_OK, MAX_WALK_FRAMES, MAX_WORKERS, _EXTRA_COMMANDS, UsageError, seed_arg,
-)
+from ..tasks import GenerateOptions
+from .common import MAX_WALK_FRAMES, MAX_WORKERS, option_default, seed_arg
+from .errors import EXIT_ERROR, EXIT_OK, UsageError
 
 ABORT_ENV = "SPDSL_GENERATE_ABORT_AFTER"
-DEFAULT_PER_SCENE = 10
+DEFAULT_PER_SCENE = option_default(GenerateOptions, "per_scene")
+DEFAULT_SEED = option_default(GenerateOptions, "seed")
 
 
 # ------------------------------------------------------------------------ worker side
@@ -66,7 +67,7 @@ def _templates(spec: WorkSpec) -> list:
     """The compiled templates of a spec, compiled once per process."""
     key = spec.key()
     if key not in _ENGINE_CACHE:
-        from .tasks import TaskTemplate, compile_task
+        from ..tasks import TaskTemplate, compile_task
 
         compiled = [compile_task(data, shown) for shown, data in spec.tasks]
         _ENGINE_CACHE.clear()
@@ -77,10 +78,10 @@ def _templates(spec: WorkSpec) -> list:
 def process_scene(spec: WorkSpec, position: int, scene_file: str, ref: str | None = None,
                   scene_text: str | None = None) -> dict:
     """One unit of work: the scene file text and the part of the scene at ``position``."""
-    from .scenes.errors import SceneError
-    from .scenes.format import scene_from_json, scene_to_json, to_json_text
-    from .scenes.sources import load_scene
-    from .tasks import GenerateOptions, SceneEngine
+    from ..scenes.errors import SceneError
+    from ..scenes.format import scene_from_json, scene_to_json, to_json_text
+    from ..scenes.sources import load_scene
+    from ..tasks import SceneEngine
 
     started = time.perf_counter()
     # Every executor starts from the same text (a Ray worker gets it from the driver), so
@@ -126,7 +127,7 @@ _POOL_SPEC: WorkSpec | None = None
 
 
 def _pool_init(spec: WorkSpec, parent_pid: int) -> None:
-    from .workers import exit_with_parent
+    from ..workers import exit_with_parent
 
     global _POOL_SPEC
     exit_with_parent(parent_pid)  # no orphan keeps running after the driver is killed
@@ -272,7 +273,7 @@ class GenerateResult:
 
 
 def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
-                 per_scene: int = DEFAULT_PER_SCENE, seed: int = 0, fmt: str = "jsonl",
+                 per_scene: int = DEFAULT_PER_SCENE, seed: int = DEFAULT_SEED, fmt: str = "jsonl",
                  walk: int | None = None, workers: int | None = None,
                  executor: str = "local", ray_address: str | None = None,
                  max_share: float | None = None, progress: bool = True,
@@ -282,13 +283,13 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
     Raises UsageError for bad input (unknown tasks, bad scenes, a foreign output
     directory, a missing `ray`); reports broken task files on ``stderr``.
     """
-    from .datasets import (
+    from ..datasets import (
         DATA_FILES, FORMATS, OutputDir, OutputError, assemble, scene_file_name, write_stats,
     )
-    from .scenes.errors import SceneError
-    from .scenes.format import scene_to_json
-    from .scenes.sources import expand_refs, load_scene
-    from .tasks import TaskSpecError, load_tasks
+    from ..scenes.errors import SceneError
+    from ..scenes.format import scene_to_json
+    from ..scenes.sources import expand_refs, load_scene
+    from ..tasks import TaskSpecError, load_tasks
 
     stderr = stderr or sys.stderr
     started = time.perf_counter()
@@ -425,7 +426,7 @@ def _write_failure(exc: OSError, out, saved: str):
     so the same command resumes after the cause is fixed). Other OSErrors are bugs."""
     import errno
 
-    from .outputs import WRITE_ERRNOS, write_error_message
+    from ..outputs import WRITE_ERRNOS, write_error_message
 
     if exc.errno not in WRITE_ERRNOS and exc.errno not in (errno.EACCES, errno.EPERM):
         raise exc
@@ -506,55 +507,6 @@ def skip_report(stats: dict, walk: int | None = None) -> list[str]:
     return lines
 
 
-def _task_rows(paths) -> list[tuple[str, str, str]]:
-    from .tasks import BrokenTask, load_task_file
-
-    rows = []
-    for path in paths:
-        loaded = load_task_file(path)
-        if isinstance(loaded, BrokenTask):
-            rows.append((loaded.name, "?", f"(does not compile: {loaded.reason})"))
-        else:
-            note = f" (skipped by generate: {loaded.skip_reason})" if loaded.skip_reason else ""
-            rows.append((loaded.name, loaded.modality, loaded.description + note))
-    return rows
-
-
-def cmd_tasks_list(args) -> int:
-    from .tasks import TaskSpecError, bundled_task_files, resolve_task_files
-
-    if args.paths:
-        try:
-            paths = resolve_task_files(args.paths)
-        except TaskSpecError as exc:
-            raise UsageError(str(exc)) from None
-    else:
-        paths = list(bundled_task_files().values())
-    rows = _task_rows(paths)
-    if not rows:
-        print("no task files found", file=sys.stderr)
-        return EXIT_OK
-    width = max(len(r[0]) for r in rows)
-    for name, modality, description in rows:
-        print(f"{name:<{width}}  {modality:<8}{description}".rstrip())
-    return EXIT_OK
-
-
-def cmd_tasks_show(args) -> int:
-    from .tasks import TaskSpecError, resolve_task_files
-
-    try:
-        paths = resolve_task_files([args.name])
-    except TaskSpecError as exc:
-        raise UsageError(str(exc)) from None
-    for path in paths:
-        try:
-            sys.stdout.write(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read {path}: {exc}") from None
-    return EXIT_OK
-
-
 def _int(text: str) -> int:
     import argparse
 
@@ -582,7 +534,8 @@ def register(sub) -> None:
                      help="output directory (created; a rerun resumes it)")
     gen.add_argument("--per-scene", type=_int, default=DEFAULT_PER_SCENE, metavar="N",
                      help=f"items per task per scene at most (default {DEFAULT_PER_SCENE})")
-    gen.add_argument("--seed", type=seed_arg, default=0, help="random seed (default 0)")
+    gen.add_argument("--seed", type=seed_arg, default=DEFAULT_SEED,
+                     help=f"random seed (default {DEFAULT_SEED})")
     gen.add_argument("--format", choices=("jsonl", "llava", "parquet", "sharegpt"),
                      default="jsonl", help="dataset format (default jsonl); sharegpt also "
                      "writes LLaMA-Factory's dataset_info.json")
@@ -600,18 +553,5 @@ def register(sub) -> None:
     gen.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     gen.set_defaults(handler=cmd_generate)
 
-    tasks = sub.add_parser("tasks", help="list and show task templates",
-                           description="The task templates bundled in stdlib/tasks.")
-    tsub = tasks.add_subparsers(dest="tasks_command", metavar="ACTION", required=True)
-    listing = tsub.add_parser("list", help="task names, modality and description")
-    listing.add_argument("paths", nargs="*", metavar="PATH",
-                         help="task files or directories (default: the bundled tasks)")
-    listing.set_defaults(handler=cmd_tasks_list)
-    show = tsub.add_parser("show", help="print a task file")
-    show.add_argument("name", metavar="NAME", help="a bundled task name or a task file")
-    show.set_defaults(handler=cmd_tasks_show)
-
-
-_EXTRA_COMMANDS.append(register)
 
 __all__ = ["EXIT_ERROR", "GenerateResult", "WorkSpec", "process_scene", "run_generate"]
