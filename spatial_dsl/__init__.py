@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-__all__ = ["CompileError", "Program", "Result", "SceneError", "SceneNameError",
+__all__ = ["CompileError", "Program", "Result", "SceneError", "SceneNameError", "SpdslError",
            "compile_program", "expand_refs", "load_scene", "__version__"]
 
 # The public API is imported on first use, so `spdsl check` and `spdsl fmt` (which need no
@@ -10,7 +10,7 @@ __all__ = ["CompileError", "Program", "Result", "SceneError", "SceneNameError",
 _LAZY = {"CompileError": "api", "Program": "api", "Result": "api", "SceneNameError": "api",
          "compile_program": "api",
          "SceneError": "scenes.errors", "expand_refs": "scenes.sources",
-         "load_scene": "scenes.sources"}
+         "load_scene": "scenes.sources", "SpdslError": "errors"}
 
 
 def __getattr__(name: str):

@@ -29,9 +29,10 @@ from .runtime.answers import Answer, format_number, serialize
 from .runtime.eval import DEFAULT_LIMITS, Evaluator, Limits
 from .runtime.values import Rejection, element
 from .scenes.model import Scene
+from spatial_dsl.errors import SpdslError
 
 
-class CompileError(Exception):
+class CompileError(SpdslError):
     """A program with compile-time errors; ``diagnostics`` lists them all."""
 
     def __init__(self, checked: Checked):

@@ -43,6 +43,7 @@ import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["AuditError", "Finding", "KINDS", "audit_dataset"]
 
@@ -52,7 +53,7 @@ DATA_NAMES = ("data.jsonl", "data.parquet")
 LETTERS = "ABCD"
 
 
-class AuditError(Exception):
+class AuditError(SpdslError):
     """The dataset cannot be read at all (exit 2)."""
 
 

@@ -74,6 +74,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["BOOTSTRAP_RESAMPLES", "GroupScore", "Predictions", "PredictionsError", "Report",
            "ScoredItem", "aggregate", "baseline_items", "item_kind", "read_predictions",
@@ -88,7 +89,7 @@ PREDICTION_KEYS = ("prediction", "predict", "text", "response", "output", "answe
 ID_KEYS = ("id", "question_id")
 
 
-class PredictionsError(Exception):
+class PredictionsError(SpdslError):
     """The predictions file cannot be used: a message naming the file and line (exit 2)."""
 
 

@@ -66,6 +66,7 @@ from .runtime.eval import DEFAULT_LIMITS, Evaluator, Limits
 from .runtime.kernels import find_mask, list_to_mask
 from .runtime.values import Rejection, element
 from .scenes.model import Scene, normalise_name
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["Analysis", "Drawing", "Highlight", "ShowError", "analyse", "analyse_program",
            "render", "save", "FORMATS"]
@@ -96,7 +97,7 @@ LEGEND_IN = 2.7
 DPI = 100
 
 
-class ShowError(Exception):
+class ShowError(SpdslError):
     """A program that cannot be pictured (e.g. a task template)."""
 
 

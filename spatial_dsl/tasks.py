@@ -131,6 +131,7 @@ from pathlib import Path
 
 import numpy as np
 
+from spatial_dsl.lang.diagnostics import RejectionKind
 from spatial_dsl.lang import ast
 from . import quality
 from spatial_dsl.lang import types as T
@@ -144,6 +145,7 @@ from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
 from .runtime.values import Abort, LimitExceeded, Rows, element, rows_of, stack_elements
 from .scenes.model import Scene, normalise_name
 from spatial_dsl.lang.check.tasks import PLACEHOLDER
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["BrokenTask", "GenerateOptions", "SceneEngine", "TaskSpecError", "TaskTemplate",
            "bundled_task_dir", "bundled_task_files", "compile_task", "derive_seed",
@@ -153,14 +155,14 @@ OVERSAMPLE = 3  # pool size of a balanced task, in multiples of --per-scene
 MAX_EVALUATED = 32_768  # bindings tried per (scene, task) at most
 FIRST_CHUNK = 64  # bindings of the first batched `where` evaluation (at least 2 * pool)
 WHERE_CHUNK = 4096  # bindings of one batched `where` evaluation at most
-STABLE_TOLERANCE = 0.05  # relative, for numbers
+from .tolerances import STABLE_TOLERANCE  # noqa: E402  (relative, for numbers)
 LETTERS = "ABCD"
 MAX_CHOICES = 4
 BALANCED_TYPES = (T.BOOL, T.STR, T.OBJECT)
 MODALITIES_WITH_FRAMES = ("image", "video")
 
 
-class TaskSpecError(Exception):
+class TaskSpecError(SpdslError):
     """A --tasks argument names nothing (message lists what is available)."""
 
 
@@ -611,7 +613,7 @@ class SceneEngine:
             value = None
         except LimitExceeded:
             if size == 1:
-                return _Batch(None, np.ones(1, dtype=bool), ["LimitExceeded"])
+                return _Batch(None, np.ones(1, dtype=bool), [RejectionKind.LIMIT_EXCEEDED])
             return self._evaluate_rows(checked, node, names, size, scene)
         rejected = env.rows.rejected.copy()
         if value is None:

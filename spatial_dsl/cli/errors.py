@@ -8,9 +8,11 @@ traceback unless SPDSL_DEBUG is set), 130 interrupted (Ctrl-C).
 
 from __future__ import annotations
 
+from ..errors import SpdslError
+
 EXIT_OK, EXIT_REJECTED, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
 
 
-class UsageError(Exception):
+class UsageError(SpdslError):
     """A problem with the command line or an input file: its message, exit 2."""

@@ -53,13 +53,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from spatial_dsl.errors import SpdslError
 
 WORD = "w"
 PUNCT = "p"
 LAYOUTS = ("full", "compact")
 
 
-class GrammarConversionError(Exception):
+class GrammarConversionError(SpdslError):
     """The Lark grammar uses a construct the converter does not translate."""
 
 

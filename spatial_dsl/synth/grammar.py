@@ -32,12 +32,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from functools import lru_cache
+from spatial_dsl.errors import SpdslError
 
 MODES = ("openai-tool", "vllm", "llama.cpp", "auto")
 SCOPES = ("scene", "syntax")
 
 
-class GrammarModeError(Exception):
+class GrammarModeError(SpdslError):
     """``auto`` could not tell the server's dialect: a usage error."""
 
 

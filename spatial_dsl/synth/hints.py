@@ -41,6 +41,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spatial_dsl.lang.diagnostics import RejectionKind
+
 _UNKNOWN_NAME = re.compile(r"unknown name `([^`]+)`")
 _UNKNOWN_FUNCTION = re.compile(r"unknown function `([^`]+)`")
 _EXPECTED = re.compile(r"expected (\w+), got (\w+)")
@@ -186,7 +188,7 @@ _THE_LITERAL = re.compile(r'the\(\s*"([^"]+)"\s*\)')
 def rejection_hint(rejection, source, scene) -> Hint | None:
     """A hint for a run-time rejection: for `Ambiguous` on ``the("X")``, how to pick one and
     which categories occur once."""
-    if rejection.kind != "Ambiguous" or scene is None:
+    if rejection.kind != RejectionKind.AMBIGUOUS or scene is None:
         return None
     from collections import Counter
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..resources import data_dir
+from spatial_dsl.errors import SpdslError
 
 EXAMPLES_MAX = 4
 EXAMPLES_MIN = 3
@@ -39,7 +40,7 @@ STRUCTURAL = ("Floor", "Wall", "Ceiling")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
-class PromptError(Exception):
+class PromptError(SpdslError):
     """A prompt file is missing or uses a placeholder that is not filled."""
 
 

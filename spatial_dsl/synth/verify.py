@@ -72,8 +72,7 @@ from ..runtime.answers import Answer
 from ..scenes.model import normalise_name
 from spatial_dsl.lang.source import Source
 
-STABLE_TOLERANCE = 0.05
-AGREEMENT_TOLERANCE = 0.01
+from ..tolerances import AGREEMENT_TOLERANCE, STABLE_TOLERANCE  # noqa: E402
 NUMERIC = ("Int", "Number", "Length", "Area", "Volume", "Angle")
 RELATIVE = ("Number", "Length", "Area", "Volume", "Angle")
 CHOICE = ("Object", "Str", "Frame", "Int")
