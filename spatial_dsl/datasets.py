@@ -437,8 +437,8 @@ def assemble(out: OutputDir, positions: list[int], tasks: list[dict], seed: int,
     if command is not None:
         from .hub import write_card
 
-        write_card(out.root, fmt, rows, records, task_info, [part["scene"] for part in parts],
-                   seed, command)
+        write_card(out.root, fmt, DATA_FILES[fmt], rows, records, task_info,
+                   [part["scene"] for part in parts], seed, command)
     stats = _stats(parts, tasks, by_task, keep, shares, records, skipped_tasks)
     return stats, len(records)
 

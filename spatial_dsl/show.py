@@ -416,7 +416,7 @@ def _caption_lines(scene: Scene, analysis: Analysis | None, width_in: float) -> 
 
 
 def _hull(points: np.ndarray) -> np.ndarray:
-    from sims.geometry import convex_hull_2d
+    from .scenes.hull import convex_hull_2d
 
     return convex_hull_2d(points)
 

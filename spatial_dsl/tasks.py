@@ -2,7 +2,7 @@
 
 A task file (synthesis.md "Task templates") holds ``def``s and one ``task``.
 ``load_tasks`` compiles each file once; ``SceneEngine`` turns one scene into
-items. The driver (``spatial_dsl.cli.generate``) runs the engine per scene,
+items. The driver (``spatial_dsl.generation``) runs the engine per scene,
 possibly in other processes, and ``spatial_dsl.datasets`` balances and writes.
 
 Per scene and task
@@ -142,6 +142,7 @@ from spatial_dsl.lang.printer import format_string, statement
 from .runtime.answers import serialize
 from .runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
+from .seeds import derive_seed
 from .runtime.values import Abort, LimitExceeded, Rows, element, rows_of, stack_elements
 from .scenes.model import Scene, normalise_name
 from spatial_dsl.lang.check.tasks import PLACEHOLDER
@@ -164,12 +165,6 @@ MODALITIES_WITH_FRAMES = ("image", "video")
 
 class TaskSpecError(SpdslError):
     """A --tasks argument names nothing (message lists what is available)."""
-
-
-def derive_seed(*parts: object) -> int:
-    """A 64-bit seed from the parts (stable across processes, platforms and runs)."""
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "little")
 
 
 # ------------------------------------------------------------------------ task files

@@ -12,9 +12,6 @@ from ..lang.source import Source, decode_program_bytes
 from ..lang.syntax import MAX_PROGRAM_BYTES
 from .errors import UsageError
 
-MAX_WALK_FRAMES = 100_000  # camera-walk frames at most (`scenes walk -n`, `generate --walk`)
-MAX_WORKERS = 1024  # processes of a pool (`generate --workers`, `review --workers`)
-
 
 def seed_arg(text: str) -> int:
     """argparse type of every --seed: an integer, 0 or more (numpy refuses negative seeds)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .common import MAX_WORKERS
+from ..limits import MAX_WORKERS
 from .errors import EXIT_OK, UsageError
 from .show import output_path
 

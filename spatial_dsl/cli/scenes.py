@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sims.options import WalkOptions
 
-from .common import MAX_WALK_FRAMES, option_default, scene_errors_exit, seed_arg
+from ..limits import MAX_WALK_FRAMES
+from .common import option_default, scene_errors_exit, seed_arg
 from .errors import EXIT_OK, UsageError
 
 

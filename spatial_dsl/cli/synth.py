@@ -125,7 +125,7 @@ def cmd_verify(args) -> int:
     from ..scenes.names import SceneNameTable
     from ..scenes.sources import load_scene
     from ..synth.verify import degenerate, placeholder, render_rejection, stability, type_fit
-    from ..tasks import derive_seed
+    from ..seeds import derive_seed
 
     try:
         scene = load_scene(args.scene)

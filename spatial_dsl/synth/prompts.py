@@ -520,7 +520,7 @@ class TokenCounter:
 
 
 def _post_tokenize(url: str, field: str, text: str, model: str | None) -> int | None:
-    from .grammar import http_json
+    from .http import http_json
 
     body = {field: text}
     if field == "prompt" and model:
