@@ -22,9 +22,9 @@ import pstats
 import sys
 import time
 
-from spatial_dsl.check import check, compile_source
-from spatial_dsl.source import Source
-from spatial_dsl.syntax import parse
+from spatial_dsl.lang.check.checker import check, compile_source
+from spatial_dsl.lang.source import Source
+from spatial_dsl.lang.syntax import parse
 
 TARGET = 1000
 

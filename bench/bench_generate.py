@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spatial_dsl.cli_generate import run_generate  # noqa: E402
+from spatial_dsl.generation import generate  # noqa: E402
 from spatial_dsl.scenes.format import scene_from_json, scene_to_json, to_json_text  # noqa: E402
 from spatial_dsl.scenes.sources import expand_refs, load_scene  # noqa: E402
 from spatial_dsl.tasks import GenerateOptions, SceneEngine, load_tasks  # noqa: E402
@@ -54,7 +54,7 @@ def throughput(args, refs: list[str], root: Path) -> dict[int, Path]:
     for workers in args.workers:
         out = root / f"w{workers}"
         cpu0, t0 = cpu_seconds(), time.perf_counter()
-        result = run_generate(refs, [args.tasks], out, per_scene=args.per_scene,
+        result = generate(refs, [args.tasks], out, per_scene=args.per_scene,
                               walk=args.walk, workers=workers, progress=False)
         wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
         run = result.stats["run"]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spatial_dsl.cli_generate import run_generate  # noqa: E402
+from spatial_dsl.generation import generate  # noqa: E402
 from spatial_dsl.datasets import target_text  # noqa: E402
 from spatial_dsl.records import read_dataset  # noqa: E402
 from spatial_dsl.scoring import aggregate, read_predictions, score_items  # noqa: E402
@@ -35,7 +35,7 @@ def main() -> None:
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
     os.environ.setdefault("SPDSL_CACHE_DIR", tempfile.gettempdir() + "/spdsl-cache-bench")
     with tempfile.TemporaryDirectory() as tmp:
-        out = run_generate(["ithor:FloorPlan1"], ["all"], Path(tmp) / "ds", per_scene=4,
+        out = generate(["ithor:FloorPlan1"], ["all"], Path(tmp) / "ds", per_scene=4,
                            walk=16, workers=1, progress=False).out
         base = read_dataset(out).records
         records = [{**r, "id": f"{r['id']}#{k}"} for k in range(total // len(base) + 1)

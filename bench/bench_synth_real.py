@@ -124,7 +124,7 @@ def recheck(directory: Path) -> dict:
     """Every accepted record: its program compiled and run again on its scene file gives the
     recorded answer and passes type fit again ("no accepted item wrong")."""
     from spatial_dsl.api import Program
-    from spatial_dsl.check import compile_source
+    from spatial_dsl.lang.check.checker import compile_source
     from spatial_dsl.scenes.format import load_scene_file
     from spatial_dsl.scenes.names import SceneNameTable
     from spatial_dsl.synth.verify import placeholder, type_fit

@@ -150,7 +150,7 @@ BATCHES = [(BIG, "map(objects, q => {})", "q"), ("frame(0)", "map(frames, g => {
 
 def hostile_calls(rng: random.Random):
     """Endless programs calling each builtin overload with hostile arguments."""
-    from spatial_dsl.builtins import BUILTINS
+    from spatial_dsl.lang.builtins import BUILTINS
 
     overloads = [(b.name, o) for b in BUILTINS.values() if not b.is_constant
                  for o in b.overloads]

@@ -63,14 +63,12 @@ from spatial_dsl.scenes.rooms import segment_distance
 from spatial_dsl.scenes.rotations import matrix_to_quat
 
 from .geometry import min_area_rect, point_in_polygon, polygon_distance, rect_distance
+from .options import WalkOptions
 from .visibility import Cameras, sample_objects, visible_fractions
 
 __all__ = ["WalkOptions", "Footprints", "camera_matrix", "floor_level", "obstacle_footprints",
            "plan_poses", "walk_frames", "walk_scene", "walk_scene_doc"]
 
-EYE_HEIGHT = 1.5
-PITCH_DEG = 15.0
-CLEARANCE = 0.2
 MIN_CLEARANCE = 0.1  # > half a grid diagonal: grid paths never touch a footprint
 OBSTACLE_BELOW = 1.6
 FLAT_HEIGHT = 0.05
@@ -81,18 +79,6 @@ CHECK_STEP = 0.02
 MAX_CELLS = 1_000_000
 ROOM_SIZED = 0.5  # a slab whose rectangle covers more of the room is walked over (last resort)
 SLAB = 0.1  # m: at most this high, a room-sized box is a counter top's outline
-
-
-@dataclass(frozen=True)
-class WalkOptions:
-    frames: int = 40
-    seed: int = 0
-    width: int = 640
-    height: int = 480
-    hfov_deg: float = 90.0
-    eye_height: float = EYE_HEIGHT
-    pitch_deg: float = PITCH_DEG
-    clearance: float = CLEARANCE
 
 
 @dataclass(frozen=True)

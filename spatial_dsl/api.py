@@ -20,16 +20,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import types as T
-from .check import Checked, SceneNames, compile_source, scene_name_diagnostics
-from .diagnostics import Diagnostic, render_all_text
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.check.checker import (
+    Checked, SceneNames, compile_source, scene_name_diagnostics,
+)
+from spatial_dsl.lang.diagnostics import Diagnostic, render_all_text
 from .runtime.answers import Answer, format_number, serialize
 from .runtime.eval import DEFAULT_LIMITS, Evaluator, Limits
 from .runtime.values import Rejection, element
 from .scenes.model import Scene
+from spatial_dsl.errors import SpdslError
 
 
-class CompileError(Exception):
+class CompileError(SpdslError):
     """A program with compile-time errors; ``diagnostics`` lists them all."""
 
     def __init__(self, checked: Checked):

@@ -45,6 +45,7 @@ import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["AuditError", "Finding", "KINDS", "audit_dataset"]
 
@@ -54,7 +55,7 @@ DATA_NAMES = ("data.jsonl", "data.parquet")
 LETTERS = "ABCD"
 
 
-class AuditError(Exception):
+class AuditError(SpdslError):
     """The dataset cannot be read at all (exit 2)."""
 
 
@@ -281,7 +282,7 @@ def _choice_findings(record: dict) -> list[tuple[str, str]]:
 def _rerun(record: dict, scene, out: list):
     """The program's answer now, in words (naming.NamedAnswer), or None (finding added)."""
     from .api import Program
-    from .check import compile_source
+    from spatial_dsl.lang.check.checker import compile_source
     from .naming import ObjectNames, in_words
 
     checked = compile_source(record["program"], str(record.get("id")))

@@ -86,6 +86,7 @@ from collections import Counter
 from pathlib import Path
 
 from .files import atomic_write, atomic_write_text
+from spatial_dsl.errors import SpdslError
 
 CONFIG_FILE = "config.json"
 STATS_FILE = "stats.json"
@@ -116,7 +117,7 @@ __all__ = ["CONFIG_FILE", "DATA_FILES", "FORMATS", "OutputDir", "OutputError", "
            "default_max_share", "scene_file_name", "write_dataset"]
 
 
-class OutputError(Exception):
+class OutputError(SpdslError):
     """The output directory cannot be used (another configuration, not ours, a file)."""
 
 
@@ -236,9 +237,11 @@ def _mismatch_message(root: Path, old: dict, new: dict) -> str:
 
 
 def default_max_share(answer_type: str, distinct: int) -> float:
+    from .tolerances import MAX_SHARE_BOOL, MAX_SHARE_SLACK
+
     if answer_type == "Bool":
-        return 0.5
-    return 1.0 / max(1, distinct) + 0.1
+        return MAX_SHARE_BOOL
+    return 1.0 / max(1, distinct) + MAX_SHARE_SLACK
 
 
 def _level(counts: list[int], share: float) -> int:
@@ -434,8 +437,8 @@ def assemble(out: OutputDir, positions: list[int], tasks: list[dict], seed: int,
     if command is not None:
         from .hub import write_card
 
-        write_card(out.root, fmt, rows, records, task_info, [part["scene"] for part in parts],
-                   seed, command)
+        write_card(out.root, fmt, DATA_FILES[fmt], rows, records, task_info,
+                   [part["scene"] for part in parts], seed, command)
     stats = _stats(parts, tasks, by_task, keep, shares, records, skipped_tasks)
     return stats, len(records)
 

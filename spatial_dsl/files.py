@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from spatial_dsl.errors import SpdslError
 
 
 def atomic_write(path: Path, write: Callable[[str], None], durable: bool = False) -> None:
@@ -44,7 +45,7 @@ def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
     atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), durable)
 
 
-class InputFileError(Exception):
+class InputFileError(SpdslError):
     """An input file that must not be read: its message names what is wrong (exit 2)."""
 
 

@@ -268,15 +268,13 @@ def _llama_factory_section() -> list[str]:
             "```", ""]
 
 
-def write_card(root: Path, fmt: str, rows: list[dict], records: list[dict],
+def write_card(root: Path, fmt: str, data_file: str, rows: list[dict], records: list[dict],
                task_info: dict[str, dict], scene_ids: list[str], seed: int,
                command: str) -> None:
-    """Write OUT/README.md for the data file of ``fmt`` just written in ``root`` (``rows``:
-    its rows as written; parquet's column types are read from the file)."""
-    from .datasets import DATA_FILES
-
+    """Write OUT/README.md for the data file ``data_file`` (format ``fmt``) just written in
+    ``root`` (``rows``: its rows as written; parquet's column types are read from the
+    file)."""
     root = Path(root)
-    data_file = DATA_FILES[fmt]
     if fmt == "parquet":
         import pyarrow.parquet as pq
 

@@ -48,7 +48,7 @@ def reference_domain(scene: Scene, seed: int = 0, jittered: list[Scene] | None =
 
     if jittered is None:
         from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
-        from .tasks import derive_seed
+        from .seeds import derive_seed
 
         jittered = jittered_scenes(scene, DEFAULT_TRIALS, DEFAULT_RADIUS,
                                    derive_seed(seed, scene.id, "jitter") % (2 ** 63))

@@ -33,6 +33,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["OutputPathError", "output_dir", "output_file", "write_error_message"]
 
@@ -51,7 +52,7 @@ _REASONS = {
 WRITE_ERRNOS = frozenset((errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS))
 
 
-class OutputPathError(Exception):
+class OutputPathError(SpdslError):
     """An output path that cannot be used: a message for the user (exit 2)."""
 
 

@@ -22,6 +22,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["DATA_NAMES", "Dataset", "DatasetError", "read_dataset"]
 
@@ -30,7 +31,7 @@ DATA_NAMES = ("data.jsonl", "data.parquet", "data.llava.json", "data.sharegpt.js
 CONVERSATION_KEYS = ("conversations", "messages")
 
 
-class DatasetError(Exception):
+class DatasetError(SpdslError):
     """The dataset cannot be read: a message for the user (exit 2)."""
 
 

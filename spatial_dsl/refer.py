@@ -147,10 +147,13 @@ from functools import partial
 
 import numpy as np
 
-from .builtins.catalog import SUPPORT_TOLERANCE
-from .check import Checked, compile_source
+from spatial_dsl.tolerances import (
+    BEARING_MARGIN_DEG, DISTANCE_MARGIN_M, DISTANCE_MARGIN_REL, ELEVATION_MARGIN_M,
+    EXTREME_MARGIN, NEAR_WITHIN_M, SUPPORT_TOLERANCE,
+)
+from spatial_dsl.lang.check.checker import Checked, compile_source
 from .names import natural_name
-from .printer import format_string
+from spatial_dsl.lang.printer import format_string
 from .runtime.eval import Evaluator, Limits
 from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jitter_scene, jittered_scenes
 from .scenes.model import SUPPORT_NOT_RECORDED, SUPPORT_ON, Scene, normalise_name
@@ -161,15 +164,12 @@ __all__ = [
     "binding_domain", "find_references", "references_for_binding", "jitter_for",
 ]
 
-EXTREME_MARGIN = 0.10  # extremes: best >= (1 + margin) * runner-up
-ELEVATION_MARGIN_M = 0.15  # highest / lowest: centre heights apart by at least this
-DISTANCE_MARGIN_REL = 0.20  # nearest / farthest and view depth: relative ...
-DISTANCE_MARGIN_M = 0.30  # ... and absolute (metres)
-BEARING_MARGIN_DEG = 10.0  # leftmost / rightmost in a view
-NEAR_WITHIN = "0.5m"
-NEAR_WITHIN_M = 0.5
-RELATION_BAND_M = 0.04  # twice the jitter radius: the most a gap or a height difference
-# between two boxes can change when each centre moves by up to 2 cm
+# The margins (extremes, nearest / farthest, highest / lowest, view bearings) and the
+# `near` radius of a relation are spatial_dsl.tolerances'.
+NEAR_WITHIN = f"{NEAR_WITHIN_M:g}m"
+# twice the jitter radius: the most a gap or a height difference between two boxes can
+# change when each centre moves by up to 2 cm
+RELATION_BAND_M = 2 * DEFAULT_RADIUS
 MAX_LANDMARK_SHARE = 1 / 3  # of the room's floor area
 MAX_CONTAINED_SHARE = 0.5  # of the scene's other objects
 STRUCTURAL = frozenset({"floor", "floors", "wall", "walls", "ceiling", "ceilings", "room"})

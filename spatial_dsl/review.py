@@ -38,6 +38,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["ReviewError", "build_review", "load_records", "DEFAULT_LIMIT"]
 
@@ -45,7 +46,7 @@ DEFAULT_LIMIT = 200
 PICTURE_DPI = 80
 
 
-class ReviewError(Exception):
+class ReviewError(SpdslError):
     """The dataset cannot be read: a message for the user (exit 2)."""
 
 
@@ -245,7 +246,7 @@ def _highlight(program: str) -> str:
     from pygments import highlight
     from pygments.formatters import HtmlFormatter
 
-    from .lexer import SpatialDSLLexer
+    from spatial_dsl.lang.lexer import SpatialDSLLexer
 
     return highlight(program, SpatialDSLLexer(), HtmlFormatter(cssclass="hl"))
 

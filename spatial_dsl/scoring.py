@@ -74,6 +74,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["BOOTSTRAP_RESAMPLES", "GroupScore", "Predictions", "PredictionsError", "Report",
            "ScoredItem", "aggregate", "baseline_items", "item_kind", "read_predictions",
@@ -88,7 +89,7 @@ PREDICTION_KEYS = ("prediction", "predict", "text", "response", "output", "answe
 ID_KEYS = ("id", "question_id")
 
 
-class PredictionsError(Exception):
+class PredictionsError(SpdslError):
     """The predictions file cannot be used: a message naming the file and line (exit 2)."""
 
 
@@ -164,9 +165,9 @@ def _asked_unit(record: dict) -> str | None:
 @lru_cache(maxsize=4096)
 def _unordered(program: str) -> bool:
     """The answer is ``labels(S)`` or ``S`` with S typed Objects (a set): order is noise."""
-    from . import ast
-    from . import types as T
-    from .check import compile_source
+    from spatial_dsl.lang import ast
+    from spatial_dsl.lang import types as T
+    from spatial_dsl.lang.check.checker import compile_source
 
     try:
         checked = compile_source(program, "<item>")

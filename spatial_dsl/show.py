@@ -58,14 +58,15 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ast
-from . import types as T
-from .check import Checked
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.check.checker import Checked
 from .runtime.answers import Answer, serialize
 from .runtime.eval import DEFAULT_LIMITS, Evaluator, Limits
 from .runtime.kernels import find_mask, list_to_mask
 from .runtime.values import Rejection, element
 from .scenes.model import Scene, normalise_name
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["Analysis", "Drawing", "Highlight", "ShowError", "analyse", "analyse_program",
            "render", "save", "FORMATS"]
@@ -96,7 +97,7 @@ LEGEND_IN = 2.7
 DPI = 100
 
 
-class ShowError(Exception):
+class ShowError(SpdslError):
     """A program that cannot be pictured (e.g. a task template)."""
 
 
@@ -131,7 +132,7 @@ def analyse_program(text: str, scene: Scene, frames=(), name: str = "<program>",
                     limits: Limits = DEFAULT_LIMITS) -> Analysis:
     """Compile ``text`` against ``scene`` and analyse it; CompileError if it does not check."""
     from .api import CompileError
-    from .check import compile_source
+    from spatial_dsl.lang.check.checker import compile_source
     from .scenes.names import SceneNameTable
 
     checked = compile_source(text, name, SceneNameTable(scene))
@@ -423,7 +424,7 @@ def _caption_lines(scene: Scene, analysis: Analysis | None, width_in: float) -> 
 
 
 def _hull(points: np.ndarray) -> np.ndarray:
-    from sims.geometry import convex_hull_2d
+    from .scenes.hull import convex_hull_2d
 
     return convex_hull_2d(points)
 

@@ -33,13 +33,14 @@ from .scenes.model import Scene, normalise_name
 from .tasks import (
     MODALITIES_WITH_FRAMES, GenerateOptions, ParamInfo, SceneEngine, TaskTemplate,
 )
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["Instance", "ParamError", "instantiate", "parse_params"]
 
 MAX_LISTED = 12
 
 
-class ParamError(Exception):
+class ParamError(SpdslError):
     """A --params value that names no binding: a message for the user (exit 2)."""
 
 

@@ -2,7 +2,7 @@
 
 A task file (synthesis.md "Task templates") holds ``def``s and one ``task``.
 ``load_tasks`` compiles each file once; ``SceneEngine`` turns one scene into
-items. The driver (``spatial_dsl.cli_generate``) runs the engine per scene,
+items. The driver (``spatial_dsl.generation``) runs the engine per scene,
 possibly in other processes, and ``spatial_dsl.datasets`` balances and writes.
 
 Per scene and task
@@ -136,18 +136,22 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ast, quality
-from . import types as T
-from .check import Checked, compile_source
-from .diagnostics import render_all_text, render_text
-from .printer import expr as print_expr
-from .printer import format_string, statement
+from spatial_dsl.lang.diagnostics import RejectionKind
+from spatial_dsl.lang import ast
+from . import quality
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.check.checker import Checked, compile_source
+from spatial_dsl.lang.diagnostics import render_all_text, render_text
+from spatial_dsl.lang.printer import expr as print_expr
+from spatial_dsl.lang.printer import format_string, statement
 from .runtime.answers import serialize
 from .runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
+from .seeds import derive_seed
 from .runtime.values import Abort, LimitExceeded, Rows, element, rows_of, stack_elements
 from .scenes.model import Scene, normalise_name
-from .tasks_check import PLACEHOLDER
+from spatial_dsl.lang.check.tasks import PLACEHOLDER
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["BrokenTask", "GenerateOptions", "SceneEngine", "TaskSpecError", "TaskTemplate",
            "bundled_task_dir", "bundled_task_files", "compile_task", "derive_seed",
@@ -157,21 +161,15 @@ OVERSAMPLE = 3  # pool size of a balanced task, in multiples of --per-scene
 MAX_EVALUATED = 32_768  # bindings tried per (scene, task) at most
 FIRST_CHUNK = 64  # bindings of the first batched `where` evaluation (at least 2 * pool)
 WHERE_CHUNK = 4096  # bindings of one batched `where` evaluation at most
-STABLE_TOLERANCE = 0.05  # relative, for numbers
+from .tolerances import STABLE_TOLERANCE  # noqa: E402  (relative, for numbers)
 LETTERS = "ABCD"
 MAX_CHOICES = 4
 BALANCED_TYPES = (T.BOOL, T.STR, T.OBJECT)
 MODALITIES_WITH_FRAMES = ("image", "video")
 
 
-class TaskSpecError(Exception):
+class TaskSpecError(SpdslError):
     """A --tasks argument names nothing (message lists what is available)."""
-
-
-def derive_seed(*parts: object) -> int:
-    """A 64-bit seed from the parts (stable across processes, platforms and runs)."""
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "little")
 
 
 # ------------------------------------------------------------------------ task files
@@ -615,7 +613,7 @@ class SceneEngine:
             value = None
         except LimitExceeded:
             if size == 1:
-                return _Batch(None, np.ones(1, dtype=bool), ["LimitExceeded"])
+                return _Batch(None, np.ones(1, dtype=bool), [RejectionKind.LIMIT_EXCEEDED])
             return self._evaluate_rows(checked, node, names, size, scene)
         rejected = env.rows.rejected.copy()
         if value is None:

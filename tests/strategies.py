@@ -20,7 +20,7 @@ import math
 
 from hypothesis import strategies as st
 
-from spatial_dsl import types as T
+from spatial_dsl.lang import types as T
 
 CATEGORIES = ("Chair", "DiningTable", "Mug", "Fridge", "Sink", "StoveBurner", "Lamp", "Book",
               "CounterTop", "Sofa")

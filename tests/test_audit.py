@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from spatial_dsl.api import compile_program
-from spatial_dsl.check import compile_source
+from spatial_dsl.lang.check.checker import compile_source
 from spatial_dsl.runtime.eval import Evaluator
 from spatial_dsl.runtime.reference import plain_runtime
-from spatial_dsl.cli_generate import run_generate
+from spatial_dsl.generation import generate
 from spatial_dsl.names import natural_name
 from spatial_dsl.naming import ObjectNames
 from spatial_dsl.scenes.format import load_scene_file
@@ -33,7 +33,7 @@ THE_NAME = re.compile(r'\bthe\("([^"\\]*)"\)')
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("audit") / "out"
-    run_generate(ROOMS, ["all"], out, per_scene=3, walk=30, workers=1, progress=False)
+    generate(ROOMS, ["all"], out, per_scene=3, walk=30, workers=1, progress=False)
     return out
 
 

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from spatial_dsl import ast as A
-from spatial_dsl import types as T
-from spatial_dsl.builtins import BUILTINS
-from spatial_dsl.check import MAX_DEPTH, MAX_STATEMENTS, compile_source
-from spatial_dsl.diagnostics import CODES, render_all_text, render_json
+from spatial_dsl.lang import ast as A
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.builtins import BUILTINS
+from spatial_dsl.lang.check.checker import MAX_DEPTH, MAX_STATEMENTS, compile_source
+from spatial_dsl.lang.diagnostics import CODES, render_all_text, render_json
 
 PRELUDE = ('let o = the("Sofa")\nlet p = the("Lamp")\nlet f = frame(0)\n'
            'let v = o.center\nlet L = o.height\nlet S = find("Chair")\n')
@@ -391,7 +391,7 @@ def test_every_builtin_is_used_in_some_clean_golden_program_or_example():
 
 
 def test_diagnostic_codes_are_registered():
-    from spatial_dsl.diagnostics import Diagnostic
+    from spatial_dsl.lang.diagnostics import Diagnostic
 
     with pytest.raises(ValueError):
         Diagnostic("E-NOPE", "x")

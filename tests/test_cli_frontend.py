@@ -150,7 +150,7 @@ def test_bad_command_lines_exit_2_without_traceback(spdsl, files):
 
 
 def test_docs_to_stdout_and_file(spdsl, tmp_path):
-    from spatial_dsl.docs import reference_markdown
+    from spatial_dsl.lang.docs import reference_markdown
 
     out, to_file = parallel(spdsl, [("docs",), ("docs", "-o", "sub/ref.md")], tmp_path)
     assert out.returncode == 0 and out.stdout == reference_markdown()

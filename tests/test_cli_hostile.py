@@ -394,7 +394,7 @@ def test_many_unknown_names_get_few_suggestions_and_stay_fast():
     """400 unknown names: all reported, suggestions only for the first 20 (each compares
     with every name of the scene)."""
     from spatial_dsl import compile_program, load_scene
-    from spatial_dsl.check import MAX_SCENE_SUGGESTIONS
+    from spatial_dsl.lang.check.checker import MAX_SCENE_SUGGESTIONS
 
     program = compile_program("".join(f'let n{i} = count("Chiar{i}")\n' for i in range(400))
                               + "answer 1\n")

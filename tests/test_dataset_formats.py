@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from spatial_dsl.cli_generate import run_generate
+from spatial_dsl.generation import generate
 from spatial_dsl.datasets import DATA_FILES, target_text
 from spatial_dsl.records import read_dataset
 from spatial_dsl.review import build_review
@@ -34,7 +34,7 @@ def generated(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("formats")
     out = {}
     for fmt in FORMATS:
-        result = run_generate(SCENES, TASKS, base / fmt, per_scene=4, seed=3, fmt=fmt,
+        result = generate(SCENES, TASKS, base / fmt, per_scene=4, seed=3, fmt=fmt,
                               walk=12, workers=1, progress=False)
         assert result.items > 20
         out[fmt] = result.out
@@ -91,7 +91,7 @@ def test_the_card_names_the_command_seed_license_and_tasks(generated):
 
 
 def test_a_rerun_writes_the_same_card(generated, tmp_path):
-    again = run_generate(SCENES, TASKS, generated["jsonl"], per_scene=4, seed=3, fmt="jsonl",
+    again = generate(SCENES, TASKS, generated["jsonl"], per_scene=4, seed=3, fmt="jsonl",
                          walk=12, workers=1, progress=False)
     assert (again.out / "README.md").read_text() == \
         (generated["jsonl"] / "README.md").read_text()

@@ -15,9 +15,9 @@ import math
 
 from hypothesis import HealthCheck, given, settings
 
-from spatial_dsl import ast
-from spatial_dsl.builtins import ATTRIBUTES, BUILTINS
-from spatial_dsl.check import compile_source
+from spatial_dsl.lang import ast
+from spatial_dsl.lang.builtins import ATTRIBUTES, BUILTINS
+from spatial_dsl.lang.check.checker import compile_source
 from spatial_dsl.runtime.eval import Evaluator
 from spatial_dsl.runtime.kernels import ATTRIBUTE_KERNELS, KERNELS
 from spatial_dsl.runtime.reference import (

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from spatial_dsl import types as T
-from spatial_dsl.builtins import ATTRIBUTES, BUILTINS, SECTIONS
-from spatial_dsl.check import compile_source
-from spatial_dsl.diagnostics import CODES, REJECTION_KINDS
-from spatial_dsl.docs import DECISIONS, builtin_lines, reference_markdown
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.builtins import ATTRIBUTES, BUILTINS, SECTIONS
+from spatial_dsl.lang.check.checker import compile_source
+from spatial_dsl.lang.diagnostics import CODES, REJECTION_KINDS
+from spatial_dsl.lang.docs import DECISIONS, builtin_lines, reference_markdown
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
 

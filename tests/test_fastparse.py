@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from spatial_dsl.fastparse import SOFT_KEYWORDS, SyntaxFailure
-from spatial_dsl.syntax import _parser
+from spatial_dsl.lang.fastparse import SOFT_KEYWORDS, SyntaxFailure
+from spatial_dsl.lang.syntax import _parser
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMS = sorted(ROOT.glob("examples/**/*.sp")) + sorted(ROOT.glob("tests/cases/**/*.sp"))
@@ -58,7 +58,7 @@ def test_driver_and_lark_both_reject(text):
 
 
 def test_soft_keywords_are_names_outside_tasks():
-    from spatial_dsl.check import compile_source
+    from spatial_dsl.lang.check.checker import compile_source
 
     checked = compile_source("let where = 1\nlet params = where + 1\nanswer params")
     assert checked.ok, checked.diagnostics

@@ -28,14 +28,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spatial_dsl import ast as A
-from spatial_dsl import types as T
-from spatial_dsl.check import compile_source
-from spatial_dsl.cli import compile_file, main
-from spatial_dsl.diagnostics import CODES
-from spatial_dsl.printer import format_program, print_program
-from spatial_dsl.source import Source
-from spatial_dsl.syntax import parse
+from spatial_dsl.lang import ast as A
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.check.checker import compile_source
+from spatial_dsl.cli import main
+from spatial_dsl.cli.common import compile_file
+from spatial_dsl.lang.diagnostics import CODES
+from spatial_dsl.lang.printer import format_program, print_program
+from spatial_dsl.lang.source import Source
+from spatial_dsl.lang.syntax import parse
 
 CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"
 CASES = Path(__file__).resolve().parent / "cases" / "check"
@@ -465,7 +466,7 @@ class NoisyPrinter:
         return "(" + self.opt_ws() + text + self.opt_ws() + ")"
 
     def expr(self, node: A.Expr) -> str:  # noqa: C901 - one case per node type
-        from spatial_dsl.printer import expr as canonical
+        from spatial_dsl.lang.printer import expr as canonical
 
         ws = self.ws
         match node:
@@ -504,7 +505,7 @@ class NoisyPrinter:
         return opener + self.opt_ws() + sep.join(parts) + trailing + self.opt_ws() + closer
 
     def statement(self, node: A.Stmt) -> str:
-        from spatial_dsl.printer import format_string, type_expr
+        from spatial_dsl.lang.printer import format_string, type_expr
 
         ws = self.ws
         match node:
@@ -709,10 +710,10 @@ def _spans(node) -> list:
 
 def assert_fast_path_agrees(text: str) -> None:
     """The fast parsing path and Lark's parser: same AST, spans, comments and diagnostics."""
-    from spatial_dsl.fastparse import SyntaxFailure
-    from spatial_dsl.syntax import _parser
+    from spatial_dsl.lang.fastparse import SyntaxFailure
+    from spatial_dsl.lang.syntax import _parser
 
-    from spatial_dsl.fastparse import SOFT_KEYWORDS
+    from spatial_dsl.lang.fastparse import SOFT_KEYWORDS
 
     if set(re.findall(r"[A-Za-z_]+", text)) & SOFT_KEYWORDS:
         return  # Lark's basic lexer makes the task clause words hard keywords; ours does not

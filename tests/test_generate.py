@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from spatial_dsl.api import compile_program
-from spatial_dsl.cli import UsageError
-from spatial_dsl.cli_generate import ABORT_ENV, run_generate
+from spatial_dsl import generation
+from spatial_dsl.generation import ABORT_ENV, GenerateError
 from spatial_dsl.datasets import RECORD_KEYS, _level, balance
 from spatial_dsl.runtime.jitter import jitter_scene, jittered_scenes
 from spatial_dsl.scenes.format import dump_scene, load_scene_file, scene_from_dict
@@ -88,7 +88,7 @@ def generate(scenes, out, **kwargs):
     options = {"tasks": TASKS, "per_scene": PER_SCENE, "walk": WALK, "workers": 1,
                "progress": False, **kwargs}
     tasks = options.pop("tasks")
-    return run_generate(scenes, tasks, out, **options)
+    return generation.generate(scenes, tasks, out, **options)
 
 
 @pytest.fixture(scope="module")
@@ -419,11 +419,11 @@ def test_lost_markers_and_outputs_are_rebuilt(base, scenes, tmp_path):
 def test_other_configuration_is_refused(base, scenes, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(base.out, out)
-    with pytest.raises(UsageError, match="different configuration.*seed: 0 there, 1 now"):
+    with pytest.raises(GenerateError, match="different configuration.*seed: 0 there, 1 now"):
         generate(scenes, out, seed=1)
-    with pytest.raises(UsageError, match="per_scene"):
+    with pytest.raises(GenerateError, match="per_scene"):
         generate(scenes, out, per_scene=PER_SCENE + 1)
-    with pytest.raises(UsageError, match="tasks differ"):
+    with pytest.raises(GenerateError, match="tasks differ"):
         generate(scenes, out, tasks=[GOOD])
     proc = run_spdsl("generate", "--scenes", *scenes, "--tasks", *TASKS, "-o", str(out),
                      "--format", "parquet", "--per-scene", str(PER_SCENE), "--walk",
@@ -432,7 +432,7 @@ def test_other_configuration_is_refused(base, scenes, tmp_path):
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("mine")
-    with pytest.raises(UsageError, match="not empty"):
+    with pytest.raises(GenerateError, match="not empty"):
         generate(scenes, foreign)
 
 

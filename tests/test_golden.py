@@ -8,7 +8,7 @@ import re
 import pytest
 from tests.golden import CASES, case_paths, expected_path, run_check
 
-from spatial_dsl.diagnostics import CODES
+from spatial_dsl.lang.diagnostics import CODES
 
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 CASE_PATHS = case_paths()

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from spatial_dsl.check import compile_source
-from spatial_dsl.syntax import grammar_text
+from spatial_dsl.lang.check.checker import compile_source
+from spatial_dsl.lang.syntax import grammar_text
 
 llguidance = pytest.importorskip("llguidance")
 
@@ -125,7 +125,7 @@ def test_clean_programs_are_accepted(tokenizer, grammar, grammar_initial_skip, p
 
 
 def test_builtin_examples_are_accepted(tokenizer, grammar):
-    from spatial_dsl.builtins import BUILTINS
+    from spatial_dsl.lang.builtins import BUILTINS
 
     for builtin in BUILTINS.values():
         assert accepts(tokenizer, grammar, f"let _x = {builtin.example}\nanswer 1\n"), builtin.name

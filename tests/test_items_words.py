@@ -201,13 +201,13 @@ task taller
 
 @pytest.mark.parametrize("fmt", ["jsonl", "llava", "parquet"])
 def test_every_writer_keeps_words_and_ids(scene_path, tmp_path, fmt):
-    from spatial_dsl.cli_generate import run_generate
+    from spatial_dsl.generation import generate
 
     tasks = tmp_path / "tasks"
     tasks.mkdir()
     (tasks / "taller.sp").write_text(TALLER)
     out = tmp_path / "out"
-    run_generate([str(scene_path)], [str(tasks)], out, fmt=fmt, progress=False, workers=1)
+    generate([str(scene_path)], [str(tasks)], out, fmt=fmt, progress=False, workers=1)
     if fmt == "jsonl":
         [record] = [json.loads(line) for line in (out / "data.jsonl").read_text().splitlines()]
     elif fmt == "parquet":

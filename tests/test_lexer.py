@@ -7,8 +7,8 @@ import importlib.metadata
 import pytest
 from pygments.token import Comment, Error, Keyword, Name, Number, Operator, String
 
-from spatial_dsl.builtins import BUILTINS
-from spatial_dsl.lexer import SpatialDSLLexer
+from spatial_dsl.lang.builtins import BUILTINS
+from spatial_dsl.lang.lexer import SpatialDSLLexer
 
 from .conftest import REPO
 
@@ -101,7 +101,7 @@ def test_registered_as_a_pygments_plugin():
     from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 
     eps = importlib.metadata.entry_points(group="pygments.lexers")
-    if not any(ep.value == "spatial_dsl.lexer:SpatialDSLLexer" for ep in eps):
+    if not any(ep.value == "spatial_dsl.lang.lexer:SpatialDSLLexer" for ep in eps):
         pytest.skip("the package is not installed with its entry points (pip install -e .)")
     assert isinstance(get_lexer_by_name("spatialdsl"), SpatialDSLLexer)
     assert isinstance(get_lexer_by_name("spdsl"), SpatialDSLLexer)

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from spatial_dsl import ast as A
-from spatial_dsl.printer import expr, format_number, format_program, format_string, print_program
-from spatial_dsl.source import Source
-from spatial_dsl.syntax import parse
+from spatial_dsl.lang import ast as A
+from spatial_dsl.lang.printer import (
+    expr, format_number, format_program, format_string, print_program,
+)
+from spatial_dsl.lang.source import Source
+from spatial_dsl.lang.syntax import parse
 
 REPO = Path(__file__).resolve().parent.parent
 

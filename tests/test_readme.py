@@ -15,14 +15,14 @@ def _commands() -> list[str]:
     """Every command and sub-action `spdsl --help` offers ("scenes walk", "tasks list")."""
     import argparse
 
-    from spatial_dsl.cli import full_parser
+    from spatial_dsl.cli import build_parser
 
     def subcommands(parser):
         return next((a.choices for a in parser._actions
                      if isinstance(a, argparse._SubParsersAction)), {})
 
     names = []
-    for name, parser in subcommands(full_parser()).items():
+    for name, parser in subcommands(build_parser()).items():
         names += [f"{name} {sub}" for sub in subcommands(parser)] or [name]
     return names
 

@@ -206,7 +206,7 @@ def test_review_bad_input_exits_2(spdsl, tmp_path, case):
     assert expected in proc.stderr
 
 
-@pytest.mark.skipif(importlib.util.find_spec("spatial_dsl.cli_generate") is None,
+@pytest.mark.skipif(importlib.util.find_spec("spatial_dsl.generation") is None,
                     reason="`spdsl generate` is not available")
 def test_review_a_generated_dataset(spdsl, tmp_path):
     scene = tmp_path / "hand.scene.json"

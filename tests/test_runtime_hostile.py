@@ -234,8 +234,8 @@ def test_json_answer_of_an_exact_conversion(kitchen):
 
 
 def test_a_60kb_line_shows_a_window_around_the_span():
-    from spatial_dsl.check import compile_source
-    from spatial_dsl.diagnostics import render_all_text
+    from spatial_dsl.lang.check.checker import compile_source
+    from spatial_dsl.lang.diagnostics import render_all_text
 
     text = 'let a = 1\nanswer a + "' + "x" * 60000 + '"\n'
     checked = compile_source(text, "long.sp")
@@ -248,7 +248,7 @@ def test_a_60kb_line_shows_a_window_around_the_span():
 
 
 def test_a_span_far_into_a_long_line_is_shown_with_context_on_both_sides():
-    from spatial_dsl.diagnostics import clip_line
+    from spatial_dsl.lang.diagnostics import clip_line
 
     line = "a" * 1000 + "BAD" + "b" * 1000
     shown, start, end = clip_line(line, 1000, 1003)
@@ -263,7 +263,7 @@ def test_messages_quoting_huge_names_are_clipped():
 
 
 def test_scene_name_hints_are_bounded_per_program(kitchen):
-    from spatial_dsl.check import MAX_SCENE_SUGGESTIONS, compile_source
+    from spatial_dsl.lang.check.checker import MAX_SCENE_SUGGESTIONS, compile_source
     from spatial_dsl.scenes.names import SceneNameTable
 
     names = ", ".join(f'count(find("Fridgx{i}"))' for i in range(30))

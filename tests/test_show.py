@@ -10,7 +10,7 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from spatial_dsl.api import compile_program
-from spatial_dsl.builtins.catalog import VISIBLE_FRACTION
+from spatial_dsl.tolerances import VISIBLE_FRACTION
 from spatial_dsl.scenes.format import scene_from_dict
 from spatial_dsl.scenes.sources import load_scene
 from spatial_dsl.show import (

@@ -19,7 +19,7 @@ from spatial_dsl.cli import main
 from spatial_dsl.runtime.geometry import heading
 from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.rotations import matrix_to_quat, quat_to_matrix
-from spatial_dsl.scenes.sources import IMPORT_SOURCES, load_scene
+from spatial_dsl.scenes.sources import import_sources, load_scene
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sims"
 REPLICA = FIXTURES / "habitat" / "replica_room" / "info_semantic.json"
@@ -282,7 +282,7 @@ def test_malformed_arkitscenes(tmp_path):
 
 
 def test_every_importer_is_a_scene_source():
-    assert set(IMPORT_SOURCES) == set(KINDS)
+    assert import_sources() == KINDS
     assert load_scene(f"habitat:{HOUSE}").n == 2
     assert load_scene(f"airsim:{AIRSIM / 'objects.json'}").n == 3
     assert load_scene(f"arkitscenes:{ARKIT}").n == 2

@@ -14,7 +14,7 @@ from sims.ai2thor.render import RenderOptions, render, teleport_pose
 from sims.importers import import_doc
 from sims.walk import WalkOptions, camera_matrix, walk_scene_doc
 from spatial_dsl.cli import main
-from spatial_dsl.cli_generate import run_generate
+from spatial_dsl import generation
 from spatial_dsl.scenes.ai2thor import camera_from_ai2thor
 from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.format import load_scene_file, scene_from_dict, to_json_text
@@ -245,8 +245,8 @@ def test_render_a_generated_dataset_end_to_end(tmp_path, capsys, monkeypatch):
     out = tmp_path / "OUT"
 
     def generate():
-        return run_generate([str(scene)], [TASKS], out, per_scene=6, seed=0, fmt="llava",
-                            walk=5, workers=1, progress=False)
+        return generation.generate([str(scene)], [TASKS], out, per_scene=6, seed=0, fmt="llava",
+                                   walk=5, workers=1, progress=False)
 
     generate()
     data = json.loads((out / "data.llava.json").read_text())

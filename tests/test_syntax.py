@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from spatial_dsl import ast as A
-from spatial_dsl.check import compile_source
-from spatial_dsl.source import Source, Span
-from spatial_dsl.syntax import MAX_PROGRAM_BYTES, MAX_SYNTAX_ERRORS, parse
+from spatial_dsl.lang import ast as A
+from spatial_dsl.lang.check.checker import compile_source
+from spatial_dsl.lang.source import Source, Span
+from spatial_dsl.lang.syntax import MAX_PROGRAM_BYTES, MAX_SYNTAX_ERRORS, parse
 
 
 def program(text: str) -> A.Program:

@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from spatial_dsl.check import compile_source
+from spatial_dsl.lang.check.checker import compile_source
 from spatial_dsl.cli import main
-from spatial_dsl.diagnostics import render_all_text
+from spatial_dsl.lang.diagnostics import render_all_text
 from spatial_dsl.scenes.format import load_scene_file
 from spatial_dsl.scenes.names import SceneNameTable
 from spatial_dsl.scenes.sources import load_scene
 from spatial_dsl.synth.prompts import grammar_tool, grammar_tool_choice
-from spatial_dsl.syntax import grammar_text
+from spatial_dsl.lang.syntax import grammar_text
 from tests.conftest import spdsl_executable
 from tests.llm_server import (
     ScriptedLLM, all_text, drop, last_message, raw, reply, slow, status, tool_reply,

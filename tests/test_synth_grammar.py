@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from spatial_dsl.check import compile_source
-from spatial_dsl.printer import print_program
+from spatial_dsl.lang.check.checker import compile_source
+from spatial_dsl.lang.printer import print_program
 from spatial_dsl.scenes.names import SceneNameTable
 from spatial_dsl.scenes.sources import load_scene
 from spatial_dsl.synth.constrained import scene_gbnf, scene_grammar, scene_names

@@ -11,7 +11,7 @@ import pytest
 
 from spatial_dsl.api import compile_program
 from spatial_dsl.cli import main
-from spatial_dsl.docs import attribute_lines, builtin_lines
+from spatial_dsl.lang.docs import attribute_lines, builtin_lines
 from spatial_dsl.runtime.answers import Answer
 from spatial_dsl.scenes.sources import load_scene
 from spatial_dsl.synth.cache import DiskCache, cache_key
@@ -340,7 +340,7 @@ def test_placeholders_in_questions():
 
 
 def test_repair_hints_say_what_to_type():
-    from spatial_dsl.check import compile_source
+    from spatial_dsl.lang.check.checker import compile_source
     from spatial_dsl.scenes.names import SceneNameTable
     from spatial_dsl.synth.hints import repair_hints
 

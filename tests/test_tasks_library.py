@@ -19,16 +19,16 @@ from pathlib import Path
 
 import pytest
 
-from spatial_dsl import ast
-from spatial_dsl import types as T
-from spatial_dsl.check import Checked, compile_source
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.check.checker import Checked, compile_source
 from spatial_dsl.naming import ObjectNames, in_words
-from spatial_dsl.printer import format_program
+from spatial_dsl.lang.printer import format_program
 from spatial_dsl.runtime.answers import serialize
 from spatial_dsl.runtime.eval import Evaluator, bind_value
 from spatial_dsl.runtime.values import element, stack_elements
-from spatial_dsl.source import Source
-from spatial_dsl.syntax import parse
+from spatial_dsl.lang.source import Source
+from spatial_dsl.lang.syntax import parse
 from tests.fixtures import task_scene
 
 TASKS_DIR = Path(__file__).resolve().parent.parent / "stdlib" / "tasks"

@@ -60,7 +60,7 @@ from spatial_dsl.files import atomic_write
 from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.format import scene_from_dict, write_scene
 
-from .. import walk
+from ..options import CaptureOptions
 from .convert import check_event, events_scene_doc, scene_name
 from .reachable import grid_step, plan_on_reachable
 
@@ -70,25 +70,10 @@ __all__ = ["CAPTURE_FORMAT", "CaptureOptions", "CaptureResult", "capture",
 
 CAPTURE_FORMAT = "spdsl.capture/1"
 IMAGE_FORMATS = ("png", "jpg", "npy")
-VISIBILITY_DISTANCE = 100.0  # metres: larger than any AI2-THOR room or house
 GRID_SIZE = 0.25  # AI2-THOR's default; the spacing of GetReachablePositions
 HORIZON_RANGE = (-30.0, 60.0)  # degrees the agent's camera can pitch (positive looks down)
 INSTALL_HINT = ("AI2-THOR is not installed: pip install 'spdsl[ai2thor]' (it downloads a "
                 "Unity build on first use and needs a display, or a GPU with --platform cloud)")
-
-
-@dataclass(frozen=True)
-class CaptureOptions:
-    scene: str
-    frames: int = 40
-    width: int = 640
-    height: int = 480
-    hfov_deg: float = 90.0
-    pitch_deg: float = walk.PITCH_DEG
-    seed: int = 0
-    image_format: str = "png"
-    platform: str | None = None  # None or "cloud" (ai2thor.platform.CloudRendering)
-    visibility_distance: float = VISIBILITY_DISTANCE
 
 
 @dataclass

@@ -33,7 +33,7 @@ from spatial_dsl.datasets import (
 )
 from spatial_dsl.scenes.errors import SceneError
 
-from .render import RenderReport, SceneReport, read_scene, render_doc, scene_text
+from .render_scene import RenderReport, SceneReport, read_scene, render_doc, scene_text
 
 __all__ = ["render_dataset"]
 

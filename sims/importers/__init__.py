@@ -33,7 +33,7 @@ from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.format import scene_from_dict
 from spatial_dsl.scenes.model import Scene
 
-__all__ = ["KINDS", "import_doc", "import_scene", "load_imported"]
+__all__ = ["KINDS", "import_doc", "import_scene", "load_imported", "register"]
 
 # kind -> (module, function); each function takes (path, **its own options)
 IMPORTERS = {
@@ -46,6 +46,15 @@ IMPORTERS = {
     "mesh": ("mesh", "import_mesh"),
 }
 KINDS = tuple(IMPORTERS)
+
+
+def register() -> None:
+    """Register every kind with the scene layer, so ``KIND:PATH`` scene references load
+    here (called through the ``spdsl.scene_importers`` entry point, pyproject.toml)."""
+    from spatial_dsl.scenes.sources import register_importer
+
+    for kind in KINDS:
+        register_importer(kind, load_imported)
 
 
 def import_doc(kind: str, path: str | os.PathLike, image_base: str | os.PathLike | None = None,

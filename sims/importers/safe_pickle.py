@@ -22,6 +22,7 @@ from pathlib import Path
 from spatial_dsl.scenes.errors import SceneError
 
 from ._common import read_bytes
+from spatial_dsl.errors import SpdslError
 
 __all__ = ["ALLOWED", "load_pickle"]
 
@@ -34,7 +35,7 @@ ALLOWED = frozenset({
 })
 
 
-class Refused(Exception):
+class Refused(SpdslError):
     def __init__(self, module: str, name: str):
         super().__init__(f"{module}.{name}")
         self.qualified = f"{module}.{name}"

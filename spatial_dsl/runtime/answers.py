@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import types as T
+from spatial_dsl.lang import types as T
 from ..scenes.model import Scene
 from .values import element
 

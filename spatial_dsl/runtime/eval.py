@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import ast
-from .. import types as T
-from ..check import Checked
+from spatial_dsl.lang.diagnostics import RejectionKind
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.check.checker import Checked
 from ..scenes.model import Scene
-from ..source import Span
+from spatial_dsl.lang.source import Span
 from .kernels import (
     ATTRIBUTE_KERNELS, KERNELS, Call, find_mask, in_range, list_to_mask, looked_for,
 )
@@ -161,7 +162,7 @@ class Evaluator:
             case ast.Assert(cond=cond, message=message):
                 ok = self.eval_node(cond, env)
                 if not env.rows.any() and not bool(ok[0]):
-                    env.rows.record(True, "AssertionFailed", message, stmt.span)
+                    env.rows.record(True, RejectionKind.ASSERTION_FAILED, message, stmt.span)
             case ast.Answer(value=value):
                 return self.eval_node(value, env)
         return None

@@ -35,11 +35,10 @@ AREA_SLACK = 1e-12
 # footprints_overlap: "overlap with positive area" means more than this (m²; 0.1 mm²), so a
 # sliver where two corners cross (4e-11 m²) is touching, not overlapping.
 FOOTPRINT_MIN_AREA = 1e-10
-# bearing: a horizontal vector shorter than 1 mm has no direction (Degenerate).
-DEGENERATE_LEN = 1e-3
-# route: a horizontal step shorter than this is "not moving".
-ROUTE_MIN_STEP = 0.05
-ROUTE_MIN_TURN = 1.0
+# bearing: a horizontal vector shorter than 1 mm has no direction (Degenerate); route: a
+# horizontal step shorter than ROUTE_MIN_STEP is "not moving" (the spec's numbers).
+from ..tolerances import DEGENERATE_LENGTH as DEGENERATE_LEN  # noqa: E402
+from ..tolerances import ROUTE_MIN_STEP, ROUTE_MIN_TURN  # noqa: E402,F401
 ROUTE_REVERSAL_TOL = 1e-9  # degrees
 
 

@@ -48,9 +48,8 @@ import dataclasses
 import numpy as np
 
 from ..scenes.model import Room, Scene
-
-DEFAULT_TRIALS = 8
-DEFAULT_RADIUS = 0.02  # metres
+from ..tolerances import JITTER_RADIUS as DEFAULT_RADIUS  # metres
+from ..tolerances import JITTER_TRIALS as DEFAULT_TRIALS
 
 __all__ = ["DEFAULT_RADIUS", "DEFAULT_TRIALS", "displacements", "jitter_scene",
            "jittered_scenes"]

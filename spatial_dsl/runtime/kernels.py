@@ -14,19 +14,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from .. import types as T
-from ..builtins.catalog import (
-    CLEAR_FRACTION,
-    CLEAR_PIXELS,
-    SCREEN_NEAR,
-    SUPPORT_MIN_RISE,
-    SUPPORT_MIN_SHARE,
-    SUPPORT_TOLERANCE,
-    VISIBLE_FRACTION,
+from spatial_dsl.lang.diagnostics import RejectionKind
+from spatial_dsl.lang import types as T
+from spatial_dsl.tolerances import (
+    CLEAR_FRACTION, CLEAR_PIXELS, SCREEN_NEAR, SUPPORT_MIN_RISE, SUPPORT_MIN_SHARE,
+    SUPPORT_TOLERANCE, VISIBLE_FRACTION,
 )
 from ..scenes.model import SUPPORT_NOT_RECORDED, SUPPORT_ON, Scene, normalise_name
 from ..scenes.visibility import Visibility
-from ..source import Span
+from spatial_dsl.lang.source import Span
 from . import geometry as G
 from .values import Abort, Rows, element, filler, stack_elements
 
@@ -80,7 +76,7 @@ class Call:
 
     def frames(self):
         if self.scene.frames.count == 0:
-            self.abort("NoFrames", "the scene has no frames")
+            self.abort(RejectionKind.NO_FRAMES, "the scene has no frames")
         return self.scene.frames
 
 
@@ -107,7 +103,7 @@ def in_range(k: Call, value):
         return value
     message = ("the result is not a finite number" if value.ndim == 1 else
                "a point farther than 1e9 m along an axis, or not finite")
-    k.reject(~rows_ok, "Degenerate", message)
+    k.reject(~rows_ok, RejectionKind.DEGENERATE, message)
     return np.where(ok, value, 0.0)
 
 
@@ -120,7 +116,7 @@ def _int_result(k: Call, exact, approx: np.ndarray, result: np.ndarray) -> np.nd
     bad = np.zeros(len(np.atleast_1d(result)), dtype=bool)
     for r in risky:
         bad[r] = abs(exact(int(r))) > INT_LIMIT
-    k.reject(bad, "Degenerate", "the integer result is out of range")
+    k.reject(bad, RejectionKind.DEGENERATE, "the integer result is out of range")
     return np.where(bad, 0, result)
 
 
@@ -205,7 +201,8 @@ def k_frame(k: Call, i):
     count = k.frames().count
     idx = np.where(i < 0, i + count, i)
     bad = (idx < 0) | (idx >= count)
-    k.reject(bad, "NoFrames", lambda r: f"there is no frame {int(np.broadcast_to(i, bad.shape)[r])}"
+    k.reject(bad, RejectionKind.NO_FRAMES,
+             lambda r: f"there is no frame {int(np.broadcast_to(i, bad.shape)[r])}"
              f" (the scene has {count})")
     return np.where(bad, 0, idx)
 
@@ -222,8 +219,9 @@ def k_find(k: Call, names):
 @kernel("the")
 def k_the(k: Call, S):
     counts = S.sum(axis=-1)
-    k.reject(counts == 0, "NoMatch", no_match_message(k.looked_for))
-    k.reject(counts > 1, "Ambiguous", lambda r: ambiguous_message(int(counts[r]), k.looked_for))
+    k.reject(counts == 0, RejectionKind.NO_MATCH, no_match_message(k.looked_for))
+    k.reject(counts > 1, RejectionKind.AMBIGUOUS,
+             lambda r: ambiguous_message(int(counts[r]), k.looked_for))
     return np.argmax(S, axis=-1)
 
 
@@ -297,7 +295,7 @@ def _keys(k: Call, S, key):
     """(members, keys) of a keyed aggregate, or None when it cannot answer."""
     members = _members(S)
     if len(members) == 0:
-        k.reject(True, "EmptySet", "the set is empty")
+        k.reject(True, RejectionKind.EMPTY_SET, "the set is empty")
         return None
     keys, rows = key.over_members(members)
     if k.report(rows):
@@ -312,7 +310,7 @@ def _extreme(k: Call, S, key, pick):
     members, keys = found
     best = pick(keys)
     if np.count_nonzero(keys == keys[best]) > 1:
-        k.reject(True, "Borderline", "two members tie for the extreme key")
+        k.reject(True, RejectionKind.BORDERLINE, "two members tie for the extreme key")
     return members[best:best + 1]
 
 
@@ -384,7 +382,7 @@ def k_sort(k: Call, S, key):
         return [[]]
     members, keys = found
     if len(np.unique(keys)) < len(keys):
-        k.reject(True, "Borderline", "two members have equal sort keys")
+        k.reject(True, RejectionKind.BORDERLINE, "two members have equal sort keys")
     order = np.argsort(keys, kind="stable")
     return [[int(m) for m in members[order]]]
 
@@ -479,7 +477,7 @@ def _elements_at(k: Call, xs: list, positions) -> object:
         if 0 <= i < len(items):
             out.append(items[i])
         else:  # the message names the index as written: `[1, 2, 3][-4]` says -4
-            k.reject(np.arange(size) == r, "EmptySet",
+            k.reject(np.arange(size) == r, RejectionKind.EMPTY_SET,
                      f"index {given} is out of range of a list of {len(items)}")
             out.append(spare)
     return stack_elements(k.result_type, out)
@@ -545,7 +543,7 @@ def k_round(k: Call, x, n):
 
 def _sqrt(k: Call, x):
     negative = x < 0
-    k.reject(negative, "Degenerate", "square root of a negative value")
+    k.reject(negative, RejectionKind.DEGENERATE, "square root of a negative value")
     return np.sqrt(np.where(negative, 0.0, x))
 
 
@@ -583,7 +581,7 @@ def _arith(k: Call, op: str, a, b, ta: T.Type, tb: T.Type):
     if op in ("+", "-", "*"):
         return _plus_minus_times(k, op, a, b)
     zero = np.all(np.asarray(b) == 0, axis=-1) if tb == T.VEC3 else (np.asarray(b) == 0)
-    k.reject(zero.reshape(-1), "Degenerate", "division by zero")
+    k.reject(zero.reshape(-1), RejectionKind.DEGENERATE, "division by zero")
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(b == 0, 0.0, np.true_divide(a, np.where(b == 0, 1, b)))
 
@@ -771,7 +769,7 @@ def _same_object(a, b):
 def reject_negative(k: Call, value, name: str) -> None:
     """A negative threshold (`within=-1m`, `margin=-5deg`) means nothing: `Degenerate`."""
     bad = np.broadcast_to(np.asarray(value, dtype=float).reshape(-1) < 0, (k.size,))
-    k.reject(bad, "Degenerate", negative_message(name))
+    k.reject(bad, RejectionKind.DEGENERATE, negative_message(name))
 
 
 def negative_message(name: str) -> str:
@@ -791,7 +789,7 @@ def k_between(k: Call, x, a, b, within):
     ab = pb - pa
     length2 = np.sum(ab * ab, axis=-1)
     degenerate = length2 < DEGENERATE**2
-    k.reject(degenerate, "Degenerate", "the two ends of `between` coincide")
+    k.reject(degenerate, RejectionKind.DEGENERATE, "the two ends of `between` coincide")
     t = np.sum((px - pa) * ab, axis=-1) / np.where(degenerate, 1.0, length2)
     h = ab[..., :2]
     cross = h[..., 0] * (px - pa)[..., 1] - h[..., 1] * (px - pa)[..., 0]
@@ -807,7 +805,7 @@ def k_between(k: Call, x, a, b, within):
 def _bearing(k: Call, at, facing, target):
     b, degenerate = G.bearing(*(point_of(k.scene, v) for v in (at, facing, target)))
     degenerate = np.asarray(degenerate).reshape(-1)
-    k.reject(degenerate, "Degenerate", "a direction is undefined: two points coincide")
+    k.reject(degenerate, RejectionKind.DEGENERATE, "a direction is undefined: two points coincide")
     return np.asarray(b, dtype=float).reshape(-1)
 
 
@@ -815,7 +813,7 @@ def _sector(k: Call, bearing, sectors, margin):
     reject_negative(k, margin, "margin")
     labels, borderline = G.sector(bearing, int(np.asarray(sectors).reshape(-1)[0]),
                                   np.asarray(margin, dtype=float).reshape(-1))
-    k.reject(np.asarray(borderline).reshape(-1), "Borderline",
+    k.reject(np.asarray(borderline).reshape(-1), RejectionKind.BORDERLINE,
              "the direction is on (or within the margin of) a sector boundary")
     return stack_elements(T.STR, list(np.asarray(labels).reshape(-1)))
 
@@ -939,7 +937,7 @@ def _seen_index(k: Call, o, which: int):
     first, last = k.scene.frames.visible.first_last(VISIBLE_FRACTION)
     rows = (first if which == 0 else last)[o]
     never = rows < 0
-    k.reject(never, "NotSeen", lambda r: f"{k.scene.labels[int(o[r])]} is never seen")
+    k.reject(never, RejectionKind.NOT_SEEN, lambda r: f"{k.scene.labels[int(o[r])]} is never seen")
     return k.scene.frames.index[np.where(never, 0, rows)].astype(np.int64) if len(
         k.scene.frames.index) else np.zeros(len(o), dtype=np.int64)
 
@@ -979,10 +977,10 @@ def _appearance(k: Call, members: np.ndarray, r: int, size: int) -> list:
     first = k.scene.frames.visible.first_last(VISIBLE_FRACTION)[0][members]
     if (first < 0).any():
         missing = members[first < 0][0]
-        k.reject(this_row, "NotSeen", f"{k.scene.labels[int(missing)]} is never seen")
+        k.reject(this_row, RejectionKind.NOT_SEEN, f"{k.scene.labels[int(missing)]} is never seen")
         return []
     if len(np.unique(first)) < len(first):
-        k.reject(this_row, "Borderline", "two objects first appear in the same frame")
+        k.reject(this_row, RejectionKind.BORDERLINE, "two objects first appear in the same frame")
     return [int(m) for m in members[np.argsort(first, kind="stable")]]
 
 

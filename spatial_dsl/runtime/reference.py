@@ -43,28 +43,25 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from .. import ast
-from .. import types as T
-from ..builtins.catalog import (
-    CLEAR_FRACTION,
-    CLEAR_PIXELS,
-    SCREEN_NEAR,
-    SUPPORT_MIN_RISE,
-    SUPPORT_MIN_SHARE,
-    SUPPORT_TOLERANCE,
-    VISIBLE_FRACTION,
+from spatial_dsl.lang.diagnostics import RejectionKind
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import types as T
+from spatial_dsl.tolerances import (
+    CLEAR_FRACTION, CLEAR_PIXELS, SCREEN_NEAR, SUPPORT_MIN_RISE, SUPPORT_MIN_SHARE,
+    SUPPORT_TOLERANCE, VISIBLE_FRACTION,
 )
-from ..check import Checked
+from spatial_dsl.lang.check.checker import Checked
 from ..scenes.model import SUPPORT_FIXED, SUPPORT_IN, SUPPORT_NOT_RECORDED, SUPPORT_ON, Scene
-from ..source import Span
+from spatial_dsl.lang.source import Span
 from . import refgeom as RG
 from .kernels import ambiguous_message, looked_for, negative_message, no_match_message
 from .values import Rejection
+from spatial_dsl.errors import SpdslError
 
 BETWEEN_DEGENERATE = 1e-3  # m: ends of `between` closer than this coincide
 
 
-class RefRejection(Exception):
+class RefRejection(SpdslError):
     def __init__(self, kind: str, message: str, span: Span):
         super().__init__(f"{kind}: {message}")
         self.rejection = Rejection(kind, message, span)
@@ -161,7 +158,7 @@ class Ctx:
 
     def need_frames(self) -> None:
         if self.scene.frame_count == 0:
-            self.reject("NoFrames", "the scene has no frames")
+            self.reject(RejectionKind.NO_FRAMES, "the scene has no frames")
 
 
 REFERENCES: dict[tuple[str, int], object] = {}
@@ -225,7 +222,7 @@ def r_frame(c: Ctx, i):
     count = c.scene.frame_count
     idx = i + count if i < 0 else i
     if not 0 <= idx < count:
-        c.reject("NoFrames", f"there is no frame {i} (the scene has {count})")
+        c.reject(RejectionKind.NO_FRAMES, f"there is no frame {i} (the scene has {count})")
     return idx
 
 
@@ -240,9 +237,9 @@ def r_find(c: Ctx, name):
 @ref("the")
 def r_the(c: Ctx, S):
     if not S:
-        c.reject("NoMatch", no_match_message(c.looked_for))
+        c.reject(RejectionKind.NO_MATCH, no_match_message(c.looked_for))
     if len(S) > 1:
-        c.reject("Ambiguous", ambiguous_message(len(S), c.looked_for))
+        c.reject(RejectionKind.AMBIGUOUS, ambiguous_message(len(S), c.looked_for))
     return next(iter(S))
 
 
@@ -284,7 +281,7 @@ def r_contains(c: Ctx, S, o):
 def _keyed(c: Ctx, S, key) -> list[tuple[int, object]]:
     members = _members(S)
     if not members:
-        c.reject("EmptySet", "the set is empty")
+        c.reject(RejectionKind.EMPTY_SET, "the set is empty")
     return [(o, key(o)) for o in members]
 
 
@@ -295,7 +292,7 @@ def _extreme(c: Ctx, S, key, better):
         if better(k, best_k):
             best_o, best_k = o, k
     if sum(1 for _, k in pairs if k == best_k) > 1:
-        c.reject("Borderline", "two members tie for the extreme key")
+        c.reject(RejectionKind.BORDERLINE, "two members tie for the extreme key")
     return best_o
 
 
@@ -350,7 +347,7 @@ def r_sort(c: Ctx, S, key):
     for i in range(len(keys)):
         for j in range(i + 1, len(keys)):
             if keys[i] == keys[j]:
-                c.reject("Borderline", "two members have equal sort keys")
+                c.reject(RejectionKind.BORDERLINE, "two members have equal sort keys")
     return [o for o, _ in sorted(pairs, key=lambda pair: pair[1])]
 
 
@@ -409,7 +406,7 @@ def r_len(c: Ctx, xs):
 def _at(c: Ctx, xs: list, i: int):
     j = i + len(xs) if i < 0 else i
     if not 0 <= j < len(xs):
-        c.reject("EmptySet", f"index {i} is out of range of a list of {len(xs)}")
+        c.reject(RejectionKind.EMPTY_SET, f"index {i} is out of range of a list of {len(xs)}")
     return xs[j]
 
 
@@ -441,12 +438,13 @@ def in_range(c: Ctx, value):
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and not INT_MIN <= value <= INT_MAX:
-        c.reject("Degenerate", "the integer result is out of range")
+        c.reject(RejectionKind.DEGENERATE, "the integer result is out of range")
     if isinstance(value, float) and not math.isfinite(value):
-        c.reject("Degenerate", "the result is not a finite number")
+        c.reject(RejectionKind.DEGENERATE, "the result is not a finite number")
     if isinstance(value, tuple) and not all(math.isfinite(x) and abs(x) <= MAX_COORDINATE
                                             for x in value):
-        c.reject("Degenerate", "a point farther than 1e9 m along an axis, or not finite")
+        c.reject(RejectionKind.DEGENERATE,
+                 "a point farther than 1e9 m along an axis, or not finite")
     return value
 
 
@@ -483,7 +481,7 @@ def r_round(c: Ctx, x, n):
 
 def _sqrt(c: Ctx, x):
     if x < 0:
-        c.reject("Degenerate", "square root of a negative value")
+        c.reject(RejectionKind.DEGENERATE, "square root of a negative value")
     return math.sqrt(x)
 
 
@@ -510,7 +508,7 @@ def r_vec(c: Ctx, x, y, z):
 @ref("_arith")
 def r_arith(c: Ctx, op: str, a, b, ta: T.Type, tb: T.Type):
     if op == "/" and b == 0:
-        c.reject("Degenerate", "division by zero")
+        c.reject(RejectionKind.DEGENERATE, "division by zero")
     if ta == T.VEC3 and tb == T.VEC3:
         sign = 1 if op == "+" else -1
         return tuple(float(x + sign * y) for x, y in zip(a, b))
@@ -638,7 +636,7 @@ def r_between(c: Ctx, x, a, b, within):
     ab, ax = _sub(pb, pa), _sub(px, pa)
     length2 = _dot(ab, ab)
     if length2 < BETWEEN_DEGENERATE ** 2:
-        c.reject("Degenerate", "the two ends of `between` coincide")
+        c.reject(RejectionKind.DEGENERATE, "the two ends of `between` coincide")
     t = _dot(ax, ab) / length2
     hlen = math.hypot(ab[0], ab[1])
     if hlen > 0:
@@ -655,20 +653,21 @@ def _bearing(c: Ctx, at, facing, target) -> float:
     s = c.scene
     b, degenerate = RG.bearing(_point(s, at), _point(s, facing), _point(s, target))
     if degenerate:
-        c.reject("Degenerate", "a direction is undefined: two points coincide")
+        c.reject(RejectionKind.DEGENERATE, "a direction is undefined: two points coincide")
     return b
 
 
 def _non_negative(c: Ctx, value: float, name: str) -> None:
     if value < 0:
-        c.reject("Degenerate", negative_message(name))
+        c.reject(RejectionKind.DEGENERATE, negative_message(name))
 
 
 def _sector(c: Ctx, b: float, sectors: int, margin: float) -> str:
     _non_negative(c, margin, "margin")
     label, borderline = RG.sector(b, sectors, margin)
     if borderline:
-        c.reject("Borderline", "the direction is on (or within the margin of) a sector boundary")
+        c.reject(RejectionKind.BORDERLINE,
+                 "the direction is on (or within the margin of) a sector boundary")
     return label
 
 
@@ -790,7 +789,7 @@ def r_seen(c: Ctx, o):
 def _seen_index(c: Ctx, o: int, which: int) -> int:
     rows = c.scene.seen_frames(o)
     if not rows:
-        c.reject("NotSeen", f"{c.scene.labels[o]} is never seen")
+        c.reject(RejectionKind.NOT_SEEN, f"{c.scene.labels[o]} is never seen")
     return c.scene.frame_index[rows[which]]
 
 
@@ -817,10 +816,10 @@ def r_appearance_order(c: Ctx, xs):
     for o in members:
         rows = c.scene.seen_frames(o)
         if not rows:
-            c.reject("NotSeen", f"{c.scene.labels[o]} is never seen")
+            c.reject(RejectionKind.NOT_SEEN, f"{c.scene.labels[o]} is never seen")
         firsts.append(c.scene.frame_index[rows[0]])
     if len(set(firsts)) < len(firsts):
-        c.reject("Borderline", "two objects first appear in the same frame")
+        c.reject(RejectionKind.BORDERLINE, "two objects first appear in the same frame")
     return [o for _, o in sorted(zip(firsts, members), key=lambda pair: pair[0])]
 
 
@@ -905,7 +904,7 @@ class ReferenceInterpreter:
                         self.globals[name] = self.eval_node(expr, self.globals)
                     case ast.Assert(cond=cond, message=message):
                         if not self.eval_node(cond, self.globals):
-                            raise RefRejection("AssertionFailed", message, stmt.span)
+                            raise RefRejection(RejectionKind.ASSERTION_FAILED, message, stmt.span)
                     case ast.Answer(value=expr):
                         value = self.eval_node(expr, self.globals)
         except RefRejection as exc:

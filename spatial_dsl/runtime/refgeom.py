@@ -32,9 +32,8 @@ GAP_SNAP = 1e-6  # as geometry.GAP_SNAP: gaps under 1 µm are touching
 INSIDE_TOL = 1e-9
 FOOTPRINT_MIN_AREA = 1e-10  # overlap area that counts as "positive" (as geometry.py)
 AREA_SLACK = 1e-12  # as geometry.AREA_SLACK: areas this close are equal
-DEGENERATE_LEN = 1e-3
-ROUTE_MIN_STEP = 0.05
-ROUTE_MIN_TURN = 1.0
+from ..tolerances import DEGENERATE_LENGTH as DEGENERATE_LEN  # noqa: E402  (the spec's)
+from ..tolerances import ROUTE_MIN_STEP, ROUTE_MIN_TURN  # noqa: E402,F401
 ROUTE_REVERSAL_TOL = 1e-9
 
 # ---------------------------------------------------------------- vectors

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import types as T
-from ..source import Span
+from spatial_dsl.lang.diagnostics import RejectionKind
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.source import Span
+from spatial_dsl.errors import SpdslError
 
 
 @dataclass(frozen=True)
@@ -36,16 +38,16 @@ class Rejection:
                          "end_column": span.end_column}}
 
 
-class Abort(Exception):
+class Abort(SpdslError):
     """Every row of the current batch is rejected and no filler value can be made."""
 
 
-class LimitExceeded(Exception):
+class LimitExceeded(SpdslError):
     """The step budget or the time limit ran out: the whole program is rejected."""
 
     def __init__(self, message: str, span: Span):
         super().__init__(message)
-        self.rejection = Rejection("LimitExceeded", message, span)
+        self.rejection = Rejection(RejectionKind.LIMIT_EXCEEDED, message, span)
 
 
 class Rows:

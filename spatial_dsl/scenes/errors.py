@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from spatial_dsl.errors import SpdslError
 
-class SceneError(Exception):
+
+class SceneError(SpdslError):
     """A scene (file, dict, metadata or reference) could not be loaded.
 
     ``problems`` lists *every* problem found, each usually starting with the

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..builtins.catalog import SUPPORT_TOLERANCE
+from spatial_dsl.tolerances import SUPPORT_TOLERANCE
 from .rotations import quat_to_matrix
 
 # AI2-THOR receptacles that hold things *in* them (a reader says "the mug is in the

@@ -37,8 +37,11 @@ from .rooms import add_inferred_rooms
 METADATA_FILE = "procthor/databases/ai2thor-object-metadata.json"
 ITHOR_GROUPS = (("kitchens", 1), ("living_rooms", 201), ("bedrooms", 301), ("bathrooms", 401))
 SOURCES = ("ithor", "robothor")
-IMPORT_SOURCES = ("ai2thor", "sprite", "scannet", "habitat", "airsim", "arkitscenes",
-                  "mesh")  # KIND:PATH via sims.importers (their KINDS)
+# Imported files (`KIND:PATH`) are read by importers that register themselves here: an
+# installed package names a callable under this entry-point group, and that callable calls
+# `register_importer` for each kind it reads (package `sims`: `sims.importers:register`).
+# The scene layer never imports the importers' package.
+IMPORTER_GROUP = "spdsl.scene_importers"
 # Bump whenever the conversion's output changes (2: inferred rooms; 3: direct parents,
 # support, exact boxes of 90-degree rotations; 4: a part's type corrected by its whole).
 CACHE_VERSION = 4
@@ -154,12 +157,44 @@ def _load_builtin(ref: str) -> Scene:
     return scene_from_dict(_converted[ref], origin=ref)
 
 
+_IMPORTERS: dict = {}  # kind -> loader(kind, path, ref) -> Scene, in registration order
+_plugins_loaded = False
+
+
+def register_importer(kind: str, loader) -> None:
+    """Make ``KIND:PATH`` references load through ``loader(kind, path, ref)``."""
+    _IMPORTERS[kind] = loader
+
+
+def import_sources() -> tuple[str, ...]:
+    """The kinds of imported file (``KIND:PATH``) that the installed importers read."""
+    _load_importers()
+    return tuple(_IMPORTERS)
+
+
+def _load_importers() -> None:
+    """Let every installed package of the IMPORTER_GROUP register its importers (once)."""
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    for entry in importlib.metadata.entry_points(group=IMPORTER_GROUP):
+        entry.load()()
+
+
+def _imported_kind(source: str) -> str | None:
+    """``source`` (lower-cased) if an importer reads it; built-in sources never load them."""
+    kind = source.lower()
+    return kind if kind not in SOURCES and kind in import_sources() else None
+
+
 def _unknown_source(source: str, ref: str) -> SceneError:
-    """Every kind of reference that works, built in and imported (sims.importers)."""
-    hint = suggest(source, SOURCES + IMPORT_SOURCES)
+    """Every kind of reference that works, built in and imported (registered importers)."""
+    imported = import_sources()
+    hint = suggest(source, SOURCES + imported)
     return SceneError([f"unknown scene source {source!r}{hint} (built in: "
                        f"{', '.join(f'{s}:NAME' for s in SOURCES)}; imported files: "
-                       f"{', '.join(f'{k}:PATH' for k in IMPORT_SOURCES)}; or a path to a "
+                       f"{', '.join(f'{k}:PATH' for k in imported)}; or a path to a "
                        f"*{SCENE_SUFFIX} file or a directory of them)"], ref)
 
 
@@ -273,8 +308,8 @@ def _clip(text: str, width: int = 120) -> str:
 
 def load_scene(ref: str | os.PathLike) -> Scene:
     """Load one scene: a ``*.scene.json`` path, ``ithor:FloorPlanN``, ``robothor:I``, or an
-    imported file ``KIND:PATH`` for each kind of ``IMPORT_SOURCES`` (``ai2thor``,
-    ``sprite``, ``scannet``, ``habitat``, ``airsim``, ``arkitscenes``, ``mesh``).
+    imported file ``KIND:PATH`` for each kind of ``import_sources()`` (package ``sims``:
+    ``ai2thor``, ``sprite``, ``scannet``, ``habitat``, ``airsim``, ``arkitscenes``, ``mesh``).
 
     A list, a pattern or a directory that names exactly one scene is that scene; one that
     names more is refused (the commands that take many use ``expand_refs``). Repeated
@@ -295,10 +330,9 @@ def load_scene(ref: str | os.PathLike) -> Scene:
         st = _probe(text)
     match = _SOURCE_REF.match(text)
     if match and st is None:
-        if match[1].lower() in IMPORT_SOURCES:
-            from sims.importers import load_imported
-
-            return load_imported(match[1].lower(), match[2], text)
+        kind = _imported_kind(match[1])
+        if kind is not None:
+            return _IMPORTERS[kind](kind, match[2], text)
         return _load_builtin(_canonical_builtin(match[1], match[2], text))
     if st is None:
         raise SceneError([f"no such file{_file_hint(Path(text))}"], _clip(text))
@@ -372,7 +406,7 @@ def _expand_one(ref: str) -> list[str]:
     if st is not None:
         return [ref]
     match = _SOURCE_REF.match(ref)
-    if match and match[1].lower() in IMPORT_SOURCES:
+    if match and _imported_kind(match[1]) is not None:
         return [ref]
     if match:
         return _expand_builtin(match[1], match[2], ref)

@@ -68,6 +68,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .cache import DiskCache, cache_key
+from spatial_dsl.errors import SpdslError
 
 MAX_BACKOFF = 60.0
 RETRYABLE_STATUS = (408, 409, 429)
@@ -75,7 +76,7 @@ STOP_EXIT = {"auth": 2, "not_found": 2, "bad_request": 2, "budget": 1,
              "service_unavailable": 1, "interrupted": 130}
 
 
-class LLMStop(Exception):
+class LLMStop(SpdslError):
     """The run must stop: ``reason`` is a key of STOP_EXIT."""
 
     def __init__(self, reason: str, message: str):
@@ -88,7 +89,7 @@ class LLMStop(Exception):
         return STOP_EXIT.get(self.reason, 1)
 
 
-class RequestRejected(Exception):
+class RequestRejected(SpdslError):
     """The server refused this one request (a 4xx other than auth/404/429)."""
 
     def __init__(self, status: int, message: str):
@@ -96,11 +97,11 @@ class RequestRejected(Exception):
         self.status = status
 
 
-class SetupError(Exception):
+class SetupError(SpdslError):
     """The client cannot be made (no `openai` package, ...): a usage error."""
 
 
-class _Timeout(Exception):
+class _Timeout(SpdslError):
     """An attempt took longer than its whole-request timeout."""
 
 

@@ -57,7 +57,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from .. import types as T
+from spatial_dsl.lang import types as T
 
 SECTORS = ("2", "4", "8")
 NUMBER_BODY = r"[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"
@@ -84,7 +84,7 @@ def scene_names(scene) -> list[str]:
 
 def _kinds_of_type(pattern) -> set[str]:
     """The object-like argument kinds a value of this (return) pattern may stand in."""
-    from ..builtins import registry as R
+    from spatial_dsl.lang.builtins import registry as R
 
     if isinstance(pattern, R.Exact):
         t = pattern.type
@@ -108,7 +108,7 @@ def _kinds_of_type(pattern) -> set[str]:
 
 def _arg_kind(pattern) -> str:
     """The grammar rule an argument of this pattern takes."""
-    from ..builtins import registry as R
+    from spatial_dsl.lang.builtins import registry as R
 
     if isinstance(pattern, R.Exact):
         return {T.OBJECT: "o_arg", T.FRAME: "f_arg"}.get(pattern.type, "expr")
@@ -206,7 +206,7 @@ class _Builder:
         """``call``: every builtin call; ``call_<kind>``: those whose result may stand in an
         object-like argument of that kind. Constants (``objects``, ``frames``, ``room``) are
         variables to the grammar (lower-case names)."""
-        from ..builtins import BUILTINS
+        from spatial_dsl.lang.builtins import BUILTINS
 
         every: list[tuple[str, str]] = []
         by_kind: dict[str, list[tuple[str, str]]] = {k: [] for k in OBJECT_KINDS}
@@ -265,7 +265,7 @@ class _Builder:
           f'"[" [expr{d} ("," expr{d})*] "]" suffix{d}*')
 
     def statements(self) -> None:
-        from ..builtins.registry import ATTRIBUTES
+        from spatial_dsl.lang.builtins.registry import ATTRIBUTES
 
         r = self.rule
         r("type", *(_lit(t) for t in sorted(T.NAMED_TYPES)), '"List" "[" type "]"')

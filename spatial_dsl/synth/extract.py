@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..syntax import MAX_PROGRAM_BYTES
+from spatial_dsl.lang.syntax import MAX_PROGRAM_BYTES
 
 MAX_REPLY_CHARS = 2 * MAX_PROGRAM_BYTES
 PROBLEMS = ("empty", "too_long", "invalid_utf8", "several_programs", "prose", "no_question",

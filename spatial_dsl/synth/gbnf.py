@@ -53,13 +53,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from spatial_dsl.errors import SpdslError
 
 WORD = "w"
 PUNCT = "p"
 LAYOUTS = ("full", "compact")
 
 
-class GrammarConversionError(Exception):
+class GrammarConversionError(SpdslError):
     """The Lark grammar uses a construct the converter does not translate."""
 
 
@@ -529,6 +530,6 @@ def lark_to_gbnf(text: str, layout: str = "full", start: str = "start") -> str:
 
 def spatial_gbnf(layout: str = "full") -> str:
     """grammar/spatial.lark as GBNF."""
-    from ..syntax import grammar_text
+    from spatial_dsl.lang.syntax import grammar_text
 
     return lark_to_gbnf(grammar_text(), layout)

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from spatial_dsl.errors import SpdslError
 
 
-class GbnfSyntaxError(Exception):
+class GbnfSyntaxError(SpdslError):
     pass
 
 

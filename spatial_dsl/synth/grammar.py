@@ -27,17 +27,19 @@ In the GBNF modes the reply is the program itself (plain text, no fence).
 
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
 from functools import lru_cache
+from spatial_dsl.errors import SpdslError
+
+from .http import http_json
 
 MODES = ("openai-tool", "vllm", "llama.cpp", "auto")
 SCOPES = ("scene", "syntax")
 
 
-class GrammarModeError(Exception):
+class GrammarModeError(SpdslError):
     """``auto`` could not tell the server's dialect: a usage error."""
 
 
@@ -50,7 +52,7 @@ def _syntax_gbnf() -> str:
 
 def lark_grammar(scope: str, scene) -> str:
     if scope == "syntax":
-        from ..syntax import grammar_text
+        from spatial_dsl.lang.syntax import grammar_text
 
         return grammar_text()
     from .constrained import scene_grammar
@@ -80,34 +82,6 @@ def request_fields(mode: str | None, scope: str, scene) -> dict:
     if mode == "llama.cpp":
         return {"grammar": gbnf_grammar(scope, scene)}
     raise ValueError(f"unknown grammar mode {mode!r}")
-
-
-def http_json(url: str, body: dict | None = None, headers: dict | None = None,
-              timeout: float = 10.0, limit: int = 20_000_000):
-    """GET (or POST ``body``) a JSON document within ``timeout`` seconds *in all*: the body is
-    read in chunks against one deadline, so a server that trickles bytes cannot hang the
-    run (the socket timeout alone applies to each read). Raises OSError / ValueError."""
-    import time
-
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method="POST" if data else "GET",
-                                     headers={"Content-Type": "application/json",
-                                              **(headers or {})})
-    deadline = time.monotonic() + timeout
-    chunks, size = [], 0
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-        while True:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{url} took longer than {timeout:g} s")
-            chunk = response.read1(65536) if hasattr(response, "read1") else response.read(
-                65536)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > limit:
-                raise ValueError(f"{url}: reply larger than {limit} bytes")
-            chunks.append(chunk)
-    return json.loads(b"".join(chunks).decode("utf-8", "replace"))
 
 
 def _is_openai(base_url: str | None) -> bool:

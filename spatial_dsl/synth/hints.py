@@ -41,6 +41,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spatial_dsl.lang.diagnostics import RejectionKind
+
 _UNKNOWN_NAME = re.compile(r"unknown name `([^`]+)`")
 _UNKNOWN_FUNCTION = re.compile(r"unknown function `([^`]+)`")
 _EXPECTED = re.compile(r"expected (\w+), got (\w+)")
@@ -77,7 +79,7 @@ _LET_NAMES = re.compile(r"^\s*let\s+([A-Za-z_][A-Za-z0-9_]*)", re.M)
 def _glued_call(name: str, variables: set[str], scene_names: dict[str, str]) -> str | None:
     """``find(ct)`` for ``findct`` when ``ct`` is a variable (or ``the("Fridge")`` for
     ``thefridge``): a builtin's name glued to its argument."""
-    from ..builtins import BUILTINS
+    from spatial_dsl.lang.builtins import BUILTINS
     from ..scenes.model import normalise_name
 
     for builtin in sorted(BUILTINS, key=len, reverse=True):
@@ -186,7 +188,7 @@ _THE_LITERAL = re.compile(r'the\(\s*"([^"]+)"\s*\)')
 def rejection_hint(rejection, source, scene) -> Hint | None:
     """A hint for a run-time rejection: for `Ambiguous` on ``the("X")``, how to pick one and
     which categories occur once."""
-    if rejection.kind != "Ambiguous" or scene is None:
+    if rejection.kind != RejectionKind.AMBIGUOUS or scene is None:
         return None
     from collections import Counter
 

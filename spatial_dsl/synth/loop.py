@@ -49,10 +49,10 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..check import compile_source
+from spatial_dsl.lang.check.checker import compile_source
 from ..datasets import RECORD_KEYS
 from ..naming import ObjectNames, in_words
-from ..diagnostics import render_all_text
+from spatial_dsl.lang.diagnostics import render_all_text
 from .client import LLMClient, Reply, RequestRejected
 from .extract import extract_program
 from .hints import rejection_hint, repair_hints

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..resources import data_dir
+from spatial_dsl.errors import SpdslError
 
 EXAMPLES_MAX = 4
 EXAMPLES_MIN = 3
@@ -39,7 +40,7 @@ STRUCTURAL = ("Floor", "Wall", "Ceiling")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
-class PromptError(Exception):
+class PromptError(SpdslError):
     """A prompt file is missing or uses a placeholder that is not filled."""
 
 
@@ -110,9 +111,9 @@ def prompt_files_digest() -> str:
 
 @cache
 def reference_values() -> dict[str, str]:
-    from .. import types as T
-    from ..diagnostics import REJECTION_KINDS
-    from ..docs import DECISIONS, attribute_lines, builtin_lines
+    from spatial_dsl.lang import types as T
+    from spatial_dsl.lang.diagnostics import REJECTION_KINDS
+    from spatial_dsl.lang.docs import DECISIONS, attribute_lines, builtin_lines
 
     return {
         "types": "\n".join(f"- {name}: {doc}" for name, doc in T.TYPE_DOCS.items()),
@@ -143,7 +144,7 @@ def grammar_tool(definition: str | None = None) -> dict:
     which is fine: the program must begin with its `question` statement (and
     the prompt says so).
     """
-    from ..syntax import grammar_text
+    from spatial_dsl.lang.syntax import grammar_text
 
     return {"type": "custom",
             "custom": {"name": TOOL_NAME, "description": snippet("tool_description"),
@@ -356,7 +357,7 @@ def bound_example(template, scene) -> Example | None:
     in sorted order.
     """
     from ..names import natural_name, plural_name
-    from ..printer import format_string
+    from spatial_dsl.lang.printer import format_string
     from ..tasks import PLACEHOLDER
 
     counts = Counter(scene.categories)
@@ -393,7 +394,7 @@ def bound_example(template, scene) -> Example | None:
 def _answer_on(text: str, scene) -> str | None:
     """The program's answer on the scene, or None if it does not compile or is rejected."""
     from ..api import Program
-    from ..check import compile_source
+    from spatial_dsl.lang.check.checker import compile_source
 
     checked = compile_source(text, "example.sp")
     if not checked.ok:
@@ -434,8 +435,8 @@ _CALLED = re.compile(r"\b([a-z_][a-z0-9_]*)\s*\(")
 
 def compact_attribute_lines() -> str:
     """The attributes grouped by owner and type, names only: `- Object: height, ...: Length`."""
-    from .. import types as T
-    from ..builtins.registry import attributes_of
+    from spatial_dsl.lang import types as T
+    from spatial_dsl.lang.builtins.registry import attributes_of
 
     lines = []
     for owner in (T.OBJECT, T.VEC3, T.FRAME, T.ROOM):
@@ -453,7 +454,7 @@ def reply_reserve(context: int) -> int:
 
 
 def compact_system_message(grammar, examples: list[Example], task: TaskSpec) -> str:
-    from ..builtins import BUILTINS
+    from spatial_dsl.lang.builtins import BUILTINS
 
     used = set(CORE_BUILTINS)
     texts = [e.program for e in examples]
@@ -469,7 +470,7 @@ def compact_system_message(grammar, examples: list[Example], task: TaskSpec) -> 
         for overload in builtin.overloads:
             sig = builtin.name if builtin.is_constant else overload.text
             lines.append(f"- {sig} — {builtin.doc}")
-    from .. import types as T
+    from spatial_dsl.lang import types as T
 
     text = render("system_compact.txt", builtins="\n".join(lines),
                   attributes=compact_attribute_lines(), units=", ".join(T.UNITS))
@@ -519,7 +520,7 @@ class TokenCounter:
 
 
 def _post_tokenize(url: str, field: str, text: str, model: str | None) -> int | None:
-    from .grammar import http_json
+    from .http import http_json
 
     body = {field: text}
     if field == "prompt" and model:
@@ -635,7 +636,7 @@ class PromptBuilder:
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def agreement(self, scene, task: TaskSpec, question: str) -> list[dict]:
-        from ..printer import format_string
+        from spatial_dsl.lang.printer import format_string
 
         system, summary, examples = self._form(scene, task)
         user = render("agreement.txt", scene_summary=summary, examples=examples,
@@ -661,7 +662,7 @@ class PromptBuilder:
                       reply_form=self._reply_form())
 
     def repair_rejection(self, rendered: str, kind: str, hints=()) -> str:
-        from ..diagnostics import REJECTION_KINDS
+        from spatial_dsl.lang.diagnostics import REJECTION_KINDS
 
         doc = REJECTION_KINDS.get(kind, "")
         kind_doc = f"{kind}: {doc}" if doc else kind

@@ -50,6 +50,7 @@ from pathlib import Path
 
 from .client import STOP_EXIT, ClientOptions, LLMClient, LLMStop, SetupError
 from .loop import Loop, LoopOptions, SceneState, Unit
+from spatial_dsl.errors import SpdslError
 
 ABORT_ENV = "SPDSL_SYNTH_ABORT_AFTER"
 LOG_FILE = "units.jsonl"
@@ -57,7 +58,7 @@ REPORT_FILE = "report.json"
 DEFAULT_MODEL = "gpt-5-mini"
 
 
-class SynthUsageError(Exception):
+class SynthUsageError(SpdslError):
     """Bad input: a message, exit 2."""
 
 

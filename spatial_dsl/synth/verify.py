@@ -70,10 +70,9 @@ from dataclasses import dataclass
 from ..names import natural_name
 from ..runtime.answers import Answer
 from ..scenes.model import normalise_name
-from ..source import Source
+from spatial_dsl.lang.source import Source
 
-STABLE_TOLERANCE = 0.05
-AGREEMENT_TOLERANCE = 0.01
+from ..tolerances import AGREEMENT_TOLERANCE, STABLE_TOLERANCE  # noqa: E402
 NUMERIC = ("Int", "Number", "Length", "Area", "Volume", "Angle")
 RELATIVE = ("Number", "Length", "Area", "Volume", "Angle")
 CHOICE = ("Object", "Str", "Frame", "Int")
@@ -334,7 +333,7 @@ def dimension_fit(question: str, answer: Answer, program: str) -> Check:
 
 
 def _units_table() -> dict:
-    from ..types import UNITS
+    from spatial_dsl.lang.types import UNITS
 
     return UNITS
 

@@ -3,7 +3,7 @@
     from pygments.lexers import get_lexer_by_name
     lexer = get_lexer_by_name("spatialdsl")          # via the package's entry point
 
-The builtin names come from the registry (``spatial_dsl.builtins.BUILTINS``), so
+The builtin names come from the registry (``spatial_dsl.lang.builtins.BUILTINS``), so
 a new builtin is highlighted without touching this file. Task-template clause
 words (``modality params where ask choices``) are soft keywords, as in the
 grammar: keywords only where a clause starts a line; ``one of`` only as a

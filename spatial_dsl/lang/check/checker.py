@@ -9,17 +9,18 @@ both read these tables, so they never redo name or overload resolution.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Protocol
 
-from . import ast
-from . import types as T
-from .builtins import BUILTINS, attributes_of
-from .builtins.registry import Builtin, FnPat, Overload, ParamSpec
-from .diagnostics import Diagnostic, error, warning
-from .source import Source, Span
+from .. import ast
+from .. import types as T
+from ..builtins import BUILTINS, attributes_of
+from ..builtins.registry import FnPat
+from ..diagnostics import Diagnostic, error, warning
+from ..source import Source, Span
+from .calls import check_call
+from .context import CallInfo, Scope, suggest
+from .tasks import check_task
 
 MAX_DEPTH = 64
 MAX_STATEMENTS = 500
@@ -35,14 +36,6 @@ class SceneNames(Protocol):
     def has_name(self, name: str) -> bool: ...
 
     def suggest_names(self, name: str) -> list[str]: ...
-
-
-@dataclass(frozen=True)
-class CallInfo:
-    builtin: Builtin | None  # a builtin call ...
-    overload: Overload | None
-    definition: ast.Def | None  # ... or a call of a user `def`
-    args: tuple[ast.Expr, ...]  # one per parameter, in declared order, defaults filled in
 
 
 @dataclass
@@ -70,43 +63,6 @@ class Checked:
         return self.types[id(node)]
 
 
-@cache
-def default_expr(spec: ParamSpec) -> ast.Expr:
-    """The parsed default value of a builtin parameter (e.g. `1m`)."""
-    from .syntax import parse
-
-    result = parse(Source(f"answer {spec.default_text}", "<default>"))
-    return result.program.statements[0].value
-
-
-def suggest(name: str, candidates) -> str | None:
-    close = difflib.get_close_matches(name, sorted(set(candidates)), n=3, cutoff=0.6)
-    if not close:
-        return None
-    return "did you mean " + " or ".join(f"`{c}`" for c in close) + "?"
-
-
-class _Scope:
-    def __init__(self, names: dict[str, T.Type], parent: _Scope | None = None):
-        self.names = names
-        self.parent = parent
-
-    def lookup(self, name: str) -> T.Type | None:
-        scope = self
-        while scope is not None:
-            if name in scope.names:
-                return scope.names[name]
-            scope = scope.parent
-        return None
-
-    def all_names(self) -> set[str]:
-        names, scope = set(), self
-        while scope is not None:
-            names |= scope.names.keys()
-            scope = scope.parent
-        return names
-
-
 def _constant_types() -> dict[str, T.Type]:
     return {b.name: b.overloads[0].returns.subst({}) for b in BUILTINS.values() if b.is_constant}
 
@@ -116,7 +72,7 @@ class Checker:
         self.source = source
         self.scene = scene
         self.diagnostics: list[Diagnostic] = []
-        self.globals = _Scope(dict(_constant_types()))
+        self.globals = Scope(dict(_constant_types()))
         self.out: Checked | None = None
 
     # ------------------------------------------------------------------ program
@@ -124,13 +80,13 @@ class Checker:
     def check_program(self, program: ast.Program) -> Checked:
         self.out = Checked(program, self.source, self.diagnostics)
         if len(program.statements) > MAX_STATEMENTS:
-            self._error("E-LIMIT", f"{len(program.statements)} statements; the limit is "
+            self.report("E-LIMIT", f"{len(program.statements)} statements; the limit is "
                         f"{MAX_STATEMENTS}", program.statements[MAX_STATEMENTS].span)
             return self.out
         self._check_structure(program)
         for stmt in program.statements:
             if stmt.depth > MAX_DEPTH:
-                self._error("E-LIMIT", f"nesting depth {stmt.depth}; the limit is {MAX_DEPTH}",
+                self.report("E-LIMIT", f"nesting depth {stmt.depth}; the limit is {MAX_DEPTH}",
                             stmt.span, "name intermediate values with `let`")
                 self._declare_unchecked(stmt)
                 continue
@@ -155,16 +111,16 @@ class Checker:
         questions = [s for s in statements if isinstance(s, ast.Question)]
         end = self.source.span(len(self.source.text), len(self.source.text))
         if not answers:
-            self._error("E-ANSWER", "the program has no `answer` statement",
+            self.report("E-ANSWER", "the program has no `answer` statement",
                         statements[-1].span if statements else end,
                         "end the program with `answer EXPR`")
         for extra in answers[1:]:
-            self._error("E-ANSWER", "a program has exactly one `answer`", extra.span)
+            self.report("E-ANSWER", "a program has exactly one `answer`", extra.span)
         if answers and statements[-1] is not answers[-1]:
-            self._error("E-ANSWER", "`answer` must be the last statement", answers[0].span)
+            self.report("E-ANSWER", "`answer` must be the last statement", answers[0].span)
         for q in questions:
             if q is not statements[0]:
-                self._error("E-SYNTAX", "`question` must be the first statement (at most one)",
+                self.report("E-SYNTAX", "`question` must be the first statement (at most one)",
                             q.span)
         if questions and statements[0] is questions[0]:
             self.out.question = questions[0].text
@@ -172,11 +128,11 @@ class Checker:
     def _check_task_file(self, program: ast.Program, tasks: list[ast.Task]) -> None:
         """A task file holds `def`s and exactly one `task`."""
         for extra in tasks[1:]:
-            self._error("E-SYNTAX", "a file holds one `task`", extra.span,
+            self.report("E-SYNTAX", "a file holds one `task`", extra.span,
                         "put each task in a file of its own")
         for stmt in program.statements:
             if not isinstance(stmt, ast.Task | ast.Def):
-                self._error("E-SYNTAX", "a task file holds only `def`s and one `task`",
+                self.report("E-SYNTAX", "a task file holds only `def`s and one `task`",
                             stmt.span, "move this statement into the task")
 
     def _statement(self, stmt: ast.Stmt) -> None:
@@ -184,22 +140,20 @@ class Checker:
             case ast.Let():
                 self._let(stmt)
             case ast.Assert(cond=cond):
-                self._expect_bool(cond, self.globals, "an assert condition")
+                self.expect_bool(cond, self.globals, "an assert condition")
             case ast.Answer(value=value):
-                self._answer(value)
+                self.check_answer(value)
             case ast.Def():
                 self._def(stmt)
             case ast.Task():
-                from .tasks_check import check_task
-
                 check_task(self, stmt)
 
     def _bind(self, name: str, type_: T.Type, span: Span) -> None:
         if name in BUILTINS or name in self.out.definitions:
-            self._error("E-NAME", f"`{name}` is already a function name", span,
+            self.report("E-NAME", f"`{name}` is already a function name", span,
                         "choose another name")
         elif name in self.globals.names:
-            self._error("E-NAME", f"`{name}` is already defined", span,
+            self.report("E-NAME", f"`{name}` is already defined", span,
                         "names are immutable: choose another name")
         else:
             self.globals.names[name] = type_
@@ -213,13 +167,13 @@ class Checker:
             value_type = declared
         self._bind(stmt.name, value_type, stmt.name_span)
 
-    def _answer(self, value: ast.Expr, scope: _Scope | None = None) -> None:
+    def check_answer(self, value: ast.Expr, scope: Scope | None = None) -> None:
         answer_type = self.expr(value, scope or self.globals)
         self.out.answer_type = answer_type
         if not _answerable(answer_type):
             hint = {T.OBJECTS: "answer count(S) or labels(S)",
                     T.VEC3: "answer a component such as `.z`, or a distance"}.get(answer_type)
-            self._error("E-TYPE", f"a value of type {answer_type} cannot be the answer",
+            self.report("E-TYPE", f"a value of type {answer_type} cannot be the answer",
                         value.span, hint)
 
     def _def(self, stmt: ast.Def) -> None:
@@ -227,34 +181,34 @@ class Checker:
         for param in stmt.params:
             ptype = self.resolve_type(param.annotation)
             if param.name in params:
-                self._error("E-NAME", f"parameter `{param.name}` appears twice", param.span)
+                self.report("E-NAME", f"parameter `{param.name}` appears twice", param.span)
             params[param.name] = ptype
             if param.default is not None:
-                self._expect(param.default, ptype, self.globals)
+                self.expect(param.default, ptype, self.globals)
         returns = self.resolve_type(stmt.returns)
-        body_type = self.expr(stmt.body, _Scope(params, self.globals))
+        body_type = self.expr(stmt.body, Scope(params, self.globals))
         if not T.fits(body_type, returns):
             self._mismatch(returns, body_type, stmt.body)
         if stmt.name in BUILTINS or stmt.name in self.out.definitions \
                 or stmt.name in self.globals.names:
-            self._error("E-NAME", f"`{stmt.name}` is already defined", stmt.name_span)
+            self.report("E-NAME", f"`{stmt.name}` is already defined", stmt.name_span)
         else:
             self.out.definitions[stmt.name] = stmt
 
     def resolve_type(self, texpr: ast.TypeExpr) -> T.Type:
         if texpr.name == "List":
             if texpr.arg is None:
-                self._error("E-TYPE", "`List` needs an element type", texpr.span,
+                self.report("E-TYPE", "`List` needs an element type", texpr.span,
                             "write List[Object]")
                 return T.ERROR
             return T.ListType(self.resolve_type(texpr.arg))
         found = T.NAMED_TYPES.get(texpr.name)
         if found is not None and texpr.arg is not None:
-            self._error("E-TYPE", f"`{texpr.name}` takes no type argument", texpr.span,
+            self.report("E-TYPE", f"`{texpr.name}` takes no type argument", texpr.span,
                         f"write {texpr.name}, or List[...] for a list")
             return T.ERROR
         if found is None:
-            self._error("E-TYPE", f"unknown type `{texpr.name}`", texpr.span,
+            self.report("E-TYPE", f"unknown type `{texpr.name}`", texpr.span,
                         suggest(texpr.name, list(T.NAMED_TYPES) + ["List"]))
             return T.ERROR
         return found
@@ -268,7 +222,7 @@ class Checker:
 
     # -------------------------------------------------------------- expressions
 
-    def expr(self, node: ast.Expr, scope: _Scope) -> T.Type:
+    def expr(self, node: ast.Expr, scope: Scope) -> T.Type:
         method = getattr(self, "_" + type(node).__name__.lower())
         result = method(node, scope)
         if result == T.NOTHING:
@@ -278,7 +232,7 @@ class Checker:
 
     def _element_of_empty_list(self, node: ast.Expr) -> T.Type:
         """`[][0]`, `first([])`, `x` in `map([], x => x)`: a value that cannot exist."""
-        self._error("E-TYPE", "an element of the empty list `[]`: there is none, and its type "
+        self.report("E-TYPE", "an element of the empty list `[]`: there is none, and its type "
                     "is unknown", node.span,
                     "give the list a type, e.g. `let xs: List[Object] = []`")
         return T.ERROR
@@ -289,7 +243,7 @@ class Checker:
     def _quantity(self, node: ast.Quantity, scope) -> T.Type:
         unit = T.UNITS.get(node.unit)
         if unit is None:
-            self._error("E-UNIT", f"unknown unit `{node.unit}`", node.span,
+            self.report("E-UNIT", f"unknown unit `{node.unit}`", node.span,
                         suggest(node.unit, T.UNITS) or "units: " + " ".join(T.UNITS))
             return T.ERROR
         return unit[0]
@@ -300,15 +254,15 @@ class Checker:
     def _bool(self, node, scope) -> T.Type:
         return T.BOOL
 
-    def _name(self, node: ast.Name, scope: _Scope) -> T.Type:
+    def _name(self, node: ast.Name, scope: Scope) -> T.Type:
         found = scope.lookup(node.id)
         if found is not None:
             return found
         if node.id in BUILTINS or node.id in self.out.definitions:
-            self._error("E-TYPE", f"`{node.id}` is a function", node.span,
+            self.report("E-TYPE", f"`{node.id}` is a function", node.span,
                         f"call it: {node.id}(...)")
             return T.ERROR
-        self._error("E-NAME", f"unknown name `{node.id}`", node.span,
+        self.report("E-NAME", f"unknown name `{node.id}`", node.span,
                     suggest(node.id, scope.all_names() | BUILTINS.keys()))
         return T.ERROR
 
@@ -318,14 +272,14 @@ class Checker:
             item_type = self.expr(item, scope)
             joined = item_type if elem == T.NOTHING else T.join(elem, item_type)
             if joined is None:
-                self._error("E-TYPE", f"list items have different types: {elem} and "
+                self.report("E-TYPE", f"list items have different types: {elem} and "
                             f"{item_type}", item.span)
                 return T.ERROR
             elem = joined
         return T.ListType(elem)
 
     def _lambda(self, node: ast.Lambda, scope) -> T.Type:
-        self._error("E-TYPE", "a lambda can only be an argument of a higher-order builtin",
+        self.report("E-TYPE", "a lambda can only be an argument of a higher-order builtin",
                     node.span, "e.g. filter(objects, o => ...)")
         return T.ERROR
 
@@ -335,41 +289,41 @@ class Checker:
             return T.ERROR
         table = attributes_of(owner)
         if not table:
-            self._error("E-TYPE", f"a value of type {owner} has no attributes", node.name_span,
+            self.report("E-TYPE", f"a value of type {owner} has no attributes", node.name_span,
                         "the(S) picks the object of a set" if owner == T.OBJECTS else None)
             return T.ERROR
         attr = table.get(node.name)
         if attr is None:
-            self._error("E-NAME", f"{owner} has no attribute `{node.name}`", node.name_span,
+            self.report("E-NAME", f"{owner} has no attribute `{node.name}`", node.name_span,
                         suggest(node.name, table) or "attributes: " + ", ".join(table))
             return T.ERROR
         return attr.type
 
     def _index(self, node: ast.Index, scope) -> T.Type:
         seq = self.expr(node.obj, scope)
-        self._expect(node.index, T.INT, scope)
+        self.expect(node.index, T.INT, scope)
         if isinstance(seq, T.ListType):
             return seq.elem
         if seq != T.ERROR:
             hint = "sets are unordered: index sort(S, o => key)" if seq == T.OBJECTS else None
-            self._error("E-TYPE", f"cannot index a value of type {seq}", node.obj.span, hint)
+            self.report("E-TYPE", f"cannot index a value of type {seq}", node.obj.span, hint)
         return T.ERROR
 
     def _neg(self, node: ast.Neg, scope) -> T.Type:
         operand = self.expr(node.operand, scope)
         if operand in T.NUMERIC or operand in (T.VEC3, T.ERROR):
             return operand
-        self._error("E-TYPE", f"cannot negate a value of type {operand}", node.span)
+        self.report("E-TYPE", f"cannot negate a value of type {operand}", node.span)
         return T.ERROR
 
     def _not(self, node: ast.Not, scope) -> T.Type:
-        self._expect_bool(node.operand, scope, "the operand of `not`")
+        self.expect_bool(node.operand, scope, "the operand of `not`")
         return T.BOOL
 
     def _binop(self, node: ast.BinOp, scope) -> T.Type:
         if node.op in ("and", "or"):
-            self._expect_bool(node.left, scope, f"the operands of `{node.op}`")
-            self._expect_bool(node.right, scope, f"the operands of `{node.op}`")
+            self.expect_bool(node.left, scope, f"the operands of `{node.op}`")
+            self.expect_bool(node.right, scope, f"the operands of `{node.op}`")
             return T.BOOL
         left, right = self.expr(node.left, scope), self.expr(node.right, scope)
         result = T.arithmetic(node.op, left, right)
@@ -394,50 +348,48 @@ class Checker:
         operand = self.expr(node.operand, scope)
         unit = T.UNITS.get(node.unit)
         if unit is None:
-            self._error("E-UNIT", f"unknown unit `{node.unit}`", node.unit_span,
+            self.report("E-UNIT", f"unknown unit `{node.unit}`", node.unit_span,
                         suggest(node.unit, T.UNITS) or "units: " + " ".join(T.UNITS))
             return T.ERROR
         if operand != T.ERROR and operand != unit[0]:
-            self._error("E-TYPE", f"cannot convert {_a(operand)} to {node.unit}", node.span,
+            self.report("E-TYPE", f"cannot convert {_a(operand)} to {node.unit}", node.span,
                         f"`in {node.unit}` converts {_a(unit[0])}")
         return T.NUMBER
 
     def _if(self, node: ast.If, scope) -> T.Type:
-        self._expect_bool(node.cond, scope, "an `if` condition")
+        self.expect_bool(node.cond, scope, "an `if` condition")
         then, orelse = self.expr(node.then, scope), self.expr(node.orelse, scope)
         joined = T.join(then, orelse)
         if joined is None:
-            self._error("E-TYPE", f"the branches of `if` differ: {then} and {orelse}",
+            self.report("E-TYPE", f"the branches of `if` differ: {then} and {orelse}",
                         node.orelse.span, "both branches must have the same type")
             return T.ERROR
         return joined
 
     def _call(self, node: ast.Call, scope) -> T.Type:
-        from .calls import check_call
-
         return check_call(self, node, scope)
 
     # ------------------------------------------------------------------ helpers
 
-    def _error(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
+    def report(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
         self.diagnostics.append(error(code, message, span, hint))
 
-    def _expect(self, node: ast.Expr, expected: T.Type, scope: _Scope) -> T.Type:
+    def expect(self, node: ast.Expr, expected: T.Type, scope: Scope) -> T.Type:
         actual = self.expr(node, scope)
         if not T.fits(actual, expected):
             self._mismatch(expected, actual, node)
         return actual
 
-    def _expect_bool(self, node: ast.Expr, scope: _Scope, what: str) -> None:
+    def expect_bool(self, node: ast.Expr, scope: Scope, what: str) -> None:
         actual = self.expr(node, scope)
         if not T.fits(actual, T.BOOL):
-            self._error("E-TYPE", f"{what} must be a Bool, got {actual}", node.span)
+            self.report("E-TYPE", f"{what} must be a Bool, got {actual}", node.span)
 
     def _mismatch(self, expected: T.Type, actual: T.Type, node: ast.Expr) -> None:
         hint = None
         if isinstance(node, ast.Number):
             hint = T.unit_suggestion(expected, self.source.text[node.span.start:node.span.end])
-        self._error("E-TYPE", f"expected {expected}, got {actual}", node.span, hint)
+        self.report("E-TYPE", f"expected {expected}, got {actual}", node.span, hint)
 
     def _operand_error(self, node: ast.BinOp | ast.Compare, left: T.Type, right: T.Type):
         """Point at the plain number when the other side is a quantity (`d > 1.5`)."""
@@ -445,7 +397,7 @@ class Checker:
             if isinstance(number, ast.Number) and other in T.QUANTITIES:
                 self._mismatch(other, self.out.types[id(number)], number)
                 return
-        self._error("E-TYPE", f"cannot apply `{node.op}` to {left} and {right}", node.op_span,
+        self.report("E-TYPE", f"cannot apply `{node.op}` to {left} and {right}", node.op_span,
                     _operator_hint(node.op, left, right))
 
     def _scene_name_in_comparison(self, node: ast.Compare) -> None:
@@ -517,7 +469,7 @@ def check(program: ast.Program, source: Source, scene: SceneNames | None = None)
 def compile_source(text: str, name: str = "<input>",
                    scene: SceneNames | None = None) -> Checked:
     """Parse and check a program; the result's ``diagnostics`` lists every problem."""
-    from .syntax import parse
+    from ..syntax import parse
 
     source = Source(text, name)
     parsed = parse(source)

@@ -21,9 +21,8 @@ import json
 import os
 import sys
 
-from .cli import (
-    EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file, seed_arg,
-)
+from .common import compile_file, option_default, seed_arg
+from .errors import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError
 
 BACKOFF_ENV = "SPDSL_SYNTH_BACKOFF"
 
@@ -32,10 +31,10 @@ BACKOFF_ENV = "SPDSL_SYNTH_BACKOFF"
 
 
 def cmd_synth(args) -> int:
-    from .synth.run import SynthOptions, SynthUsageError, run_synth
+    from ..synth.run import SynthOptions, SynthUsageError, run_synth
 
     if args.cache is not None:
-        from .outputs import output_dir
+        from ..outputs import output_dir
 
         output_dir(args.cache, option="--cache")
     backoff = args.backoff
@@ -60,7 +59,7 @@ def cmd_synth(args) -> int:
         result = run_synth(options)
     except SynthUsageError as exc:
         raise UsageError(str(exc)) from None
-    from .synth.report import summary
+    from ..synth.report import summary
 
     print(summary(result.report, str(result.data_file), str(result.report_file)))
     stop = result.report["run"]
@@ -73,9 +72,9 @@ def cmd_synth(args) -> int:
 
 
 def cmd_prompt(args) -> int:
-    from .scenes.errors import SceneError
-    from .scenes.sources import load_scene
-    from .synth.prompts import PromptBuilder, PromptError, resolve_tasks
+    from ..scenes.errors import SceneError
+    from ..scenes.sources import load_scene
+    from ..synth.prompts import PromptBuilder, PromptError, resolve_tasks
 
     try:
         scene = load_scene(args.scene)
@@ -99,7 +98,7 @@ def cmd_prompt(args) -> int:
     except PromptError as exc:
         raise UsageError(str(exc)) from None
     if args.json:
-        from .synth.grammar import request_fields
+        from ..synth.grammar import request_fields
 
         # the grammar fields exactly as synth sends them (tools and tool_choice, or the
         # GBNF grammar field)
@@ -120,13 +119,13 @@ def cmd_prompt(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from .api import Program
-    from .runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
-    from .scenes.errors import SceneError
-    from .scenes.names import SceneNameTable
-    from .scenes.sources import load_scene
-    from .synth.verify import degenerate, placeholder, render_rejection, stability, type_fit
-    from .tasks import derive_seed
+    from ..api import Program
+    from ..runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
+    from ..scenes.errors import SceneError
+    from ..scenes.names import SceneNameTable
+    from ..scenes.sources import load_scene
+    from ..synth.verify import degenerate, placeholder, render_rejection, stability, type_fit
+    from ..seeds import derive_seed
 
     try:
         scene = load_scene(args.scene)
@@ -134,7 +133,7 @@ def cmd_verify(args) -> int:
         raise UsageError(str(exc)) from None
     checked = compile_file(args.program, SceneNameTable(scene))
     if not checked.ok:
-        from .diagnostics import render_all_text
+        from spatial_dsl.lang.diagnostics import render_all_text
 
         print(render_all_text(checked.diagnostics, checked.source), file=sys.stderr)
         return EXIT_ERROR
@@ -194,7 +193,10 @@ def _float(text: str) -> float:
 
 
 def register(sub) -> None:
-    from .synth.run import DEFAULT_MODEL
+    from ..synth.run import DEFAULT_MODEL, SynthOptions
+
+    def default(name: str):  # the library's default, written once (SynthOptions)
+        return option_default(SynthOptions, name)
 
     syn = sub.add_parser(
         "synth", help="LLM-written questions and programs, compiled, run and verified",
@@ -214,7 +216,7 @@ def register(sub) -> None:
                      "one item")
     syn.add_argument("-o", "--output", required=True, metavar="OUT",
                      help="output directory (created; a rerun resumes it)")
-    syn.add_argument("--format", choices=("jsonl", "llava", "parquet"), default="jsonl")
+    syn.add_argument("--format", choices=("jsonl", "llava", "parquet"), default=default("fmt"))
     syn.add_argument("--model", default=DEFAULT_MODEL,
                      help=f"model name (default {DEFAULT_MODEL})")
     syn.add_argument("--base-url", metavar="URL",
@@ -225,18 +227,20 @@ def register(sub) -> None:
                      "OPENAI_API_KEY; none is needed by most local servers)")
     syn.add_argument("--temperature", type=_float, metavar="T",
                      help="sampling temperature (default: not sent, the server's default)")
-    syn.add_argument("--concurrency", type=_int, default=4, metavar="C",
-                     help="parallel requests (threads; default 4)")
-    syn.add_argument("--repairs", type=_int, default=2, metavar="R",
-                     help="repair rounds per conversation (default 2)")
-    syn.add_argument("--k", type=_int, default=2, metavar="K",
-                     help="independent programs that must agree per question (default 2)")
+    syn.add_argument("--concurrency", type=_int, default=default("concurrency"), metavar="C",
+                     help=f"parallel requests (threads; default {default('concurrency')})")
+    syn.add_argument("--repairs", type=_int, default=default("repairs"), metavar="R",
+                     help=f"repair rounds per conversation (default {default('repairs')})")
+    syn.add_argument("--k", type=_int, default=default("k"), metavar="K",
+                     help="independent programs that must agree per question (default "
+                     f"{default('k')})")
     syn.add_argument("--grammar", nargs="?", const="auto", metavar="MODE",
                      choices=("openai-tool", "vllm", "llama.cpp", "auto"),
                      help="constrain decoding by the grammar: openai-tool (OpenAI custom tool, "
                      "Lark), vllm (structured_outputs.grammar, GBNF), llama.cpp (grammar, "
                      "GBNF), auto (ask the server; the default when MODE is left out)")
-    syn.add_argument("--grammar-scope", choices=("scene", "syntax"), default="scene",
+    syn.add_argument("--grammar-scope", choices=("scene", "syntax"),
+                     default=default("grammar_scope"),
                      help="scene: the scene- and type-constrained grammar (default); syntax: "
                      "the language's grammar only")
     syn.add_argument("--context", type=_int, metavar="TOKENS",
@@ -251,23 +255,27 @@ def register(sub) -> None:
                      help="the reply's token limit: max_completion_tokens, and max_tokens "
                      "too for a --base-url that is not OpenAI's (default: not sent)")
     syn.add_argument("--cache", metavar="DIR", help="request cache (default OUT/cache)")
-    syn.add_argument("--timeout", type=_float, default=120.0, metavar="S",
-                     help="seconds per request, the whole request (default 120)")
-    syn.add_argument("--cold-timeout", type=_float, default=600.0, metavar="S",
+    syn.add_argument("--timeout", type=_float, default=default("timeout"), metavar="S",
+                     help="seconds per request, the whole request (default "
+                     f"{default('timeout'):g})")
+    syn.add_argument("--cold-timeout", type=_float, default=default("cold_timeout"),
+                     metavar="S",
                      help="seconds for requests before the run's first reply, when a local "
                      "server may still be reading the long prompt for the first time "
-                     "(default 600)")
-    syn.add_argument("--retries", type=_int, default=4, metavar="N",
-                     help="retries on 429/5xx/timeouts/connection errors (default 4)")
+                     f"(default {default('cold_timeout'):g})")
+    syn.add_argument("--retries", type=_int, default=default("retries"), metavar="N",
+                     help="retries on 429/5xx/timeouts/connection errors (default "
+                     f"{default('retries')})")
     syn.add_argument("--backoff", type=_float, metavar="S",
                      help=f"first retry delay, doubled each retry (default 1 s, or "
                      f"${BACKOFF_ENV}); Retry-After wins")
-    syn.add_argument("--price-in", type=_float, default=0.0, metavar="USD",
+    syn.add_argument("--price-in", type=_float, default=default("price_in"), metavar="USD",
                      help="price per 1M prompt tokens, for the cost estimate")
-    syn.add_argument("--price-out", type=_float, default=0.0, metavar="USD",
+    syn.add_argument("--price-out", type=_float, default=default("price_out"), metavar="USD",
                      help="price per 1M completion tokens")
-    syn.add_argument("--seed", type=seed_arg, default=0,
-                     help="seed of the examples, the jitter and --send-seed (default 0)")
+    syn.add_argument("--seed", type=seed_arg, default=default("seed"),
+                     help="seed of the examples, the jitter and --send-seed (default "
+                     f"{default('seed')})")
     syn.add_argument("--send-seed", action="store_true",
                      help="send a per-request `seed` derived from --seed (vLLM, llama.cpp)")
     syn.add_argument("-q", "--quiet", action="store_true", help="no progress line")
@@ -311,5 +319,3 @@ def register(sub) -> None:
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=cmd_verify)
 
-
-_EXTRA_COMMANDS.append(register)

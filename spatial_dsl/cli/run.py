@@ -1,21 +1,20 @@
-"""`spdsl run` and `spdsl scenes ...`: programs on scenes."""
+"""`spdsl run`: a program (or a task template's item program) on scenes."""
 
 from __future__ import annotations
 
 import json
 import sys
 
-from .cli import (
-    EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS, compile_file, seed_arg,
-)
-from .diagnostics import render_all_text
+from ..lang.diagnostics import render_all_text
+from ..runtime.eval import Limits
+from .common import compile_file, option_default, seed_arg
+from .errors import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError
 
 
 def cmd_run(args) -> int:
-    from .api import Program
-    from .runtime.eval import Limits
-    from .scenes.errors import SceneError
-    from .scenes.sources import expand_refs
+    from ..api import Program
+    from ..scenes.errors import SceneError
+    from ..scenes.sources import expand_refs
 
     check_limits(args)
     limits = Limits(steps=args.max_steps, seconds=args.time_limit)
@@ -38,10 +37,10 @@ def cmd_run(args) -> int:
 
 def _run_one(ref: str, program, template, values, limits, args, many: bool) -> int:
     """Answer on one scene: print the result (or the error) and return the exit code."""
-    from .api import SceneNameError
-    from .scenes.errors import SceneError
-    from .scenes.sources import load_scene
-    from .task_params import ParamError
+    from ..api import SceneNameError
+    from ..scenes.errors import SceneError
+    from ..scenes.sources import load_scene
+    from ..task_params import ParamError
 
     try:
         scene = load_scene(ref)
@@ -90,8 +89,8 @@ def _template(args, checked):
                          f"it on the scene with --params {example} (see `spdsl run --help`)")
     from pathlib import Path
 
-    from .task_params import ParamError, parse_params
-    from .tasks import TaskTemplate, load_task_file
+    from ..task_params import ParamError, parse_params
+    from ..tasks import TaskTemplate, load_task_file
 
     template = load_task_file(Path(args.program))
     if not isinstance(template, TaskTemplate):
@@ -106,10 +105,10 @@ def _template(args, checked):
 
 def _instance(template, scene, values, args):
     """(Program of the binding's item, None) or (None, a Filtered result)."""
-    from .api import Program, Result
-    from .check import compile_source
-    from .runtime.values import Rejection
-    from .task_params import instantiate
+    from ..api import Program, Result
+    from spatial_dsl.lang.check.checker import compile_source
+    from ..runtime.values import Rejection
+    from ..task_params import instantiate
 
     instance = instantiate(template, scene, values, seed=args.seed)
     if instance.where is not None:
@@ -131,7 +130,7 @@ def _in_words(answer, scene):
     """Objects in the words a question uses, as dataset items write them (naming.py):
     "fridge", "the shortest vase"; an object without words keeps its label. The ids
     stay in ``--json`` (``value`` and ``answer_ids``)."""
-    from .naming import ObjectNames, in_words
+    from ..naming import ObjectNames, in_words
 
     return in_words(answer, ObjectNames.of(scene)).answer
 
@@ -197,60 +196,12 @@ def _print_result(result, args, many: bool) -> None:
         print(f"{prefix}rejected [{r.kind}] at {r.span.line}:{r.span.column}: {r.message}")
 
 
-def cmd_scenes_list(args) -> int:
-    from .scenes.sources import list_scenes
-
-    for name in list_scenes(args.source):
-        print(name)
-    return EXIT_OK
-
-
-def cmd_scenes_show(args) -> int:
-    from collections import Counter
-
-    from .scenes.sources import load_scene
-
-    scene = load_scene(args.scene)
-    counts = Counter(scene.categories)
-    room = scene.room
-    print(f"scene {scene.id}: {scene.n} objects, {len(counts)} categories, "
-          f"{scene.frames.count} frames")
-    print(f"room: {room.length:.2f} m x {room.width:.2f} m, area {room.area:.2f} m2, "
-          f"height {room.height:.2f} m")
-    print("categories: " + ", ".join(f"{c} x{n}" for c, n in sorted(counts.items())))
-    if args.objects:
-        for i in range(scene.n):
-            c = scene.center[i]
-            print(f"  {scene.ids[i]}  {scene.labels[i]}  center=({c[0]:.2f}, {c[1]:.2f}, "
-                  f"{c[2]:.2f})  height={scene.top[i] - scene.bottom[i]:.2f}")
-    return EXIT_OK
-
-
-def cmd_scenes_export(args) -> int:
-    from .outputs import output_file
-    from .scenes.format import write_scene
-    from .scenes.sources import load_scene
-
-    out = output_file(args.output)
-    write_scene(load_scene(args.scene), out)
-    print(f"wrote {out}")
-    return EXIT_OK
-
-
-def scene_errors_exit(handler):
-    """Scene problems are bad input: their message, exit 2."""
-    def run(args):
-        from .scenes.errors import SceneError
-
-        try:
-            return handler(args)
-        except SceneError as exc:
-            raise UsageError(str(exc)) from None
-    return run
-
-
-# Callables ``f(ssub)`` adding actions to the `scenes` subparsers (e.g. walk, import).
-SCENE_ACTIONS: list = []
+def add_limit_flags(parser, steps_help: str, seconds_help: str) -> None:
+    """--max-steps and --time-limit, their defaults those of ``runtime.eval.Limits``."""
+    steps, seconds = option_default(Limits, "steps"), option_default(Limits, "seconds")
+    parser.add_argument("--max-steps", type=int, default=steps, help=steps_help.format(steps))
+    parser.add_argument("--time-limit", type=float, default=seconds,
+                        help=seconds_help.format(seconds))
 
 
 def register(sub) -> None:
@@ -268,10 +219,8 @@ def register(sub) -> None:
                      help="print objects by their label (language.md §6) instead of the words "
                      "a question uses (\"the largest cabinet\"), which for an object of a "
                      "repeated category needs a reference search of about a second per scene")
-    run.add_argument("--max-steps", type=int, default=1_000_000,
-                     help="step budget per scene (default 1000000)")
-    run.add_argument("--time-limit", type=float, default=2.0,
-                     help="seconds per scene (default 2)")
+    add_limit_flags(run, steps_help="step budget per scene (default {})",
+                    seconds_help="seconds per scene (default {:g})")
     run.add_argument("--params", action="append", nargs="?", const="", metavar="NAME=VALUE,...",
                      help="PROGRAM is a task template: run the item program `spdsl generate` "
                      "writes for this binding on each scene (values as in an item's `params`: "
@@ -281,23 +230,3 @@ def register(sub) -> None:
     run.add_argument("--show-program", action="store_true",
                      help="with --params: print the item program on stderr")
     run.set_defaults(handler=cmd_run)
-    scenes = sub.add_parser("scenes", help="list, show, export, walk and import scenes",
-                            description="Scene utilities.")
-    ssub = scenes.add_subparsers(dest="scenes_command", metavar="ACTION", required=True)
-    listing = ssub.add_parser("list", help="list the scenes of a source (ithor, robothor)")
-    listing.add_argument("source", nargs="?", help="ithor or robothor (default: both)")
-    listing.set_defaults(handler=scene_errors_exit(cmd_scenes_list))
-    show = ssub.add_parser("show", help="objects, counts and frames of a scene")
-    show.add_argument("scene", metavar="SCENE")
-    show.add_argument("--objects", action="store_true", help="list every object")
-    show.set_defaults(handler=scene_errors_exit(cmd_scenes_show))
-    export = ssub.add_parser("export", help="write a scene as a spdsl.scene/1 file")
-    export.add_argument("scene", metavar="SCENE")
-    export.add_argument("-o", "--output", required=True, metavar="FILE.scene.json",
-                        help="the file to write (parent directories are created)")
-    export.set_defaults(handler=scene_errors_exit(cmd_scenes_export))
-    for add_actions in SCENE_ACTIONS:  # more `scenes` actions from other modules (cli_sims)
-        add_actions(ssub)
-
-
-_EXTRA_COMMANDS.append(register)

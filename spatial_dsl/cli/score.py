@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .cli import EXIT_OK, UsageError, _EXTRA_COMMANDS
+from .errors import EXIT_OK, UsageError
 
 BY = ("task", "scene", "modality")
 KINDS = ("chance", "frequent", "mean")
@@ -25,7 +25,7 @@ MAX_RESAMPLES = 100_000
 
 
 def _dataset(path: str):
-    from .records import DatasetError, read_dataset
+    from ..records import DatasetError, read_dataset
 
     try:
         dataset = read_dataset(path)
@@ -100,7 +100,7 @@ def _notes(report, predictions=None) -> list[str]:
 
 
 def cmd_score(args) -> int:
-    from .scoring import PredictionsError, aggregate, read_predictions, score_items
+    from ..scoring import PredictionsError, aggregate, read_predictions, score_items
 
     _check_bootstrap(args)
     dataset = _dataset(args.dataset)
@@ -126,7 +126,7 @@ def cmd_score(args) -> int:
 
 
 def cmd_baseline(args) -> int:
-    from .scoring import aggregate, baseline_items
+    from ..scoring import aggregate, baseline_items
 
     _check_bootstrap(args)
     dataset = _dataset(args.dataset)
@@ -195,5 +195,3 @@ def register(sub) -> None:
     _add_common(base)
     base.set_defaults(handler=cmd_baseline)
 
-
-_EXTRA_COMMANDS.append(register)

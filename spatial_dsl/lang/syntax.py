@@ -20,7 +20,7 @@ from lark import Lark, Token, Transformer
 from . import ast
 from .diagnostics import Diagnostic, error
 from .fastparse import FastParser, SyntaxFailure
-from .resources import read_text
+from spatial_dsl.resources import read_text
 from .source import Source, Span
 
 MAX_PROGRAM_BYTES = 64 * 1024

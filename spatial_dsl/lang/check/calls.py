@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import ast
-from . import types as T
-from .builtins import BUILTINS
-from .builtins.registry import Builtin, FnPat, Overload, ParamSpec, Var
-from .check import CallInfo, Checker, _Scope, default_expr, suggest
+from .. import ast
+from .. import types as T
+from ..builtins import BUILTINS
+from ..builtins.registry import Builtin, FnPat, Overload, ParamSpec, Var
+from .context import CallInfo, CheckContext, Scope, default_expr, suggest
 
 _SECTOR_PARAMS = frozenset(("sectors",))
 _VALID_SECTORS = (2, 4, 8)
@@ -42,7 +42,7 @@ def bind_arguments(node: ast.Call, names: list[str], required: list[bool]) -> _B
     return _Binding(slots)
 
 
-def check_call(checker: Checker, node: ast.Call, scope: _Scope) -> T.Type:
+def check_call(checker: CheckContext, node: ast.Call, scope: Scope) -> T.Type:
     definition = checker.out.definitions.get(node.func)
     if definition is not None:
         return _check_def_call(checker, node, scope, definition)
@@ -52,28 +52,28 @@ def check_call(checker: Checker, node: ast.Call, scope: _Scope) -> T.Type:
     return _check_builtin_call(checker, node, scope, builtin)
 
 
-def _not_callable(checker: Checker, node: ast.Call, scope: _Scope, builtin) -> T.Type:
+def _not_callable(checker: CheckContext, node: ast.Call, scope: Scope, builtin) -> T.Type:
     if builtin is not None:
-        checker._error("E-TYPE", f"`{node.func}` is a value, not a function", node.func_span,
+        checker.report("E-TYPE", f"`{node.func}` is a value, not a function", node.func_span,
                        f"write `{node.func}` without parentheses")
     elif scope.lookup(node.func) is not None:
-        checker._error("E-TYPE", f"`{node.func}` is not a function", node.func_span)
+        checker.report("E-TYPE", f"`{node.func}` is not a function", node.func_span)
     else:
         functions = [b.name for b in BUILTINS.values() if not b.is_constant]
-        checker._error("E-NAME", f"unknown function `{node.func}`", node.func_span,
+        checker.report("E-NAME", f"unknown function `{node.func}`", node.func_span,
                        suggest(node.func, functions + list(checker.out.definitions)))
     _check_args_for_errors(checker, node, scope)
     return T.ERROR
 
 
-def _check_args_for_errors(checker: Checker, node: ast.Call, scope: _Scope) -> None:
+def _check_args_for_errors(checker: CheckContext, node: ast.Call, scope: Scope) -> None:
     """Still report problems inside the arguments of a call that cannot be resolved."""
     for arg in list(node.args) + [kw.value for kw in node.keywords]:
         if not isinstance(arg, ast.Lambda):
             checker.expr(arg, scope)
 
 
-def _check_builtin_call(checker: Checker, node: ast.Call, scope: _Scope,
+def _check_builtin_call(checker: CheckContext, node: ast.Call, scope: Scope,
                         builtin: Builtin) -> T.Type:
     arg_types = {id(a): checker.expr(a, scope) for a in _all_args(node)
                  if not isinstance(a, ast.Lambda)}
@@ -103,7 +103,7 @@ def _check_builtin_call(checker: Checker, node: ast.Call, scope: _Scope,
         return _finish_builtin_call(checker, node, scope, builtin, overload, binding,
                                     arg_types, bindings)
     if closest is None:
-        checker._error("E-ARITY", arity_problem, node.span, _signature_hint(builtin))
+        checker.report("E-ARITY", arity_problem, node.span, _signature_hint(builtin))
     else:
         _report_mismatch(checker, node, builtin, closest[1], closest[2], arg_types)
     return T.ERROR
@@ -132,17 +132,17 @@ def _uses_coercion(overload: Overload, binding: _Binding, arg_types: dict) -> bo
                if arg is not None and not spec.is_lambda)
 
 
-def _report_mismatch(checker: Checker, node: ast.Call, builtin: Builtin, overload: Overload,
+def _report_mismatch(checker: CheckContext, node: ast.Call, builtin: Builtin, overload: Overload,
                      binding: _Binding, arg_types: dict) -> None:
     bindings: dict = {}
     index = _first_mismatch(overload, binding, arg_types, bindings)
     spec, arg = overload.params[index], binding.args[index]
     if spec.is_lambda:
-        checker._error("E-TYPE", f"argument `{spec.name}` of `{builtin.name}` must be a lambda "
+        checker.report("E-TYPE", f"argument `{spec.name}` of `{builtin.name}` must be a lambda "
                        f"`x => ...`", arg.span, _signature_hint(builtin))
         return
     if isinstance(arg, ast.Lambda):
-        checker._error("E-TYPE", f"argument `{spec.name}` of `{builtin.name}` is not a lambda",
+        checker.report("E-TYPE", f"argument `{spec.name}` of `{builtin.name}` is not a lambda",
                        arg.span, _signature_hint(builtin))
         return
     actual = arg_types[id(arg)]
@@ -154,7 +154,7 @@ def _report_mismatch(checker: Checker, node: ast.Call, builtin: Builtin, overloa
     if isinstance(arg, ast.Number):
         hint = T.unit_suggestion(spec.pattern.subst(bindings),
                                  checker.source.text[arg.span.start:arg.span.end])
-    checker._error("E-TYPE", f"argument `{spec.name}` of `{builtin.name}`: expected "
+    checker.report("E-TYPE", f"argument `{spec.name}` of `{builtin.name}`: expected "
                    f"{expected}, got {actual}", arg.span, hint or _signature_hint(builtin))
 
 
@@ -162,7 +162,7 @@ def _signature_hint(builtin: Builtin) -> str:
     return "; ".join(o.text for o in builtin.overloads)
 
 
-def _finish_builtin_call(checker: Checker, node: ast.Call, scope: _Scope, builtin: Builtin,
+def _finish_builtin_call(checker: CheckContext, node: ast.Call, scope: Scope, builtin: Builtin,
                          overload: Overload, binding: _Binding, arg_types: dict,
                          bindings: dict) -> T.Type:
     args: list[ast.Expr] = []
@@ -184,7 +184,7 @@ def _finish_builtin_call(checker: Checker, node: ast.Call, scope: _Scope, builti
     return T.widen(result) if builtin.name == "mean" else result
 
 
-def _record_coercion(checker: Checker, spec: ParamSpec, arg: ast.Expr, actual: T.Type) -> None:
+def _record_coercion(checker: CheckContext, spec: ParamSpec, arg: ast.Expr, actual: T.Type) -> None:
     how = spec.pattern.match(actual, {})
     if isinstance(how, str):
         checker.out.coercions[id(arg)] = how
@@ -192,29 +192,29 @@ def _record_coercion(checker: Checker, spec: ParamSpec, arg: ast.Expr, actual: T
             checker.check_scene_name(arg)
 
 
-def _check_lambda(checker: Checker, builtin: Builtin, spec: ParamSpec, arg: ast.Lambda,
-                  scope: _Scope, bindings: dict) -> None:
+def _check_lambda(checker: CheckContext, builtin: Builtin, spec: ParamSpec, arg: ast.Lambda,
+                  scope: Scope, bindings: dict) -> None:
     pattern: FnPat = spec.pattern
     param_type = pattern.param.subst(bindings)
-    body_type = checker.expr(arg.body, _Scope({arg.param: param_type}, scope))
+    body_type = checker.expr(arg.body, Scope({arg.param: param_type}, scope))
     if not pattern.ret.match(body_type, bindings):
         wanted = "a number or quantity" if str(pattern.ret) in ("K", "Q") else str(pattern.ret)
-        checker._error("E-TYPE", f"the lambda of `{builtin.name}` must give {wanted}, got "
+        checker.report("E-TYPE", f"the lambda of `{builtin.name}` must give {wanted}, got "
                        f"{body_type}", arg.body.span)
     checker.out.types[id(arg)] = T.FnType(param_type, body_type)
 
 
-def _check_sectors(checker: Checker, arg: ast.Expr) -> None:
+def _check_sectors(checker: CheckContext, arg: ast.Expr) -> None:
     if not (isinstance(arg, ast.Number) and arg.value in _VALID_SECTORS):
-        checker._error("E-TYPE", "`sectors` must be the literal 2, 4 or 8", arg.span)
+        checker.report("E-TYPE", "`sectors` must be the literal 2, 4 or 8", arg.span)
 
 
-def _check_def_call(checker: Checker, node: ast.Call, scope: _Scope,
+def _check_def_call(checker: CheckContext, node: ast.Call, scope: Scope,
                     definition: ast.Def) -> T.Type:
     names = [p.name for p in definition.params]
     binding = bind_arguments(node, names, [p.default is None for p in definition.params])
     if binding.problem:
-        checker._error("E-ARITY", binding.problem, node.span)
+        checker.report("E-ARITY", binding.problem, node.span)
         _check_args_for_errors(checker, node, scope)
         return T.ERROR
     args = []
@@ -223,7 +223,7 @@ def _check_def_call(checker: Checker, node: ast.Call, scope: _Scope,
         if arg is None:
             arg = param.default
         else:
-            checker._expect(arg, expected, scope)
+            checker.expect(arg, expected, scope)
         args.append(arg)
     checker.out.calls[id(node)] = CallInfo(None, None, definition, tuple(args))
     return checker.resolve_type_quietly(definition.returns)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import types as T
 from .builtins import BUILTINS, SECTIONS, attributes_of
-from .check import MAX_DEPTH, MAX_STATEMENTS
+from .check.checker import MAX_DEPTH, MAX_STATEMENTS
 from .diagnostics import CODES, REJECTION_KINDS
 from .syntax import MAX_PROGRAM_BYTES, grammar_text
 

@@ -22,12 +22,13 @@ import re
 from lark import Lark, Token, Tree
 from lark.parse_tree_builder import ParseTreeBuilder
 from lark.parsers.lalr_analysis import Shift
+from spatial_dsl.errors import SpdslError
 
 
 SOFT_KEYWORDS = frozenset(("modality", "params", "where", "ask", "choices", "one", "of"))
 
 
-class SyntaxFailure(Exception):
+class SyntaxFailure(SpdslError):
     """Parsing stopped: at ``token`` (a Token, `$END` at the end) or at character ``pos``."""
 
     def __init__(self, pos: int, token: Token | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 
 from .source import NO_SPAN, Source, Span
 
@@ -30,20 +31,37 @@ CODES: dict[str, str] = {
     "compare with a tolerance instead.",
 }
 
-REJECTION_KINDS: dict[str, str] = {
-    "NoMatch": "`the` found no object, or a name selected nothing where one was required.",
-    "Ambiguous": "`the` found more than one object.",
-    "EmptySet": "`argmin`/`argmax`/`min`/`max`/`sum`/`mean` of an empty set, or an index "
+class RejectionKind(StrEnum):
+    """The kinds of runtime rejection (language.md §6). String-valued: a kind prints,
+    serialises and compares as its name (``RejectionKind.NO_MATCH == "NoMatch"``), so
+    outputs are the same bytes as with plain strings."""
+
+    NO_MATCH = "NoMatch"
+    AMBIGUOUS = "Ambiguous"
+    EMPTY_SET = "EmptySet"
+    BORDERLINE = "Borderline"
+    DEGENERATE = "Degenerate"
+    NOT_SEEN = "NotSeen"
+    NO_FRAMES = "NoFrames"
+    ASSERTION_FAILED = "AssertionFailed"
+    LIMIT_EXCEEDED = "LimitExceeded"
+
+
+_K = RejectionKind
+REJECTION_KINDS: dict[RejectionKind, str] = {
+    _K.NO_MATCH: "`the` found no object, or a name selected nothing where one was required.",
+    _K.AMBIGUOUS: "`the` found more than one object.",
+    _K.EMPTY_SET: "`argmin`/`argmax`/`min`/`max`/`sum`/`mean` of an empty set, or an index "
     "out of range of a list.",
-    "Borderline": "A tie (equal keys) or a bearing on or within the margin of a sector "
+    _K.BORDERLINE: "A tie (equal keys) or a bearing on or within the margin of a sector "
     "boundary: the answer would flip under a tiny change.",
-    "Degenerate": "A value is undefined: a direction between points that coincide (under "
+    _K.DEGENERATE: "A value is undefined: a direction between points that coincide (under "
     "1 mm), a division by zero, the square root of a negative value, or a number out of range "
     "(an Int beyond 64 bits, a Number that is not finite).",
-    "NotSeen": "`first_seen`/`last_seen` of an object that no frame shows.",
-    "NoFrames": "A frame function on a scene with no frames, or a frame index out of range.",
-    "AssertionFailed": "An `assert` was false; the message is the assert's own.",
-    "LimitExceeded": "Evaluation went over the step budget or the wall-clock limit.",
+    _K.NOT_SEEN: "`first_seen`/`last_seen` of an object that no frame shows.",
+    _K.NO_FRAMES: "A frame function on a scene with no frames, or a frame index out of range.",
+    _K.ASSERTION_FAILED: "An `assert` was false; the message is the assert's own.",
+    _K.LIMIT_EXCEEDED: "Evaluation went over the step budget or the wall-clock limit.",
 }
 
 

@@ -1,23 +1,21 @@
-"""`spdsl generate` (task templates -> datasets) and `spdsl tasks list|show`.
+"""Generation as a library: ``generate(scenes, tasks, out, ...)`` writes a dataset.
 
-    spdsl generate --scenes 'ithor:*' --tasks all -o out/ [--per-scene 10] [--seed 0]
-                   [--format jsonl|llava|parquet|sharegpt] [--walk 40] [--workers N]
-                   [--executor local|ray] [--ray-address ADDR] [--max-share X]
+`spdsl generate` is this function behind flags (``spatial_dsl.cli.generate``); a notebook
+calls it directly. Bad input raises ``GenerateError`` (an ``SpdslError``) with a message
+that names the offending argument as the command line spells it (``--per-scene`` is the
+keyword ``per_scene``): unknown task names (the available ones are listed), bad scenes
+(the SceneError), an output directory of another configuration, a missing ``ray``. A task
+file that does not compile is reported on ``stderr`` (file:line:col and the diagnostic)
+and skipped; the other tasks still run.
 
-The unit of work is one scene: load it (and give it a camera walk with
-``--walk N`` if it has no frames), instantiate every task on it
-(``spatial_dsl.tasks``), and commit its scene file, its part and a done-marker
-(``spatial_dsl.datasets``). Scenes run in-process (``--workers 1``), in a
-process pool, or as Ray tasks; the driver alone writes files. A rerun with the
-same configuration skips finished scenes; the dataset is assembled from the
-parts in scene order, so the bytes never depend on the executor, the worker
-count or interruptions (``stats.json``'s ``run`` section is the only part that
-does: wall time, workers, resumed scenes).
-
-Bad input is a message and exit 2: unknown task names (the available ones are
-listed), bad --scenes (the SceneError), an output directory of another
-configuration, a missing ``ray``. A task file that does not compile is reported
-(file:line:col and the diagnostic) and skipped; the other tasks still run.
+The unit of work is one scene: load it (and give it a camera walk with ``walk=N`` if it
+has no frames), instantiate every task on it (``spatial_dsl.tasks``), and commit its scene
+file, its part and a done-marker (``spatial_dsl.datasets``). Scenes run in-process
+(``workers=1``), in a process pool, or as Ray tasks; the driver alone writes files. A
+rerun with the same configuration skips finished scenes; the dataset is assembled from
+the parts in scene order, so the bytes never depend on the executor, the worker count or
+interruptions (``stats.json``'s ``run`` section is the only part that does: wall time,
+workers, resumed scenes).
 
 Test hook: with ``SPDSL_GENERATE_ABORT_AFTER=K`` the driver exits abruptly
 (``os._exit(75)``, no cleanup) after committing K scenes, to simulate a kill.
@@ -32,12 +30,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cli import (
-    EXIT_ERROR, EXIT_OK, MAX_WALK_FRAMES, MAX_WORKERS, _EXTRA_COMMANDS, UsageError, seed_arg,
-)
+from .errors import SpdslError
+from .limits import MAX_WALK_FRAMES, MAX_WORKERS
+from .tasks import GenerateOptions
 
 ABORT_ENV = "SPDSL_GENERATE_ABORT_AFTER"
-DEFAULT_PER_SCENE = 10
+DEFAULT_PER_SCENE = GenerateOptions.per_scene  # the engine's defaults, written once
+DEFAULT_SEED = GenerateOptions.seed
+
+
+class GenerateError(SpdslError):
+    """Bad input to ``generate``: the message says what and where."""
 
 
 # ------------------------------------------------------------------------ worker side
@@ -80,7 +83,7 @@ def process_scene(spec: WorkSpec, position: int, scene_file: str, ref: str | Non
     from .scenes.errors import SceneError
     from .scenes.format import scene_from_json, scene_to_json, to_json_text
     from .scenes.sources import load_scene
-    from .tasks import GenerateOptions, SceneEngine
+    from .tasks import SceneEngine
 
     started = time.perf_counter()
     # Every executor starts from the same text (a Ray worker gets it from the driver), so
@@ -179,28 +182,29 @@ def _check_reachable(address: str | None, timeout: float = 5.0) -> None:
     try:
         host, port = parts.hostname, parts.port
     except ValueError:
-        raise UsageError(f"--ray-address {address!r}: not HOST:PORT") from None
+        raise GenerateError(f"--ray-address {address!r}: not HOST:PORT") from None
     if not host or not port:
-        raise UsageError(f"--ray-address {address!r}: expected HOST:PORT (or ray://HOST:PORT)")
+        raise GenerateError(f"--ray-address {address!r}: expected HOST:PORT (or ray://HOST:PORT)")
     try:
         socket.create_connection((host, port), timeout=timeout).close()
     except OSError as exc:
-        raise UsageError(f"cannot reach Ray at {address}: {exc.strerror or exc}") from None
+        raise GenerateError(f"cannot reach Ray at {address}: {exc.strerror or exc}") from None
 
 
 def _run_ray(spec, jobs, commit, address: str | None, scene_texts: dict[int, str]) -> None:
     try:
         import ray
     except ImportError:
-        raise UsageError("--executor ray needs the optional `ray` package: "
-                         "pip install 'spdsl[ray]'") from None
+        raise GenerateError("--executor ray needs the optional `ray` package: "
+                            "pip install 'spdsl[ray]'") from None
     started_here = not ray.is_initialized()
     if started_here:
         try:
             ray.init(address=address, include_dashboard=False, log_to_driver=False,
                      logging_level="ERROR")
         except Exception as exc:  # a bad address, no cluster: a usage problem, exit 2
-            raise UsageError(f"cannot start or reach Ray ({address or 'local'}): {exc}") from None
+            raise GenerateError(f"cannot start or reach Ray ({address or 'local'}): "
+                                f"{exc}") from None
     try:
         remote = ray.remote(_ray_work)
         spec_ref = ray.put(spec)
@@ -271,15 +275,15 @@ class GenerateResult:
     broken: list
 
 
-def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
-                 per_scene: int = DEFAULT_PER_SCENE, seed: int = 0, fmt: str = "jsonl",
+def generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
+                 per_scene: int = DEFAULT_PER_SCENE, seed: int = DEFAULT_SEED, fmt: str = "jsonl",
                  walk: int | None = None, workers: int | None = None,
                  executor: str = "local", ray_address: str | None = None,
                  max_share: float | None = None, progress: bool = True,
                  stderr=None) -> GenerateResult:
-    """Generate a dataset (the Python API of `spdsl generate`).
+    """Generate a dataset (what `spdsl generate` runs).
 
-    Raises UsageError for bad input (unknown tasks, bad scenes, a foreign output
+    Raises GenerateError for bad input (unknown tasks, bad scenes, a foreign output
     directory, a missing `ray`); reports broken task files on ``stderr``.
     """
     from .datasets import (
@@ -293,29 +297,29 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
     stderr = stderr or sys.stderr
     started = time.perf_counter()
     if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+        raise GenerateError(f"--format must be one of {', '.join(FORMATS)}")
     if per_scene < 1:
-        raise UsageError(f"--per-scene must be at least 1, got {per_scene}")
+        raise GenerateError(f"--per-scene must be at least 1, got {per_scene}")
     if walk is not None and not 1 <= walk <= MAX_WALK_FRAMES:
-        raise UsageError(f"--walk must be 1 to {MAX_WALK_FRAMES} frames, got {walk}")
+        raise GenerateError(f"--walk must be 1 to {MAX_WALK_FRAMES} frames, got {walk}")
     if max_share is not None and not 0 < max_share <= 1:
-        raise UsageError(f"--max-share is a share of a task's items: in (0, 1], got "
-                         f"{max_share:g}")
+        raise GenerateError(f"--max-share is a share of a task's items: in (0, 1], got "
+                            f"{max_share:g}")
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        raise UsageError(f"--workers must be 1 to {MAX_WORKERS}, got {workers}")
+        raise GenerateError(f"--workers must be 1 to {MAX_WORKERS}, got {workers}")
     if executor not in ("local", "ray"):
-        raise UsageError("--executor must be local or ray")
+        raise GenerateError("--executor must be local or ray")
     if walk:
         try:
             import sims.walk  # noqa: F401
         except ImportError as exc:
-            raise UsageError(f"--walk needs the camera-walk planner (package `sims`): {exc}") \
+            raise GenerateError(f"--walk needs the camera-walk planner (package `sims`): {exc}") \
                 from None
     if executor == "ray":
         try:
             import ray
         except ImportError:
-            raise UsageError("--executor ray needs the optional `ray` package: "
+            raise GenerateError("--executor ray needs the optional `ray` package: "
                              "pip install 'spdsl[ray]'") from None
         if not ray.is_initialized():
             _check_reachable(ray_address)
@@ -323,7 +327,7 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
     try:
         templates, broken = load_tasks(tasks)
     except TaskSpecError as exc:
-        raise UsageError(str(exc)) from None
+        raise GenerateError(str(exc)) from None
     for b in broken:
         print(f"spdsl: skipping broken task file {b.path}:\n{b.details or b.reason}",
               file=stderr)
@@ -331,18 +335,18 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
     skipped.update({t.name: t.skip_reason for t in templates if t.skip_reason})
     runnable = [t for t in templates if not t.skip_reason]
     if not runnable:
-        raise UsageError("no task to run: " + ("; ".join(f"{k}: {v}" for k, v in
+        raise GenerateError("no task to run: " + ("; ".join(f"{k}: {v}" for k, v in
                                                          skipped.items()) or "none given"))
 
     try:
         refs = expand_refs(scenes)
         loaded = [(ref, load_scene(ref)) for ref in refs]
     except SceneError as exc:
-        raise UsageError(str(exc)) from None
+        raise GenerateError(str(exc)) from None
     seen: dict[str, str] = {}
     for ref, scene in loaded:
         if scene.id in seen:
-            raise UsageError(f"two scenes have the id {scene.id!r} ({seen[scene.id]} and {ref});"
+            raise GenerateError(f"two scenes have the id {scene.id!r} ({seen[scene.id]} and {ref});"
                              " scene ids must be unique in one dataset")
         seen[scene.id] = ref
     names: list[str] = []
@@ -365,7 +369,7 @@ def run_generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
     try:
         output.prepare(config)
     except OutputError as exc:
-        raise UsageError(str(exc)) from None
+        raise GenerateError(str(exc)) from None
 
     jobs = [(position, names[position], ref) for position, (ref, _) in enumerate(loaded)
             if not output.is_done(position, names[position])]
@@ -429,7 +433,7 @@ def _write_failure(exc: OSError, out, saved: str):
 
     if exc.errno not in WRITE_ERRNOS and exc.errno not in (errno.EACCES, errno.EPERM):
         raise exc
-    raise UsageError(f"{write_error_message(exc.filename or out, exc)}; {saved} in {out}: "
+    raise GenerateError(f"{write_error_message(exc.filename or out, exc)}; {saved} in {out}: "
                      "make room (or make it writable) and rerun the same command to "
                      "resume") from None
 
@@ -450,168 +454,5 @@ def generate_command(scenes: list[str], tasks: list[str], *, per_scene: int, see
     return shlex.join(words)
 
 
-# ------------------------------------------------------------------------------- CLI
-
-
-def cmd_generate(args) -> int:
-    scenes = [s for group in args.scenes for s in group]
-    tasks = [t for group in args.tasks for t in group]
-    result = run_generate(scenes, tasks, args.output, per_scene=args.per_scene, seed=args.seed,
-                          fmt=args.format, walk=args.walk, workers=args.workers,
-                          executor=args.executor, ray_address=args.ray_address,
-                          max_share=args.max_share, progress=not args.quiet)
-    stats = result.stats
-    skipped = f", {len(stats['skipped_tasks'])} task(s) skipped" if stats["skipped_tasks"] \
-        else ""
-    print(f"wrote {result.items} items from {stats['scenes']} scenes and "
-          f"{len(stats['tasks'])} tasks to {result.data_file}{skipped} "
-          f"({stats['run']['wall_seconds']:.1f} s)")
-    for line in skip_report(stats, args.walk):
-        print(f"spdsl: {line}", file=sys.stderr)
-    return EXIT_OK
-
-
-# the fix for each reason a task does not run on a scene (TaskSceneStats.skipped)
-SKIP_FIXES = {
-    "no frames": "image and video tasks need frames: give scenes without frames a camera "
-                 "walk with --walk N (e.g. --walk 40), or give scenes that have frames",
-}
-
-
-def skip_report(stats: dict, walk: int | None = None) -> list[str]:
-    """One line per reason tasks were skipped or kept no item, with how many and the fix
-    (what stats.json holds, said where a user looks)."""
-    lines = []
-    for name, reason in stats["skipped_tasks"].items():
-        lines.append(f"task {name} skipped on every scene: {reason}")
-    skipped: dict[str, dict[str, int]] = {}  # reason -> task -> scenes skipped
-    for name, task in stats["tasks"].items():
-        for reason, count in task["scenes_skipped"].items():
-            skipped.setdefault(reason, {})[name] = count
-    for reason, counts in sorted(skipped.items()):
-        fix = SKIP_FIXES.get(reason, "see stats.json (tasks.*.scenes_skipped)")
-        if reason == "no frames" and walk:
-            fix = "the camera walk failed on those scenes (stats.json: walk_failures)"
-        lines.append(f"{len(counts)} of {len(stats['tasks'])} tasks skipped on up to "
-                     f"{max(counts.values())} of {stats['scenes']} scene(s) "
-                     f"({sum(counts.values())} task-scene pairs): {reason}; {fix}")
-    for scene, error in stats.get("walk_failures", {}).items():
-        lines.append(f"no camera walk for {scene}: {error}")
-    empty = [name for name, task in stats["tasks"].items()
-             if task["items"] == 0 and task["scenes_run"] > 0]
-    if empty:
-        shown = ", ".join(empty[:8]) + (", ..." if len(empty) > 8 else "")
-        lines.append(f"{len(empty)} task(s) ran but kept no item ({shown}): every binding was "
-                     "filtered or rejected; stats.json lists the rejections per task")
-    return lines
-
-
-def _task_rows(paths) -> list[tuple[str, str, str]]:
-    from .tasks import BrokenTask, load_task_file
-
-    rows = []
-    for path in paths:
-        loaded = load_task_file(path)
-        if isinstance(loaded, BrokenTask):
-            rows.append((loaded.name, "?", f"(does not compile: {loaded.reason})"))
-        else:
-            note = f" (skipped by generate: {loaded.skip_reason})" if loaded.skip_reason else ""
-            rows.append((loaded.name, loaded.modality, loaded.description + note))
-    return rows
-
-
-def cmd_tasks_list(args) -> int:
-    from .tasks import TaskSpecError, bundled_task_files, resolve_task_files
-
-    if args.paths:
-        try:
-            paths = resolve_task_files(args.paths)
-        except TaskSpecError as exc:
-            raise UsageError(str(exc)) from None
-    else:
-        paths = list(bundled_task_files().values())
-    rows = _task_rows(paths)
-    if not rows:
-        print("no task files found", file=sys.stderr)
-        return EXIT_OK
-    width = max(len(r[0]) for r in rows)
-    for name, modality, description in rows:
-        print(f"{name:<{width}}  {modality:<8}{description}".rstrip())
-    return EXIT_OK
-
-
-def cmd_tasks_show(args) -> int:
-    from .tasks import TaskSpecError, resolve_task_files
-
-    try:
-        paths = resolve_task_files([args.name])
-    except TaskSpecError as exc:
-        raise UsageError(str(exc)) from None
-    for path in paths:
-        try:
-            sys.stdout.write(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read {path}: {exc}") from None
-    return EXIT_OK
-
-
-def _int(text: str) -> int:
-    import argparse
-
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-
-
-def register(sub) -> None:
-    gen = sub.add_parser(
-        "generate", help="instantiate task templates over scenes into a dataset",
-        description="Instantiate task templates over scenes and write a dataset "
-        "(jsonl, llava, parquet or sharegpt) with the scenes used, stats.json and a Hugging "
-        "Face dataset card (README.md). Resumable: "
-        "rerun the same command to finish an interrupted run. Exit 0 on success, 2 on "
-        "bad input.")
-    gen.add_argument("--scenes", action="append", nargs="+", required=True, metavar="SCENES",
-                     help="scene files, directories, ithor:FloorPlanN, robothor:I, globs "
-                     "such as ithor:*; comma lists allowed")
-    gen.add_argument("--tasks", action="append", nargs="+", required=True,
-                     metavar="TASKS", help="task files, directories of them, bundled task "
-                     "names, or `all`; comma lists allowed")
-    gen.add_argument("-o", "--output", required=True, metavar="OUT",
-                     help="output directory (created; a rerun resumes it)")
-    gen.add_argument("--per-scene", type=_int, default=DEFAULT_PER_SCENE, metavar="N",
-                     help=f"items per task per scene at most (default {DEFAULT_PER_SCENE})")
-    gen.add_argument("--seed", type=seed_arg, default=0, help="random seed (default 0)")
-    gen.add_argument("--format", choices=("jsonl", "llava", "parquet", "sharegpt"),
-                     default="jsonl", help="dataset format (default jsonl); sharegpt also "
-                     "writes LLaMA-Factory's dataset_info.json")
-    gen.add_argument("--walk", type=_int, metavar="N",
-                     help="give every scene without frames a camera walk of N frames first")
-    gen.add_argument("--workers", type=_int, metavar="N",
-                     help="worker processes (default: all cores)")
-    gen.add_argument("--executor", choices=("local", "ray"), default="local",
-                     help="local process pool (default) or Ray tasks")
-    gen.add_argument("--ray-address", metavar="ADDR",
-                     help="Ray cluster address (default: start a local Ray instance)")
-    gen.add_argument("--max-share", type=float, metavar="X",
-                     help="largest share of one answer among a Bool/categorical task's "
-                     "items (default 0.5 for Bool, else 1/#answers + 0.1)")
-    gen.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    gen.set_defaults(handler=cmd_generate)
-
-    tasks = sub.add_parser("tasks", help="list and show task templates",
-                           description="The task templates bundled in stdlib/tasks.")
-    tsub = tasks.add_subparsers(dest="tasks_command", metavar="ACTION", required=True)
-    listing = tsub.add_parser("list", help="task names, modality and description")
-    listing.add_argument("paths", nargs="*", metavar="PATH",
-                         help="task files or directories (default: the bundled tasks)")
-    listing.set_defaults(handler=cmd_tasks_list)
-    show = tsub.add_parser("show", help="print a task file")
-    show.add_argument("name", metavar="NAME", help="a bundled task name or a task file")
-    show.set_defaults(handler=cmd_tasks_show)
-
-
-_EXTRA_COMMANDS.append(register)
-
-__all__ = ["EXIT_ERROR", "GenerateResult", "WorkSpec", "process_scene", "run_generate"]
+__all__ = ["GenerateError", "GenerateResult", "WorkSpec", "generate", "generate_command",
+           "process_scene"]

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import sys
 
-from .cli import EXIT_OK, EXIT_REJECTED, UsageError, _EXTRA_COMMANDS
+from .errors import EXIT_OK, EXIT_REJECTED, UsageError
 
 SHOWN = 30  # findings listed in the text summary unless --all
 
 
 def cmd_audit(args) -> int:
-    from .audit import AuditError, audit_dataset
+    from ..audit import AuditError, audit_dataset
 
     def progress(done: int, total: int) -> None:
         if args.json or args.quiet or not sys.stderr.isatty():
@@ -72,5 +72,3 @@ def register(sub) -> None:
     audit.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     audit.set_defaults(handler=cmd_audit)
 
-
-_EXTRA_COMMANDS.append(register)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .cli import EXIT_OK, UsageError, _EXTRA_COMMANDS, seed_arg
+from .common import seed_arg
+from .errors import EXIT_OK, UsageError
 
 
 def cmd_refer(args) -> int:
-    from .refer import KINDS, find_references
-    from .scenes.errors import SceneError
-    from .scenes.sources import load_scene
+    from ..refer import KINDS, find_references
+    from ..scenes.errors import SceneError
+    from ..scenes.sources import load_scene
 
     if args.per_kind is not None and args.per_kind < 1:
         raise UsageError("--per-kind must be at least 1")
@@ -95,5 +96,3 @@ def register(sub) -> None:
     refer.add_argument("--seed", type=seed_arg, default=0, help="seed of the jittered copies")
     refer.set_defaults(handler=cmd_refer)
 
-
-_EXTRA_COMMANDS.append(register)

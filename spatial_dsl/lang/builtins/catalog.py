@@ -8,14 +8,15 @@ a completeness test (tests/test_differential.py) checks that every overload has 
 
 from __future__ import annotations
 
+# The numbers of `above` / `on` and of visibility (language.md §5) are the spec's, held
+# once in spatial_dsl.tolerances: the kernels, the reference interpreter and these docs
+# read them there.
+from ...tolerances import (
+    CLEAR_FRACTION, CLEAR_PIXELS, SCREEN_NEAR, SUPPORT_MIN_RISE, SUPPORT_MIN_SHARE,
+    SUPPORT_TOLERANCE, VISIBLE_FRACTION,
+)
 from .. import types as T
 from .registry import declare, declare_attribute
-
-# The meaning of `above` / `on` (language.md §5), shared by the kernels, the reference
-# interpreter and these docs.
-SUPPORT_TOLERANCE = 0.05  # m: `above`'s level slack and `on`'s contact band
-SUPPORT_MIN_RISE = 0.02  # m: `on(a, b)` needs `a.top > b.top + this` (not lying *in* b)
-SUPPORT_MIN_SHARE = 0.5  # `on(a, b)`: least share of a's footprint area over b's footprint
 
 # ---------------------------------------------------------------- scene values
 S = "Scene values"
@@ -250,12 +251,6 @@ declare("closer(a: Point, b: Point, f: Frame) -> Bool", section=S,
 
 # --------------------------------------------------------- visibility and time
 S = "Visibility and time"
-# Thresholds of language.md §5 and synthesis.md "What a good item is", held here once: the
-# kernels, the reference interpreter and the docs read them.
-VISIBLE_FRACTION = 0.1  # `visible`: "can be seen"
-CLEAR_FRACTION = 0.3  # `clearly_visible`: at least this visible fraction ...
-CLEAR_PIXELS = 32.0  # ... and at least this screen size, in pixels
-SCREEN_NEAR = 0.01  # m: a box is clipped to the part at least this far in front of the camera
 
 declare("visible(o: Object, f: Frame) -> Bool", section=S,
         doc=f"`visibility(o, f) >= {VISIBLE_FRACTION:g}`: `o` can be seen in `f`.",

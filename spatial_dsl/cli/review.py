@@ -1,0 +1,69 @@
+"""`spdsl review`: one static HTML page to look through a dataset.
+
+Exit 0 when the page was written (items whose program fails are marked on the page and
+counted), 2 when the dataset cannot be read.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ..limits import MAX_WORKERS
+from .errors import EXIT_OK, UsageError
+from .show import output_path
+
+
+def cmd_review(args) -> int:
+    from ..review import ReviewError, build_review
+
+    out = output_path(args.output, (".html", ".htm"))
+    if args.images == "files":
+        from ..outputs import output_dir
+
+        output_dir(out.with_name(out.stem + "_files"))
+    workers = args.workers if args.workers is not None else min(8, os.cpu_count() or 1)
+    if not 1 <= workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be 1 to {MAX_WORKERS}, got {workers}")
+
+    def progress(done: int, total: int) -> None:
+        if args.quiet or not sys.stderr.isatty():
+            return
+        print(f"\rreview: {done}/{total} items", end="" if done < total else "\n",
+              file=sys.stderr, flush=True)
+
+    try:
+        summary = build_review(args.dataset, out, limit=args.limit, images=args.images,
+                               workers=workers, progress=progress,
+                               predictions=args.predictions)
+    except ReviewError as exc:
+        raise UsageError(str(exc)) from None
+    scored = (f", mean score {100 * summary['score']:.1f} %" if "score" in summary else "")
+    print(f"wrote {out}: {summary['items']} items, {summary['pictures']} pictures, "
+          f"{summary['problems']} with problems{scored}")
+    return EXIT_OK
+
+
+def register(sub) -> None:
+    review = sub.add_parser(
+        "review", help="write one static HTML page to look through a dataset",
+        description="Write a self-contained HTML page (no network) listing a dataset's items "
+        "with filters (task, scene, answer, text; set from the URL fragment, e.g. "
+        "#task=image_above), keyboard navigation (j/k, /) and a picture per item.")
+    review.add_argument("dataset", metavar="DATASET_DIR",
+                        help="a `spdsl generate` output directory (any format) or its data "
+                        "file")
+    review.add_argument("--predictions", metavar="FILE",
+                        help="a model's answers (as `spdsl score` reads them): show each "
+                        "item's prediction and score beside its answer")
+    review.add_argument("-o", "--output", required=True, metavar="review.html",
+                        help="the page to write (parent directories are created)")
+    review.add_argument("--limit", type=int, default=200, metavar="N",
+                        help="draw pictures for the first N items only (default 200)")
+    review.add_argument("--images", choices=("inline", "files"), default="inline",
+                        help="inline: base64 PNGs inside the page (default); files: PNGs "
+                        "in OUT_files/ beside the page")
+    review.add_argument("--workers", type=int, metavar="N",
+                        help="processes drawing pictures (default: cores, at most 8)")
+    review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    review.set_defaults(handler=cmd_review)

@@ -1,0 +1,2 @@
+"""Name resolution and type checking (language.md §3).
+"""
