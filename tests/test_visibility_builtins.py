@@ -110,3 +110,20 @@ def test_frame_functions_reject_on_a_scene_without_frames():
         rejection = assert_agree(f"answer {expr}", bare)
         assert rejection is not None and rejection.kind == "NoFrames"
     assert answer_of('answer clearly_seen(the("Cube"))', bare) is False
+
+
+def test_first_clearly_seen_is_the_first_frame_passing_both_thresholds():
+    # cube: clear in frame 0 (0.9, 213 px); counter: clear in frame 0 (0.3, 267 px);
+    # mug: visible in frame 0 but 4 px, never clear -> NotSeen; same for the crate.
+    assert _value('first_clearly_seen(the("Cube"))') == 0
+    assert _value('first_clearly_seen(the("Counter"))') == 0
+    rejection = assert_agree('answer first_clearly_seen(the("Mug"))', SCENE)
+    assert rejection is not None and rejection.kind == "NotSeen"
+
+
+def test_first_clearly_seen_can_come_after_first_seen():
+    # Frame 0 shows the cube at 0.1 only (seen, not clearly); frame 1 at 0.9.
+    doc = dict(SCENE, frames=[dict(SCENE["frames"][1], index=0, visible={"a_cube": 0.1}),
+                              dict(SCENE["frames"][0], index=1, time=2.0)])
+    assert answer_of('answer first_seen(the("Cube"))', doc) == 0
+    assert answer_of('answer first_clearly_seen(the("Cube"))', doc) == 1

@@ -798,6 +798,15 @@ def r_first_seen(c: Ctx, o):
     return _seen_index(c, o, 0)
 
 
+@ref("first_clearly_seen")
+def r_first_clearly_seen(c: Ctx, o):
+    s = c.scene
+    for f in range(s.frame_count):
+        if s.clearly_visible(o, f):
+            return s.frame_index[f]
+    c.reject("NotSeen", f"{s.labels[o]} is never clearly seen")
+
+
 @ref("last_seen")
 def r_last_seen(c: Ctx, o):
     return _seen_index(c, o, -1)

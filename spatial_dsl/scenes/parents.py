@@ -27,7 +27,8 @@ of a piece of furniture: they get no parent and ``support = "fixed"`` (they rest
 nothing, though other things rest on them). Their ``parentReceptacles`` record trigger
 volumes that overlap the fixture, not support: a countertop "in" a sink basin or a cup,
 a window "on" a counter, a drawer "on" the floor. (Metadata without the two flags says
-nothing about it, and its objects keep their receptacles.)
+nothing about it, and its objects keep their receptacles.) Televisions are the exception
+(``FREE_STANDING``): some are flagged immovable yet stand on a dresser or table.
 
 Parent cycles left in the recorded data are broken by dropping the link of the largest
 object in the cycle (the container, not the content).
@@ -80,10 +81,17 @@ class _Boxes:
                 and self.contains_centre(box, of))
 
 
+# Free-standing objects AI2-THOR sometimes flags immovable: 10 of the 94 televisions in the
+# bundled metadata, standing on a dresser, table or stand like the 84 moveable ones. Their
+# recorded receptacle is their support, not a trigger-volume overlap.
+FREE_STANDING = frozenset({"Television"})
+
+
 def _fixed(raw: dict) -> bool:
     """AI2-THOR says the object can be neither picked up nor moved (metadata without the
-    flags says nothing, and keeps its receptacles)."""
-    return raw.get("pickupable") is False and raw.get("moveable") is False
+    flags says nothing, and keeps its receptacles), and it is not a ``FREE_STANDING`` kind."""
+    return (raw.get("pickupable") is False and raw.get("moveable") is False
+            and raw.get("objectType") not in FREE_STANDING)
 
 
 def candidates(raw: dict, oid: str, boxes: _Boxes) -> list[int]:

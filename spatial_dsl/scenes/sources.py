@@ -43,8 +43,9 @@ SOURCES = ("ithor", "robothor")
 # The scene layer never imports the importers' package.
 IMPORTER_GROUP = "spdsl.scene_importers"
 # Bump whenever the conversion's output changes (2: inferred rooms; 3: direct parents,
-# support, exact boxes of 90-degree rotations; 4: a part's type corrected by its whole).
-CACHE_VERSION = 4
+# support, exact boxes of 90-degree rotations; 4: a part's type corrected by its whole;
+# 5: immovable televisions keep their recorded support).
+CACHE_VERSION = 5
 SCENE_SUFFIX = ".scene.json"
 _SOURCE_REF = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(.*)$")  # 2+ letters: not a drive letter
 _GLOB_CHARS = re.compile(r"[*?\[]")

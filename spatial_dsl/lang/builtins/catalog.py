@@ -279,6 +279,10 @@ declare("clearly_seen(o: Object) -> Bool", section=S,
 declare("first_seen(o: Object) -> Int", section=S,
         doc="Index of the first frame showing `o`; `NotSeen` if none does.",
         example='first_seen(the("Sofa"))')
+declare("first_clearly_seen(o: Object) -> Int", section=S,
+        doc="Index of the first frame in which `o` is `clearly_visible`; `NotSeen` if none. "
+            "Where it differs from `first_seen`, a viewer may say `o` first appears here.",
+        example='first_clearly_seen(the("Sofa"))')
 declare("last_seen(o: Object) -> Int", section=S,
         doc="Index of the last frame showing `o`; `NotSeen` if none does.",
         example='last_seen(the("Sofa"))')

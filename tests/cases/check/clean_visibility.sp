@@ -10,6 +10,7 @@ let visible_now = count(in_view(frame(-1)))
 let share = visibility(sofa, frame(-1))
 let pixels = screen_size(sofa, frame(-1))
 let clear_now = clearly_visible(sofa, frame(-1)) and clearly_seen(lamp)
+let first_clear = first_clearly_seen(lamp)
 let turned = turn(frame(0), frame(-1)) in deg
 let walked = travel(frame(0), frame(-1))
 answer first(order)
