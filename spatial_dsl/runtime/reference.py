@@ -804,7 +804,7 @@ def r_first_clearly_seen(c: Ctx, o):
     for f in range(s.frame_count):
         if s.clearly_visible(o, f):
             return s.frame_index[f]
-    c.reject("NotSeen", f"{s.labels[o]} is never clearly seen")
+    c.reject(RejectionKind.NOT_SEEN, f"{s.labels[o]} is never clearly seen")
 
 
 @ref("last_seen")
