@@ -196,6 +196,9 @@ ILL_TYPED = [
     'answer distance(the("Mug"))',  # arity
     'answer distance(the("Mug"), the("fridge"), the("Book"))',
     'answer near(the("Mug"), the("fridge"), radius=1m)',  # no such keyword
+    # a parenthesized expression where a Point is wanted (Qwen2.5-Coder-1.5B's reply)
+    'answer gap(the("Mug"), (round(0.5m + 0.02m, 1)))',
+    'answer count((the("Mug")))',  # an Object, parenthesized, where Objects are wanted
 ]
 
 # Names that are not bound where they are used: each is a compile error (E-NAME), and the
@@ -280,6 +283,22 @@ def test_errors_left_to_the_checker(kitchen, kitchen_grammar, body):
     text = f'question "q?"\n{body}\n'
     assert not compile_source(text, "p.sp", SceneNameTable(kitchen)).ok
     assert kitchen_grammar.accepts(text)
+
+
+def test_an_expression_stays_on_its_line(kitchen, kitchen_grammar):
+    """The scene grammar's whitespace is one space: a newline only ends a statement, so a
+    model cannot run an answer on over lines (Qwen2.5-Coder-1.5B continued one with
+    `\\nand all(...)` until the token limit); the language's own compact grammar keeps
+    newlines as whitespace, as the compiler reads them."""
+    one_line = 'question "q"\nanswer count(find("Chair")) > 1 and exists(find("Mug"))\n'
+    assert kitchen_grammar.accepts(one_line)
+    assert not kitchen_grammar.accepts(one_line.replace(" and", "\nand"))
+    assert not kitchen_grammar.accepts(one_line.replace("count(", "count(\n"))
+    assert "ws ::= [ ]?" in scene_gbnf(kitchen)
+    assert "ws ::= [ \\n]?" in spatial_gbnf("compact")
+    multi_line = 'question "q"\nanswer count(\n  find("Chair"))\n'
+    assert compile_source(multi_line).ok
+    assert GbnfGrammar(spatial_gbnf("compact")).accepts(multi_line.replace("\n  ", "\n"))
 
 
 def test_the_gbnf_keeps_few_parse_stacks(kitchen):

@@ -305,18 +305,18 @@ class _Builder:
         # object-like arguments
         index = f'("[" expr{s} "]")*'
         r(f"o_arg{s}", f'"if" expr{s} "then" o_arg{s} "else" o_arg{s}',
-          f"call_o{s} {index}", *(f"{b} {index}" for b in bound), f'"(" expr{s} ")" {index}')
+          f"call_o{s} {index}", *(f"{b} {index}" for b in bound), f'"(" o_arg{s} ")" {index}')
         r(f"f_arg{s}", f'"if" expr{s} "then" f_arg{s} "else" f_arg{s}',
           f"call_f{s} {index}", *(f"{b} {index}" for b in bound),
-          f'"frames" ("[" expr{s} "]")+', f'"(" expr{s} ")" {index}')
+          f'"frames" ("[" expr{s} "]")+', f'"(" f_arg{s} ")" {index}')
         r(f"pt_arg{s}", f'"if" expr{s} "then" pt_arg{s} "else" pt_arg{s}',
           f'pt_operand{s} (BINOP unary{s})*')
         r(f"pt_operand{s}", f'"-" pt_operand{s}', f"call_pt{s} suffix{s}*",
           *(f"{b} suffix{s}*" for b in bound), f'"frames" suffix{s}+',
-          f'"(" expr{s} ")" suffix{s}*')
+          f'"(" pt_arg{s} ")" suffix{s}*')
         r(f"os_arg{s}", f'"if" expr{s} "then" os_arg{s} "else" os_arg{s}', "scene_name",
           f"call_os{s} suffix{s}*", *(f"{b} suffix{s}*" for b in bound),
-          f'("objects" | "frames") suffix{s}*', f'"(" expr{s} ")" suffix{s}*',
+          f'("objects" | "frames") suffix{s}*', f'"(" os_arg{s} ")" suffix{s}*',
           f'"[" [expr{s} ("," expr{s})*] "]" suffix{s}*')
 
     def statements(self) -> None:
