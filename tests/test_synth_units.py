@@ -360,3 +360,10 @@ def test_repair_hints_say_what_to_type():
     assert kind == "lost_let" and 'let chairs = find("Chair")' in text
     [(kind, _)] = hints("answer count(stuff)")
     assert kind == "undefined"
+    # seen on Qwen2.5-Coder-1.5B under the scene grammar (which leaves types to the checker)
+    [(kind, text)] = hints('let a = find("Mug")\nanswer gap(a, the("Fridge"))')
+    assert kind == "set_as_object" and "write the(a)" in text and "argmin(a, o =>" in text
+    [(kind, text)] = hints('answer gap(the("Fridge"), round(0.5m, 1))')
+    assert kind == "number_as_object" and "is a Length" in text
+    [(kind, text)] = hints('answer gap(the("Fridge"), argmin(find("Chair"), o => o.center))')
+    assert kind == "key_not_number" and "not a Vec3" in text and "o.height" in text
