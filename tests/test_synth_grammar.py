@@ -199,6 +199,10 @@ ILL_TYPED = [
     # a parenthesized expression where a Point is wanted (Qwen2.5-Coder-1.5B's reply)
     'answer gap(the("Mug"), (round(0.5m + 0.02m, 1)))',
     'answer count((the("Mug")))',  # an Object, parenthesized, where Objects are wanted
+    # an argmin/argmax key that is not a number (Qwen2.5-Coder-1.5B's replies)
+    'answer argmin(find("Chair"), o => o.center)',
+    'answer argmax(find("Chair"), o => argmin(find("Mug"), p => distance(p, o)))',
+    'answer sort(find("Chair"), o => o)',
 ]
 
 # Names that are not bound where they are used: each is a compile error (E-NAME), and the
@@ -258,6 +262,11 @@ def test_canonical_names_are_accepted(kitchen_grammar):
     assert accepts('question "q"\nanswer count(filter(objects, o => any(objects, p => '
                    'near(o, p, within=0.5m))))\n')
     assert accepts('question "q"\nanswer if true then frames[0].index else 0\n')
+    # keys: a number or quantity, however written
+    for key in ('o.center.z', 'distance(o, the("Mug"))', '-o.volume', 'o.height in cm',
+                '(o.height + 1m)', 'if near(o, the("Mug")) then 0 else 1', 'count(find("Mug"))',
+                'o.size[2]', 'argmin(find("Mug"), p => gap(p, o)).height'):
+        assert accepts(f'question "q"\nanswer argmax(find("Chair"), o => {key})\n'), key
     six = "".join(f"let {n} = {i}\n" for i, n in enumerate(LET_NAMES))
     assert accepts(f'question "q"\n{six}answer a + f\n')
     # a lambda inside the innermost one has no name left: its builtins are not offered
@@ -310,6 +319,7 @@ def test_the_gbnf_keeps_few_parse_stacks(kitchen):
     assert len(tags) == (len(LET_NAMES) + 1) * (len(LAMBDA_NAMES) + 1)
     assert max(grammar.leftmost_paths(f"expr-{t}") for t in tags) <= 40
     assert max(grammar.leftmost_paths(f"os-arg-{t}") for t in tags) <= 25
+    assert max(grammar.leftmost_paths(f"key-{t}") for t in tags if not t.endswith("d0")) <= 60
     assert grammar.leftmost_paths("root") <= 5
 
 

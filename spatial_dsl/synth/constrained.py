@@ -28,6 +28,11 @@ for programs of the form the prompt asks for (``question``, then ``let`` and
   attribute; a ``Point`` position also a vector expression; an ``Objects``
   position a scene name, a set- or list-valued call, a variable, a string
   attribute; a ``Frame`` position ``frame(...)``, a variable or a list element;
+  a parenthesized argument there is itself of that kind;
+- the key of ``argmin``/``argmax``/``sort``/``sum``/... (``Object => K``) is a
+  number: a literal, a call that gives a number or quantity, or an object, a
+  call or a name followed by a numeric attribute (``o.height``, ``o.center.z``)
+  or an index; so ``o => o.center`` and ``o => argmin(...)`` cannot be written;
 - number literals carry only the language's units (``1.5m``, ``30cm``, ``90deg``).
 
 How names are bound in a context-free grammar: the expression rules are copied
@@ -79,6 +84,8 @@ SECTORS = ("2", "4", "8")
 NUMBER_BODY = r"[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"
 # Object-like argument kinds, and the result types a call must have to stand there.
 OBJECT_KINDS = ("o", "pt", "os", "f")
+# Value kinds of calls: a number or quantity (``n``), anything else (``x``).
+VALUE_KINDS = ("n", "x")
 
 
 def _lit(text: str) -> str:
@@ -120,6 +127,26 @@ def _kinds_of_type(pattern) -> set[str]:
     if isinstance(pattern, R.Var) and pattern.name not in R.NUMERIC_VARS:
         return set(OBJECT_KINDS)  # first(xs), last(xs): any element type
     return set()
+
+
+def _value_kinds(pattern) -> set[str]:
+    """Whether a call of this (return) pattern gives a number (``n``: a number or quantity,
+    what an argmin/argmax key must give) or something else (``x``); both for an element of
+    a list of unknown type."""
+    from ..builtins import registry as R
+
+    if isinstance(pattern, R.Exact):
+        return {"n"} if pattern.type in T.NUMERIC else {"x"}
+    if isinstance(pattern, R.Var):
+        return {"n"} if pattern.name in R.NUMERIC_VARS else {"n", "x"}
+    return {"x"}
+
+
+def _is_key(pattern) -> bool:
+    """A lambda whose value must be a number or quantity (``key: Object => K``)."""
+    from ..builtins import registry as R
+
+    return isinstance(pattern.ret, R.Var) and pattern.ret.name in R.NUMERIC_VARS
 
 
 def _arg_kind(pattern) -> str:
@@ -209,7 +236,8 @@ class _Builder:
             return f"{kind}{_scope_tag(k, d)}"
         if d >= len(LAMBDA_NAMES):
             return None
-        return f'{_lit(LAMBDA_NAMES[d])} "=>" expr{_scope_tag(k, d + 1)}'
+        body = "key" if _is_key(param.pattern) else "expr"
+        return f'{_lit(LAMBDA_NAMES[d])} "=>" {body}{_scope_tag(k, d + 1)}'
 
     def _arguments(self, builtin, overload, k: int, d: int) -> str | None:
         """The argument list of one overload: the required arguments by position, then the
@@ -242,7 +270,8 @@ class _Builder:
 
         s = _scope_tag(k, d)
         every: list[tuple[str, str]] = []
-        by_kind: dict[str, list[tuple[str, str]]] = {kind: [] for kind in OBJECT_KINDS}
+        by_kind: dict[str, list[tuple[str, str]]] = {
+            kind: [] for kind in OBJECT_KINDS + VALUE_KINDS}
         for builtin in BUILTINS.values():
             if builtin.is_constant:
                 continue
@@ -252,7 +281,7 @@ class _Builder:
                 tail = self._arguments(builtin, overload, k, d)
                 if tail is not None:
                     tails.append(tail)
-                    kinds |= _kinds_of_type(overload.returns)
+                    kinds |= _kinds_of_type(overload.returns) | _value_kinds(overload.returns)
             if not tails:
                 continue
             tail = tails[0] if len(set(tails)) == 1 else "(" + " | ".join(dict.fromkeys(
@@ -319,6 +348,17 @@ class _Builder:
           f'("objects" | "frames") suffix{s}*', f'"(" os_arg{s} ")" suffix{s}*',
           f'"[" [expr{s} ("," expr{s})*] "]" suffix{s}*')
 
+        # an argmin/argmax/sort/sum... key: a number or quantity, so an object-valued body
+        # (`o => o.center`, `o => argmin(...)`) cannot be written; an object or a name
+        # needs a numeric attribute (or an index) last
+        r(f"key{s}", f'"if" expr{s} "then" key{s} "else" key{s}',
+          f"key_operand{s} (BINOP operand{s})*")
+        r(f"key_operand{s}", f'NOT* key_unary{s} ("in" UNIT)*')
+        r(f"key_unary{s}", f'"-" key_unary{s}', f"key_post{s}")
+        r(f"key_post{s}", "NUM", f'"(" expr{s} ")" suffix{s}*', f"call_n{s} suffix{s}*",
+          f"(call_x{s} | name{s}) suffix{s}* num_suffix{s}")
+        r(f"num_suffix{s}", '"." num_attr', f'"[" expr{s} "]"')
+
     def statements(self) -> None:
         """question, then lets (the k-th binds ``LET_NAMES[k]``) and asserts, then answer."""
         from ..builtins.registry import ATTRIBUTES
@@ -339,6 +379,9 @@ class _Builder:
         self.trie("trie_scene_name", [(json.dumps(n), "") for n in self.names] or [('""', "")])
         self.rule("attr", "trie_attr")
         self.trie("trie_attr", [(name, "") for name in sorted({n for (_o, n) in ATTRIBUTES})])
+        self.rule("num_attr", "trie_num_attr")
+        self.trie("trie_num_attr", [(name, "") for name in sorted(
+            {n for (_o, n), a in ATTRIBUTES.items() if a.type in T.NUMERIC})])
 
     def text(self) -> str:
         units = sorted(T.UNITS, key=len, reverse=True)
