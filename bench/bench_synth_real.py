@@ -114,7 +114,8 @@ def run_mode(name: str, base_url: str, args, out: Path) -> dict:
         k=args.k, grammar=grammar, grammar_scope=scope, context=args.context,
         max_reply_tokens=args.max_reply_tokens, timeout=args.timeout, cold_timeout=1800,
         seed=args.seed, send_seed=True, progress=not args.quiet,
-        max_requests=args.max_requests)
+        max_requests=args.max_requests,
+        cache=str(Path(args.cache) / name) if args.cache else None)
     result = run_synth(options)
     report = result.report
     report["recheck"] = recheck(out / name)
@@ -231,6 +232,8 @@ def main(argv=None) -> int:
     parser.add_argument("--context", type=int, default=8192)
     parser.add_argument("--max-reply-tokens", type=int, default=300)
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--cache", help="reply cache root (CACHE/<mode>; default: OUT/<mode>/"
+                        "cache): runs of other settings share the replies they have in common")
     parser.add_argument("--max-requests", type=int,
                         help="stop each mode after this many requests (the figures are "
                              "those of the finished units; rerun to resume)")
