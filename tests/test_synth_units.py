@@ -367,3 +367,22 @@ def test_repair_hints_say_what_to_type():
     assert kind == "number_as_object" and "is a Length" in text
     [(kind, text)] = hints('answer gap(the("Fridge"), argmin(find("Chair"), o => o.center))')
     assert kind == "key_not_number" and "not a Vec3" in text and "o.height" in text
+
+
+def test_the_ambiguous_hint_asks_to_change_the_question_too():
+    """Told only how to pick one of several objects, the real model kept "the StoveKnob" in
+    its question (an item a reader cannot answer): the hint names the categories that occur
+    once first, and says the question must say which one."""
+    from spatial_dsl.check import compile_source
+    from spatial_dsl.synth.hints import rejection_hint
+
+    scene = load_scene(KITCHEN)
+    text = 'question "How tall is the chair?"\nanswer the("Chair").height\n'
+    checked = compile_source(text, "p.sp")
+    rejection = compile_program(text).run(scene).rejection
+    assert rejection.kind == "Ambiguous"
+    hint = rejection_hint(rejection, checked.source, scene)
+    assert hint.kind == "ambiguous" and hint.line == 2
+    assert 'say which in the question too: "the largest Chair"' in hint.text
+    assert '"Fridge"' in hint.text and '"Chair"' not in hint.text.split("instead:")[1].split(
+        ". Or")[0]  # the categories listed occur once

@@ -35,8 +35,10 @@ kind                 when, and what the hint says
                      write the call
 ``undefined``        any other unknown name: define it with ``let`` first
 ``ambiguous``        (a run-time rejection) ``the(...)`` of a category that occurs
-                     several times: pick one with argmin/argmax, or use a category
-                     that occurs once (listed)
+                     several times: use a category that occurs once (listed), or
+                     pick one with argmin/argmax *and say which in the question*
+                     (Qwen2.5-Coder-1.5B, told only to pick one, kept "the
+                     StoveKnob" in the question of 3 of its 5 accepted items)
 ``checker``          any other error: the checker's own hint, if it has one
 ===================  ===============================================================
 
@@ -222,9 +224,12 @@ def rejection_hint(rejection, source, scene) -> Hint | None:
     listed = ", ".join(f'"{c}"' for c in unique[:25])
     if m:
         name = m[1]
-        return Hint("ambiguous", line, f'line {line}: there are several "{name}" objects. Pick '
-                    f'one: argmax(find("{name}"), o => o.volume) (the largest) or argmin(find('
-                    f'"{name}"), o => distance(o, the("...")))  -- or ask about a category '
-                    f"that occurs once: {listed}.")
-    return Hint("ambiguous", line, f"line {line}: `the` found several objects; pick one with "
-                f"argmin/argmax, or use a category that occurs once: {listed}.")
+        return Hint("ambiguous", line, f'line {line}: there are several "{name}" objects, so '
+                    f'"the {name}" does not say which. Ask about a category that occurs once '
+                    f'instead: {listed}. Or pick one and say which in the question too: '
+                    f'"the largest {name}" with argmax(find("{name}"), o => o.volume), "the '
+                    f'{name} nearest the ..." with argmin(find("{name}"), o => distance(o, '
+                    f'the("...")).')
+    return Hint("ambiguous", line, f"line {line}: `the` found several objects. Use a category "
+                f"that occurs once: {listed}; or pick one with argmin/argmax and say which in "
+                "the question too.")
