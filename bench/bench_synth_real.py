@@ -113,11 +113,27 @@ def run_mode(name: str, base_url: str, args, out: Path) -> dict:
         base_url=base_url, temperature=args.temperature, concurrency=1, repairs=args.repairs,
         k=args.k, grammar=grammar, grammar_scope=scope, context=args.context,
         max_reply_tokens=args.max_reply_tokens, timeout=args.timeout, cold_timeout=1800,
-        seed=args.seed, send_seed=True, progress=not args.quiet)
+        seed=args.seed, send_seed=True, progress=not args.quiet,
+        max_requests=args.max_requests,
+        cache=str(Path(args.cache) / name) if args.cache else None)
     result = run_synth(options)
     report = result.report
     report["recheck"] = recheck(out / name)
+    report["first_try_by_task"] = first_try_by_task(out / name)
     return report
+
+
+def first_try_by_task(directory: Path) -> dict[str, str]:
+    """Per task: proposals whose first reply passed `spdsl check --scene`, of those made
+    (from the unit log, so the cells can be compared task by task)."""
+    counts: dict[str, list[int]] = {}
+    path = directory / "units.jsonl"
+    for line in path.read_text().splitlines() if path.exists() else []:
+        unit = json.loads(line)
+        tally = counts.setdefault(unit["task"], [0, 0])
+        tally[0] += unit["counters"].get("first_reply_compiled", 0)
+        tally[1] += unit["counters"].get("first_reply", 0)
+    return {task: f"{ok}/{total}" for task, (ok, total) in counts.items()}
 
 
 def recheck(directory: Path) -> dict:
@@ -163,6 +179,9 @@ def metrics(report: dict) -> dict:
         "completions": report["replies"],
         "completions_per_accepted": round(report["replies"] / accepted, 2) if accepted else None,
         "first_try_compiled": f"{first.get('compiled', 0)}/{first.get('proposals', 0)}",
+        "first_try_by_task": report["first_try_by_task"],
+        "accepted_by_task": {t: f"{c['verified']}/{c['proposals']}"
+                             for t, c in report["per_task"].items()},
         "repair_success": f"{rep.get('compile_conversations_fixed', 0)}/"
                           f"{rep.get('compile_conversations', 0)}",
         "identical_resends": rep.get("identical_resends", 0),
@@ -186,8 +205,8 @@ def table(rows: dict[str, dict]) -> str:
     lines = [" " * width + "".join(f"{m:>16}" for m in rows)]
     for key in keys:
         lines.append(key.ljust(width) + "".join(f"{str(r[key]):>16}" for r in rows.values()))
-    for key in ("diagnostics", "reply_failures", "rejections", "dropped",
-                "verification_failures", "hints"):
+    for key in ("first_try_by_task", "accepted_by_task", "diagnostics", "reply_failures",
+                "rejections", "dropped", "verification_failures", "hints"):
         for mode, r in rows.items():
             lines.append(f"{key} [{mode}]: {json.dumps(r[key], sort_keys=True)}")
     return "\n".join(lines)
@@ -213,6 +232,11 @@ def main(argv=None) -> int:
     parser.add_argument("--context", type=int, default=8192)
     parser.add_argument("--max-reply-tokens", type=int, default=300)
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--cache", help="reply cache root (CACHE/<mode>; default: OUT/<mode>/"
+                        "cache): runs of other settings share the replies they have in common")
+    parser.add_argument("--max-requests", type=int,
+                        help="stop each mode after this many requests (the figures are "
+                             "those of the finished units; rerun to resume)")
     parser.add_argument("--quick", action="store_true", help="1 scene x 1 task x 1 attempt")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--json", help="also write the figures to this file")

@@ -360,3 +360,29 @@ def test_repair_hints_say_what_to_type():
     assert kind == "lost_let" and 'let chairs = find("Chair")' in text
     [(kind, _)] = hints("answer count(stuff)")
     assert kind == "undefined"
+    # seen on Qwen2.5-Coder-1.5B under the scene grammar (which leaves types to the checker)
+    [(kind, text)] = hints('let a = find("Mug")\nanswer gap(a, the("Fridge"))')
+    assert kind == "set_as_object" and "write the(a)" in text and "argmin(a, o =>" in text
+    [(kind, text)] = hints('answer gap(the("Fridge"), round(0.5m, 1))')
+    assert kind == "number_as_object" and "is a Length" in text
+    [(kind, text)] = hints('answer gap(the("Fridge"), argmin(find("Chair"), o => o.center))')
+    assert kind == "key_not_number" and "not a Vec3" in text and "o.height" in text
+
+
+def test_the_ambiguous_hint_asks_to_change_the_question_too():
+    """Told only how to pick one of several objects, the real model kept "the StoveKnob" in
+    its question (an item a reader cannot answer): the hint names the categories that occur
+    once first, and says the question must say which one."""
+    from spatial_dsl.lang.check.checker import compile_source
+    from spatial_dsl.synth.hints import rejection_hint
+
+    scene = load_scene(KITCHEN)
+    text = 'question "How tall is the chair?"\nanswer the("Chair").height\n'
+    checked = compile_source(text, "p.sp")
+    rejection = compile_program(text).run(scene).rejection
+    assert rejection.kind == "Ambiguous"
+    hint = rejection_hint(rejection, checked.source, scene)
+    assert hint.kind == "ambiguous" and hint.line == 2
+    assert 'say which in the question too: "the largest Chair"' in hint.text
+    assert '"Fridge"' in hint.text and '"Chair"' not in hint.text.split("instead:")[1].split(
+        ". Or")[0]  # the categories listed occur once

@@ -89,7 +89,8 @@ def cmd_prompt(args) -> int:
     if args.attempt < 0 or args.attempts < 1 or args.attempt >= args.attempts:
         raise UsageError("need 0 <= --attempt < --attempts")
     builder = PromptBuilder(args.grammar, args.seed, context=args.context,
-                            base_url=args.base_url, model=args.model)
+                            base_url=args.base_url, model=args.model,
+                            grammar_scope=args.grammar_scope)
     try:
         if args.agreement is not None:
             messages = builder.agreement(scene, tasks[0], args.agreement)

@@ -951,7 +951,8 @@ def k_first_seen(k: Call, o):
 def k_first_clearly_seen(k: Call, o):
     rows = _clear_pairs(k.scene).first_last()[0][o]
     never = rows < 0
-    k.reject(never, RejectionKind.NOT_SEEN, lambda r: f"{k.scene.labels[int(o[r])]} is never clearly seen")
+    k.reject(never, RejectionKind.NOT_SEEN,
+             lambda r: f"{k.scene.labels[int(o[r])]} is never clearly seen")
     return k.scene.frames.index[np.where(never, 0, rows)].astype(np.int64) if len(
         k.scene.frames.index) else np.zeros(len(o), dtype=np.int64)
 

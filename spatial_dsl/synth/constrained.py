@@ -2,16 +2,24 @@
 
 ``scene_grammar(scene)`` writes a Lark grammar, generated from the builtin
 registry (``builtins.BUILTINS``, ``ATTRIBUTES``, ``types.UNITS``) and the scene,
-for programs of the form the prompt asks for (``question``, then ``let`` /
-``assert`` / ``def`` statements, one per line, then ``answer``), in which:
+for programs of the form the prompt asks for (``question``, then ``let`` and
+``assert`` statements, one per line, then ``answer``), in which:
 
+- every name is bound by construction (``synth.canonical``): the first ``let``
+  binds ``a``, the second ``b`` ... (at most ``len(LET_NAMES)``), and an
+  expression after k lets may use only those k names; a lambda's parameter is
+  ``o``, a lambda's inside it ``p``, usable only in the lambda's body; besides
+  these only the constants ``objects``, ``frames``, ``room``, ``true`` and
+  ``false``. So an invented variable (``gap(findct, findf)``), an unquoted
+  category (``the(Fridge)``) or a name used before its ``let`` cannot be written;
+- there is no ``def``: a call can only be a builtin, with its arity and keyword
+  names (``sectors=`` only 2, 4 or 8), so a function copied from a worked
+  example (``instances("Chair")``) cannot be written either (the prompt shows
+  its examples with their defs inlined, in this same form);
 - a string where a set of objects is expected (``the("...")``, ``find("...")``,
   ``count("...")``, ``union("...", ...)`` ...) can only be a category or label of
   *this scene* (as written in the scene, lower-cased, or as natural words:
   ``"StoveBurner"``, ``"stoveburner"``, ``"stove burner"``);
-- a call can only be a builtin, with its arity and keyword names (``sectors=``
-  only 2, 4 or 8); a call of another name only in a program that has a ``def``
-  (the grammar cannot see which names a program defines);
 - an attribute can only be a name some type has (``.height``, ``.x``,
   ``.position``, ``.area``; which type has it is the checker's business);
 - the argument positions that take objects are typed: an ``Object`` position
@@ -20,31 +28,43 @@ for programs of the form the prompt asks for (``question``, then ``let`` /
   attribute; a ``Point`` position also a vector expression; an ``Objects``
   position a scene name, a set- or list-valued call, a variable, a string
   attribute; a ``Frame`` position ``frame(...)``, a variable or a list element;
-- variables (``let`` names, lambda and ``def`` parameters) are lower-case
-  identifiers (``[a-z_][A-Za-z0-9_]*``), so an unquoted category such as
-  ``the(Fridge)`` cannot be written;
+  a parenthesized argument there is itself of that kind;
+- the key of ``argmin``/``argmax``/``sort``/``sum``/... (``Object => K``) is a
+  number: a literal, a call that gives a number or quantity, or an object, a
+  call or a name followed by a numeric attribute (``o.height``, ``o.center.z``)
+  or an index; so ``o => o.center`` and ``o => argmin(...)`` cannot be written;
 - number literals carry only the language's units (``1.5m``, ``30cm``, ``90deg``).
+
+How names are bound in a context-free grammar: the expression rules are copied
+once per *scope* ``(k, d)`` -- k lets bound, inside d lambdas -- (rule names
+end in ``_k{k}d{d}``), and scope (k, d) names only the variables it has. The
+statements thread the scope (``body_k``: a ``let`` moves on to ``body_{k+1}``);
+a lambda argument in scope (k, d) is ``LAMBDA_NAMES[d] "=>" expr_k{k}d{d+1}``,
+and in the deepest scope a builtin that needs a lambda is not offered. The
+copies make the grammar long (about 0.5 MB of GBNF) but not slower to sample:
+a parser is in one scope at a time, so the parse stacks at a position are those
+of one copy (``leftmost_paths``, kept small by a test).
 
 Why not more typing. llama.cpp checks every token of the vocabulary against
 every parse stack of the grammar, at every step: a grammar whose expressions
 are typed by sort and by dimension (a first version of this module: Length vs
 Number, Area, Bool ...) had 456,413 leftmost derivations at an ``answer``
 position and did not produce one token in 10 minutes. So numbers, booleans and
-strings share one expression rule, as in the language's grammar (49 derivations
-there), and only the object-valued positions above are typed; builtin,
-attribute and scene names are written as character tries, so a name costs one
-stack per distinct first character, not one per name. Dimension errors
-(``distance(a, b) > 1.5``) are left to the checker and its repair hint.
+strings share one expression rule, as in the language's grammar, and only the
+object-valued positions above are typed; builtin, attribute, variable and scene
+names are written as character tries, so a name costs one stack per distinct
+first character, not one per name. Dimension errors (``distance(a, b) > 1.5``)
+are left to the checker and its repair hint.
 
 What a context-free grammar cannot know is left to the checker, which stays
-the judge: the type of a variable (a variable may stand wherever any type
-may), whether a called ``def`` exists, the type of a list element. The grammar
-is an *over-approximation* of the well-typed programs of its form: every
-program that checks clean on the scene, written in that form (the project's
-printer's layout, lower-case variable names), is accepted -- a test
-(tests/test_synth_grammar.py) checks this on the test corpus and on stdlib
-templates instantiated on a scene -- and a sample of ill-typed programs is
-refused.
+the judge: the type of a variable (a bound variable may stand wherever any type
+may), the type of a list element. The grammar is an *over-approximation* of the
+well-typed programs of its form: every program that checks clean on the scene,
+put in canonical form (``canonical.canonical_program``: defs inlined, lets and
+lambda parameters renamed, printed by the project's printer), is accepted -- a
+test (tests/test_synth_grammar.py) checks this on the test corpus and on stdlib
+templates instantiated on a scene -- and a sample of ill-typed and unbound-name
+programs is refused.
 
 The grammar has no comments, and whitespace is bounded: in the GBNF form
 (``gbnf.lark_to_gbnf(..., layout="compact")``) at most one space or newline
@@ -58,11 +78,14 @@ import json
 from functools import lru_cache
 
 from spatial_dsl.lang import types as T
+from .canonical import LAMBDA_NAMES, LET_NAMES
 
 SECTORS = ("2", "4", "8")
 NUMBER_BODY = r"[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"
 # Object-like argument kinds, and the result types a call must have to stand there.
 OBJECT_KINDS = ("o", "pt", "os", "f")
+# Value kinds of calls: a number or quantity (``n``), anything else (``x``).
+VALUE_KINDS = ("n", "x")
 
 
 def _lit(text: str) -> str:
@@ -106,6 +129,26 @@ def _kinds_of_type(pattern) -> set[str]:
     return set()
 
 
+def _value_kinds(pattern) -> set[str]:
+    """Whether a call of this (return) pattern gives a number (``n``: a number or quantity,
+    what an argmin/argmax key must give) or something else (``x``); both for an element of
+    a list of unknown type."""
+    from spatial_dsl.lang.builtins import registry as R
+
+    if isinstance(pattern, R.Exact):
+        return {"n"} if pattern.type in T.NUMERIC else {"x"}
+    if isinstance(pattern, R.Var):
+        return {"n"} if pattern.name in R.NUMERIC_VARS else {"n", "x"}
+    return {"x"}
+
+
+def _is_key(pattern) -> bool:
+    """A lambda whose value must be a number or quantity (``key: Object => K``)."""
+    from spatial_dsl.lang.builtins import registry as R
+
+    return isinstance(pattern.ret, R.Var) and pattern.ret.name in R.NUMERIC_VARS
+
+
 def _arg_kind(pattern) -> str:
     """The grammar rule an argument of this pattern takes."""
     from spatial_dsl.lang.builtins import registry as R
@@ -124,8 +167,16 @@ def _arg_kind(pattern) -> str:
     return "expr"
 
 
+def _scope_tag(k: int, d: int) -> str:
+    """The rule-name suffix of a scope: k lets bound, inside d lambdas."""
+    return f"_k{k}d{d}"
+
+
+SCOPES = [(k, d) for k in range(len(LET_NAMES) + 1) for d in range(len(LAMBDA_NAMES) + 1)]
+
+
 class _Builder:
-    """Writes the rules; ``d`` = "_d" makes the variant of programs with a def."""
+    """Writes the rules: one copy of the expression and call rules per scope (k, d)."""
 
     def __init__(self, names: list[str], tries: bool = True):
         self.names = names
@@ -175,24 +226,33 @@ class _Builder:
 
     # -------------------------------------------------------------- calls
 
-    def _value(self, param, d: str) -> str:
+    def _value(self, param, k: int, d: int) -> str | None:
+        """An argument of this parameter in scope (k, d); None: none can be written here (a
+        lambda inside the deepest lambda)."""
         if param.name == "sectors":  # the literal 2, 4 or 8 (language.md)
             return "(" + " | ".join(_lit(x) for x in SECTORS) + ")"
         kind = _arg_kind(param.pattern)
-        return f'VAR "=>" expr{d}' if kind == "lambda" else f"{kind}{d}"
+        if kind != "lambda":
+            return f"{kind}{_scope_tag(k, d)}"
+        if d >= len(LAMBDA_NAMES):
+            return None
+        body = "key" if _is_key(param.pattern) else "expr"
+        return f'{_lit(LAMBDA_NAMES[d])} "=>" {body}{_scope_tag(k, d + 1)}'
 
-    def _arguments(self, builtin, overload, d: str) -> str:
+    def _arguments(self, builtin, overload, k: int, d: int) -> str | None:
         """The argument list of one overload: the required arguments by position, then the
         optional ones by position (a prefix, in order), then any of them by keyword."""
         required = [p for p in overload.params if p.default_text is None]
         optional = [p for p in overload.params if p.default_text is not None]
-        parts = [self._value(p, d) for p in required]
+        parts = [self._value(p, k, d) for p in required]
+        values = [self._value(p, k, d) for p in optional]
+        if None in parts + values:
+            return None
         if builtin.name == "find":  # a category or label of the scene, as for Objects
-            parts = [f"os_arg{d}"]
+            parts = [f"os_arg{_scope_tag(k, d)}"]
         inner = ' "," '.join(parts)
         if optional:
-            tag = f"{builtin.name}{d}"
-            values = [self._value(p, d) for p in optional]
+            tag = f"{builtin.name}{_scope_tag(k, d)}"
             self.rule(f"kw_{tag}", *(f'{_lit(p.name)} "=" {v}' for p, v in zip(optional, values)))
             self.rule(f"opt_{tag}", *(' "," '.join(values[:n])
                                       for n in range(1, len(values) + 1)))
@@ -202,94 +262,131 @@ class _Builder:
                 inner = f'[(opt_{tag} | kw_{tag}) ("," kw_{tag})*]'
         return f'"(" {inner} ")"' if inner else '"(" ")"'
 
-    def calls(self, d: str) -> None:
+    def calls(self, k: int, d: int) -> None:
         """``call``: every builtin call; ``call_<kind>``: those whose result may stand in an
         object-like argument of that kind. Constants (``objects``, ``frames``, ``room``) are
-        variables to the grammar (lower-case names)."""
+        names (``name`` rule)."""
         from spatial_dsl.lang.builtins import BUILTINS
 
+        s = _scope_tag(k, d)
         every: list[tuple[str, str]] = []
-        by_kind: dict[str, list[tuple[str, str]]] = {k: [] for k in OBJECT_KINDS}
+        by_kind: dict[str, list[tuple[str, str]]] = {
+            kind: [] for kind in OBJECT_KINDS + VALUE_KINDS}
         for builtin in BUILTINS.values():
             if builtin.is_constant:
                 continue
             tails = []
             kinds: set[str] = set()
             for overload in builtin.overloads:
-                tails.append(self._arguments(builtin, overload, d))
-                kinds |= _kinds_of_type(overload.returns)
+                tail = self._arguments(builtin, overload, k, d)
+                if tail is not None:
+                    tails.append(tail)
+                    kinds |= _kinds_of_type(overload.returns) | _value_kinds(overload.returns)
+            if not tails:
+                continue
             tail = tails[0] if len(set(tails)) == 1 else "(" + " | ".join(dict.fromkeys(
                 tails)) + ")"
             # the arguments are a rule of their own: a trie rule is glued (no separators),
             # the argument list is not
-            args = f"args_{builtin.name}{d}"
+            args = f"args_{builtin.name}{s}"
             self.rule(args, tail)
             every.append((builtin.name, args))
             for kind in kinds:
                 by_kind[kind].append((builtin.name, args))
-        self.rule(f"call{d}", f"trie_call{d}")
-        self.trie(f"trie_call{d}", every)
+        self.rule(f"call{s}", f"trie_call{s}")
+        self.trie(f"trie_call{s}", every)
         for kind, entries in by_kind.items():
-            self.rule(f"call_{kind}{d}", f"trie_call_{kind}{d}")
-            self.trie(f"trie_call_{kind}{d}", entries)
-        if d:  # a program with a def may call any name
-            for rule in [f"call{d}"] + [f"call_{k}{d}" for k in OBJECT_KINDS]:
-                self.rule(rule, f'VAR "(" [uarg{d} ("," uarg{d})*] ")"')
-            self.rule(f"uarg{d}", f"expr{d}", f'VAR "=" expr{d}')
+            self.rule(f"call_{kind}{s}", f"trie_call_{kind}{s}")
+            self.trie(f"trie_call_{kind}{s}", entries)
 
     # -------------------------------------------------------------- expressions
 
-    def expressions(self, d: str) -> None:
+    def names_in_scope(self, k: int, d: int) -> bool:
+        """Rules ``name`` (every name an expression may use here: the bound variables, the
+        constants, ``true`` and ``false``) and ``bound`` (the variables only; False when
+        there is none)."""
+        from spatial_dsl.lang.builtins import BUILTINS
+
+        s = _scope_tag(k, d)
+        bound = list(LET_NAMES[:k]) + list(LAMBDA_NAMES[:d])
+        constants = [n for n, b in BUILTINS.items() if b.is_constant] + ["true", "false"]
+        self.rule(f"name{s}", f"trie_name{s}")
+        self.trie(f"trie_name{s}", [(n, "") for n in bound + constants])
+        if bound:
+            self.rule(f"bound{s}", f"trie_bound{s}")
+            self.trie(f"trie_bound{s}", [(n, "") for n in bound])
+        return bool(bound)
+
+    def expressions(self, k: int, d: int) -> None:
         r = self.rule
+        s = _scope_tag(k, d)
+        has_bound = self.names_in_scope(k, d)
+        bound = [f"bound{s}"] if has_bound else []
         # the language's expression grammar, with typed calls and known attribute names
-        r(f"expr{d}", f'"if" expr{d} "then" expr{d} "else" expr{d}', f"opseq{d}")
-        r(f"opseq{d}", f"operand{d} (BINOP operand{d})*")
-        r(f"operand{d}", f'NOT* unary{d} ("in" UNIT)*')
-        r(f"unary{d}", f'"-" unary{d}', f"post{d}")
-        r(f"post{d}", f"prim{d} suffix{d}*")
-        r(f"suffix{d}", '"." attr', f'"[" expr{d} "]"')
-        r(f"prim{d}", "NUM", "STRING", "VAR", f"call{d}", f'"(" expr{d} ")"',
-          f'"[" [expr{d} ("," expr{d})*] "]"')
+        r(f"expr{s}", f'"if" expr{s} "then" expr{s} "else" expr{s}', f"opseq{s}")
+        r(f"opseq{s}", f"operand{s} (BINOP operand{s})*")
+        r(f"operand{s}", f'NOT* unary{s} ("in" UNIT)*')
+        r(f"unary{s}", f'"-" unary{s}', f"post{s}")
+        r(f"post{s}", f"prim{s} suffix{s}*")
+        r(f"suffix{s}", '"." attr', f'"[" expr{s} "]"')
+        r(f"prim{s}", "NUM", "STRING", f"name{s}", f"call{s}", f'"(" expr{s} ")"',
+          f'"[" [expr{s} ("," expr{s})*] "]"')
         # object-like arguments
-        index = f'("[" expr{d} "]")*'
-        r(f"o_arg{d}", f'"if" expr{d} "then" o_arg{d} "else" o_arg{d}',
-          f"call_o{d} {index}", f"VAR {index}", f'"(" expr{d} ")" {index}')
-        r(f"f_arg{d}", f'"if" expr{d} "then" f_arg{d} "else" f_arg{d}',
-          f"call_f{d} {index}", f"VAR {index}", f'"(" expr{d} ")" {index}')
-        r(f"pt_arg{d}", f'"if" expr{d} "then" pt_arg{d} "else" pt_arg{d}',
-          f'pt_operand{d} (BINOP unary{d})*')
-        r(f"pt_operand{d}", f'"-" pt_operand{d}', f"call_pt{d} suffix{d}*",
-          f"VAR suffix{d}*", f'"(" expr{d} ")" suffix{d}*')
-        r(f"os_arg{d}", f'"if" expr{d} "then" os_arg{d} "else" os_arg{d}', "scene_name",
-          f"call_os{d} suffix{d}*", f"VAR suffix{d}*", f'"(" expr{d} ")" suffix{d}*',
-          f'"[" [expr{d} ("," expr{d})*] "]" suffix{d}*')
+        index = f'("[" expr{s} "]")*'
+        r(f"o_arg{s}", f'"if" expr{s} "then" o_arg{s} "else" o_arg{s}',
+          f"call_o{s} {index}", *(f"{b} {index}" for b in bound), f'"(" o_arg{s} ")" {index}')
+        r(f"f_arg{s}", f'"if" expr{s} "then" f_arg{s} "else" f_arg{s}',
+          f"call_f{s} {index}", *(f"{b} {index}" for b in bound),
+          f'"frames" ("[" expr{s} "]")+', f'"(" f_arg{s} ")" {index}')
+        r(f"pt_arg{s}", f'"if" expr{s} "then" pt_arg{s} "else" pt_arg{s}',
+          f'pt_operand{s} (BINOP unary{s})*')
+        r(f"pt_operand{s}", f'"-" pt_operand{s}', f"call_pt{s} suffix{s}*",
+          *(f"{b} suffix{s}*" for b in bound), f'"frames" suffix{s}+',
+          f'"(" pt_arg{s} ")" suffix{s}*')
+        r(f"os_arg{s}", f'"if" expr{s} "then" os_arg{s} "else" os_arg{s}', "scene_name",
+          f"call_os{s} suffix{s}*", *(f"{b} suffix{s}*" for b in bound),
+          f'("objects" | "frames") suffix{s}*', f'"(" os_arg{s} ")" suffix{s}*',
+          f'"[" [expr{s} ("," expr{s})*] "]" suffix{s}*')
+
+        # an argmin/argmax/sort/sum... key: a number or quantity, so an object-valued body
+        # (`o => o.center`, `o => argmin(...)`) cannot be written; an object or a name
+        # needs a numeric attribute (or an index) last
+        r(f"key{s}", f'"if" expr{s} "then" key{s} "else" key{s}',
+          f"key_operand{s} (BINOP operand{s})*")
+        r(f"key_operand{s}", f'NOT* key_unary{s} ("in" UNIT)*')
+        r(f"key_unary{s}", f'"-" key_unary{s}', f"key_post{s}")
+        r(f"key_post{s}", "NUM", f'"(" expr{s} ")" suffix{s}*', f"call_n{s} suffix{s}*",
+          f"(call_x{s} | name{s}) suffix{s}* num_suffix{s}")
+        r(f"num_suffix{s}", '"." num_attr', f'"[" expr{s} "]"')
 
     def statements(self) -> None:
+        """question, then lets (the k-th binds ``LET_NAMES[k]``) and asserts, then answer."""
         from spatial_dsl.lang.builtins.registry import ATTRIBUTES
 
         r = self.rule
         r("type", *(_lit(t) for t in sorted(T.NAMED_TYPES)), '"List" "[" type "]"')
-        for d in ("", "_d"):
-            r(f"let{d}", f'"let" VAR [":" type] "=" expr{d}')
-            r(f"assert{d}", f'"assert" expr{d} "else" STRING')
-            r(f"answer{d}", f'"answer" expr{d}')
-        r("def_d", '"def" VAR "(" [dparam ("," dparam)*] ")" "->" type ":" expr_d')
-        r("dparam", 'VAR ":" type ["=" expr_d]')
         r("question", '"question" STRING')
-        r("stmt", "let", "assert")
-        r("stmt_d", "let_d", "assert_d", "def_d")
-        r("start", 'question _NL (stmt _NL)* answer [_NL]',
-          'question _NL (stmt_d _NL)* def_d _NL (stmt_d _NL)* answer_d [_NL]')
+        r("start", "question _NL body_0")
+        for k in range(len(LET_NAMES) + 1):
+            s = _scope_tag(k, 0)
+            if k < len(LET_NAMES):
+                r(f"let_{k}", f'"let" {_lit(LET_NAMES[k])} [":" type] "=" expr{s}')
+            r(f"assert_{k}", f'"assert" expr{s} "else" STRING')
+            r(f"answer_{k}", f'"answer" expr{s}')
+            r(f"body_{k}", *([f"let_{k} _NL body_{k + 1}"] if k < len(LET_NAMES) else []),
+              f"assert_{k} _NL body_{k}", f"answer_{k} [_NL]")
         self.rule("scene_name", "trie_scene_name")
         self.trie("trie_scene_name", [(json.dumps(n), "") for n in self.names] or [('""', "")])
         self.rule("attr", "trie_attr")
         self.trie("trie_attr", [(name, "") for name in sorted({n for (_o, n) in ATTRIBUTES})])
+        self.rule("num_attr", "trie_num_attr")
+        self.trie("trie_num_attr", [(name, "") for name in sorted(
+            {n for (_o, n), a in ATTRIBUTES.items() if a.type in T.NUMERIC})])
 
     def text(self) -> str:
         units = sorted(T.UNITS, key=len, reverse=True)
         lines = [f"{name}: {' | '.join(alts)}" for name, alts in self.rules.items()]
         terminals = [
-            'VAR: /[a-z_][A-Za-z0-9_]*/',
             f"NUM: /{NUMBER_BODY}({'|'.join(units)})?/",
             f"UNIT: {' | '.join(_lit(u) for u in units)}",
             r'STRING: /"([^"\\\n]|\\[^\n])*"/',
@@ -306,9 +403,9 @@ class _Builder:
 def _grammar_for_names(names: tuple[str, ...], tries: bool = False) -> str:
     builder = _Builder(list(names), tries)
     builder.statements()
-    for d in ("", "_d"):
-        builder.expressions(d)
-        builder.calls(d)
+    for k, d in SCOPES:
+        builder.expressions(k, d)
+        builder.calls(k, d)
     return builder.text()
 
 

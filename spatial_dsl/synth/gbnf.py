@@ -14,10 +14,13 @@ How the token-level Lark grammar maps to characters
 
   - ``full``: ``ws`` is any run of the ignored terminals (whitespace and ``#``
     comments), as the compiler reads them: the grammar to test programs against;
-  - ``compact`` (sent to models): ``ws`` is at most one space or newline
-    (``[ \\n]?``) and there are no comments, so a small model cannot ramble in
-    whitespace or comments until the token limit. Programs written by the
-    project's printer (``spdsl fmt``) fit it.
+  - ``compact`` (sent to models): ``ws`` is at most one blank character, a
+    space or a newline, of those the ignored terminals match (``[ \\n]?`` for
+    ``grammar/spatial.lark``; ``[ ]?`` for the scene grammars, which ignore only
+    spaces and write the newline between statements as a token of their own, so
+    an expression cannot run on over several lines), and there are no comments,
+    so a small model cannot ramble in whitespace or comments until the token
+    limit. Programs written by the project's printer (``spdsl fmt``) fit it.
 
 - **Word boundaries.** Lark's lexer needs a space between two word tokens
   (``let x``, ``x and y``); where a token that may end with a word character
@@ -301,6 +304,7 @@ class Bnf:
     terminals: dict[str, Terminal]
     ignore: list[str]
     start: str = "start"
+    blanks: str = " \n"  # the blank characters (space, newline) an ignored terminal matches
 
 
 def bnf_from_lark(text: str, start: str = "start") -> Bnf:
@@ -315,7 +319,10 @@ def bnf_from_lark(text: str, start: str = "start") -> Bnf:
     for t in parser.terminals:
         kind = "str" if type(t.pattern).__name__ == "PatternStr" else "re"
         terminals[t.name] = terminal_of(kind, t.pattern.value, t.pattern.flags)
-    return Bnf(rules, terminals, list(parser.ignore_tokens), start)
+    ignored = [t for t in parser.terminals if t.name in parser.ignore_tokens]
+    blanks = "".join(c for c in " \n"
+                     if any(re.fullmatch(t.pattern.to_regexp(), c) for t in ignored))
+    return Bnf(rules, terminals, list(parser.ignore_tokens), start, blanks)
 
 
 def _rule_name(name: str) -> str:
@@ -495,7 +502,8 @@ class _Converter:
             skip = " | ".join(ignore) if ignore else '" "'
             lines += [f"ws ::= ({skip})*", f"ws1 ::= ({skip})+"]
         else:
-            lines += ['ws ::= [ \\n]?', 'ws1 ::= [ \\n]']
+            blanks = self.bnf.blanks.replace("\n", "\\n") or " "
+            lines += [f"ws ::= [{blanks}]?", f"ws1 ::= [{blanks}]"]
         for name, alts in self.bnf.rules.items():
             lines.append(f"{self._ref((False, name))} ::= {self._rule(name, alts)}")
         done: set[str] = set()

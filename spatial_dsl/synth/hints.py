@@ -17,6 +17,14 @@ kind                 when, and what the hint says
                      (``gap(a, b)`` with ``let a = "Fridge"``): write ``the(a)``
 ``object_as_set``    one object where a set is expected (``count(the("Mug"))``):
                      pass the category string or ``find(...)``
+``set_as_object``    a set of objects where one object is expected (``gap(a, b)``
+                     with ``let a = find("Sink")``): pick one, ``the(a)`` or
+                     ``argmin(a, o => ...)``
+``number_as_object`` a number or quantity where an object is expected
+                     (``gap(x, round(0.5m, 1))``): pass an object
+``key_not_number``   a lambda of argmin/argmax/sort/... whose value is not a number
+                     (``o => o.center``): give a number of ``o`` (``o.height``,
+                     ``distance(o, the("..."))``)
 ``unit``             a plain number where a quantity is expected: the checker's
                      ``write 1.5m`` hint
 ``lost_let``         an unknown lower-case name that an earlier program of the same
@@ -27,8 +35,10 @@ kind                 when, and what the hint says
                      write the call
 ``undefined``        any other unknown name: define it with ``let`` first
 ``ambiguous``        (a run-time rejection) ``the(...)`` of a category that occurs
-                     several times: pick one with argmin/argmax, or use a category
-                     that occurs once (listed)
+                     several times: use a category that occurs once (listed), or
+                     pick one with argmin/argmax *and say which in the question*
+                     (Qwen2.5-Coder-1.5B, told only to pick one, kept "the
+                     StoveKnob" in the question of 3 of its 5 accepted items)
 ``checker``          any other error: the checker's own hint, if it has one
 ===================  ===============================================================
 
@@ -46,6 +56,8 @@ from spatial_dsl.lang.diagnostics import RejectionKind
 _UNKNOWN_NAME = re.compile(r"unknown name `([^`]+)`")
 _UNKNOWN_FUNCTION = re.compile(r"unknown function `([^`]+)`")
 _EXPECTED = re.compile(r"expected (\w+), got (\w+)")
+_KEY = re.compile(r"the lambda of `(\w+)` must give a number or quantity, got (\w+)")
+_NUMBERS = ("Int", "Number", "Length", "Area", "Volume", "Angle", "Bool")
 _DEF = re.compile(r"^\s*def\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(.*$", re.M)
 
 
@@ -146,6 +158,15 @@ def _hint(diagnostic, source, scene_names, defs: dict[str, str],
             inner = text if text else "..."
             return Hint("str_as_object", line, f"line {line}: `{inner}` is a string, and an "
                         f"object is needed here: write the({inner}).")
+        if actual == "Objects" and expected in ("Point", "Object"):
+            return Hint("set_as_object", line, f"line {line}: `{text}` is a set of objects, "
+                        f"and one object is needed here: write the({text}) if it has one "
+                        f"member, else pick one: argmin({text}, o => distance(o, the(\"...\"))) "
+                        f"or argmax({text}, o => o.volume).")
+        if actual in _NUMBERS and expected in ("Point", "Object"):
+            return Hint("number_as_object", line, f"line {line}: `{text}` is a {actual}, and "
+                        "an object is needed here: pass an object, e.g. the(\"...\") of a "
+                        "category that occurs once.")
         if actual == "Object" and expected == "Objects":
             return Hint("object_as_set", line, f"line {line}: `{text}` is one object, and a "
                         "set is needed here: pass the category itself, e.g. count(\"Chair\") "
@@ -153,6 +174,11 @@ def _hint(diagnostic, source, scene_names, defs: dict[str, str],
         if diagnostic.hint and diagnostic.hint.startswith("write "):
             return Hint("unit", line, f"line {line}: {diagnostic.hint} (quantities keep their "
                         "unit).")
+    m = _KEY.search(message)
+    if m and diagnostic.code == "E-TYPE":
+        return Hint("key_not_number", line, f"line {line}: after `o =>` in {m[1]}(...) write "
+                    f"a number of o, not a {m[2]}: o.height, o.volume, o.center.z or "
+                    "distance(o, the(\"...\")).")
     if diagnostic.hint:
         return Hint("checker", line, f"line {line}: {diagnostic.hint}")
     return None
@@ -200,9 +226,12 @@ def rejection_hint(rejection, source, scene) -> Hint | None:
     listed = ", ".join(f'"{c}"' for c in unique[:25])
     if m:
         name = m[1]
-        return Hint("ambiguous", line, f'line {line}: there are several "{name}" objects. Pick '
-                    f'one: argmax(find("{name}"), o => o.volume) (the largest) or argmin(find('
-                    f'"{name}"), o => distance(o, the("...")))  -- or ask about a category '
-                    f"that occurs once: {listed}.")
-    return Hint("ambiguous", line, f"line {line}: `the` found several objects; pick one with "
-                f"argmin/argmax, or use a category that occurs once: {listed}.")
+        return Hint("ambiguous", line, f'line {line}: there are several "{name}" objects, so '
+                    f'"the {name}" does not say which. Ask about a category that occurs once '
+                    f'instead: {listed}. Or pick one and say which in the question too: '
+                    f'"the largest {name}" with argmax(find("{name}"), o => o.volume), "the '
+                    f'{name} nearest the ..." with argmin(find("{name}"), o => distance(o, '
+                    f'the("...")).')
+    return Hint("ambiguous", line, f"line {line}: `the` found several objects. Use a category "
+                f"that occurs once: {listed}; or pick one with argmin/argmax and say which in "
+                "the question too.")

@@ -25,12 +25,12 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from spatial_dsl.errors import SpdslError
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
 from ..resources import data_dir
-from spatial_dsl.errors import SpdslError
 
 EXAMPLES_MAX = 4
 EXAMPLES_MIN = 3
@@ -125,13 +125,24 @@ def reference_values() -> dict[str, str]:
     }
 
 
-def system_message(grammar: str | bool | None = None) -> str:
-    """The system message; ``grammar`` is the run's --grammar mode (``True``: openai-tool)."""
-    text = render("system.txt", **reference_values())
+def system_message(grammar: str | bool | None = None, bound_names: bool = False) -> str:
+    """The system message; ``grammar`` is the run's --grammar mode (``True``: openai-tool);
+    ``bound_names``: the grammar is the scene's, which fixes the names (synth.canonical)."""
+    return render("system.txt", **reference_values()) + _output_text(grammar, bound_names)
+
+
+def _output_text(grammar, bound_names: bool) -> str:
+    """What the system message says about the reply's channel and, under the scene
+    grammar, the names a program must use."""
+    text = ""
     if grammar is True or grammar == "openai-tool":
         text += "\n" + render("system_grammar.txt", tool_name=TOOL_NAME)
     elif grammar:
         text += "\n" + render("system_constrained.txt")
+    if grammar and bound_names:
+        from .canonical import bound_names_values
+
+        text += "\n" + render("system_bound_names.txt", **bound_names_values())
     return text
 
 
@@ -453,7 +464,8 @@ def reply_reserve(context: int) -> int:
     return min(1024, max(256, context // 4))
 
 
-def compact_system_message(grammar, examples: list[Example], task: TaskSpec) -> str:
+def compact_system_message(grammar, examples: list[Example], task: TaskSpec,
+                           bound_names: bool = False) -> str:
     from spatial_dsl.lang.builtins import BUILTINS
 
     used = set(CORE_BUILTINS)
@@ -472,13 +484,11 @@ def compact_system_message(grammar, examples: list[Example], task: TaskSpec) -> 
             lines.append(f"- {sig} — {builtin.doc}")
     from spatial_dsl.lang import types as T
 
+    helpers = snippet("helpers:none" if grammar and bound_names else "helpers:def")
     text = render("system_compact.txt", builtins="\n".join(lines),
-                  attributes=compact_attribute_lines(), units=", ".join(T.UNITS))
-    if grammar is True or grammar == "openai-tool":
-        text += "\n" + render("system_grammar.txt", tool_name=TOOL_NAME)
-    elif grammar:
-        text += "\n" + render("system_constrained.txt")
-    return text
+                  attributes=compact_attribute_lines(), units=", ".join(T.UNITS),
+                  helpers=helpers)
+    return text + _output_text(grammar, bound_names)
 
 
 class TokenCounter:
@@ -552,15 +562,21 @@ class PromptBuilder:
     rejection and decision tables, and at most ``COMPACT_EXAMPLES`` examples
     are shown. A prompt that does not fit even so is refused before any
     request (``PromptError``: a usage error).
+
+    Under the scene grammar (a ``grammar`` mode with ``grammar_scope`` "scene")
+    the names a program binds are fixed (``synth.canonical``): the system
+    message says which, and the worked examples are shown in that canonical
+    form (defs inlined, lets ``a``, ``b`` ..., lambda parameters ``o``, ``p``).
     """
 
     def __init__(self, grammar: str | bool | None = None, seed: int = 0,
                  context: int | None = None, base_url: str | None = None,
-                 model: str | None = None):
+                 model: str | None = None, grammar_scope: str = "scene"):
         self.grammar = grammar
         self.seed = seed
         self.context = context
-        self._system = system_message(grammar)
+        self.bound_names = bool(grammar) and grammar_scope == "scene"
+        self._system = system_message(grammar, self.bound_names)
         self._scene_parts: dict[str, tuple[str, ExampleSource]] = {}
         self._examples: dict[tuple[str, str], str] = {}
         self._compact: dict[tuple[str, str], tuple[str, str] | None] = {}
@@ -583,7 +599,7 @@ class PromptBuilder:
             summary, source = self._scene(scene)
             key = (scene.id, task.name)
             if key not in self._examples:
-                self._examples[key] = examples_text(source.examples(task))
+                self._examples[key] = examples_text(self._shown(source.examples(task), scene))
             return summary, self._examples[key]
 
     def _form(self, scene, task: TaskSpec) -> tuple[str, str, str]:
@@ -604,8 +620,8 @@ class PromptBuilder:
             attempt=1, attempts=1))
         if full + reply_reserve(self.context) <= self.context:
             return self._system, examples
-        chosen = self._sources(scene).examples(task)[:COMPACT_EXAMPLES]
-        system = compact_system_message(self.grammar, chosen, task)
+        chosen = self._shown(self._sources(scene).examples(task), scene)[:COMPACT_EXAMPLES]
+        system = compact_system_message(self.grammar, chosen, task, self.bound_names)
         short = examples_text(chosen)
         needed = self._tokens.count(system + "\n" + render(
             "user.txt", scene_summary=summary, examples=short, task=task_text(task),
@@ -617,6 +633,14 @@ class PromptBuilder:
                               f"({reply_reserve(self.context)} tokens kept); give a model "
                               "with a larger context")
         return system, short
+
+    def _shown(self, examples: list[Example], scene) -> list[Example]:
+        """The examples as the prompt shows them: in canonical form under the scene grammar."""
+        if not self.bound_names:
+            return examples
+        from .canonical import canonical_examples
+
+        return canonical_examples(examples, scene)
 
     def _sources(self, scene) -> ExampleSource:
         return self._scene(scene)[1]

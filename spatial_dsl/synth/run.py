@@ -418,7 +418,7 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
                       cold_timeout=opts.cold_timeout),
         DiskCache(opts.cache or root / "cache"))
     builder = PromptBuilder(mode, opts.seed, context=opts.context, base_url=_endpoint(opts),
-                            model=opts.model)
+                            model=opts.model, grammar_scope=opts.grammar_scope)
     if opts.context is not None:  # never send a prompt the model cannot hold
         for state in states:
             for task in {u.task.name: u.task for u in pending
