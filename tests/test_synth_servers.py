@@ -362,6 +362,24 @@ def test_copies_and_placeholders_are_rejected(server, tmp_path, capsys):
     assert failures["copied_example"] == 1 and failures["placeholder"] == 1
 
 
+
+def test_a_question_that_does_not_say_which_chair_is_rejected(server, tmp_path, capsys):
+    """Seen on Qwen2.5-Coder-1.5B: "the StoveKnob" asked of one of 4 knobs, the program
+    picking the largest. The kitchen has two chairs; the answer (the distance of the
+    chair nearer the fridge) is stable and agreed, and still no reader of the first
+    question can know which chair is meant."""
+    body = ('let f = the("fridge")',
+            "answer round(distance(argmin(find(\"Chair\"), o => distance(o, f)), f) in m, 2)")
+    vague = program_text("How far is the chair from the fridge, in meters?", *body)
+    said_q = "How far is the nearer chair from the fridge, in meters?"
+    server.on(proposal_of(0, 2), reply(fenced(vague)))
+    server.on(proposal_of(1, 2), reply(fenced(program_text(said_q, *body))))
+    server.on(agreement_for(said_q), reply(fenced(program_text(said_q, *body))))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", n=2)
+    assert code == 0 and report["accepted"] == 1
+    assert report["verification_failures"]["bare_reference"] == 1
+
+
 def test_auto_detection_does_not_hang_on_a_trickling_server(tmp_path):
     from spatial_dsl.synth.grammar import GrammarModeError, detect_mode
 

@@ -339,6 +339,19 @@ def test_placeholders_in_questions():
     assert placeholder("Is the mug closer than 2 m (<- check)?").ok
 
 
+
+def test_bare_references_to_a_repeated_category():
+    from spatial_dsl.synth.verify import bare_reference
+
+    knobs = ["StoveKnob"] * 4 + ["Fridge", "SinkBasin", "SinkBasin", "Sink"]
+    assert not bare_reference("How far is the StoveKnob from the fridge?", knobs).ok
+    assert not bare_reference("How far is the fridge from the stove knob, in m?", knobs).ok
+    assert not bare_reference("Is the sink basin left of the sink?", knobs).ok
+    assert bare_reference("How far is the largest stove knob from the fridge?", knobs).ok
+    assert bare_reference("How far is the stove knob nearest the fridge?", knobs).ok
+    assert bare_reference("How many stove knobs are there?", knobs).ok
+    assert bare_reference("Is the sink near the fridge?", knobs).ok  # one sink
+
 def test_repair_hints_say_what_to_type():
     from spatial_dsl.lang.check.checker import compile_source
     from spatial_dsl.scenes.names import SceneNameTable

@@ -125,7 +125,9 @@ def cmd_verify(args) -> int:
     from ..scenes.errors import SceneError
     from ..scenes.names import SceneNameTable
     from ..scenes.sources import load_scene
-    from ..synth.verify import degenerate, placeholder, render_rejection, stability, type_fit
+    from ..synth.verify import (
+        bare_reference, degenerate, placeholder, render_rejection, stability, type_fit,
+    )
     from ..seeds import derive_seed
 
     try:
@@ -155,7 +157,7 @@ def cmd_verify(args) -> int:
     checks = [stability(program, scene, trials, answer)]
     if question:
         checks += [type_fit(question, answer, checked.source.text), placeholder(question),
-                   degenerate(question, answer)]
+                   bare_reference(question, scene.categories), degenerate(question, answer)]
     else:
         checks.append(degenerate(None, answer))
     ok = all(c.ok for c in checks)

@@ -58,7 +58,8 @@ from .extract import extract_program
 from .hints import rejection_hint, repair_hints
 from .prompts import PromptBuilder, TaskSpec
 from .verify import (
-    answers_agree, copied_example, degenerate, placeholder, render_rejection, stability, type_fit,
+    answers_agree, bare_reference, copied_example, degenerate, placeholder, render_rejection,
+    stability, type_fit,
 )
 
 PROGRAM_NAME = "program.sp"
@@ -295,6 +296,7 @@ class Loop:
         shown = self.prompts.examples_shown(state.scene, unit.task)
         for check in (lambda: type_fit(question, answer, first.program),
                       lambda: placeholder(question),
+                      lambda: bare_reference(question, state.scene.categories),
                       lambda: copied_example(question, first.program, shown),
                       lambda: degenerate(question, answer),
                       lambda: stability(program, state.scene, state.jittered, answer)):

@@ -45,8 +45,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-CHECKS = ("type_fit", "placeholder", "copied_example", "degenerate", "stability", "agreement",
-          "new")
+CHECKS = ("type_fit", "placeholder", "bare_reference", "copied_example", "degenerate",
+          "stability", "agreement", "new")
 
 
 def _group(counters: Counter, prefix: str) -> dict:

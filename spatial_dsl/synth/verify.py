@@ -23,6 +23,13 @@
   ``{a}``), which small models copy from the task's phrasings.
 - ``copied_example``: the question and the program are not a worked example of
   the prompt (normalised), which small models hand back verbatim.
+- ``bare_reference``: the question does not say "the X" for a category X of which
+  the scene has several objects, with nothing after it that says which one ("How far
+  is the stove knob from the fridge?" on a stove with 4 knobs: the program picked
+  one, the reader cannot know which). Words between "the" and X ("the largest stove
+  knob") or a qualifier right after it ("the stove knob nearest the fridge", "... on
+  the counter", "... that ...") count as saying which; plurals ("the stove knobs")
+  speak of all of them. The category is matched by its natural name or its label.
 
 Type fit by dimension and unit (``dimension_fit``, part of ``type_fit`` when the
 program text is given): a question that names a dimension must be answered in
@@ -65,6 +72,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..names import natural_name
@@ -363,6 +371,39 @@ def copied_example(question: str | None, program: str, examples_text: str) -> Ch
             return Check("copied_example", False, f"the item copies worked example {number} "
                          "of the prompt")
     return Check("copied_example", True, "not a worked example of the prompt")
+
+
+# Words that, right after "the X" (no punctuation between), begin what tells one X from
+# the others. A preposition may also start the predicate ("is the mug in the fridge?"):
+# the check is lenient there, and strict where nothing follows.
+_QUALIFIERS = ("nearest", "closest", "farthest", "furthest", "on", "in", "inside", "under",
+               "underneath", "below", "above", "near", "next", "beside", "between", "behind",
+               "to", "with", "that", "which", "whose", "where")
+
+
+def _names_of(category: str) -> set[str]:
+    return {natural_name(category), category.lower()}
+
+
+def bare_reference(question: str | None, categories) -> Check:
+    """No "the X" for a category X that occurs more than once, unless the question says
+    which (see the module documentation). ``categories``: the scene's object categories,
+    one per object."""
+    counts = Counter(categories)
+    text, spans = (question or "").lower(), []
+    names = sorted(((n, c) for c in counts for n in _names_of(c)), key=lambda nc: -len(nc[0]))
+    for name, category in names:  # longest names first: "sink basin" before "sink"
+        for m in re.finditer(rf"\bthe\s+{re.escape(name)}(?![\w-])", text):
+            if any(a < m.end() and m.start() < b for a, b in spans):
+                continue
+            spans.append(m.span())
+            after = re.match(r"\s+(\w+)", text[m.end():])
+            if counts[category] > 1 and not (after and after[1] in _QUALIFIERS):
+                return Check("bare_reference", False,
+                             f"the question says {m[0]!r}, but the scene has "
+                             f"{counts[category]} {category} objects and it does not say which")
+    return Check("bare_reference", True, "every object the question names is one of its kind "
+                 "or said which")
 
 
 def degenerate(question: str | None, answer: Answer) -> Check:
