@@ -344,8 +344,14 @@ def random_docs(count: int, seed: int) -> list[dict]:
 
 
 def _outcome_of_run(program, scene, limits) -> tuple[str, str, float]:
+    from spatial_dsl.api import SceneNameError
+
     t0 = time.monotonic()
-    result = program.run(scene, limits)
+    try:
+        result = program.run(scene, limits)
+    except SceneNameError as exc:  # Program.run's documented name check: `run` exits 2
+        code = exc.diagnostics[0].code if exc.diagnostics else "E-SCENE-NAME"
+        return "exit 2", code, time.monotonic() - t0
     elapsed = time.monotonic() - t0
     if result.ok:
         return "exit 0", "answer", elapsed
