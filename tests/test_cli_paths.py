@@ -9,6 +9,7 @@ each class of bad path (in-process, as `spdsl` would run it).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -88,21 +89,33 @@ def run(capsys, argv):
     return code, out, err
 
 
-@pytest.fixture
-def read_only_dir(tmp_path):
-    """A directory nobody may write in: mode 0555, or for root the immutable flag."""
-    directory = tmp_path / "read-only"
-    directory.mkdir()
+@contextlib.contextmanager
+def _read_only(directory: Path):
+    """Nobody may write in ``directory`` while inside: mode 0555, or for root the immutable
+    flag (skips the test where root cannot set it)."""
     if os.geteuid() != 0:
         directory.chmod(0o555)
-        yield directory
-        directory.chmod(0o755)
+        try:
+            yield directory
+        finally:
+            directory.chmod(0o755)
         return
     if shutil.which("chattr") is None or subprocess.run(
             ["chattr", "+i", str(directory)], capture_output=True).returncode != 0:
         pytest.skip("running as root without `chattr +i`: no read-only directory possible")
-    yield directory
-    subprocess.run(["chattr", "-i", str(directory)], check=True)
+    try:
+        yield directory
+    finally:
+        subprocess.run(["chattr", "-i", str(directory)], check=True)
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """A directory nobody may write in."""
+    directory = tmp_path / "read-only"
+    directory.mkdir()
+    with _read_only(directory):
+        yield directory
 
 
 def _bad_path(case: str, tmp_path: Path, read_only: Path | None, kind: str, suffix: str):
@@ -181,19 +194,8 @@ def test_fmt_in_a_read_only_directory_exit_2(tmp_path, capsys):
     directory.mkdir()
     target = directory / "messy.sp"
     target.write_text("answer   count( objects )\n")
-    root = os.geteuid() == 0
-    if root and (shutil.which("chattr") is None or subprocess.run(
-            ["chattr", "+i", str(directory)], capture_output=True).returncode != 0):
-        pytest.skip("running as root without `chattr +i`")
-    if not root:
-        directory.chmod(0o555)
-    try:
+    with _read_only(directory):
         code, _, err = run(capsys, ["fmt", str(target)])
-    finally:
-        if root:
-            subprocess.run(["chattr", "-i", str(directory)], check=True)
-        else:
-            directory.chmod(0o755)
     assert code == 2 and f"cannot write {target}" in err, err
     assert target.read_text() == "answer   count( objects )\n"
 
@@ -223,19 +225,8 @@ def test_capture_poses_refuses_a_read_only_place_before_rendering(tmp_path, caps
     directory = tmp_path / "scenes"
     directory.mkdir()
     shutil.copy(KITCHEN, directory / "kitchen.scene.json")
-    root = os.geteuid() == 0
-    if root and (shutil.which("chattr") is None or subprocess.run(
-            ["chattr", "+i", str(directory)], capture_output=True).returncode != 0):
-        pytest.skip("running as root without `chattr +i`")
-    if not root:
-        directory.chmod(0o555)
-    try:
+    with _read_only(directory):
         code, _, err = run(capsys, ["capture", "ai2thor", "--poses", str(directory),
                                     "--controller", "fake_ai2thor:make_controller", "-q"])
-    finally:
-        if root:
-            subprocess.run(["chattr", "-i", str(directory)], check=True)
-        else:
-            directory.chmod(0o755)
     assert code == 2 and "cannot write in" in err, err
     assert sorted(p.name for p in directory.iterdir()) == ["kitchen.scene.json"]
