@@ -39,3 +39,28 @@ def run_spdsl(*args: str, cwd: str | Path | None = None, timeout: float = 60,
 def spdsl():
     """`spdsl(*args, cwd=...)` -> CompletedProcess with text stdout/stderr."""
     return run_spdsl
+
+
+# ------------------------------------------------------------ the scripted LLM server
+
+
+@pytest.fixture
+def scripted_llm_env(monkeypatch):
+    """What `spdsl synth` tests against tests/llm_server.py need: a key, no base URL from
+    the environment, and no proxy between the client and 127.0.0.1."""
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                 "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def server():
+    """A scripted OpenAI-compatible server on 127.0.0.1, stopped after the test."""
+    from tests.llm_server import ScriptedLLM
+
+    with ScriptedLLM() as scripted:
+        yield scripted

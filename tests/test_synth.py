@@ -40,21 +40,8 @@ TASK = "questions that count or measure things in the kitchen"
 AGREE = "exactly this question"
 
 
-@pytest.fixture(autouse=True)
-def _environment(monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                 "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def server():
-    with ScriptedLLM() as scripted:
-        yield scripted
+# the scripted-LLM environment and `server` fixture live in tests/conftest.py
+pytestmark = pytest.mark.usefixtures("scripted_llm_env")
 
 
 def program(question: str, *body: str) -> str:
