@@ -935,9 +935,14 @@ def k_seen(k: Call, o):
 
 def _seen_index(k: Call, o, which: int):
     first, last = k.scene.frames.visible.first_last(VISIBLE_FRACTION)
-    rows = (first if which == 0 else last)[o]
+    return _frame_indices(k, o, (first if which == 0 else last)[o], "seen")
+
+
+def _frame_indices(k: Call, o, rows, seen: str):
+    """The frame indices of frame rows per object; a row < 0 rejects NotSeen."""
     never = rows < 0
-    k.reject(never, RejectionKind.NOT_SEEN, lambda r: f"{k.scene.labels[int(o[r])]} is never seen")
+    k.reject(never, RejectionKind.NOT_SEEN,
+             lambda r: f"{k.scene.labels[int(o[r])]} is never {seen}")
     return k.scene.frames.index[np.where(never, 0, rows)].astype(np.int64) if len(
         k.scene.frames.index) else np.zeros(len(o), dtype=np.int64)
 
@@ -949,12 +954,7 @@ def k_first_seen(k: Call, o):
 
 @kernel("first_clearly_seen")
 def k_first_clearly_seen(k: Call, o):
-    rows = _clear_pairs(k.scene).first_last()[0][o]
-    never = rows < 0
-    k.reject(never, RejectionKind.NOT_SEEN,
-             lambda r: f"{k.scene.labels[int(o[r])]} is never clearly seen")
-    return k.scene.frames.index[np.where(never, 0, rows)].astype(np.int64) if len(
-        k.scene.frames.index) else np.zeros(len(o), dtype=np.int64)
+    return _frame_indices(k, o, _clear_pairs(k.scene).first_last()[0][o], "clearly seen")
 
 
 @kernel("last_seen")
