@@ -27,7 +27,6 @@ from spatial_dsl.scenes.names import SceneNameTable
 from spatial_dsl.scenes.sources import load_scene
 from spatial_dsl.synth.prompts import grammar_tool, grammar_tool_choice
 from spatial_dsl.lang.syntax import grammar_text
-from tests.conftest import spdsl_executable
 from tests.llm_server import (
     ScriptedLLM, all_text, drop, last_message, raw, reply, slow, status, tool_reply,
 )
@@ -329,12 +328,13 @@ def test_kill_and_resume_gives_the_uninterrupted_dataset(server, tmp_path, capsy
     whole = tmp_path / "whole"
     code, report, _, _ = synth(capsys, server.base_url, whole, n=n)
     assert code == 0 and report["accepted"] == n
-    # An abrupt kill after two units (os._exit in the driver), in a real process.
+    # An abrupt kill after two units are logged (os._exit, see kill_after.py), in a real
+    # process.
     killed = tmp_path / "killed"
-    env = {**os.environ, "SPDSL_SYNTH_ABORT_AFTER": "2"}
-    args = [spdsl_executable(), "synth", "--scenes", KITCHEN, "--tasks", TASK, "-n", str(n),
-            "-o", str(killed), "--base-url", server.base_url, "--backoff", "0", "-q",
-            "--concurrency", "1"]
+    env = {**os.environ, "OPENAI_API_KEY": "k"}
+    args = [sys.executable, str(Path(__file__).parent / "kill_after.py"), "synth", "2",
+            "--scenes", KITCHEN, "--tasks", TASK, "-n", str(n), "-o", str(killed),
+            "--base-url", server.base_url, "--backoff", "0", "-q", "--concurrency", "1"]
     proc = subprocess.run(args, env=env, capture_output=True, timeout=120)
     assert proc.returncode == 75, proc.stderr.decode()
     log = killed / "units.jsonl"

@@ -32,19 +32,19 @@ Exit codes: 0 every unit finished; 1 the run stopped early and can be resumed
 internal error); 2 bad input, or the endpoint refused the configuration
 (HTTP 401/403: stop at once; 404; a 4xx before any success); 130 interrupted.
 The report is written in every case.
-
-Test hook: with ``SPDSL_SYNTH_ABORT_AFTER=K`` the process exits abruptly
-(``os._exit(75)``) after logging K units, to simulate a kill.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,10 +52,10 @@ from .client import STOP_EXIT, ClientOptions, LLMClient, LLMStop, SetupError
 from .loop import Loop, LoopOptions, SceneState, Unit
 from spatial_dsl.errors import SpdslError
 
-ABORT_ENV = "SPDSL_SYNTH_ABORT_AFTER"
 LOG_FILE = "units.jsonl"
 REPORT_FILE = "report.json"
 DEFAULT_MODEL = "gpt-5-mini"
+POLL_SECONDS = 0.1  # how often the pool loop looks for Ctrl-C
 
 
 class SynthUsageError(SpdslError):
@@ -494,23 +494,19 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
 
 def _work(loop: Loop, pending: list[Unit], log: UnitLog, entries: dict, progress: Progress,
           internal: dict, concurrency: int) -> None:
-    """Run the pending units on a thread pool, logging each as it finishes."""
+    """Run the pending units on a thread pool, logging each as it finishes. Ctrl-C stops
+    the run at the next poll (a tenth of a second), not after the requests in flight."""
     client = loop.client
-    abort_after = int(os.environ.get(ABORT_ENV, "0") or 0)
-    committed = 0
     queue = list(reversed(pending))
     progress.show(client)
 
     def commit(entry: dict) -> None:
-        nonlocal committed
         log.append(entry)
         entries.setdefault(entry["unit"], entry)
-        committed += 1
         progress.advance(entry, client)
-        if abort_after and committed >= abort_after:
-            os._exit(75)  # test hook: an abrupt kill, no cleanup of any kind
 
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="synth") as pool:
+    with _sigint_as_flag() as interrupted, \
+            ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="synth") as pool:
         running: dict = {}
         try:
             while queue or running:
@@ -519,33 +515,62 @@ def _work(loop: Loop, pending: list[Unit], log: UnitLog, entries: dict, progress
                     running[pool.submit(loop.run_unit, unit)] = unit
                 if not running:
                     break
-                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                done, _ = wait(list(running), timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                if interrupted.is_set():
+                    raise KeyboardInterrupt
                 for future in sorted(done, key=lambda f: running[f].position):
                     unit = running.pop(future)
-                    try:
-                        entry = future.result()
-                    except LLMStop as exc:
-                        client.halt(exc)
-                        continue
-                    except SetupError:
-                        client.stop.set()
-                        raise
-                    except Exception as exc:  # a bug: keep the unit pending, go on
-                        if os.environ.get("SPDSL_DEBUG"):
-                            raise
-                        internal[unit.id] = f"{type(exc).__name__}: {exc}"
-                        print(f"spdsl: internal error in unit {unit.id}: "
-                              f"{internal[unit.id]} (a bug: please report it; the unit stays "
-                              "pending, set SPDSL_DEBUG=1 for details)", file=progress.stream,
-                              flush=True)
-                        continue
-                    commit(entry)
+                    entry = _outcome(future, unit, client, internal, progress)
+                    if entry is not None:
+                        commit(entry)
         except BaseException:
-            client.stop.set()
+            client.stop.set()  # the workers see it within 50 ms; the pool's exit joins them
             for future in running:
                 future.cancel()
             raise
 
 
-__all__ = ["ABORT_ENV", "DEFAULT_MODEL", "STOP_EXIT", "SynthOptions", "SynthResult",
+def _outcome(future, unit: Unit, client: LLMClient, internal: dict,
+             progress: Progress) -> dict | None:
+    """A finished unit's log entry, or None when it has none (the run stops, or a bug
+    left the unit pending)."""
+    try:
+        return future.result()
+    except LLMStop as exc:
+        client.halt(exc)
+    except SetupError:
+        client.stop.set()
+        raise
+    except Exception as exc:  # a bug: keep the unit pending, go on
+        if os.environ.get("SPDSL_DEBUG"):
+            raise
+        internal[unit.id] = f"{type(exc).__name__}: {exc}"
+        print(f"spdsl: internal error in unit {unit.id}: {internal[unit.id]} (a bug: please "
+              "report it; the unit stays pending, set SPDSL_DEBUG=1 for details)",
+              file=progress.stream, flush=True)
+    return None
+
+
+@contextmanager
+def _sigint_as_flag() -> Iterator[threading.Event]:
+    """While the pool runs, Ctrl-C sets an event that the main loop polls instead of raising
+    KeyboardInterrupt wherever the main thread happens to be: raised inside
+    ``concurrent.futures.wait`` between its taking and releasing a future's lock, it left
+    the lock held, the worker could not publish its result, and the pool's exit waited
+    forever. Only the main thread can install a handler; elsewhere, and under a handler
+    someone else installed, nothing changes."""
+    flag = threading.Event()
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if main else None
+    if previous is not signal.default_int_handler:
+        yield flag
+        return
+    signal.signal(signal.SIGINT, lambda signum, frame: flag.set())
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+__all__ = ["DEFAULT_MODEL", "STOP_EXIT", "SynthOptions", "SynthResult",
            "SynthUsageError", "UnitLog", "run_synth"]
