@@ -16,9 +16,6 @@ rerun with the same configuration skips finished scenes; the dataset is assemble
 the parts in scene order, so the bytes never depend on the executor, the worker count or
 interruptions (``stats.json``'s ``run`` section is the only part that does: wall time,
 workers, resumed scenes).
-
-Test hook: with ``SPDSL_GENERATE_ABORT_AFTER=K`` the driver exits abruptly
-(``os._exit(75)``, no cleanup) after committing K scenes, to simulate a kill.
 """
 
 from __future__ import annotations
@@ -34,7 +31,6 @@ from .errors import SpdslError
 from .limits import MAX_WALK_FRAMES, MAX_WORKERS
 from .tasks import GenerateOptions
 
-ABORT_ENV = "SPDSL_GENERATE_ABORT_AFTER"
 DEFAULT_PER_SCENE = GenerateOptions.per_scene  # the engine's defaults, written once
 DEFAULT_SEED = GenerateOptions.seed
 
@@ -378,7 +374,6 @@ def generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
                     walk)
     workers = workers or os.cpu_count() or 1
     bar = Progress(len(loaded), resumed, stderr, progress)
-    abort_after = int(os.environ.get(ABORT_ENV, "0") or 0)
     committed = 0
 
     def commit(result: dict) -> None:
@@ -387,8 +382,6 @@ def generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
                       result["part"])
         committed += 1
         bar.advance(len(result["part"]["items"]))
-        if abort_after and committed >= abort_after:
-            os._exit(75)  # test hook: an abrupt kill, no cleanup of any kind
 
     try:
         if executor == "ray" and jobs:

@@ -11,6 +11,8 @@ import json
 import math
 import random
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import pytest
 
 from spatial_dsl.api import compile_program
 from spatial_dsl import generation
-from spatial_dsl.generation import ABORT_ENV, GenerateError
+from spatial_dsl.generation import GenerateError
 from spatial_dsl.datasets import RECORD_KEYS, _level, balance
 from spatial_dsl.runtime.jitter import jitter_scene, jittered_scenes
 from spatial_dsl.scenes.format import dump_scene, load_scene_file, scene_from_dict
@@ -387,16 +389,17 @@ def test_same_bytes_with_ray(base, scenes, tmp_path):
     assert json.loads((result.out / "stats.json").read_text())["run"]["executor"] == "ray"
 
 
-def test_a_killed_run_resumes_to_the_same_bytes(base, scenes, tmp_path, monkeypatch):
+def test_a_killed_run_resumes_to_the_same_bytes(base, scenes, tmp_path):
     out = tmp_path / "out"
     args = ["generate", "--scenes", *scenes, "--tasks", *TASKS, "-o", str(out),
             "--per-scene", str(PER_SCENE), "--walk", str(WALK), "--workers", "1"]
-    monkeypatch.setenv(ABORT_ENV, "1")
-    killed = run_spdsl(*args, timeout=120)
+    # An abrupt kill right after the first scene is saved (os._exit, see kill_after.py).
+    killed = subprocess.run([sys.executable, str(Path(__file__).parent / "kill_after.py"),
+                             "generate", "1", *args[1:]], capture_output=True, text=True,
+                            timeout=120)
     assert killed.returncode == 75, killed.stderr
     assert len(list((out / "parts").glob("*.done"))) == 1
     assert not (out / "data.jsonl").exists()
-    monkeypatch.delenv(ABORT_ENV)
     resumed = run_spdsl(*args, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     assert "Traceback" not in resumed.stderr
