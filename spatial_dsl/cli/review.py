@@ -7,9 +7,9 @@ counted), 2 when the dataset cannot be read.
 from __future__ import annotations
 
 import os
-import sys
 
 from ..limits import MAX_WORKERS
+from ..progress import reporter
 from .errors import EXIT_OK, UsageError
 from .show import output_path
 
@@ -26,16 +26,11 @@ def cmd_review(args) -> int:
     if not 1 <= workers <= MAX_WORKERS:
         raise UsageError(f"--workers must be 1 to {MAX_WORKERS}, got {workers}")
 
-    def progress(done: int, total: int) -> None:
-        if args.quiet or not sys.stderr.isatty():
-            return
-        print(f"\rreview: {done}/{total} items", end="" if done < total else "\n",
-              file=sys.stderr, flush=True)
-
     try:
-        summary = build_review(args.dataset, out, limit=args.limit, images=args.images,
-                               workers=workers, progress=progress,
-                               predictions=args.predictions)
+        with reporter(label="review", unit="items", enabled=not args.quiet) as progress:
+            summary = build_review(args.dataset, out, limit=args.limit, images=args.images,
+                                   workers=workers, progress=progress,
+                                   predictions=args.predictions)
     except ReviewError as exc:
         raise UsageError(str(exc)) from None
     scored = (f", mean score {100 * summary['score']:.1f} %" if "score" in summary else "")
