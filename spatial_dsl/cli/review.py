@@ -10,6 +10,7 @@ import os
 
 from ..limits import MAX_WORKERS
 from ..progress import reporter
+from .common import option_default
 from .errors import EXIT_OK, UsageError
 from .show import output_path
 
@@ -40,6 +41,11 @@ def cmd_review(args) -> int:
 
 
 def register(sub) -> None:
+    from ..review import build_review
+
+    def default(name: str):  # the library's default, written once (build_review)
+        return option_default(build_review, name)
+
     review = sub.add_parser(
         "review", help="write one static HTML page to look through a dataset",
         description="Write a self-contained HTML page (no network) listing a dataset's items "
@@ -53,11 +59,12 @@ def register(sub) -> None:
                         "item's prediction and score beside its answer")
     review.add_argument("-o", "--output", required=True, metavar="review.html",
                         help="the page to write (parent directories are created)")
-    review.add_argument("--limit", type=int, default=200, metavar="N",
-                        help="draw pictures for the first N items only (default 200)")
-    review.add_argument("--images", choices=("inline", "files"), default="inline",
-                        help="inline: base64 PNGs inside the page (default); files: PNGs "
-                        "in OUT_files/ beside the page")
+    review.add_argument("--limit", type=int, default=default("limit"), metavar="N",
+                        help=f"draw pictures for the first N items only (default "
+                        f"{default('limit')})")
+    review.add_argument("--images", choices=("inline", "files"), default=default("images"),
+                        help="inline: base64 PNGs inside the page; files: PNGs in OUT_files/ "
+                        f"beside the page (default {default('images')})")
     review.add_argument("--workers", type=int, metavar="N",
                         help="processes drawing pictures (default: cores, at most 8)")
     review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")

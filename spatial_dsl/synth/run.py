@@ -75,23 +75,24 @@ class SynthOptions:
     api_key_env: str | None = None
     temperature: float | None = None
     concurrency: int = 4
-    repairs: int = 2
-    k: int = 2
+    repairs: int = LoopOptions.repairs  # the loop's and the client's defaults, written once
+    k: int = LoopOptions.k
     grammar: str | None = None  # None, "openai-tool", "vllm", "llama.cpp", "auto"
-    grammar_scope: str = "scene"  # "scene" (scene- and type-constrained) or "syntax"
+    # "scene" (scene- and type-constrained) or "syntax"
+    grammar_scope: str = LoopOptions.grammar_scope
     context: int | None = None  # the model's context window in tokens (--context)
-    cold_timeout: float = 600.0
+    cold_timeout: float = ClientOptions.cold_timeout
     max_requests: int | None = None
     max_tokens_total: int | None = None
     max_reply_tokens: int | None = None
     cache: str | None = None
-    timeout: float = 120.0
-    retries: int = 4
-    backoff: float = 1.0
+    timeout: float = ClientOptions.timeout
+    retries: int = ClientOptions.retries
+    backoff: float = ClientOptions.backoff
     price_in: float = 0.0
     price_out: float = 0.0
-    seed: int = 0
-    send_seed: bool = False
+    seed: int = LoopOptions.seed
+    send_seed: bool = LoopOptions.send_seed
     progress: bool = True
 
 
