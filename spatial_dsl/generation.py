@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .errors import SpdslError
 from .limits import MAX_WALK_FRAMES, MAX_WORKERS
+from .progress import Progress
 from .tasks import GenerateOptions
 
 DEFAULT_PER_SCENE = GenerateOptions.per_scene  # the engine's defaults, written once
@@ -214,51 +215,6 @@ def _run_ray(spec, jobs, commit, address: str | None, scene_texts: dict[int, str
             ray.shutdown()
 
 
-# -------------------------------------------------------------------------- progress
-
-
-class Progress:
-    """A one-line progress bar on stderr (a line per 10 % when stderr is not a terminal)."""
-
-    def __init__(self, total: int, done: int = 0, stream=None, enabled: bool = True):
-        self.stream = stream or sys.stderr
-        self.total = total
-        self.done = done
-        self.items = 0
-        self.started = time.perf_counter()
-        self.enabled = enabled and total > 0
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self._last_decile = -1
-        self.show()
-
-    def advance(self, items: int) -> None:
-        self.done += 1
-        self.items += items
-        self.show()
-
-    def show(self) -> None:
-        if not self.enabled:
-            return
-        fraction = self.done / self.total
-        elapsed = time.perf_counter() - self.started
-        bar = "#" * int(28 * fraction) + "-" * (28 - int(28 * fraction))
-        text = (f"generate [{bar}] {self.done}/{self.total} scenes, {self.items} candidate "
-                f"items, {elapsed:.1f} s")
-        if self.tty:
-            self.stream.write("\r" + text)
-            self.stream.flush()
-        else:
-            decile = int(fraction * 10)
-            if decile != self._last_decile:
-                self._last_decile = decile
-                print(text, file=self.stream, flush=True)
-
-    def close(self) -> None:
-        if self.enabled and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
 # ---------------------------------------------------------------------------- driver
 
 
@@ -373,15 +329,19 @@ def generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
     spec = WorkSpec(tuple((t.path, t.text.encode("utf-8")) for t in runnable), seed, per_scene,
                     walk)
     workers = workers or os.cpu_count() or 1
-    bar = Progress(len(loaded), resumed, stderr, progress)
+    bar = Progress(len(loaded), label="generate", unit="scenes", done=resumed, stream=stderr,
+                   enabled=progress)
+    candidates = 0
     committed = 0
 
     def commit(result: dict) -> None:
-        nonlocal committed
+        nonlocal committed, candidates
         output.commit(result["position"], result["scene_file"], result["scene_text"],
                       result["part"])
         committed += 1
-        bar.advance(len(result["part"]["items"]))
+        candidates += len(result["part"]["items"])
+        bar.note(f"{candidates} candidate items")
+        bar.advance()
 
     try:
         if executor == "ray" and jobs:

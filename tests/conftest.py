@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -64,3 +65,18 @@ def server():
 
     with ScriptedLLM() as scripted:
         yield scripted
+
+
+class Terminal(io.StringIO):
+    """A captured stream that says it is a terminal, so progress bars draw on it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def last_bar(text: str, label: str) -> str:
+    """The last state of the progress bar labelled ``label`` in a terminal's output (a bar
+    redraws itself after carriage returns)."""
+    states = [s for s in text.replace("\n", "\r").split("\r") if s.startswith(label + ":")]
+    return states[-1] if states else ""
+

@@ -238,7 +238,7 @@ def test_generate_is_a_library_call_with_a_library_error(tmp_path):
 STAGES = (
     ("shared leaves", ("spatial_dsl", "spatial_dsl.errors", "spatial_dsl.tolerances",
                        "spatial_dsl.limits", "spatial_dsl.seeds", "spatial_dsl.resources",
-                       "spatial_dsl.files", "spatial_dsl.outputs")),
+                       "spatial_dsl.files", "spatial_dsl.outputs", "spatial_dsl.progress")),
     ("language", ("spatial_dsl.lang",)),
     ("scenes", ("spatial_dsl.scenes",)),
     ("runtime", ("spatial_dsl.runtime", "spatial_dsl.api")),

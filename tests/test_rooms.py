@@ -2,7 +2,7 @@
 scenes, ``room.walls`` in the format, walls in walks and in geometric visibility.
 
 Golden polygons of the hand-made scenes are derived by hand in the comments from the
-rules in ``spatial_dsl/scenes/rooms.py``. Checks on the built-in scenes use their own
+rules in ``spatial_dsl/scenes/rooms/``. Checks on the built-in scenes use their own
 geometry (matplotlib's point-in-polygon, distances to segments computed here), not the
 module's helpers.
 """

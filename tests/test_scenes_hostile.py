@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from spatial_dsl.scenes import _validate
+from spatial_dsl.scenes._validate import hints
 from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.format import dump_scene, scene_from_dict, scene_from_json
 from spatial_dsl.scenes.model import scene_differences
@@ -82,7 +82,7 @@ def test_every_object_naming_a_missing_parent_is_reported_with_the_same_hint():
 
 def test_hints_stop_when_the_suggestion_budget_is_spent(monkeypatch):
     # 100 objects: a budget of 250 comparisons pays for two distinct unknown names
-    monkeypatch.setattr(_validate, "SUGGESTION_BUDGET", 250)
+    monkeypatch.setattr(hints, "SUGGESTION_BUDGET", 250)
     frame = {"index": 0, "time": 0.0, "camera": CAMERA,
              "visible": {f"Bax|{k:06d}": 0.5 for k in range(5)}}
     problems = problems_of(doc_of([box(k) for k in range(100)], [frame]))

@@ -6,8 +6,8 @@ Exit codes: 0 no findings, 1 findings, 2 the dataset cannot be read, 3 internal 
 from __future__ import annotations
 
 import json
-import sys
 
+from ..progress import reporter
 from .errors import EXIT_OK, EXIT_REJECTED, UsageError
 
 SHOWN = 30  # findings listed in the text summary unless --all
@@ -16,14 +16,11 @@ SHOWN = 30  # findings listed in the text summary unless --all
 def cmd_audit(args) -> int:
     from ..audit import AuditError, audit_dataset
 
-    def progress(done: int, total: int) -> None:
-        if args.json or args.quiet or not sys.stderr.isatty():
-            return
-        print(f"\raudit: {done}/{total} items", end="" if done < total else "\n",
-              file=sys.stderr, flush=True)
-
     try:
-        report = audit_dataset(args.dataset, progress)
+        # --json is read by programs: no bar even on a terminal
+        with reporter(label="audit", unit="items",
+                      enabled=not (args.json or args.quiet)) as progress:
+            report = audit_dataset(args.dataset, progress)
     except AuditError as exc:
         raise UsageError(str(exc)) from None
     if args.json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import sys
 
 from ..lang.check.checker import Checked, compile_source
@@ -62,15 +63,23 @@ def print_diagnostics(checked: Checked, stream=sys.stderr) -> None:
 # -------------------------------------------------------------------- commands
 
 
-def option_default(options_class, name: str):
-    """The default of field ``name`` of an options dataclass, so a flag's default (and the
-    number its help text shows) is the library's, written once."""
-    for field in dataclasses.fields(options_class):
-        if field.name == name:
-            if field.default is dataclasses.MISSING:
-                raise TypeError(f"{options_class.__name__}.{name} has no plain default")
-            return field.default
-    raise TypeError(f"{options_class.__name__} has no field {name!r}")
+def option_default(source, name: str):
+    """The library's default of option ``name``, so a flag's default (and the number its help
+    text shows) is written once: a field of an options dataclass (``SynthOptions``,
+    ``GenerateOptions``...), or a keyword parameter of a library function (``generate``,
+    ``find_references``...) for commands whose library entry is a function.
+    tests/test_cli_defaults.py checks every flag's default against its source."""
+    if dataclasses.is_dataclass(source):
+        for field in dataclasses.fields(source):
+            if field.name == name:
+                if field.default is dataclasses.MISSING:
+                    raise TypeError(f"{source.__name__}.{name} has no plain default")
+                return field.default
+        raise TypeError(f"{source.__name__} has no field {name!r}")
+    parameter = inspect.signature(source).parameters.get(name)
+    if parameter is None or parameter.default is inspect.Parameter.empty:
+        raise TypeError(f"{source.__name__}() has no parameter {name!r} with a default")
+    return parameter.default
 
 
 def scene_errors_exit(handler):

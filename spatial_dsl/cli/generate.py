@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import sys
 
-from ..generation import DEFAULT_PER_SCENE, DEFAULT_SEED, GenerateError, generate
-from .common import seed_arg
+from ..generation import GenerateError, generate
+from .common import option_default, seed_arg
 from .errors import EXIT_OK, UsageError
 
 
@@ -83,6 +83,9 @@ def _int(text: str) -> int:
 
 
 def register(sub) -> None:
+    def default(name: str):  # the library's default, written once (generate(), GenerateOptions)
+        return option_default(generate, name)
+
     gen = sub.add_parser(
         "generate", help="instantiate task templates over scenes into a dataset",
         description="Instantiate task templates over scenes and write a dataset "
@@ -98,19 +101,19 @@ def register(sub) -> None:
                      "names, or `all`; comma lists allowed")
     gen.add_argument("-o", "--output", required=True, metavar="OUT",
                      help="output directory (created; a rerun resumes it)")
-    gen.add_argument("--per-scene", type=_int, default=DEFAULT_PER_SCENE, metavar="N",
-                     help=f"items per task per scene at most (default {DEFAULT_PER_SCENE})")
-    gen.add_argument("--seed", type=seed_arg, default=DEFAULT_SEED,
-                     help=f"random seed (default {DEFAULT_SEED})")
+    gen.add_argument("--per-scene", type=_int, default=default("per_scene"), metavar="N",
+                     help=f"items per task per scene at most (default {default('per_scene')})")
+    gen.add_argument("--seed", type=seed_arg, default=default("seed"),
+                     help=f"random seed (default {default('seed')})")
     gen.add_argument("--format", choices=("jsonl", "llava", "parquet", "sharegpt"),
-                     default="jsonl", help="dataset format (default jsonl); sharegpt also "
-                     "writes LLaMA-Factory's dataset_info.json")
+                     default=default("fmt"), help=f"dataset format (default {default('fmt')}); "
+                     "sharegpt also writes LLaMA-Factory's dataset_info.json")
     gen.add_argument("--walk", type=_int, metavar="N",
                      help="give every scene without frames a camera walk of N frames first")
     gen.add_argument("--workers", type=_int, metavar="N",
                      help="worker processes (default: all cores)")
-    gen.add_argument("--executor", choices=("local", "ray"), default="local",
-                     help="local process pool (default) or Ray tasks")
+    gen.add_argument("--executor", choices=("local", "ray"), default=default("executor"),
+                     help=f"local process pool or Ray tasks (default {default('executor')})")
     gen.add_argument("--ray-address", metavar="ADDR",
                      help="Ray cluster address (default: start a local Ray instance)")
     gen.add_argument("--max-share", type=float, metavar="X",

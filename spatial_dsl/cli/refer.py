@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .common import seed_arg
+from .common import option_default, seed_arg
 from .errors import EXIT_OK, UsageError
 
 
@@ -70,6 +70,11 @@ def _print_text(report, scene) -> None:
 
 
 def register(sub) -> None:
+    from ..refer import find_references
+
+    def default(name: str):  # the library's default, written once (find_references)
+        return option_default(find_references, name)
+
     refer = sub.add_parser(
         "refer", help="synthesize unique references to objects of repeated categories",
         description="For every object whose category occurs more than once, search "
@@ -85,14 +90,16 @@ def register(sub) -> None:
                        help="also search view references (one frame each)")
     refer.add_argument("--kinds", metavar="K,K",
                        help="only these kinds: label, extreme, distance, relation, view")
-    refer.add_argument("--per-kind", type=int, default=2, metavar="N",
-                       help="references proved per object and kind (default 2)")
+    refer.add_argument("--per-kind", type=int, default=default("per_kind"), metavar="N",
+                       help="references proved per object and kind (default "
+                       f"{default('per_kind')})")
     refer.add_argument("--all", action="store_true",
                        help="prove every candidate (overrides --per-kind)")
-    refer.add_argument("--chain", type=int, default=1, metavar="N",
+    refer.add_argument("--chain", type=int, default=default("chain"), metavar="N",
                        help="chained rounds: objects still unreferenced may be relative to an "
                        "object referenced in the round before, \"the mug on the tallest "
-                       "chair\" (default 1; 0: unique landmarks only)")
-    refer.add_argument("--seed", type=seed_arg, default=0, help="seed of the jittered copies")
+                       f"chair\" (default {default('chain')}; 0: unique landmarks only)")
+    refer.add_argument("--seed", type=seed_arg, default=default("seed"),
+                       help=f"seed of the jittered copies (default {default('seed')})")
     refer.set_defaults(handler=cmd_refer)
 

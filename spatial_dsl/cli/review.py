@@ -7,9 +7,10 @@ counted), 2 when the dataset cannot be read.
 from __future__ import annotations
 
 import os
-import sys
 
 from ..limits import MAX_WORKERS
+from ..progress import reporter
+from .common import option_default
 from .errors import EXIT_OK, UsageError
 from .show import output_path
 
@@ -26,16 +27,11 @@ def cmd_review(args) -> int:
     if not 1 <= workers <= MAX_WORKERS:
         raise UsageError(f"--workers must be 1 to {MAX_WORKERS}, got {workers}")
 
-    def progress(done: int, total: int) -> None:
-        if args.quiet or not sys.stderr.isatty():
-            return
-        print(f"\rreview: {done}/{total} items", end="" if done < total else "\n",
-              file=sys.stderr, flush=True)
-
     try:
-        summary = build_review(args.dataset, out, limit=args.limit, images=args.images,
-                               workers=workers, progress=progress,
-                               predictions=args.predictions)
+        with reporter(label="review", unit="items", enabled=not args.quiet) as progress:
+            summary = build_review(args.dataset, out, limit=args.limit, images=args.images,
+                                   workers=workers, progress=progress,
+                                   predictions=args.predictions)
     except ReviewError as exc:
         raise UsageError(str(exc)) from None
     scored = (f", mean score {100 * summary['score']:.1f} %" if "score" in summary else "")
@@ -45,6 +41,11 @@ def cmd_review(args) -> int:
 
 
 def register(sub) -> None:
+    from ..review import build_review
+
+    def default(name: str):  # the library's default, written once (build_review)
+        return option_default(build_review, name)
+
     review = sub.add_parser(
         "review", help="write one static HTML page to look through a dataset",
         description="Write a self-contained HTML page (no network) listing a dataset's items "
@@ -58,11 +59,12 @@ def register(sub) -> None:
                         "item's prediction and score beside its answer")
     review.add_argument("-o", "--output", required=True, metavar="review.html",
                         help="the page to write (parent directories are created)")
-    review.add_argument("--limit", type=int, default=200, metavar="N",
-                        help="draw pictures for the first N items only (default 200)")
-    review.add_argument("--images", choices=("inline", "files"), default="inline",
-                        help="inline: base64 PNGs inside the page (default); files: PNGs "
-                        "in OUT_files/ beside the page")
+    review.add_argument("--limit", type=int, default=default("limit"), metavar="N",
+                        help=f"draw pictures for the first N items only (default "
+                        f"{default('limit')})")
+    review.add_argument("--images", choices=("inline", "files"), default=default("images"),
+                        help="inline: base64 PNGs inside the page; files: PNGs in OUT_files/ "
+                        f"beside the page (default {default('images')})")
     review.add_argument("--workers", type=int, metavar="N",
                         help="processes drawing pictures (default: cores, at most 8)")
     review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")

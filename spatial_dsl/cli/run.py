@@ -225,7 +225,9 @@ def register(sub) -> None:
                      help="PROGRAM is a task template: run the item program `spdsl generate` "
                      "writes for this binding on each scene (values as in an item's `params`: "
                      "category, object id, frame index, number or literal)")
-    run.add_argument("--seed", type=seed_arg, default=0,
+    from ..task_params import instantiate
+
+    run.add_argument("--seed", type=seed_arg, default=option_default(instantiate, "seed"),
                      help="with --params: the generate seed that picks the question's wording")
     run.add_argument("--show-program", action="store_true",
                      help="with --params: print the item program on stderr")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sys
 
+from .common import option_default
 from .errors import EXIT_OK, UsageError
 
 BY = ("task", "scene", "modality")
@@ -157,15 +158,22 @@ def cmd_baseline(args) -> int:
 
 
 def _add_common(parser) -> None:
+    from ..scoring import aggregate
+
+    def default(name: str):  # the library's default, written once (scoring.aggregate)
+        return option_default(aggregate, name)
+
     parser.add_argument("--dataset", required=True, metavar="OUT",
                         help="a `spdsl generate` directory (any format) or its data file")
-    parser.add_argument("--by", choices=BY, default="task",
-                        help="rows of the table (default task); overall macro is always "
-                        "the mean over tasks")
+    parser.add_argument("--by", choices=BY, default=default("by"),
+                        help=f"rows of the table (default {default('by')}); overall macro is "
+                        "always the mean over tasks")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--resamples", type=int, default=1000, metavar="N",
-                        help="bootstrap resamples for the 95%% intervals (default 1000)")
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    parser.add_argument("--resamples", type=int, default=default("resamples"), metavar="N",
+                        help="bootstrap resamples for the 95%% intervals (default "
+                        f"{default('resamples')})")
+    parser.add_argument("--seed", type=int, default=default("seed"),
+                        help=f"bootstrap seed (default {default('seed')})")
 
 
 def register(sub) -> None:

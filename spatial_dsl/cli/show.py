@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .common import compile_file
+from .common import compile_file, option_default
 from .errors import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, UsageError
 from .run import add_limit_flags, check_limits
 from ..lang.diagnostics import render_all_text
@@ -114,6 +114,9 @@ def register(sub) -> None:
                       "negative counts from the end)")
     show.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.svg",
                       help="the picture to write (parent directories are created)")
-    show.add_argument("--dpi", type=int, default=100, help="resolution of a PNG (default 100)")
+    from ..show import render
+
+    dpi = option_default(render, "dpi")  # the library's default, written once
+    show.add_argument("--dpi", type=int, default=dpi, help=f"resolution of a PNG (default {dpi})")
     add_limit_flags(show, steps_help="step budget", seconds_help="seconds")
     show.set_defaults(handler=cmd_show)

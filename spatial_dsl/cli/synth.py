@@ -40,7 +40,7 @@ def cmd_synth(args) -> int:
     backoff = args.backoff
     if backoff is None:
         try:
-            backoff = float(os.environ.get(BACKOFF_ENV, "1.0"))
+            backoff = float(os.environ.get(BACKOFF_ENV, option_default(SynthOptions, "backoff")))
         except ValueError:
             raise UsageError(f"{BACKOFF_ENV} must be a number of seconds") from None
     options = SynthOptions(
@@ -196,7 +196,7 @@ def _float(text: str) -> float:
 
 
 def register(sub) -> None:
-    from ..synth.run import DEFAULT_MODEL, SynthOptions
+    from ..synth.run import SynthOptions
 
     def default(name: str):  # the library's default, written once (SynthOptions)
         return option_default(SynthOptions, name)
@@ -220,8 +220,8 @@ def register(sub) -> None:
     syn.add_argument("-o", "--output", required=True, metavar="OUT",
                      help="output directory (created; a rerun resumes it)")
     syn.add_argument("--format", choices=("jsonl", "llava", "parquet"), default=default("fmt"))
-    syn.add_argument("--model", default=DEFAULT_MODEL,
-                     help=f"model name (default {DEFAULT_MODEL})")
+    syn.add_argument("--model", default=default("model"),
+                     help=f"model name (default {default('model')})")
     syn.add_argument("--base-url", metavar="URL",
                      help="endpoint, e.g. http://localhost:8000/v1 (default: OPENAI_BASE_URL "
                      "or OpenAI)")
@@ -270,7 +270,8 @@ def register(sub) -> None:
                      help="retries on 429/5xx/timeouts/connection errors (default "
                      f"{default('retries')})")
     syn.add_argument("--backoff", type=_float, metavar="S",
-                     help=f"first retry delay, doubled each retry (default 1 s, or "
+                     help="first retry delay, doubled each retry (default "
+                     f"{default('backoff'):g} s, or "
                      f"${BACKOFF_ENV}); Retry-After wins")
     syn.add_argument("--price-in", type=_float, default=default("price_in"), metavar="USD",
                      help="price per 1M prompt tokens, for the cost estimate")
@@ -298,7 +299,8 @@ def register(sub) -> None:
                         help="print the agreement request for this question instead")
     prompt.add_argument("--grammar", choices=("openai-tool", "vllm", "llama.cpp"),
                         help="as with synth --grammar MODE (no auto here)")
-    prompt.add_argument("--grammar-scope", choices=("scene", "syntax"), default="scene")
+    prompt.add_argument("--grammar-scope", choices=("scene", "syntax"),
+                        default=default("grammar_scope"))
     prompt.add_argument("--context", type=_int, metavar="TOKENS",
                         help="as with synth --context: the form that fits")
     prompt.add_argument("--base-url", metavar="URL",
@@ -306,7 +308,7 @@ def register(sub) -> None:
     prompt.add_argument("--model", default=None, help="model name for the tokenizer")
     prompt.add_argument("--tokens", action="store_true",
                         help="print the prompt's size in tokens first")
-    prompt.add_argument("--seed", type=seed_arg, default=0)
+    prompt.add_argument("--seed", type=seed_arg, default=default("seed"))
     prompt.add_argument("--json", action="store_true",
                         help="the request's messages and grammar fields as JSON")
     prompt.set_defaults(handler=cmd_prompt)
@@ -318,7 +320,8 @@ def register(sub) -> None:
                             "input.")
     verify.add_argument("program", metavar="PROGRAM")
     verify.add_argument("--scene", required=True, metavar="SCENE")
-    verify.add_argument("--seed", type=seed_arg, default=0, help="jitter seed (default 0)")
+    verify.add_argument("--seed", type=seed_arg, default=default("seed"),
+                        help=f"jitter seed (default {default('seed')})")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=cmd_verify)
 

@@ -23,9 +23,7 @@ from lark import Lark, Token, Tree
 from lark.parse_tree_builder import ParseTreeBuilder
 from lark.parsers.lalr_analysis import Shift
 from spatial_dsl.errors import SpdslError
-
-
-SOFT_KEYWORDS = frozenset(("modality", "params", "where", "ask", "choices", "one", "of"))
+from .keywords import SOFT_KEYWORDS  # read from the grammar's soft-keyword section
 
 
 class SyntaxFailure(SpdslError):

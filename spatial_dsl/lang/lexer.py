@@ -3,8 +3,9 @@
     from pygments.lexers import get_lexer_by_name
     lexer = get_lexer_by_name("spatialdsl")          # via the package's entry point
 
-The builtin names come from the registry (``spatial_dsl.lang.builtins.BUILTINS``), so
-a new builtin is highlighted without touching this file. Task-template clause
+The builtin names come from the registry (``spatial_dsl.lang.builtins.BUILTINS``) and
+the keywords from the grammar (``spatial_dsl.lang.keywords``), so a new builtin or
+keyword is highlighted without touching this file. Task-template clause
 words (``modality params where ask choices``) are soft keywords, as in the
 grammar: keywords only where a clause starts a line; ``one of`` only as a
 domain. A quantity is a number token followed by its unit (``1.5m``: Number,
@@ -19,15 +20,20 @@ from pygments.token import (
     Comment, Error, Keyword, Name, Number, Operator, Punctuation, String, Whitespace,
 )
 
+from . import keywords as K
 from . import types as T
 from .builtins import BUILTINS
 
 __all__ = ["SpatialDSLLexer"]
 
-KEYWORDS = ("question", "let", "answer", "assert", "else", "if", "then", "def", "task")
-WORD_OPERATORS = ("and", "or", "not", "in")
-CONSTANTS = ("true", "false")
-SOFT_KEYWORDS = ("modality", "params", "where", "ask", "choices")
+KEYWORDS = tuple(sorted(K.HARD_KEYWORDS))
+WORD_OPERATORS = tuple(sorted(K.OPERATOR_KEYWORDS))
+CONSTANTS = tuple(sorted(K.LITERAL_KEYWORDS))
+# `modality NAME` names its argument; the other clause words start a clause line alone
+_MODALITY = K.WORD_OF["MODALITY"]
+CLAUSE_WORDS = tuple(sorted(K.CLAUSE_KEYWORDS - {_MODALITY}))
+_ONE, _OF = K.WORD_OF["ONE"], K.WORD_OF["OF"]  # the domain `one of [...]`
+_TASK, _DEF, _LET, _IN = (K.WORD_OF[t] for t in ("TASK", "DEF", "LET", "IN"))
 UNITS = tuple(sorted(T.UNITS, key=len, reverse=True))
 TYPE_NAMES = tuple(sorted(set(T.NAMED_TYPES) | {"List", "Room", "Category", "Ref"}))
 _CALLABLE = tuple(sorted(b.name for b in BUILTINS.values() if not b.is_constant))
@@ -50,19 +56,19 @@ class SpatialDSLLexer(RegexLexer):
     tokens = {
         "root": [
             # soft keywords: only at the start of a (template) line
-            (r"(?m)^([ \t]*)(modality)([ \t]+)(" + _NAME + ")",
+            (r"(?m)^([ \t]*)(" + _MODALITY + r")([ \t]+)(" + _NAME + ")",
              bygroups(Whitespace, Keyword, Whitespace, Name.Constant)),
-            (r"(?m)^([ \t]*)(" + "|".join(SOFT_KEYWORDS[1:]) + r")\b",
+            (r"(?m)^([ \t]*)(" + "|".join(CLAUSE_WORDS) + r")\b",
              bygroups(Whitespace, Keyword)),
             (r"[ \t\f\r]+", Whitespace),
             (r"\n", Whitespace),
             (r"#[^\n]*", Comment.Single),
-            (r"\b(one)([ \t]+)(of)\b", bygroups(Keyword, Whitespace, Keyword)),
-            (r"\b(task)([ \t]+)(" + _NAME + ")", bygroups(Keyword, Whitespace, Name.Class)),
-            (r"\b(def)([ \t]+)(" + _NAME + ")", bygroups(Keyword, Whitespace, Name.Function)),
-            (r"\b(let)([ \t]+)(" + _NAME + ")", bygroups(Keyword, Whitespace, Name.Variable)),
-            (r"\b(in)([ \t]+)(" + _UNIT + r")\b", bygroups(Operator.Word, Whitespace,
-                                                           Keyword.Type)),
+            (rf"\b({_ONE})([ \t]+)({_OF})\b", bygroups(Keyword, Whitespace, Keyword)),
+            (rf"\b({_TASK})([ \t]+)({_NAME})", bygroups(Keyword, Whitespace, Name.Class)),
+            (rf"\b({_DEF})([ \t]+)({_NAME})", bygroups(Keyword, Whitespace, Name.Function)),
+            (rf"\b({_LET})([ \t]+)({_NAME})", bygroups(Keyword, Whitespace, Name.Variable)),
+            (rf"\b({_IN})([ \t]+)({_UNIT})\b", bygroups(Operator.Word, Whitespace,
+                                                        Keyword.Type)),
             (words(KEYWORDS, suffix=r"\b"), Keyword),
             (words(WORD_OPERATORS, suffix=r"\b"), Operator.Word),
             (words(CONSTANTS, suffix=r"\b"), Keyword.Constant),

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from lark import Lark, Token, Transformer
 
-from . import ast
+from . import ast, keywords
 from .diagnostics import Diagnostic, error
 from .fastparse import FastParser, SyntaxFailure
 from spatial_dsl.resources import read_text
@@ -36,8 +36,8 @@ _COMPARISONS = frozenset(("<", "<=", ">", ">=", "==", "!="))
 _NUMBER_PARTS = re.compile(r"([0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)(.*)", re.S)
 _MAX_INT_LITERAL = 2**53
 
-# Keywords of language.md §1 that no grammar rule uses yet, so they lex as NAME.
-STATEMENT_KEYWORDS = ("question", "let", "assert", "answer", "def", "task")
+# The words a statement starts with, read from the grammar's `_stmt` (keywords.py).
+STATEMENT_KEYWORDS = keywords.STATEMENT_KEYWORDS
 _STATEMENT_START = re.compile(r"(?:^|;)[ \t\f\r]*(" + "|".join(STATEMENT_KEYWORDS) + r")\b", re.M)
 
 

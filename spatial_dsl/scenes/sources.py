@@ -126,7 +126,7 @@ def _build_cache() -> dict[str, int]:
             source = {"kind": "ai2thor", "dataset": ref.split(":")[0], "scene": ref.split(":")[1],
                       "group": key, "data": f"{METADATA_FILE} (procthor {version})"}
             _converted[ref] = ai2thor_scene_doc(objs, _scene_id(ref), source)
-    add_inferred_rooms(_converted)  # floor polygon and walls (rooms.py)
+    add_inferred_rooms(_converted)  # floor polygon and walls (rooms/)
     _write_cache(counts)
     return counts
 

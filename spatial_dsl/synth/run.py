@@ -51,6 +51,7 @@ from pathlib import Path
 from .client import STOP_EXIT, ClientOptions, LLMClient, LLMStop, SetupError
 from .loop import Loop, LoopOptions, SceneState, Unit
 from spatial_dsl.errors import SpdslError
+from spatial_dsl.progress import Progress as ProgressBar
 
 LOG_FILE = "units.jsonl"
 REPORT_FILE = "report.json"
@@ -74,23 +75,24 @@ class SynthOptions:
     api_key_env: str | None = None
     temperature: float | None = None
     concurrency: int = 4
-    repairs: int = 2
-    k: int = 2
+    repairs: int = LoopOptions.repairs  # the loop's and the client's defaults, written once
+    k: int = LoopOptions.k
     grammar: str | None = None  # None, "openai-tool", "vllm", "llama.cpp", "auto"
-    grammar_scope: str = "scene"  # "scene" (scene- and type-constrained) or "syntax"
+    # "scene" (scene- and type-constrained) or "syntax"
+    grammar_scope: str = LoopOptions.grammar_scope
     context: int | None = None  # the model's context window in tokens (--context)
-    cold_timeout: float = 600.0
+    cold_timeout: float = ClientOptions.cold_timeout
     max_requests: int | None = None
     max_tokens_total: int | None = None
     max_reply_tokens: int | None = None
     cache: str | None = None
-    timeout: float = 120.0
-    retries: int = 4
-    backoff: float = 1.0
+    timeout: float = ClientOptions.timeout
+    retries: int = ClientOptions.retries
+    backoff: float = ClientOptions.backoff
     price_in: float = 0.0
     price_out: float = 0.0
-    seed: int = 0
-    send_seed: bool = False
+    seed: int = LoopOptions.seed
+    send_seed: bool = LoopOptions.send_seed
     progress: bool = True
 
 
@@ -299,20 +301,15 @@ def _validate(opts: SynthOptions) -> None:
 
 
 class Progress:
-    """One line on stderr: a bar redrawn in place on a terminal, else one line per 10 %."""
+    """The synth bar (``spatial_dsl.progress``): units done, accepted items, requests."""
 
     def __init__(self, total: int, done: int, stream, enabled: bool,
                  finished: list[dict] | None = None):
-        self.stream = stream
-        self.total = total
-        self.done = done
         self._keys: set[str] = set()
         for entry in finished or []:
             self._count(entry)
-        self.started = time.perf_counter()
-        self.enabled = enabled and total > 0
-        self.tty = bool(getattr(stream, "isatty", lambda: False)())
-        self._decile = -1
+        self.bar = ProgressBar(total, label="synth", unit="units", done=done, enabled=enabled,
+                               stream=stream)
 
     @property
     def accepted(self) -> int:
@@ -328,32 +325,21 @@ class Progress:
             self._keys.add(dedupe_key(record["scene"], record["question"], record))
 
     def advance(self, entry: dict, client: LLMClient | None) -> None:
-        self.done += 1
         self._count(entry)
         self.show(client)
+        self.bar.advance()
 
     def show(self, client: LLMClient | None) -> None:
-        if not self.enabled:
-            return
         stats = client.stats if client is not None else None
-        fraction = self.done / self.total
-        bar = "#" * int(24 * fraction) + "-" * (24 - int(24 * fraction))
-        requests = (f"{stats.network} requests, {stats.cached} cached, "
-                    f"{stats.prompt_tokens + stats.completion_tokens} tokens, "
-                    if stats else "")
-        text = (f"synth [{bar}] {self.done}/{self.total} units, {self.accepted} accepted, "
-                f"{requests}{time.perf_counter() - self.started:.1f} s")
-        if self.tty:
-            self.stream.write("\r" + text)
-            self.stream.flush()
-        elif int(fraction * 10) != self._decile:
-            self._decile = int(fraction * 10)
-            print(text, file=self.stream, flush=True)
+        requests = (f", {stats.network} requests, {stats.cached} cached, "
+                    f"{stats.prompt_tokens + stats.completion_tokens} tokens" if stats else "")
+        self.bar.note(f"{self.accepted} accepted{requests}")
+
+    def write(self, message: str) -> None:
+        self.bar.write(message)
 
     def close(self) -> None:
-        if self.enabled and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.bar.close()
 
 
 # ------------------------------------------------------------------------------ driver
@@ -545,9 +531,8 @@ def _outcome(future, unit: Unit, client: LLMClient, internal: dict,
         if os.environ.get("SPDSL_DEBUG"):
             raise
         internal[unit.id] = f"{type(exc).__name__}: {exc}"
-        print(f"spdsl: internal error in unit {unit.id}: {internal[unit.id]} (a bug: please "
-              "report it; the unit stays pending, set SPDSL_DEBUG=1 for details)",
-              file=progress.stream, flush=True)
+        progress.write(f"spdsl: internal error in unit {unit.id}: {internal[unit.id]} (a bug: "
+                       "please report it; the unit stays pending, set SPDSL_DEBUG=1 for details)")
     return None
 
 
