@@ -4,8 +4,10 @@ A thin wrapper over ``tqdm`` that fixes the rules every command follows:
 
 - progress goes to stderr (or the stream given), never to stdout, so stdout and any
   JSON written there stay clean;
-- nothing at all is written unless that stream is a terminal: a log file, a pipe or a
-  captured stream gets no bar and no carriage returns (``tqdm``'s ``disable=None``);
+- a bar is drawn only on a terminal; a log file, a pipe or a captured stream gets no bar
+  and no carriage returns, but a plain line at each tenth of the way
+  (``generate: 4/10 scenes, 120 candidate items``), so a batch job's log still shows how
+  far a long run got;
 - nothing is written when the caller turns progress off (``-q/--quiet``, ``--json``);
 - a message printed while a bar is drawn (``Progress.write``) goes above the bar instead of
   through it.
@@ -42,10 +44,13 @@ class Progress:
                  enabled: bool = True, stream=None):
         self.stream = stream if stream is not None else sys.stderr
         self._bar = None
+        self._log: _LogLines | None = None
         if enabled and total > 0 and _is_terminal(self.stream):
             self._bar = tqdm(total=total, initial=done, desc=label, unit=unit,
                              file=self.stream, bar_format=BAR_FORMAT, dynamic_ncols=True,
                              leave=True)
+        elif enabled and total > 0:
+            self._log = _LogLines(total, done, label, unit, self.stream)
 
     @property
     def shown(self) -> bool:
@@ -55,16 +60,22 @@ class Progress:
     def advance(self, steps: int = 1) -> None:
         if self._bar is not None:
             self._bar.update(steps)
+        elif self._log is not None:
+            self._log.move(self._log.done + steps)
 
     def set(self, done: int) -> None:
         """Move the bar to ``done`` steps (for callers that report a running count)."""
         if self._bar is not None and done != self._bar.n:
             self._bar.update(done - self._bar.n)
+        elif self._log is not None:
+            self._log.move(done)
 
     def note(self, text: str) -> None:
         """What the bar shows after its counts (``120 candidate items``)."""
         if self._bar is not None:
             self._bar.set_postfix_str(text, refresh=False)  # drawn by the next step
+        elif self._log is not None:
+            self._log.note = text
 
     def write(self, message: str) -> None:
         """Print a line on the stream without breaking the bar (tqdm redraws it below)."""
@@ -83,6 +94,29 @@ class Progress:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _LogLines:
+    """Progress off a terminal: one plain line each time the count passes another tenth of
+    the total (and at the end), never a carriage return."""
+
+    STEPS = 10
+
+    def __init__(self, total: int, done: int, label: str, unit: str, stream):
+        self.total, self.done, self.label, self.unit, self.stream = total, done, label, unit, stream
+        self.note = ""
+        self._step = self._tenth(done)
+
+    def _tenth(self, done: int) -> int:
+        return min(done, self.total) * self.STEPS // self.total
+
+    def move(self, done: int) -> None:
+        self.done = done
+        if self._tenth(done) > self._step:
+            self._step = self._tenth(done)
+            note = f", {self.note}" if self.note else ""
+            print(f"{self.label}: {done}/{self.total} {self.unit}{note}", file=self.stream,
+                  flush=True)
 
 
 class reporter:  # noqa: N801 (used like a function: ``with reporter(...) as progress``)

@@ -1,8 +1,9 @@
 """The one progress reporter (spatial_dsl/progress.py) and the commands that use it.
 
-The rules a user relies on: progress goes to stderr only; nothing is drawn when stderr is not
-a terminal (a log file, a pipe) or when progress is turned off (-q/--quiet, audit --json);
-stdout, and the JSON written there, is the same whether or not a bar is drawn.
+The rules a user relies on: progress goes to stderr only; a bar is drawn on a terminal, a
+plain line at each tenth of the way anywhere else (a log file, a pipe), nothing when progress
+is turned off (-q/--quiet, audit --json); stdout, and the JSON written there, is the same
+whether or not progress is shown.
 """
 
 from __future__ import annotations
@@ -38,14 +39,29 @@ def test_a_bar_on_a_terminal_shows_label_counts_and_note_and_ends_its_line():
     assert text.endswith("\n")  # the shell prompt does not land on the bar
 
 
-@pytest.mark.parametrize("stream, enabled", [(io.StringIO(), True), (Terminal(), False)],
-                         ids=["not-a-terminal", "turned-off"])
-def test_nothing_is_drawn_off_a_terminal_or_when_turned_off(stream, enabled):
-    with Progress(3, label="synth", unit="units", stream=stream, enabled=enabled) as bar:
+@pytest.mark.parametrize("stream", [io.StringIO(), Terminal()], ids=["log", "terminal"])
+def test_nothing_is_written_when_turned_off(stream):
+    with Progress(3, label="synth", unit="units", stream=stream, enabled=False) as bar:
         assert not bar.shown
         bar.note("1 accepted")
         bar.advance(3)
     assert stream.getvalue() == ""
+
+
+def test_off_a_terminal_a_plain_line_at_each_tenth_and_no_bar():
+    # 25 steps: lines where the count passes 10 %, 20 %, ... of 25 (3, 5, 8, 10, 13, ...)
+    stream = io.StringIO()
+    with Progress(25, label="generate", unit="scenes", done=2, stream=stream) as bar:
+        assert not bar.shown
+        for n in range(3, 26):
+            bar.note(f"{n * 10} candidate items")
+            bar.advance()
+    text = stream.getvalue()
+    assert "\r" not in text
+    lines = text.splitlines()
+    assert lines[0] == "generate: 3/25 scenes, 30 candidate items"
+    assert [line.split()[1] for line in lines] == [
+        "3/25", "5/25", "8/25", "10/25", "13/25", "15/25", "18/25", "20/25", "23/25", "25/25"]
 
 
 @pytest.mark.parametrize("stream", [io.StringIO(), Terminal()], ids=["plain", "terminal"])
@@ -114,7 +130,7 @@ def _without_timing(text: str) -> str:
     return re.sub(r"\([0-9.]+ s\)", "(T s)", text)
 
 
-def test_generate_draws_its_bar_on_a_terminal_only_and_stdout_is_unchanged(
+def test_generate_draws_a_bar_on_a_terminal_lines_elsewhere_and_stdout_is_unchanged(
         tmp_path, monkeypatch, capsys):
     args = ["generate", "--scenes", "ithor:FloorPlan1,ithor:FloorPlan2", "--tasks",
             "vsi_room_size", "--per-scene", "2", "--workers", "1"]
@@ -124,7 +140,8 @@ def test_generate_draws_its_bar_on_a_terminal_only_and_stdout_is_unchanged(
     assert "2/2 scenes" in bar and "candidate items" in bar
     code, plain_out, plain_err = _run(monkeypatch, capsys, args + ["-o", str(tmp_path / "b")],
                                       False)
-    assert code == 0 and "generate:" not in plain_err and "\r" not in plain_err
+    assert code == 0 and "\r" not in plain_err
+    assert "generate: 1/2 scenes" in plain_err and "generate: 2/2 scenes" in plain_err
     assert _without_timing(plain_out.replace(str(tmp_path / "b"), "OUT")) == _without_timing(
         out.replace(str(tmp_path / "a"), "OUT"))
     code, _, quiet_err = _run(monkeypatch, capsys,
@@ -144,7 +161,8 @@ def test_audit_draws_a_bar_but_never_with_json(dataset, monkeypatch, capsys):
     assert code == 0 and err == ""
 
 
-def test_review_draws_a_bar_on_a_terminal_only(dataset, tmp_path, monkeypatch, capsys):
+def test_review_draws_a_bar_on_a_terminal_and_lines_elsewhere(dataset, tmp_path, monkeypatch,
+                                                              capsys):
     page = str(tmp_path / "r.html")
     args = ["review", str(dataset), "-o", page, "--limit", "0", "--workers", "1"]
     n = _items(dataset)
@@ -152,6 +170,6 @@ def test_review_draws_a_bar_on_a_terminal_only(dataset, tmp_path, monkeypatch, c
     assert code == 0 and f"{n}/{n} items" in last_bar(err, "review")
     assert out.startswith(f"wrote {page}: {n} items")
     code, _, err = _run(monkeypatch, capsys, args, False)
-    assert code == 0 and err == ""
+    assert code == 0 and err.splitlines()[-1] == f"review: {n}/{n} items" and "\r" not in err
     code, _, err = _run(monkeypatch, capsys, args + ["-q"], True)
     assert code == 0 and err == ""
