@@ -15,13 +15,15 @@ from spatial_dsl.lang import ast
 from spatial_dsl.lang import types as T
 from spatial_dsl.lang.check.checker import Checked
 from spatial_dsl.lang.diagnostics import RejectionKind
+from ..runtime.answers import same_element
 from ..runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from ..runtime.jitter import jittered_scenes
 from ..runtime.values import Abort, LimitExceeded, Rows, element, rows_of, stack_elements
 from ..scenes.model import Scene, normalise_name
 from ..seeds import derive_seed
 from ..tolerances import STABLE_TOLERANCE
-from .items import _OBJECT_KINDS, _THE_NAME, ItemWriter, _bare, _unquote
+from .. import quality
+from .items import _OBJECT_KINDS, ItemWriter, _bare
 from .pool import FIRST_CHUNK, MAX_EVALUATED, GenerateOptions, TaskSceneStats, _Pool, _next_chunk
 from .templates import MODALITIES_WITH_FRAMES, ParamInfo, TaskTemplate
 
@@ -35,25 +37,13 @@ def _one_row(value, r: int):
     return value
 
 
-def _close(a, b, relative: bool) -> bool:
-    """Same answer element: with ``relative``, numbers within 5 %; anything else equal."""
-    if isinstance(a, list | tuple):
-        return isinstance(b, list | tuple) and len(a) == len(b) and all(
-            _close(x, y, relative) for x, y in zip(a, b))
-    if isinstance(a, bool | np.bool_) or isinstance(b, bool | np.bool_):
-        return bool(a) == bool(b)
-    if relative and isinstance(a, int | float | np.integer | np.floating) and isinstance(
-            b, int | float | np.integer | np.floating):
-        return abs(float(b) - float(a)) <= STABLE_TOLERANCE * abs(float(a)) + 1e-12
-    return a == b
-
-
-def _relative(t: T.Type) -> bool:
-    """Whether answers of type t compare within 5 %: Number and the quantities (also in
-    lists). Int (counts, frame indices) and everything else must stay equal."""
+def _stable_tolerance(t: T.Type) -> float:
+    """How far a jittered answer of type t may move (``answers.same_element``): 5 % for
+    Number and the quantities (also in lists); Int (counts, frame indices) and everything
+    else must stay equal."""
     if isinstance(t, T.ListType):
-        return _relative(t.elem)
-    return t == T.NUMBER or t in T.QUANTITIES
+        return _stable_tolerance(t.elem)
+    return STABLE_TOLERANCE if t == T.NUMBER or t in T.QUANTITIES else 0.0
 
 
 @dataclass
@@ -80,8 +70,8 @@ class SceneEngine(ItemWriter):
         self.options = options
         self.scene_file = scene_file
         self._jittered: list[Scene] | None = None
-        self._refs: list[tuple[int, str, str]] | None = None  # (row, expression, text)
-        self._worded: list[tuple[int, str, str]] = []  # the same with the article kept
+        self._refs: list[tuple[int, ast.Expr, str]] | None = None  # (row, expression, text)
+        self._worded: list[tuple[int, ast.Expr, str]] = []  # the same, article kept
         self._object_names = None  # naming.ObjectNames, built on first use
         self._ids: dict[str, int] | None = None  # object id -> row
         self._mentions: np.ndarray | None = None
@@ -100,7 +90,7 @@ class SceneEngine(ItemWriter):
         return self._jittered
 
     @property
-    def references(self) -> list[tuple[int, str, str]]:
+    def references(self) -> list[tuple[int, ast.Expr, str]]:
         """The ``Ref`` domain of the scene: (object row, expression, text without its
         leading article), by object id order; searched once per scene."""
         if self._refs is None:
@@ -258,10 +248,7 @@ class SceneEngine(ItemWriter):
         if self._mentions is None:
             mentions = np.zeros((len(self.references), self.scene.n), dtype=bool)
             for j, (_, expression, _) in enumerate(self.references):
-                for name in _THE_NAME.findall(expression):
-                    mask = self.scene.name_index.get(normalise_name(_unquote(name)))
-                    if mask is not None and mask.sum() == 1:
-                        mentions[j] |= mask
+                mentions[j, quality.landmarks(self.scene, expression)] = True
                 mentions[j, self.references[j][0]] = False  # `the("Fridge")` is itself
             self._mentions = mentions
         return self._mentions
@@ -338,12 +325,12 @@ class SceneEngine(ItemWriter):
             live_names = {name: v[live] if rows_of(v) == k and rows_of(v) > 1 else v
                           for name, v in names.items()}
             original = [element(answers.value, int(r)) for r in live]
-            relative = _relative(template.answer_type)
+            tolerance = _stable_tolerance(template.answer_type)
             for jscene in self.jittered:
                 trial = self._evaluate(checked, task.answer.value, live_names, len(live), jscene)
                 for j, r in enumerate(live):
-                    if stable[r] and (trial.rejected[j] or not _close(
-                            original[j], element(trial.value, j), relative)):
+                    if stable[r] and (trial.rejected[j] or not same_element(
+                            original[j], element(trial.value, j), tolerance)):
                         stable[r] = False
             clock = self._tick(template.name, "jitter", clock)
         for j in range(k):
