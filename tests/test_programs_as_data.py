@@ -250,3 +250,24 @@ def test_generate_and_verify_judge_stability_by_the_same_rule(got):
     assert answers_agree(expected, trial) == same_element(2.0, got, AGREEMENT_TOLERANCE)
     assert _stable_tolerance(T.ListType(T.LENGTH)) == STABLE_TOLERANCE
     assert _stable_tolerance(T.INT) == 0.0  # counts and frame indices stay equal
+
+
+# ------------------------------------------------- names a program cannot write
+
+
+@pytest.mark.parametrize("field", ["id", "category", "label"])
+def test_a_scene_name_with_a_line_break_is_refused_at_load(field):
+    """A program names objects in string literals, which cannot hold a line break; such
+    a scene used to give items whose program does not parse (and now would stop the
+    builders), so it is refused with the place named."""
+    from spatial_dsl.scenes.errors import SceneError
+    from spatial_dsl.scenes.format import scene_from_dict
+
+    box = {"id": "a", "category": "Box", "center": [1, 1, 0.5], "size": [1, 1, 1],
+           "rotation": [0, 0, 0, 1], field: "Big\nBox"}
+    doc = {"format": "spdsl.scene/1", "id": "test/names", "objects": [box],
+           "room": {"floor": [[0, 0], [4, 0], [4, 4], [0, 4]], "height": 3}}
+    with pytest.raises(SceneError, match=rf"objects\[0\]\.{field}: .*line break"):
+        scene_from_dict(doc)
+    with pytest.raises(ValueError, match="line break"):
+        b.string("Big\nBox")

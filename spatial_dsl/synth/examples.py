@@ -16,8 +16,6 @@ EXAMPLES_MIN = 3
 STRUCTURAL = ("Floor", "Wall", "Ceiling")
 
 
-
-
 @dataclass(frozen=True)
 class Example:
     task: str

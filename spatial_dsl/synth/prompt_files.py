@@ -17,8 +17,6 @@ class PromptError(SpdslError):
     """A prompt file is missing or uses a placeholder that is not filled."""
 
 
-
-
 @cache
 def template(name: str) -> str:
     path = data_dir("prompts") / name

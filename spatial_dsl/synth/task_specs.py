@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from .prompt_files import PromptError, render
 
 
-
 @dataclass(frozen=True)
 class TaskSpec:
     """The kind of question wanted: a task template, or a free description."""

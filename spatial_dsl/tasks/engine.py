@@ -55,7 +55,6 @@ class _Batch:
     kinds: list[str | None]
 
 
-
 class _RowList(list):
     """Row values of a batch evaluated row by row (None for rejected rows).
 

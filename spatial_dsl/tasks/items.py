@@ -31,7 +31,6 @@ def _bare(text: str) -> str:
     return text[4:] if text.startswith("the ") else text
 
 
-
 def _by_id(oid: str) -> ast.Expr:
     """``the(filter(objects, x => x.id == "<id>"))``: an Object parameter's `let`."""
     return b.call("the", b.call("filter", "objects", b.lam(

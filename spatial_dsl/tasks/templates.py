@@ -27,7 +27,6 @@ class TaskSpecError(SpdslError):
     """A --tasks argument names nothing (message lists what is available)."""
 
 
-
 def bundled_task_dir() -> Path:
     from ..resources import data_dir
 
