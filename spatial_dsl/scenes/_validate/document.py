@@ -83,7 +83,7 @@ def _check_object(c: Checker, o: object, path: str) -> CheckedObject:
     if c.mapping(o, path) is None:
         return out
     if (v := c.get(o, "id", path)) is not MISSING:
-        out.id = c.text(v, f"{path}.id")
+        out.id = c.written(v, f"{path}.id")
     if (v := c.get(o, "category", path)) is not MISSING:
         out.category = c.name(v, f"{path}.category")
     if (v := o.get("label")) is not None:

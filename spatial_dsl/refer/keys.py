@@ -1,0 +1,227 @@
+"""The key program of a reference search: one SpatialDSL program per scene whose `let`s
+hold every key the search needs (sizes, heights, distances, relations and their bands,
+view depths and bearings), its run, and the footprint-overlap keys of the bands."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import build as b
+from spatial_dsl.lang.check.checker import Checked, check
+from spatial_dsl.lang.printer import print_program
+from spatial_dsl.lang.source import Source
+from ..runtime.eval import Evaluator
+from ..runtime.jitter import jitter_scene
+from ..scenes.model import Scene
+from .landmarks import _unique_landmarks
+from .model import (
+    _EXTREME_KEYS, _RELATIONS, _SEARCH_LIMITS, KINDS, NEAR_WITHIN, RELATION_BAND_M, _extreme_key,
+    _Landmark,
+)
+
+
+class _KeyProgram:
+    """Builds and runs the key program of one scene (``candidates._Search`` turns the
+    keys into candidates)."""
+
+    def __init__(self, scene: Scene, frames: bool, kinds: tuple[str, ...] | None, *,
+                 landmarks: dict[int, _Landmark] | None = None,
+                 categories: set[str] | None = None):
+        """``landmarks`` replaces the unique objects as landmarks, and ``categories``
+        restricts the groups searched (a chained round: see ``find_references``)."""
+        self.scene = scene
+        wanted = set(KINDS) if kinds is None else set(kinds)
+        unknown = wanted - set(KINDS)
+        if unknown:
+            raise ValueError(f"unknown reference kinds: {', '.join(sorted(unknown))}")
+        if not (frames and scene.frames.count > 0):
+            wanted.discard("view")
+        self.frames = "view" in wanted
+        self.kinds = wanted
+        self.rejected: Counter = Counter()
+        counts = Counter(scene.categories)
+        self.multi = sorted(c for c, k in counts.items()
+                            if k > 1 and (categories is None or c in categories))
+        self.targets = [i for i in range(scene.n) if scene.categories[i] in self.multi]
+        self.landmarks = _unique_landmarks(scene) if landmarks is None else landmarks
+        self.landmark_kinds_wanted = self.kinds & {"distance", "relation"}
+        self.landmark_kinds = self.landmark_kinds_wanted if self.landmarks else set()
+
+    # -------------------------------------------------------------------- program
+
+    def _sets(self) -> list[ast.Let]:
+        """``s<j>`` (each multi-instance category), ``M`` (their union) and ``L`` (the
+        landmarks, when a kind needs them): the sets every key maps over."""
+        lets = [b.let(f"s{j}", b.call("find", b.string(c))) for j, c in enumerate(self.multi)]
+        lets.append(b.let("M", b.union(f"s{j}" for j in range(len(self.multi)))))
+        if self.landmark_kinds:
+            # a chained landmark is selected by its reference; as a set, by its id
+            lets.append(b.let("L", b.union(
+                b.call("filter", "objects", b.lam("o", b.compare(
+                    "==", b.attr("o", "id"), b.string(self.scene.ids[i]))))
+                for i in self.landmarks)))
+        return lets
+
+    def key_program(self) -> ast.Program:
+        """One program whose `let`s hold every key of the search (see the module doc)."""
+        lets = self._sets()
+        keys: dict[str, ast.Expr] = {}
+        if self.landmark_kinds:
+            keys["k_share"] = _per_landmark(b.binop("/", b.attr("l", "footprint"),
+                                                    b.attr("room", "area")))
+            keys["k_holds"] = _per_landmark(b.call("count", _objects_that(
+                lambda x: b.call("inside", x, "l"), "o")))
+        if self.kinds & {"extreme", "relation"}:
+            for key, (_, unit) in _EXTREME_KEYS.items():
+                keys[f"k_{key}"] = _per_member(b.in_unit(_extreme_key(key), unit))
+        if "distance" in self.landmark_kinds:
+            keys["k_distance"] = _per_pair(b.in_unit(b.call("distance", "o", "l"), "m"))
+        if "relation" in self.landmark_kinds:
+            keys.update(_relation_keys())
+        if self.frames:
+            keys["k_visible"] = _per_frame(b.call("visible", "o", "f"))
+            keys["k_depth"] = _per_frame(b.in_unit(b.call("depth", "o", "f"), "m"))
+            keys["k_bearing"] = _per_frame(b.in_unit(b.call("view_bearing", "o", "f"), "deg"))
+        lets += [b.let(name, value) for name, value in keys.items()]
+        return b.program(*lets, b.answer(0))
+
+    def run_keys(self) -> dict:
+        keys = _run(_checked(self.key_program(), "<refer keys>"), self.scene)
+        if "relation" in self.landmark_kinds:
+            self.steady_overlap(keys)
+        return keys
+
+    def steady_overlap(self, keys: dict) -> None:
+        """Adds ``k_overlap_all`` / ``k_overlap_any``: whether the (landmark, object)
+        footprints overlap at every / at some of 5 relative positions: as they are and
+        with every landmark moved horizontally by r * sqrt(2) along +-x and +-y
+        (r = RELATION_BAND_M, the most 2 cm of jitter moves two centres apart).
+
+        The overlap is `above(o, l)` evaluated with the landmarks moved 1 km down, where
+        the height condition always holds. The relative shifts for which two footprints
+        overlap form a convex set, so an overlap at the 4 shifts (a diamond whose
+        inscribed circle has radius r) is an overlap at every shift up to r. No overlap
+        at any of the 5 is taken as clear (the jitter trials of the proof stay the last
+        word for the rare footprint a diagonal move could still reach).
+        """
+        node = _per_pair(b.call("above", "o", "l"))
+        overlap = _checked(b.program(*self._sets(), b.let("k_overlap", node), b.answer(0)),
+                           "<refer overlap>")
+        landmarks = np.flatnonzero(keys["L"][0])
+        step = RELATION_BAND_M * 2 ** 0.5
+        names = {k: keys[k] for k in ("L", "M")}
+        seen = []
+        for dx, dy in ((0.0, 0.0), (step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)):
+            delta = np.zeros((self.scene.n, 3))
+            delta[landmarks] = (dx, dy, -1000.0)
+            evaluator = Evaluator(overlap, jitter_scene(self.scene, delta), _SEARCH_LIMITS)
+            value, rejection = evaluator.evaluate(node, names)
+            if rejection is not None:  # a bug in the search, never bad input
+                raise RuntimeError(f"reference overlap key rejected: {rejection.kind}")
+            seen.append(np.asarray(value[0], dtype=bool).reshape(len(landmarks), -1))
+        keys["k_overlap_all"] = np.logical_and.reduce(seen)
+        keys["k_overlap_any"] = np.logical_or.reduce(seen)
+
+
+def _per_member(body: ast.Expr) -> ast.Call:
+    """``map(M, o => body)``: one value per multi-instance object."""
+    return b.call("map", "M", b.lam("o", body))
+
+
+def _per_landmark(body: ast.Expr) -> ast.Call:
+    """``map(L, l => body)``: one value per landmark."""
+    return b.call("map", "L", b.lam("l", body))
+
+
+def _per_pair(body: ast.Expr) -> ast.Call:
+    """``map(L, l => map(M, o => body))``: one row per landmark, one column per object."""
+    return _per_landmark(_per_member(body))
+
+
+def _per_frame(body: ast.Expr) -> ast.Call:
+    """``map(frames, f => map(M, o => body))``: one row per frame."""
+    return b.call("map", "frames", b.lam("f", _per_member(body)))
+
+
+def _objects_that(condition, var: str) -> ast.Call:
+    """``filter(objects, var => condition(var))``."""
+    return b.call("filter", "objects", b.lam(var, condition(b.name(var))))
+
+
+def _meters(value: float) -> ast.Expr:
+    return b.quantity(value, "m")
+
+
+def _relation_keys() -> dict[str, ast.Expr]:
+    """The keys of the relations: footprints and supports (naturalness), the bands'
+    quantities, and one Bool per relation and (landmark, object) pair."""
+    supports = {name: b.call("count", _objects_that(lambda x, a=name: b.call("on", a, x), "x"))
+                for name in ("o", "l")}
+    # only pairs this close can have gaps in the band
+    reach = b.binop("+", b.binop("+", b.binop("+", NEAR_WITHIN, _meters(RELATION_BAND_M + 0.06)),
+                                 b.attr("o", "longest")), b.attr("l", "longest"))
+    keys = {
+        "k_footprint": _per_member(b.in_unit(b.attr("o", "footprint"), "m2")),
+        "k_lm_footprint": _per_landmark(b.in_unit(b.attr("l", "footprint"), "m2")),
+        "k_supports": _per_member(supports["o"]),
+        "k_lm_supports": _per_landmark(supports["l"]),
+        "k_over": _per_pair(b.in_unit(b.binop("-", b.attr("o", "bottom"), b.attr("l", "top")),
+                                      "m")),
+        "k_under": _per_pair(b.in_unit(b.binop("-", b.attr("l", "bottom"), b.attr("o", "top")),
+                                       "m")),
+        "k_gap": _per_pair(b.if_(b.compare("<=", b.call("distance", "o", "l"), reach),
+                                 b.in_unit(b.call("gap", "o", "l"), "m"), 1000.0)),
+        "k_inside_sure": _per_pair(_sure_inside("o", "l")),
+        "k_containing_sure": _per_pair(_sure_inside("l", "o")),
+    }
+    for form, rel in _RELATIONS.items():
+        if form == "near":
+            continue
+        holds = rel.holds(b.name("o"), b.name("l"))
+        if rel.prefilter:
+            holds = b.and_(rel.prefilter(b.name("o"), b.name("l")), holds)
+        keys[f"k_{form}"] = _per_pair(holds)
+    return keys
+
+
+def _sure_inside(a: str, c: str) -> ast.Expr:
+    """Bool: ``inside(a, c)`` keeps its value whatever 2 cm jitter does to a and c.
+
+    The centres move apart by at most r = RELATION_BAND_M. Inside: the 6 points at
+    r * sqrt(3) from a's centre along the world axes are inside c's box; their
+    octahedron (convex, like the box) holds the ball of radius r. Outside: the volumes
+    rule it out, or a's centre is more than r from c's box (the cheap distance test
+    first: farther than c's longest extent + r from c's centre).
+    """
+    step, zero = _meters(round(RELATION_BAND_M * 3 ** 0.5, 4)), _meters(0)
+    shifts = [(step, zero, zero), (zero, step, zero), (zero, zero, step)]
+    points = [b.call("inside", b.binop(sign, b.attr(a, "center"), b.call("vec", x, y, z)), c)
+              for x, y, z in shifts for sign in "+-"]
+    far = b.compare(">", b.call("distance", a, c),
+                    b.binop("+", b.attr(c, "longest"), _meters(RELATION_BAND_M)))
+    outside = b.or_(b.compare(">=", b.attr(a, "volume"), b.attr(c, "volume")), far,
+                    b.compare(">", b.call("gap", b.attr(a, "center"), c),
+                              _meters(RELATION_BAND_M)))
+    return b.if_(b.call("inside", a, c), b.and_(*points), outside)
+
+
+def _checked(program: ast.Program, name: str) -> Checked:
+    """A search program checked as built (its text is printed only to report a bug)."""
+    checked = check(program, Source("", name))
+    if not checked.ok:  # a bug in the search, never bad input
+        raise RuntimeError(f"{name} does not check: {checked.diagnostics[0].message}\n"
+                           f"{print_program(program)}")
+    return checked
+
+
+def _run(checked: Checked, scene: Scene) -> dict:
+    """The `let` values of a search program (a rejection is a bug in the search)."""
+    evaluator = Evaluator(checked, scene, _SEARCH_LIMITS)
+    _, rejection = evaluator.run()
+    if rejection is not None:
+        raise RuntimeError(f"reference key program rejected: {rejection.kind}: "
+                           f"{rejection.message}")
+    return evaluator.globals
