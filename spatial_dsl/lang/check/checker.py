@@ -1,10 +1,14 @@
 """Name resolution and type checking (language.md §3), reporting every error.
 
-The result, ``Checked``, carries side tables keyed by ``id(node)``: the type
-of every expression, the resolved overload and argument list of every call,
-and the coercions applied to arguments (a ``Str`` where ``Objects`` is
-expected means ``find(str)``). The runtime and the reference interpreter
-both read these tables, so they never redo name or overload resolution.
+The result, ``Checked``, carries the typed program (``lang/typed.py``): every expression
+with a stable id, its type and shape, every call with its resolved overload (or `def`) and
+arguments in declared order, every argument with its coercion (a ``Str`` where ``Objects``
+is expected means ``find(str)``). The runtime and the reference interpreter both read it,
+so they never redo name or overload resolution.
+
+The checker builds the typed program as it goes: ``expr`` opens a frame, the checks of the
+node's children add their typed nodes to it, and the call checks note the resolved call and
+coercions in it; closing the frame makes the node's ``TExpr``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ..builtins import BUILTINS, attributes_of
 from ..builtins.registry import FnPat
 from ..diagnostics import Diagnostic, error, warning
 from ..source import Source, Span
+from ..typed import Shape, TDef, TExpr, TypedProgram
 from .calls import check_call
 from .context import CallInfo, Scope, suggest
 from .tasks import check_task
@@ -43,9 +48,7 @@ class Checked:
     program: ast.Program
     source: Source
     diagnostics: list[Diagnostic]
-    types: dict[int, T.Type] = field(default_factory=dict)
-    calls: dict[int, CallInfo] = field(default_factory=dict)
-    coercions: dict[int, str] = field(default_factory=dict)
+    typed: TypedProgram = field(default_factory=TypedProgram)
     definitions: dict[str, ast.Def] = field(default_factory=dict)
     question: str | None = None
     answer_type: T.Type | None = None
@@ -60,7 +63,8 @@ class Checked:
         return not any(d.severity == "error" for d in self.diagnostics)
 
     def type_of(self, node: ast.Expr) -> T.Type:
-        return self.types[id(node)]
+        """The type of an expression of the program (see ``TypedProgram.of``)."""
+        return self.typed.of(node).type
 
 
 def _constant_types() -> dict[str, T.Type]:
@@ -74,6 +78,9 @@ class Checker:
         self.diagnostics: list[Diagnostic] = []
         self.globals = Scope(dict(_constant_types()))
         self.out: Checked | None = None
+        self._frames: list[_Frame] = []  # the expressions being checked, innermost last
+        self._roots: list[TExpr] = []  # typed expressions outside any other
+        self._lambda_depth = 0
 
     # ------------------------------------------------------------------ program
 
@@ -91,8 +98,30 @@ class Checker:
                 self._declare_unchecked(stmt)
                 continue
             self._statement(stmt)
+            self._record_typed(stmt)
         self.diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
         return self.out
+
+    def _record_typed(self, stmt: ast.Stmt) -> None:
+        """Pair the statement with the typed expression(s) it evaluates."""
+        typed = self.out.typed
+        expr = {ast.Let: "value", ast.Assert: "cond", ast.Answer: "value"}.get(type(stmt))
+        typed.statements.append((stmt, self._root_of(getattr(stmt, expr)) if expr else None))
+        if isinstance(stmt, ast.Def) and self.out.definitions.get(stmt.name) is stmt:
+            defaults = tuple(None if p.default is None else self._root_of(p.default)
+                             for p in stmt.params)
+            typed.definitions[stmt.name] = TDef(stmt, defaults, self._root_of(stmt.body))
+        if isinstance(stmt, ast.Task):
+            clauses = (("where", stmt.where), ("answer", stmt.answer.value),
+                       ("choices", stmt.choices))
+            typed.task = {name: self._root_of(e) for name, e in clauses if e is not None}
+
+    def _root_of(self, node: ast.Expr) -> TExpr | None:
+        """The typed expression just made for ``node`` (the last few roots are searched)."""
+        for root in reversed(self._roots):
+            if root.node is node:
+                return root
+        return None
 
     def _declare_unchecked(self, stmt: ast.Stmt) -> None:
         """Bind the name of a statement too deep to check, so later uses do not cascade."""
@@ -224,11 +253,65 @@ class Checker:
 
     def expr(self, node: ast.Expr, scope: Scope) -> T.Type:
         method = getattr(self, "_" + type(node).__name__.lower())
+        self._frames.append(_Frame())
         result = method(node, scope)
         if result == T.NOTHING:
             result = self._element_of_empty_list(node)
-        self.out.types[id(node)] = result
+        self._add_typed(self._typed_node(node, result, self._frames.pop()))
         return result
+
+    # ------------------------------------------------------------ typed program
+
+    def _add_typed(self, typed: TExpr) -> None:
+        (self._frames[-1].kids if self._frames else self._roots).append(typed)
+
+    def _new_typed(self, node: ast.Expr, type_: T.Type, kids=()) -> TExpr:
+        shape = Shape.PER_ELEMENT if self._lambda_depth else Shape.ONE
+        typed = TExpr(self.out.typed.size, node, type_, shape, tuple(kids))
+        self.out.typed.size += 1
+        return typed
+
+    def _typed_node(self, node: ast.Expr, type_: T.Type, frame: _Frame) -> TExpr:
+        if frame.call is None:
+            return self._new_typed(node, type_, frame.kids)
+        info = frame.call
+        if info.definition is not None:
+            tdef = self.out.typed.definitions.get(info.definition.name)
+            kids = [_kid(frame.kids, a) for a in info.args]
+            if tdef is not None:  # a default is typed once, at its `def`
+                kids = [k if k is not None else d for k, d in zip(kids, tdef.defaults)]
+            typed = self._new_typed(node, type_, kids)
+            typed.call, typed.body = info, tdef.body if tdef is not None else None
+            return typed
+        typed = self._new_typed(node, type_, [_kid(frame.kids, a) for a in info.args])
+        typed.call = info
+        typed.kernel = (info.builtin.name, info.builtin.overloads.index(info.overload))
+        typed.higher_order = any(isinstance(a, ast.Lambda) for a in info.args)
+        for arg, how in frame.coercions:
+            _kid(typed.kids, arg).coercion = how
+        return typed
+
+    def note_call(self, info: CallInfo) -> None:
+        """The call being checked resolved to ``info``."""
+        self._frames[-1].call = info
+
+    def note_coercion(self, arg: ast.Expr, how: str) -> None:
+        """An argument of the call being checked is coerced (``find`` or ``set``)."""
+        self._frames[-1].coercions.append((arg, how))
+
+    def lambda_body(self, arg: ast.Lambda, param_type: T.Type, scope: Scope) -> T.Type:
+        """Check a lambda's body with its parameter bound; the lambda joins the typed
+        arguments of the call being checked once ``note_lambda`` gives its type."""
+        self._lambda_depth += 1
+        try:
+            return self.expr(arg.body, Scope({arg.param: param_type}, scope))
+        finally:
+            self._lambda_depth -= 1
+
+    def note_lambda(self, arg: ast.Lambda, fn_type: T.FnType) -> None:
+        kids = self._frames[-1].kids
+        body = kids.pop()
+        kids.append(self._new_typed(arg, fn_type, (body,)))
 
     def _element_of_empty_list(self, node: ast.Expr) -> T.Type:
         """`[][0]`, `first([])`, `x` in `map([], x => x)`: a value that cannot exist."""
@@ -395,7 +478,7 @@ class Checker:
         """Point at the plain number when the other side is a quantity (`d > 1.5`)."""
         for number, other in ((node.right, left), (node.left, right)):
             if isinstance(number, ast.Number) and other in T.QUANTITIES:
-                self._mismatch(other, self.out.types[id(number)], number)
+                self._mismatch(other, self._number(number, None), number)
                 return
         self.report("E-TYPE", f"cannot apply `{node.op}` to {left} and {right}", node.op_span,
                     _operator_hint(node.op, left, right))
@@ -414,6 +497,25 @@ class Checker:
             found = scene_name_error(lit, self.scene, hinted < MAX_SCENE_SUGGESTIONS)
             if found is not None:
                 self.diagnostics.append(found)
+
+
+class _Frame:
+    """What the checks of one expression's children leave for it."""
+
+    __slots__ = ("kids", "call", "coercions")
+
+    def __init__(self):
+        self.kids: list[TExpr] = []
+        self.call: CallInfo | None = None
+        self.coercions: list[tuple[ast.Expr, str]] = []
+
+
+def _kid(kids, arg: ast.Expr) -> TExpr | None:
+    """The typed child made for the argument ``arg`` (None: not checked at this call)."""
+    for kid in kids:
+        if kid.node is arg:
+            return kid
+    return None
 
 
 def _operator_hint(op: str, left: T.Type, right: T.Type) -> str | None:
