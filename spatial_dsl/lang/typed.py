@@ -24,11 +24,15 @@ run-time quantity.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import ast
 from . import types as T
+
+if TYPE_CHECKING:
+    from .check.context import CallInfo
 
 
 class Shape(enum.Enum):
@@ -43,10 +47,10 @@ class TExpr:
     type: T.Type
     shape: Shape
     kids: tuple[TExpr, ...] = ()
-    call: object | None = None  # the checker's CallInfo of a call (builtin/overload or def)
+    call: CallInfo | None = None  # what the checker resolved a call to (builtin or `def`)
     kernel: tuple[str, int] | None = None  # (builtin name, overload index) of a builtin call
-    body: TExpr | None = None  # a call of a user `def`: its typed body
-    defaults: tuple[TExpr | None, ...] = ()  # ... and its typed parameter defaults
+    body: TExpr | None = None  # a call of a user `def`: its typed body (its kids: the
+    #                            arguments, a missing one being the `def`'s typed default)
     coercion: str | None = None  # "find" | "set" applied to this argument
     higher_order: bool = False  # a builtin call with a lambda argument
 

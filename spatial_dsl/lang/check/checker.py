@@ -6,9 +6,7 @@ arguments in declared order, every argument with its coercion (a ``Str`` where `
 is expected means ``find(str)``). The runtime and the reference interpreter both read it,
 so they never redo name or overload resolution.
 
-The checker builds the typed program as it goes: ``expr`` opens a frame, the checks of the
-node's children add their typed nodes to it, and the call checks note the resolved call and
-coercions in it; closing the frame makes the node's ``TExpr``.
+The checker builds the typed program as it goes (``typed_builder.TypedBuilder``).
 """
 
 from __future__ import annotations
@@ -22,10 +20,11 @@ from ..builtins import BUILTINS, attributes_of
 from ..builtins.registry import FnPat
 from ..diagnostics import Diagnostic, error, warning
 from ..source import Source, Span
-from ..typed import Shape, TDef, TExpr, TypedProgram
+from ..typed import TypedProgram
 from .calls import check_call
 from .context import CallInfo, Scope, suggest
 from .tasks import check_task
+from .typed_builder import TypedBuilder
 
 MAX_DEPTH = 64
 MAX_STATEMENTS = 500
@@ -71,16 +70,14 @@ def _constant_types() -> dict[str, T.Type]:
     return {b.name: b.overloads[0].returns.subst({}) for b in BUILTINS.values() if b.is_constant}
 
 
-class Checker:
+class Checker(TypedBuilder):
     def __init__(self, source: Source, scene: SceneNames | None = None):
         self.source = source
         self.scene = scene
         self.diagnostics: list[Diagnostic] = []
         self.globals = Scope(dict(_constant_types()))
         self.out: Checked | None = None
-        self._frames: list[_Frame] = []  # the expressions being checked, innermost last
-        self._roots: list[TExpr] = []  # typed expressions outside any other
-        self._lambda_depth = 0
+        self._init_typed()
 
     # ------------------------------------------------------------------ program
 
@@ -98,30 +95,9 @@ class Checker:
                 self._declare_unchecked(stmt)
                 continue
             self._statement(stmt)
-            self._record_typed(stmt)
+            self.record_statement(stmt)
         self.diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
         return self.out
-
-    def _record_typed(self, stmt: ast.Stmt) -> None:
-        """Pair the statement with the typed expression(s) it evaluates."""
-        typed = self.out.typed
-        expr = {ast.Let: "value", ast.Assert: "cond", ast.Answer: "value"}.get(type(stmt))
-        typed.statements.append((stmt, self._root_of(getattr(stmt, expr)) if expr else None))
-        if isinstance(stmt, ast.Def) and self.out.definitions.get(stmt.name) is stmt:
-            defaults = tuple(None if p.default is None else self._root_of(p.default)
-                             for p in stmt.params)
-            typed.definitions[stmt.name] = TDef(stmt, defaults, self._root_of(stmt.body))
-        if isinstance(stmt, ast.Task):
-            clauses = (("where", stmt.where), ("answer", stmt.answer.value),
-                       ("choices", stmt.choices))
-            typed.task = {name: self._root_of(e) for name, e in clauses if e is not None}
-
-    def _root_of(self, node: ast.Expr) -> TExpr | None:
-        """The typed expression just made for ``node`` (the last few roots are searched)."""
-        for root in reversed(self._roots):
-            if root.node is node:
-                return root
-        return None
 
     def _declare_unchecked(self, stmt: ast.Stmt) -> None:
         """Bind the name of a statement too deep to check, so later uses do not cascade."""
@@ -253,65 +229,14 @@ class Checker:
 
     def expr(self, node: ast.Expr, scope: Scope) -> T.Type:
         method = getattr(self, "_" + type(node).__name__.lower())
-        self._frames.append(_Frame())
+        self.open_node()
         result = method(node, scope)
         if result == T.NOTHING:
             result = self._element_of_empty_list(node)
-        self._add_typed(self._typed_node(node, result, self._frames.pop()))
+        self.close_node(node, result)
         return result
 
     # ------------------------------------------------------------ typed program
-
-    def _add_typed(self, typed: TExpr) -> None:
-        (self._frames[-1].kids if self._frames else self._roots).append(typed)
-
-    def _new_typed(self, node: ast.Expr, type_: T.Type, kids=()) -> TExpr:
-        shape = Shape.PER_ELEMENT if self._lambda_depth else Shape.ONE
-        typed = TExpr(self.out.typed.size, node, type_, shape, tuple(kids))
-        self.out.typed.size += 1
-        return typed
-
-    def _typed_node(self, node: ast.Expr, type_: T.Type, frame: _Frame) -> TExpr:
-        if frame.call is None:
-            return self._new_typed(node, type_, frame.kids)
-        info = frame.call
-        if info.definition is not None:
-            tdef = self.out.typed.definitions.get(info.definition.name)
-            kids = [_kid(frame.kids, a) for a in info.args]
-            if tdef is not None:  # a default is typed once, at its `def`
-                kids = [k if k is not None else d for k, d in zip(kids, tdef.defaults)]
-            typed = self._new_typed(node, type_, kids)
-            typed.call, typed.body = info, tdef.body if tdef is not None else None
-            return typed
-        typed = self._new_typed(node, type_, [_kid(frame.kids, a) for a in info.args])
-        typed.call = info
-        typed.kernel = (info.builtin.name, info.builtin.overloads.index(info.overload))
-        typed.higher_order = any(isinstance(a, ast.Lambda) for a in info.args)
-        for arg, how in frame.coercions:
-            _kid(typed.kids, arg).coercion = how
-        return typed
-
-    def note_call(self, info: CallInfo) -> None:
-        """The call being checked resolved to ``info``."""
-        self._frames[-1].call = info
-
-    def note_coercion(self, arg: ast.Expr, how: str) -> None:
-        """An argument of the call being checked is coerced (``find`` or ``set``)."""
-        self._frames[-1].coercions.append((arg, how))
-
-    def lambda_body(self, arg: ast.Lambda, param_type: T.Type, scope: Scope) -> T.Type:
-        """Check a lambda's body with its parameter bound; the lambda joins the typed
-        arguments of the call being checked once ``note_lambda`` gives its type."""
-        self._lambda_depth += 1
-        try:
-            return self.expr(arg.body, Scope({arg.param: param_type}, scope))
-        finally:
-            self._lambda_depth -= 1
-
-    def note_lambda(self, arg: ast.Lambda, fn_type: T.FnType) -> None:
-        kids = self._frames[-1].kids
-        body = kids.pop()
-        kids.append(self._new_typed(arg, fn_type, (body,)))
 
     def _element_of_empty_list(self, node: ast.Expr) -> T.Type:
         """`[][0]`, `first([])`, `x` in `map([], x => x)`: a value that cannot exist."""
@@ -497,25 +422,6 @@ class Checker:
             found = scene_name_error(lit, self.scene, hinted < MAX_SCENE_SUGGESTIONS)
             if found is not None:
                 self.diagnostics.append(found)
-
-
-class _Frame:
-    """What the checks of one expression's children leave for it."""
-
-    __slots__ = ("kids", "call", "coercions")
-
-    def __init__(self):
-        self.kids: list[TExpr] = []
-        self.call: CallInfo | None = None
-        self.coercions: list[tuple[ast.Expr, str]] = []
-
-
-def _kid(kids, arg: ast.Expr) -> TExpr | None:
-    """The typed child made for the argument ``arg`` (None: not checked at this call)."""
-    for kid in kids:
-        if kid.node is arg:
-            return kid
-    return None
 
 
 def _operator_hint(op: str, left: T.Type, right: T.Type) -> str | None:
