@@ -103,7 +103,7 @@ def test_the_runtime_names_rejection_kinds_only_through_the_enum():
     kinds = "|".join(k.value for k in RejectionKind)
     literal = re.compile(rf'"({kinds})"')
     runtime = Path(spatial_dsl.__path__[0]) / "runtime"
-    found = [f"{path.name}: {m.group(0)}" for path in sorted(runtime.glob("*.py"))
+    found = [f"{path.name}: {m.group(0)}" for path in sorted(runtime.rglob("*.py"))
              for m in literal.finditer(path.read_text(encoding="utf-8"))]
     assert found == []
 
