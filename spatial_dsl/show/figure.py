@@ -1,0 +1,315 @@
+"""The map itself (``render``): the figure's layout, the room and its walls, the object
+footprints with their highlight fills and answer outlines, the camera path and
+frustums, the legend, title and caption. Label placement is ``labels``; what to
+highlight is ``analysis``."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import numpy as np
+
+from ..scenes.model import Scene
+from .analysis import Analysis, Highlight
+from .common import (
+    ANSWER_COLOR, CAMERA_COLOR, DPI, FLOOR_FACE, LEGEND_IN, MAP_MAX_IN, MAP_MIN_IN, MIN_MARK_PT,
+    OBJECT_EDGE, OBJECT_FACE, PATH_COLOR, ROOM_EDGE, WALL_COLOR, Drawing, darker, hull_area,
+    hull_extent, is_surface, rgba,
+)
+from .labels import place_labels
+
+
+def render(scene: Scene, analysis: Analysis | None = None, *, title: str | None = None,
+           dpi: int = DPI, frames=None) -> Drawing:
+    """Draw the map. Without ``analysis``: the scene alone, with its whole camera walk
+    (or only the frame rows in ``frames``)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    hulls = [_hull(scene.corners[i, :, :2]) for i in range(scene.n)]
+    walk = analysis is None
+    if walk:
+        frame_rows = sorted(set(frames)) if frames is not None else list(
+            range(scene.frames.count))
+    else:
+        frame_rows = list(analysis.frames)
+    room_poly = _room_polygon(scene)
+    lo, hi = _extent(scene, hulls, room_poly)
+    span = float(max(hi - lo))
+    pad = 0.06 * span + 0.3
+    lo, hi = lo - pad, hi + pad
+    w_in, h_in, lo, hi = _map_box(lo, hi)
+    caption = _caption_lines(scene, analysis, w_in + LEGEND_IN)
+    cap_in = 0.22 * len(caption) + 0.25
+    top_in, left_in, right_in = 0.45, 0.55, 0.15
+    fig_w = left_in + w_in + LEGEND_IN + right_in
+    fig_h = top_in + h_in + 0.45 + cap_in
+    fig = Figure(figsize=(fig_w, fig_h), dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes([left_in / fig_w, (0.45 + cap_in) / fig_h, w_in / fig_w, h_in / fig_h])
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_autoscale_on(False)
+    ax.tick_params(labelsize=7, length=2)
+    ax.set_xlabel("x (m)", fontsize=7, labelpad=1)
+    ax.set_ylabel("y (m)", fontsize=7, labelpad=1)
+    ax.grid(True, color="#eeeeee", linewidth=0.5, zorder=0)
+    ax.set_axisbelow(True)
+    drawing = Drawing(fig, ax)
+    points_per_m = w_in * 72 / float(hi[0] - lo[0])
+
+    from matplotlib.patches import Polygon
+
+    drawing.room = ax.add_patch(Polygon(room_poly, closed=True, fill=False, edgecolor=ROOM_EDGE,
+                                        linewidth=1.6, zorder=1.8, gid="room"))
+    drawing.walls = _draw_walls(ax, scene.room.wall_segments())
+    highlights = analysis.highlights if analysis else []
+    owner = _fill_owner(highlights)
+    for h in highlights:
+        drawing.highlights[h.name] = {scene.ids[i] for i in h.members}
+        drawing.colors[h.name] = h.color
+    answer = set(analysis.answer_objects) if analysis else set()
+    _draw_objects(drawing, scene, hulls, owner, answer, points_per_m)
+    frustum_len = float(np.clip(0.22 * span, 0.6, 2.0))
+    _draw_frames(drawing, scene, frame_rows, walk, frustum_len * (0.45 if walk else 1.0))
+    place_labels(drawing, scene, hulls, owner, answer, analysis, frame_rows, walk)
+    _draw_legend(fig, drawing, analysis, scene, frame_rows, walk,
+                 [(left_in + w_in + 0.1) / fig_w, (0.45 + cap_in) / fig_h,
+                  (LEGEND_IN - 0.1) / fig_w, h_in / fig_h])
+    heading = title or _title(scene, analysis)
+    fig.text(left_in / fig_w, 1 - 0.12 / fig_h, heading, fontsize=10, fontweight="bold",
+             va="top", ha="left", gid="title")
+    color = "#b00020" if analysis is not None and not analysis.ok else "#111111"
+    drawing.caption = fig.text(left_in / fig_w, (cap_in - 0.1) / fig_h, "\n".join(caption),
+                               fontsize=9, va="top", ha="left", color=color, gid="caption",
+                               linespacing=1.35)
+    return drawing
+
+
+def _title(scene: Scene, analysis: Analysis | None) -> str:
+    frames = f", {scene.frames.count} frames" if scene.frames.count else ""
+    return f"{scene.id} — {scene.n} objects{frames}"
+
+
+def _in_words(scene: Scene, answer):
+    """The answer as a dataset item words it ("the tallest chair, sofa", not "Chair,
+    Sofa"): objects by their natural names or proved references (``naming``)."""
+    from ..naming import ObjectNames, in_words
+
+    return in_words(answer, ObjectNames.of(scene)).answer
+
+
+def _caption_lines(scene: Scene, analysis: Analysis | None, width_in: float) -> list[str]:
+    chars = max(40, int(width_in * 14))
+    if analysis is None:
+        text = ["Scene only" + (" — camera walk shown with frame numbers"
+                                if scene.frames.count else "")]
+        return text
+    lines: list[str] = []
+    question = analysis.question or "(the program states no question)"
+    lines += textwrap.wrap("Q: " + question, chars) or ["Q:"]
+    if analysis.ok:
+        a = _in_words(scene, analysis.answer)
+        unit = f" {a.unit}" if a.unit else ""
+        lines += textwrap.wrap(f"A: {a.text}{unit}", chars)
+    else:
+        r = analysis.rejection
+        lines += textwrap.wrap(f"Rejected [{r.kind}] at {r.span.line}:{r.span.column}: "
+                               f"{r.message}", chars)
+    return lines[:8]
+
+
+def _hull(points: np.ndarray) -> np.ndarray:
+    from ..scenes.hull import convex_hull_2d
+
+    return convex_hull_2d(points)
+
+
+def _room_polygon(scene: Scene) -> np.ndarray:
+    if scene.room.floor is not None:
+        return np.asarray(scene.room.floor, dtype=float)
+    (x0, y0), (x1, y1) = scene.room.bounds_min, scene.room.bounds_max
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
+
+
+def _draw_walls(ax, walls: np.ndarray):
+    """The walls as thick dark segments under the objects (None when there are none)."""
+    if not len(walls):
+        return None
+    from matplotlib.collections import LineCollection
+
+    return ax.add_collection(LineCollection(walls.reshape(-1, 2, 2), colors=WALL_COLOR,
+                                            linewidths=3.0, zorder=1.85, gid="walls",
+                                            capstyle="projecting"))
+
+
+def _extent(scene: Scene, hulls, room_poly) -> tuple[np.ndarray, np.ndarray]:
+    pts = [room_poly, scene.room.wall_segments().reshape(-1, 2)] + [h for h in hulls if len(h)]
+    if scene.frames.count:
+        pts.append(scene.frames.position[:, :2])
+    allp = np.concatenate(pts, axis=0)
+    lo, hi = allp.min(axis=0), allp.max(axis=0)
+    size = np.maximum(hi - lo, 1.0)  # at least a metre either way
+    mid = (lo + hi) / 2
+    return mid - size / 2, mid + size / 2
+
+
+def _map_box(lo, hi):
+    """Map size in inches within limits, with the data range grown to keep 1:1 scale."""
+    dx, dy = float(hi[0] - lo[0]), float(hi[1] - lo[1])
+    scale = min(MAP_MAX_IN / dx, MAP_MAX_IN / dy)  # inches per metre
+    w_in, h_in = dx * scale, dy * scale
+    if w_in < MAP_MIN_IN:
+        w_in = MAP_MIN_IN
+    if h_in < MAP_MIN_IN:
+        h_in = MAP_MIN_IN
+    # grow the data range of the short side so that both axes have the same scale
+    scale = min(w_in / dx, h_in / dy)
+    need = np.array([w_in / scale, h_in / scale])
+    mid = (lo + hi) / 2
+    return w_in, h_in, mid - need / 2, mid + need / 2
+
+
+def _fill_owner(highlights: list[Highlight]) -> dict[int, Highlight]:
+    owner: dict[int, Highlight] = {}
+    for h in highlights:
+        for i in h.members:
+            if i not in owner or len(h.members) < len(owner[i].members):
+                owner[i] = h
+    return owner
+
+
+def _draw_objects(drawing: Drawing, scene: Scene, hulls, owner, answer, points_per_m) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Polygon
+
+    ax = drawing.ax
+    area = np.array([hull_area(h) for h in hulls])
+    order = sorted(range(scene.n), key=lambda i: (-area[i], scene.ids[i]))
+    n = max(scene.n, 1)
+    for rank, i in enumerate(order):
+        oid, hull = scene.ids[i], hulls[i]
+        h = owner.get(i)
+        surface = is_surface(scene.categories[i])
+        z = 2 + rank / n + (3 if h is not None else 0)
+        if h is not None and surface:  # a highlighted floor stays under everything
+            face, edge, alpha, lw = h.color, darker(h.color), 0.22, 1.3
+            z = 1.5
+        elif h is not None:
+            face, edge, alpha, lw = h.color, darker(h.color), 0.6, 1.3
+        elif surface:
+            face, edge, alpha, lw = FLOOR_FACE, "#bbbbbb", 1.0, 0.6
+            z = 1.5
+        else:
+            face, edge, alpha, lw = OBJECT_FACE, OBJECT_EDGE, 0.55, 0.6
+        if len(hull) >= 3:
+            patch = Polygon(hull, closed=True, facecolor=rgba(face, alpha), edgecolor=edge,
+                            linewidth=lw, zorder=z, gid=f"object:{oid}")
+            drawing.objects[oid] = ax.add_patch(patch)
+        else:
+            pts = np.asarray(hull).reshape(-1, 2)
+            line = Line2D(pts[:, 0], pts[:, 1], color=edge, linewidth=lw, zorder=z,
+                          gid=f"object:{oid}")
+            drawing.objects[oid] = ax.add_line(line)
+        size_pt = hull_extent(hull) * points_per_m
+        if size_pt < MIN_MARK_PT:
+            cx, cy = scene.center[i, :2]
+            dot = Line2D([cx], [cy], marker="o", markersize=MIN_MARK_PT * (1.0 if h else 0.8),
+                         markerfacecolor=face if h else "#9a9a9a", markeredgecolor=edge,
+                         markeredgewidth=0.6, linestyle="none", zorder=z + 0.001,
+                         gid=f"marker:{oid}")
+            drawing.markers[oid] = ax.add_line(dot)
+        if h is not None:
+            drawing.fill[oid] = h.name
+        if i in answer:
+            if len(hull) >= 3 and size_pt >= MIN_MARK_PT:
+                ring = Polygon(hull, closed=True, fill=False, edgecolor=ANSWER_COLOR,
+                               linewidth=2.6, zorder=8, gid=f"answer:{oid}")
+                ax.add_patch(ring)
+            else:
+                cx, cy = scene.center[i, :2]
+                ring = ax.add_line(Line2D([cx], [cy], marker="o", markersize=MIN_MARK_PT + 5,
+                                          markerfacecolor="none", markeredgecolor=ANSWER_COLOR,
+                                          markeredgewidth=2.0, linestyle="none", zorder=8,
+                                          gid=f"answer:{oid}"))
+            drawing.answer.add(oid)
+
+
+def _hfov(scene: Scene, row: int) -> float:
+    f = scene.frames
+    return 2 * math.atan2(float(f.width[row]) / 2, float(f.fx[row]))
+
+
+def _draw_frames(drawing: Drawing, scene: Scene, rows: list[int], walk: bool,
+                 length: float) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Polygon
+
+    ax, frames = drawing.ax, scene.frames
+    if not frames.count:
+        return
+    pos = frames.position[:, :2]
+    if frames.count > 1:
+        drawing.path = ax.add_line(Line2D(pos[:, 0], pos[:, 1], color=PATH_COLOR,
+                                          linewidth=0.9, linestyle=(0, (3, 2)), zorder=9,
+                                          alpha=0.8, gid="camera-path"))
+    if not walk:  # faint dots for the frames the program does not use
+        unused = sorted(set(range(frames.count)) - set(rows))
+        if unused:
+            ax.add_line(Line2D(pos[unused, 0], pos[unused, 1], marker="o", markersize=2.5,
+                               color=PATH_COLOR, linestyle="none", zorder=9, alpha=0.8,
+                               gid="camera-unused"))
+    for r in rows:
+        p = pos[r]
+        forward = frames.R[r][:2, 2]
+        norm = float(np.hypot(*forward))
+        if norm > 1e-6:
+            heading = math.atan2(forward[1], forward[0])
+            half = _hfov(scene, r) / 2
+            angles = np.linspace(heading - half, heading + half, 9)
+            arc = p + length * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+            wedge = Polygon(np.vstack([p, arc]), closed=True,
+                            facecolor=rgba(CAMERA_COLOR, 0.07 if walk else 0.13),
+                            edgecolor=rgba(CAMERA_COLOR, 0.55 if walk else 0.85),
+                            linewidth=0.6 if walk else 1.0, zorder=10 if walk else 11,
+                            gid=f"frustum:{r}")
+            drawing.frustums[r] = ax.add_patch(wedge)
+        dot = Line2D([p[0]], [p[1]], marker="o", markersize=3.5 if walk else 5,
+                     markerfacecolor=CAMERA_COLOR, markeredgecolor="white",
+                     markeredgewidth=0.6, linestyle="none", zorder=12, gid=f"camera:{r}")
+        drawing.cameras[r] = ax.add_line(dot)
+
+
+def _draw_legend(fig, drawing: Drawing, analysis, scene, frame_rows, walk, rect) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    lax = fig.add_axes(rect)
+    lax.set_axis_off()
+    handles = []
+    if analysis is not None:
+        for h in analysis.highlights:
+            count = len(h.members)
+            what = "let " + h.name if h.kind == "let" else h.name
+            suffix = f" ({count})" if count != 1 else ""
+            if count == 0:
+                suffix = " (none)"
+            handles.append(Patch(facecolor=rgba(h.color, 0.6), edgecolor=darker(h.color),
+                                 label=what + suffix))
+        if analysis.answer_objects:
+            handles.append(Patch(facecolor="none", edgecolor=ANSWER_COLOR, linewidth=2.4,
+                                 label="answer"))
+    handles.append(Patch(facecolor=rgba(OBJECT_FACE, 0.55), edgecolor=OBJECT_EDGE,
+                         label="other objects"))
+    if frame_rows:
+        what = "camera walk" if walk else "frames used"
+        handles.append(Patch(facecolor=rgba(CAMERA_COLOR, 0.13), edgecolor=CAMERA_COLOR,
+                             label=f"{what} ({len(frame_rows)})"))
+    if scene.frames.count > 1:
+        handles.append(Line2D([], [], color=PATH_COLOR, linestyle=(0, (3, 2)),
+                              label="camera path"))
+    legend = lax.legend(handles=handles, loc="upper left", fontsize=7.5, frameon=False,
+                        title="program" if analysis is not None else "scene",
+                        title_fontsize=8, alignment="left", borderaxespad=0.0)
+    legend.set_gid("legend")
