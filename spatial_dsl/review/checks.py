@@ -50,7 +50,8 @@ def check_item(root: Path, record: dict, picture: bool) -> ItemCheck:
     """Run the item's program on its scene; draw it if ``picture``. Never raises."""
     from ..api import CompileError
     from ..scenes.errors import SceneError
-    from ..show import ShowError, analyse_program, render, to_bytes
+    from ..naming import ObjectNames, in_words
+    from ..show import ShowError, Sheet, analyse_program
 
     out = ItemCheck()
     program, scene_file = record.get("program"), record.get("scene_file")
@@ -78,12 +79,11 @@ def check_item(root: Path, record: dict, picture: bool) -> ItemCheck:
     except ShowError as exc:
         out.problems.append(str(exc))
         return out
+    # objects in the words the item uses ("the shortest vase"), as generate wrote them
+    seed = record.get("seed") if isinstance(record.get("seed"), int) else 0
+    names = ObjectNames.of(scene, seed)
     if analysis.ok:
-        from ..naming import ObjectNames, in_words
-
-        # objects in the words the item uses ("the shortest vase"), as generate wrote them
-        seed = record.get("seed") if isinstance(record.get("seed"), int) else 0
-        answer = in_words(analysis.answer, ObjectNames.of(scene, seed)).answer
+        answer = in_words(analysis.answer, names).answer
         out.answer = answer.text
         if "answer" in record and str(record["answer"]) != answer.text:
             out.problems.append(f"the program now answers {answer.text!r}, the "
@@ -92,8 +92,9 @@ def check_item(root: Path, record: dict, picture: bool) -> ItemCheck:
         r = analysis.rejection
         out.problems.append(f"the program is rejected: [{r.kind}] {r.message}")
     if picture:
-        drawing = render(scene, analysis, title=str(record.get("id", scene.id)))
-        out.png = to_bytes(drawing.figure, "png", dpi=PICTURE_DPI, colors=128)
+        title = str(record.get("id", scene.id))
+        out.png, _drawing = Sheet.of(scene, PICTURE_DPI).png(analysis, title=title, names=names,
+                                                             colors=128)
     return out
 
 

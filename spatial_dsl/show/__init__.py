@@ -11,7 +11,8 @@ so no display is needed and nothing global is touched.
 
 The package's modules: ``analysis`` (run the program, collect what it touched),
 ``figure`` (the map, legend and caption), ``labels`` (label placement), ``output``
-(PNG/SVG bytes and files), ``common`` (palette, sizes, ``ShowError``, ``Drawing``).
+(PNG/SVG bytes and files), ``sheet`` (many pictures of one scene on one reused figure,
+for `spdsl review`), ``common`` (palette, sizes, ``ShowError``, ``Drawing``).
 
 What is drawn, bottom to top:
 
@@ -60,8 +61,9 @@ from .common import (
 )
 from .figure import render
 from .output import save, to_bytes
+from .sheet import Sheet
 
-__all__ = ["Analysis", "Drawing", "Highlight", "ShowError", "analyse", "analyse_program",
-           "render", "save", "to_bytes", "FORMATS", "ANSWER_COLOR", "CAMERA_COLOR", "DPI",
-           "FLOOR_FACE", "MAX_WALK_LABELS", "MIN_MARK_PT", "OBJECT_EDGE", "OBJECT_FACE",
-           "PALETTE", "PATH_COLOR", "ROOM_EDGE", "TINY", "WALL_COLOR"]
+__all__ = ["Analysis", "Drawing", "Highlight", "Sheet", "ShowError", "analyse",
+           "analyse_program", "render", "save", "to_bytes", "FORMATS", "ANSWER_COLOR",
+           "CAMERA_COLOR", "DPI", "FLOOR_FACE", "MAX_WALK_LABELS", "MIN_MARK_PT", "OBJECT_EDGE",
+           "OBJECT_FACE", "PALETTE", "PATH_COLOR", "ROOM_EDGE", "TINY", "WALL_COLOR"]

@@ -63,6 +63,8 @@ class Drawing:
     room: object | None = None
     walls: object | None = None  # LineCollection of the room's walls, when it has any
     caption: object | None = None
+    title: object | None = None
+    key: list[str] = field(default_factory=list)  # the legend's title and rows, in order
     unplaced: list[str] = field(default_factory=list)  # must-labels that had to overlap
 
     def label_artists(self) -> list:

@@ -1,12 +1,13 @@
 """The map itself (``render``): the figure's layout, the room and its walls, the object
 footprints with their highlight fills and answer outlines, the camera path and
-frustums, the legend, title and caption. Label placement is ``labels``; what to
-highlight is ``analysis``."""
+frustums, the title and caption. Label placement is ``labels``, the legend ``key``;
+what to highlight is ``analysis``."""
 
 from __future__ import annotations
 
 import math
 import textwrap
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,37 +18,86 @@ from .common import (
     OBJECT_EDGE, OBJECT_FACE, PATH_COLOR, ROOM_EDGE, WALL_COLOR, Drawing, darker, hull_area,
     hull_extent, is_surface, rgba,
 )
+from .key import draw_key
 from .labels import place_labels
 
 
-def render(scene: Scene, analysis: Analysis | None = None, *, title: str | None = None,
-           dpi: int = DPI, frames=None) -> Drawing:
-    """Draw the map. Without ``analysis``: the scene alone, with its whole camera walk
-    (or only the frame rows in ``frames``)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+TOP_IN, LEFT_IN, RIGHT_IN = 0.45, 0.55, 0.15  # margins around the map, inches
+BELOW_MAP_IN = 0.45  # the x axis' ticks and label, between the map and the caption
+CAPTION_LINES_MAX = 8
 
+
+@dataclass
+class MapLayout:
+    """The scene's part of a picture's geometry: footprints, the room, the data limits
+    and the map's size in inches (the same for every program on the scene)."""
+
+    hulls: list
+    room_poly: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    span: float
+    w_in: float
+    h_in: float
+    areas: np.ndarray  # (N,) footprint areas, m²
+    extents: np.ndarray  # (N,) footprint extents (the larger side of the box), m
+
+    @property
+    def fig_w(self) -> float:
+        return LEFT_IN + self.w_in + LEGEND_IN + RIGHT_IN
+
+    def fig_h(self, cap_in: float) -> float:
+        return TOP_IN + self.h_in + BELOW_MAP_IN + cap_in
+
+    @property
+    def points_per_m(self) -> float:
+        return self.w_in * 72 / float(self.hi[0] - self.lo[0])
+
+
+def map_layout(scene: Scene) -> MapLayout:
     hulls = [_hull(scene.corners[i, :, :2]) for i in range(scene.n)]
-    walk = analysis is None
-    if walk:
-        frame_rows = sorted(set(frames)) if frames is not None else list(
-            range(scene.frames.count))
-    else:
-        frame_rows = list(analysis.frames)
     room_poly = _room_polygon(scene)
     lo, hi = _extent(scene, hulls, room_poly)
     span = float(max(hi - lo))
     pad = 0.06 * span + 0.3
-    lo, hi = lo - pad, hi + pad
-    w_in, h_in, lo, hi = _map_box(lo, hi)
-    caption = _caption_lines(scene, analysis, w_in + LEGEND_IN)
-    cap_in = 0.22 * len(caption) + 0.25
-    top_in, left_in, right_in = 0.45, 0.55, 0.15
-    fig_w = left_in + w_in + LEGEND_IN + right_in
-    fig_h = top_in + h_in + 0.45 + cap_in
+    w_in, h_in, lo, hi = _map_box(lo - pad, hi + pad)
+    areas = np.array([hull_area(h) for h in hulls], dtype=float)
+    extents = np.array([hull_extent(h) for h in hulls], dtype=float)
+    return MapLayout(hulls, room_poly, lo, hi, span, w_in, h_in, areas, extents)
+
+
+def caption_inches(lines: list[str]) -> float:
+    """The height of the caption's band under the map."""
+    return 0.22 * len(lines) + 0.25
+
+
+def render(scene: Scene, analysis: Analysis | None = None, *, title: str | None = None,
+           dpi: int = DPI, frames=None, names=None) -> Drawing:
+    """Draw the map. Without ``analysis``: the scene alone, with its whole camera walk
+    (or only the frame rows in ``frames``). ``names``: the ``naming.ObjectNames`` the
+    caption words the answer with (default: the scene's, for seed 0)."""
+    layout = map_layout(scene)
+    caption = caption_lines(scene, analysis, layout, names)
+    cap_in = caption_inches(caption)
+    drawing = new_figure(layout, cap_in, dpi)
+    draw_room(drawing, scene, layout)
+    legend_ax = add_legend_axes(drawing.figure, layout, cap_in)
+    draw_program(drawing, scene, layout, analysis, legend_ax, caption, cap_in,
+                 title=title, frames=frames)
+    return drawing
+
+
+def new_figure(layout: MapLayout, cap_in: float, dpi: int) -> Drawing:
+    """A figure with room for a caption of ``cap_in`` inches, and its empty map axes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig_w, fig_h = layout.fig_w, layout.fig_h(cap_in)
     fig = Figure(figsize=(fig_w, fig_h), dpi=dpi)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes([left_in / fig_w, (0.45 + cap_in) / fig_h, w_in / fig_w, h_in / fig_h])
+    ax = fig.add_axes([LEFT_IN / fig_w, (BELOW_MAP_IN + cap_in) / fig_h, layout.w_in / fig_w,
+                       layout.h_in / fig_h])
+    lo, hi = layout.lo, layout.hi
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_autoscale_on(False)
@@ -56,35 +106,65 @@ def render(scene: Scene, analysis: Analysis | None = None, *, title: str | None 
     ax.set_ylabel("y (m)", fontsize=7, labelpad=1)
     ax.grid(True, color="#eeeeee", linewidth=0.5, zorder=0)
     ax.set_axisbelow(True)
-    drawing = Drawing(fig, ax)
-    points_per_m = w_in * 72 / float(hi[0] - lo[0])
+    return Drawing(fig, ax)
 
+
+def add_legend_axes(fig, layout: MapLayout, cap_in: float):
+    """The empty axes beside the map that hold the legend."""
+    fig_w, fig_h = layout.fig_w, layout.fig_h(cap_in)
+    lax = fig.add_axes([(LEFT_IN + layout.w_in + 0.1) / fig_w, (BELOW_MAP_IN + cap_in) / fig_h,
+                        (LEGEND_IN - 0.1) / fig_w, layout.h_in / fig_h])
+    lax.set_axis_off()
+    return lax
+
+
+def draw_room(drawing: Drawing, scene: Scene, layout: MapLayout) -> None:
+    """The room outline and its walls."""
     from matplotlib.patches import Polygon
 
-    drawing.room = ax.add_patch(Polygon(room_poly, closed=True, fill=False, edgecolor=ROOM_EDGE,
-                                        linewidth=1.6, zorder=1.8, gid="room"))
+    ax = drawing.ax
+    drawing.room = ax.add_patch(Polygon(layout.room_poly, closed=True, fill=False,
+                                        edgecolor=ROOM_EDGE, linewidth=1.6, zorder=1.8,
+                                        gid="room"))
     drawing.walls = _draw_walls(ax, scene.room.wall_segments())
+
+
+def draw_program(drawing: Drawing, scene: Scene, layout: MapLayout,
+                 analysis: Analysis | None, legend_ax, caption: list[str], cap_in: float, *,
+                 title: str | None = None, frames=None, over_base: bool = False,
+                 label_writer=None) -> None:
+    """Everything above the room: the objects with what the program touched, the cameras,
+    the labels, the legend, the title and the caption (its top ``cap_in`` - 0.1 inches
+    above the figure's bottom). ``over_base``: the objects' plain footprints are already
+    there (a ``Sheet``'s base layer), so only highlighted and answer objects are drawn.
+    ``label_writer``: how labels are measured and written (``labels.place_labels``)."""
+    fig = drawing.figure
+    walk = analysis is None
+    if walk:
+        frame_rows = sorted(set(frames)) if frames is not None else list(
+            range(scene.frames.count))
+    else:
+        frame_rows = list(analysis.frames)
     highlights = analysis.highlights if analysis else []
     owner = _fill_owner(highlights)
     for h in highlights:
         drawing.highlights[h.name] = {scene.ids[i] for i in h.members}
         drawing.colors[h.name] = h.color
     answer = set(analysis.answer_objects) if analysis else set()
-    _draw_objects(drawing, scene, hulls, owner, answer, points_per_m)
-    frustum_len = float(np.clip(0.22 * span, 0.6, 2.0))
+    draw_objects(drawing, scene, layout, owner, answer, over_base=over_base)
+    frustum_len = float(np.clip(0.22 * layout.span, 0.6, 2.0))
     _draw_frames(drawing, scene, frame_rows, walk, frustum_len * (0.45 if walk else 1.0))
-    place_labels(drawing, scene, hulls, owner, answer, analysis, frame_rows, walk)
-    _draw_legend(fig, drawing, analysis, scene, frame_rows, walk,
-                 [(left_in + w_in + 0.1) / fig_w, (0.45 + cap_in) / fig_h,
-                  (LEGEND_IN - 0.1) / fig_w, h_in / fig_h])
+    place_labels(drawing, scene, layout, owner, answer, analysis, frame_rows, walk,
+                 label_writer)
+    draw_key(legend_ax, drawing, analysis, scene, frame_rows, walk, label_writer)
+    fig_w, fig_h = fig.get_figwidth(), fig.get_figheight()
     heading = title or _title(scene, analysis)
-    fig.text(left_in / fig_w, 1 - 0.12 / fig_h, heading, fontsize=10, fontweight="bold",
-             va="top", ha="left", gid="title")
+    drawing.title = fig.text(LEFT_IN / fig_w, 1 - 0.12 / fig_h, heading, fontsize=10,
+                             fontweight="bold", va="top", ha="left", gid="title")
     color = "#b00020" if analysis is not None and not analysis.ok else "#111111"
-    drawing.caption = fig.text(left_in / fig_w, (cap_in - 0.1) / fig_h, "\n".join(caption),
+    drawing.caption = fig.text(LEFT_IN / fig_w, (cap_in - 0.1) / fig_h, "\n".join(caption),
                                fontsize=9, va="top", ha="left", color=color, gid="caption",
                                linespacing=1.35)
-    return drawing
 
 
 def _title(scene: Scene, analysis: Analysis | None) -> str:
@@ -92,16 +172,19 @@ def _title(scene: Scene, analysis: Analysis | None) -> str:
     return f"{scene.id} — {scene.n} objects{frames}"
 
 
-def _in_words(scene: Scene, answer):
+def _in_words(scene: Scene, answer, names=None):
     """The answer as a dataset item words it ("the tallest chair, sofa", not "Chair,
     Sofa"): objects by their natural names or proved references (``naming``)."""
     from ..naming import ObjectNames, in_words
 
-    return in_words(answer, ObjectNames.of(scene)).answer
+    return in_words(answer, names or ObjectNames.of(scene)).answer
 
 
-def _caption_lines(scene: Scene, analysis: Analysis | None, width_in: float) -> list[str]:
-    chars = max(40, int(width_in * 14))
+def caption_lines(scene: Scene, analysis: Analysis | None, layout: MapLayout,
+                  names=None) -> list[str]:
+    """The question and the answer (or the rejection), wrapped to the picture's width, at
+    most CAPTION_LINES_MAX lines."""
+    chars = max(40, int((layout.w_in + LEGEND_IN) * 14))
     if analysis is None:
         text = ["Scene only" + (" — camera walk shown with frame numbers"
                                 if scene.frames.count else "")]
@@ -110,14 +193,14 @@ def _caption_lines(scene: Scene, analysis: Analysis | None, width_in: float) -> 
     question = analysis.question or "(the program states no question)"
     lines += textwrap.wrap("Q: " + question, chars) or ["Q:"]
     if analysis.ok:
-        a = _in_words(scene, analysis.answer)
+        a = _in_words(scene, analysis.answer, names)
         unit = f" {a.unit}" if a.unit else ""
         lines += textwrap.wrap(f"A: {a.text}{unit}", chars)
     else:
         r = analysis.rejection
         lines += textwrap.wrap(f"Rejected [{r.kind}] at {r.span.line}:{r.span.column}: "
                                f"{r.message}", chars)
-    return lines[:8]
+    return lines[:CAPTION_LINES_MAX]
 
 
 def _hull(points: np.ndarray) -> np.ndarray:
@@ -180,17 +263,23 @@ def _fill_owner(highlights: list[Highlight]) -> dict[int, Highlight]:
     return owner
 
 
-def _draw_objects(drawing: Drawing, scene: Scene, hulls, owner, answer, points_per_m) -> None:
+def draw_objects(drawing: Drawing, scene: Scene, layout: MapLayout, owner, answer, *,
+                 over_base: bool = False) -> None:
+    """Every object's footprint, largest first, filled with its highlight's colour (``owner``),
+    and the answer's outlines. ``over_base``: only the highlighted and answer objects, over
+    plain footprints drawn before (their z-order is above every plain one's)."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Polygon
 
-    ax = drawing.ax
-    area = np.array([hull_area(h) for h in hulls])
+    ax, hulls, points_per_m = drawing.ax, layout.hulls, layout.points_per_m
+    area = layout.areas
     order = sorted(range(scene.n), key=lambda i: (-area[i], scene.ids[i]))
     n = max(scene.n, 1)
     for rank, i in enumerate(order):
         oid, hull = scene.ids[i], hulls[i]
         h = owner.get(i)
+        if over_base and h is None and i not in answer:
+            continue
         surface = is_surface(scene.categories[i])
         z = 2 + rank / n + (3 if h is not None else 0)
         if h is not None and surface:  # a highlighted floor stays under everything
@@ -203,23 +292,17 @@ def _draw_objects(drawing: Drawing, scene: Scene, hulls, owner, answer, points_p
             z = 1.5
         else:
             face, edge, alpha, lw = OBJECT_FACE, OBJECT_EDGE, 0.55, 0.6
-        if len(hull) >= 3:
-            patch = Polygon(hull, closed=True, facecolor=rgba(face, alpha), edgecolor=edge,
-                            linewidth=lw, zorder=z, gid=f"object:{oid}")
-            drawing.objects[oid] = ax.add_patch(patch)
-        else:
-            pts = np.asarray(hull).reshape(-1, 2)
-            line = Line2D(pts[:, 0], pts[:, 1], color=edge, linewidth=lw, zorder=z,
-                          gid=f"object:{oid}")
-            drawing.objects[oid] = ax.add_line(line)
-        size_pt = hull_extent(hull) * points_per_m
-        if size_pt < MIN_MARK_PT:
-            cx, cy = scene.center[i, :2]
-            dot = Line2D([cx], [cy], marker="o", markersize=MIN_MARK_PT * (1.0 if h else 0.8),
-                         markerfacecolor=face if h else "#9a9a9a", markeredgecolor=edge,
-                         markeredgewidth=0.6, linestyle="none", zorder=z + 0.001,
-                         gid=f"marker:{oid}")
-            drawing.markers[oid] = ax.add_line(dot)
+        size_pt = layout.extents[i] * points_per_m
+        if not (over_base and h is None):  # else an answer object left plain: in the base
+            drawing.objects[oid] = _footprint(ax, hull, rgba(face, alpha), edge, lw, z, oid)
+            if size_pt < MIN_MARK_PT:
+                cx, cy = scene.center[i, :2]
+                dot = Line2D([cx], [cy], marker="o",
+                             markersize=MIN_MARK_PT * (1.0 if h else 0.8),
+                             markerfacecolor=face if h else "#9a9a9a", markeredgecolor=edge,
+                             markeredgewidth=0.6, linestyle="none", zorder=z + 0.001,
+                             gid=f"marker:{oid}")
+                drawing.markers[oid] = ax.add_line(dot)
         if h is not None:
             drawing.fill[oid] = h.name
         if i in answer:
@@ -234,6 +317,19 @@ def _draw_objects(drawing: Drawing, scene: Scene, hulls, owner, answer, points_p
                                           markeredgewidth=2.0, linestyle="none", zorder=8,
                                           gid=f"answer:{oid}"))
             drawing.answer.add(oid)
+
+
+def _footprint(ax, hull, face, edge, lw: float, z: float, oid: str):
+    """An object's footprint: its hull as a polygon, or a line when it is flat or a point."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Polygon
+
+    if len(hull) >= 3:
+        return ax.add_patch(Polygon(hull, closed=True, facecolor=face, edgecolor=edge,
+                                    linewidth=lw, zorder=z, gid=f"object:{oid}"))
+    pts = np.asarray(hull).reshape(-1, 2)
+    return ax.add_line(Line2D(pts[:, 0], pts[:, 1], color=edge, linewidth=lw, zorder=z,
+                              gid=f"object:{oid}"))
 
 
 def _hfov(scene: Scene, row: int) -> float:
@@ -279,37 +375,3 @@ def _draw_frames(drawing: Drawing, scene: Scene, rows: list[int], walk: bool,
                      markerfacecolor=CAMERA_COLOR, markeredgecolor="white",
                      markeredgewidth=0.6, linestyle="none", zorder=12, gid=f"camera:{r}")
         drawing.cameras[r] = ax.add_line(dot)
-
-
-def _draw_legend(fig, drawing: Drawing, analysis, scene, frame_rows, walk, rect) -> None:
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    lax = fig.add_axes(rect)
-    lax.set_axis_off()
-    handles = []
-    if analysis is not None:
-        for h in analysis.highlights:
-            count = len(h.members)
-            what = "let " + h.name if h.kind == "let" else h.name
-            suffix = f" ({count})" if count != 1 else ""
-            if count == 0:
-                suffix = " (none)"
-            handles.append(Patch(facecolor=rgba(h.color, 0.6), edgecolor=darker(h.color),
-                                 label=what + suffix))
-        if analysis.answer_objects:
-            handles.append(Patch(facecolor="none", edgecolor=ANSWER_COLOR, linewidth=2.4,
-                                 label="answer"))
-    handles.append(Patch(facecolor=rgba(OBJECT_FACE, 0.55), edgecolor=OBJECT_EDGE,
-                         label="other objects"))
-    if frame_rows:
-        what = "camera walk" if walk else "frames used"
-        handles.append(Patch(facecolor=rgba(CAMERA_COLOR, 0.13), edgecolor=CAMERA_COLOR,
-                             label=f"{what} ({len(frame_rows)})"))
-    if scene.frames.count > 1:
-        handles.append(Line2D([], [], color=PATH_COLOR, linestyle=(0, (3, 2)),
-                              label="camera path"))
-    legend = lax.legend(handles=handles, loc="upper left", fontsize=7.5, frameon=False,
-                        title="program" if analysis is not None else "scene",
-                        title_fontsize=8, alignment="left", borderaxespad=0.0)
-    legend.set_gid("legend")

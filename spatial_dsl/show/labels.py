@@ -10,8 +10,7 @@ import numpy as np
 
 from ..scenes.model import Scene
 from .common import (
-    ANSWER_COLOR, CAMERA_COLOR, MAX_WALK_LABELS, TINY, Drawing, hull_area, hull_extent,
-    is_surface, rgba,
+    ANSWER_COLOR, CAMERA_COLOR, MAX_WALK_LABELS, TINY, Drawing, is_surface, rgba,
 )
 
 
@@ -66,32 +65,62 @@ class _Placer:
         w, h = size
         gap = 3.0
         step = max(h * 0.9, 8.0)
-        cands = []
-        if centre_first:
-            cands.append(np.array([centre[0], centre[1]]))
-        for k in range(rings):
-            d = radius + gap + k * step
-            for a in _DIRECTIONS:
-                u = np.array([math.cos(a), math.sin(a)])
-                t = min((w / 2) / abs(u[0]) if abs(u[0]) > 1e-9 else math.inf,
-                        (h / 2) / abs(u[1]) if abs(u[1]) > 1e-9 else math.inf)
-                cands.append(centre + u * (d + t))
         best, best_cost = None, math.inf
-        for c in cands:
-            box = np.array([c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2])
-            if not self.inside(box):
+        # candidates ring by ring, a few rings at a time: the first free one wins, so the
+        # later rings are rarely needed
+        for first in range(0, max(rings, 1), _RINGS_AT_ONCE):
+            cands = self._ring_spots(centre, radius + gap, step, size,
+                                     range(first, min(first + _RINGS_AT_ONCE, rings)))
+            if centre_first and first == 0:
+                cands = np.vstack([np.asarray(centre, dtype=float)[None], cands])
+            boxes = np.concatenate([cands - (w / 2, h / 2), cands + (w / 2, h / 2)], axis=1)
+            boxes = boxes[self._inside_all(boxes)]
+            if not len(boxes):
                 continue
-            cost = self.overlaps(box, key, soft=not must)
-            if cost == 0:
+            costs = self._costs(boxes, key, soft=not must)
+            free = np.flatnonzero(costs == 0)
+            if len(free):
+                box = boxes[free[0]]
                 return box, self._away(box, centre, radius, gap + step * 0.5)
-            if cost < best_cost:
-                best, best_cost = box, cost
+            j = int(np.argmin(costs))  # the first of the least overlaps
+            if costs[j] < best_cost:
+                best, best_cost = boxes[j], float(costs[j])
         if not must:
             return None, False
         box = self._scan(centre, size, key)
         if box is not None:
             return box, True
         return best, True  # nowhere free: the least overlap (reported in Drawing.unplaced)
+
+    @staticmethod
+    def _ring_spots(centre, inner: float, step: float, size, rings) -> np.ndarray:
+        """(len(rings) * 16, 2) label centres: on ring k, in each of the 16 directions, the
+        label's box just clear of a circle of radius ``inner + k * step``."""
+        w, h = size
+        ux, uy = np.abs(_UNIT[:, 0]), np.abs(_UNIT[:, 1])
+        t = np.minimum(np.divide(w / 2, ux, out=np.full(len(ux), np.inf), where=ux > 1e-9),
+                       np.divide(h / 2, uy, out=np.full(len(uy), np.inf), where=uy > 1e-9))
+        d = inner + np.asarray(rings, dtype=float)[:, None] * step  # (R, 1)
+        spots = centre + _UNIT[None] * (d + t[None])[..., None]  # (R, 16, 2)
+        return spots.reshape(-1, 2)
+
+    def _inside_all(self, boxes: np.ndarray) -> np.ndarray:
+        x0, y0, x1, y1 = self.bounds
+        return ((boxes[:, 0] >= x0 + 2) & (boxes[:, 1] >= y0 + 2) & (boxes[:, 2] <= x1 - 2)
+                & (boxes[:, 3] <= y1 - 2))
+
+    def _costs(self, candidates: np.ndarray, key, soft: bool) -> np.ndarray:
+        """(C,) ``overlaps(box, key, soft)`` of each candidate box, at once."""
+        obstacles, owners, codes = self._obstacle_arrays(soft)
+        total = np.zeros(len(candidates))
+        for boxes in (self.boxes, obstacles[owners != codes.get(key, -1)]):
+            if len(boxes):
+                w = (np.minimum(candidates[:, None, 2], boxes[None, :, 2])
+                     - np.maximum(candidates[:, None, 0], boxes[None, :, 0]))
+                h = (np.minimum(candidates[:, None, 3], boxes[None, :, 3])
+                     - np.maximum(candidates[:, None, 1], boxes[None, :, 1]))
+                total += (np.clip(w, 0, None) * np.clip(h, 0, None)).sum(axis=1)
+        return total
 
     def _scan(self, centre, size, key):
         w, h = size
@@ -140,32 +169,65 @@ def _overlap_areas(boxes: np.ndarray, box) -> np.ndarray:
 _DIRECTIONS = [math.radians(a) for a in
                (0, 180, 90, 270, 45, 135, 225, 315, 22.5, 157.5, 202.5, 337.5,
                 67.5, 112.5, 247.5, 292.5)]
+_UNIT = np.array([[math.cos(a), math.sin(a)] for a in _DIRECTIONS])  # (16, 2)
+_RINGS_AT_ONCE = 4
 
 
-def place_labels(drawing: Drawing, scene: Scene, hulls, owner, answer, analysis, frame_rows,
-                  walk) -> None:
+class TextLabels:
+    """Labels as matplotlib Text artists on the map, measured by matplotlib (``render``).
+    A ``sheet.SpriteLabels`` has the same three methods."""
+
+    def __init__(self, ax):
+        self.ax = ax
+        self.renderer = ax.figure.canvas.get_renderer()
+
+    def measure(self, text: str, style: dict, gid: str, centre):
+        """(handle, (width, height) of the text in pixels, offset of the text's centre
+        from its anchor) for a label anchored at ``centre`` (pixels)."""
+        label = self.ax.text(0, 0, text, ha="center", va="center", zorder=20, gid=gid,
+                             clip_on=False, **style)
+        label.set_position(tuple(self.ax.transData.inverted().transform(centre)))
+        ext = label.get_window_extent(self.renderer)
+        shift = np.array([(ext.x0 + ext.x1) / 2, (ext.y0 + ext.y1) / 2]) - centre
+        return label, (ext.width, ext.height), shift
+
+    def put(self, label, anchor):
+        """The label, anchored at ``anchor`` (pixels)."""
+        label.set_position(tuple(self.ax.transData.inverted().transform(anchor)))
+        return label
+
+    def drop(self, label) -> None:
+        label.remove()
+
+
+def place_labels(drawing: Drawing, scene: Scene, layout, owner, answer, analysis, frame_rows,
+                 walk, writer=None) -> None:
+    """Place and write the labels (``writer``: default ``TextLabels`` on the map);
+    ``layout`` is the picture's ``figure.MapLayout``."""
     from matplotlib.lines import Line2D
 
     fig, ax = drawing.figure, drawing.ax
+    writer = writer or TextLabels(ax)
     renderer = fig.canvas.get_renderer()
-    to_px = ax.transData.transform
     to_data = ax.transData.inverted().transform
     bbox = ax.get_window_extent(renderer)
     placer = _Placer((bbox.x0, bbox.y0, bbox.x1, bbox.y1))
     px_per_pt = fig.dpi / 72.0
+    hulls = layout.hulls
+    centres_px, hulls_px, frames_px = _in_pixels(ax, scene, hulls)
 
     # Obstacles: highlighted objects' centres and used cameras stay visible.
     for i in owner:
-        c = to_px(scene.center[i, :2])
+        c = centres_px[i]
         placer.obstacles.append((np.array([c[0] - 4, c[1] - 4, c[0] + 4, c[1] + 4]),
                                  ("object", i)))
     for i in set(owner) | set(answer):  # optional labels keep off highlighted objects
         if is_surface(scene.categories[i]) or not len(hulls[i]):
             continue
-        hp = to_px(hulls[i])
+        hp = hulls_px[i]
         placer.soft.append((np.concatenate([hp.min(axis=0), hp.max(axis=0)]), ("object", i)))
     for r in frame_rows:
-        c = to_px(scene.frames.position[r, :2])
+        c = frames_px[r]
         placer.obstacles.append((np.array([c[0] - 4, c[1] - 4, c[0] + 4, c[1] + 4]),
                                  ("frame", r)))
 
@@ -177,9 +239,9 @@ def place_labels(drawing: Drawing, scene: Scene, hulls, owner, answer, analysis,
             continue
         if is_surface(scene.categories[i]):
             continue
-        if hull_extent(hulls[i]) < TINY:
+        if layout.extents[i] < TINY:
             continue
-        jobs.append(((3, -hull_area(hulls[i]), scene.ids[i]), "object", i))
+        jobs.append(((3, -layout.areas[i], scene.ids[i]), "object", i))
     labelled_frames = frame_rows
     if len(frame_rows) > MAX_WALK_LABELS:  # a walk, or a program over every frame of one
         every = math.ceil(len(frame_rows) / MAX_WALK_LABELS)
@@ -197,8 +259,8 @@ def place_labels(drawing: Drawing, scene: Scene, hulls, owner, answer, analysis,
             h = owner.get(i)
             must = h is not None or i in answer
             text = scene.labels[i]
-            centre = to_px(scene.center[i, :2])
-            hull_px = to_px(hulls[i]) if len(hulls[i]) else centre[None]
+            centre = centres_px[i]
+            hull_px = hulls_px[i] if len(hulls[i]) else centre[None]
             radius = float(np.max(np.hypot(*(hull_px - centre).T))) if len(hull_px) else 0
             radius = max(radius, 3.0)
             edge = h.color if h is not None else ANSWER_COLOR
@@ -218,7 +280,7 @@ def place_labels(drawing: Drawing, scene: Scene, hulls, owner, answer, analysis,
             index = int(scene.frames.index[r])
             text = (f"{', '.join(names)} = frame {index}" if names
                     else (f"{index}" if walk else f"frame {index}"))
-            centre = to_px(scene.frames.position[r, :2])
+            centre = frames_px[r]
             radius = 5.0
             style = dict(fontsize=7 if not walk else 6.5, color=CAMERA_COLOR,
                          fontweight="bold" if not walk else "normal",
@@ -229,25 +291,21 @@ def place_labels(drawing: Drawing, scene: Scene, hulls, owner, answer, analysis,
             gid, ident = f"frame-label:{r}", r
             rings = 30
             edge = CAMERA_COLOR
-        label = ax.text(0, 0, text, ha="center", va="center", zorder=20, gid=gid,
-                        clip_on=False, **style)
-        label.set_position(tuple(to_data(centre)))
-        ext = label.get_window_extent(renderer)
+        label, (width, height), shift = writer.measure(text, style, gid, centre)
         pad_px = pad_pt * px_per_pt + 1.0
-        size = (ext.width + 2 * pad_px, ext.height + 2 * pad_px)
-        shift = np.array([(ext.x0 + ext.x1) / 2, (ext.y0 + ext.y1) / 2]) - centre
+        size = (width + 2 * pad_px, height + 2 * pad_px)
         if kind == "object":  # a label that fits inside its object may sit on it
             centre_first = _fits_inside(hull_px, centre, size) and not is_surface(
                 scene.categories[key])
         box, away = placer.place(centre, radius, size, (kind, key), rings, centre_first, must)
         if box is None:
-            label.remove()
+            writer.drop(label)
             continue
         if placer.overlaps(box, (kind, key)) > 0:
             drawing.unplaced.append(str(ident))
         placer.add(box)
         mid = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
-        label.set_position(tuple(to_data(mid - shift)))
+        label = writer.put(label, mid - shift)
         if kind == "object":
             drawing.labels[scene.ids[key]] = label
         else:
@@ -260,6 +318,20 @@ def place_labels(drawing: Drawing, scene: Scene, hulls, owner, answer, analysis,
             ax.add_line(line)
             if kind == "object":
                 drawing.leaders[scene.ids[key]] = line
+
+
+def _in_pixels(ax, scene: Scene, hulls):
+    """Object centres, footprints and camera positions in display pixels, each set in one
+    transform (a transform per point was a third of the placing time)."""
+    to_px = ax.transData.transform
+    centres = to_px(scene.center[:, :2]) if scene.n else np.zeros((0, 2))
+    sizes = [len(h) for h in hulls]
+    points = [np.asarray(h, dtype=float).reshape(-1, 2) for h in hulls if len(h)]
+    flat = to_px(np.concatenate(points)) if points else np.zeros((0, 2))
+    hulls_px = np.split(flat, np.cumsum(sizes)[:-1]) if sizes else []
+    frames = scene.frames
+    cameras = to_px(frames.position[:, :2]) if frames.count else np.zeros((0, 2))
+    return centres, hulls_px, cameras
 
 
 def _fits_inside(hull_px, centre, size) -> bool:
