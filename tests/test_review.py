@@ -143,6 +143,34 @@ def test_page_is_self_contained(page):
     assert text.count("<script") == 1 and "<link" not in text
 
 
+def test_the_page_assets_are_package_files_a_copied_package_finds(tmp_path):
+    # the wheel carries spatial_dsl/ whole (pyproject: packages = ["spatial_dsl", ...]), so
+    # the page's template, style sheet and script are files inside the package, read with
+    # importlib.resources: a copy of the package elsewhere (as pip installs it) finds them
+    import os
+    import sys
+    import tomllib
+
+    import spatial_dsl
+
+    pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    assert "spatial_dsl" in pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
+    package = Path(spatial_dsl.__path__[0])
+    shutil.copytree(package, tmp_path / "spatial_dsl",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    code = ("import sys, spatial_dsl; from spatial_dsl.review.page import render_page; "
+            "print(spatial_dsl.__file__); sys.stdout.write(render_page('t', [], [], [], [], 0))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    where, page = run.stdout.split("\n", 1)
+    assert Path(where).parent == tmp_path / "spatial_dsl"  # the copy, not the checkout
+    assets = package / "review" / "assets"
+    assert page.startswith("<!DOCTYPE html>") and "${" not in page
+    for name in ("review.css", "review.js"):
+        assert (assets / name).read_text(encoding="utf-8") in page
+
+
 def test_images_beside_the_page(dataset, tmp_path):
     out = tmp_path / "r.html"
     summary = build_review(dataset, out, limit=2, images="files", workers=1)

@@ -49,6 +49,11 @@ class MapLayout:
     def fig_h(self, cap_in: float) -> float:
         return TOP_IN + self.h_in + BELOW_MAP_IN + cap_in
 
+    def rows(self, cap_in: float, dpi: int) -> int:
+        """The picture's height in pixels: whole, so that everything placed from the top
+        (as all is) lands on the same pixels in a taller figure (a ``Sheet``'s)."""
+        return round(self.fig_h(cap_in) * dpi)
+
     @property
     def points_per_m(self) -> float:
         return self.w_in * 72 / float(self.hi[0] - self.lo[0])
@@ -78,24 +83,27 @@ def render(scene: Scene, analysis: Analysis | None = None, *, title: str | None 
     caption words the answer with (default: the scene's, for seed 0)."""
     layout = map_layout(scene)
     caption = caption_lines(scene, analysis, layout, names)
-    cap_in = caption_inches(caption)
-    drawing = new_figure(layout, cap_in, dpi)
+    drawing = new_figure(layout, caption_inches(caption), dpi)
     draw_room(drawing, scene, layout)
-    legend_ax = add_legend_axes(drawing.figure, layout, cap_in)
-    draw_program(drawing, scene, layout, analysis, legend_ax, caption, cap_in,
-                 title=title, frames=frames)
+    legend_ax = add_legend_axes(drawing.figure, layout)
+    draw_program(drawing, scene, layout, analysis, legend_ax, caption, title=title,
+                 frames=frames)
     return drawing
 
 
 def new_figure(layout: MapLayout, cap_in: float, dpi: int) -> Drawing:
-    """A figure with room for a caption of ``cap_in`` inches, and its empty map axes."""
+    """A figure with room for a caption of ``cap_in`` inches, a whole number of pixels
+    high, and its empty map axes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig_w, fig_h = layout.fig_w, layout.fig_h(cap_in)
+    rows = layout.rows(cap_in, dpi)
+    fig_w, fig_h = layout.fig_w, rows / dpi
+    if fig_h * dpi < rows:  # Agg truncates the height in pixels
+        fig_h = float(np.nextafter(fig_h, np.inf))
     fig = Figure(figsize=(fig_w, fig_h), dpi=dpi)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes([LEFT_IN / fig_w, (BELOW_MAP_IN + cap_in) / fig_h, layout.w_in / fig_w,
+    ax = fig.add_axes([LEFT_IN / fig_w, 1 - (TOP_IN + layout.h_in) / fig_h, layout.w_in / fig_w,
                        layout.h_in / fig_h])
     lo, hi = layout.lo, layout.hi
     ax.set_xlim(lo[0], hi[0])
@@ -109,11 +117,12 @@ def new_figure(layout: MapLayout, cap_in: float, dpi: int) -> Drawing:
     return Drawing(fig, ax)
 
 
-def add_legend_axes(fig, layout: MapLayout, cap_in: float):
+def add_legend_axes(fig, layout: MapLayout):
     """The empty axes beside the map that hold the legend."""
-    fig_w, fig_h = layout.fig_w, layout.fig_h(cap_in)
-    lax = fig.add_axes([(LEFT_IN + layout.w_in + 0.1) / fig_w, (BELOW_MAP_IN + cap_in) / fig_h,
-                        (LEGEND_IN - 0.1) / fig_w, layout.h_in / fig_h])
+    fig_w, fig_h = fig.get_figwidth(), fig.get_figheight()
+    lax = fig.add_axes([(LEFT_IN + layout.w_in + 0.1) / fig_w,
+                        1 - (TOP_IN + layout.h_in) / fig_h, (LEGEND_IN - 0.1) / fig_w,
+                        layout.h_in / fig_h])
     lax.set_axis_off()
     return lax
 
@@ -130,13 +139,14 @@ def draw_room(drawing: Drawing, scene: Scene, layout: MapLayout) -> None:
 
 
 def draw_program(drawing: Drawing, scene: Scene, layout: MapLayout,
-                 analysis: Analysis | None, legend_ax, caption: list[str], cap_in: float, *,
+                 analysis: Analysis | None, legend_ax, caption: list[str], *,
                  title: str | None = None, frames=None, over_base: bool = False,
                  label_writer=None) -> None:
     """Everything above the room: the objects with what the program touched, the cameras,
-    the labels, the legend, the title and the caption (its top ``cap_in`` - 0.1 inches
-    above the figure's bottom). ``over_base``: the objects' plain footprints are already
-    there (a ``Sheet``'s base layer), so only highlighted and answer objects are drawn.
+    the labels, the legend, the title and the caption (its lines from 0.1 inch under the
+    x axis' label down; all placed from the figure's top). ``over_base``: the objects'
+    plain footprints are already there (a ``Sheet``'s base layer), so only highlighted
+    and answer objects are drawn.
     ``label_writer``: how labels are measured and written (``labels.place_labels``)."""
     fig = drawing.figure
     walk = analysis is None
@@ -162,7 +172,8 @@ def draw_program(drawing: Drawing, scene: Scene, layout: MapLayout,
     drawing.title = fig.text(LEFT_IN / fig_w, 1 - 0.12 / fig_h, heading, fontsize=10,
                              fontweight="bold", va="top", ha="left", gid="title")
     color = "#b00020" if analysis is not None and not analysis.ok else "#111111"
-    drawing.caption = fig.text(LEFT_IN / fig_w, (cap_in - 0.1) / fig_h, "\n".join(caption),
+    caption_top = 1 - (TOP_IN + layout.h_in + BELOW_MAP_IN + 0.1) / fig_h
+    drawing.caption = fig.text(LEFT_IN / fig_w, caption_top, "\n".join(caption),
                                fontsize=9, va="top", ha="left", color=color, gid="caption",
                                linespacing=1.35)
 

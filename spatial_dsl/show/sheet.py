@@ -49,7 +49,7 @@ class Sheet:
         self.figure, self.ax = base.figure, base.ax
         draw_room(base, scene, self.layout)
         draw_objects(base, scene, self.layout, {}, set())
-        self.legend_ax = add_legend_axes(self.figure, self.layout, self.cap_in)
+        self.legend_ax = add_legend_axes(self.figure, self.layout)
         self.figure.canvas.draw()
         self.background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
         self.sprites = _SpriteCache(dpi)
@@ -82,14 +82,15 @@ class Sheet:
         labels = SpriteLabels(self.sprites)
         try:
             draw_program(drawing, self.scene, self.layout, analysis, self.legend_ax, caption,
-                         self.cap_in, title=title, over_base=True, label_writer=labels)
+                         title=title, over_base=True, label_writer=labels)
             added = self._added(before, drawing)
             for artist in added:
                 artist.draw(canvas.get_renderer())
-            height = int(round(self.layout.fig_h(caption_inches(caption)) * self.dpi))
-            image = np.asarray(canvas.buffer_rgba())[:height, :, :3].copy()
-            labels.paste(image, canvas.get_renderer().height)  # labels are the top layer
-            data = _encode(image, colors)
+            # the canvas' own pixels: the next picture restores them anyway
+            pixels = np.asarray(canvas.buffer_rgba())
+            labels.paste(pixels, canvas.get_renderer().height)  # labels are the top layer
+            height = self.layout.rows(caption_inches(caption), self.dpi)
+            data = _encode(pixels[:height], colors)
         finally:
             self._take_off(before, drawing)
         return data, drawing
@@ -149,7 +150,7 @@ class SpriteLabels:
         pass
 
     def paste(self, image: np.ndarray, height: float) -> None:
-        """Blend every placed label onto ``image`` (rows from the top of a canvas
+        """Blend every placed label onto ``image`` (RGBA rows from the top of a canvas
         ``height`` pixels high), in placing order as matplotlib would draw them."""
         for label in self.placed:
             label.sprite.paste(image, label.anchor, height)
@@ -174,8 +175,8 @@ class _Sprite:
             return
         a = self.alpha[r0 - row:r1 - row, c0 - col:c1 - col]
         src = self.rgb[r0 - row:r1 - row, c0 - col:c1 - col]
-        dst = image[r0:r1, c0:c1].astype(np.float32)
-        image[r0:r1, c0:c1] = np.rint(dst + (src - dst) * a).astype(np.uint8)
+        dst = image[r0:r1, c0:c1, :3].astype(np.float32)
+        image[r0:r1, c0:c1, :3] = np.rint(dst + (src - dst) * a).astype(np.uint8)
 
 
 class _SpriteCache:
@@ -225,12 +226,12 @@ class _SpriteCache:
                        (ext.width, ext.height), shift)
 
 
-def _encode(rgb: np.ndarray, colors: int) -> bytes:
-    """PNG bytes of an (H, W, 3) uint8 image, reduced to ``colors`` palette colours if > 0
-    (as ``output.to_bytes`` does)."""
+def _encode(rgba: np.ndarray, colors: int) -> bytes:
+    """PNG bytes of an (H, W, 4) uint8 opaque image, in RGB, reduced to ``colors`` palette
+    colours if > 0 (as ``output.to_bytes`` does)."""
     from PIL import Image
 
-    image = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
+    image = Image.fromarray(np.ascontiguousarray(rgba)).convert("RGB")
     if colors > 0:
         image = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
                                dither=Image.Dither.NONE)
