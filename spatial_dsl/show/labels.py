@@ -60,8 +60,9 @@ class _Placer:
         self.boxes = np.vstack([self.boxes, np.asarray(box, dtype=float)[None]])
 
     def place(self, centre, radius, size, key, rings: int, centre_first: bool,
-              must: bool) -> tuple[np.ndarray | None, bool]:
-        """(box, away) for a label of ``size`` near ``centre``; None if nothing is free."""
+              must: bool) -> tuple[np.ndarray | None, bool, bool]:
+        """(box, away, clear) for a label of ``size`` near ``centre``: the box is None if
+        nothing is free for an optional label; ``clear``: it overlaps nothing."""
         w, h = size
         gap = 3.0
         step = max(h * 0.9, 8.0)
@@ -81,16 +82,17 @@ class _Placer:
             free = np.flatnonzero(costs == 0)
             if len(free):
                 box = boxes[free[0]]
-                return box, self._away(box, centre, radius, gap + step * 0.5)
+                return box, self._away(box, centre, radius, gap + step * 0.5), True
             j = int(np.argmin(costs))  # the first of the least overlaps
             if costs[j] < best_cost:
                 best, best_cost = boxes[j], float(costs[j])
         if not must:
-            return None, False
+            return None, False, False
         box = self._scan(centre, size, key)
         if box is not None:
-            return box, True
-        return best, True  # nowhere free: the least overlap (reported in Drawing.unplaced)
+            return box, True, True
+        # nowhere free: the least overlap (reported in Drawing.unplaced)
+        return best, True, best is not None and self.overlaps(best, key) == 0
 
     @staticmethod
     def _ring_spots(centre, inner: float, step: float, size, rings) -> np.ndarray:
@@ -119,7 +121,7 @@ class _Placer:
                      - np.maximum(candidates[:, None, 0], boxes[None, :, 0]))
                 h = (np.minimum(candidates[:, None, 3], boxes[None, :, 3])
                      - np.maximum(candidates[:, None, 1], boxes[None, :, 1]))
-                total += (np.clip(w, 0, None) * np.clip(h, 0, None)).sum(axis=1)
+                total += (np.maximum(w, 0.0) * np.maximum(h, 0.0)).sum(axis=1)
         return total
 
     def _scan(self, centre, size, key):
@@ -162,7 +164,7 @@ def _overlap_areas(boxes: np.ndarray, box) -> np.ndarray:
     """Overlap area of ``box`` (x0, y0, x1, y1) with each row of ``boxes``."""
     w = np.minimum(boxes[:, 2], box[2]) - np.maximum(boxes[:, 0], box[0])
     h = np.minimum(boxes[:, 3], box[3]) - np.maximum(boxes[:, 1], box[1])
-    return np.clip(w, 0, None) * np.clip(h, 0, None)
+    return np.maximum(w, 0.0) * np.maximum(h, 0.0)
 
 
 # right, left, up, down, then the diagonals, then 16 directions
@@ -297,11 +299,12 @@ def place_labels(drawing: Drawing, scene: Scene, layout, owner, answer, analysis
         if kind == "object":  # a label that fits inside its object may sit on it
             centre_first = _fits_inside(hull_px, centre, size) and not is_surface(
                 scene.categories[key])
-        box, away = placer.place(centre, radius, size, (kind, key), rings, centre_first, must)
+        box, away, clear = placer.place(centre, radius, size, (kind, key), rings, centre_first,
+                                        must)
         if box is None:
             writer.drop(label)
             continue
-        if placer.overlaps(box, (kind, key)) > 0:
+        if not clear:
             drawing.unplaced.append(str(ident))
         placer.add(box)
         mid = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
