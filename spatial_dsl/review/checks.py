@@ -112,6 +112,7 @@ def _check_job(args) -> ItemCheck:
 
 def check_all(root: Path, records: list[dict], limit: int, workers: int = 1,
               progress=None) -> list[ItemCheck]:
+    """Every item's check, in order; pictures for the first ``limit``."""
     jobs = [(root, r, i < limit) for i, r in enumerate(records)]
     if workers <= 1 or len(jobs) < 8:
         results = []
@@ -120,13 +121,68 @@ def check_all(root: Path, records: list[dict], limit: int, workers: int = 1,
             if progress:
                 progress(len(results), len(jobs))
         return results
+    return _check_in_workers(jobs, workers, progress)
+
+
+def _check_in_workers(jobs: list, workers: int, progress) -> list[ItemCheck]:
+    """The jobs in worker processes, each given one contiguous run of the jobs in scene
+    order: a worker meets few scenes, and each scene's object names (a search of ~2 s)
+    and picture sheet are made once per worker that meets it, not by every worker."""
+    import multiprocessing
+    import queue
+
+    order = sorted(range(len(jobs)), key=lambda i: str(jobs[i][1].get("scene_file")))
+    runs = _balanced_runs(order, [1.0 if jobs[i][2] else 0.1 for i in order], workers)
+    done_queue = multiprocessing.get_context().Queue()
+    results: list[ItemCheck | None] = [None] * len(jobs)
+    with ProcessPoolExecutor(max_workers=len(runs), initializer=_init_worker,
+                             initargs=(os.getpid(), done_queue)) as pool:
+        futures = [pool.submit(_check_run, [(i, jobs[i]) for i in run]) for run in runs]
+        done = 0
+        while done < len(jobs):
+            try:
+                done_queue.get(timeout=0.2)
+            except queue.Empty:
+                if all(f.done() for f in futures):
+                    break  # a worker died: its future holds the error, raised below
+                continue
+            done += 1
+            if progress:
+                progress(done, len(jobs))
+        for future in futures:
+            for i, result in future.result():
+                results[i] = result
+    return results
+
+
+def _balanced_runs(order: list[int], weights: list[float], count: int) -> list[list[int]]:
+    """``order`` cut into at most ``count`` contiguous non-empty runs of about equal weight."""
+    total = sum(weights)
+    runs, run, acc = [], [], 0.0
+    for index, weight in zip(order, weights):
+        target = total * (len(runs) + 1) / count  # where this run should end
+        if run and len(runs) < count - 1 and acc + weight - target > target - acc:
+            runs.append(run)  # ending here is nearer the target than taking one more
+            run = []
+        run.append(index)
+        acc += weight
+    return runs + ([run] if run else [])
+
+
+_DONE_QUEUE = None  # a worker's queue to the parent: one message per item checked
+
+
+def _init_worker(parent_pid: int, done_queue) -> None:
     from ..workers import exit_with_parent
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        results = []
-        for res in pool.map(_check_job, jobs, chunksize=4):
-            results.append(res)
-            if progress:
-                progress(len(results), len(jobs))
-        return results
+    global _DONE_QUEUE
+    exit_with_parent(parent_pid)
+    _DONE_QUEUE = done_queue
+
+
+def _check_run(run: list) -> list[tuple[int, ItemCheck]]:
+    out = []
+    for index, job in run:
+        out.append((index, _check_job(job)))
+        _DONE_QUEUE.put(index)
+    return out
