@@ -10,9 +10,10 @@ Everything is drawn with matplotlib's object API on an Agg canvas (never pyplot)
 so no display is needed and nothing global is touched.
 
 The package's modules: ``analysis`` (run the program, collect what it touched),
-``figure`` (the map, legend and caption), ``labels`` (label placement), ``output``
-(PNG/SVG bytes and files), ``sheet`` (many pictures of one scene on one reused figure,
-for `spdsl review`), ``common`` (palette, sizes, ``ShowError``, ``Drawing``).
+``figure`` (the map, title and caption), ``key`` (the legend), ``labels`` (label
+placement), ``output`` (PNG/SVG bytes and files), ``sheet`` (many pictures of one
+scene on one reused figure, for `spdsl review`), ``common`` (palette, sizes,
+``ShowError``, ``Drawing``).
 
 What is drawn, bottom to top:
 

@@ -5,17 +5,17 @@ plain footprint), which is the same for every program on the scene, under what t
 program touched (highlighted and answer objects, cameras, labels, legend, title,
 caption). A ``Sheet`` draws the first part once, on a figure it keeps, and keeps its
 pixels; each picture restores those pixels, draws only the program's artists on top
-(matplotlib's blitting: ``draw_artist`` in z-order, the same as a full draw since every
-program artist lies above every base artist), crops the caption band to the caption's
-height and encodes the PNG itself. Re-using one figure also keeps matplotlib's
-text-layout cache warm: the same object names are measured once per scene.
+(matplotlib's blitting: ``draw_artist`` in z-order, the same order as a full draw since
+every program artist lies above every base artist), pastes the labels and the legend's
+words as sprites (each text and style drawn once per sheet, ``SpriteLabels``), crops
+the caption band to the caption's height and encodes the PNG itself.
 
-The picture is ``render``'s, drawn at the sheet's DPI, with two differences a reader
-cannot see: a highlighted object's colour lies over its plain grey footprint rather
-than over the white page (its fill is at most 3 % darker), and labels are placed at
-the sheet's DPI rather than at 100 DPI and rescaled. A program that highlights a floor
-or another surface, whose tint goes *under* the objects standing on it, is drawn the
-plain way (``render``), as is every picture when the figure would not fit the sheet.
+The picture is ``render``'s at the same DPI, with two differences a reader cannot see
+(``tests/test_sheet.py`` measures them): a highlighted object's colour lies over its
+plain grey footprint rather than over the white page (its fill is a few levels darker),
+and a sprite's glyphs sit on whole pixels (up to half a pixel from where matplotlib
+would put them). A program that highlights a floor or another surface, whose tint goes
+*under* the objects standing on it, is drawn the plain way (``render``).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Sheet:
     def __init__(self, scene: Scene, dpi: int):
         self.scene, self.dpi = scene, dpi
         self.layout: MapLayout = map_layout(scene)
-        self.cap_in = caption_inches(["" for _ in range(CAPTION_LINES_MAX)])
+        self.cap_in = caption_inches([""] * CAPTION_LINES_MAX)  # room for the longest
         base = new_figure(self.layout, self.cap_in, dpi)
         self.figure, self.ax = base.figure, base.ax
         draw_room(base, scene, self.layout)
@@ -180,7 +180,10 @@ class _Sprite:
 
 
 class _SpriteCache:
-    """Label sprites by text and style, drawn on a scratch transparent figure."""
+    """Label sprites by text and style, drawn on a scratch transparent figure (at most
+    MAX_SPRITES, then drawn afresh: the legend's words differ from item to item)."""
+
+    MAX_SPRITES = 2000
 
     def __init__(self, dpi: int):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -194,6 +197,8 @@ class _SpriteCache:
     def get(self, text: str, style: dict) -> _Sprite:
         key = (text, repr(style))
         if key not in self.sprites:
+            if len(self.sprites) >= self.MAX_SPRITES:
+                self.sprites.clear()
             self.sprites[key] = self._draw(text, style)
         return self.sprites[key]
 
