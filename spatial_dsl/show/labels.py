@@ -26,10 +26,6 @@ class _Placer:
         self.obstacles: list[tuple[np.ndarray, object]] = []  # (box, owner key)
         self.soft: list[tuple[np.ndarray, object]] = []  # only optional labels avoid these
 
-    def inside(self, box) -> bool:
-        x0, y0, x1, y1 = self.bounds
-        return box[0] >= x0 + 2 and box[1] >= y0 + 2 and box[2] <= x1 - 2 and box[3] <= y1 - 2
-
     def overlaps(self, box, key=None, soft: bool = False) -> float:
         """Total overlap area with placed labels and foreign obstacles."""
         total = 0.0
@@ -107,6 +103,7 @@ class _Placer:
         return spots.reshape(-1, 2)
 
     def _inside_all(self, boxes: np.ndarray) -> np.ndarray:
+        """(C,) bool: the boxes 2 pixels or more inside the map."""
         x0, y0, x1, y1 = self.bounds
         return ((boxes[:, 0] >= x0 + 2) & (boxes[:, 1] >= y0 + 2) & (boxes[:, 2] <= x1 - 2)
                 & (boxes[:, 3] <= y1 - 2))
