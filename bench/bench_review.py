@@ -17,6 +17,7 @@ seed 0; about a minute, not timed), then times, in this process:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -81,8 +82,7 @@ def main() -> None:
         n = len(sample)
         print(f"review: {n} of {len(records)} items of {args.rooms} rooms (every task), "
               f"pictures at {PICTURE_DPI} DPI")
-        (root / "sample.jsonl").write_text("".join(
-            __import__("json").dumps(r) + "\n" for r in sample))
+        (root / "sample.jsonl").write_text("".join(json.dumps(r) + "\n" for r in sample))
         wall, cpu = timed(lambda: build_review(root / "sample.jsonl", Path(tmp) / "r.html",
                                                limit=n, workers=args.workers))
         line(f"review -j{args.workers}", n, wall, cpu)
