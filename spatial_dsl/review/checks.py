@@ -144,7 +144,7 @@ def _check_in_workers(jobs: list, workers: int, progress) -> list[ItemCheck]:
                 done_queue.get(timeout=0.2)
             except queue.Empty:
                 if all(f.done() for f in futures):
-                    break  # a worker died: its future holds the error, raised below
+                    break  # a worker died (its future raises below), or a last message lags
                 continue
             done += 1
             if progress:
@@ -152,6 +152,8 @@ def _check_in_workers(jobs: list, workers: int, progress) -> list[ItemCheck]:
         for future in futures:
             for i, result in future.result():
                 results[i] = result
+    if progress and done < len(jobs):
+        progress(len(jobs), len(jobs))
     return results
 
 
