@@ -13,15 +13,6 @@ import spatial_dsl
 
 MAX_LINES = 600
 
-# Today's offenders, each being split on its own branch (issue 16). The INTEGRATOR EMPTIES
-# THIS LIST as the splits land: the test fails both when a module not listed here grows
-# past MAX_LINES and when a listed one is no longer over it (or no longer exists), so the
-# list can only shrink and never hides a new offender.
-BEING_SPLIT = {
-    "spatial_dsl/show.py",  # pictures
-    "spatial_dsl/scoring.py",  # pictures
-}
-
 
 def _line_counts() -> dict[str, int]:
     counts = {}
@@ -43,13 +34,6 @@ def test_the_walk_sees_the_package():
     assert len(counts) > 100  # ~200 modules when written
 
 
-def test_no_module_over_the_limit_but_those_being_split():
+def test_no_module_over_the_limit():
     over = _over(_line_counts())
-    new = {name: n for name, n in over.items() if name not in BEING_SPLIT}
-    assert new == {}, f"split these modules by responsibility (at most {MAX_LINES} lines)"
-
-
-def test_the_list_of_modules_being_split_only_shrinks():
-    over = _over(_line_counts())
-    done = sorted(name for name in BEING_SPLIT if name not in over)
-    assert done == [], "split: remove these from BEING_SPLIT"
+    assert over == {}, f"split these modules by responsibility (at most {MAX_LINES} lines)"

@@ -44,8 +44,8 @@ ALLOWED = {
     ("spatial_dsl/cli/run.py", 'f"  let {name} = {value}"'):
         "`spdsl run --trace` shows each let's value (a run-time value, not source) to a person",
     ("spatial_dsl/cli/capture.py", "frame(s)"): "English: 'frame(s)' is a plural, no call",
-    ("spatial_dsl/show.py", '"let " + h.name'): "a picture's legend label for a person",
-    ("spatial_dsl/show.py", 'f"find({text})"'):
+    ("spatial_dsl/show/key.py", '"let " + h.name'): "a picture's legend label for a person",
+    ("spatial_dsl/show/analysis.py", 'f"find({text})"'):
         "a picture's legend label for a person, around the program's own source snippet",
     ("spatial_dsl/synth/hints.py", "after `o =>` in"):
         "a repair hint to the model quotes example code in words",

@@ -143,6 +143,64 @@ def test_page_is_self_contained(page):
     assert text.count("<script") == 1 and "<link" not in text
 
 
+def test_the_page_assets_are_package_files_a_copied_package_finds(tmp_path):
+    # the wheel carries spatial_dsl/ whole (pyproject: packages = ["spatial_dsl", ...]), so
+    # the page's template, style sheet and script are files inside the package, read with
+    # importlib.resources: a copy of the package elsewhere (as pip installs it) finds them
+    import os
+    import sys
+    import tomllib
+
+    import spatial_dsl
+
+    pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    assert "spatial_dsl" in pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
+    package = Path(spatial_dsl.__path__[0])
+    shutil.copytree(package, tmp_path / "spatial_dsl",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    code = ("import sys, spatial_dsl; from spatial_dsl.review.page import render_page; "
+            "print(spatial_dsl.__file__); sys.stdout.write(render_page('t', [], [], [], [], 0))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    where, page = run.stdout.split("\n", 1)
+    assert Path(where).parent == tmp_path / "spatial_dsl"  # the copy, not the checkout
+    assets = package / "review" / "assets"
+    assert page.startswith("<!DOCTYPE html>") and "${" not in page
+    for name in ("review.css", "review.js"):
+        assert (assets / name).read_text(encoding="utf-8") in page
+
+
+def test_workers_write_the_same_page_with_progress(dataset, tmp_path):
+    # 14 items, the two scenes interleaved: the workers get runs of the items in scene
+    # order, and the page lists them in the dataset's order all the same
+    records = [json.loads(line) for line in (dataset / "data.jsonl").read_text().splitlines()]
+    twice = [{**r, "id": f"{r['id']}#{k}"} for r in records for k in range(2)]
+    data = dataset / "twice.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in twice))
+    pages, calls = {}, []
+    for workers in (1, 2):
+        out = tmp_path / f"j{workers}.html"
+        summary = build_review(data, out, limit=10, workers=workers,
+                               progress=lambda done, total, w=workers: calls.append(
+                                   (w, done, total)))
+        assert summary == {"items": 14, "pictures": 10, "problems": 4}
+        pages[workers] = out.read_text()
+    assert pages[2] == pages[1]
+    assert [(d, t) for w, d, t in calls if w == 2] == [(d, 14) for d in range(1, 15)]
+
+
+def test_worker_runs_are_contiguous_and_balanced():
+    from spatial_dsl.review.checks import _balanced_runs
+
+    order = list(range(10))
+    assert _balanced_runs(order, [1.0] * 10, 2) == [order[:5], order[5:]]
+    # items without pictures weigh a tenth: the first run takes more of them
+    runs = _balanced_runs(order, [0.1] * 5 + [1.0] * 5, 2)
+    assert runs[0] == order[:7] and runs[1] == order[7:]
+    assert _balanced_runs(order[:2], [1.0, 1.0], 4) == [[0], [1]]  # never an empty run
+
+
 def test_images_beside_the_page(dataset, tmp_path):
     out = tmp_path / "r.html"
     summary = build_review(dataset, out, limit=2, images="files", workers=1)
