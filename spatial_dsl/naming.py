@@ -2,7 +2,7 @@
 
 An item's question names an object by its natural category name when its category occurs
 once in the scene ("the fridge") and by a verified referring expression otherwise ("the
-shortest vase", ``refer.py``). Its answer and choices must name objects the same way: a
+shortest vase", ``refer``). Its answer and choices must name objects the same way: a
 model that reads "the shortest vase or the microwave?" must answer "the shortest vase",
 not ``Vase``, and certainly not ``Vase`` for both of two vases.
 

@@ -1,7 +1,7 @@
 """Referring expressions (spatial_dsl.refer) on hand-made scenes, derived by hand.
 
 Every scene below is a few boxes on a 10 m x 8 m floor (z up, metres, upright
-boxes). Margins under test (refer.py): extremes >= 10 %, highest / lowest
+boxes). Margins under test (spatial_dsl.refer): extremes >= 10 %, highest / lowest
 >= 0.15 m, nearest / farthest >= 20 % and >= 0.3 m, leftmost / rightmost
 >= 10 degrees of view bearing, closest >= 20 % and >= 0.3 m of depth.
 """
@@ -419,9 +419,10 @@ def test_footprints_overlapping_by_1_cm_are_rejected_by_the_band():
 def test_without_the_bands_the_jitter_proof_rejects_exact_margins(monkeypatch, mug_a, form):
     """The bands are a deterministic first line; the 8 jittered trials of the proof are
     the rule of synthesis.md and catch the same near-ties on their own."""
-    import spatial_dsl.refer as refer
+    from spatial_dsl.refer import candidates, keys
 
-    monkeypatch.setattr(refer, "RELATION_BAND_M", 0.0)
+    for module in (keys, candidates):  # the key program's bands and the candidates' checks
+        monkeypatch.setattr(module, "RELATION_BAND_M", 0.0)
     scene = make([table(), box("a", "Mug", mug_a, [0.1, 0.1, 0.1]),
                   box("b", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1])])
     expression = f'the(filter(find("Mug"), o => {form}(o, the("DiningTable"))))'

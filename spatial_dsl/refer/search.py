@@ -1,0 +1,194 @@
+"""The search driver: ``find_references`` (candidates, proofs in rounds, chained
+rounds), the proof of candidates on the scene and its jittered copies, and the ``Ref``
+domains (``binding_domain``, ``references_for_binding``) built from a report."""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections import Counter
+
+import numpy as np
+
+from spatial_dsl.lang.check.checker import Checked, compile_source
+from spatial_dsl.lang.printer import format_string
+from ..runtime.eval import Evaluator
+from ..runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
+from ..scenes.model import Scene, normalise_name
+from .candidates import _Search
+from .landmarks import _chain_landmarks, _unique_names
+from .model import (
+    _SEARCH_LIMITS, DEFAULT_CHAIN, DEFAULT_PER_KIND, STRUCTURAL, ObjectReferences, Reference,
+    ReferenceReport, _Candidate, _order,
+)
+
+
+def jitter_for(scene: Scene, seed: int = 0, trials: int = DEFAULT_TRIALS,
+               radius: float = DEFAULT_RADIUS) -> list[Scene]:
+    """The jittered copies the search proves references on (deterministic per scene)."""
+    derived = zlib.crc32(f"{seed}\x1f{scene.id}\x1frefer".encode())
+    return jittered_scenes(scene, trials, radius, derived)
+
+
+def find_references(scene: Scene, frames: bool = False, *, jittered: list[Scene] | None = None,
+                    seed: int = 0, kinds: tuple[str, ...] | None = None,
+                    per_kind: int | None = DEFAULT_PER_KIND,
+                    chain: int = DEFAULT_CHAIN) -> ReferenceReport:
+    """Proved references of every object of a multi-instance category, simplest first.
+
+    ``frames`` adds view references (kind 5) when the scene has frames.
+    ``jittered`` reuses jittered copies of the scene (default: ``jitter_for(scene, seed)``).
+    ``kinds`` restricts the search (default: all of ``KINDS``, minus ``view`` unless
+    ``frames``). ``per_kind`` bounds the references proved per object and kind (and
+    frame, for view references): the clearest candidates first, a candidate that fails
+    its proof replaced by the next one; ``None`` proves every candidate.
+    ``chain`` is the number of chained rounds: objects still unreferenced get distance
+    and relation references whose landmark is an object referenced in the round before
+    ("the drawer below the tallest cabinet"); 0 turns them off.
+    """
+    started = time.perf_counter()
+    search = _Search(scene, frames, kinds)
+    rejected = search.rejected
+    jitter = _JitterOnce(scene, seed, jittered)
+    proved = _prove_in_rounds(scene, search.candidates(), jitter, rejected, per_kind)
+    fresh = set(proved)
+    for _ in range(chain):
+        landmarks = _chain_landmarks(scene, proved, fresh)
+        waiting = {i for i in search.targets if i not in proved}
+        if not landmarks or not waiting or not search.landmark_kinds_wanted:
+            break
+        chained = _Search(scene, False, tuple(search.landmark_kinds_wanted), landmarks=landmarks,
+                          categories={scene.categories[i] for i in waiting})
+        chained.rejected = rejected
+        found = [c for c in chained.candidates() if c.target in waiting]
+        more = _prove_in_rounds(scene, found, jitter, rejected, per_kind)
+        proved.update(more)
+        fresh = set(more)
+    objects = [ObjectReferences(scene.ids[i], scene.categories[i], scene.labels[i],
+                                sorted(proved.get(i, ()), key=_order)) for i in search.targets]
+    return ReferenceReport(scene.id, search.frames, objects, rejected,
+                           time.perf_counter() - started)
+
+
+class _JitterOnce:
+    """The jittered copies, built on first use (a scene without candidates needs none)."""
+
+    def __init__(self, scene: Scene, seed: int, jittered: list[Scene] | None):
+        self.scene, self.seed, self.copies = scene, seed, jittered
+
+    def get(self) -> list[Scene]:
+        if self.copies is None:
+            self.copies = jitter_for(self.scene, self.seed)
+        return self.copies
+
+
+def _prove_in_rounds(scene: Scene, candidates: list[_Candidate], jitter: _JitterOnce,
+                     rejected: Counter, per_kind: int | None) -> dict[int, list[Reference]]:
+    """Object index -> its proved references. Rounds: the clearest ``per_kind``
+    candidates of every (object, kind[, frame]) first, the next ones only where a proof
+    failed."""
+    groups: dict[tuple[int, str, int | None], list[_Candidate]] = {}
+    for cand in sorted(candidates, key=lambda c: _order(c.ref)):
+        groups.setdefault((cand.target, cand.ref.kind, cand.ref.frame), []).append(cand)
+    proved: dict[tuple[int, str, int | None], list[Reference]] = {key: [] for key in groups}
+    taken = dict.fromkeys(groups, 0)
+    while True:
+        batch = []
+        for key, group in groups.items():
+            want = len(group) if per_kind is None else per_kind - len(proved[key])
+            if want > 0 and taken[key] < len(group):
+                batch += group[taken[key]:taken[key] + want]
+                taken[key] += want
+        if not batch:
+            break
+        for cand in _prove(scene, batch, jitter.get(), rejected):
+            proved[cand.target, cand.ref.kind, cand.ref.frame].append(cand.ref)
+    per_object: dict[int, list[Reference]] = {}
+    for (i, _, _), refs in proved.items():
+        if refs:
+            per_object.setdefault(i, []).extend(refs)
+    return per_object
+
+
+
+def references_for_binding(scene: Scene, frames: bool = False, *, frame: int | None = None,
+                           best_only: bool = True, include_unique: bool = False,
+                           jittered: list[Scene] | None = None, seed: int = 0,
+                           kinds: tuple[str, ...] | None = None,
+                           ) -> list[tuple[str, str, str]]:
+    """A ``Ref`` parameter domain: ``(object id, expression, text)`` triples.
+
+    ``{a}`` renders ``text`` ("the chair nearest the window"); the item's program
+    gets ``let a = <expression>`` (type Object), so it stays runnable with
+    ``spdsl run``. See ``binding_domain`` for the options; this runs the search
+    (with view references when ``frames`` or ``frame`` is given) and calls it.
+    """
+    report = find_references(scene, frames or frame is not None, jittered=jittered, seed=seed,
+                             kinds=kinds, per_kind=1 if best_only else DEFAULT_PER_KIND)
+    return binding_domain(report, scene, frame=frame, best_only=best_only,
+                          include_unique=include_unique)
+
+
+def binding_domain(report: ReferenceReport, scene: Scene, *, frame: int | None = None,
+                   best_only: bool = True, include_unique: bool = False,
+                   include_structural: bool = True) -> list[tuple[str, str, str]]:
+    """``(object id, expression, text)`` triples from a search report, by object id.
+
+    - ``best_only`` (default): each referenced object once, with its simplest
+      reference; otherwise every reference of the report, simplest first per object.
+    - View references ("the leftmost stool in this view") only make sense in an
+      image item that shows their frame: they are left out unless ``frame`` (a frame
+      position, as in ``frame(i)``) is given, and then only that frame's are kept.
+      One search with ``frames=True`` serves every frame.
+    - ``include_unique`` also offers each object of a single-instance category as
+      ``the("Fridge")`` / "the fridge" (when ``find`` selects exactly it).
+    - ``include_structural=False`` leaves out floors, walls, ceilings and rooms
+      (``STRUCTURAL``), which no template question is about.
+    """
+    out: list[tuple[str, str, str]] = []
+    if include_unique:
+        for i, (name, text) in _unique_names(scene).items():
+            if scene.categories[i] == name:
+                out.append((scene.ids[i], f"the({format_string(name)})", text))
+    for entry in report.objects:
+        refs = [r for r in entry.references if r.kind != "view" or
+                (frame is not None and r.frame == frame)]
+        for r in refs[:1] if best_only else refs:
+            out.append((r.object_id, r.expression, r.text))
+    order = {oid: i for i, oid in enumerate(scene.ids)}
+    if not include_structural:
+        out = [t for t in out if normalise_name(scene.categories[order[t[0]]]) not in STRUCTURAL]
+    return sorted(out, key=lambda t: order[t[0]])  # stable: simplest first per object
+
+
+
+def _prove(scene: Scene, candidates: list[_Candidate], jittered: list[Scene],
+           rejected: Counter) -> list[_Candidate]:
+    """The candidates whose expression answers exactly their object on the scene and on
+    every jittered copy. All expressions are compiled as one program (a `let` each);
+    each is evaluated by the runtime on its own, so one rejection spoils nothing else."""
+    text = "\n".join(f"let r{k} = {c.ref.expression}" for k, c in enumerate(candidates))
+    checked = compile_source(text + "\nanswer 0", "<refer candidates>")
+    if not checked.ok:  # a bug in the search, never bad input
+        raise RuntimeError("reference candidates do not compile: "
+                           f"{checked.diagnostics[0].message}")
+    nodes = [stmt.value for stmt in checked.program.statements[:len(candidates)]]
+    alive = np.ones(len(candidates), dtype=bool)
+    for trial, world in enumerate([scene, *jittered]):
+        reason = "selects another object" if trial == 0 else "unstable under jitter"
+        _select(checked, world, nodes, candidates, alive, rejected, reason)
+    return [c for c, ok in zip(candidates, alive) if ok]
+
+
+def _select(checked: Checked, world: Scene, nodes, candidates, alive, rejected,
+            reason: str) -> None:
+    evaluator = Evaluator(checked, world, _SEARCH_LIMITS)
+    for k in np.flatnonzero(alive):
+        value, rejection = evaluator.evaluate(nodes[k], {})
+        form = candidates[k].ref.form
+        if rejection is not None:
+            alive[k] = False
+            rejected[f"{reason}:{rejection.kind}:{form}"] += 1
+        elif int(np.asarray(value).reshape(-1)[0]) != candidates[k].target:
+            alive[k] = False
+            rejected[f"{reason}:{form}"] += 1

@@ -1,0 +1,378 @@
+"""``SceneEngine``: one scene's domains, the seeded walk over bindings in chunks, the
+batched evaluation of ``where`` / ``answer`` / ``choices`` and the jitter stability check.
+Turning an accepted binding into an item record is ``items.ItemWriter``'s."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.check.checker import Checked
+from spatial_dsl.lang.diagnostics import RejectionKind
+from ..runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
+from ..runtime.jitter import jittered_scenes
+from ..runtime.values import Abort, LimitExceeded, Rows, element, rows_of, stack_elements
+from ..scenes.model import Scene, normalise_name
+from ..seeds import derive_seed
+from ..tolerances import STABLE_TOLERANCE
+from .items import _OBJECT_KINDS, _THE_NAME, ItemWriter, _bare, _unquote
+from .pool import FIRST_CHUNK, MAX_EVALUATED, GenerateOptions, TaskSceneStats, _Pool, _next_chunk
+from .templates import MODALITIES_WITH_FRAMES, ParamInfo, TaskTemplate
+
+
+def _one_row(value, r: int):
+    """Row ``r`` of a batch value, as a one-row value (what ``serialize`` takes)."""
+    if isinstance(value, np.ndarray):
+        return value[r:r + 1] if value.ndim and value.shape[0] > 1 else value
+    if isinstance(value, list):
+        return [value[r]] if len(value) > 1 else value
+    return value
+
+
+def _close(a, b, relative: bool) -> bool:
+    """Same answer element: with ``relative``, numbers within 5 %; anything else equal."""
+    if isinstance(a, list | tuple):
+        return isinstance(b, list | tuple) and len(a) == len(b) and all(
+            _close(x, y, relative) for x, y in zip(a, b))
+    if isinstance(a, bool | np.bool_) or isinstance(b, bool | np.bool_):
+        return bool(a) == bool(b)
+    if relative and isinstance(a, int | float | np.integer | np.floating) and isinstance(
+            b, int | float | np.integer | np.floating):
+        return abs(float(b) - float(a)) <= STABLE_TOLERANCE * abs(float(a)) + 1e-12
+    return a == b
+
+
+def _relative(t: T.Type) -> bool:
+    """Whether answers of type t compare within 5 %: Number and the quantities (also in
+    lists). Int (counts, frame indices) and everything else must stay equal."""
+    if isinstance(t, T.ListType):
+        return _relative(t.elem)
+    return t == T.NUMBER or t in T.QUANTITIES
+
+
+@dataclass
+class _Batch:
+    """Values and per-row rejection kinds of one batched evaluation."""
+
+    value: object
+    rejected: np.ndarray  # (k,) bool
+    kinds: list[str | None]
+
+
+
+class _RowList(list):
+    """Row values of a batch evaluated row by row (None for rejected rows).
+
+    A plain list of elements, which is what ``values.element`` reads for a List."""
+
+
+class SceneEngine(ItemWriter):
+    """Instantiates task templates on one scene (built once per scene, reused per task)."""
+
+    def __init__(self, scene: Scene, options: GenerateOptions, scene_file: str = ""):
+        self.scene = scene
+        self.options = options
+        self.scene_file = scene_file
+        self._jittered: list[Scene] | None = None
+        self._refs: list[tuple[int, str, str]] | None = None  # (row, expression, text)
+        self._worded: list[tuple[int, str, str]] = []  # the same with the article kept
+        self._object_names = None  # naming.ObjectNames, built on first use
+        self._ids: dict[str, int] | None = None  # object id -> row
+        self._mentions: np.ndarray | None = None
+        self._rows: dict[str, np.ndarray] | None = None  # see _object_rows
+        # (task name, phase) -> seconds; phases: where, answer, choices, jitter, items
+        self.timings: Counter = Counter()
+        self._categories = sorted(set(scene.categories))
+        self._category_array = stack_elements(T.STR, self._categories)
+
+    @property
+    def jittered(self) -> list[Scene]:
+        if self._jittered is None:
+            seed = derive_seed(self.options.seed, self.scene.id, "jitter") % (2 ** 63)
+            self._jittered = jittered_scenes(self.scene, self.options.trials,
+                                             self.options.radius, seed)
+        return self._jittered
+
+    @property
+    def references(self) -> list[tuple[int, str, str]]:
+        """The ``Ref`` domain of the scene: (object row, expression, text without its
+        leading article), by object id order; searched once per scene."""
+        if self._refs is None:
+            from ..naming import reference_domain
+
+            self._worded = reference_domain(self.scene, self.options.seed, self.jittered)
+            self._refs = [(row, expression, _bare(text))
+                          for row, expression, text in self._worded]
+        return self._refs
+
+    @property
+    def names(self):
+        """The words naming each object in answers and choices (``naming.ObjectNames``),
+        from the same references the ``Ref`` domain holds."""
+        if self._object_names is None:
+            from ..naming import ObjectNames
+
+            def worded() -> list[tuple[int, str, str]]:
+                _ = self.references
+                return self._worded
+
+            self._object_names = ObjectNames(self.scene, worded)
+        return self._object_names
+
+    # ------------------------------------------------------------------ evaluation
+
+    def _evaluate(self, checked: Checked, node: ast.Expr, names: dict, size: int,
+                  scene: Scene | None = None) -> _Batch:
+        """One batched evaluation of ``node`` with ``size`` rows of bound names.
+
+        The step budget and the time limit scale with the rows; if the batch still
+        runs out, the rows are evaluated one by one under the default limits, so a
+        row is rejected with LimitExceeded exactly when its own program would be.
+        """
+        scene = scene or self.scene
+        limits = Limits(steps=DEFAULT_LIMITS.steps * size,
+                        seconds=DEFAULT_LIMITS.seconds * max(1, size))
+        evaluator = Evaluator(checked, scene, limits)
+        env = Env(dict(names), size, Rows(size))
+        try:
+            value = evaluator.eval_node(node, env)
+        except Abort:
+            value = None
+        except LimitExceeded:
+            if size == 1:
+                return _Batch(None, np.ones(1, dtype=bool), [RejectionKind.LIMIT_EXCEEDED])
+            return self._evaluate_rows(checked, node, names, size, scene)
+        rejected = env.rows.rejected.copy()
+        if value is None:
+            rejected[:] = True
+        kinds: list[str | None] = [None] * size
+        for r in np.flatnonzero(rejected):
+            found = env.rows.rejection_of(int(r))
+            kinds[int(r)] = found.kind if found is not None else "Rejected"
+        return _Batch(value, rejected, kinds)
+
+    def _evaluate_rows(self, checked, node, names, size, scene) -> _Batch:
+        parts = []
+        for r in range(size):
+            one = {k: _one_row(v, r) if rows_of(v) == size else v for k, v in names.items()}
+            parts.append(self._evaluate(checked, node, one, 1, scene))
+        rejected = np.array([p.rejected[0] for p in parts])
+        kinds = [p.kinds[0] for p in parts]
+        values = [element(p.value, 0) if p.value is not None and not p.rejected[0] else None
+                  for p in parts]
+        return _Batch(_RowList(values), rejected, kinds)
+
+    # ---------------------------------------------------------------------- domains
+
+    def _domain(self, param: ParamInfo) -> tuple[int, object]:
+        """(size, run-time value array) of a parameter's domain on this scene."""
+        if param.kind == "Category":
+            return len(self._categories), self._category_array
+        if param.kind == "Object":
+            return self.scene.n, np.arange(self.scene.n, dtype=np.int64)
+        if param.kind == "Frame":
+            return self.scene.frames.count, np.arange(self.scene.frames.count, dtype=np.int64)
+        if param.kind == "Ref":
+            refs = self.references
+            return len(refs), np.array([r[0] for r in refs], dtype=np.int64)
+        return len(param.values), stack_elements(param.type, list(param.values))
+
+    # ------------------------------------------------------------------------ tasks
+
+    def run_task(self, template: TaskTemplate) -> tuple[list[dict], TaskSceneStats]:
+        """The items of one task on this scene (already selected per scene) and its stats."""
+        stats = TaskSceneStats()
+        if template.skip_reason:
+            stats.skipped = template.skip_reason
+            return [], stats
+        if template.modality in MODALITIES_WITH_FRAMES and self.scene.frames.count == 0:
+            stats.skipped = "no frames"
+            return [], stats
+        domains = [self._domain(p) for p in template.params]
+        sizes = tuple(size for size, _ in domains)
+        total = math.prod(sizes)
+        stats.bindings = total
+        if total == 0:
+            return [], stats
+        opts = self.options
+        rng = np.random.default_rng(derive_seed(opts.seed, self.scene.id, template.name))
+        order = rng.choice(total, size=min(total, MAX_EVALUATED), replace=False)
+        stats.search_limited = total > MAX_EVALUATED
+        pool = _Pool(opts.per_scene, template.balanced)
+        position, chunk_size = 0, max(FIRST_CHUNK, 2 * pool.needed)
+        while position < len(order) and not pool.full:
+            chunk = order[position:position + chunk_size]
+            used = self._run_chunk(template, domains, sizes, chunk, pool, stats)
+            stats.evaluated += used
+            position += len(chunk)
+            chunk_size = _next_chunk(chunk_size, pool.needed, len(pool.items), stats.evaluated)
+        stats.candidates = len(pool.items)
+        items = self._select(template, pool.items)
+        stats.items = len(items)
+        stats.surplus = len(pool.items) - len(items)
+        return items, stats
+
+    def _leaning(self, template: TaskTemplate, indices: list[np.ndarray]) -> np.ndarray | None:
+        """Rows whose ``Ref`` names another parameter's object as a landmark by
+        ``the("...")``, as in "could someone on the stool nearest the bowl reach the
+        bowl?". None when the task has no such pair of parameters."""
+        refs = [k for k, p in enumerate(template.params) if p.kind == "Ref"]
+        others = [k for k, p in enumerate(template.params) if p.kind in _OBJECT_KINDS]
+        if not refs or len(others) < 2:
+            return None
+        mentions = self._ref_mentions
+        out = np.zeros(len(indices[0]), dtype=bool)
+        for k in refs:
+            for q in others:
+                if q == k:
+                    continue
+                rows = self._object_rows(template.params[q], indices[q])
+                known = rows >= 0
+                out[known] |= mentions[indices[k][known], rows[known]]
+        return out
+
+    def _object_rows(self, param: ParamInfo, ix: np.ndarray) -> np.ndarray:
+        """The object row each domain index names (-1: no single object)."""
+        if param.kind == "Object":
+            return ix.astype(np.int64)
+        if self._rows is None:  # per Ref, and per category its only object or -1
+            categories = np.full(len(self._categories), -1, dtype=np.int64)
+            for j, category in enumerate(self._categories):
+                mask = self.scene.name_index.get(normalise_name(category))
+                if mask is not None and mask.sum() == 1:
+                    categories[j] = int(np.flatnonzero(mask)[0])
+            refs = np.array([r[0] for r in self.references], dtype=np.int64)
+            self._rows = {"Category": categories, "Ref": refs}
+        return self._rows[param.kind][ix]
+
+    @property
+    def _ref_mentions(self) -> np.ndarray:
+        """(references, objects) bool: the objects a reference names by ``the("...")``
+        (its landmarks; a multi-instance object's own category is a ``find``)."""
+        if self._mentions is None:
+            mentions = np.zeros((len(self.references), self.scene.n), dtype=bool)
+            for j, (_, expression, _) in enumerate(self.references):
+                for name in _THE_NAME.findall(expression):
+                    mask = self.scene.name_index.get(normalise_name(_unquote(name)))
+                    if mask is not None and mask.sum() == 1:
+                        mentions[j] |= mask
+                mentions[j, self.references[j][0]] = False  # `the("Fridge")` is itself
+            self._mentions = mentions
+        return self._mentions
+
+    def _names(self, template: TaskTemplate, domains, indices: list[np.ndarray]) -> dict:
+        return {p.name: values[ix] for p, (_, values), ix in zip(template.params, domains,
+                                                                   indices)}
+
+    def _run_chunk(self, template, domains, sizes, chunk, pool: _Pool, stats) -> int:
+        """Process one chunk of bindings (in order); returns how many were used."""
+        checked, task = template.checked, template.task
+        indices = list(np.unravel_index(chunk, sizes)) if sizes else []
+        n = len(chunk)
+        if task.where is not None:
+            names = self._names(template, domains, indices)
+            started = time.perf_counter()
+            where = self._evaluate(checked, task.where, names, n)
+            self.timings[template.name, "where"] += time.perf_counter() - started
+            ok = np.broadcast_to(np.asarray(where.value if where.value is not None
+                                            else np.zeros(1, bool), dtype=bool), (n,))
+            ok = ok & ~where.rejected
+        else:
+            where = None
+            ok = np.ones(n, dtype=bool)
+        leaning = self._leaning(template, indices)
+        if leaning is not None:
+            leaning &= ok  # a row `where` filters is counted as filtered
+            ok = ok & ~leaning
+        passing = np.flatnonzero(ok)
+        # Answer the passing bindings in sub-batches, stopping as soon as the pool is full.
+        stop = n  # chunk rows [0, stop) are accounted for
+        start = 0
+        while start < len(passing) and not pool.full:
+            want = pool.needed + max(4, pool.needed // 4)
+            rows = passing[start:start + want]
+            start += len(rows)
+            filled_at = self._answer_rows(template, domains, indices, chunk, rows, pool,
+                                          stats)
+            if filled_at is not None:
+                stop = int(filled_at) + 1
+                break
+        # Count the `where` outcomes of the rows used.
+        for r in range(stop):
+            if leaning is not None and leaning[r]:
+                stats.rejections["filtered:ref names another parameter"] += 1
+            elif not ok[r]:
+                kind = where.kinds[r] if where is not None else None
+                stats.rejections["filtered" if kind is None else f"filtered:{kind}"] += 1
+        return stop
+
+    def _answer_rows(self, template, domains, indices, chunk, rows, pool: _Pool,
+                     stats) -> int | None:
+        """Answer, check and collect the bindings at chunk positions ``rows``.
+
+        Returns the chunk position of the binding that filled the pool, if one did.
+        """
+        checked, task = template.checked, template.task
+        k = len(rows)
+        sub = [ix[rows] for ix in indices]
+        names = self._names(template, domains, sub)
+        clock = time.perf_counter()
+        answers = self._evaluate(checked, task.answer.value, names, k)
+        clock = self._tick(template.name, "answer", clock)
+        choices = None
+        if task.choices is not None:
+            choices = self._evaluate(checked, task.choices, names, k)
+            clock = self._tick(template.name, "choices", clock)
+        alive = ~answers.rejected
+        if choices is not None:
+            alive &= ~choices.rejected
+        live = np.flatnonzero(alive)
+        stable = np.ones(k, dtype=bool)
+        if len(live):
+            live_names = {name: v[live] if rows_of(v) == k and rows_of(v) > 1 else v
+                          for name, v in names.items()}
+            original = [element(answers.value, int(r)) for r in live]
+            relative = _relative(template.answer_type)
+            for jscene in self.jittered:
+                trial = self._evaluate(checked, task.answer.value, live_names, len(live), jscene)
+                for j, r in enumerate(live):
+                    if stable[r] and (trial.rejected[j] or not _close(
+                            original[j], element(trial.value, j), relative)):
+                        stable[r] = False
+            clock = self._tick(template.name, "jitter", clock)
+        for j in range(k):
+            if answers.rejected[j]:
+                stats.rejections[answers.kinds[j]] += 1
+                continue
+            if choices is not None and choices.rejected[j]:
+                stats.rejections[f"choices:{choices.kinds[j]}"] += 1
+                continue
+            if not stable[j]:
+                stats.rejections["Unstable"] += 1
+                continue
+            binding = int(chunk[rows[j]])
+            item = self._item(template, domains, [int(ix[j]) for ix in sub], binding,
+                              _one_row(answers.value, j),
+                              element(choices.value, j) if choices is not None else None)
+            if isinstance(item, str):
+                stats.rejections[item] += 1
+                continue
+            pool.add(item)
+            if pool.full:
+                self._tick(template.name, "items", clock)
+                return int(rows[j])
+        self._tick(template.name, "items", clock)
+        return None
+
+    def _tick(self, task: str, phase: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings[task, phase] += now - since
+        return now
+
+    # ------------------------------------------------------------------------- items

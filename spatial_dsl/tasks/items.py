@@ -1,0 +1,252 @@
+"""Items from accepted bindings: the per-scene selection, the rendering of parameters
+(question text, ``params`` value, program ``let``), the question and standalone program,
+the answer and choices in the question's words, and the quality checks on the objects an
+item names. A mixin of ``engine.SceneEngine``, whose scene, references and object rows
+it reads."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.check.tasks import PLACEHOLDER
+from spatial_dsl.lang.printer import format_string
+from .. import quality
+from ..runtime.answers import serialize
+from ..runtime.values import stack_elements
+from ..seeds import derive_seed
+from .templates import ParamInfo, TaskTemplate
+
+LETTERS = "ABCD"
+MAX_CHOICES = 4
+_OBJECT_KINDS = ("Category", "Object", "Ref")
+# `the("Name")` in a reference expression (string literals as the printer writes them)
+_THE_NAME = re.compile(r'\bthe\(("(?:[^"\\]|\\.)*")\)')
+
+
+def _unquote(literal: str) -> str:
+    """The value of a string literal as ``printer.format_string`` writes it (only
+    backslashes and double quotes are escaped)."""
+    return re.sub(r"\\(.)", r"\1", literal[1:-1])
+
+
+def _bare(text: str) -> str:
+    """A reference's text without its leading "the " (templates write "the {a}")."""
+    return text[4:] if text.startswith("the ") else text
+
+
+
+class ItemWriter:
+    """The item half of ``SceneEngine`` (see the module doc)."""
+
+    def _select(self, template: TaskTemplate, pool: list[dict]) -> list[dict]:
+        cap = self.options.per_scene
+        if not template.balanced or len(pool) <= cap:
+            return pool[:cap]
+        groups: dict[str, list[int]] = {}
+        for i, item in enumerate(pool):
+            groups.setdefault(item["answer"], []).append(i)
+        chosen: list[int] = []
+        queues = [list(g) for g in groups.values()]
+        while len(chosen) < cap:
+            progressed = False
+            for q in queues:
+                if q and len(chosen) < cap:
+                    chosen.append(q.pop(0))
+                    progressed = True
+            if not progressed:
+                break
+        return [pool[i] for i in sorted(chosen)]
+
+    def _render(self, param: ParamInfo, ix: int) -> tuple[str, object, str]:
+        """(question text, params-record value, program `let` value) of one binding."""
+        scene = self.scene
+        if param.kind == "Category":
+            from ..names import natural_name
+
+            cat = self._categories[ix]
+            return natural_name(cat), cat, format_string(cat)
+        if param.kind == "Object":
+            from ..names import natural_name
+
+            oid = scene.ids[ix]
+            text = self.names.name(ix) or (scene.labels[ix] if scene.has_label[ix] else
+                                           natural_name(scene.categories[ix]))
+            return _bare(text), oid, f"the(filter(objects, x => x.id == {format_string(oid)}))"
+        if param.kind == "Ref":
+            row, expression, text = self.references[ix]
+            return text, scene.ids[row], expression
+        if param.kind == "Frame":
+            index = int(scene.frames.index[ix])
+            return str(index), index, f"frame({ix})"
+        value = param.values[ix]
+        text = value if isinstance(value, str) else param.shown[ix]
+        return text, param.plain[ix], param.program[ix]
+
+    def _named_rows(self, template: TaskTemplate, ix: list[int], rendered: dict,
+                    answer_ids, choice_ids) -> list[int]:
+        """The objects an item names (quality.py): its object parameters (a category that
+        occurs once names its object), the landmarks of its references, and the objects
+        of its answer and of the options shown."""
+        rows: list[int] = []
+        for p, i in zip(template.params, ix):
+            if p.kind in ("Object", "Ref"):
+                rows.append(self._object_rows(p, np.array([i]))[0])
+                rows += quality.landmarks(self.scene, rendered[p.name][2])
+            elif p.kind == "Category":
+                row = quality.one_object(self.scene, self._categories[i])
+                rows += [] if row is None else [row]
+        ids = list(answer_ids or []) + [oid for option in choice_ids or [] for oid in option]
+        if ids:
+            index = self._id_rows
+            rows += [index[oid] for oid in ids]
+        return rows
+
+    def _placeholder(self, match: re.Match, template: TaskTemplate, ix: list[int],
+                     rendered: dict) -> str:
+        """The text of `{a}` (the rendered name) or `{a:plural}` (a category's plural)."""
+        name, form = match[1], match[2]
+        if name not in rendered:
+            return match[0]
+        if form == "plural":
+            from ..names import plural_name
+
+            at = [p.name for p in template.params].index(name)
+            return plural_name(self._categories[ix[at]])
+        return rendered[name][0]
+
+    def _answer_leans(self, template: TaskTemplate, ix: list[int], answer_ids,
+                      choice_ids) -> bool:
+        """Whether the answer (or a choice) and the question name each other through a
+        reference: an answer object worded by a landmark the question names ("Which
+        objects are within 0.5 m of the bowl?" -> "the stool nearest the bowl"), or a
+        question reference whose landmark is an answer object ("What lies within 1 m of
+        the stool nearest the bowl?" -> "bowl"). Either tells a reader the answer."""
+        ids = list(answer_ids or []) + [oid for option in choice_ids or [] for oid in option]
+        if not ids:
+            return False
+        answered = [self._id_rows[oid] for oid in ids]
+        asked = [int(r) for p, i in zip(template.params, ix) if p.kind in _OBJECT_KINDS
+                 for r in self._object_rows(p, np.array([i])) if r >= 0]
+        mentions = self._ref_mentions
+        question_refs = [i for p, i in zip(template.params, ix) if p.kind == "Ref"]
+        if any(mentions[j, answered].any() for j in question_refs):
+            return True
+        reference_of = {row: j for j, (row, _, _) in enumerate(self.references)}
+        return bool(asked) and any(mentions[reference_of[r], asked].any()
+                                   for r in answered if r in reference_of)
+
+    @property
+    def _id_rows(self) -> dict[str, int]:
+        if self._ids is None:
+            self._ids = {oid: i for i, oid in enumerate(self.scene.ids)}
+        return self._ids
+
+    def _in_words(self, value, t: T.Type):
+        """The answer (a one-row value) in the words of the question, or a rejection kind:
+        an object without words, or two objects of a list answer with the same words,
+        would leave a reader unable to tell which object is meant (synthesis.md)."""
+        from ..naming import in_words
+
+        named = in_words(serialize(value, t, self.scene), self.names)
+        if named.unnamed:
+            return "Ambiguous:object without a name"
+        if named.repeated:
+            return "Ambiguous:repeated name"
+        return named.answer
+
+    def _choice_words(self, t: T.Type, values) -> dict[str, list[str] | None]:
+        """Choice text -> the ids it names, in the order ``choices`` gave them; a choice
+        that cannot be put in words (an object without a name, a repeated name) is left
+        out, as is a repeat of an earlier choice's text."""
+        out: dict[str, list[str] | None] = {}
+        for v in values:
+            worded = self._in_words(stack_elements(t, [v]), t)
+            if not isinstance(worded, str):
+                out.setdefault(worded.text, worded.ids)
+        return out
+
+    def item_rng(self, template: TaskTemplate, binding: int) -> np.random.Generator:
+        """The item's own generator: its paraphrase first, then its choices."""
+        return np.random.default_rng(derive_seed(self.options.seed, self.scene.id,
+                                                 template.name, binding))
+
+    def item_text(self, template: TaskTemplate, ix: list[int],
+                  rng: np.random.Generator) -> tuple[dict, str, str]:
+        """(rendered parameters, question, standalone program) of the binding whose
+        domain indices are ``ix``; draws the paraphrase from ``rng``."""
+        task = template.task
+        rendered = {p.name: self._render(p, i) for p, i in zip(template.params, ix)}
+        ask = task.asks[int(rng.integers(len(task.asks)))].text if len(task.asks) > 1 \
+            else task.asks[0].text
+        question = PLACEHOLDER.sub(lambda m: self._placeholder(m, template, ix, rendered), ask)
+        lines = [f"question {format_string(question)}", *template.defs]
+        lines += [f"let {p.name} = {rendered[p.name][2]}" for p in template.params]
+        lines.append(f"answer {template.answer_text}")
+        return rendered, question, "\n".join(lines) + "\n"
+
+    def _item(self, template: TaskTemplate, domains, ix: list[int], binding: int,
+              answer_value, choice_values) -> dict | str:
+        """The record of one accepted binding, or a rejection kind (multiple choice)."""
+        opts, scene = self.options, self.scene
+        rng = self.item_rng(template, binding)
+        rendered, question, program = self.item_text(template, ix, rng)
+        answer = self._in_words(answer_value, template.answer_type)
+        if isinstance(answer, str):
+            return answer
+        choices = letter = choice_ids = None
+        if choice_values is not None:
+            worded = self._choice_words(template.answer_type, choice_values)
+            if answer.text not in worded:
+                return "NotInChoices"
+            others = [t for t in worded if t != answer.text]
+            if not others:
+                return "TooFewChoices"
+            picked = rng.choice(len(others), size=min(MAX_CHOICES - 1, len(others)),
+                                replace=False)
+            options = [answer.text] + [others[int(i)] for i in sorted(picked)]
+            options = [options[int(i)] for i in rng.permutation(len(options))]
+            choices, letter = options, LETTERS[options.index(answer.text)]
+            if answer.ids is not None:
+                choice_ids = [worded[t] for t in options]
+        frame_row = None
+        if template.modality == "image":
+            at = [p.name for p in template.params].index(template.image_param)
+            frame_row = ix[at]
+            frames = [int(scene.frames.index[frame_row])]
+        elif template.modality == "video":
+            frames = [int(i) for i in scene.frames.index]
+        else:
+            frames = []
+        if self._answer_leans(template, ix, answer.ids, choice_ids):
+            return "Ambiguous:answer names by a question object"
+        answered = [self._id_rows[oid] for oid in answer.ids or []]
+        if quality.part_and_whole(scene, self._named_rows(template, ix, rendered, None, None),
+                                  answered) is not None:
+            return "Degenerate:an object and its own part"
+        named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
+        if quality.unclear(scene, named, template.modality, frame_row,
+                           quality.about_visibility(template.answer_text)):
+            return "NotClearlyVisible"
+        return {
+            "id": f"{scene.id}/{template.name}/{binding}",
+            "scene": scene.id,
+            "scene_file": self.scene_file,
+            "task": template.name,
+            "modality": template.modality,
+            "frames": frames,
+            "question": question,
+            "answer": answer.text,
+            "answer_ids": answer.ids,
+            "answer_type": answer.type,
+            "unit": answer.unit,
+            "choices": choices,
+            "choice_ids": choice_ids,
+            "answer_choice": letter,
+            "program": program,
+            "params": {p.name: rendered[p.name][1] for p in template.params},
+            "producer": "template",
+            "seed": opts.seed,
+        }
