@@ -22,6 +22,7 @@ from spatial_dsl.lang.source import Span
 from .kernels import (
     ATTRIBUTE_KERNELS, KERNELS, Call, find_mask, in_range, list_to_mask, looked_for,
 )
+from .segments import segmented_call
 from .values import (
     ROOM, Abort, LimitExceeded, Rejection, Rows, broadcast_rows, filler, rows_of, scatter,
     stack_elements, take_rows,
@@ -43,14 +44,20 @@ DEFAULT_LIMITS = Limits()
 class Env:
     """Names in scope and the rows being evaluated."""
 
-    def __init__(self, names: dict, size: int, rows: Rows):
+    def __init__(self, names: dict, size: int, rows: Rows, world: np.ndarray | None = None):
         self.names = names
         self.size = size
         self.rows = rows
+        self.world = world  # a batch of worlds (runtime/worlds.py): each row's world
 
     def restrict(self, rows: np.ndarray) -> Env:
         names = {k: take_rows(v, rows, self.size) for k, v in self.names.items()}
-        return Env(names, len(rows), Rows(len(rows)))
+        world = None if self.world is None else self.world[rows]
+        return Env(names, len(rows), Rows(len(rows)), world)
+
+    def world_of(self, size: int) -> np.ndarray | None:
+        """The world of each of ``size`` elements a lambda of this one-row env runs on."""
+        return None if self.world is None else np.broadcast_to(self.world, (size,))
 
 
 class Budget:
@@ -92,7 +99,8 @@ class LambdaFn:
     def __call__(self, elements) -> tuple[object, Rows]:
         """Values of the body for each element, and the rows that were rejected."""
         size = rows_of(elements)
-        env = Env({**self.env.names, self.node.param: elements}, size, Rows(size))
+        env = Env({**self.env.names, self.node.param: elements}, size, Rows(size),
+                  self.env.world_of(size))
         try:
             value = self.evaluator.eval_node(self.node.body, env)
         except Abort:
@@ -107,9 +115,20 @@ class LambdaFn:
 
 
 class Evaluator:
+    """Evaluates a checked program on one scene.
+
+    ``segmented`` (the default): a higher-order call inside a batch evaluates its lambda
+    once over all rows (``runtime.segments``); False evaluates it row by row, the
+    reference that tests and ``bench/bench_generate.py`` compare the fast path with.
+    ``per_world``: ``scene`` is a stack of worlds of that many objects each
+    (``runtime.worlds``) and the rows of the env say which world they are in.
+    """
+
     def __init__(self, checked: Checked, scene: Scene, limits: Limits = DEFAULT_LIMITS,
-                 trace: list | None = None):
+                 trace: list | None = None, segmented: bool = True, per_world: int = 0):
         self.checked = checked
+        self.segmented = segmented
+        self.per_world = per_world  # objects per world when ``scene`` is a stack of worlds
         self.scene = scene
         self.budget = Budget(limits)
         self.globals: dict = {}
@@ -192,7 +211,7 @@ class Evaluator:
         if node.id in env.names:
             return env.names[node.id]
         if node.id == "objects":
-            return np.ones((1, self.scene.n), dtype=bool)
+            return self._own_world(np.ones((1, self.scene.n), dtype=bool), env)
         if node.id == "frames":
             return [list(range(self.scene.frames.count))]
         if node.id == "room":
@@ -282,7 +301,12 @@ class Evaluator:
         what = looked_for(node, self.checked.source.text) if isinstance(node, ast.Call) \
             and node.func == "the" else ""
         return Call(self.scene, env.rows, node.span, env.size, self.budget,
-                    self.checked.types.get(id(node)), what)
+                    self.checked.types.get(id(node)), what, env.world, self.per_world)
+
+    def _own_world(self, masks: np.ndarray, env: Env) -> np.ndarray:
+        from .worlds import restrict
+
+        return restrict(masks, env.world, self.per_world)
 
     def _callnode(self, node: ast.Call, env: Env):
         info = self.checked.calls[id(node)]
@@ -290,7 +314,8 @@ class Evaluator:
             return self._call_def(info, env)
         has_lambda = any(isinstance(a, ast.Lambda) for a in info.args)
         if has_lambda and env.size > 1:
-            return self._per_row(node, env)
+            value = segmented_call(self, node, info, env) if self.segmented else None
+            return self._per_row(node, env) if value is None else value
         args = [self._argument(a, env) for a in info.args]
         builtin, index = info.builtin, info.builtin.overloads.index(info.overload)
         call = self._call(node, env)
@@ -305,7 +330,7 @@ class Evaluator:
         if coercion in ("find", "set"):  # a (B, N) mask
             self.budget.charge(rows_of(value) * self.scene.n, arg.span)
         if coercion == "find":
-            return find_mask(self.scene, value)
+            return self._own_world(find_mask(self.scene, value), env)
         if coercion == "set":
             return list_to_mask(self.scene, value)
         return value
@@ -315,7 +340,7 @@ class Evaluator:
         args = [self.eval_node(a, env) for a in info.args]
         names = dict(self.globals)
         names.update({p.name: a for p, a in zip(definition.params, args)})
-        return self.eval_node(definition.body, Env(names, env.size, env.rows))
+        return self.eval_node(definition.body, Env(names, env.size, env.rows, env.world))
 
     def _per_row(self, node: ast.Call, env: Env):
         """A higher-order call inside a batch: once per row, each vectorized over its set."""
