@@ -5,6 +5,8 @@ frames.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 # route: a horizontal step shorter than ROUTE_MIN_STEP is "not moving" (the spec's numbers)
@@ -150,8 +152,19 @@ def route(positions, headings) -> list[str]:
 def _turn_angle(x) -> float:
     """Wrapped to (-180, 180]; within 1e-9 deg of -180 counts as +180, so an
     exact reversal reads "turn left 180 degrees" whatever the roundoff."""
-    t = float(wrap_deg(x))
+    t = _wrap_scalar(float(x))
     return 180.0 if t <= -180.0 + ROUTE_REVERSAL_TOL else t
+
+
+def _wrap_scalar(x: float) -> float:
+    """``wrap_deg`` of one float without numpy's per-call cost (a route makes a few turns
+    per frame): the same C ``fmod`` and the same two corrections, so the same bits."""
+    y = math.fmod(x, 360.0)
+    if y > 180.0:
+        y -= 360.0
+    if y <= -180.0:
+        y += 360.0
+    return y
 
 
 def _merge_runs(ops, kind):

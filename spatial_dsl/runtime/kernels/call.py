@@ -199,8 +199,14 @@ def _find_table(scene: Scene) -> _FindTable:
 
 def find_mask(scene: Scene, names: np.ndarray) -> np.ndarray:
     table = _find_table(scene)
-    codes = np.fromiter((table.code(name) for name in names), dtype=np.int64,
-                        count=len(names))
+    names = np.asarray(names, dtype=object).reshape(-1)
+    codes = np.empty(len(names), dtype=np.int64)
+    todo = np.ones(len(names), dtype=bool)
+    while todo.any():  # one vectorized comparison per distinct name (there are few)
+        name = names[np.argmax(todo)]
+        same = todo & (names == name)
+        codes[same] = table.code(name)
+        todo &= ~same
     return table.masks[codes]
 
 
