@@ -23,7 +23,9 @@ from spatial_dsl.lang.check.checker import compile_source
 from spatial_dsl.runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from spatial_dsl.runtime.jitter import jittered_scenes
 from spatial_dsl.runtime.values import Abort, LimitExceeded, Rows, element
-from spatial_dsl.runtime.worlds import stack_worlds, to_world_rows, world_value
+from spatial_dsl.runtime.worlds import (
+    WORLD_INVARIANT_BUILTINS, stack_worlds, to_world_rows, world_invariant, world_value,
+)
 from spatial_dsl.scenes.format import scene_from_json, to_json_text
 from spatial_dsl.scenes.sources import load_scene
 from spatial_dsl.tasks import GenerateOptions, SceneEngine, load_tasks
@@ -180,3 +182,58 @@ def test_a_room_that_moves_is_not_stacked():
         {"id": "b", "category": "Box", "center": [3, 0, 0.5], "size": [1, 1, 1]}]}
     copies = jittered_scenes(load(json.dumps(doc)), 3, 0.02, seed=1)
     assert stack_worlds(copies) is None
+
+
+# For the builtins whose catalog example reads a moving attribute (`height`, `center`,
+# a distance): the same call on attributes that do not move. FloorPlan1 has one sink and
+# many cabinets, so these answer rather than reject.
+INVARIANT_EXAMPLES = {
+    "abs": 'abs(the("Sink").size.x - 1m)',
+    "all": 'all("Cabinet", o => o.longest < 0.6m)',
+    "any": 'any("Cabinet", o => o.longest > 0.6m)',
+    "argmax": 'argmax("Cabinet", o => o.volume)',
+    "argmin": 'argmin("Cabinet", o => o.longest)',
+    "filter": 'filter(objects, o => o.longest > 1m)',
+    "first": 'first(sort("Cabinet", o => o.volume))',
+    "intersect": 'intersect("Cabinet", filter(objects, o => o.longest > 0.5m))',
+    "labels": 'labels(sort("Cabinet", o => o.volume))',
+    "last": 'last(sort("Cabinet", o => o.volume))',
+    "map": 'map("Cabinet", o => o.footprint)',
+    "max": 'max("Cabinet", o => o.longest)',
+    "mean": 'mean("Cabinet", o => o.width)',
+    "min": 'min("Cabinet", o => o.length)',
+    "norm": 'norm(the("Sink").size)',
+    "round": 'round(the("Sink").longest in m, 2)',
+    "sort": 'sort("Cabinet", o => o.volume)',
+}
+
+
+@pytest.mark.parametrize("name", sorted(WORLD_INVARIANT_BUILTINS))
+def test_a_world_invariant_builtin_answers_the_same_on_every_jittered_copy(name, scene,
+                                                                          worlds):
+    # The engine skips the stability evaluation of an answer built only from these; so
+    # each one's catalog example must give the original scene's value on every copy.
+    copies, _ = worlds
+    example = INVARIANT_EXAMPLES.get(name, BUILTINS[name].example)
+    checked = compile_source(f"let v = {example}\nanswer 0\n")
+    node = checked.program.statements[0].value
+    assert world_invariant(checked, node), name
+    t = checked.types[id(node)]
+    expected = _run(Evaluator(checked, scene), node, Env({}, 1, Rows(1)))
+    for copy in copies:
+        got = _run(Evaluator(checked, copy), node, Env({}, 1, Rows(1)))
+        assert got[1].tolist() == expected[1].tolist() and got[2] == expected[2], name
+        if not expected[1][0]:
+            assert _row(got[0], 0, t, scene.n) == _row(expected[0], 0, t, scene.n), name
+
+
+def test_world_invariance_is_decided_by_what_an_answer_reads():
+    invariant = compile_source('let v = count(find("Chair")) + len(route(frame(0), frame(1)))'
+                               '\nanswer 0\n')
+    moving = compile_source('let v = count(filter(objects, o => o.height > 1m))\nanswer 0\n')
+    through_def = compile_source('def tall(o: Object) -> Bool: o.top > 1m\n'
+                                 'let v = count(filter(objects, o => tall(o)))\nanswer 0\n')
+    assert world_invariant(invariant, invariant.program.statements[0].value)
+    # `height` is top - bottom of the moved box (the same up to rounding, not bit for bit)
+    assert not world_invariant(moving, moving.program.statements[0].value)
+    assert not world_invariant(through_def, through_def.program.statements[-2].value)

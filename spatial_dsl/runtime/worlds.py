@@ -122,3 +122,57 @@ def world_value(element, t: T.Type, n: int):
     if isinstance(t, T.ListType) and isinstance(element, list):
         return [world_value(x, t.elem, n) for x in element]
     return element
+
+
+# Builtins whose value, given the same arguments, reads nothing the jitter moves (the
+# object boxes and what is derived from them): sets, lists, arithmetic, the recorded
+# visibility and the camera poses. Every other builtin (a relation, a distance, a view of
+# a box, a screen size) is taken to depend on the world; a new builtin does until it is
+# listed here (tests/test_worlds.py checks each listed one on the jittered copies).
+WORLD_INVARIANT_BUILTINS = frozenset({
+    "abs", "all", "any", "appearance_order", "argmax", "argmin", "children", "co_visible",
+    "contains", "count", "exists", "filter", "find", "first", "first_seen", "frame",
+    "frames", "in_view", "intersect", "labels", "last", "last_seen", "len", "map", "max",
+    "mean", "min", "minus", "move", "norm", "objects", "parents", "room", "round", "route",
+    "seen", "sort", "sqrt", "sum", "the", "travel", "turn", "union", "vec", "visibility",
+    "visible"})
+# Attributes that do not move with the centre: the box's extents and heading, names,
+# frame data; the room's, for copies that share their room (those ``stack_worlds`` takes).
+WORLD_INVARIANT_ATTRIBUTES = frozenset(
+    [(T.OBJECT, a) for a in ("id", "category", "label", "size", "length", "width", "longest",
+                             "volume", "footprint", "yaw")]
+    + [(T.VEC3, a) for a in "xyz"] + [(T.FRAME, a) for a in ("index", "time", "position")]
+    + [(T.ROOM, a) for a in ("area", "height", "length", "width")])
+
+
+def world_invariant(checked, node) -> bool:
+    """Whether ``node`` (with the ``def``s it calls) has the same value and the same
+    rejections on every jittered copy that shares the scene's room: then its stability
+    needs no evaluation at all."""
+    from spatial_dsl.lang import ast
+
+    seen: set[int] = set()
+
+    def walk(n) -> bool:
+        if isinstance(n, (list, tuple)):
+            return all(walk(x) for x in n)
+        if not isinstance(n, ast.Node):
+            return True
+        if isinstance(n, ast.Call):
+            info = checked.calls.get(id(n))
+            if info is None:
+                return False
+            if info.definition is not None:
+                if id(info.definition) not in seen:
+                    seen.add(id(info.definition))
+                    if not walk(info.definition.body):
+                        return False
+            elif info.builtin.name not in WORLD_INVARIANT_BUILTINS:
+                return False
+        if isinstance(n, ast.Attr) and \
+                (checked.types.get(id(n.obj)), n.name) not in WORLD_INVARIANT_ATTRIBUTES:
+            return False
+        return all(walk(getattr(n, f.name)) for f in dataclasses.fields(n)
+                   if f.name not in ("span", "depth"))
+
+    return walk(node)

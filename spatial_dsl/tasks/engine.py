@@ -17,7 +17,9 @@ from spatial_dsl.lang.check.checker import Checked
 from spatial_dsl.lang.diagnostics import RejectionKind
 from ..runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from ..runtime.jitter import jittered_scenes
-from ..runtime.worlds import WorldStack, stack_worlds, stackable, to_world_rows, world_value
+from ..runtime.worlds import (
+    WorldStack, stack_worlds, stackable, to_world_rows, world_invariant, world_value,
+)
 from ..runtime.values import Abort, LimitExceeded, Rows, element, rows_of, stack_elements
 from ..scenes.model import Scene, normalise_name
 from ..seeds import derive_seed
@@ -104,6 +106,7 @@ class SceneEngine(ItemWriter):
         self.scene_file = scene_file
         self._jittered: list[Scene] | None = None
         self._stack: WorldStack | bool | None = None  # False: the copies cannot be stacked
+        self._invariants: dict[str, bool] = {}  # task name -> its answer is world-invariant
         self._refs: list[tuple[int, str, str]] | None = None  # (row, expression, text)
         self._worded: list[tuple[int, str, str]] = []  # the same with the article kept
         self._object_names = None  # naming.ObjectNames, built on first use
@@ -391,12 +394,16 @@ class SceneEngine(ItemWriter):
     def _stable(self, template: TaskTemplate, names: dict, original: list) -> np.ndarray:
         """Whether each row's answer (``original``) stays the same on every jittered copy.
 
-        Batched, the copies are one evaluation over a stack of worlds (runtime/worlds.py);
-        where that cannot be (a room that moves, an Objects answer, a batch that runs out
-        of its limits) each copy is evaluated alone, as the baseline always does."""
+        Batched, the copies are one evaluation over a stack of worlds (runtime/worlds.py),
+        and none at all for an answer that reads nothing the jitter moves (a count of a
+        category, a route of the camera: ``worlds.world_invariant``); where a stack cannot
+        be (a room that moves, an Objects answer, a batch that runs out of its limits)
+        each copy is evaluated alone, as the baseline always does."""
         k, t = len(original), template.answer_type
         relative = _relative(t)
         stack = self._world_stack if self.batched and stackable(t) else None
+        if stack is not None and self._invariant(template):
+            return np.ones(k, dtype=bool)  # every copy gives the original answer
         trials = None
         if stack is not None:
             trials = self._evaluate_worlds(template, names, k, stack)
@@ -433,6 +440,12 @@ class SceneEngine(ItemWriter):
             out.append(_Batch(_WorldRows(value, w * k, template.answer_type, stack.n),
                               env.rows.rejected[rows].copy(), []))
         return out
+
+    def _invariant(self, template: TaskTemplate) -> bool:
+        if template.name not in self._invariants:
+            self._invariants[template.name] = world_invariant(template.checked,
+                                                              template.task.answer.value)
+        return self._invariants[template.name]
 
     @property
     def _world_stack(self) -> WorldStack | None:

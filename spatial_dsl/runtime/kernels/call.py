@@ -199,14 +199,10 @@ def _find_table(scene: Scene) -> _FindTable:
 
 def find_mask(scene: Scene, names: np.ndarray) -> np.ndarray:
     table = _find_table(scene)
-    names = np.asarray(names, dtype=object).reshape(-1)
-    codes = np.empty(len(names), dtype=np.int64)
-    todo = np.ones(len(names), dtype=bool)
-    while todo.any():  # one vectorized comparison per distinct name (there are few)
-        name = names[np.argmax(todo)]
-        same = todo & (names == name)
-        codes[same] = table.code(name)
-        todo &= ~same
+    names = np.asarray(names, dtype=object).reshape(-1).tolist()
+    codes = list(map(table.codes.get, names))  # a dict lookup per row, in C
+    if None in codes:
+        codes = [table.code(name) for name in names]
     return table.masks[codes]
 
 
