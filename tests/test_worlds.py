@@ -237,3 +237,19 @@ def test_world_invariance_is_decided_by_what_an_answer_reads():
     # `height` is top - bottom of the moved box (the same up to rounding, not bit for bit)
     assert not world_invariant(moving, moving.program.statements[0].value)
     assert not world_invariant(through_def, through_def.program.statements[-2].value)
+
+
+def test_reference_search_proves_the_same_references_on_a_stack_of_worlds(monkeypatch):
+    # refer's jitter proof runs each candidate once over the stacked copies; the report
+    # (references, rejection counts, their order) is the one copy-by-copy proving gives.
+    import spatial_dsl.refer.search as search
+    from spatial_dsl.refer import find_references
+
+    room = load_scene("ithor:FloorPlan201")
+    stacked = find_references(room, True)
+    monkeypatch.setattr(search, "stack_worlds", lambda copies: None)
+    one_by_one = find_references(room, True)
+    stacked.seconds = one_by_one.seconds = 0
+    assert stacked.objects and stacked.rejected
+    assert stacked == one_by_one
+    assert list(stacked.rejected.items()) == list(one_by_one.rejected.items())
