@@ -46,6 +46,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from spatial_dsl.errors import SpdslError
+from spatial_dsl.lang.ast import Answer
 
 __all__ = ["AuditError", "Finding", "KINDS", "audit_dataset"]
 
@@ -229,8 +230,9 @@ def _check(record: dict, scenes: _Scenes) -> list[tuple[str, str]]:
 def _part_findings(record: dict, scene, named) -> list[tuple[str, str]]:
     from . import quality
 
-    asked = _param_rows(scene, record.get("params")) + quality.landmarks(scene,
-                                                                           record["program"])
+    program = _syntax_tree(record["program"])
+    asked = _param_rows(scene, record.get("params"))
+    asked += quality.landmarks(scene, program) if program is not None else []
     index = {oid: i for i, oid in enumerate(scene.ids)}
     ids = list(named.answer.ids or []) if named is not None else []
     pair = quality.part_and_whole(scene, asked, [index[o] for o in ids if o in index])
@@ -277,6 +279,15 @@ def _choice_findings(record: dict) -> list[tuple[str, str]]:
             out.append(("choices", f"answer_choice {letter} is "
                         f"{choices[LETTERS.index(letter)]!r}, not the answer"))
     return out
+
+
+def _syntax_tree(text: str):
+    """The record's program as parsed (None when it does not parse: the `program` finding
+    says so). A dataset's program is input here, read like any program a user gives."""
+    from spatial_dsl.lang.source import Source
+    from spatial_dsl.lang.syntax import parse
+
+    return parse(Source(text)).program
 
 
 def _rerun(record: dict, scene, out: list):
@@ -359,16 +370,17 @@ def _visibility_findings(record: dict, scene, named) -> list[tuple[str, str]]:
         if len(frames) != 1 or not isinstance(frames[0], int) or frames[0] not in rows:
             return [("bad-record", f"an image item needs one frame of its scene, got {frames}")]
         frame_row = rows[frames[0]]
-    program = record["program"]
-    objects = _param_rows(scene, record.get("params")) + quality.landmarks(scene, program)
+    program = _syntax_tree(record["program"])
+    objects = _param_rows(scene, record.get("params"))
+    objects += quality.landmarks(scene, program) if program is not None else []
     ids = list(named.answer.ids or []) if named is not None else []
     ids += [oid for option in record.get("choice_ids") or [] if isinstance(option, list)
             for oid in option if isinstance(oid, str)]
     index = {oid: i for i, oid in enumerate(scene.ids)}
     objects += [index[oid] for oid in ids if oid in index]
-    answer_line = next((line for line in reversed(program.splitlines())
-                        if line.startswith("answer")), "")
-    absent_ok = quality.about_visibility(answer_line)
+    answer = next((s.value for s in reversed(program.statements) if isinstance(s, Answer)),
+                  None) if program is not None else None
+    absent_ok = answer is not None and quality.about_visibility(answer)
     return [("not-clearly-visible", f"{_named(scene, row)} is {why}")
             for row, why in quality.unclear(scene, objects, modality, frame_row, absent_ok)]
 

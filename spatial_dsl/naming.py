@@ -30,6 +30,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, replace
 
+from spatial_dsl.lang import ast
 from .names import natural_name
 from .runtime.answers import Answer
 from .scenes.model import Scene, normalise_name
@@ -38,9 +39,10 @@ __all__ = ["NamedAnswer", "ObjectNames", "in_words", "reference_domain"]
 
 
 def reference_domain(scene: Scene, seed: int = 0, jittered: list[Scene] | None = None,
-                     ) -> list[tuple[int, str, str]]:
-    """The ``Ref`` domain of ``spdsl generate`` on a scene: (object row, expression, text
-    with its article), by object id order; floors, walls and ceilings left out.
+                     ) -> list[tuple[int, ast.Expr, str]]:
+    """The ``Ref`` domain of ``spdsl generate`` on a scene: (object row, expression (an
+    ``ast.Expr``), text with its article), by object id order; floors, walls and ceilings
+    left out.
 
     ``jittered``: the engine's jittered copies (default: built as the engine builds them
     for ``seed``, with the default trials and radius)."""

@@ -29,22 +29,39 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from spatial_dsl.lang import ast
 from .names import natural_name
 from .scenes.model import Scene, normalise_name
 
 __all__ = ["ABOUT_VISIBILITY", "about_visibility", "camelcase_labels", "landmarks",
-           "unclear"]
+           "the_names", "unclear"]
 
 ABOUT_VISIBILITY = ("visible", "clearly_visible", "visibility", "in_view", "co_visible", "seen",
                     "clearly_seen")
-_ABOUT = re.compile(r"\b(?:" + "|".join(ABOUT_VISIBILITY) + r")\(")
-_THE_NAME = re.compile(r'\bthe\(\s*"((?:[^"\\]|\\.)*)"\s*\)')
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
-def about_visibility(answer_expression: str) -> bool:
+def about_visibility(answer: ast.Expr) -> bool:
     """Whether an answer expression asks what a frame shows (see the module doc)."""
-    return bool(_ABOUT.search(answer_expression))
+    return any(isinstance(node, ast.Call) and node.func in ABOUT_VISIBILITY
+               for node in _walk(answer))
+
+
+def the_names(node: ast.Node) -> list[str]:
+    """The names a program or expression selects one object by, ``the("Name")``, in
+    source order (repeats kept)."""
+    return [n.args[0].value for n in _walk(node)
+            if isinstance(n, ast.Call) and n.func == "the" and len(n.args) == 1
+            and isinstance(n.args[0], ast.String)]
+
+
+def _walk(node: ast.Node):
+    """The node and every node under it, in source order (pre-order)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(ast.children(current)))
 
 
 def one_object(scene: Scene, name: str) -> int | None:
@@ -55,11 +72,12 @@ def one_object(scene: Scene, name: str) -> int | None:
     return int(np.flatnonzero(mask)[0])
 
 
-def landmarks(scene: Scene, program: str) -> list[int]:
-    """Rows of the objects the program selects by ``the("Name")``, in order, no repeats."""
+def landmarks(scene: Scene, program: ast.Node) -> list[int]:
+    """Rows of the objects a program (or an expression) selects by ``the("Name")``, in
+    order, no repeats."""
     rows: list[int] = []
-    for literal in _THE_NAME.findall(program):
-        row = one_object(scene, re.sub(r"\\(.)", r"\1", literal))
+    for name in the_names(program):
+        row = one_object(scene, name)
         if row is not None and row not in rows:
             rows.append(row)
     return rows

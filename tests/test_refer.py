@@ -17,6 +17,7 @@ from scipy.spatial.transform import Rotation
 
 from spatial_dsl import compile_program
 from spatial_dsl.cli import main
+from spatial_dsl.lang.printer import expr as print_expr
 from spatial_dsl.refer import (
     Reference, binding_domain, find_references, jitter_for, references_for_binding,
 )
@@ -661,7 +662,8 @@ def test_references_for_binding_make_runnable_programs():
     scene = make([table(), box("a", "Mug", [5, 4, 0.8], [0.1, 0.1, 0.1]),
                   box("b", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1]),
                   chair("c1", 2, 2, 1.0, label="red chair"), chair("c2", 8, 6, 1.0)])
-    bindings = references_for_binding(scene)
+    # the expressions are ASTs; the printer writes them
+    bindings = [(oid, print_expr(e), text) for oid, e, text in references_for_binding(scene)]
     ids = [oid for oid, _, _ in bindings]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)  # one per object, by id
     assert ("c1", 'the(find("red chair"))', "the red chair") in bindings
@@ -669,7 +671,8 @@ def test_references_for_binding_make_runnable_programs():
         program = compile_program(f'question "How tall is {text}?"\nlet a = {expression}\n'
                                   "answer a.id")
         assert program.run(scene).answer.text == oid
-    with_unique = references_for_binding(scene, include_unique=True, best_only=False)
+    with_unique = [(oid, print_expr(e), text) for oid, e, text in
+                   references_for_binding(scene, include_unique=True, best_only=False)]
     assert ("table", 'the("DiningTable")', "the dining table") in with_unique
     assert len(with_unique) > len(bindings)
 
@@ -681,7 +684,8 @@ def test_binding_domain_keeps_view_references_to_their_frame():
     assert [(oid, text) for oid, _, text in at0] == [
         ("a", "the closest stool in this view"), ("b", "the rightmost stool in this view")]
     report = find_references(scene, frames=True)
-    assert binding_domain(report, scene, frame=1) == [
+    assert [(oid, print_expr(e), text) for oid, e, text in
+            binding_domain(report, scene, frame=1)] == [
         ("c", 'the(filter(find("Stool"), o => visible(o, frame(1))))', "the stool in this view")]
     everything = binding_domain(report, scene, frame=2, best_only=False)
     assert [(oid, text) for oid, _, text in everything] == [
@@ -749,3 +753,21 @@ def test_cli_bad_scene_exits_2(tmp_path, capsys):
     assert main(["refer", str(tmp_path / "missing.scene.json")]) == 2
     assert main(["refer", "ithor:FloorPlan1", "--kinds", "colour"]) == 2
     assert main(["refer", "ithor:FloorPlan1", "--kinds", "view"]) == 2
+
+
+def test_proofs_in_batches_prove_what_one_program_proves(monkeypatch):
+    """The candidates are checked as programs of at most PROOF_BATCH lets (the checker
+    takes 500 statements; `spdsl refer --all --frames` on an iTHOR kitchen has more
+    candidates than that): the batching changes nothing proved or rejected."""
+    from spatial_dsl.lang.check.checker import MAX_STATEMENTS
+    from spatial_dsl.refer import search
+
+    assert search.PROOF_BATCH < MAX_STATEMENTS  # the lets and the `answer`
+    scene = make([lamp(), table(), chair("a", 6, 4), chair("b", 5, 2.65),
+                  box("m1", "Mug", [5, 4, 0.8], [0.1, 0.1, 0.1]),
+                  box("m2", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1])])
+    whole = find_references(scene, per_kind=None).to_json()
+    monkeypatch.setattr(search, "PROOF_BATCH", 1)
+    batched = find_references(scene, per_kind=None).to_json()
+    assert batched == whole
+    assert whole["referenced"] == 4  # both chairs and both mugs

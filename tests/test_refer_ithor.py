@@ -13,6 +13,7 @@ from collections import Counter
 import pytest
 
 from spatial_dsl import compile_program, load_scene
+from spatial_dsl.lang.printer import expr as print_expr
 from spatial_dsl.refer import find_references, jitter_for, references_for_binding
 
 ROOMS = ["ithor:FloorPlan1", "ithor:FloorPlan15", "ithor:FloorPlan201", "ithor:FloorPlan301",
@@ -65,7 +66,7 @@ def test_binding_domain_on_a_kitchen():
     bindings = references_for_binding(scene)
     assert len({oid for oid, _, _ in bindings}) == len(bindings)
     for oid, expression, text in bindings:
-        program = compile_program(f"let a = {expression}\nanswer a.id")
+        program = compile_program(f"let a = {print_expr(expression)}\nanswer a.id")
         assert program.run(scene).answer.text == oid, text
 
 

@@ -848,7 +848,9 @@ def test_ref_domain_of_the_fixture():
 
     scene = fixture_scene()
     refs = SceneEngine(scene, GenerateOptions()).references
-    named = {scene.ids[row]: (expression, text) for row, expression, text in refs}
+    from spatial_dsl.lang.printer import expr as print_expr
+
+    named = {scene.ids[row]: (print_expr(expression), text) for row, expression, text in refs}
     assert named["table"] == ('the("DiningTable")', "dining table")
     assert named["tv"] == ('the("Television")', "television")
     assert {named[c][1] for c in ("chair_a", "chair_b", "chair_c")} == {

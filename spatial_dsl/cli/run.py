@@ -117,6 +117,8 @@ def _instance(template, scene, values, args):
         rejection = Rejection("Filtered", f"{instance.where} ({binding}): `spdsl generate` "
                               "does not ask it", where.span)
         return None, Result(scene.id, rejection=rejection)
+    # Parsed from its printed text, not checked as built: a rejection quotes the program's
+    # source by span (`no object named "Fridge"`), and a built tree has no spans.
     checked = compile_source(instance.program, f"{args.program} [item program]")
     if not checked.ok:  # a bug: the item programs of generate always compile
         raise RuntimeError("the item program does not compile:\n" +

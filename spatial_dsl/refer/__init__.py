@@ -56,7 +56,7 @@ adds 1 point (83.3 %) for 15 % more and longer texts, so it is off by default.
 
 How a reference is found and proved
 -----------------------------------
-The search never computes geometry itself. Per scene it compiles **one key
+The search never computes geometry itself. Per scene it builds **one key
 program** whose ``let`` values are every key the search needs, all evaluated
 by the vectorized runtime in one run (``map`` over the landmarks of ``map``
 over the multi-instance objects, each inner lambda vectorized over objects):
@@ -66,8 +66,14 @@ view bearing. From the keys the search takes, per key and category, the best
 member and the runner-up and applies the margins below; a relation is a
 candidate when it holds for exactly one member of the category.
 
+Programs and references are data: every expression is an AST made with
+``lang.build`` (a ``Reference`` holds its ``expr`` and its English ``text``; its
+``expression`` is the printer's text of ``expr``), and each program is type-checked as
+built (``check.check``), never printed and parsed again.
+
 Every candidate is then **proved** by the runtime: the candidate expressions of
-a scene are compiled as one program (one ``let`` each) and each expression is
+a scene are checked as programs of one ``let`` each (at most ``PROOF_BATCH`` lets a
+program) and each expression is
 evaluated on its own, on the scene and on its 8 jittered copies
 (``runtime.jitter``: every centre moved by up to 2 cm, seeded, built once per
 scene and reusable by the caller). A candidate is kept only if all 9

@@ -8,17 +8,22 @@ from functools import partial
 
 import numpy as np
 
-from spatial_dsl.lang.printer import format_string
+from spatial_dsl.lang import ast, build
 from spatial_dsl.tolerances import BEARING_MARGIN_DEG, NEAR_WITHIN_M
 from ..names import natural_name
 from ..scenes.model import SUPPORT_NOT_RECORDED, SUPPORT_ON
-from .keys import _KeyProgram, _slug
+from .keys import _KeyProgram
 from .landmarks import _with_article
 from .margins import _distance_margin, _distance_ranks, _extreme_margin, _stack_ranks
 from .model import (
     _EXTREMES, _RELATIONS, MAX_CONTAINED_SHARE, MAX_LANDMARK_SHARE, RELATION_BAND_M,
-    Reference, _Candidate, _Group, _Relation,
+    Reference, _Candidate, _extreme_key, _Group, _Relation,
 )
+
+
+def _ranked(fn: str, members, key) -> ast.Call:
+    """``fn(members, o => key)``: argmax / argmin / sort of a set by a key of ``o``."""
+    return build.call(fn, members, build.lam("o", key))
 
 
 class _Search(_KeyProgram):
@@ -59,7 +64,8 @@ class _Search(_KeyProgram):
                 if scene.has_label[i]:
                     label = scene.labels[i]
                     out.append(_Candidate(i, Reference(
-                        scene.ids[i], "label", "label", f"the(find({format_string(label)}))",
+                        scene.ids[i], "label", "label",
+                        build.call("the", build.call("find", build.string(label))),
                         _with_article(label))))
         if not self.kinds - {"label"}:
             return out
@@ -70,7 +76,8 @@ class _Search(_KeyProgram):
         for j, category in enumerate(self.multi):
             objs = np.flatnonzero(keys[f"s{j}"][0])
             cols = np.array([column[int(i)] for i in objs])
-            group = _Group(category, natural_name(category), format_string(category), objs, cols)
+            group = _Group(category, natural_name(category),
+                           build.call("find", build.string(category)), objs, cols)
             if "extreme" in self.kinds:
                 out += self._extremes(group, keys)
             for row, i in landmarks:
@@ -130,14 +137,14 @@ class _Search(_KeyProgram):
         out = []
         everyone = np.arange(len(g.objs))
         for form, key, maximise, rule in _EXTREMES:
-            values = np.asarray(keys[f"k_{_slug(key)}"][0], dtype=float)[g.cols]
+            values = np.asarray(keys[f"k_{key}"][0], dtype=float)[g.cols]
             won = self._winner(g, values, everyone, maximise,
                                partial(_extreme_margin, maximise=maximise, rule=rule), form)
             if won is None:
                 continue
             i, a, b, fn = won
             out.append(_Candidate(i, Reference(
-                self.scene.ids[i], "extreme", form, f"{fn}(find({g.cat}), o => {key})",
+                self.scene.ids[i], "extreme", form, _ranked(fn, g.find, _extreme_key(key)),
                 f"the {form} {g.noun}", best=a, runner_up=b)))
         z = np.asarray(keys["k_center_z"][0], dtype=float)[g.cols]
         for position, rank, index in _stack_ranks(z):
@@ -145,7 +152,8 @@ class _Search(_KeyProgram):
             if i is not None:
                 out.append(_Candidate(i, Reference(
                     self.scene.ids[i], "extreme", rank,
-                    f"sort(find({g.cat}), o => o.center.z)[{index}]", f"the {rank} {g.noun}")))
+                    build.index(_ranked("sort", g.find, _extreme_key("center_z")), index),
+                    f"the {rank} {g.noun}")))
         return out
 
     def _about(self, lm: int) -> dict:
@@ -166,7 +174,7 @@ class _Search(_KeyProgram):
                 f"the {g.noun} farthest from {lm_text}"
             out.append(_Candidate(i, Reference(
                 self.scene.ids[i], "distance", form,
-                f"{fn}(find({g.cat}), o => distance(o, {L}))", text,
+                _ranked(fn, g.find, build.call("distance", "o", L)), text,
                 best=a, runner_up=b, **self._about(lm))))
         for position, rank, index in _distance_ranks(values):  # rows of cabinets
             i = self._target(g, position)
@@ -175,7 +183,7 @@ class _Search(_KeyProgram):
             word = "to" if rank.endswith("nearest") else "from"
             out.append(_Candidate(i, Reference(
                 self.scene.ids[i], "distance", rank,
-                f"sort(find({g.cat}), o => distance(o, {L}))[{index}]",
+                build.index(_ranked("sort", g.find, build.call("distance", "o", L)), index),
                 f"the {rank} {g.noun} {word} {lm_text}", **self._about(lm))))
         return out
 
@@ -225,7 +233,7 @@ class _Search(_KeyProgram):
                 continue
             out.append(_Candidate(i, Reference(
                 self.scene.ids[i], "relation", form,
-                f"the(filter(find({g.cat}), o => {rel.expr.format(L=L)}))",
+                build.call("the", _filtered(g, rel, L)),
                 f"the {g.noun} {rel.phrase.format(lm=lm_text)}", **self._about(lm))))
         return out
 
@@ -260,9 +268,9 @@ class _Search(_KeyProgram):
         the toaster", "the largest cabinet near the fridge"), with the extremes' margins."""
         out = []
         subset = np.flatnonzero(holds)
-        where = f"filter(find({g.cat}), o => {rel.expr.format(L=L)})"
+        where = _filtered(g, rel, L)
         for extreme, key, maximise, rule in _EXTREMES:
-            values = np.asarray(keys[f"k_{_slug(key)}"][0], dtype=float)[g.cols][subset]
+            values = np.asarray(keys[f"k_{key}"][0], dtype=float)[g.cols][subset]
             won = self._winner(g, values, subset, maximise,
                                partial(_extreme_margin, maximise=maximise, rule=rule),
                                f"{extreme} {form}")
@@ -271,7 +279,7 @@ class _Search(_KeyProgram):
             i, a, b, fn = won
             out.append(_Candidate(i, Reference(
                 self.scene.ids[i], "relation", f"{extreme} {form}",
-                f"{fn}({where}, o => {key})",
+                _ranked(fn, where, _extreme_key(key)),
                 f"the {extreme} {g.noun} {rel.phrase.format(lm=lm_text)}",
                 best=a, runner_up=b, **self._about(lm))))
         z = np.asarray(keys["k_center_z"][0], dtype=float)[g.cols][subset]
@@ -280,7 +288,7 @@ class _Search(_KeyProgram):
             if i is not None:
                 out.append(_Candidate(i, Reference(
                     self.scene.ids[i], "relation", f"{rank} {form}",
-                    f"sort({where}, o => o.center.z)[{index}]",
+                    build.index(_ranked("sort", where, _extreme_key("center_z")), index),
                     f"the {rank} {g.noun} {rel.phrase.format(lm=lm_text)}",
                     **self._about(lm))))
         return out
@@ -293,21 +301,21 @@ class _Search(_KeyProgram):
             shown = np.flatnonzero(visible)
             if len(shown) == 0:
                 continue
-            F = f"frame({f})"
-            in_view = f"filter(find({g.cat}), o => visible(o, {F}))"
+            F = build.call("frame", f)
+            in_view = build.call("filter", g.find, build.lam("o", build.call("visible", "o", F)))
             if len(shown) == 1:
                 i = self._target(g, int(shown[0]))
                 if i is not None:
                     out.append(_Candidate(i, Reference(
-                        scene.ids[i], "view", "only", f"the({in_view})",
+                        scene.ids[i], "view", "only", build.call("the", in_view),
                         f"the {g.noun} in this view", frame=f)))
                 continue
             depth = np.asarray(keys["k_depth"][0][f], dtype=float)[g.cols][shown]
             bearing = np.asarray(keys["k_bearing"][0][f], dtype=float)[g.cols][shown]
             for form, values, maximise, key in (
-                    ("closest", depth, False, f"depth(o, {F})"),
-                    ("leftmost", bearing, True, f"view_bearing(o, {F})"),
-                    ("rightmost", bearing, False, f"view_bearing(o, {F})")):
+                    ("closest", depth, False, build.call("depth", "o", F)),
+                    ("leftmost", bearing, True, build.call("view_bearing", "o", F)),
+                    ("rightmost", bearing, False, build.call("view_bearing", "o", F))):
                 margin = _distance_margin if form == "closest" else \
                     (lambda a, b: abs(a - b) >= BEARING_MARGIN_DEG)
                 won = self._winner(g, values, shown, maximise, margin, form)
@@ -315,6 +323,11 @@ class _Search(_KeyProgram):
                     continue
                 i, a, b, fn = won
                 out.append(_Candidate(i, Reference(
-                    scene.ids[i], "view", form, f"{fn}({in_view}, o => {key})",
+                    scene.ids[i], "view", form, _ranked(fn, in_view, key),
                     f"the {form} {g.noun} in this view", frame=f, best=a, runner_up=b)))
         return out
+
+
+def _filtered(g: _Group, rel: _Relation, landmark) -> ast.Call:
+    """``filter(find(category), o => <relation of o to the landmark>)``."""
+    return build.call("filter", g.find, build.lam("o", rel.holds(build.name("o"), landmark)))

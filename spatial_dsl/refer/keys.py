@@ -8,24 +8,19 @@ from collections import Counter
 
 import numpy as np
 
-from spatial_dsl.lang.check.checker import Checked, compile_source
-from spatial_dsl.lang.printer import format_string
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import build as b
+from spatial_dsl.lang.check.checker import Checked, check
+from spatial_dsl.lang.printer import print_program
+from spatial_dsl.lang.source import Source
 from ..runtime.eval import Evaluator
 from ..runtime.jitter import jitter_scene
 from ..scenes.model import Scene
 from .landmarks import _unique_landmarks
 from .model import (
-    _EXTREME_KEYS, _RELATIONS, _SEARCH_LIMITS, KINDS, NEAR_WITHIN, RELATION_BAND_M, _Landmark,
+    _EXTREME_KEYS, _RELATIONS, _SEARCH_LIMITS, KINDS, NEAR_WITHIN, RELATION_BAND_M, _extreme_key,
+    _Landmark,
 )
-
-
-def _union(parts: list[str]) -> str:
-    """A balanced ``union`` tree (the nesting limit is 64)."""
-    if len(parts) == 1:
-        return parts[0]
-    mid = len(parts) // 2
-    return f"union({_union(parts[:mid])}, {_union(parts[mid:])})"
-
 
 
 class _KeyProgram:
@@ -57,59 +52,44 @@ class _KeyProgram:
 
     # -------------------------------------------------------------------- program
 
-    def key_program(self) -> str:
-        """One program whose `let`s hold every key of the search (see the module doc)."""
-        lines = [f"let s{j} = find({format_string(c)})" for j, c in enumerate(self.multi)]
-        lines.append(f"let M = {_union([f's{j}' for j in range(len(self.multi))])}")
+    def _sets(self) -> list[ast.Let]:
+        """``s<j>`` (each multi-instance category), ``M`` (their union) and ``L`` (the
+        landmarks, when a kind needs them): the sets every key maps over."""
+        lets = [b.let(f"s{j}", b.call("find", b.string(c))) for j, c in enumerate(self.multi)]
+        lets.append(b.let("M", b.union(f"s{j}" for j in range(len(self.multi)))))
         if self.landmark_kinds:
             # a chained landmark is selected by its reference; as a set, by its id
-            lm = [f"filter(objects, o => o.id == {format_string(self.scene.ids[i])})"
-                  for i in self.landmarks]
-            lines.append(f"let L = {_union(lm)}")
-            lines.append("let k_share = map(L, l => l.footprint / room.area)")
-            lines.append("let k_holds = map(L, l => count(filter(objects, o => inside(o, l))))")
+            lets.append(b.let("L", b.union(
+                b.call("filter", "objects", b.lam("o", b.compare(
+                    "==", b.attr("o", "id"), b.string(self.scene.ids[i]))))
+                for i in self.landmarks)))
+        return lets
+
+    def key_program(self) -> ast.Program:
+        """One program whose `let`s hold every key of the search (see the module doc)."""
+        lets = self._sets()
+        keys: dict[str, ast.Expr] = {}
+        if self.landmark_kinds:
+            keys["k_share"] = _per_landmark(b.binop("/", b.attr("l", "footprint"),
+                                                    b.attr("room", "area")))
+            keys["k_holds"] = _per_landmark(b.call("count", _objects_that(
+                lambda x: b.call("inside", x, "l"), "o")))
         if self.kinds & {"extreme", "relation"}:
-            for key, expr in _EXTREME_KEYS.items():
-                lines.append(f"let k_{_slug(key)} = map(M, o => {expr})")
+            for key, (_, unit) in _EXTREME_KEYS.items():
+                keys[f"k_{key}"] = _per_member(b.in_unit(_extreme_key(key), unit))
         if "distance" in self.landmark_kinds:
-            lines.append("let k_distance = map(L, l => map(M, o => distance(o, l) in m))")
+            keys["k_distance"] = _per_pair(b.in_unit(b.call("distance", "o", "l"), "m"))
         if "relation" in self.landmark_kinds:
-            lines.append("let k_footprint = map(M, o => o.footprint in m2)")
-            lines.append("let k_lm_footprint = map(L, l => l.footprint in m2)")
-            supports = "count(filter(objects, x => on({a}, x)))"
-            lines.append(f"let k_supports = map(M, o => {supports.format(a='o')})")
-            lines.append(f"let k_lm_supports = map(L, l => {supports.format(a='l')})")
-            lines.append("let k_over = map(L, l => map(M, o => (o.bottom - l.top) in m))")
-            lines.append("let k_under = map(L, l => map(M, o => (l.bottom - o.top) in m))")
-            reach = RELATION_BAND_M + 0.06  # only pairs this close can have gaps in the band
-            lines.append(f"let k_gap = map(L, l => map(M, o => if distance(o, l) <= "
-                         f"{NEAR_WITHIN} + {reach}m + o.longest + l.longest then gap(o, l) in m "
-                         f"else 1000.0))")
-            lines.append(f"let k_inside_sure = map(L, l => map(M, o => {_sure_inside('o', 'l')}))")
-            lines.append(
-                f"let k_containing_sure = map(L, l => map(M, o => {_sure_inside('l', 'o')}))")
-            for form, rel in _RELATIONS.items():
-                if form == "near":
-                    continue
-                expr = rel.expr.format(L="l")
-                if rel.prefilter:
-                    expr = f"{rel.prefilter.format(L='l')} and {expr}"
-                lines.append(f"let k_{form} = map(L, l => map(M, o => {expr}))")
+            keys.update(_relation_keys())
         if self.frames:
-            lines.append("let k_visible = map(frames, f => map(M, o => visible(o, f)))")
-            lines.append("let k_depth = map(frames, f => map(M, o => depth(o, f) in m))")
-            lines.append(
-                "let k_bearing = map(frames, f => map(M, o => view_bearing(o, f) in deg))")
-        lines.append("answer 0")
-        return "\n".join(lines)
+            keys["k_visible"] = _per_frame(b.call("visible", "o", "f"))
+            keys["k_depth"] = _per_frame(b.in_unit(b.call("depth", "o", "f"), "m"))
+            keys["k_bearing"] = _per_frame(b.in_unit(b.call("view_bearing", "o", "f"), "deg"))
+        lets += [b.let(name, value) for name, value in keys.items()]
+        return b.program(*lets, b.answer(0))
 
     def run_keys(self) -> dict:
-        text = self.key_program()
-        checked = compile_source(text, "<refer keys>")
-        if not checked.ok:  # a bug in the search, never bad input
-            raise RuntimeError(f"reference key program does not compile: "
-                               f"{checked.diagnostics[0].message}\n{text}")
-        keys = _run(checked, self.scene)
+        keys = _run(_checked(self.key_program(), "<refer keys>"), self.scene)
         if "relation" in self.landmark_kinds:
             self.steady_overlap(keys)
         return keys
@@ -127,11 +107,9 @@ class _KeyProgram:
         at any of the 5 is taken as clear (the jitter trials of the proof stay the last
         word for the rare footprint a diagonal move could still reach).
         """
-        text = "\n".join(line for line in self.key_program().splitlines()
-                         if line.startswith(("let s", "let M ", "let L ")))
-        overlap = compile_source(text + "\nlet k_overlap = map(L, l => map(M, o => above(o, l)))"
-                                 "\nanswer 0", "<refer overlap>")
-        node = overlap.program.statements[-2].value
+        node = _per_pair(b.call("above", "o", "l"))
+        overlap = _checked(b.program(*self._sets(), b.let("k_overlap", node), b.answer(0)),
+                           "<refer overlap>")
         landmarks = np.flatnonzero(keys["L"][0])
         step = RELATION_BAND_M * 2 ** 0.5
         names = {k: keys[k] for k in ("L", "M")}
@@ -148,30 +126,95 @@ class _KeyProgram:
         keys["k_overlap_any"] = np.logical_or.reduce(seen)
 
 
+def _per_member(body: ast.Expr) -> ast.Call:
+    """``map(M, o => body)``: one value per multi-instance object."""
+    return b.call("map", "M", b.lam("o", body))
 
-def _sure_inside(a: str, b: str) -> str:
-    """Bool: ``inside(a, b)`` keeps its value whatever 2 cm jitter does to a and b.
+
+def _per_landmark(body: ast.Expr) -> ast.Call:
+    """``map(L, l => body)``: one value per landmark."""
+    return b.call("map", "L", b.lam("l", body))
+
+
+def _per_pair(body: ast.Expr) -> ast.Call:
+    """``map(L, l => map(M, o => body))``: one row per landmark, one column per object."""
+    return _per_landmark(_per_member(body))
+
+
+def _per_frame(body: ast.Expr) -> ast.Call:
+    """``map(frames, f => map(M, o => body))``: one row per frame."""
+    return b.call("map", "frames", b.lam("f", _per_member(body)))
+
+
+def _objects_that(condition, var: str) -> ast.Call:
+    """``filter(objects, var => condition(var))``."""
+    return b.call("filter", "objects", b.lam(var, condition(b.name(var))))
+
+
+def _meters(value: float) -> ast.Expr:
+    return b.quantity(value, "m")
+
+
+def _relation_keys() -> dict[str, ast.Expr]:
+    """The keys of the relations: footprints and supports (naturalness), the bands'
+    quantities, and one Bool per relation and (landmark, object) pair."""
+    supports = {name: b.call("count", _objects_that(lambda x, a=name: b.call("on", a, x), "x"))
+                for name in ("o", "l")}
+    # only pairs this close can have gaps in the band
+    reach = b.binop("+", b.binop("+", b.binop("+", NEAR_WITHIN, _meters(RELATION_BAND_M + 0.06)),
+                                 b.attr("o", "longest")), b.attr("l", "longest"))
+    keys = {
+        "k_footprint": _per_member(b.in_unit(b.attr("o", "footprint"), "m2")),
+        "k_lm_footprint": _per_landmark(b.in_unit(b.attr("l", "footprint"), "m2")),
+        "k_supports": _per_member(supports["o"]),
+        "k_lm_supports": _per_landmark(supports["l"]),
+        "k_over": _per_pair(b.in_unit(b.binop("-", b.attr("o", "bottom"), b.attr("l", "top")),
+                                      "m")),
+        "k_under": _per_pair(b.in_unit(b.binop("-", b.attr("l", "bottom"), b.attr("o", "top")),
+                                       "m")),
+        "k_gap": _per_pair(b.if_(b.compare("<=", b.call("distance", "o", "l"), reach),
+                                 b.in_unit(b.call("gap", "o", "l"), "m"), 1000.0)),
+        "k_inside_sure": _per_pair(_sure_inside("o", "l")),
+        "k_containing_sure": _per_pair(_sure_inside("l", "o")),
+    }
+    for form, rel in _RELATIONS.items():
+        if form == "near":
+            continue
+        holds = rel.holds(b.name("o"), b.name("l"))
+        if rel.prefilter:
+            holds = b.and_(rel.prefilter(b.name("o"), b.name("l")), holds)
+        keys[f"k_{form}"] = _per_pair(holds)
+    return keys
+
+
+def _sure_inside(a: str, c: str) -> ast.Expr:
+    """Bool: ``inside(a, c)`` keeps its value whatever 2 cm jitter does to a and c.
 
     The centres move apart by at most r = RELATION_BAND_M. Inside: the 6 points at
-    r * sqrt(3) from a's centre along the world axes are inside b's box; their
+    r * sqrt(3) from a's centre along the world axes are inside c's box; their
     octahedron (convex, like the box) holds the ball of radius r. Outside: the volumes
-    rule it out, or a's centre is more than r from b's box (the cheap distance test
-    first: farther than b's longest extent + r from b's centre).
+    rule it out, or a's centre is more than r from c's box (the cheap distance test
+    first: farther than c's longest extent + r from c's centre).
     """
-    step = f"{RELATION_BAND_M * 3 ** 0.5:.4f}m"
-    zero = "0m"
+    step, zero = _meters(round(RELATION_BAND_M * 3 ** 0.5, 4)), _meters(0)
     shifts = [(step, zero, zero), (zero, step, zero), (zero, zero, step)]
-    points = [f"inside({a}.center {sign} vec({x}, {y}, {z}), {b})"
+    points = [b.call("inside", b.binop(sign, b.attr(a, "center"), b.call("vec", x, y, z)), c)
               for x, y, z in shifts for sign in "+-"]
-    far = f"distance({a}, {b}) > {b}.longest + {RELATION_BAND_M}m"
-    outside = (f"{a}.volume >= {b}.volume or {far} or "
-               f"gap({a}.center, {b}) > {RELATION_BAND_M}m")
-    return f"if inside({a}, {b}) then {' and '.join(points)} else {outside}"
+    far = b.compare(">", b.call("distance", a, c),
+                    b.binop("+", b.attr(c, "longest"), _meters(RELATION_BAND_M)))
+    outside = b.or_(b.compare(">=", b.attr(a, "volume"), b.attr(c, "volume")), far,
+                    b.compare(">", b.call("gap", b.attr(a, "center"), c),
+                              _meters(RELATION_BAND_M)))
+    return b.if_(b.call("inside", a, c), b.and_(*points), outside)
 
 
-
-def _slug(key: str) -> str:
-    return key.replace("o.", "").replace(".", "_")
+def _checked(program: ast.Program, name: str) -> Checked:
+    """A search program checked as built (its text is printed only to report a bug)."""
+    checked = check(program, Source("", name))
+    if not checked.ok:  # a bug in the search, never bad input
+        raise RuntimeError(f"{name} does not check: {checked.diagnostics[0].message}\n"
+                           f"{print_program(program)}")
+    return checked
 
 
 def _run(checked: Checked, scene: Scene) -> dict:

@@ -3,8 +3,8 @@ renderings), and, for a chained round, the objects referenced in the round befor
 
 from __future__ import annotations
 
+from spatial_dsl.lang import build as b
 from ..names import natural_name
-from spatial_dsl.lang.printer import format_string
 from ..scenes.model import Scene, normalise_name
 from .model import STRUCTURAL, Reference, _Landmark, _order
 
@@ -17,9 +17,8 @@ def _chain_landmarks(scene: Scene, proved: dict[int, list[Reference]],
     for i in sorted(fresh):
         refs = sorted((r for r in proved[i] if r.kind != "view"), key=_order)
         if refs:
-            out[i] = _Landmark(refs[0].expression, refs[0].text, chained=True)
+            out[i] = _Landmark(refs[0].expr, refs[0].text, chained=True)
     return out
-
 
 
 def _unique_names(scene: Scene) -> dict[int, tuple[str, str]]:
@@ -44,7 +43,7 @@ def _unique_landmarks(scene: Scene) -> dict[int, _Landmark]:
     out = {}
     for i, (name, text) in _unique_names(scene).items():
         if STRUCTURAL.isdisjoint({normalise_name(scene.categories[i]), normalise_name(name)}):
-            out[i] = _Landmark(f"the({format_string(name)})", text)
+            out[i] = _Landmark(b.call("the", b.string(name)), text)
     return out
 
 

@@ -68,7 +68,6 @@ def _extreme_margin(best: float, second: float, maximise: bool, rule: str) -> bo
     return big - small >= ELEVATION_MARGIN_M
 
 
-
 def _distance_margin(best: float, runner_up: float) -> bool:
     """Nearest / farthest and closest in a view: >= 0.3 m and >= 20 % of the smaller."""
     lo, hi = min(best, runner_up), max(best, runner_up)

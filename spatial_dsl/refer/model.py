@@ -6,10 +6,14 @@ search passes around (candidates, landmarks, category groups)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import build as b
+from spatial_dsl.lang.printer import expr as print_expr
 from spatial_dsl.tolerances import (
     BEARING_MARGIN_DEG, ELEVATION_MARGIN_M, NEAR_WITHIN_M, SUPPORT_TOLERANCE,
 )
@@ -18,7 +22,7 @@ from ..runtime.jitter import DEFAULT_RADIUS
 
 # The margins (extremes, nearest / farthest, highest / lowest, view bearings) and the
 # `near` radius of a relation are spatial_dsl.tolerances'.
-NEAR_WITHIN = f"{NEAR_WITHIN_M:g}m"
+NEAR_WITHIN = b.quantity(NEAR_WITHIN_M, "m")
 # twice the jitter radius: the most a gap or a height difference between two boxes can
 # change when each centre moves by up to 2 cm
 RELATION_BAND_M = 2 * DEFAULT_RADIUS
@@ -34,24 +38,34 @@ KINDS = {"label": 1, "extreme": 2, "distance": 3, "relation": 4, "view": 5}
 # Limits for the search's own programs (the references themselves are tiny).
 _SEARCH_LIMITS = Limits(steps=10 ** 9, seconds=600.0)
 
-# form, key expression (of o), maximise, margin rule
+# form, key, maximise, margin rule
 _EXTREMES = (
-    ("tallest", "o.height", True, "relative"), ("shortest", "o.height", False, "relative"),
-    ("largest", "o.volume", True, "relative"), ("smallest", "o.volume", False, "relative"),
-    ("highest", "o.center.z", True, "elevation"), ("lowest", "o.center.z", False, "elevation"),
+    ("tallest", "height", True, "relative"), ("shortest", "height", False, "relative"),
+    ("largest", "volume", True, "relative"), ("smallest", "volume", False, "relative"),
+    ("highest", "center_z", True, "elevation"), ("lowest", "center_z", False, "elevation"),
 )
-_EXTREME_KEYS = {"o.height": "o.height in m", "o.volume": "o.volume in m3",
-                 "o.center.z": "o.center.z in m"}
+# key -> (the member's attributes it reads, the unit of its key list ``k_<key>``)
+_EXTREME_KEYS = {"height": (("height",), "m"), "volume": (("volume",), "m3"),
+                 "center_z": (("center", "z"), "m")}
+
+
+def _extreme_key(key: str, member: str = "o") -> ast.Expr:
+    """The quantity an extreme ranks by: ``o.height``, ``o.volume``, ``o.center.z``."""
+    return b.attr(member, *_EXTREME_KEYS[key][0])
+
+
+# (member, landmark) -> a Bool expression of the two
+RelationBuilder = Callable[[ast.Expr, ast.Expr], ast.Expr]
 
 
 @dataclass(frozen=True)
 class _Relation:
-    expr: str  # the relation of the member ``o`` to the landmark ``{L}``
+    holds: RelationBuilder  # the relation of the member to the landmark
     phrase: str  # rendering after the noun; ``{lm}`` is the landmark's rendering
-    # The key program evaluates ``prefilter and expr``: a cheap condition the relation
+    # The key program evaluates ``prefilter and holds``: a cheap condition the relation
     # implies (so the key is exactly the relation), to skip costly geometry on pairs
     # that cannot hold.
-    prefilter: str | None = None
+    prefilter: RelationBuilder | None = None
     # Which side rests on the other ("o" or "L"), for `on`: only natural when the resting
     # object is the smaller one and rests on nothing else (not "the crate on the box"
     # for a crate wider than the box it rests on; see the module doc).
@@ -65,26 +79,37 @@ class _Relation:
     overlap: bool = False
 
 
-_TOL = f"{SUPPORT_TOLERANCE:g}m"
-# `above` implies this; `on` does not where it follows a recorded parent (a pillow on a bed
-# whose box, headboard included, reaches 0.4 m over the pillow's bottom).
-_REL_LEVEL = "{a}.bottom >= {b}.top - " + _TOL
+def _rel_level(upper: ast.Expr, lower: ast.Expr) -> ast.Expr:
+    """``upper.bottom >= lower.top - 0.05m``: `above` implies it; `on` does not where it
+    follows a recorded parent (a pillow on a bed whose box, headboard included, reaches
+    0.4 m over the pillow's bottom)."""
+    return b.compare(">=", b.attr(upper, "bottom"),
+                     b.binop("-", b.attr(lower, "top"), b.quantity(SUPPORT_TOLERANCE, "m")))
+
+
+def _builtin(func: str, converse: bool = False) -> RelationBuilder:
+    """``func(member, landmark)``, or with ``converse`` ``func(landmark, member)``."""
+    if converse:
+        return lambda o, landmark: b.call(func, landmark, o)
+    return lambda o, landmark: b.call(func, o, landmark)
+
 _BAND = (-SUPPORT_TOLERANCE, SUPPORT_TOLERANCE)  # `on`: |bottom - top| <= tolerance
 # relation form -> definition, in the order they are preferred. `near` is read from the
 # gap key (language.md: near(a, b, within) is gap(a, b) <= within, a != b).
 _RELATIONS = {
-    "on": _Relation("on(o, {L})", "on {lm}", resting="o", band=("k_over", _BAND),
+    "on": _Relation(_builtin("on"), "on {lm}", resting="o", band=("k_over", _BAND),
                     overlap=True),
-    "inside": _Relation("inside(o, {L})", "inside {lm}", band=("k_inside_sure", ())),
-    "containing": _Relation("inside({L}, o)", "containing {lm}",
+    "inside": _Relation(_builtin("inside"), "inside {lm}", band=("k_inside_sure", ())),
+    "containing": _Relation(_builtin("inside", converse=True), "containing {lm}",
                             band=("k_containing_sure", ())),
-    "supporting": _Relation("on({L}, o)", "with {lm} on it", resting="L",
+    "supporting": _Relation(_builtin("on", converse=True), "with {lm} on it", resting="L",
                             band=("k_under", _BAND), overlap=True),
-    "near": _Relation(f"near(o, {{L}}, within={NEAR_WITHIN})", "near {lm}",
-                      band=("k_gap", (NEAR_WITHIN_M,))),
-    "above": _Relation("above(o, {L})", "above {lm}", _REL_LEVEL.format(a="o", b="{L}"),
+    "near": _Relation(lambda o, landmark: b.call("near", o, landmark, within=NEAR_WITHIN),
+                      "near {lm}", band=("k_gap", (NEAR_WITHIN_M,))),
+    "above": _Relation(_builtin("above"), "above {lm}", _rel_level,
                        band=("k_over", _BAND[:1]), overlap=True),
-    "below": _Relation("below(o, {L})", "below {lm}", _REL_LEVEL.format(a="{L}", b="o"),
+    "below": _Relation(_builtin("below"), "below {lm}",
+                       lambda o, landmark: _rel_level(landmark, o),
                        band=("k_under", _BAND[:1]), overlap=True),
 }
 _FORM_ORDER = {form: i for i, form in enumerate(
@@ -105,7 +130,7 @@ class Reference:
     object_id: str
     kind: str  # label | extreme | distance | relation | view
     form: str  # label, tallest, ..., nearest, farthest, on, ..., leftmost, closest, only
-    expression: str  # a SpatialDSL expression of type Object
+    expr: ast.Expr  # a SpatialDSL expression of type Object
     text: str  # natural rendering, with its article: "the chair nearest the window"
     landmark: str | None = None  # the landmark's object id (distance, relation)
     frame: int | None = None  # frame position (``frame(i)``) for view references
@@ -116,6 +141,11 @@ class Reference:
     @property
     def level(self) -> int:
         return KINDS[self.kind]
+
+    @property
+    def expression(self) -> str:
+        """The expression's canonical text (``printer.expr``)."""
+        return print_expr(self.expr)
 
     @property
     def bare(self) -> str:
@@ -182,8 +212,6 @@ class ReferenceReport:
                 "unreferenced": self.unreferenced}
 
 
-
-
 def _order(ref: Reference) -> tuple:
     """Simplest first: by level, frame, a fixed form order, then the clearest margin."""
     strength = 0.0
@@ -203,7 +231,6 @@ def _order(ref: Reference) -> tuple:
     return (ref.level, frame, form, -strength, ref.text)
 
 
-
 @dataclass
 class _Candidate:
     target: int  # object index
@@ -214,10 +241,9 @@ class _Candidate:
 class _Landmark:
     """An object a reference may be relative to, and how it is selected and said."""
 
-    expr: str  # an Object expression: ``the("Window")``, or a proved reference's
+    expr: ast.Expr  # an Object expression: ``the("Window")``, or a proved reference's
     text: str  # "the window", "the tallest cabinet"
     chained: bool = False  # selected by a proved reference (a later round)
-
 
 
 @dataclass
@@ -226,6 +252,6 @@ class _Group:
 
     category: str
     noun: str  # natural name
-    cat: str  # the category as a string literal
+    find: ast.Call  # ``find("<category>")``, the set the group's references rank
     objs: np.ndarray  # object indices
     cols: np.ndarray  # their columns in the per-object key lists

@@ -10,19 +10,23 @@ from collections import Counter
 
 import numpy as np
 
-from spatial_dsl.lang.check.checker import Checked, compile_source
-from spatial_dsl.lang.printer import format_string
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import build as b
+from spatial_dsl.lang.check.checker import Checked
 from ..runtime.eval import Env, Evaluator
 from ..runtime.values import Abort, LimitExceeded, Rows
 from ..runtime.worlds import WorldStack, stack_worlds
 from ..runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
 from ..scenes.model import Scene, normalise_name
 from .candidates import _Search
+from .keys import _checked
 from .landmarks import _chain_landmarks, _unique_names
 from .model import (
     _SEARCH_LIMITS, DEFAULT_CHAIN, DEFAULT_PER_KIND, STRUCTURAL, ObjectReferences, Reference,
     ReferenceReport, _Candidate, _order,
 )
+
+PROOF_BATCH = 400  # candidate expressions checked as one program
 
 
 def jitter_for(scene: Scene, seed: int = 0, trials: int = DEFAULT_TRIALS,
@@ -112,16 +116,16 @@ def _prove_in_rounds(scene: Scene, candidates: list[_Candidate], jitter: _Jitter
     return per_object
 
 
-
 def references_for_binding(scene: Scene, frames: bool = False, *, frame: int | None = None,
                            best_only: bool = True, include_unique: bool = False,
                            jittered: list[Scene] | None = None, seed: int = 0,
                            kinds: tuple[str, ...] | None = None,
-                           ) -> list[tuple[str, str, str]]:
-    """A ``Ref`` parameter domain: ``(object id, expression, text)`` triples.
+                           ) -> list[tuple[str, ast.Expr, str]]:
+    """A ``Ref`` parameter domain: ``(object id, expression, text)`` triples, the
+    expression an ``ast.Expr`` of type Object.
 
     ``{a}`` renders ``text`` ("the chair nearest the window"); the item's program
-    gets ``let a = <expression>`` (type Object), so it stays runnable with
+    gets ``let a = <expression>``, so it stays runnable with
     ``spdsl run``. See ``binding_domain`` for the options; this runs the search
     (with view references when ``frames`` or ``frame`` is given) and calls it.
     """
@@ -133,8 +137,9 @@ def references_for_binding(scene: Scene, frames: bool = False, *, frame: int | N
 
 def binding_domain(report: ReferenceReport, scene: Scene, *, frame: int | None = None,
                    best_only: bool = True, include_unique: bool = False,
-                   include_structural: bool = True) -> list[tuple[str, str, str]]:
-    """``(object id, expression, text)`` triples from a search report, by object id.
+                   include_structural: bool = True) -> list[tuple[str, ast.Expr, str]]:
+    """``(object id, expression, text)`` triples from a search report, by object id (the
+    expression an ``ast.Expr``; ``printer.expr`` writes it).
 
     - ``best_only`` (default): each referenced object once, with its simplest
       reference; otherwise every reference of the report, simplest first per object.
@@ -147,41 +152,42 @@ def binding_domain(report: ReferenceReport, scene: Scene, *, frame: int | None =
     - ``include_structural=False`` leaves out floors, walls, ceilings and rooms
       (``STRUCTURAL``), which no template question is about.
     """
-    out: list[tuple[str, str, str]] = []
+    out: list[tuple[str, ast.Expr, str]] = []
     if include_unique:
         for i, (name, text) in _unique_names(scene).items():
             if scene.categories[i] == name:
-                out.append((scene.ids[i], f"the({format_string(name)})", text))
+                out.append((scene.ids[i], b.call("the", b.string(name)), text))
     for entry in report.objects:
         refs = [r for r in entry.references if r.kind != "view" or
                 (frame is not None and r.frame == frame)]
         for r in refs[:1] if best_only else refs:
-            out.append((r.object_id, r.expression, r.text))
+            out.append((r.object_id, r.expr, r.text))
     order = {oid: i for i, oid in enumerate(scene.ids)}
     if not include_structural:
         out = [t for t in out if normalise_name(scene.categories[order[t[0]]]) not in STRUCTURAL]
     return sorted(out, key=lambda t: order[t[0]])  # stable: simplest first per object
 
 
-
 def _prove(scene: Scene, candidates: list[_Candidate], jittered: list[Scene],
            rejected: Counter) -> list[_Candidate]:
     """The candidates whose expression answers exactly their object on the scene and on
-    every jittered copy. All expressions are compiled as one program (a `let` each);
-    each is evaluated by the runtime on its own, so one rejection spoils nothing else."""
-    text = "\n".join(f"let r{k} = {c.ref.expression}" for k, c in enumerate(candidates))
-    checked = compile_source(text + "\nanswer 0", "<refer candidates>")
-    if not checked.ok:  # a bug in the search, never bad input
-        raise RuntimeError("reference candidates do not compile: "
-                           f"{checked.diagnostics[0].message}")
-    nodes = [stmt.value for stmt in checked.program.statements[:len(candidates)]]
-    alive = np.ones(len(candidates), dtype=bool)
-    _select(checked, scene, nodes, candidates, alive, rejected, "selects another object")
+    every jittered copy. The expressions are checked as programs of a `let` each (at
+    most ``PROOF_BATCH`` per program: the checker allows 500 statements); each is
+    evaluated by the runtime on its own, so one rejection spoils nothing else."""
+    proved = []
     stack = stack_worlds(jittered) if jittered else None
-    if stack is None or not _select_worlds(checked, stack, nodes, candidates, alive, rejected):
-        for world in jittered:
-            _select(checked, world, nodes, candidates, alive, rejected, "unstable under jitter")
-    return [c for c, ok in zip(candidates, alive) if ok]
+    for start in range(0, len(candidates), PROOF_BATCH):
+        batch = candidates[start:start + PROOF_BATCH]
+        lets = [b.let(f"r{k}", c.ref.expr) for k, c in enumerate(batch)]
+        checked = _checked(b.program(*lets, b.answer(0)), "<refer candidates>")
+        nodes = [stmt.value for stmt in checked.program.statements[:len(batch)]]
+        alive = np.ones(len(batch), dtype=bool)
+        _select(checked, scene, nodes, batch, alive, rejected, "selects another object")
+        if stack is None or not _select_worlds(checked, stack, nodes, batch, alive, rejected):
+            for world in jittered:
+                _select(checked, world, nodes, batch, alive, rejected, "unstable under jitter")
+        proved += [c for c, ok in zip(batch, alive) if ok]
+    return proved
 
 
 def _select_worlds(checked: Checked, stack: WorldStack, nodes, candidates, alive,

@@ -1,8 +1,13 @@
-"""Canonical serialization of answers (language.md §6).
+"""Canonical serialization of answers (language.md §6), and when two answers are the same.
 
 An Object is serialised by its label here, as §6 says; where an answer is shown to a
 reader (``spdsl run``, dataset items) ``spatial_dsl.naming.in_words`` renders it in the
 words a question uses instead, and ``Answer.ids`` keeps the object ids.
+
+``same_element`` is the project's one answer-equivalence: the stability check of
+``spdsl generate`` (run-time values on the scene and its jittered copies), the stability
+check of ``spdsl synth`` and ``verify`` (serialised answers) and synth's agreement of two
+programs' numbers all use it.
 """
 
 from __future__ import annotations
@@ -14,6 +19,30 @@ import numpy as np
 from spatial_dsl.lang import types as T
 from ..scenes.model import Scene
 from .values import element
+
+
+_NUMBERS = (int, float, np.integer, np.floating)
+
+
+def same_element(expected, got, tolerance: float = 0.0) -> bool:
+    """Whether ``got`` is the same answer (element) as ``expected``.
+
+    Numbers within ``tolerance`` relative to ``expected`` (``|got - expected| <=
+    tolerance * |expected|``, synthesis.md's "within 5 %" of the original answer; 0 means
+    equal); a Bool by its truth; a list or tuple element by element; a serialised
+    object (a dict) by its id; anything else (Int counts and frames when the caller
+    passes no tolerance, strings, object rows) equal. Both run-time values and
+    serialised answers are accepted."""
+    if isinstance(expected, list | tuple):
+        return isinstance(got, list | tuple) and len(expected) == len(got) and all(
+            same_element(x, y, tolerance) for x, y in zip(expected, got))
+    if isinstance(expected, bool | np.bool_) or isinstance(got, bool | np.bool_):
+        return bool(expected) == bool(got)
+    if tolerance and isinstance(expected, _NUMBERS) and isinstance(got, _NUMBERS):
+        return abs(float(got) - float(expected)) <= tolerance * abs(float(expected)) + 1e-12
+    if isinstance(expected, dict) and isinstance(got, dict):
+        return expected.get("id") == got.get("id")
+    return expected == got
 
 
 @dataclass(frozen=True)

@@ -237,9 +237,18 @@ class Checker:
 
     def name(self, value: object, path: str) -> str | None:
         """A category or label: `find` matches it normalised, so that must be non-empty."""
-        text = self.text(value, path)
+        text = self.written(value, path)
         if text is not None and not normalise_name(text):
             self.add(path, f"{text!r} has no characters besides spaces, '_' and '-'")
+            return None
+        return text
+
+    def written(self, value: object, path: str) -> str | None:
+        """An id, category or label: a program names it in a string literal, and a
+        SpatialDSL string has no way to hold a line break (language.md "Strings")."""
+        text = self.text(value, path)
+        if text is not None and "\n" in text:
+            self.add(path, f"{text!r} holds a line break, which no SpatialDSL string can write")
             return None
         return text
 
@@ -345,7 +354,7 @@ def _check_object(c: Checker, o: object, path: str) -> CheckedObject:
     if c.mapping(o, path) is None:
         return out
     if (v := c.get(o, "id", path)) is not _MISSING:
-        out.id = c.text(v, f"{path}.id")
+        out.id = c.written(v, f"{path}.id")
     if (v := c.get(o, "category", path)) is not _MISSING:
         out.category = c.name(v, f"{path}.category")
     if (v := o.get("label")) is not None:

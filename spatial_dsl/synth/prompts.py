@@ -18,92 +18,31 @@ this module only fills their ``{placeholders}``:
   parameters) and shown with their answer if the program runs, else as
   unchecked examples;
 - the **task**: a template's description and phrasings, or a free description.
+
+The prompt files are read and filled by ``prompt_files``, the tasks resolved by
+``task_specs``, the worked examples made by ``examples``; this module re-exports their
+public names.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
-from spatial_dsl.errors import SpdslError
 from collections import Counter
-from dataclasses import dataclass
 from functools import cache
 
-from ..resources import data_dir
+from .examples import (  # noqa: F401  (re-exported: the prompt's public names)
+    EXAMPLES_MAX, EXAMPLES_MIN, STRUCTURAL, Example, ExampleSource, bound_example,
+    examples_text,
+)
+from .task_specs import TaskSpec, free_task, resolve_tasks, task_text  # noqa: F401
+from .prompt_files import (  # noqa: F401  (re-exported)
+    PromptError, example_task_names, fill, prompt_files_digest, render, snippet, snippets,
+    template,
+)
 
-EXAMPLES_MAX = 4
-EXAMPLES_MIN = 3
 MAX_LISTED = 80  # categories / labels listed in a scene summary at most
 TOOL_NAME = "spatialdsl_program"
-STRUCTURAL = ("Floor", "Wall", "Ceiling")
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
-class PromptError(SpdslError):
-    """A prompt file is missing or uses a placeholder that is not filled."""
-
-
-# ------------------------------------------------------------------------ template files
-
-
-@cache
-def template(name: str) -> str:
-    path = data_dir("prompts") / name
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PromptError(f"prompt file {path}: {exc.strerror or exc}") from None
-
-
-def fill(text: str, values: dict[str, object]) -> str:
-    """Replace every ``{name}``; a placeholder without a value is an error."""
-    missing = sorted({m for m in _PLACEHOLDER.findall(text) if m not in values})
-    if missing:
-        raise PromptError(f"prompt placeholder(s) without a value: {', '.join(missing)}")
-    return _PLACEHOLDER.sub(lambda m: str(values[m[1]]), text)
-
-
-def render(file: str, /, **values) -> str:
-    return fill(template(file), values).strip("\n")
-
-
-@cache
-def snippets() -> dict[str, str]:
-    out: dict[str, str] = {}
-    name = None
-    lines: list[str] = []
-    for line in template("snippets.txt").splitlines():
-        if line.startswith("@@"):
-            if name is not None:
-                out[name] = "\n".join(lines).strip("\n")
-            name, lines = line[2:].strip(), []
-        elif name is not None:
-            lines.append(line)
-    if name is not None:
-        out[name] = "\n".join(lines).strip("\n")
-    return out
-
-
-def snippet(name: str, /, **values) -> str:
-    try:
-        text = snippets()[name]
-    except KeyError:
-        raise PromptError(f"prompts/snippets.txt has no text `{name}`") from None
-    return fill(text, values)
-
-
-def example_task_names() -> list[str]:
-    return [line.strip() for line in template("examples.txt").splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
-
-
-def prompt_files_digest() -> str:
-    """sha256 over every prompt file (part of a synth run's configuration)."""
-    h = hashlib.sha256()
-    for path in sorted(data_dir("prompts").glob("*.txt")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 # -------------------------------------------------------------------- language reference
@@ -200,233 +139,6 @@ def _listing(items: list[str]) -> str:
     if len(items) <= MAX_LISTED:
         return ", ".join(items)
     return ", ".join(items[:MAX_LISTED]) + ", " + snippet("more", count=len(items) - MAX_LISTED)
-
-
-# ---------------------------------------------------------------------------------- tasks
-
-
-@dataclass(frozen=True)
-class TaskSpec:
-    """The kind of question wanted: a task template, or a free description."""
-
-    name: str  # the template's task name, or custom_<hash> for a description
-    description: str
-    template: object | None = None  # tasks.TaskTemplate
-
-    @property
-    def free(self) -> bool:
-        return self.template is None
-
-    def config(self) -> dict:
-        if self.template is None:
-            return {"task": self.name, "description": self.description}
-        return {"task": self.name, "sha256": self.template.sha256}
-
-
-def free_task(description: str) -> TaskSpec:
-    digest = hashlib.sha256(description.encode("utf-8")).hexdigest()[:10]
-    return TaskSpec(f"custom_{digest}", description.strip())
-
-
-def resolve_tasks(specs: list[str]) -> list[TaskSpec]:
-    """Task templates (names, files, directories, ``all``; comma lists) and free
-    descriptions (any argument containing a space, taken whole).
-
-    Raises PromptError for unknown names and broken template files.
-    """
-    from ..tasks import TaskSpecError, load_tasks
-
-    out: list[TaskSpec] = []
-    for spec in specs:
-        text = str(spec).strip()
-        if not text:
-            continue
-        if any(ch.isspace() for ch in text):
-            out.append(free_task(text))
-            continue
-        try:
-            templates, broken = load_tasks([text])
-        except TaskSpecError as exc:
-            raise PromptError(f"{exc} (or describe the questions wanted in words, with "
-                              "spaces)") from None
-        if broken:
-            raise PromptError("task file does not compile: " + broken[0].reason)
-        out.extend(TaskSpec(t.name, t.description, t) for t in templates)
-    names: dict[str, TaskSpec] = {}
-    for t in out:
-        names.setdefault(t.name, t)
-    return list(names.values())
-
-
-def _leading_comment(text: str) -> str:
-    lines = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped.startswith("#"):
-            break
-        lines.append(stripped.lstrip("#").strip())
-    return " ".join(x for x in lines if x)
-
-
-def task_text(task: TaskSpec) -> str:
-    if task.template is None:
-        return render("task_free.txt", description=task.description)
-    t = task.template
-    from ..tasks import PLACEHOLDER
-
-    asks = "\n".join("- " + PLACEHOLDER.sub(r"<\1>", a.text) for a in t.task.asks)
-    return render("task_named.txt", name=t.name, modality=t.modality,
-                  description=_leading_comment(t.text) or t.description or t.name, asks=asks)
-
-
-# ------------------------------------------------------------------------------- examples
-
-
-@dataclass(frozen=True)
-class Example:
-    task: str
-    program: str
-    answer: str | None  # None: bound only, not run on the scene
-
-
-class ExampleSource:
-    """Worked examples for one scene (templates instantiated once, then reused)."""
-
-    def __init__(self, scene, seed: int = 0):
-        self.scene = scene
-        self.seed = seed
-        self._engine = None
-        self._items: dict[str, Example | None] = {}
-        self._templates: dict[str, object] = {}
-
-    def _template(self, name: str):
-        if name not in self._templates:
-            from ..tasks import TaskSpecError, load_tasks
-
-            try:
-                templates, _ = load_tasks([name])
-            except TaskSpecError:
-                templates = []
-            self._templates[name] = templates[0] if templates else None
-        return self._templates[name]
-
-    def _instantiate(self, template) -> Example | None:
-        if template.name in self._items:
-            return self._items[template.name]
-        example = None
-        if not template.skip_reason and template.task.choices is None:
-            from ..tasks import GenerateOptions, SceneEngine
-
-            if self._engine is None:
-                self._engine = SceneEngine(self.scene, GenerateOptions(seed=self.seed,
-                                                                       per_scene=1))
-            items, _ = self._engine.run_task(template)
-            if items:
-                unit = f" {items[0]['unit']}" if items[0]["unit"] else ""
-                example = Example(template.name, items[0]["program"],
-                                  items[0]["answer"] + unit)
-        self._items[template.name] = example
-        return example
-
-    def examples(self, task: TaskSpec | None) -> list[Example]:
-        names = example_task_names()
-        order = ([task.template] if task is not None and task.template is not None else [])
-        order += [self._template(n) for n in names]
-        order = [t for t in order if t is not None]
-        seen: set[str] = set()
-        unique = []
-        for t in order:
-            if t.name not in seen:
-                seen.add(t.name)
-                unique.append(t)
-        chosen: list[Example] = []
-        for t in unique:
-            example = self._instantiate(t)
-            if example is not None:
-                chosen.append(example)
-            if len(chosen) == EXAMPLES_MAX:
-                return chosen
-        if len(chosen) < EXAMPLES_MIN:
-            taken = {e.task for e in chosen}
-            for t in unique:
-                if len(chosen) >= EXAMPLES_MIN:
-                    break
-                if t.name in taken:
-                    continue
-                bound = bound_example(t, self.scene)
-                if bound is not None:
-                    chosen.append(bound)
-        return chosen
-
-
-def bound_example(template, scene) -> Example | None:
-    """A template's first phrasing and program with scene categories bound, without its
-    `where` (so it may be a poor question); its answer is shown when the program runs.
-
-    Only templates whose parameters are Category, `one of` or `Int in` (and Frame
-    on a scene with frames) are bound; the categories are the scene's unique ones
-    in sorted order.
-    """
-    from ..names import natural_name, plural_name
-    from spatial_dsl.lang.printer import format_string
-    from ..tasks import PLACEHOLDER
-
-    counts = Counter(scene.categories)
-    unique = sorted(c for c, n in counts.items() if n == 1 and c not in STRUCTURAL)
-    rendered: dict[str, tuple[str, str]] = {}
-    used = 0
-    for p in template.params:
-        if p.kind == "Category":
-            if used >= len(unique):
-                return None
-            cat = unique[used]
-            used += 1
-            rendered[p.name] = (natural_name(cat), format_string(cat))
-        elif p.kind in ("range", "choice") and p.values:
-            shown = p.values[0] if isinstance(p.values[0], str) else p.shown[0]
-            rendered[p.name] = (str(shown), p.program[0])
-        elif p.kind == "Frame" and scene.frames.count:
-            rendered[p.name] = (str(int(scene.frames.index[0])), "frame(0)")
-        else:
-            return None
-    ask = template.task.asks[0].text
-    plurals = {p.name: plural_name(unique[k]) for k, p in enumerate(
-        q for q in template.params if q.kind == "Category")}
-    question = PLACEHOLDER.sub(
-        lambda m: m[0] if m[1] not in rendered else plurals[m[1]] if m[2] else rendered[m[1]][0],
-        ask)
-    lines = [f"question {format_string(question)}", *template.defs]
-    lines += [f"let {name} = {value[1]}" for name, value in rendered.items()]
-    lines.append(f"answer {template.answer_text}")
-    text = "\n".join(lines) + "\n"
-    return Example(template.name, text, _answer_on(text, scene))
-
-
-def _answer_on(text: str, scene) -> str | None:
-    """The program's answer on the scene, or None if it does not compile or is rejected."""
-    from ..api import Program
-    from spatial_dsl.lang.check.checker import compile_source
-
-    checked = compile_source(text, "example.sp")
-    if not checked.ok:
-        return None
-    result = Program(checked).run(scene)
-    if not result.ok:
-        return None
-    return result.answer.text + (f" {result.answer.unit}" if result.answer.unit else "")
-
-
-def examples_text(examples: list[Example]) -> str:
-    parts = []
-    for number, e in enumerate(examples, 1):
-        program = e.program.rstrip("\n")
-        if e.answer is None:
-            parts.append(render("example_unchecked.txt", number=number, task=e.task,
-                                program=program))
-        else:
-            parts.append(render("example.txt", number=number, task=e.task, answer=e.answer,
-                                program=program))
-    return "\n\n".join(parts)
 
 
 def _hint_lines(hints) -> str:

@@ -13,10 +13,11 @@
   number, and a Str or Object answer must not be named in a question that is
   neither a which-question nor offers alternatives ("... X or Y ...").
 - ``agreement`` (``answers_agree``): two programs for one question give the same
-  answer, numbers within 1 %; two Object answers agree when they are the same object
-  (by id), an Object and a Str when the Str says the object's label, category or the
-  words a question uses for it (``naming.in_words``: "the shortest vase"; a leading
-  "the" is ignored).
+  answer, numbers within 1 % of the first one's (``answers.same_element``, the
+  comparison the stability checks use); two Object answers agree when they are the
+  same object (by id), an Object and a Str when the Str says the object's label,
+  category or the words a question uses for it (``naming.in_words``: "the shortest
+  vase"; a leading "the" is ignored).
 - ``new`` (``dedupe_key``): the normalised question + answer (+ scene) of an item
   is not that of an accepted one; the driver applies it over the whole run.
 - ``placeholder``: the question holds no unfilled template placeholder (``<a>``,
@@ -76,7 +77,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..names import natural_name
-from ..runtime.answers import Answer
+from ..runtime.answers import Answer, same_element
 from ..scenes.model import normalise_name
 from spatial_dsl.lang.source import Source
 
@@ -135,22 +136,21 @@ def _without_article(text: str) -> str:
 
 
 def _elem_close(x, tx: str, y, ty: str, tolerance: float) -> bool:
+    """``y`` (of type ``ty``) agrees with ``x``: numbers by ``same_element`` (relative to
+    ``x``; two Ints equal), objects by id, a Str naming the object, else equal."""
     if tx in NUMERIC and ty in NUMERIC:
         if isinstance(x, bool) or isinstance(y, bool):
             return False
-        if tx == "Int" and ty == "Int":
-            return x == y
-        a, b = float(x), float(y)
-        return abs(a - b) <= tolerance * max(abs(a), abs(b)) + 1e-12
+        return same_element(x, y, 0.0 if tx == ty == "Int" else tolerance)
     if tx == "Object" and ty == "Object":
-        return isinstance(x, dict) and isinstance(y, dict) and x.get("id") == y.get("id")
+        return isinstance(x, dict) and isinstance(y, dict) and same_element(x, y)
     if {tx, ty} <= {"Object", "Str"}:
         return bool(_texts_of(x, tx) & _texts_of(y, ty))
     return tx == ty and x == y
 
 
 def answers_agree(a: Answer, b: Answer, tolerance: float = AGREEMENT_TOLERANCE) -> bool:
-    """Same answer: same unit, numbers within ``tolerance`` (relative), Ints equal,
+    """Same answer: same unit, numbers within ``tolerance`` (relative to ``a``), Ints equal,
     objects the same object (or a Str naming it), everything else equal."""
     if a.unit != b.unit:
         return False
@@ -168,20 +168,9 @@ def stable_answer(original: Answer, trial: Answer) -> bool:
     """The stability comparison: numbers and quantities within 5 %, all else equal."""
     if original.type != trial.type or original.unit != trial.unit:
         return False
-    is_list, t = _elem_type(original.type)
+    _, t = _elem_type(original.type)
     tolerance = STABLE_TOLERANCE if t in RELATIVE else 0.0
-    if not is_list:
-        return _same(original.value, trial.value, t, tolerance)
-    return len(original.value) == len(trial.value) and all(
-        _same(x, y, t, tolerance) for x, y in zip(original.value, trial.value))
-
-
-def _same(x, y, t: str, tolerance: float) -> bool:
-    if t in RELATIVE:
-        return abs(float(y) - float(x)) <= tolerance * abs(float(x)) + 1e-12
-    if t == "Object":
-        return x.get("id") == y.get("id")
-    return x == y
+    return same_element(original.value, trial.value, tolerance)
 
 
 # --------------------------------------------------------------------------- checks

@@ -115,7 +115,8 @@ the program.
 
 Each item's ``program`` is a standalone program: ``question "..."``, the task
 file's ``def``s, one ``let`` per parameter and ``answer`` with the task's answer
-expression, all printed canonically. A Category is ``let a = "Fridge"``, an
+expression (``TaskTemplate.item_program``, an AST built with ``lang.build``), printed
+once by the canonical printer. A Category is ``let a = "Fridge"``, an
 Object ``let o = the(filter(objects, x => x.id == "<id>"))``, a Ref the
 reference's expression (``let a = argmax(find("Chair"), o => o.height)``), a Frame
 ``let f = frame(<row>)`` (``frame(i)`` takes the frame's position, which is its

@@ -15,6 +15,7 @@ from spatial_dsl.lang import ast
 from spatial_dsl.lang import types as T
 from spatial_dsl.lang.check.checker import Checked
 from spatial_dsl.lang.diagnostics import RejectionKind
+from ..runtime.answers import same_element
 from ..runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from ..runtime.jitter import jittered_scenes
 from ..runtime.worlds import (
@@ -24,7 +25,8 @@ from ..runtime.values import Abort, LimitExceeded, Rows, element, rows_of, stack
 from ..scenes.model import Scene, normalise_name
 from ..seeds import derive_seed
 from ..tolerances import STABLE_TOLERANCE
-from .items import _OBJECT_KINDS, _THE_NAME, ItemWriter, _bare, _unquote
+from .. import quality
+from .items import _OBJECT_KINDS, ItemWriter, _bare
 from .pool import FIRST_CHUNK, MAX_EVALUATED, GenerateOptions, TaskSceneStats, _Pool, _next_chunk
 from .templates import MODALITIES_WITH_FRAMES, ParamInfo, TaskTemplate
 
@@ -38,25 +40,13 @@ def _one_row(value, r: int):
     return value
 
 
-def _close(a, b, relative: bool) -> bool:
-    """Same answer element: with ``relative``, numbers within 5 %; anything else equal."""
-    if isinstance(a, list | tuple):
-        return isinstance(b, list | tuple) and len(a) == len(b) and all(
-            _close(x, y, relative) for x, y in zip(a, b))
-    if isinstance(a, bool | np.bool_) or isinstance(b, bool | np.bool_):
-        return bool(a) == bool(b)
-    if relative and isinstance(a, int | float | np.integer | np.floating) and isinstance(
-            b, int | float | np.integer | np.floating):
-        return abs(float(b) - float(a)) <= STABLE_TOLERANCE * abs(float(a)) + 1e-12
-    return a == b
-
-
-def _relative(t: T.Type) -> bool:
-    """Whether answers of type t compare within 5 %: Number and the quantities (also in
-    lists). Int (counts, frame indices) and everything else must stay equal."""
+def _stable_tolerance(t: T.Type) -> float:
+    """How far a jittered answer of type t may move (``answers.same_element``): 5 % for
+    Number and the quantities (also in lists); Int (counts, frame indices) and everything
+    else must stay equal."""
     if isinstance(t, T.ListType):
-        return _relative(t.elem)
-    return t == T.NUMBER or t in T.QUANTITIES
+        return _stable_tolerance(t.elem)
+    return STABLE_TOLERANCE if t == T.NUMBER or t in T.QUANTITIES else 0.0
 
 
 @dataclass
@@ -85,7 +75,6 @@ class _WorldRows:
     def element(self, row: int):
         return world_value(element(self.value, self.offset + row), self.type, self.n)
 
-
 class _RowList(list):
     """Row values of a batch evaluated row by row (None for rejected rows).
 
@@ -107,8 +96,8 @@ class SceneEngine(ItemWriter):
         self._jittered: list[Scene] | None = None
         self._stack: WorldStack | bool | None = None  # False: the copies cannot be stacked
         self._invariants: dict[str, bool] = {}  # task name -> its answer is world-invariant
-        self._refs: list[tuple[int, str, str]] | None = None  # (row, expression, text)
-        self._worded: list[tuple[int, str, str]] = []  # the same with the article kept
+        self._refs: list[tuple[int, ast.Expr, str]] | None = None  # (row, expression, text)
+        self._worded: list[tuple[int, ast.Expr, str]] = []  # the same, article kept
         self._object_names = None  # naming.ObjectNames, built on first use
         self._ids: dict[str, int] | None = None  # object id -> row
         self._mentions: np.ndarray | None = None
@@ -127,7 +116,7 @@ class SceneEngine(ItemWriter):
         return self._jittered
 
     @property
-    def references(self) -> list[tuple[int, str, str]]:
+    def references(self) -> list[tuple[int, ast.Expr, str]]:
         """The ``Ref`` domain of the scene: (object row, expression, text without its
         leading article), by object id order; searched once per scene."""
         if self._refs is None:
@@ -285,10 +274,7 @@ class SceneEngine(ItemWriter):
         if self._mentions is None:
             mentions = np.zeros((len(self.references), self.scene.n), dtype=bool)
             for j, (_, expression, _) in enumerate(self.references):
-                for name in _THE_NAME.findall(expression):
-                    mask = self.scene.name_index.get(normalise_name(_unquote(name)))
-                    if mask is not None and mask.sum() == 1:
-                        mentions[j] |= mask
+                mentions[j, quality.landmarks(self.scene, expression)] = True
                 mentions[j, self.references[j][0]] = False  # `the("Fridge")` is itself
             self._mentions = mentions
         return self._mentions
@@ -400,7 +386,7 @@ class SceneEngine(ItemWriter):
         be (a room that moves, an Objects answer, a batch that runs out of its limits)
         each copy is evaluated alone, as the baseline always does."""
         k, t = len(original), template.answer_type
-        relative = _relative(t)
+        tolerance = _stable_tolerance(t)
         stack = self._world_stack if self.batched and stackable(t) else None
         if stack is not None and self._invariant(template):
             return np.ones(k, dtype=bool)  # every copy gives the original answer
@@ -413,8 +399,8 @@ class SceneEngine(ItemWriter):
         stable = np.ones(k, dtype=bool)
         for trial in trials:
             for j in range(k):
-                if stable[j] and (trial.rejected[j] or not _close(
-                        original[j], trial.element(j), relative)):
+                if stable[j] and (trial.rejected[j] or not same_element(
+                        original[j], trial.element(j), tolerance)):
                     stable[j] = False
         return stable
 

@@ -10,9 +10,11 @@ import re
 
 import numpy as np
 
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import build as b
 from spatial_dsl.lang import types as T
 from spatial_dsl.lang.check.tasks import PLACEHOLDER
-from spatial_dsl.lang.printer import format_string
+from spatial_dsl.lang.printer import print_program
 from .. import quality
 from ..runtime.answers import serialize
 from ..runtime.values import stack_elements
@@ -22,20 +24,17 @@ from .templates import ParamInfo, TaskTemplate
 LETTERS = "ABCD"
 MAX_CHOICES = 4
 _OBJECT_KINDS = ("Category", "Object", "Ref")
-# `the("Name")` in a reference expression (string literals as the printer writes them)
-_THE_NAME = re.compile(r'\bthe\(("(?:[^"\\]|\\.)*")\)')
-
-
-def _unquote(literal: str) -> str:
-    """The value of a string literal as ``printer.format_string`` writes it (only
-    backslashes and double quotes are escaped)."""
-    return re.sub(r"\\(.)", r"\1", literal[1:-1])
 
 
 def _bare(text: str) -> str:
     """A reference's text without its leading "the " (templates write "the {a}")."""
     return text[4:] if text.startswith("the ") else text
 
+
+def _by_id(oid: str) -> ast.Expr:
+    """``the(filter(objects, x => x.id == "<id>"))``: an Object parameter's `let`."""
+    return b.call("the", b.call("filter", "objects", b.lam(
+        "x", b.compare("==", b.attr("x", "id"), b.string(oid)))))
 
 
 class ItemWriter:
@@ -60,27 +59,27 @@ class ItemWriter:
                 break
         return [pool[i] for i in sorted(chosen)]
 
-    def _render(self, param: ParamInfo, ix: int) -> tuple[str, object, str]:
+    def _render(self, param: ParamInfo, ix: int) -> tuple[str, object, ast.Expr]:
         """(question text, params-record value, program `let` value) of one binding."""
         scene = self.scene
         if param.kind == "Category":
             from ..names import natural_name
 
             cat = self._categories[ix]
-            return natural_name(cat), cat, format_string(cat)
+            return natural_name(cat), cat, b.string(cat)
         if param.kind == "Object":
             from ..names import natural_name
 
             oid = scene.ids[ix]
             text = self.names.name(ix) or (scene.labels[ix] if scene.has_label[ix] else
                                            natural_name(scene.categories[ix]))
-            return _bare(text), oid, f"the(filter(objects, x => x.id == {format_string(oid)}))"
+            return _bare(text), oid, _by_id(oid)
         if param.kind == "Ref":
             row, expression, text = self.references[ix]
             return text, scene.ids[row], expression
         if param.kind == "Frame":
             index = int(scene.frames.index[ix])
-            return str(index), index, f"frame({ix})"
+            return str(index), index, b.call("frame", int(ix))
         value = param.values[ix]
         text = value if isinstance(value, str) else param.shown[ix]
         return text, param.plain[ix], param.program[ix]
@@ -175,6 +174,14 @@ class ItemWriter:
 
     def item_text(self, template: TaskTemplate, ix: list[int],
                   rng: np.random.Generator) -> tuple[dict, str, str]:
+        """(rendered parameters, question, standalone program text) of the binding whose
+        domain indices are ``ix``; draws the paraphrase from ``rng``. The program is
+        ``item_program``'s, printed."""
+        rendered, question, program = self.item_program(template, ix, rng)
+        return rendered, question, print_program(program)
+
+    def item_program(self, template: TaskTemplate, ix: list[int],
+                     rng: np.random.Generator) -> tuple[dict, str, ast.Program]:
         """(rendered parameters, question, standalone program) of the binding whose
         domain indices are ``ix``; draws the paraphrase from ``rng``."""
         task = template.task
@@ -182,10 +189,8 @@ class ItemWriter:
         ask = task.asks[int(rng.integers(len(task.asks)))].text if len(task.asks) > 1 \
             else task.asks[0].text
         question = PLACEHOLDER.sub(lambda m: self._placeholder(m, template, ix, rendered), ask)
-        lines = [f"question {format_string(question)}", *template.defs]
-        lines += [f"let {p.name} = {rendered[p.name][2]}" for p in template.params]
-        lines.append(f"answer {template.answer_text}")
-        return rendered, question, "\n".join(lines) + "\n"
+        lets = {p.name: rendered[p.name][2] for p in template.params}
+        return rendered, question, template.item_program(question, lets)
 
     def _item(self, template: TaskTemplate, domains, ix: list[int], binding: int,
               answer_value, choice_values) -> dict | str:
@@ -228,7 +233,7 @@ class ItemWriter:
             return "Degenerate:an object and its own part"
         named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
         if quality.unclear(scene, named, template.modality, frame_row,
-                           quality.about_visibility(template.answer_text)):
+                           quality.about_visibility(template.task.answer.value)):
             return "NotClearlyVisible"
         return {
             "id": f"{scene.id}/{template.name}/{binding}",

@@ -45,7 +45,6 @@ class TaskSceneStats:
         return out
 
 
-
 class _Pool:
     """The candidates of one (scene, task), in the seeded order.
 

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spatial_dsl.errors import SpdslError
+from collections.abc import Mapping
+
 from spatial_dsl.lang import ast
+from spatial_dsl.lang import build as b
 from spatial_dsl.lang import types as T
 from spatial_dsl.lang.check.checker import Checked, compile_source
 from spatial_dsl.lang.diagnostics import render_all_text, render_text
 from spatial_dsl.lang.printer import expr as print_expr
-from spatial_dsl.lang.printer import statement
 
 BALANCED_TYPES = (T.BOOL, T.STR, T.OBJECT)
 MODALITIES_WITH_FRAMES = ("image", "video")
@@ -23,7 +25,6 @@ MODALITIES_WITH_FRAMES = ("image", "video")
 
 class TaskSpecError(SpdslError):
     """A --tasks argument names nothing (message lists what is available)."""
-
 
 
 def bundled_task_dir() -> Path:
@@ -98,7 +99,7 @@ class ParamInfo:
     values: tuple = ()  # range / choice: run-time values (quantities in base units)
     shown: tuple[str, ...] = ()  # range / choice: the literal as written (question text)
     plain: tuple = ()  # range / choice: the JSON value of the `params` record
-    program: tuple[str, ...] = ()  # range / choice: the literal of the program's `let`
+    program: tuple[ast.Expr, ...] = ()  # range / choice: the literal of the program's `let`
 
 
 @dataclass
@@ -113,12 +114,18 @@ class TaskTemplate:
     answer_type: T.Type
     description: str
     skip_reason: str | None = None  # a static reason never to run it
-    defs: tuple[str, ...] = ()  # canonical `def` statements
-    answer_text: str = ""
+    defs: tuple[ast.Def, ...] = ()  # the file's `def` statements
 
     @property
     def task(self) -> ast.Task:
         return self.checked.task
+
+    def item_program(self, question: str, lets: Mapping[str, ast.Expr]) -> ast.Program:
+        """The standalone program of one item: ``question``, the ``def``s, one ``let`` per
+        parameter (``lets``: name -> value, in the parameters' order) and ``answer`` with
+        the task's answer expression. The one place an item's program is put together
+        (the template engine and the prompt's bound examples use it)."""
+        return b.item_program(question, self.defs, lets, self.task.answer.value)
 
     @property
     def balanced(self) -> bool:
@@ -161,16 +168,16 @@ def header_description(text: str) -> str:
 
 
 def _literal(node: ast.Expr, t: T.Type):
-    """(run-time value, shown text, JSON value, program text) of a `one of` literal.
+    """(run-time value, shown text, JSON value, program literal) of a `one of` literal.
 
     In a `one of` of type Number an integer literal is written as a float in the program
     (`1.0`), so its `let` has the parameter's type, not Int."""
     shown = print_expr(node)
     if isinstance(node, ast.Quantity):
-        return T.to_base(node.value, node.unit), shown, shown, shown
-    program = shown
+        return T.to_base(node.value, node.unit), shown, shown, node
+    program = node
     if t == T.NUMBER and isinstance(node, ast.Number) and isinstance(node.value, int):
-        program = repr(float(node.value))
+        program = b.number(float(node.value))
     return node.value, shown, node.value, program
 
 
@@ -179,7 +186,8 @@ def _param_info(param: ast.TaskParam, t: T.Type) -> ParamInfo:
     if d.kind == "range":
         values = tuple(range(d.low, d.high + 1))
         shown = tuple(map(str, values))
-        return ParamInfo(param.name, "range", T.INT, values, shown, values, shown)
+        return ParamInfo(param.name, "range", T.INT, values, shown, values,
+                         tuple(b.number(v) for v in values))
     if d.kind == "choice":
         lits = [_literal(c, t) for c in d.choices]
         return ParamInfo(param.name, "choice", t, tuple(x[0] for x in lits),
@@ -219,12 +227,12 @@ def compile_task(data: bytes, shown: str, stem: str | None = None) -> TaskTempla
     skip = None
     if task.modality == "image" and not any(p.kind == "Frame" for p in params):
         skip = "modality image needs a `Frame` parameter (the item's image)"
-    defs = tuple(statement(s) for s in checked.program.statements if isinstance(s, ast.Def))
+    defs = tuple(s for s in checked.program.statements if isinstance(s, ast.Def))
     return TaskTemplate(
         name=task.name, path=shown, text=text, sha256=hashlib.sha256(data).hexdigest(),
         checked=checked, modality=task.modality, params=params,
         answer_type=checked.answer_type, description=header_description(text),
-        skip_reason=skip, defs=defs, answer_text=print_expr(task.answer.value))
+        skip_reason=skip, defs=defs)
 
 
 def load_tasks(specs: list[str]) -> tuple[list[TaskTemplate], list[BrokenTask]]:
