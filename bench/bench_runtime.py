@@ -54,16 +54,21 @@ def bench_suite() -> None:
     scenes = [load_scene(r) for r in refs]
     load_s = time.perf_counter() - t0
     programs = [compile_program(text) for text in SUITE]
+    # a room without a category a program names by a literal is a compile-time error
+    # there (E-SCENE-NAME, Program.run raises SceneNameError): those pairs are not run
+    pairs = [(p, s) for p in programs for s in scenes if not p.check_scene(s)]
     t0 = time.perf_counter()
     answered = rejected = 0
-    for program in programs:
-        for result in program.run_many(scenes):
-            answered += result.ok
-            rejected += not result.ok
+    for program, scene in pairs:
+        result = program.run(scene)
+        answered += result.ok
+        rejected += not result.ok
     run_s = time.perf_counter() - t0
-    runs = len(programs) * len(scenes)
+    runs = len(pairs)
+    skipped = len(programs) * len(scenes) - runs
     print(f"suite: {len(programs)} programs x {len(scenes)} iTHOR rooms = {runs} runs "
-          f"({answered} answered, {rejected} rejected)")
+          f"({answered} answered, {rejected} rejected; {skipped} pairs skipped: the room "
+          "lacks a name the program uses)")
     print(f"  loading scenes: {load_s:.2f} s; running: {run_s:.2f} s "
           f"= {runs / run_s:,.0f} programs x scenes / s (target: < 10 s)")
 

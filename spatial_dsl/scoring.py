@@ -181,7 +181,7 @@ def _unordered(program: str) -> bool:
     expr = answers[-1].value
     if isinstance(expr, ast.Call) and expr.func == "labels" and len(expr.args) == 1:
         expr = expr.args[0]
-    return checked.types.get(id(expr)) == T.OBJECTS
+    return checked.type_of(expr) == T.OBJECTS
 
 
 # ----------------------------------------------------------------------- parsing

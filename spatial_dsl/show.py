@@ -186,8 +186,8 @@ def analyse(checked: Checked, scene: Scene, frames=(),
         # nothing after the statement that was rejected ran
         statements = [st for st in statements if st.span.start <= at]
     for node in _expressions(statements):
-        t = checked.types.get(id(node))
-        coercion = checked.coercions.get(id(node))
+        typed = checked.typed.find(node)
+        t, coercion = (typed.type, typed.coercion) if typed is not None else (None, None)
         wanted = (t in (T.OBJECT, T.OBJECTS, T.FRAME) or t == T.ListType(T.OBJECT)
                   or t == T.ListType(T.FRAME) or coercion in ("find", "set")
                   or _call_name(node) in FRAME_SPAN_CALLS)
@@ -246,12 +246,12 @@ def _frames_of(value, t) -> list[int] | None:
 
 
 def _frame_span(evaluator: Evaluator, checked: Checked, node: ast.Call) -> list[int]:
-    info = checked.calls.get(id(node))
-    if info is None or len(info.args) < 2:
+    typed = checked.typed.find(node)
+    if typed is None or typed.call is None or len(typed.kids) < 2:
         return []
     ends = []
-    for arg in info.args[:2]:
-        v, problem = _evaluate(evaluator, arg)
+    for arg in typed.kids[:2]:
+        v, problem = _evaluate(evaluator, arg.node)
         if problem:
             return []
         ends.append(int(element(v, 0)))

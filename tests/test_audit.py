@@ -65,8 +65,8 @@ def _seen_table(scene):
         evaluator = Evaluator(checked, scene)
         _, rejection = evaluator.run()
         assert rejection is None, rejection
-        _TABLES[key] = plain_runtime(evaluator.globals["v"], checked.types[
-            id(checked.program.statements[0].value)])
+        _TABLES[key] = plain_runtime(evaluator.globals["v"], checked.type_of(
+            checked.program.statements[0].value))
     return _TABLES[key]
 
 

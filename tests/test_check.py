@@ -134,17 +134,17 @@ def test_unit_hints_quote_the_number_as_written(expr, hint):
 def test_objects_parameters_accept_a_name_or_a_list():
     checked = compile_source('answer the(sort("Chair", c => c.height))\n')
     assert checked.ok
-    assert sorted(checked.coercions.values()) == ["find", "set"]
+    assert sorted(t.coercion for t in checked.typed.nodes() if t.coercion) == ["find", "set"]
 
 
 def test_map_of_a_list_of_objects_keeps_list_order():
     """map over List[Object] is the List overload (list order), not a coercion to a set."""
     checked = compile_source('answer map(sort("Chair", c => c.height), c => c.label)\n')
     assert checked.ok
-    (info,) = [c for c in checked.calls.values() if c.builtin.name == "map"]
+    (info,) = [c for c in (t.call for t in checked.typed.calls()) if c.builtin.name == "map"]
     assert info.overload.text.startswith("map(xs: List[T]")
     checked = compile_source('answer map("Chair", c => c.label)\n')
-    (info,) = [c for c in checked.calls.values() if c.builtin.name == "map"]
+    (info,) = [c for c in (t.call for t in checked.typed.calls()) if c.builtin.name == "map"]
     assert info.overload.text.startswith("map(xs: Objects")
 
 
@@ -156,7 +156,7 @@ def test_overload_mismatch_reports_the_closest_overload():
 
 def test_defaults_are_filled_in_call_info():
     checked = compile_source('answer near(the("A"), the("B"))\n')
-    (info,) = [c for c in checked.calls.values() if c.builtin.name == "near"]
+    (info,) = [c for c in (t.call for t in checked.typed.calls()) if c.builtin.name == "near"]
     assert len(info.args) == 3
     assert info.args[2] == A.Quantity(1, "m")
     assert checked.type_of(info.args[2]) == T.LENGTH
@@ -166,7 +166,7 @@ def test_keyword_arguments_bind_by_name():
     checked = compile_source('answer direction(target=the("C"), at=the("A"), facing=the("B"), '
                              'sectors=8)\n')
     assert checked.ok
-    (info,) = [c for c in checked.calls.values() if c.builtin.name == "direction"]
+    (info,) = [c for c in (t.call for t in checked.typed.calls()) if c.builtin.name == "direction"]
     assert [a.args[0].value if isinstance(a, A.Call) else a for a in info.args[:3]] == \
         ["A", "B", "C"]
 
@@ -233,7 +233,7 @@ def test_definition_calls():
     prelude = "def f(a: Length, b: Length = 1m) -> Bool: a < b\n"
     checked = compile_source(prelude + "answer f(2m) and f(2m, 3m) and f(b=1cm, a=2cm)\n")
     assert checked.ok
-    calls = [c for c in checked.calls.values() if c.definition is not None]
+    calls = [c for c in (t.call for t in checked.typed.calls()) if c.definition is not None]
     assert len(calls) == 3 and all(len(c.args) == 2 for c in calls)
     assert codes(prelude + "answer f()\n") == ["E-ARITY"]
     assert codes(prelude + "answer f(1)\n") == ["E-TYPE"]
@@ -371,7 +371,7 @@ def test_each_builtin_example_checks_clean(name):
     text = f'question "example of {name}"\nlet _x = {builtin.example}\nanswer 1\n'
     checked = compile_source(text)
     assert checked.diagnostics == [], [d.message for d in checked.diagnostics]
-    used = [c for c in checked.calls.values() if c.builtin is builtin]
+    used = [c for c in (t.call for t in checked.typed.calls()) if c.builtin is builtin]
     assert used or builtin.is_constant, f"the example of {name} does not call it"
     if builtin.is_constant:
         assert re.search(rf"\b{name}\b", builtin.example)
@@ -385,7 +385,7 @@ def test_every_builtin_is_used_in_some_clean_golden_program_or_example():
     for text in texts:
         checked = compile_source(text)
         assert checked.ok
-        used |= {c.builtin.name for c in checked.calls.values() if c.builtin is not None}
+        used |= {t.kernel[0] for t in checked.typed.calls() if t.kernel is not None}
         used |= {b for b in BUILTINS if BUILTINS[b].is_constant and re.search(rf"\b{b}\b", text)}
     assert used == set(BUILTINS), sorted(set(BUILTINS) - used)
 

@@ -65,7 +65,7 @@ def assert_agree(source: str, doc: dict):
     tol = 1e-6 if "gap(" in source else 1e-9
     for stmt in checked.program.statements:
         if isinstance(stmt, ast.Let):
-            t = checked.types[id(stmt.value)]
+            t = checked.type_of(stmt.value)
             a = plain_runtime(vec.globals[stmt.name], t)
             b = to_plain(ref.globals[stmt.name], t)
             assert same_plain(a, b, t, tol), \

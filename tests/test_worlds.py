@@ -100,7 +100,7 @@ def test_each_world_of_a_stack_answers_as_that_world_alone_builtin_example(name,
     checked = compile_source(f"let v = {BUILTINS[name].example}\nanswer 0\n")
     assert not [d for d in checked.diagnostics if d.severity == "error"], name
     node = checked.program.statements[0].value
-    _compare_worlds(checked, node, checked.types[id(node)], {}, 1, copies, stack, name)
+    _compare_worlds(checked, node, checked.type_of(node), {}, 1, copies, stack, name)
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,7 @@ def _task_nodes(template):
     if task.where is not None:
         out.append(("where", task.where, T.BOOL))
     if task.choices is not None:
-        out.append(("choices", task.choices, template.checked.types[id(task.choices)]))
+        out.append(("choices", task.choices, template.checked.type_of(task.choices)))
     return out
 
 
@@ -218,7 +218,7 @@ def test_a_world_invariant_builtin_answers_the_same_on_every_jittered_copy(name,
     checked = compile_source(f"let v = {example}\nanswer 0\n")
     node = checked.program.statements[0].value
     assert world_invariant(checked, node), name
-    t = checked.types[id(node)]
+    t = checked.type_of(node)
     expected = _run(Evaluator(checked, scene), node, Env({}, 1, Rows(1)))
     for copy in copies:
         got = _run(Evaluator(checked, copy), node, Env({}, 1, Rows(1)))

@@ -1,9 +1,12 @@
 """The vectorized evaluator.
 
 A lambda over a set is evaluated once over all members (a batch of rows);
-nested higher-order calls inside a batch run once per outer row, each of
-them vectorized over its own set. `if`, `and` and `or` evaluate a branch only
+nested higher-order calls inside a batch evaluate their lambda once over the
+members of every row (``runtime.segments``), then their kernel per row. `if`, `and` and `or` evaluate a branch only
 on the rows that take it, so a rejection in a branch not taken never counts.
+
+The evaluator walks the checker's typed program (``lang/typed.py``): each node's type,
+resolved call, kernel key and argument coercion were decided at check time.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from spatial_dsl.lang import types as T
 from spatial_dsl.lang.check.checker import Checked
 from ..scenes.model import Scene
 from spatial_dsl.lang.source import Span
+from spatial_dsl.lang.typed import TExpr
 from .kernels import (
     ATTRIBUTE_KERNELS, KERNELS, Call, find_mask, in_range, list_to_mask, looked_for,
 )
@@ -89,12 +93,13 @@ class Budget:
 class LambdaFn:
     """A lambda argument, evaluated over a whole batch of elements at once."""
 
-    def __init__(self, evaluator: Evaluator, node: ast.Lambda, env: Env, param_type: T.Type):
+    def __init__(self, evaluator: Evaluator, typed: TExpr, env: Env):
         self.evaluator = evaluator
-        self.node = node
+        self.node = typed.node
+        self.body = typed.kids[0]
         self.env = env
-        self.param_type = param_type
-        self.result_type = evaluator.checked.types[id(node)].ret
+        self.param_type = typed.type.param
+        self.result_type = typed.type.ret
 
     def __call__(self, elements) -> tuple[object, Rows]:
         """Values of the body for each element, and the rows that were rejected."""
@@ -102,7 +107,7 @@ class LambdaFn:
         env = Env({**self.env.names, self.node.param: elements}, size, Rows(size),
                   self.env.world_of(size))
         try:
-            value = self.evaluator.eval_node(self.node.body, env)
+            value = self.evaluator.eval_typed(self.body, env)
         except Abort:
             value = filler(self.result_type, size, self.evaluator.scene.n)
         return broadcast_rows(value, size), env.rows
@@ -128,7 +133,7 @@ class Evaluator:
                  trace: list | None = None, segmented: bool = True, per_world: int = 0):
         self.checked = checked
         self.segmented = segmented
-        self.per_world = per_world  # objects per world when ``scene`` is a stack of worlds
+        self.per_world = per_world
         self.scene = scene
         self.budget = Budget(limits)
         self.globals: dict = {}
@@ -146,8 +151,8 @@ class Evaluator:
     def _run(self) -> tuple[object, Rejection | None]:
         env = Env(self.globals, 1, Rows(1))
         try:
-            for stmt in self.checked.program.statements:
-                value = self._statement(stmt, env)
+            for stmt, typed in self.checked.typed.statements:
+                value = self._statement(stmt, typed, env)
                 if env.rows.any():
                     return None, env.rows.first()
             return value, None
@@ -157,8 +162,9 @@ class Evaluator:
             return None, exc.rejection
 
     def evaluate(self, node: ast.Expr, names: dict) -> tuple[object, Rejection | None]:
-        """Evaluate one checked expression (a task's `where`, `answer` or `choices`) with
-        extra names bound to run-time values (see ``bind_value``)."""
+        """Evaluate one checked expression (a task's `where`, `answer` or `choices`, or any
+        expression of the program outside lambdas) with extra names bound to run-time
+        values (see ``bind_value``)."""
         with np.errstate(all="ignore"):
             return self._evaluate(node, names)
 
@@ -172,42 +178,45 @@ class Evaluator:
             return None, exc.rejection
         return (None, env.rows.first()) if env.rows.any() else (value, None)
 
-    def _statement(self, stmt: ast.Stmt, env: Env):
+    def _statement(self, stmt: ast.Stmt, typed: TExpr | None, env: Env):
         match stmt:
-            case ast.Let(name=name, value=value):
-                self.globals[name] = self.eval_node(value, env)
+            case ast.Let(name=name):
+                self.globals[name] = self.eval_typed(typed, env)
                 if self.trace is not None and not env.rows.any():
-                    self.trace.append((name, self.globals[name], self._type(value)))
-            case ast.Assert(cond=cond, message=message):
-                ok = self.eval_node(cond, env)
+                    self.trace.append((name, self.globals[name], typed.type))
+            case ast.Assert(message=message):
+                ok = self.eval_typed(typed, env)
                 if not env.rows.any() and not bool(ok[0]):
                     env.rows.record(True, RejectionKind.ASSERTION_FAILED, message, stmt.span)
-            case ast.Answer(value=value):
-                return self.eval_node(value, env)
+            case ast.Answer():
+                return self.eval_typed(typed, env)
         return None
 
     # -------------------------------------------------------------- expressions
 
     def eval_node(self, node: ast.Expr, env: Env):
-        self.budget.charge(env.size, node.span)
-        return _DISPATCH[type(node)](self, node, env)
+        """Evaluate an expression of the checked program, given as its AST node."""
+        return self.eval_typed(self.checked.typed.of(node), env)
 
-    def _type(self, node: ast.Expr) -> T.Type:
-        return self.checked.types[id(node)]
+    def eval_typed(self, t: TExpr, env: Env):
+        self.budget.charge(env.size, t.node.span)
+        return _DISPATCH[type(t.node)](self, t, env)
 
-    def _number(self, node: ast.Number, env):
-        return np.array([node.value], dtype=np.int64 if isinstance(node.value, int) else float)
+    def _number(self, t: TExpr, env):
+        value = t.node.value
+        return np.array([value], dtype=np.int64 if isinstance(value, int) else float)
 
-    def _quantity(self, node: ast.Quantity, env):
-        return np.array([T.to_base(float(node.value), node.unit)], dtype=float)
+    def _quantity(self, t: TExpr, env):
+        return np.array([T.to_base(float(t.node.value), t.node.unit)], dtype=float)
 
-    def _string(self, node: ast.String, env):
-        return stack_elements(T.STR, [node.value])
+    def _string(self, t: TExpr, env):
+        return stack_elements(T.STR, [t.node.value])
 
-    def _bool(self, node: ast.Bool, env):
-        return np.array([node.value])
+    def _bool(self, t: TExpr, env):
+        return np.array([t.node.value])
 
-    def _name(self, node: ast.Name, env: Env):
+    def _name(self, t: TExpr, env: Env):
+        node = t.node
         if node.id in env.names:
             return env.names[node.id]
         if node.id == "objects":
@@ -218,115 +227,118 @@ class Evaluator:
             return ROOM
         raise KeyError(node.id)  # the checker rules this out
 
-    def _listlit(self, node: ast.ListLit, env: Env):
+    def _listlit(self, t: TExpr, env: Env):
         from .values import element
 
-        items = [self.eval_node(item, env) for item in node.items]
+        items = [self.eval_typed(item, env) for item in t.kids]
         size = max([rows_of(i) for i in items], default=1)
         return [[element(i, r) for i in items] for r in range(size)]
 
-    def _attr(self, node: ast.Attr, env: Env):
-        owner = self.eval_node(node.obj, env)
-        kernel = ATTRIBUTE_KERNELS[(self._type(node.obj), node.name)]
+    def _attr(self, t: TExpr, env: Env):
+        (obj,) = t.kids
+        owner = self.eval_typed(obj, env)
+        kernel = ATTRIBUTE_KERNELS[(obj.type, t.node.name)]
         # No range check: scene files are validated finite and within 1e9 (so a volume is
         # at most 8e27), and a Vec3 was checked when it was made.
-        return kernel(self._call(node, env), owner)
+        return kernel(self._call(t, env), owner)
 
-    def _index(self, node: ast.Index, env: Env):
-        seq, index = self.eval_node(node.obj, env), self.eval_node(node.index, env)
-        return KERNELS[("_index", 0)](self._call(node, env), seq, index)
+    def _index(self, t: TExpr, env: Env):
+        seq, index = (self.eval_typed(k, env) for k in t.kids)
+        return KERNELS[("_index", 0)](self._call(t, env), seq, index)
 
-    def _neg(self, node: ast.Neg, env: Env):
-        return -self.eval_node(node.operand, env)
+    def _neg(self, t: TExpr, env: Env):
+        return -self.eval_typed(t.kids[0], env)
 
-    def _not(self, node: ast.Not, env: Env):
-        return ~self.eval_node(node.operand, env)
+    def _not(self, t: TExpr, env: Env):
+        return ~self.eval_typed(t.kids[0], env)
 
-    def _binop(self, node: ast.BinOp, env: Env):
-        if node.op in ("and", "or"):
-            return self._logic(node, env)
-        left, right = self.eval_node(node.left, env), self.eval_node(node.right, env)
-        call = self._call(node, env)
-        return in_range(call, KERNELS[("_arith", 0)](call, node.op, left, right,
-                                                     self._type(node.left),
-                                                     self._type(node.right)))
+    def _binop(self, t: TExpr, env: Env):
+        if t.node.op in ("and", "or"):
+            return self._logic(t, env)
+        left_t, right_t = t.kids
+        left, right = self.eval_typed(left_t, env), self.eval_typed(right_t, env)
+        call = self._call(t, env)
+        return in_range(call, KERNELS[("_arith", 0)](call, t.node.op, left, right,
+                                                     left_t.type, right_t.type))
 
-    def _compare(self, node: ast.Compare, env: Env):
-        left, right = self.eval_node(node.left, env), self.eval_node(node.right, env)
-        return KERNELS[("_compare", 0)](self._call(node, env), node.op, left, right)
+    def _compare(self, t: TExpr, env: Env):
+        left, right = (self.eval_typed(k, env) for k in t.kids)
+        return KERNELS[("_compare", 0)](self._call(t, env), t.node.op, left, right)
 
-    def _inunit(self, node: ast.InUnit, env: Env):
-        value = self.eval_node(node.operand, env)
+    def _inunit(self, t: TExpr, env: Env):
+        value = self.eval_typed(t.kids[0], env)
         with np.errstate(over="ignore"):
-            converted = T.from_base(value, node.unit)
-        return in_range(self._call(node, env), converted)
+            converted = T.from_base(value, t.node.unit)
+        return in_range(self._call(t, env), converted)
 
-    def _logic(self, node: ast.BinOp, env: Env):
-        left = np.broadcast_to(self.eval_node(node.left, env), (env.size,))
-        need = left if node.op == "and" else ~left
+    def _logic(self, t: TExpr, env: Env):
+        left_t, right_t = t.kids
+        left = np.broadcast_to(self.eval_typed(left_t, env), (env.size,))
+        need = left if t.node.op == "and" else ~left
         need = need & ~env.rows.rejected
         if env.size == 1:
-            return self.eval_node(node.right, env) if need[0] else left
+            return self.eval_typed(right_t, env) if need[0] else left
         result = left.copy()
         rows = np.flatnonzero(need)
         if len(rows):
-            result[rows] = broadcast_rows(self._on_rows(node.right, env, rows), len(rows))
+            result[rows] = broadcast_rows(self._on_rows(right_t, env, rows), len(rows))
         return result
 
-    def _if(self, node: ast.If, env: Env):
-        cond = np.broadcast_to(self.eval_node(node.cond, env), (env.size,))
+    def _if(self, t: TExpr, env: Env):
+        cond_t, then_t, orelse_t = t.kids
+        cond = np.broadcast_to(self.eval_typed(cond_t, env), (env.size,))
         if env.size == 1:
-            return self.eval_node(node.then if cond[0] else node.orelse, env)
+            return self.eval_typed(then_t if cond[0] else orelse_t, env)
         active = ~env.rows.rejected
         parts = []
-        for branch, mask in ((node.then, cond & active), (node.orelse, ~cond & active)):
+        for branch, mask in ((then_t, cond & active), (orelse_t, ~cond & active)):
             rows = np.flatnonzero(mask)
             if len(rows):
                 parts.append((rows, self._on_rows(branch, env, rows)))
-        return scatter(self._type(node), env.size, self.scene.n, parts)
+        return scatter(t.type, env.size, self.scene.n, parts)
 
-    def _on_rows(self, node: ast.Expr, env: Env, rows: np.ndarray):
-        """Evaluate ``node`` on a subset of the rows; their rejections go back to ``env``."""
+    def _on_rows(self, t: TExpr, env: Env, rows: np.ndarray):
+        """Evaluate ``t`` on a subset of the rows; their rejections go back to ``env``."""
         sub = env.restrict(rows)
         try:
-            value = self.eval_node(node, sub)
+            value = self.eval_typed(t, sub)
         except Abort:
-            value = filler(self._type(node), len(rows), self.scene.n)
+            value = filler(t.type, len(rows), self.scene.n)
         env.rows.merge(sub.rows, rows)
         return value
 
     # -------------------------------------------------------------------- calls
 
-    def _call(self, node: ast.Expr, env: Env) -> Call:
-        what = looked_for(node, self.checked.source.text) if isinstance(node, ast.Call) \
+    def _call(self, t: TExpr, env: Env) -> Call:
+        node = t.node
+        what = looked_for(node, self.checked.source.text) if t.kernel is not None \
             and node.func == "the" else ""
-        return Call(self.scene, env.rows, node.span, env.size, self.budget,
-                    self.checked.types.get(id(node)), what, env.world, self.per_world)
+        return Call(self.scene, env.rows, node.span, env.size, self.budget, t.type, what,
+                    env.world, self.per_world)
 
     def _own_world(self, masks: np.ndarray, env: Env) -> np.ndarray:
         from .worlds import restrict
 
         return restrict(masks, env.world, self.per_world)
 
-    def _callnode(self, node: ast.Call, env: Env):
-        info = self.checked.calls[id(node)]
-        if info.definition is not None:
-            return self._call_def(info, env)
-        has_lambda = any(isinstance(a, ast.Lambda) for a in info.args)
-        if has_lambda and env.size > 1:
-            value = segmented_call(self, node, info, env) if self.segmented else None
-            return self._per_row(node, env) if value is None else value
-        args = [self._argument(a, env) for a in info.args]
-        builtin, index = info.builtin, info.builtin.overloads.index(info.overload)
-        call = self._call(node, env)
-        return in_range(call, KERNELS[(builtin.name, index)](call, *args))
+    def _callnode(self, t: TExpr, env: Env):
+        if t.body is not None:
+            return self._call_def(t, env)
+        if t.higher_order and env.size > 1:
+            value = segmented_call(self, t, env) if self.segmented else None
+            return self._per_row(t, env) if value is None else value
+        return self._builtin(t, env)
 
-    def _argument(self, arg: ast.Expr, env: Env):
-        if isinstance(arg, ast.Lambda):
-            fn_type = self._type(arg)
-            return LambdaFn(self, arg, env, fn_type.param)
-        value = self.eval_node(arg, env)
-        coercion = self.checked.coercions.get(id(arg))
+    def _builtin(self, t: TExpr, env: Env):
+        args = [self._argument(a, env) for a in t.kids]
+        call = self._call(t, env)
+        return in_range(call, KERNELS[t.kernel](call, *args))
+
+    def _argument(self, arg: TExpr, env: Env):
+        if isinstance(arg.node, ast.Lambda):
+            return LambdaFn(self, arg, env)
+        value = self.eval_typed(arg, env)
+        coercion = arg.coercion
         if coercion in ("find", "set"):  # a (B, N) mask
             self.budget.charge(rows_of(value) * self.scene.n, arg.span)
         if coercion == "find":
@@ -335,29 +347,28 @@ class Evaluator:
             return list_to_mask(self.scene, value)
         return value
 
-    def _call_def(self, info, env: Env):
-        definition = info.definition
-        args = [self.eval_node(a, env) for a in info.args]
+    def _call_def(self, t: TExpr, env: Env):
+        args = [self.eval_typed(a, env) for a in t.kids]
         names = dict(self.globals)
-        names.update({p.name: a for p, a in zip(definition.params, args)})
-        return self.eval_node(definition.body, Env(names, env.size, env.rows, env.world))
+        names.update({p.name: a for p, a in zip(t.call.definition.params, args)})
+        return self.eval_typed(t.body, Env(names, env.size, env.rows, env.world))
 
-    def _per_row(self, node: ast.Call, env: Env):
+    def _per_row(self, t: TExpr, env: Env):
         """A higher-order call inside a batch: once per row, each vectorized over its set."""
         values = []
         for r in range(env.size):
             rows = np.array([r])
-            values.append(self._on_rows_call(node, env, rows))
+            values.append(self._on_rows_call(t, env, rows))
         if isinstance(values[0], list):
             return [v[0] for v in values]
         return np.concatenate([np.asarray(v) for v in values], axis=0)
 
-    def _on_rows_call(self, node: ast.Call, env: Env, rows: np.ndarray):
+    def _on_rows_call(self, t: TExpr, env: Env, rows: np.ndarray):
         sub = env.restrict(rows)
         try:
-            value = self._callnode(node, sub)
+            value = self._callnode(t, sub)
         except Abort:
-            value = filler(self._type(node), 1, self.scene.n)
+            value = filler(t.type, 1, self.scene.n)
         env.rows.merge(sub.rows, rows)
         return value
 

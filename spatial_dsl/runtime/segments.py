@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from spatial_dsl.lang import ast
+from spatial_dsl.lang.typed import TExpr
 from .kernels import KERNELS, Call, in_range
 from .values import Abort, Rows, filler, stack_elements, take_rows
 
@@ -86,50 +87,50 @@ def _domains(domain, size: int, n_objects: int):
     return owner, bounds, list(lists), [x for items in lists for x in items]
 
 
-def segmented_call(evaluator, node: ast.Call, info, env):
-    """The value of a higher-order call over all rows of ``env`` (see the module doc), or
-    None when its shape is not the one handled here (the caller then goes row by row)."""
+def segmented_call(evaluator, t: TExpr, env):
+    """The value of a higher-order call ``t`` over all rows of ``env`` (see the module
+    doc), or None when its shape is not the one handled here (the caller then goes row by
+    row)."""
     from .eval import Env, LambdaFn
 
-    lambdas = [i for i, a in enumerate(info.args) if isinstance(a, ast.Lambda)]
+    lambdas = [i for i, a in enumerate(t.kids) if isinstance(a.node, ast.Lambda)]
     if lambdas != [1]:
         return None
     size, n = env.size, evaluator.scene.n
     try:
-        args = [None if isinstance(a, ast.Lambda) else evaluator._argument(a, env)
-                for a in info.args]
+        args = [None if isinstance(a.node, ast.Lambda) else evaluator._argument(a, env)
+                for a in t.kids]
     except Abort:  # every row is rejected already (as each row alone would be)
-        return filler(evaluator._type(node), size, n)
+        return filler(t.type, size, n)
     owner, bounds, per_row, elements = _domains(args[0], size, n)
-    arg = info.args[1]
-    param_type = evaluator._type(arg).param
+    arg = t.kids[1]
+    param_type = arg.type.param
     pairs = len(owner)
     values, pair_rows = None, Rows(pairs)
     if pairs:
         names = {k: take_rows(v, owner, size) for k, v in env.names.items()}
         world = None if env.world is None else env.world[owner]
-        fn = LambdaFn(evaluator, arg, Env(names, pairs, Rows(pairs), world), param_type)
+        fn = LambdaFn(evaluator, arg, Env(names, pairs, Rows(pairs), world))
         given = elements if isinstance(elements, np.ndarray) else stack_elements(
             param_type, elements)
         values, pair_rows = fn(given)
-    builtin = info.builtin
-    if builtin.name == "filter":
-        return _filter(env.rows, node, size, n, owner, elements, values, pair_rows)
-    kernel = KERNELS[(builtin.name, builtin.overloads.index(info.overload))]
-    result_type = evaluator._type(node)
-    looked_for = evaluator._call(node, env).looked_for
+    if t.kernel[0] == "filter":
+        return _filter(env.rows, size, n, owner, elements, values, pair_rows)
+    kernel = KERNELS[t.kernel]
+    result_type = t.type
+    looked_for = evaluator._call(t, env).looked_for
     out = []
     for r in range(size):
         one = np.array([r])
 
         def own_lambda(one=one):
-            return LambdaFn(evaluator, arg, env.restrict(one), param_type)
+            return LambdaFn(evaluator, arg, env.restrict(one))
 
         segment = _Segment(values, pair_rows, int(bounds[r]), int(bounds[r + 1]), per_row[r],
                            own_lambda)
         row_args = [segment if a is None else take_rows(a, one, size) for a in args]
         rows = Rows(1)
-        call = Call(evaluator.scene, rows, node.span, 1, evaluator.budget, result_type,
+        call = Call(evaluator.scene, rows, t.span, 1, evaluator.budget, result_type,
                     looked_for, None if env.world is None else env.world[one],
                     evaluator.per_world)
         try:
@@ -143,7 +144,7 @@ def segmented_call(evaluator, node: ast.Call, info, env):
     return np.concatenate([np.asarray(v) for v in out], axis=0)
 
 
-def _filter(rows: Rows, node: ast.Call, size: int, n: int, owner, members, keep, pair_rows):
+def _filter(rows: Rows, size: int, n: int, owner, members, keep, pair_rows):
     """``filter`` for all rows at once: what ``kernels.k_filter`` does per row (keep the
     members whose predicate holds; a row reports its first rejected member)."""
     out = np.zeros((size, n), dtype=bool)

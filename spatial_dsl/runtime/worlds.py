@@ -146,33 +146,20 @@ WORLD_INVARIANT_ATTRIBUTES = frozenset(
 
 
 def world_invariant(checked, node) -> bool:
-    """Whether ``node`` (with the ``def``s it calls) has the same value and the same
-    rejections on every jittered copy that shares the scene's room: then its stability
-    needs no evaluation at all."""
+    """Whether ``node`` (an expression of ``checked``, with the ``def``s it calls) has the
+    same value and the same rejections on every jittered copy that shares the scene's
+    room: then its stability needs no evaluation at all."""
     from spatial_dsl.lang import ast
 
-    seen: set[int] = set()
-
-    def walk(n) -> bool:
-        if isinstance(n, (list, tuple)):
-            return all(walk(x) for x in n)
-        if not isinstance(n, ast.Node):
-            return True
-        if isinstance(n, ast.Call):
-            info = checked.calls.get(id(n))
-            if info is None:
+    pending, seen = [checked.typed.of(node)], set()
+    while pending:
+        for t in pending.pop().walk():
+            if t.body is not None and t.body.nid not in seen:  # a `def`: its body too
+                seen.add(t.body.nid)
+                pending.append(t.body)
+            elif t.kernel is not None and t.kernel[0] not in WORLD_INVARIANT_BUILTINS:
                 return False
-            if info.definition is not None:
-                if id(info.definition) not in seen:
-                    seen.add(id(info.definition))
-                    if not walk(info.definition.body):
-                        return False
-            elif info.builtin.name not in WORLD_INVARIANT_BUILTINS:
+            if isinstance(t.node, ast.Attr) and \
+                    (t.kids[0].type, t.node.name) not in WORLD_INVARIANT_ATTRIBUTES:
                 return False
-        if isinstance(n, ast.Attr) and \
-                (checked.types.get(id(n.obj)), n.name) not in WORLD_INVARIANT_ATTRIBUTES:
-            return False
-        return all(walk(getattr(n, f.name)) for f in dataclasses.fields(n)
-                   if f.name not in ("span", "depth"))
-
-    return walk(node)
+    return True

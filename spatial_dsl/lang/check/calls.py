@@ -75,8 +75,8 @@ def _check_args_for_errors(checker: CheckContext, node: ast.Call, scope: Scope) 
 
 def _check_builtin_call(checker: CheckContext, node: ast.Call, scope: Scope,
                         builtin: Builtin) -> T.Type:
-    arg_types = {id(a): checker.expr(a, scope) for a in _all_args(node)
-                 if not isinstance(a, ast.Lambda)}
+    arg_types = _ArgTypes([(a, checker.expr(a, scope)) for a in _all_args(node)
+                           if not isinstance(a, ast.Lambda)])
     # An overload that fits without a coercion wins over one that needs one: `map` of a
     # List[Object] keeps list order instead of becoming the set of its members.
     # The overload reported on a mismatch is the one whose arguments matched longest.
@@ -109,11 +109,25 @@ def _check_builtin_call(checker: CheckContext, node: ast.Call, scope: Scope,
     return T.ERROR
 
 
+class _ArgTypes:
+    """The types of one call's written arguments, looked up by the argument node itself (a
+    call has a handful: a search beats a table keyed by ``id(node)``)."""
+
+    def __init__(self, pairs: list[tuple[ast.Expr, T.Type]]):
+        self.pairs = pairs
+
+    def __getitem__(self, arg: ast.Expr) -> T.Type:
+        for node, type_ in self.pairs:
+            if node is arg:
+                return type_
+        raise KeyError(arg)
+
+
 def _all_args(node: ast.Call) -> list[ast.Expr]:
     return list(node.args) + [kw.value for kw in node.keywords]
 
 
-def _first_mismatch(overload: Overload, binding: _Binding, arg_types: dict,
+def _first_mismatch(overload: Overload, binding: _Binding, arg_types: _ArgTypes,
                     bindings: dict) -> int | None:
     """Index of the first parameter whose argument does not fit, or None."""
     for i, (spec, arg) in enumerate(zip(overload.params, binding.args)):
@@ -121,19 +135,19 @@ def _first_mismatch(overload: Overload, binding: _Binding, arg_types: dict,
             continue
         if isinstance(arg, ast.Lambda) != spec.is_lambda:
             return i
-        if not spec.is_lambda and not spec.pattern.match(arg_types[id(arg)], bindings):
+        if not spec.is_lambda and not spec.pattern.match(arg_types[arg], bindings):
             return i
     return None
 
 
-def _uses_coercion(overload: Overload, binding: _Binding, arg_types: dict) -> bool:
-    return any(isinstance(spec.pattern.match(arg_types[id(arg)], {}), str)
+def _uses_coercion(overload: Overload, binding: _Binding, arg_types: _ArgTypes) -> bool:
+    return any(isinstance(spec.pattern.match(arg_types[arg], {}), str)
                for spec, arg in zip(overload.params, binding.args)
                if arg is not None and not spec.is_lambda)
 
 
 def _report_mismatch(checker: CheckContext, node: ast.Call, builtin: Builtin, overload: Overload,
-                     binding: _Binding, arg_types: dict) -> None:
+                     binding: _Binding, arg_types: _ArgTypes) -> None:
     bindings: dict = {}
     index = _first_mismatch(overload, binding, arg_types, bindings)
     spec, arg = overload.params[index], binding.args[index]
@@ -145,7 +159,7 @@ def _report_mismatch(checker: CheckContext, node: ast.Call, builtin: Builtin, ov
         checker.report("E-TYPE", f"argument `{spec.name}` of `{builtin.name}` is not a lambda",
                        arg.span, _signature_hint(builtin))
         return
-    actual = arg_types[id(arg)]
+    actual = arg_types[arg]
     # A type variable already bound by an earlier argument is shown as that type:
     # `min(1m, 2)` expects a Length for `b`.
     bound = isinstance(spec.pattern, Var) and spec.pattern.name in bindings
@@ -163,7 +177,7 @@ def _signature_hint(builtin: Builtin) -> str:
 
 
 def _finish_builtin_call(checker: CheckContext, node: ast.Call, scope: Scope, builtin: Builtin,
-                         overload: Overload, binding: _Binding, arg_types: dict,
+                         overload: Overload, binding: _Binding, arg_types: _ArgTypes,
                          bindings: dict) -> T.Type:
     args: list[ast.Expr] = []
     for spec, arg in zip(overload.params, binding.args):
@@ -173,13 +187,13 @@ def _finish_builtin_call(checker: CheckContext, node: ast.Call, scope: Scope, bu
         elif spec.is_lambda:
             _check_lambda(checker, builtin, spec, arg, scope, bindings)
         else:
-            _record_coercion(checker, spec, arg, arg_types[id(arg)])
+            _record_coercion(checker, spec, arg, arg_types[arg])
         if spec.name in _SECTOR_PARAMS:
             _check_sectors(checker, arg)
         args.append(arg)
     if builtin.name == "find" and isinstance(args[0], ast.String):
         checker.check_scene_name(args[0])
-    checker.out.calls[id(node)] = CallInfo(builtin, overload, None, tuple(args))
+    checker.note_call(CallInfo(builtin, overload, None, tuple(args)))
     result = overload.returns.subst(bindings)
     return T.widen(result) if builtin.name == "mean" else result
 
@@ -187,7 +201,7 @@ def _finish_builtin_call(checker: CheckContext, node: ast.Call, scope: Scope, bu
 def _record_coercion(checker: CheckContext, spec: ParamSpec, arg: ast.Expr, actual: T.Type) -> None:
     how = spec.pattern.match(actual, {})
     if isinstance(how, str):
-        checker.out.coercions[id(arg)] = how
+        checker.note_coercion(arg, how)
         if how == "find" and isinstance(arg, ast.String):
             checker.check_scene_name(arg)
 
@@ -196,12 +210,12 @@ def _check_lambda(checker: CheckContext, builtin: Builtin, spec: ParamSpec, arg:
                   scope: Scope, bindings: dict) -> None:
     pattern: FnPat = spec.pattern
     param_type = pattern.param.subst(bindings)
-    body_type = checker.expr(arg.body, Scope({arg.param: param_type}, scope))
+    body_type = checker.lambda_body(arg, param_type, scope)
     if not pattern.ret.match(body_type, bindings):
         wanted = "a number or quantity" if str(pattern.ret) in ("K", "Q") else str(pattern.ret)
         checker.report("E-TYPE", f"the lambda of `{builtin.name}` must give {wanted}, got "
                        f"{body_type}", arg.body.span)
-    checker.out.types[id(arg)] = T.FnType(param_type, body_type)
+    checker.note_lambda(arg, T.FnType(param_type, body_type))
 
 
 def _check_sectors(checker: CheckContext, arg: ast.Expr) -> None:
@@ -225,5 +239,5 @@ def _check_def_call(checker: CheckContext, node: ast.Call, scope: Scope,
         else:
             checker.expect(arg, expected, scope)
         args.append(arg)
-    checker.out.calls[id(node)] = CallInfo(None, None, definition, tuple(args))
+    checker.note_call(CallInfo(None, None, definition, tuple(args)))
     return checker.resolve_type_quietly(definition.returns)

@@ -1,10 +1,12 @@
 """Name resolution and type checking (language.md §3), reporting every error.
 
-The result, ``Checked``, carries side tables keyed by ``id(node)``: the type
-of every expression, the resolved overload and argument list of every call,
-and the coercions applied to arguments (a ``Str`` where ``Objects`` is
-expected means ``find(str)``). The runtime and the reference interpreter
-both read these tables, so they never redo name or overload resolution.
+The result, ``Checked``, carries the typed program (``lang/typed.py``): every expression
+with a stable id, its type and shape, every call with its resolved overload (or `def`) and
+arguments in declared order, every argument with its coercion (a ``Str`` where ``Objects``
+is expected means ``find(str)``). The runtime and the reference interpreter both read it,
+so they never redo name or overload resolution.
+
+The checker builds the typed program as it goes (``typed_builder.TypedBuilder``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from ..builtins import BUILTINS, attributes_of
 from ..builtins.registry import FnPat
 from ..diagnostics import Diagnostic, error, warning
 from ..source import Source, Span
+from ..typed import TypedProgram
 from .calls import check_call
 from .context import CallInfo, Scope, suggest
 from .tasks import check_task
+from .typed_builder import TypedBuilder
 
 MAX_DEPTH = 64
 MAX_STATEMENTS = 500
@@ -43,9 +47,7 @@ class Checked:
     program: ast.Program
     source: Source
     diagnostics: list[Diagnostic]
-    types: dict[int, T.Type] = field(default_factory=dict)
-    calls: dict[int, CallInfo] = field(default_factory=dict)
-    coercions: dict[int, str] = field(default_factory=dict)
+    typed: TypedProgram = field(default_factory=TypedProgram)
     definitions: dict[str, ast.Def] = field(default_factory=dict)
     question: str | None = None
     answer_type: T.Type | None = None
@@ -60,20 +62,22 @@ class Checked:
         return not any(d.severity == "error" for d in self.diagnostics)
 
     def type_of(self, node: ast.Expr) -> T.Type:
-        return self.types[id(node)]
+        """The type of an expression of the program (see ``TypedProgram.of``)."""
+        return self.typed.of(node).type
 
 
 def _constant_types() -> dict[str, T.Type]:
     return {b.name: b.overloads[0].returns.subst({}) for b in BUILTINS.values() if b.is_constant}
 
 
-class Checker:
+class Checker(TypedBuilder):
     def __init__(self, source: Source, scene: SceneNames | None = None):
         self.source = source
         self.scene = scene
         self.diagnostics: list[Diagnostic] = []
         self.globals = Scope(dict(_constant_types()))
         self.out: Checked | None = None
+        self._init_typed()
 
     # ------------------------------------------------------------------ program
 
@@ -91,6 +95,7 @@ class Checker:
                 self._declare_unchecked(stmt)
                 continue
             self._statement(stmt)
+            self.record_statement(stmt)
         self.diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
         return self.out
 
@@ -224,11 +229,14 @@ class Checker:
 
     def expr(self, node: ast.Expr, scope: Scope) -> T.Type:
         method = getattr(self, "_" + type(node).__name__.lower())
+        self.open_node()
         result = method(node, scope)
         if result == T.NOTHING:
             result = self._element_of_empty_list(node)
-        self.out.types[id(node)] = result
+        self.close_node(node, result)
         return result
+
+    # ------------------------------------------------------------ typed program
 
     def _element_of_empty_list(self, node: ast.Expr) -> T.Type:
         """`[][0]`, `first([])`, `x` in `map([], x => x)`: a value that cannot exist."""
@@ -395,7 +403,7 @@ class Checker:
         """Point at the plain number when the other side is a quantity (`d > 1.5`)."""
         for number, other in ((node.right, left), (node.left, right)):
             if isinstance(number, ast.Number) and other in T.QUANTITIES:
-                self._mismatch(other, self.out.types[id(number)], number)
+                self._mismatch(other, self._number(number, None), number)
                 return
         self.report("E-TYPE", f"cannot apply `{node.op}` to {left} and {right}", node.op_span,
                     _operator_hint(node.op, left, right))

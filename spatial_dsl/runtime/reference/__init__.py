@@ -3,7 +3,7 @@
 ``run_reference(checked, scene)`` evaluates a checked program one element at
 a time with plain Python values, and gives ``(value, None)`` or ``(None,
 Rejection)`` exactly like ``Evaluator(checked, scene).run()``. It shares
-nothing with the vectorized runtime except the checker's side tables and the
+nothing with the vectorized runtime except the checker's typed program and the
 per-element geometry of ``refgeom.py``; the differential test
 (tests/test_differential.py) requires both to agree on every program.
 

@@ -1,0 +1,4 @@
+# scene: scenes/handmade.json
+# expect: 1
+# how: the mean of seven 1s
+answer mean(objects, o => 1)
