@@ -91,8 +91,6 @@ def segmented_call(evaluator, t: TExpr, env):
     """The value of a higher-order call ``t`` over all rows of ``env`` (see the module
     doc), or None when its shape is not the one handled here (the caller then goes row by
     row)."""
-    from .eval import Env, LambdaFn
-
     lambdas = [i for i, a in enumerate(t.kids) if isinstance(a.node, ast.Lambda)]
     if lambdas != [1]:
         return None
@@ -110,7 +108,9 @@ def segmented_call(evaluator, t: TExpr, env):
     if pairs:
         names = {k: take_rows(v, owner, size) for k, v in env.names.items()}
         world = None if env.world is None else env.world[owner]
-        fn = LambdaFn(evaluator, arg, Env(names, pairs, Rows(pairs), world))
+        # the evaluator's LambdaFn for the pairs (an env of the caller's class: no import
+        # of the evaluator here, which imports this module)
+        fn = evaluator._argument(arg, type(env)(names, pairs, Rows(pairs), world))
         given = elements if isinstance(elements, np.ndarray) else stack_elements(
             param_type, elements)
         values, pair_rows = fn(given)
@@ -124,7 +124,7 @@ def segmented_call(evaluator, t: TExpr, env):
         one = np.array([r])
 
         def own_lambda(one=one):
-            return LambdaFn(evaluator, arg, env.restrict(one))
+            return evaluator._argument(arg, env.restrict(one))
 
         segment = _Segment(values, pair_rows, int(bounds[r]), int(bounds[r + 1]), per_row[r],
                            own_lambda)
