@@ -317,13 +317,19 @@ class SceneEngine(ItemWriter):
             if filled_at is not None:
                 stop = int(filled_at) + 1
                 break
-        # Count the `where` outcomes of the rows used.
-        for r in range(stop):
-            if leaning is not None and leaning[r]:
-                stats.rejections["filtered:ref names another parameter"] += 1
-            elif not ok[r]:
-                kind = where.kinds[r] if where is not None else None
-                stats.rejections["filtered" if kind is None else f"filtered:{kind}"] += 1
+        # Count the `where` outcomes of the rows used (a count is added only where it is
+        # not zero: the stats list the outcomes that happened).
+        filtered = ~ok[:stop]
+        if leaning is not None:
+            leaned = int(leaning[:stop].sum())
+            if leaned:
+                stats.rejections["filtered:ref names another parameter"] += leaned
+            filtered &= ~leaning[:stop]
+        rows = np.flatnonzero(filtered)
+        kinds = Counter(where.kinds[r] for r in rows) if where is not None else \
+            Counter({None: len(rows)} if len(rows) else {})
+        for kind, count in kinds.items():
+            stats.rejections["filtered" if kind is None else f"filtered:{kind}"] += count
         return stop
 
     def _answer_rows(self, template, domains, indices, chunk, rows, pool: _Pool,

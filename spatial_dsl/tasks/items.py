@@ -180,15 +180,22 @@ class ItemWriter:
         with the statements every item of the template shares (its ``def``s and its
         ``answer``) printed once per template rather than once per item."""
         rendered, question, lets = self._item_parts(template, ix, rng)
-        known = self._printed.get(template.name)
-        if known is None or known[0] is not template:
-            known = self._printed[template.name] = (
-                template, "".join(statement(d) + "\n" for d in template.defs),
-                statement(b.answer(template.task.answer.value)) + "\n")
-        _, defs, answer = known
+        defs, answer, _ = self._shared(template)
         text = statement(b.question(question)) + "\n" + defs + "".join(
             statement(b.let(name, value)) + "\n" for name, value in lets.items()) + answer
         return rendered, question, text
+
+    def _shared(self, template: TaskTemplate) -> tuple[str, str, bool]:
+        """What every item of a template shares, worked out once per template: its `def`s
+        and its `answer` statement printed, and whether the answer asks what a frame
+        shows (``quality.about_visibility``)."""
+        known = self._printed.get(template.name)
+        if known is None or known[0] is not template:
+            answer = template.task.answer.value
+            known = self._printed[template.name] = (
+                template, "".join(statement(d) + "\n" for d in template.defs),
+                statement(b.answer(answer)) + "\n", quality.about_visibility(answer))
+        return known[1:]
 
     def item_program(self, template: TaskTemplate, ix: list[int],
                      rng: np.random.Generator) -> tuple[dict, str, ast.Program]:
@@ -249,7 +256,7 @@ class ItemWriter:
             return "Degenerate:an object and its own part"
         named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
         if quality.unclear(scene, named, template.modality, frame_row,
-                           quality.about_visibility(template.task.answer.value)):
+                           self._shared(template)[2]):
             return "NotClearlyVisible"
         return {
             "id": f"{scene.id}/{template.name}/{binding}",

@@ -135,14 +135,17 @@ def route(positions, headings) -> list[str]:
     steps = np.diff(pos, axis=0)
     lengths = np.hypot(steps[:, 0], steps[:, 1])
     directions = np.degrees(np.arctan2(steps[:, 1], steps[:, 0]))
+    # Step i starts at heading head[i] (the previous step ended turning to it), so every
+    # turn is known up front: to the step's direction if it moves, then to head[i + 1].
+    moves = lengths >= ROUTE_MIN_STEP
+    start = head[:len(steps)]
+    to_step = _turn_angles(directions - start)
+    to_next = _turn_angles(head[1:len(steps) + 1] - np.where(moves, directions, start))
     ops: list[tuple[str, float]] = []
-    h = float(head[0]) if len(head) else 0.0
     for i in range(len(steps)):  # one trajectory: the loop is over frames
-        if lengths[i] >= ROUTE_MIN_STEP:
-            ops += [("turn", _turn_angle(directions[i] - h)), ("forward", float(lengths[i]))]
-            h = float(directions[i])
-        ops.append(("turn", _turn_angle(head[i + 1] - h)))
-        h = float(head[i + 1])
+        if moves[i]:
+            ops += [("turn", float(to_step[i])), ("forward", float(lengths[i]))]
+        ops.append(("turn", float(to_next[i])))
     ops = _merge_runs(ops, "turn")
     ops = [(k, x) for k, x in ops if k != "turn" or abs(x) >= ROUTE_MIN_TURN]
     ops = _merge_runs(ops, "forward")
@@ -154,6 +157,12 @@ def _turn_angle(x) -> float:
     exact reversal reads "turn left 180 degrees" whatever the roundoff."""
     t = _wrap_scalar(float(x))
     return 180.0 if t <= -180.0 + ROUTE_REVERSAL_TOL else t
+
+
+def _turn_angles(x: np.ndarray) -> np.ndarray:
+    """``_turn_angle`` of each element (the same operations, vectorized)."""
+    t = wrap_deg(x)
+    return np.where(t <= -180.0 + ROUTE_REVERSAL_TOL, 180.0, t)
 
 
 def _wrap_scalar(x: float) -> float:
