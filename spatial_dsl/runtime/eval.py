@@ -2,8 +2,9 @@
 
 A lambda over a set is evaluated once over all members (a batch of rows);
 nested higher-order calls inside a batch evaluate their lambda once over the
-members of every row (``runtime.segments``), then their kernel per row. `if`, `and` and `or` evaluate a branch only
-on the rows that take it, so a rejection in a branch not taken never counts.
+members of every row (``runtime.segments``), then their kernel per row. `if`,
+`and` and `or` evaluate a branch only on the rows that take it, so a rejection
+in a branch not taken never counts.
 
 The evaluator walks the checker's typed program (``lang/typed.py``): each node's type,
 resolved call, kernel key and argument coercion were decided at check time.

@@ -75,6 +75,7 @@ class _WorldRows:
     def element(self, row: int):
         return world_value(element(self.value, self.offset + row), self.type, self.n)
 
+
 class _RowList(list):
     """Row values of a batch evaluated row by row (None for rejected rows).
 
@@ -418,6 +419,7 @@ class SceneEngine(ItemWriter):
         size = stack.worlds * k
         types = template.checked.task_params
         stacked = {name: to_world_rows(v, types.get(name), stack, k) for name, v in names.items()}
+        # Object sets are `worlds` times wider on the stack, and charged per element.
         limits = Limits(steps=DEFAULT_LIMITS.steps * size * stack.worlds,
                         seconds=DEFAULT_LIMITS.seconds * size)
         evaluator = Evaluator(template.checked, stack.scene, limits, per_world=stack.n)
