@@ -253,3 +253,47 @@ def test_reference_search_proves_the_same_references_on_a_stack_of_worlds(monkey
     assert stacked.objects and stacked.rejected
     assert stacked == one_by_one
     assert list(stacked.rejected.items()) == list(one_by_one.rejected.items())
+
+
+# Higher-order calls whose lambda rejects for some members: the row-by-row evaluation is
+# the reference for which rejection (kind and message) each row reports.
+SEGMENTED_PROGRAMS = [
+    'count(filter(objects, o => distance(o, the(c)) < 2m))',
+    # members of one row reject with different messages ("2 objects match", "3 objects")
+    'count(filter(objects, o => o.category != c and distance(o, the(o.category)) < 3m))',
+    'any(objects, o => o.category != c and distance(o, the(o.category)) > 30m)',
+    'argmin(find(c), o => distance(o, the(c)))',
+    'any(objects, o => o.category == c and near(o, the(c)))',
+    'all(find(c), o => count(filter(objects, p => near(o, p) and distance(p, the(c)) < 3m)) > 0)',
+    'map(find(c), o => the(c).height - o.height)',
+    'labels(sort(find(c), o => o.volume))',
+    'sum(find(c), o => count(filter(objects, p => on(p, o) and p.height < the(c).height)))',
+    'max(objects, o => if o.category == c then distance(o, the(c)) else 0m)',
+    'map([the(c), the("Sink")], o => o.top)',
+]
+
+
+@pytest.mark.parametrize("program", SEGMENTED_PROGRAMS)
+def test_segmented_calls_report_the_rejection_each_row_reports_alone(program, scene):
+    checked = compile_source(f'task t\n  modality scene\n  params c: Category\n'
+                             f'  ask "What about the {{c}}?"\n  answer {program}\n')
+    assert not [d for d in checked.diagnostics if d.severity == "error"], program
+    node = checked.task.answer.value
+    t = checked.type_of(node)
+    categories = sorted(set(scene.categories))
+    names = {"c": np.array(categories, dtype=object)}
+    k = len(categories)
+    results = []
+    for segmented in (True, False):
+        env = Env(dict(names), k, Rows(k))
+        value, rejected, kinds = _run(Evaluator(checked, scene, _limits(k),
+                                                segmented=segmented), node, env)
+        messages = [env.rows.rejection_of(r).message if rejected[r] else None
+                    for r in range(k)]
+        results.append((value, rejected.tolist(), kinds, messages))
+    (v1, r1, k1, m1), (v2, r2, k2, m2) = results
+    assert r1 == r2 and k1 == k2 and m1 == m2
+    assert any(r1)  # rejections were compared (and the answers of the rows that have one)
+    for j in range(k):
+        if not r1[j]:
+            assert _row(v1, j, t, scene.n) == _row(v2, j, t, scene.n), categories[j]

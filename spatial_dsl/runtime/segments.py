@@ -72,7 +72,8 @@ class _Segment:
 
 
 def _domains(domain, size: int, n_objects: int):
-    """(owner row of each pair, per-row domains, the pairs' parameter values or None)."""
+    """(owner row of each pair, segment bounds (size + 1,), each row's own domain, the
+    pairs' elements) of a set (its members) or a list (its items) of 1 or size rows."""
     if isinstance(domain, np.ndarray):  # an Objects mask (1 or size rows, N)
         masks = np.broadcast_to(domain, (size, n_objects))
         owner, member = np.nonzero(masks)
