@@ -100,6 +100,26 @@ class Program:
             return Result(scene.id, rejection=rejection, trace=lines)
         return Result(scene.id, serialize(value, self.checked.answer_type, scene), trace=lines)
 
+    def run_copies(self, copies: list[Scene], limits: Limits = DEFAULT_LIMITS) -> list[Result]:
+        """``run`` on each jittered copy of one scene (``runtime.jitter``), as one
+        evaluation over the stack of copies when they can be stacked
+        (``runtime.worlds``): the same results as ``run`` on each copy in turn."""
+        from .runtime.worlds import run_on_worlds, stack_worlds
+
+        stack = stack_worlds(copies) if copies else None
+        runs = None
+        if stack is not None:
+            problems = self.check_scene(copies[0])  # the copies share their names
+            if problems:
+                raise SceneNameError(self.checked, problems, copies[0].id)
+            runs = run_on_worlds(self.checked, stack, limits)
+        if runs is None:
+            return [self.run(copy, limits) for copy in copies]
+        t = self.checked.answer_type
+        return [Result(copy.id, rejection=rejection) if rejection is not None else
+                Result(copy.id, serialize(value, t, stack.scene))
+                for copy, (value, rejection) in zip(copies, runs)]
+
     def run_many(self, scenes: Iterable[Scene],
                  limits: Limits = DEFAULT_LIMITS) -> Iterator[Result]:
         """``run`` on each scene in turn (SceneNameError stops at the first scene lacking

@@ -13,6 +13,7 @@ without batching produces the same items and stats.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -297,3 +298,31 @@ def test_segmented_calls_report_the_rejection_each_row_reports_alone(program, sc
     for j in range(k):
         if not r1[j]:
             assert _row(v1, j, t, scene.n) == _row(v2, j, t, scene.n), categories[j]
+
+
+def test_a_program_run_on_the_stacked_copies_gives_each_copy_s_own_result(scene):
+    # synth's stability check (Program.run_copies): every runtime golden program
+    # (tests/cases/run, lets, asserts and all) on jittered copies of its scene and of
+    # FloorPlan1, stacked against one by one: the same answers and the same rejections.
+    from spatial_dsl.api import compile_program
+    from spatial_dsl.scenes.sources import load_scene as load
+
+    cases = sorted((Path(__file__).parent / "cases" / "run").glob("*.sp"))
+    scenes = {"floorplan1": scene}
+    stacked = 0
+    for case in cases:
+        text = case.read_text(encoding="utf-8")
+        program = compile_program(text, case.name)
+        own = next(line.split(":", 1)[1].strip() for line in text.splitlines()
+                   if line.startswith("# scene:"))
+        if own not in scenes:
+            path = case.parent / own
+            scenes[own] = load(str(path) if path.exists() else own)
+        for room in {id(s): s for s in (scenes[own], scene)}.values():
+            if program.check_scene(room):
+                continue  # the room lacks a name the program uses
+            copies = jittered_scenes(room, 3, 0.02, seed=5)
+            stacked += stack_worlds(copies) is not None
+            expected = [program.run(copy).to_json() for copy in copies]
+            assert [r.to_json() for r in program.run_copies(copies)] == expected, case.name
+    assert stacked >= 50  # most of them ran on a stack (FloorPlan1's room has a floor)

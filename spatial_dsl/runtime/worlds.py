@@ -163,3 +163,55 @@ def world_invariant(checked, node) -> bool:
                     (t.kids[0].type, t.node.name) not in WORLD_INVARIANT_ATTRIBUTES:
                 return False
     return True
+
+
+def run_on_worlds(checked, stack: WorldStack, limits):
+    """A whole program run on every world of ``stack`` as one evaluation: per world, the
+    (one-row answer value, None) or (None, rejection) that ``Evaluator.run`` gives on that
+    world alone (an answer's objects are stacked rows of ``stack.scene``, which has the
+    same ids, labels and categories). None if the run exceeds its limits; the caller then
+    runs the worlds one by one (a world alone may still answer within them).
+
+    As ``Evaluator.run``: statements in order; an `assert` that fails rejects its row;
+    a row's first rejection is its result (the statements after it still run on the row,
+    on filler values, which can change nothing: a row keeps its first rejection)."""
+    from spatial_dsl.lang import ast
+    from spatial_dsl.lang.diagnostics import RejectionKind
+    from .eval import Env, Evaluator
+    from .values import Abort, LimitExceeded, Rows
+
+    w = stack.worlds
+    evaluator = Evaluator(checked, stack.scene, limits, per_world=stack.n)
+    env = Env(evaluator.globals, w, Rows(w), np.arange(w))
+    value = None
+    try:
+        with np.errstate(all="ignore"):
+            for stmt, typed in checked.typed.statements:
+                if isinstance(stmt, ast.Let):
+                    evaluator.globals[stmt.name] = evaluator.eval_typed(typed, env)
+                elif isinstance(stmt, ast.Assert):
+                    ok = np.broadcast_to(np.asarray(evaluator.eval_typed(typed, env)), (w,))
+                    env.rows.record(~ok, RejectionKind.ASSERTION_FAILED, stmt.message,
+                                    stmt.span)
+                elif isinstance(stmt, ast.Answer):
+                    value = evaluator.eval_typed(typed, env)
+    except Abort:
+        value = None
+    except LimitExceeded:
+        return None
+    out = []
+    for k in range(w):
+        if env.rows.rejected[k] or value is None:
+            out.append((None, env.rows.rejection_of(k)))
+        else:
+            out.append((_world_row(value, k, w), None))
+    return out
+
+
+def _world_row(value, k: int, w: int):
+    """Row k of a value of w rows (or of one broadcast row), as a one-row value."""
+    if isinstance(value, list):
+        return [value[k if len(value) == w else 0]]
+    if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == w:
+        return value[k:k + 1]
+    return value
