@@ -98,6 +98,7 @@ class SceneEngine(ItemWriter):
         self._stack: WorldStack | bool | None = None  # False: the copies cannot be stacked
         self._invariants: dict[str, bool] = {}  # task name -> its answer is world-invariant
         self._printed: dict[str, tuple] = {}  # task name -> its items' shared statements
+        self._landmarks: dict[int, list[int]] = {}  # Ref domain index -> its landmarks
         self._refs: list[tuple[int, ast.Expr, str]] | None = None  # (row, expression, text)
         self._worded: list[tuple[int, ast.Expr, str]] = []  # the same, article kept
         self._object_names = None  # naming.ObjectNames, built on first use

@@ -91,7 +91,12 @@ class ItemWriter:
         of its answer and of the options shown."""
         rows: list[int] = []
         for p, i in zip(template.params, ix):
-            if p.kind in ("Object", "Ref"):
+            if p.kind == "Ref":  # the landmarks of a reference: found once per reference
+                rows.append(self._object_rows(p, np.array([i]))[0])
+                if i not in self._landmarks:
+                    self._landmarks[i] = quality.landmarks(self.scene, rendered[p.name][2])
+                rows += self._landmarks[i]
+            elif p.kind == "Object":
                 rows.append(self._object_rows(p, np.array([i]))[0])
                 rows += quality.landmarks(self.scene, rendered[p.name][2])
             elif p.kind == "Category":
