@@ -326,3 +326,19 @@ def test_a_program_run_on_the_stacked_copies_gives_each_copy_s_own_result(scene)
             expected = [program.run(copy).to_json() for copy in copies]
             assert [r.to_json() for r in program.run_copies(copies)] == expected, case.name
     assert stacked >= 50  # most of them ran on a stack (FloorPlan1's room has a floor)
+
+
+def test_an_item_s_program_text_is_its_program_printed(scene, templates):
+    # item_text prints the statements every item of a template shares once per template;
+    # the text must stay what printing the item's whole program gives.
+    from spatial_dsl.lang.printer import print_program
+
+    engine = SceneEngine(scene, GenerateOptions())
+    for template in templates:
+        domains = [engine._domain(p) for p in template.params]
+        sizes = tuple(size for size, _ in domains)
+        for binding in range(min(3, int(np.prod(sizes)) if sizes else 1)):
+            ix = [int(i) for i in np.unravel_index(binding, sizes)] if sizes else []
+            text = engine.item_text(template, ix, np.random.default_rng(binding))[2]
+            program = engine.item_program(template, ix, np.random.default_rng(binding))[2]
+            assert text == print_program(program), template.name
