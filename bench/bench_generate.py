@@ -7,9 +7,16 @@
 2. Where the time goes: per-scene phases (walk, scene I/O, tasks) and, inside the
    engine, the most expensive tasks split into where / answer / choices / jitter / items,
    measured in-process on a sample of rooms.
+3. Batched against the baseline, in this process: the same sample of rooms through
+   ``SceneEngine`` with batching (a batch of jittered worlds, segmented higher-order
+   calls) and with ``batched=False`` (each jittered copy and each row alone, as before
+   batching): items per CPU-second of each, their ratio, and whether the items are the
+   same. A ratio measured in one process is what to compare across runs on a shared
+   machine, where the absolute figures move with the load.
 
 Usage: python bench/bench_generate.py [--quick] [--workers 1,2] [--per-scene N]
-       [--walk N] [--scenes REFS] [--tasks SPEC] [--keep DIR]
+       [--walk N] [--scenes REFS] [--tasks SPEC] [--keep DIR] [--sample N]
+       [--baseline N]
 
 ``--quick`` uses 12 rooms (3 of each kind) instead of 120. The machine is shared with
 other work in CI and development, so CPU seconds are printed next to wall seconds.
@@ -59,7 +66,8 @@ def throughput(args, refs: list[str], root: Path) -> dict[int, Path]:
         wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
         run = result.stats["run"]
         print(f"workers={workers}: {result.items} items in {wall:.1f} s wall "
-              f"({result.items / wall:.0f} items/s; {cpu:.1f} CPU-s; per scene "
+              f"({result.items / wall:.0f} items/s; {cpu:.1f} CPU-s = "
+              f"{result.items / cpu:.0f} items per CPU-second; per scene "
               f"{run['scene_seconds'] / max(1, result.stats['scenes']):.2f} s of worker time)")
         if len(refs) >= 120:
             met = result.items >= TARGET_ITEMS and wall < TARGET_SECONDS
@@ -119,6 +127,45 @@ def where_time_goes(args, refs: list[str], sample: int) -> None:
         print(f"    {task:<34}{seconds:6.2f} s {items[task]:5d} items  ({split})")
 
 
+def _walked(ref: str, walk: int):
+    from sims.walk import WalkOptions, walk_scene_doc
+
+    scene = load_scene(ref)
+    if walk and scene.frames.count == 0:
+        return scene_from_json(to_json_text(walk_scene_doc(scene, WalkOptions(frames=walk)))
+                               + "\n")
+    return scene_from_json(scene_to_json(scene))
+
+
+def against_baseline(args, refs: list[str], sample: int) -> None:
+    """Items per CPU-second batched and one by one (``batched=False``), same process."""
+    import json
+
+    templates, _ = load_tasks([args.tasks])
+    picked = refs[:: max(1, len(refs) // sample)][:sample]
+    scenes = [_walked(ref, args.walk) for ref in picked]
+    figures, outputs = {}, {}
+    for batched in (False, True):
+        cpu0, made, out = time.process_time(), 0, []
+        for scene in scenes:
+            engine = SceneEngine(scene, GenerateOptions(per_scene=args.per_scene),
+                                 batched=batched)
+            for template in templates:
+                produced, stats = engine.run_task(template)
+                made += len(produced)
+                out.append((produced, stats.to_json()))
+        cpu = time.process_time() - cpu0
+        figures[batched] = (made, cpu)
+        outputs[batched] = json.dumps(out, sort_keys=True)
+    print(f"== batched against the baseline ({len(scenes)} scenes in-process, CPU seconds)")
+    for batched, label in ((False, "baseline (one by one)"), (True, "batched")):
+        made, cpu = figures[batched]
+        print(f"  {label:<22}{made:6d} items {cpu:7.2f} CPU-s {made / cpu:7.0f} items per "
+              f"CPU-second")
+    ratio = figures[False][1] / figures[True][1]
+    print(f"  speed-up {ratio:.2f}x; same items and stats: {outputs[True] == outputs[False]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="12 rooms instead of 120")
@@ -128,6 +175,8 @@ def main() -> None:
     parser.add_argument("--per-scene", type=int, default=25)
     parser.add_argument("--walk", type=int, default=40)
     parser.add_argument("--sample", type=int, default=6, help="rooms profiled in-process")
+    parser.add_argument("--baseline", type=int, default=3,
+                        help="rooms compared with the unbatched baseline (0: skip)")
     parser.add_argument("--keep", metavar="DIR", help="keep the outputs in DIR")
     args = parser.parse_args()
     args.workers = [int(w) for w in args.workers.split(",") if w]
@@ -140,6 +189,8 @@ def main() -> None:
         throughput(args, refs, root)
         if args.sample > 0:  # --sample 0 skips the in-process profile
             where_time_goes(args, refs, args.sample)
+        if args.baseline > 0:
+            against_baseline(args, refs, args.baseline)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

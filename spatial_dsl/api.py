@@ -20,14 +20,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from spatial_dsl.lang import ast
 from spatial_dsl.lang import types as T
 from spatial_dsl.lang.check.checker import (
     Checked, SceneNames, compile_source, scene_name_diagnostics,
 )
-from spatial_dsl.lang.diagnostics import Diagnostic, render_all_text
+from spatial_dsl.lang.diagnostics import Diagnostic, RejectionKind, render_all_text
 from .runtime.answers import Answer, format_number, serialize
-from .runtime.eval import DEFAULT_LIMITS, Evaluator, Limits
-from .runtime.values import Rejection, element
+from .runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
+from .runtime.values import Abort, LimitExceeded, Rejection, Rows, element
 from .scenes.model import Scene
 from spatial_dsl.errors import SpdslError
 
@@ -100,12 +101,79 @@ class Program:
             return Result(scene.id, rejection=rejection, trace=lines)
         return Result(scene.id, serialize(value, self.checked.answer_type, scene), trace=lines)
 
+    def run_copies(self, copies: list[Scene], limits: Limits = DEFAULT_LIMITS) -> list[Result]:
+        """``run`` on each jittered copy of one scene (``runtime.jitter``), as one
+        evaluation over the stack of copies when they can be stacked
+        (``runtime.worlds``): the same results as ``run`` on each copy in turn."""
+        from .runtime.worlds import stack_worlds
+
+        stack = stack_worlds(copies) if copies else None
+        runs = None
+        if stack is not None:
+            problems = self.check_scene(copies[0])  # the copies share their names
+            if problems:
+                raise SceneNameError(self.checked, problems, copies[0].id)
+            runs = _run_on_worlds(self.checked, stack, limits)
+        if runs is None:
+            return [self.run(copy, limits) for copy in copies]
+        t = self.checked.answer_type
+        return [Result(copy.id, rejection=rejection) if rejection is not None else
+                Result(copy.id, serialize(value, t, stack.scene))
+                for copy, (value, rejection) in zip(copies, runs)]
+
     def run_many(self, scenes: Iterable[Scene],
                  limits: Limits = DEFAULT_LIMITS) -> Iterator[Result]:
         """``run`` on each scene in turn (SceneNameError stops at the first scene lacking
         a name; call ``check_scene`` first to skip such scenes instead)."""
         for scene in scenes:
             yield self.run(scene, limits)
+
+
+def _run_on_worlds(checked, stack, limits):
+    """A whole program run on every world of ``stack`` as one evaluation: per world, the
+    (one-row answer value, None) or (None, rejection) that ``Evaluator.run`` gives on that
+    world alone (an answer's objects are stacked rows of ``stack.scene``, which has the
+    same ids, labels and categories). None if the run exceeds its limits; the caller then
+    runs the worlds one by one (a world alone may still answer within them).
+
+    As ``Evaluator.run``: statements in order; an `assert` that fails rejects its row;
+    a row's first rejection is its result (the statements after it still run on the row,
+    on filler values, which can change nothing: a row keeps its first rejection)."""
+    w = stack.worlds
+    evaluator = Evaluator(checked, stack.scene, limits, per_world=stack.n)
+    env = Env(evaluator.globals, w, Rows(w), np.arange(w))
+    value = None
+    try:
+        with np.errstate(all="ignore"):
+            for stmt, typed in checked.typed.statements:
+                if isinstance(stmt, ast.Let):
+                    evaluator.globals[stmt.name] = evaluator.eval_typed(typed, env)
+                elif isinstance(stmt, ast.Assert):
+                    ok = np.broadcast_to(np.asarray(evaluator.eval_typed(typed, env)), (w,))
+                    env.rows.record(~ok, RejectionKind.ASSERTION_FAILED, stmt.message,
+                                    stmt.span)
+                elif isinstance(stmt, ast.Answer):
+                    value = evaluator.eval_typed(typed, env)
+    except Abort:
+        value = None
+    except LimitExceeded:
+        return None
+    out = []
+    for k in range(w):
+        if env.rows.rejected[k] or value is None:
+            out.append((None, env.rows.rejection_of(k)))
+        else:
+            out.append((_world_row(value, k, w), None))
+    return out
+
+
+def _world_row(value, k: int, w: int):
+    """Row k of a value of w rows (or of one broadcast row), as a one-row value."""
+    if isinstance(value, list):
+        return [value[k if len(value) == w else 0]]
+    if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == w:
+        return value[k:k + 1]
+    return value
 
 
 def compile_program(text: str, name: str = "<program>",

@@ -31,7 +31,7 @@ import numpy as np
 
 from spatial_dsl.lang import ast
 from .names import natural_name
-from .scenes.model import Scene, normalise_name
+from .scenes.model import NameIndex, Scene, normalise_name
 
 __all__ = ["ABOUT_VISIBILITY", "about_visibility", "camelcase_labels", "landmarks",
            "the_names", "unclear"]
@@ -66,7 +66,11 @@ def _walk(node: ast.Node):
 
 def one_object(scene: Scene, name: str) -> int | None:
     """The row of the single object ``find(name)`` selects, else None."""
-    mask = scene.name_index.get(normalise_name(name))
+    key, index = normalise_name(name), scene.name_index
+    if isinstance(index, NameIndex):  # its member rows, without making the (N,) mask
+        rows = index.members(key) if key in index else ()
+        return int(rows[0]) if len(rows) == 1 else None
+    mask = index.get(key)
     if mask is None or int(mask.sum()) != 1:
         return None
     return int(np.flatnonzero(mask)[0])

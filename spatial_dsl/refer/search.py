@@ -13,7 +13,9 @@ import numpy as np
 from spatial_dsl.lang import ast
 from spatial_dsl.lang import build as b
 from spatial_dsl.lang.check.checker import Checked
-from ..runtime.eval import Evaluator
+from ..runtime.eval import Env, Evaluator
+from ..runtime.values import Abort, LimitExceeded, Rows
+from ..runtime.worlds import WorldStack, stack_worlds
 from ..runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
 from ..scenes.model import Scene, normalise_name
 from .candidates import _Search
@@ -173,17 +175,53 @@ def _prove(scene: Scene, candidates: list[_Candidate], jittered: list[Scene],
     most ``PROOF_BATCH`` per program: the checker allows 500 statements); each is
     evaluated by the runtime on its own, so one rejection spoils nothing else."""
     proved = []
+    stack = stack_worlds(jittered) if jittered else None
     for start in range(0, len(candidates), PROOF_BATCH):
         batch = candidates[start:start + PROOF_BATCH]
         lets = [b.let(f"r{k}", c.ref.expr) for k, c in enumerate(batch)]
         checked = _checked(b.program(*lets, b.answer(0)), "<refer candidates>")
         nodes = [stmt.value for stmt in checked.program.statements[:len(batch)]]
         alive = np.ones(len(batch), dtype=bool)
-        for trial, world in enumerate([scene, *jittered]):
-            reason = "selects another object" if trial == 0 else "unstable under jitter"
-            _select(checked, world, nodes, batch, alive, rejected, reason)
+        _select(checked, scene, nodes, batch, alive, rejected, "selects another object")
+        if stack is None or not _select_worlds(checked, stack, nodes, batch, alive, rejected):
+            for world in jittered:
+                _select(checked, world, nodes, batch, alive, rejected, "unstable under jitter")
         proved += [c for c, ok in zip(batch, alive) if ok]
     return proved
+
+
+def _select_worlds(checked: Checked, stack: WorldStack, nodes, candidates, alive,
+                   rejected) -> bool:
+    """``_select`` on every jittered copy at once: each candidate is one evaluation over
+    the stack of worlds (runtime/worlds.py), and fails at its first copy that rejects it
+    or selects another object, as copy after copy with ``_select`` would. False (nothing
+    changed) if an evaluation runs out of its limits: then the copies go one by one."""
+    evaluator = Evaluator(checked, stack.scene, _SEARCH_LIMITS, per_world=stack.n)
+    failures = []  # (copy, candidate, reason) of the first copy each candidate fails on
+    for k in np.flatnonzero(alive):
+        env = Env({}, stack.worlds, Rows(stack.worlds), np.arange(stack.worlds))
+        try:
+            with np.errstate(all="ignore"):
+                value = evaluator.eval_node(nodes[k], env)
+        except Abort:
+            value = None
+        except LimitExceeded:
+            return False
+        form = candidates[k].ref.form
+        for w in range(stack.worlds):
+            if env.rows.rejected[w] or value is None:
+                found = env.rows.rejection_of(w)
+                kind = found.kind if found is not None else "Rejected"
+                failures.append((w, k, f"unstable under jitter:{kind}:{form}"))
+                break
+            selected = np.broadcast_to(np.asarray(value).reshape(-1), (stack.worlds,))
+            if int(selected[w]) % stack.n != candidates[k].target:
+                failures.append((w, k, f"unstable under jitter:{form}"))
+                break
+    for _, k, reason in sorted(failures):  # counted in the order copy after copy would
+        alive[k] = False
+        rejected[reason] += 1
+    return True
 
 
 def _select(checked: Checked, world: Scene, nodes, candidates, alive, rejected,

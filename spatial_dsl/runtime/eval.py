@@ -1,9 +1,10 @@
 """The vectorized evaluator.
 
 A lambda over a set is evaluated once over all members (a batch of rows);
-nested higher-order calls inside a batch run once per outer row, each of
-them vectorized over its own set. `if`, `and` and `or` evaluate a branch only
-on the rows that take it, so a rejection in a branch not taken never counts.
+nested higher-order calls inside a batch evaluate their lambda once over the
+members of every row (``runtime.segments``), then their kernel per row. `if`,
+`and` and `or` evaluate a branch only on the rows that take it, so a rejection
+in a branch not taken never counts.
 
 The evaluator walks the checker's typed program (``lang/typed.py``): each node's type,
 resolved call, kernel key and argument coercion were decided at check time.
@@ -26,6 +27,7 @@ from spatial_dsl.lang.typed import TExpr
 from .kernels import (
     ATTRIBUTE_KERNELS, KERNELS, Call, find_mask, in_range, list_to_mask, looked_for,
 )
+from .segments import segmented_call
 from .values import (
     ROOM, Abort, LimitExceeded, Rejection, Rows, broadcast_rows, filler, rows_of, scatter,
     stack_elements, take_rows,
@@ -47,14 +49,20 @@ DEFAULT_LIMITS = Limits()
 class Env:
     """Names in scope and the rows being evaluated."""
 
-    def __init__(self, names: dict, size: int, rows: Rows):
+    def __init__(self, names: dict, size: int, rows: Rows, world: np.ndarray | None = None):
         self.names = names
         self.size = size
         self.rows = rows
+        self.world = world  # a batch of worlds (runtime/worlds.py): each row's world
 
     def restrict(self, rows: np.ndarray) -> Env:
         names = {k: take_rows(v, rows, self.size) for k, v in self.names.items()}
-        return Env(names, len(rows), Rows(len(rows)))
+        world = None if self.world is None else self.world[rows]
+        return Env(names, len(rows), Rows(len(rows)), world)
+
+    def world_of(self, size: int) -> np.ndarray | None:
+        """The world of each of ``size`` elements a lambda of this one-row env runs on."""
+        return None if self.world is None else np.broadcast_to(self.world, (size,))
 
 
 class Budget:
@@ -97,7 +105,8 @@ class LambdaFn:
     def __call__(self, elements) -> tuple[object, Rows]:
         """Values of the body for each element, and the rows that were rejected."""
         size = rows_of(elements)
-        env = Env({**self.env.names, self.node.param: elements}, size, Rows(size))
+        env = Env({**self.env.names, self.node.param: elements}, size, Rows(size),
+                  self.env.world_of(size))
         try:
             value = self.evaluator.eval_typed(self.body, env)
         except Abort:
@@ -112,9 +121,20 @@ class LambdaFn:
 
 
 class Evaluator:
+    """Evaluates a checked program on one scene.
+
+    ``segmented`` (the default): a higher-order call inside a batch evaluates its lambda
+    once over all rows (``runtime.segments``); False evaluates it row by row, the
+    reference that tests and ``bench/bench_generate.py`` compare the fast path with.
+    ``per_world``: ``scene`` is a stack of worlds of that many objects each
+    (``runtime.worlds``) and the rows of the env say which world they are in.
+    """
+
     def __init__(self, checked: Checked, scene: Scene, limits: Limits = DEFAULT_LIMITS,
-                 trace: list | None = None):
+                 trace: list | None = None, segmented: bool = True, per_world: int = 0):
         self.checked = checked
+        self.segmented = segmented
+        self.per_world = per_world
         self.scene = scene
         self.budget = Budget(limits)
         self.globals: dict = {}
@@ -201,7 +221,7 @@ class Evaluator:
         if node.id in env.names:
             return env.names[node.id]
         if node.id == "objects":
-            return np.ones((1, self.scene.n), dtype=bool)
+            return self._own_world(np.ones((1, self.scene.n), dtype=bool), env)
         if node.id == "frames":
             return [list(range(self.scene.frames.count))]
         if node.id == "room":
@@ -294,13 +314,20 @@ class Evaluator:
         node = t.node
         what = looked_for(node, self.checked.source.text) if t.kernel is not None \
             and node.func == "the" else ""
-        return Call(self.scene, env.rows, node.span, env.size, self.budget, t.type, what)
+        return Call(self.scene, env.rows, node.span, env.size, self.budget, t.type, what,
+                    env.world, self.per_world)
+
+    def _own_world(self, masks: np.ndarray, env: Env) -> np.ndarray:
+        from .worlds import restrict
+
+        return restrict(masks, env.world, self.per_world)
 
     def _callnode(self, t: TExpr, env: Env):
         if t.body is not None:
             return self._call_def(t, env)
         if t.higher_order and env.size > 1:
-            return self._per_row(t, env)
+            value = segmented_call(self, t, env) if self.segmented else None
+            return self._per_row(t, env) if value is None else value
         return self._builtin(t, env)
 
     def _builtin(self, t: TExpr, env: Env):
@@ -316,7 +343,7 @@ class Evaluator:
         if coercion in ("find", "set"):  # a (B, N) mask
             self.budget.charge(rows_of(value) * self.scene.n, arg.span)
         if coercion == "find":
-            return find_mask(self.scene, value)
+            return self._own_world(find_mask(self.scene, value), env)
         if coercion == "set":
             return list_to_mask(self.scene, value)
         return value
@@ -325,7 +352,7 @@ class Evaluator:
         args = [self.eval_typed(a, env) for a in t.kids]
         names = dict(self.globals)
         names.update({p.name: a for p, a in zip(t.call.definition.params, args)})
-        return self.eval_typed(t.body, Env(names, env.size, env.rows))
+        return self.eval_typed(t.body, Env(names, env.size, env.rows, env.world))
 
     def _per_row(self, t: TExpr, env: Env):
         """A higher-order call inside a batch: once per row, each vectorized over its set."""

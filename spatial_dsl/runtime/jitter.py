@@ -27,18 +27,25 @@ the camera had seen something else".
 How the trials are evaluated
 ----------------------------
 synthesis.md asks for the jittered trials to be one batched evaluation rather
-than eight runs. The runtime's evaluator is vectorized over *rows* (bindings)
-but bound to one ``Scene``; the object table is not a batch dimension, so a
-trial cannot be a row without changing what ``find``/``count`` see. Within
-the runtime as it is, the generator does the next best thing:
+than eight runs, and they are:
 
 - the ``trials`` jittered scenes are built **once per scene** (here, one
   ``dataclasses.replace`` of a few arrays each, no re-validation) and reused
   for every task and every item of that scene;
-- for each task, the answers of *all* candidate bindings of a chunk are
-  evaluated as **one batched evaluation per trial** (every candidate is a row),
-  so the cost is ``trials`` vectorized evaluations per chunk of candidates,
-  not ``trials`` runs per item.
+- ``runtime.worlds`` stacks them into one scene with a leading *world* axis
+  (world ``w``'s object ``i`` is object ``w * N + i``; every row of a batch
+  knows its world, and ``objects``, ``find`` and ``in_view`` only see its
+  world's objects), so the answers of *all* candidates of a chunk on *all*
+  trials are **one evaluation** of ``trials x candidates`` rows
+  (``tasks.engine``), and each of refer's candidate references is one
+  evaluation over the trials (``refer.search``);
+- an answer that reads nothing the jitter moves (``worlds.world_invariant``:
+  counts, recorded visibility, camera routes) is not evaluated on the trials
+  at all: it is the same on each of them by construction.
+
+Each world's rows compute exactly what evaluating that trial alone computes
+(tests/test_worlds.py). Trials whose room moves (a room without a floor
+polygon is the objects' bounds) are not stacked and are evaluated one by one.
 """
 
 from __future__ import annotations

@@ -61,9 +61,14 @@ class Rows:
     def record(self, mask, kind: str, message, span: Span) -> None:
         """Reject the rows in ``mask`` that are not rejected yet.
 
-        ``message`` is a string, or a function of the row index (called lazily).
+        ``message`` is a string, or a function of the row index (called lazily). A mask
+        of one row (a broadcast value, such as a literal, rejected in a batch of many)
+        rejects every row with the message of that one row.
         """
-        mask = np.broadcast_to(np.asarray(mask, dtype=bool), (self.size,))
+        mask = np.asarray(mask, dtype=bool)
+        if callable(message) and mask.size == 1 and self.size > 1:
+            message = _first_row(message)
+        mask = np.broadcast_to(mask, (self.size,))
         new = mask & ~self.rejected
         if new.any():
             self.rejected |= new
@@ -96,6 +101,10 @@ class Rows:
                 lookup = {int(r): i for i, r in enumerate(rows)}
                 message = _shifted(message, lookup)
             self.record(full, kind, message, span)
+
+
+def _first_row(message):
+    return lambda row: message(0)
 
 
 def _shifted(message, lookup: dict[int, int]):

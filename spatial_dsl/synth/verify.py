@@ -178,8 +178,7 @@ def stable_answer(original: Answer, trial: Answer) -> bool:
 
 def stability(program, scene, jittered: list, answer: Answer) -> Check:
     """Run the program on each jittered copy of the scene; the answer must hold."""
-    for t, jscene in enumerate(jittered):
-        result = program.run(jscene)
+    for t, result in enumerate(program.run_copies(jittered)):
         if not result.ok:
             return Check("stability", False, f"trial {t + 1} of {len(jittered)}: rejected "
                          f"[{result.rejection.kind}] {result.rejection.message}")

@@ -29,9 +29,10 @@ Per scene and task
    one of its choices is ``NotInChoices``; fewer than two distinct choices is
    ``TooFewChoices``.
 5. **Stability.** The answer is evaluated on the scene's ``trials`` jittered
-   copies (``runtime.jitter``; built once per scene), one batch per trial over
-   all candidates of the chunk. Numbers and quantities (also in lists) must stay
-   within 5 % (``abs(new - old) <= 0.05 * abs(old)``); everything else, Int
+   copies (``runtime.jitter``; built once per scene), as one batch over all
+   trials and all candidates of the chunk (``runtime.worlds``; none at all for
+   an answer that reads nothing the jitter moves). Numbers and quantities (also
+   in lists) must stay within 5 % (``abs(new - old) <= 0.05 * abs(old)``); everything else, Int
    included (a count of 20 that becomes 21 is another answer), must stay equal;
    a rejection under jitter also counts as a change. Otherwise ``Unstable``.
 6. **Pool and per-scene selection.** Candidates are collected in the seeded

@@ -18,6 +18,9 @@ from spatial_dsl.lang.diagnostics import RejectionKind
 from ..runtime.answers import same_element
 from ..runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from ..runtime.jitter import jittered_scenes
+from ..runtime.worlds import (
+    WorldStack, stack_worlds, stackable, to_world_rows, world_invariant, world_value,
+)
 from ..runtime.values import Abort, LimitExceeded, Rows, element, rows_of, stack_elements
 from ..scenes.model import Scene, normalise_name
 from ..seeds import derive_seed
@@ -54,6 +57,24 @@ class _Batch:
     rejected: np.ndarray  # (k,) bool
     kinds: list[str | None]
 
+    def element(self, row: int):
+        if isinstance(self.value, _WorldRows):
+            return self.value.element(row)
+        return element(self.value, row)
+
+
+@dataclass
+class _WorldRows:
+    """The rows of one world in a batch of worlds, in the scene's own object rows."""
+
+    value: object  # the whole batch (worlds x k rows, world-major)
+    offset: int  # the world's first row
+    type: T.Type
+    n: int  # objects per world
+
+    def element(self, row: int):
+        return world_value(element(self.value, self.offset + row), self.type, self.n)
+
 
 class _RowList(list):
     """Row values of a batch evaluated row by row (None for rejected rows).
@@ -64,11 +85,20 @@ class _RowList(list):
 class SceneEngine(ItemWriter):
     """Instantiates task templates on one scene (built once per scene, reused per task)."""
 
-    def __init__(self, scene: Scene, options: GenerateOptions, scene_file: str = ""):
+    def __init__(self, scene: Scene, options: GenerateOptions, scene_file: str = "",
+                 batched: bool = True):
+        """``batched=False`` evaluates as the runtime did before batching (higher-order
+        calls row by row, each jittered world alone): the same items, slower; the
+        baseline ``bench/bench_generate.py`` and the tests compare with."""
         self.scene = scene
+        self.batched = batched
         self.options = options
         self.scene_file = scene_file
         self._jittered: list[Scene] | None = None
+        self._stack: WorldStack | bool | None = None  # False: the copies cannot be stacked
+        self._invariants: dict[str, bool] = {}  # task name -> its answer is world-invariant
+        self._printed: dict[str, tuple] = {}  # task name -> its items' shared statements
+        self._landmarks: dict[int, list[int]] = {}  # Ref domain index -> its landmarks
         self._refs: list[tuple[int, ast.Expr, str]] | None = None  # (row, expression, text)
         self._worded: list[tuple[int, ast.Expr, str]] = []  # the same, article kept
         self._object_names = None  # naming.ObjectNames, built on first use
@@ -127,7 +157,7 @@ class SceneEngine(ItemWriter):
         scene = scene or self.scene
         limits = Limits(steps=DEFAULT_LIMITS.steps * size,
                         seconds=DEFAULT_LIMITS.seconds * max(1, size))
-        evaluator = Evaluator(checked, scene, limits)
+        evaluator = Evaluator(checked, scene, limits, segmented=self.batched)
         env = Env(dict(names), size, Rows(size))
         try:
             value = evaluator.eval_node(node, env)
@@ -289,13 +319,19 @@ class SceneEngine(ItemWriter):
             if filled_at is not None:
                 stop = int(filled_at) + 1
                 break
-        # Count the `where` outcomes of the rows used.
-        for r in range(stop):
-            if leaning is not None and leaning[r]:
-                stats.rejections["filtered:ref names another parameter"] += 1
-            elif not ok[r]:
-                kind = where.kinds[r] if where is not None else None
-                stats.rejections["filtered" if kind is None else f"filtered:{kind}"] += 1
+        # Count the `where` outcomes of the rows used (a count is added only where it is
+        # not zero: the stats list the outcomes that happened).
+        filtered = ~ok[:stop]
+        if leaning is not None:
+            leaned = int(leaning[:stop].sum())
+            if leaned:
+                stats.rejections["filtered:ref names another parameter"] += leaned
+            filtered &= ~leaning[:stop]
+        rows = np.flatnonzero(filtered)
+        kinds = Counter(where.kinds[r] for r in rows) if where is not None else \
+            Counter({None: len(rows)} if len(rows) else {})
+        for kind, count in kinds.items():
+            stats.rejections["filtered" if kind is None else f"filtered:{kind}"] += count
         return stop
 
     def _answer_rows(self, template, domains, indices, chunk, rows, pool: _Pool,
@@ -324,13 +360,7 @@ class SceneEngine(ItemWriter):
             live_names = {name: v[live] if rows_of(v) == k and rows_of(v) > 1 else v
                           for name, v in names.items()}
             original = [element(answers.value, int(r)) for r in live]
-            tolerance = _stable_tolerance(template.answer_type)
-            for jscene in self.jittered:
-                trial = self._evaluate(checked, task.answer.value, live_names, len(live), jscene)
-                for j, r in enumerate(live):
-                    if stable[r] and (trial.rejected[j] or not same_element(
-                            original[j], element(trial.value, j), tolerance)):
-                        stable[r] = False
+            stable[live] = self._stable(template, live_names, original)
             clock = self._tick(template.name, "jitter", clock)
         for j in range(k):
             if answers.rejected[j]:
@@ -355,6 +385,69 @@ class SceneEngine(ItemWriter):
                 return int(rows[j])
         self._tick(template.name, "items", clock)
         return None
+
+    def _stable(self, template: TaskTemplate, names: dict, original: list) -> np.ndarray:
+        """Whether each row's answer (``original``) stays the same on every jittered copy.
+
+        Batched, the copies are one evaluation over a stack of worlds (runtime/worlds.py),
+        and none at all for an answer that reads nothing the jitter moves (a count of a
+        category, a route of the camera: ``worlds.world_invariant``); where a stack cannot
+        be (a room that moves, an Objects answer, a batch that runs out of its limits)
+        each copy is evaluated alone, as the baseline always does."""
+        k, t = len(original), template.answer_type
+        tolerance = _stable_tolerance(t)
+        stack = self._world_stack if self.batched and stackable(t) else None
+        if stack is not None and self._invariant(template):
+            return np.ones(k, dtype=bool)  # every copy gives the original answer
+        trials = None
+        if stack is not None:
+            trials = self._evaluate_worlds(template, names, k, stack)
+        if trials is None:
+            trials = [self._evaluate(template.checked, template.task.answer.value, names, k,
+                                     jscene) for jscene in self.jittered]
+        stable = np.ones(k, dtype=bool)
+        for trial in trials:
+            for j in range(k):
+                if stable[j] and (trial.rejected[j] or not same_element(
+                        original[j], trial.element(j), tolerance)):
+                    stable[j] = False
+        return stable
+
+    def _evaluate_worlds(self, template: TaskTemplate, names: dict, k: int,
+                         stack: WorldStack) -> list[_Batch] | None:
+        """The answer on every jittered copy as one evaluation; None if it ran out of its
+        limits (then the copies are evaluated one by one, as alone each would be)."""
+        size = stack.worlds * k
+        types = template.checked.task_params
+        stacked = {name: to_world_rows(v, types.get(name), stack, k) for name, v in names.items()}
+        # Object sets are `worlds` times wider on the stack, and charged per element.
+        limits = Limits(steps=DEFAULT_LIMITS.steps * size * stack.worlds,
+                        seconds=DEFAULT_LIMITS.seconds * size)
+        evaluator = Evaluator(template.checked, stack.scene, limits, per_world=stack.n)
+        world = np.repeat(np.arange(stack.worlds), k)
+        env = Env(stacked, size, Rows(size), world)
+        try:
+            value = evaluator.eval_node(template.task.answer.value, env)
+        except (Abort, LimitExceeded):
+            return None
+        out = []
+        for w in range(stack.worlds):
+            rows = slice(w * k, (w + 1) * k)
+            out.append(_Batch(_WorldRows(value, w * k, template.answer_type, stack.n),
+                              env.rows.rejected[rows].copy(), []))
+        return out
+
+    def _invariant(self, template: TaskTemplate) -> bool:
+        if template.name not in self._invariants:
+            self._invariants[template.name] = world_invariant(template.checked,
+                                                              template.task.answer.value)
+        return self._invariants[template.name]
+
+    @property
+    def _world_stack(self) -> WorldStack | None:
+        if self._stack is None:
+            self._stack = stack_worlds(self.jittered) or False
+        return self._stack or None
 
     def _tick(self, task: str, phase: str, since: float) -> float:
         now = time.perf_counter()

@@ -14,7 +14,7 @@ from spatial_dsl.lang import ast
 from spatial_dsl.lang import build as b
 from spatial_dsl.lang import types as T
 from spatial_dsl.lang.check.tasks import PLACEHOLDER
-from spatial_dsl.lang.printer import print_program
+from spatial_dsl.lang.printer import statement
 from .. import quality
 from ..runtime.answers import serialize
 from ..runtime.values import stack_elements
@@ -91,7 +91,12 @@ class ItemWriter:
         of its answer and of the options shown."""
         rows: list[int] = []
         for p, i in zip(template.params, ix):
-            if p.kind in ("Object", "Ref"):
+            if p.kind == "Ref":  # the landmarks of a reference: found once per reference
+                rows.append(self._object_rows(p, np.array([i]))[0])
+                if i not in self._landmarks:
+                    self._landmarks[i] = quality.landmarks(self.scene, rendered[p.name][2])
+                rows += self._landmarks[i]
+            elif p.kind == "Object":
                 rows.append(self._object_rows(p, np.array([i]))[0])
                 rows += quality.landmarks(self.scene, rendered[p.name][2])
             elif p.kind == "Category":
@@ -176,21 +181,44 @@ class ItemWriter:
                   rng: np.random.Generator) -> tuple[dict, str, str]:
         """(rendered parameters, question, standalone program text) of the binding whose
         domain indices are ``ix``; draws the paraphrase from ``rng``. The program is
-        ``item_program``'s, printed."""
-        rendered, question, program = self.item_program(template, ix, rng)
-        return rendered, question, print_program(program)
+        ``item_program``'s, printed: statement by statement, as ``print_program`` does,
+        with the statements every item of the template shares (its ``def``s and its
+        ``answer``) printed once per template rather than once per item."""
+        rendered, question, lets = self._item_parts(template, ix, rng)
+        defs, answer, _ = self._shared(template)
+        text = statement(b.question(question)) + "\n" + defs + "".join(
+            statement(b.let(name, value)) + "\n" for name, value in lets.items()) + answer
+        return rendered, question, text
+
+    def _shared(self, template: TaskTemplate) -> tuple[str, str, bool]:
+        """What every item of a template shares, worked out once per template: its `def`s
+        and its `answer` statement printed, and whether the answer asks what a frame
+        shows (``quality.about_visibility``)."""
+        known = self._printed.get(template.name)
+        if known is None or known[0] is not template:
+            answer = template.task.answer.value
+            known = self._printed[template.name] = (
+                template, "".join(statement(d) + "\n" for d in template.defs),
+                statement(b.answer(answer)) + "\n", quality.about_visibility(answer))
+        return known[1:]
 
     def item_program(self, template: TaskTemplate, ix: list[int],
                      rng: np.random.Generator) -> tuple[dict, str, ast.Program]:
         """(rendered parameters, question, standalone program) of the binding whose
         domain indices are ``ix``; draws the paraphrase from ``rng``."""
+        rendered, question, lets = self._item_parts(template, ix, rng)
+        return rendered, question, template.item_program(question, lets)
+
+    def _item_parts(self, template: TaskTemplate, ix: list[int],
+                    rng: np.random.Generator) -> tuple[dict, str, dict]:
+        """(rendered parameters, question, parameter name -> the value of its `let`)."""
         task = template.task
         rendered = {p.name: self._render(p, i) for p, i in zip(template.params, ix)}
         ask = task.asks[int(rng.integers(len(task.asks)))].text if len(task.asks) > 1 \
             else task.asks[0].text
         question = PLACEHOLDER.sub(lambda m: self._placeholder(m, template, ix, rendered), ask)
         lets = {p.name: rendered[p.name][2] for p in template.params}
-        return rendered, question, template.item_program(question, lets)
+        return rendered, question, lets
 
     def _item(self, template: TaskTemplate, domains, ix: list[int], binding: int,
               answer_value, choice_values) -> dict | str:
@@ -233,7 +261,7 @@ class ItemWriter:
             return "Degenerate:an object and its own part"
         named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
         if quality.unclear(scene, named, template.modality, frame_row,
-                           quality.about_visibility(template.task.answer.value)):
+                           self._shared(template)[2]):
             return "NotClearlyVisible"
         return {
             "id": f"{scene.id}/{template.name}/{binding}",

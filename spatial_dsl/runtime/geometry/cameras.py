@@ -5,6 +5,8 @@ frames.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 # route: a horizontal step shorter than ROUTE_MIN_STEP is "not moving" (the spec's numbers)
@@ -133,14 +135,17 @@ def route(positions, headings) -> list[str]:
     steps = np.diff(pos, axis=0)
     lengths = np.hypot(steps[:, 0], steps[:, 1])
     directions = np.degrees(np.arctan2(steps[:, 1], steps[:, 0]))
+    # Step i starts at heading head[i] (the previous step ended turning to it), so every
+    # turn is known up front: to the step's direction if it moves, then to head[i + 1].
+    moves = lengths >= ROUTE_MIN_STEP
+    start = head[:len(steps)]
+    to_step = _turn_angles(directions - start)
+    to_next = _turn_angles(head[1:len(steps) + 1] - np.where(moves, directions, start))
     ops: list[tuple[str, float]] = []
-    h = float(head[0]) if len(head) else 0.0
     for i in range(len(steps)):  # one trajectory: the loop is over frames
-        if lengths[i] >= ROUTE_MIN_STEP:
-            ops += [("turn", _turn_angle(directions[i] - h)), ("forward", float(lengths[i]))]
-            h = float(directions[i])
-        ops.append(("turn", _turn_angle(head[i + 1] - h)))
-        h = float(head[i + 1])
+        if moves[i]:
+            ops += [("turn", float(to_step[i])), ("forward", float(lengths[i]))]
+        ops.append(("turn", float(to_next[i])))
     ops = _merge_runs(ops, "turn")
     ops = [(k, x) for k, x in ops if k != "turn" or abs(x) >= ROUTE_MIN_TURN]
     ops = _merge_runs(ops, "forward")
@@ -150,8 +155,25 @@ def route(positions, headings) -> list[str]:
 def _turn_angle(x) -> float:
     """Wrapped to (-180, 180]; within 1e-9 deg of -180 counts as +180, so an
     exact reversal reads "turn left 180 degrees" whatever the roundoff."""
-    t = float(wrap_deg(x))
+    t = _wrap_scalar(float(x))
     return 180.0 if t <= -180.0 + ROUTE_REVERSAL_TOL else t
+
+
+def _turn_angles(x: np.ndarray) -> np.ndarray:
+    """``_turn_angle`` of each element (the same operations, vectorized)."""
+    t = wrap_deg(x)
+    return np.where(t <= -180.0 + ROUTE_REVERSAL_TOL, 180.0, t)
+
+
+def _wrap_scalar(x: float) -> float:
+    """``wrap_deg`` of one float without numpy's per-call cost (a route makes a few turns
+    per frame): the same C ``fmod`` and the same two corrections, so the same bits."""
+    y = math.fmod(x, 360.0)
+    if y > 180.0:
+        y -= 360.0
+    if y <= -180.0:
+        y += 360.0
+    return y
 
 
 def _merge_runs(ops, kind):

@@ -48,6 +48,15 @@ class Call:
     budget: object
     result_type: T.Type | None = None
     looked_for: str = ""  # the source text of the first argument, for messages
+    # A batch of worlds (runtime/worlds.py): each row's world, and objects per world.
+    world: np.ndarray | None = None
+    per_world: int = 0
+
+    def own_world(self, masks: np.ndarray) -> np.ndarray:
+        """Object sets made from the whole scene, cut to each row's own world."""
+        from ..worlds import restrict
+
+        return restrict(masks, self.world, self.per_world)
 
     def reject(self, mask, kind: str, message) -> None:
         self.rows.record(mask, kind, message, self.span)
@@ -164,9 +173,37 @@ def _volume(scene: Scene, v: np.ndarray):
     return scene.volume[v] if v.ndim == 1 else np.zeros(v.shape[0])
 
 
+class _FindTable:
+    """The masks `find` has made on one scene, one row per distinct name as written: a
+    batch of thousands of rows asks for the same few names again and again."""
+
+    def __init__(self, scene: Scene):
+        self.scene = scene
+        self.codes: dict = {}
+        self.masks = np.zeros((0, scene.n), dtype=bool)
+
+    def code(self, name) -> int:
+        code = self.codes.get(name)
+        if code is None:
+            mask = self.scene.name_index.get(normalise_name(str(name)))
+            row = np.zeros((1, self.scene.n), dtype=bool) if mask is None else mask[None]
+            self.masks = np.concatenate([self.masks, row])
+            code = self.codes[name] = len(self.masks) - 1
+        return code
+
+
+@lru_cache(maxsize=256)
+def _find_table(scene: Scene) -> _FindTable:
+    return _FindTable(scene)
+
+
 def find_mask(scene: Scene, names: np.ndarray) -> np.ndarray:
-    empty = np.zeros(scene.n, dtype=bool)
-    return np.stack([scene.name_index.get(normalise_name(str(n)), empty) for n in names])
+    table = _find_table(scene)
+    names = np.asarray(names, dtype=object).reshape(-1).tolist()
+    codes = list(map(table.codes.get, names))  # a dict lookup per row, in C
+    if None in codes:
+        codes = [table.code(name) for name in names]
+    return table.masks[codes]
 
 
 def list_to_mask(scene: Scene, lists: list) -> np.ndarray:

@@ -30,7 +30,7 @@ def k_frame(k: Call, i):
 @kernel("find")
 def k_find(k: Call, names):
     k.charge_masks(len(names))
-    return find_mask(k.scene, names)
+    return k.own_world(find_mask(k.scene, names))
 
 
 @kernel("the")

@@ -105,7 +105,7 @@ def k_clearly_seen(k: Call, o):
 @kernel("in_view")
 def k_in_view(k: Call, f):
     k.charge_masks(len(f))
-    return k.frames().visible.in_frames(f, at_least=VISIBLE_FRACTION)
+    return k.own_world(k.frames().visible.in_frames(f, at_least=VISIBLE_FRACTION))
 
 
 @kernel("seen")

@@ -1,0 +1,344 @@
+"""Batched evaluation gives what evaluating each case alone gives.
+
+Two batchings (runtime/worlds.py, runtime/segments.py) must be invisible in the answers:
+- a batch of worlds: each row of world w of the stacked jittered copies answers exactly
+  (same value, same rejection kind) what world w's own scene answers alone;
+- segmented higher-order calls: a batch of bindings answers row for row what the
+  row-by-row evaluation (``segmented=False``) answers.
+Checked on every builtin's catalog example and on every bundled task's `where`, `answer`
+and `choices` over the first bindings of a room, and end to end: `SceneEngine` with and
+without batching produces the same items and stats.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.builtins.registry import BUILTINS
+from spatial_dsl.lang.check.checker import compile_source
+from spatial_dsl.runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
+from spatial_dsl.runtime.jitter import jittered_scenes
+from spatial_dsl.runtime.values import Abort, LimitExceeded, Rows, element
+from spatial_dsl.runtime.worlds import (
+    WORLD_INVARIANT_BUILTINS, stack_worlds, to_world_rows, world_invariant, world_value,
+)
+from spatial_dsl.scenes.format import scene_from_json, to_json_text
+from spatial_dsl.scenes.sources import load_scene
+from spatial_dsl.tasks import GenerateOptions, SceneEngine, load_tasks
+
+BINDINGS = 24  # the first bindings of each task (row-major order) that are compared
+
+
+@pytest.fixture(scope="module")
+def scene():
+    from sims.walk import WalkOptions, walk_scene_doc
+
+    room = load_scene("ithor:FloorPlan1")
+    return scene_from_json(to_json_text(walk_scene_doc(room, WalkOptions(frames=8))) + "\n")
+
+
+@pytest.fixture(scope="module")
+def worlds(scene):
+    copies = jittered_scenes(scene, 4, 0.02, seed=7)
+    stack = stack_worlds(copies)
+    assert stack is not None  # FloorPlan1 has a floor polygon: its room does not move
+    return copies, stack
+
+
+def _run(evaluator: Evaluator, node, env: Env):
+    """(value, rejected rows, kinds) of one evaluation; an abort rejects every row."""
+    try:
+        value = evaluator.eval_node(node, env)
+    except Abort:
+        value = None
+    rejected = env.rows.rejected.copy() if value is not None else np.ones(env.size, bool)
+    kinds = [env.rows.rejection_of(r).kind if rejected[r] and env.rows.rejection_of(r)
+             else None for r in range(env.size)]
+    return value, rejected, kinds
+
+
+def _row(value, r: int, t: T.Type, n: int, world: int | None = None):
+    """Row r of a value as plain data (an Objects set as the member rows of its world)."""
+    if t == T.OBJECTS:
+        members = np.flatnonzero(np.asarray(value)[r if np.shape(value)[0] > 1 else 0])
+        return [int(m) % n for m in members] if world is not None else members.tolist()
+    item = element(value, r)
+    item = item.tolist() if isinstance(item, np.ndarray) else item
+    return world_value(item, t, n) if world is not None else item
+
+
+def _limits(rows: int) -> Limits:
+    """The limits scaled to a batch of rows, as the engine scales them."""
+    return Limits(steps=DEFAULT_LIMITS.steps * rows, seconds=DEFAULT_LIMITS.seconds * rows)
+
+
+def _compare_worlds(checked, node, t, names: dict, k: int, copies, stack, what: str):
+    size = stack.worlds * k
+    types = checked.task_params if checked.task is not None else {}
+    stacked = {name: to_world_rows(v, types.get(name), stack, k) for name, v in names.items()}
+    env = Env(stacked, size, Rows(size), np.repeat(np.arange(stack.worlds), k))
+    value, rejected, kinds = _run(Evaluator(checked, stack.scene, _limits(size * stack.worlds),
+                                            per_world=stack.n), node, env)
+    for w, copy in enumerate(copies):
+        alone, alone_rejected, alone_kinds = _run(Evaluator(checked, copy, _limits(k)), node,
+                                                  Env(dict(names), k, Rows(k)))
+        rows = slice(w * k, (w + 1) * k)
+        assert rejected[rows].tolist() == alone_rejected.tolist(), (what, w)
+        assert kinds[rows] == alone_kinds, (what, w)
+        for j in np.flatnonzero(~alone_rejected):
+            assert _row(value, w * k + j, t, stack.n, w) == _row(alone, j, t, stack.n), \
+                (what, w, j)
+
+
+@pytest.mark.parametrize("name", sorted(BUILTINS))
+def test_each_world_of_a_stack_answers_as_that_world_alone_builtin_example(name, worlds):
+    copies, stack = worlds
+    checked = compile_source(f"let v = {BUILTINS[name].example}\nanswer 0\n")
+    assert not [d for d in checked.diagnostics if d.severity == "error"], name
+    node = checked.program.statements[0].value
+    _compare_worlds(checked, node, checked.type_of(node), {}, 1, copies, stack, name)
+
+
+@pytest.fixture(scope="module")
+def templates():
+    loaded, broken = load_tasks(["all"])
+    assert not broken and len(loaded) >= 50
+    return loaded
+
+
+def _bindings(engine: SceneEngine, template):
+    domains = [engine._domain(p) for p in template.params]
+    sizes = tuple(size for size, _ in domains)
+    total = int(np.prod(sizes)) if sizes else 1
+    chunk = np.arange(min(total, BINDINGS))
+    indices = list(np.unravel_index(chunk, sizes)) if sizes else []
+    return engine._names(template, domains, indices), len(chunk)
+
+
+def _task_nodes(template):
+    task = template.task
+    out = [("answer", task.answer.value, template.answer_type)]
+    if task.where is not None:
+        out.append(("where", task.where, T.BOOL))
+    if task.choices is not None:
+        out.append(("choices", task.choices, template.checked.type_of(task.choices)))
+    return out
+
+
+def test_each_world_of_a_stack_answers_as_that_world_alone_on_every_task(scene, worlds,
+                                                                          templates):
+    copies, stack = worlds
+    engine = SceneEngine(scene, GenerateOptions())
+    for template in templates:
+        names, k = _bindings(engine, template)
+        if k == 0:
+            continue
+        for what, node, t in _task_nodes(template):
+            _compare_worlds(template.checked, node, t, names, k, copies, stack,
+                            f"{template.name} {what}")
+
+
+def test_segmented_calls_answer_as_row_by_row_on_every_task(scene, templates):
+    engine = SceneEngine(scene, GenerateOptions())
+    for template in templates:
+        names, k = _bindings(engine, template)
+        if k == 0:
+            continue
+        for what, node, t in _task_nodes(template):
+            results = []
+            for segmented in (True, False):
+                evaluator = Evaluator(template.checked, scene, _limits(k), segmented=segmented)
+                try:
+                    results.append(_run(evaluator, node, Env(dict(names), k, Rows(k))))
+                except LimitExceeded:  # pragma: no cover - the default limits suffice here
+                    pytest.fail(f"{template.name} {what}: limits")
+            (v1, r1, k1), (v2, r2, k2) = results
+            assert r1.tolist() == r2.tolist() and k1 == k2, (template.name, what)
+            for j in np.flatnonzero(~r1):
+                assert _row(v1, j, t, scene.n) == _row(v2, j, t, scene.n), (template.name, what)
+
+
+def test_generation_batched_and_one_by_one_make_the_same_items(scene, templates):
+    # The engine end to end: same items (bytes of their JSON) and the same stats.
+    out = {}
+    for batched in (True, False):
+        engine = SceneEngine(scene, GenerateOptions(per_scene=4), batched=batched)
+        out[batched] = json.dumps([(items, stats.to_json()) for items, stats in
+                                   (engine.run_task(t) for t in templates)], sort_keys=True)
+    assert out[True] == out[False]
+    assert '"producer": "template"' in out[True]  # items were made at all
+
+
+def test_a_room_that_moves_is_not_stacked():
+    # Without a floor polygon the room is the objects' bounds and moves with them.
+    from spatial_dsl.scenes.format import scene_from_json as load
+
+    doc = {"format": "spdsl.scene/1", "id": "boxes", "objects": [
+        {"id": "a", "category": "Box", "center": [0, 0, 0.5], "size": [1, 1, 1]},
+        {"id": "b", "category": "Box", "center": [3, 0, 0.5], "size": [1, 1, 1]}]}
+    copies = jittered_scenes(load(json.dumps(doc)), 3, 0.02, seed=1)
+    assert stack_worlds(copies) is None
+
+
+# For the builtins whose catalog example reads a moving attribute (`height`, `center`,
+# a distance): the same call on attributes that do not move. FloorPlan1 has one sink and
+# many cabinets, so these answer rather than reject.
+INVARIANT_EXAMPLES = {
+    "abs": 'abs(the("Sink").size.x - 1m)',
+    "all": 'all("Cabinet", o => o.longest < 0.6m)',
+    "any": 'any("Cabinet", o => o.longest > 0.6m)',
+    "argmax": 'argmax("Cabinet", o => o.volume)',
+    "argmin": 'argmin("Cabinet", o => o.longest)',
+    "filter": 'filter(objects, o => o.longest > 1m)',
+    "first": 'first(sort("Cabinet", o => o.volume))',
+    "intersect": 'intersect("Cabinet", filter(objects, o => o.longest > 0.5m))',
+    "labels": 'labels(sort("Cabinet", o => o.volume))',
+    "last": 'last(sort("Cabinet", o => o.volume))',
+    "map": 'map("Cabinet", o => o.footprint)',
+    "max": 'max("Cabinet", o => o.longest)',
+    "mean": 'mean("Cabinet", o => o.width)',
+    "min": 'min("Cabinet", o => o.length)',
+    "norm": 'norm(the("Sink").size)',
+    "round": 'round(the("Sink").longest in m, 2)',
+    "sort": 'sort("Cabinet", o => o.volume)',
+}
+
+
+@pytest.mark.parametrize("name", sorted(WORLD_INVARIANT_BUILTINS))
+def test_a_world_invariant_builtin_answers_the_same_on_every_jittered_copy(name, scene,
+                                                                          worlds):
+    # The engine skips the stability evaluation of an answer built only from these; so
+    # each one's catalog example must give the original scene's value on every copy.
+    copies, _ = worlds
+    example = INVARIANT_EXAMPLES.get(name, BUILTINS[name].example)
+    checked = compile_source(f"let v = {example}\nanswer 0\n")
+    node = checked.program.statements[0].value
+    assert world_invariant(checked, node), name
+    t = checked.type_of(node)
+    expected = _run(Evaluator(checked, scene), node, Env({}, 1, Rows(1)))
+    for copy in copies:
+        got = _run(Evaluator(checked, copy), node, Env({}, 1, Rows(1)))
+        assert got[1].tolist() == expected[1].tolist() and got[2] == expected[2], name
+        if not expected[1][0]:
+            assert _row(got[0], 0, t, scene.n) == _row(expected[0], 0, t, scene.n), name
+
+
+def test_world_invariance_is_decided_by_what_an_answer_reads():
+    invariant = compile_source('let v = count(find("Chair")) + len(route(frame(0), frame(1)))'
+                               '\nanswer 0\n')
+    moving = compile_source('let v = count(filter(objects, o => o.height > 1m))\nanswer 0\n')
+    through_def = compile_source('def tall(o: Object) -> Bool: o.top > 1m\n'
+                                 'let v = count(filter(objects, o => tall(o)))\nanswer 0\n')
+    assert world_invariant(invariant, invariant.program.statements[0].value)
+    # `height` is top - bottom of the moved box (the same up to rounding, not bit for bit)
+    assert not world_invariant(moving, moving.program.statements[0].value)
+    assert not world_invariant(through_def, through_def.program.statements[-2].value)
+
+
+def test_reference_search_proves_the_same_references_on_a_stack_of_worlds(monkeypatch):
+    # refer's jitter proof runs each candidate once over the stacked copies; the report
+    # (references, rejection counts, their order) is the one copy-by-copy proving gives.
+    import spatial_dsl.refer.search as search
+    from spatial_dsl.refer import find_references
+
+    room = load_scene("ithor:FloorPlan201")
+    stacked = find_references(room, True)
+    monkeypatch.setattr(search, "stack_worlds", lambda copies: None)
+    one_by_one = find_references(room, True)
+    stacked.seconds = one_by_one.seconds = 0
+    assert stacked.objects and stacked.rejected
+    assert stacked == one_by_one
+    assert list(stacked.rejected.items()) == list(one_by_one.rejected.items())
+
+
+# Higher-order calls whose lambda rejects for some members: the row-by-row evaluation is
+# the reference for which rejection (kind and message) each row reports.
+SEGMENTED_PROGRAMS = [
+    'count(filter(objects, o => distance(o, the(c)) < 2m))',
+    # members of one row reject with different messages ("2 objects match", "3 objects")
+    'count(filter(objects, o => o.category != c and distance(o, the(o.category)) < 3m))',
+    'any(objects, o => o.category != c and distance(o, the(o.category)) > 30m)',
+    'argmin(find(c), o => distance(o, the(c)))',
+    'any(objects, o => o.category == c and near(o, the(c)))',
+    'all(find(c), o => count(filter(objects, p => near(o, p) and distance(p, the(c)) < 3m)) > 0)',
+    'map(find(c), o => the(c).height - o.height)',
+    'labels(sort(find(c), o => o.volume))',
+    'sum(find(c), o => count(filter(objects, p => on(p, o) and p.height < the(c).height)))',
+    'max(objects, o => if o.category == c then distance(o, the(c)) else 0m)',
+    'map([the(c), the("Sink")], o => o.top)',
+]
+
+
+@pytest.mark.parametrize("program", SEGMENTED_PROGRAMS)
+def test_segmented_calls_report_the_rejection_each_row_reports_alone(program, scene):
+    checked = compile_source(f'task t\n  modality scene\n  params c: Category\n'
+                             f'  ask "What about the {{c}}?"\n  answer {program}\n')
+    assert not [d for d in checked.diagnostics if d.severity == "error"], program
+    node = checked.task.answer.value
+    t = checked.type_of(node)
+    categories = sorted(set(scene.categories))
+    names = {"c": np.array(categories, dtype=object)}
+    k = len(categories)
+    results = []
+    for segmented in (True, False):
+        env = Env(dict(names), k, Rows(k))
+        value, rejected, kinds = _run(Evaluator(checked, scene, _limits(k),
+                                                segmented=segmented), node, env)
+        messages = [env.rows.rejection_of(r).message if rejected[r] else None
+                    for r in range(k)]
+        results.append((value, rejected.tolist(), kinds, messages))
+    (v1, r1, k1, m1), (v2, r2, k2, m2) = results
+    assert r1 == r2 and k1 == k2 and m1 == m2
+    assert any(r1)  # rejections were compared (and the answers of the rows that have one)
+    for j in range(k):
+        if not r1[j]:
+            assert _row(v1, j, t, scene.n) == _row(v2, j, t, scene.n), categories[j]
+
+
+def test_a_program_run_on_the_stacked_copies_gives_each_copy_s_own_result(scene):
+    # synth's stability check (Program.run_copies): every runtime golden program
+    # (tests/cases/run, lets, asserts and all) on jittered copies of its scene and of
+    # FloorPlan1, stacked against one by one: the same answers and the same rejections.
+    from spatial_dsl.api import compile_program
+    from spatial_dsl.scenes.sources import load_scene as load
+
+    cases = sorted((Path(__file__).parent / "cases" / "run").glob("*.sp"))
+    scenes = {"floorplan1": scene}
+    stacked = 0
+    for case in cases:
+        text = case.read_text(encoding="utf-8")
+        program = compile_program(text, case.name)
+        own = next(line.split(":", 1)[1].strip() for line in text.splitlines()
+                   if line.startswith("# scene:"))
+        if own not in scenes:
+            path = case.parent / own
+            scenes[own] = load(str(path) if path.exists() else own)
+        for room in {id(s): s for s in (scenes[own], scene)}.values():
+            if program.check_scene(room):
+                continue  # the room lacks a name the program uses
+            copies = jittered_scenes(room, 3, 0.02, seed=5)
+            stacked += stack_worlds(copies) is not None
+            expected = [program.run(copy).to_json() for copy in copies]
+            assert [r.to_json() for r in program.run_copies(copies)] == expected, case.name
+    assert stacked >= 50  # most of them ran on a stack (FloorPlan1's room has a floor)
+
+
+def test_an_item_s_program_text_is_its_program_printed(scene, templates):
+    # item_text prints the statements every item of a template shares once per template;
+    # the text must stay what printing the item's whole program gives.
+    from spatial_dsl.lang.printer import print_program
+
+    engine = SceneEngine(scene, GenerateOptions())
+    for template in templates:
+        domains = [engine._domain(p) for p in template.params]
+        sizes = tuple(size for size, _ in domains)
+        for binding in range(min(3, int(np.prod(sizes)) if sizes else 1)):
+            ix = [int(i) for i in np.unravel_index(binding, sizes)] if sizes else []
+            text = engine.item_text(template, ix, np.random.default_rng(binding))[2]
+            program = engine.item_program(template, ix, np.random.default_rng(binding))[2]
+            assert text == print_program(program), template.name
