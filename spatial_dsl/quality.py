@@ -120,16 +120,22 @@ def unclear(scene: Scene, rows: Iterable[int], modality: str, frame_row: int | N
         return []
     clear, recorded = _clear(scene), scene.frames.visible
     out = []
-    for row in dict.fromkeys(int(r) for r in rows):
-        if modality == "video":
+    named = list(dict.fromkeys(int(r) for r in rows))
+    if modality == "video":
+        for row in named:
             if len(clear.frames_of(row)) == 0:
                 shown = recorded.fraction(row, recorded.frames_of(row))
                 best = float(shown.max(initial=0.0))
                 out.append((row, "never visible" if best == 0 else
                             f"never clearly visible (at most {best:.0%} visible or under "
                             "32 px)"))
-            continue
-        if frame_row is None or clear.fraction(row, frame_row) > 0:
+        return out
+    if frame_row is None:
+        return out
+    # One lookup for all the named objects (an item names a few; most are clear).
+    seen = clear.fraction(np.array(named, dtype=np.int64), frame_row)
+    for row, clear_fraction in zip(named, seen.tolist()):
+        if clear_fraction > 0:
             continue
         fraction = float(recorded.fraction(row, frame_row))
         if fraction == 0 and absent_ok:

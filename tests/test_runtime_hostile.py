@@ -272,3 +272,49 @@ def test_scene_name_hints_are_bounded_per_program(kitchen):
     assert len(hints) == 30
     assert hints[:MAX_SCENE_SUGGESTIONS] == ['did you mean "fridge"?'] * MAX_SCENE_SUGGESTIONS
     assert hints[MAX_SCENE_SUGGESTIONS:] == [None] * (30 - MAX_SCENE_SUGGESTIONS)
+
+
+def test_a_route_asked_again_is_the_same_route_charged_the_same_steps():
+    # k_route keeps each route it made per scene (a task asks for one route in its
+    # `where`, choices and answer); asked again, a route must read the same and cost the
+    # same steps: the least budget that lets the program finish is found on a fresh scene
+    # (nothing kept yet) and must be exactly the least on the same scene asked again.
+    text = "answer len(route(frame(3), frame(40))) + len(route(frame(3), frame(40)))"
+
+    def least_budget(scene_of) -> int:
+        low, high = 1, 10**6  # fails with `low` steps, finishes with `high`
+        while high - low > 1:
+            mid = (low + high) // 2
+            if run(text, scene_of(), Limits(steps=mid)).ok:
+                high = mid
+            else:
+                low = mid
+        return high
+
+    cold = least_budget(lambda: scene_from_dict(frames_doc(60)))  # a new scene each time
+    scene = scene_from_dict(frames_doc(60))
+    assert outcome(text, scene) == outcome(text, scene_from_dict(frames_doc(60)))
+    assert least_budget(lambda: scene) == cold  # every route already kept
+    for ask in ("answer route(frame(3), frame(40))", "answer route(frame(40), frame(3))"):
+        assert outcome(ask, scene) == outcome(ask, scene_from_dict(frames_doc(60)))
+
+
+def test_a_route_kept_for_a_scene_is_copied_to_each_row():
+    # a caller editing one row's list must not edit another row's, or the next call's
+    from spatial_dsl.runtime.kernels.call import Call
+    from spatial_dsl.runtime.kernels.views import k_route
+    from spatial_dsl.runtime.values import Rows
+
+    class Budget:
+        def charge(self, steps, span):
+            pass
+
+        def check_time(self, span):
+            pass
+
+    scene = scene_from_dict(frames_doc(20))
+    call = Call(scene, Rows(2), None, 2, Budget())
+    first, second = k_route(call, np.array([0, 0]), np.array([19, 19]))
+    assert first == second and first is not second
+    first.append("go nowhere")
+    assert k_route(call, np.array([0]), np.array([19]))[0] == second

@@ -342,3 +342,39 @@ def test_an_item_s_program_text_is_its_program_printed(scene, templates):
             text = engine.item_text(template, ix, np.random.default_rng(binding))[2]
             program = engine.item_program(template, ix, np.random.default_rng(binding))[2]
             assert text == print_program(program), template.name
+
+
+def test_an_item_s_text_does_not_depend_on_the_bindings_rendered_before_it(scene, templates):
+    # item_text renders and prints each (parameter, domain index) once per template and
+    # scene; an item must read the same whether its parameters were rendered just now
+    # (a fresh engine, bindings last to first) or earlier for other items (first to last).
+    def texts(order):
+        engine = SceneEngine(scene, GenerateOptions())
+        out = {}
+        for template in templates:
+            domains = [engine._domain(p) for p in template.params]
+            sizes = tuple(size for size, _ in domains)
+            count = min(6, int(np.prod(sizes)) if sizes else 1)
+            for binding in order(range(count)):
+                ix = [int(i) for i in np.unravel_index(binding, sizes)] if sizes else []
+                out[template.name, binding] = engine.item_text(
+                    template, ix, np.random.default_rng(binding))
+        return out
+
+    assert texts(list) == texts(lambda r: list(reversed(r)))
+
+
+def test_a_new_template_of_the_same_name_is_rendered_from_its_own_parameters(scene):
+    # The per-template printing is held by task name; another template of that name (a
+    # task file edited and loaded again) must not be printed from the first one's.
+    from spatial_dsl.tasks import compile_task
+
+    source = ('task two_sizes\n  modality scene\n  params x: one of [{a}, {b}]\n'
+              '  ask "Is {{x}} positive?"\n  answer x > 0\n')
+    first = compile_task(source.format(a=1, b=2).encode(), "two_sizes.sp")
+    second = compile_task(source.format(a=3, b=4).encode(), "two_sizes.sp")
+    engine = SceneEngine(scene, GenerateOptions())
+    rng = np.random.default_rng
+    assert "let x = 1\n" in engine.item_text(first, [0], rng(0))[2]
+    assert "let x = 3\n" in engine.item_text(second, [0], rng(0))[2]
+    assert engine.item_text(second, [0], rng(0))[1] == "Is 3 positive?"

@@ -97,7 +97,7 @@ class SceneEngine(ItemWriter):
         self._jittered: list[Scene] | None = None
         self._stack: WorldStack | bool | None = None  # False: the copies cannot be stacked
         self._invariants: dict[str, bool] = {}  # task name -> its answer is world-invariant
-        self._printed: dict[str, tuple] = {}  # task name -> its items' shared statements
+        self._printed: dict[str, tuple] = {}  # task name -> see items._per_template
         self._landmarks: dict[int, list[int]] = {}  # Ref domain index -> its landmarks
         self._refs: list[tuple[int, ast.Expr, str]] | None = None  # (row, expression, text)
         self._worded: list[tuple[int, ast.Expr, str]] = []  # the same, article kept
@@ -327,9 +327,14 @@ class SceneEngine(ItemWriter):
             if leaned:
                 stats.rejections["filtered:ref names another parameter"] += leaned
             filtered &= ~leaning[:stop]
-        rows = np.flatnonzero(filtered)
-        kinds = Counter(where.kinds[r] for r in rows) if where is not None else \
-            Counter({None: len(rows)} if len(rows) else {})
+        kinds: Counter = Counter()
+        plain = int(filtered.sum())  # rows `where` filtered without a rejection kind
+        if where is not None:  # a row has a kind exactly when `where` rejected it
+            rejected = np.flatnonzero(filtered & where.rejected[:stop])
+            kinds.update(where.kinds[r] for r in rejected.tolist())
+            plain -= len(rejected)
+        if plain:
+            kinds[None] += plain
         for kind, count in kinds.items():
             stats.rejections["filtered" if kind is None else f"filtered:{kind}"] += count
         return stop

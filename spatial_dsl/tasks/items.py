@@ -184,23 +184,46 @@ class ItemWriter:
         ``item_program``'s, printed: statement by statement, as ``print_program`` does,
         with the statements every item of the template shares (its ``def``s and its
         ``answer``) printed once per template rather than once per item."""
-        rendered, question, lets = self._item_parts(template, ix, rng)
+        rendered, question, _ = self._item_parts(template, ix, rng)
         defs, answer, _ = self._shared(template)
+        params = self._params(template, ix)
         text = statement(b.question(question)) + "\n" + defs + "".join(
-            statement(b.let(name, value)) + "\n" for name, value in lets.items()) + answer
+            let for _, let in params.values()) + answer
         return rendered, question, text
 
     def _shared(self, template: TaskTemplate) -> tuple[str, str, bool]:
         """What every item of a template shares, worked out once per template: its `def`s
         and its `answer` statement printed, and whether the answer asks what a frame
         shows (``quality.about_visibility``)."""
+        return self._per_template(template)[1:4]
+
+    def _per_template(self, template: TaskTemplate) -> tuple:
+        """(template, defs printed, answer printed, about visibility, rendered
+        parameters): see ``_shared`` and ``_params``. Held per template name for this
+        engine's scene, and renewed when another template of that name comes."""
         known = self._printed.get(template.name)
         if known is None or known[0] is not template:
             answer = template.task.answer.value
             known = self._printed[template.name] = (
                 template, "".join(statement(d) + "\n" for d in template.defs),
-                statement(b.answer(answer)) + "\n", quality.about_visibility(answer))
-        return known[1:]
+                statement(b.answer(answer)) + "\n", quality.about_visibility(answer), {})
+        return known
+
+    def _params(self, template: TaskTemplate, ix: list[int]) -> dict[str, tuple]:
+        """Parameter name -> (its rendering (``_render``), its `let` statement printed)
+        of the binding whose domain indices are ``ix``. A parameter's value recurs in
+        many bindings of a template, so each (parameter, domain index) is rendered and
+        printed once per template on this scene."""
+        known = self._per_template(template)[4]
+        out = {}
+        for p, i in zip(template.params, ix):
+            key = (p.name, i)
+            found = known.get(key)
+            if found is None:
+                rendered = self._render(p, i)
+                found = known[key] = (rendered, statement(b.let(p.name, rendered[2])) + "\n")
+            out[p.name] = found
+        return out
 
     def item_program(self, template: TaskTemplate, ix: list[int],
                      rng: np.random.Generator) -> tuple[dict, str, ast.Program]:
@@ -213,7 +236,7 @@ class ItemWriter:
                     rng: np.random.Generator) -> tuple[dict, str, dict]:
         """(rendered parameters, question, parameter name -> the value of its `let`)."""
         task = template.task
-        rendered = {p.name: self._render(p, i) for p, i in zip(template.params, ix)}
+        rendered = {name: found[0] for name, found in self._params(template, ix).items()}
         ask = task.asks[int(rng.integers(len(task.asks)))].text if len(task.asks) > 1 \
             else task.asks[0].text
         question = PLACEHOLDER.sub(lambda m: self._placeholder(m, template, ix, rendered), ask)

@@ -5,10 +5,13 @@ appearance_order...) and camera motion between frames (turn, move, travel, route
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from spatial_dsl.lang.diagnostics import RejectionKind
 from spatial_dsl.runtime import geometry as G
+from spatial_dsl.scenes.model import Scene
 from spatial_dsl.tolerances import VISIBLE_FRACTION
 
 from .call import Call, _clear_pairs, _rows, _screen_sizes, box_of, kernel, point_of
@@ -197,15 +200,21 @@ def _path(f1: int, f2: int) -> np.ndarray:
     return np.arange(f1, f2 + step, step)
 
 
-def _paths(k: Call, f1, f2):
-    """The frame rows of each row's path, after charging their total length (the work of
-    `travel` and `route` is one step per frame of every path)."""
+def _ends(k: Call, f1, f2):
+    """(first, last) frame row of each row's path, after charging their total length
+    (the work of `travel` and `route` is one step per frame of every path)."""
     size = _rows(f1, f2)
     a, b = np.broadcast_to(f1, (size,)), np.broadcast_to(f2, (size,))
     k.budget.charge(int(np.abs(a.astype(np.int64) - b).sum()) + size, k.span)
-    for x, y in zip(a, b):
+    for x, y in zip(a.tolist(), b.tolist()):
         k.budget.check_time(k.span)
-        yield _path(int(x), int(y))
+        yield int(x), int(y)
+
+
+def _paths(k: Call, f1, f2):
+    """The frame rows of each row's path (charged as ``_ends`` charges them)."""
+    for x, y in _ends(k, f1, f2):
+        yield _path(x, y)
 
 
 @kernel("travel")
@@ -214,8 +223,27 @@ def k_travel(k: Call, f1, f2):
     return np.array([float(G.travel(frames.position[path])) for path in _paths(k, f1, f2)])
 
 
+@lru_cache(maxsize=64)
+def _route_memo(scene: Scene) -> dict[tuple[int, int], tuple[str, ...]]:
+    """Routes already worked out on this scene, by (first, last) frame row of the path.
+
+    A task asks for the same route several times (`len(route(f1, f2))` twice in a
+    `where`, then in its choices and its answer), and a route is a loop over the frames
+    of its path; a scene's frames do not change, so each route is made once per scene
+    (the charge to the budget stays per call, as without the memo)."""
+    return {}
+
+
 @kernel("route")
 def k_route(k: Call, f1, f2):
     frames = k.frames()
-    return [list(G.route(frames.position[path], G.heading(frames.R[path])))
-            for path in _paths(k, f1, f2)]
+    memo = _route_memo(k.scene)
+    out = []
+    for ends in _ends(k, f1, f2):
+        found = memo.get(ends)
+        if found is None:
+            path = _path(*ends)
+            found = memo[ends] = tuple(G.route(frames.position[path],
+                                               G.heading(frames.R[path])))
+        out.append(list(found))
+    return out
