@@ -378,3 +378,18 @@ def test_a_new_template_of_the_same_name_is_rendered_from_its_own_parameters(sce
     assert "let x = 1\n" in engine.item_text(first, [0], rng(0))[2]
     assert "let x = 3\n" in engine.item_text(second, [0], rng(0))[2]
     assert engine.item_text(second, [0], rng(0))[1] == "Is 3 positive?"
+
+
+def test_items_do_not_depend_on_the_tasks_run_before_them_on_the_scene(scene, templates):
+    # The engine keeps, per scene, the words of choice values (shared by all tasks) and
+    # the printing of parameters (per task); every task's items must be the same whether
+    # the tasks run first to last or last to first on a fresh engine, and no two items
+    # may share a list a later reader could edit.
+    forward = SceneEngine(scene, GenerateOptions(per_scene=6))
+    ahead = {t.name: forward.run_task(t)[0] for t in templates}
+    backward = SceneEngine(scene, GenerateOptions(per_scene=6))
+    for template in reversed(templates):
+        assert backward.run_task(template)[0] == ahead[template.name], template.name
+    lists = [ids for items in ahead.values() for item in items
+             for ids in (item["choice_ids"] or []) if ids is not None]
+    assert lists and len({id(ids) for ids in lists}) == len(lists)

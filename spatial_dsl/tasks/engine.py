@@ -102,6 +102,7 @@ class SceneEngine(ItemWriter):
         self._refs: list[tuple[int, ast.Expr, str]] | None = None  # (row, expression, text)
         self._worded: list[tuple[int, ast.Expr, str]] = []  # the same, article kept
         self._object_names = None  # naming.ObjectNames, built on first use
+        self._worded_choices: dict[tuple, object] = {}  # see items._choice_in_words
         self._ids: dict[str, int] | None = None  # object id -> row
         self._mentions: np.ndarray | None = None
         self._rows: dict[str, np.ndarray] | None = None  # see _object_rows

@@ -31,6 +31,17 @@ def _bare(text: str) -> str:
     return text[4:] if text.startswith("the ") else text
 
 
+def _choice_key(value) -> object:
+    """A choice value as a key that tells it from every other value of its type: itself
+    for a string or an int (an object row), a tuple for a list of them; None (no key) for
+    anything else (a float's or an array's equality is not what its words depend on)."""
+    if type(value) in (str, int):
+        return value
+    if type(value) is list and all(type(x) in (str, int) for x in value):
+        return tuple(value)
+    return None
+
+
 def _by_id(oid: str) -> ast.Expr:
     """``the(filter(objects, x => x.id == "<id>"))``: an Object parameter's `let`."""
     return b.call("the", b.call("filter", "objects", b.lam(
@@ -167,10 +178,23 @@ class ItemWriter:
         out, as is a repeat of an earlier choice's text."""
         out: dict[str, list[str] | None] = {}
         for v in values:
-            worded = self._in_words(stack_elements(t, [v]), t)
+            worded = self._choice_in_words(t, v)
             if not isinstance(worded, str):
-                out.setdefault(worded.text, worded.ids)
+                out.setdefault(worded.text, None if worded.ids is None else list(worded.ids))
         return out
+
+    def _choice_in_words(self, t: T.Type, v):
+        """``_in_words`` of one choice. The words depend on the value and the scene only,
+        and the same few values come back as the choices of many items (left / right, the
+        objects in view), so a value that is a string, an object row or a list of them is
+        worded once per scene (``_choice_key``); any other value each time."""
+        key = _choice_key(v)
+        if key is None:
+            return self._in_words(stack_elements(t, [v]), t)
+        found = self._worded_choices.get((t, key))
+        if found is None:
+            found = self._worded_choices[t, key] = self._in_words(stack_elements(t, [v]), t)
+        return found
 
     def item_rng(self, template: TaskTemplate, binding: int) -> np.random.Generator:
         """The item's own generator: its paraphrase first, then its choices."""
@@ -184,9 +208,8 @@ class ItemWriter:
         ``item_program``'s, printed: statement by statement, as ``print_program`` does,
         with the statements every item of the template shares (its ``def``s and its
         ``answer``) printed once per template rather than once per item."""
-        rendered, question, _ = self._item_parts(template, ix, rng)
+        rendered, question, params = self._item_parts(template, ix, rng)
         defs, answer, _ = self._shared(template)
-        params = self._params(template, ix)
         text = statement(b.question(question)) + "\n" + defs + "".join(
             let for _, let in params.values()) + answer
         return rendered, question, text
@@ -229,19 +252,20 @@ class ItemWriter:
                      rng: np.random.Generator) -> tuple[dict, str, ast.Program]:
         """(rendered parameters, question, standalone program) of the binding whose
         domain indices are ``ix``; draws the paraphrase from ``rng``."""
-        rendered, question, lets = self._item_parts(template, ix, rng)
+        rendered, question, _ = self._item_parts(template, ix, rng)
+        lets = {p.name: rendered[p.name][2] for p in template.params}
         return rendered, question, template.item_program(question, lets)
 
     def _item_parts(self, template: TaskTemplate, ix: list[int],
                     rng: np.random.Generator) -> tuple[dict, str, dict]:
-        """(rendered parameters, question, parameter name -> the value of its `let`)."""
+        """(rendered parameters, question, ``_params``)."""
         task = template.task
-        rendered = {name: found[0] for name, found in self._params(template, ix).items()}
+        params = self._params(template, ix)
+        rendered = {name: found[0] for name, found in params.items()}
         ask = task.asks[int(rng.integers(len(task.asks)))].text if len(task.asks) > 1 \
             else task.asks[0].text
         question = PLACEHOLDER.sub(lambda m: self._placeholder(m, template, ix, rendered), ask)
-        lets = {p.name: rendered[p.name][2] for p in template.params}
-        return rendered, question, lets
+        return rendered, question, params
 
     def _item(self, template: TaskTemplate, domains, ix: list[int], binding: int,
               answer_value, choice_values) -> dict | str:
