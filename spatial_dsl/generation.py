@@ -74,6 +74,19 @@ def _templates(spec: WorkSpec) -> list:
     return _ENGINE_CACHE[key]
 
 
+def _adopt_templates(spec: WorkSpec, templates: list) -> None:
+    """Let this process run ``spec`` with the templates the driver already compiled (the
+    inline executor) rather than compile the same texts again. Only when every template
+    was compiled from exactly the spec's bytes under the spec's name (a file read with a
+    byte-order mark is compiled again from its text, as a worker would)."""
+    same = len(templates) == len(spec.tasks) and all(
+        t.path == shown and t.sha256 == hashlib.sha256(data).hexdigest()
+        for t, (shown, data) in zip(templates, spec.tasks))
+    if same:
+        _ENGINE_CACHE.clear()
+        _ENGINE_CACHE[spec.key()] = list(templates)
+
+
 def process_scene(spec: WorkSpec, position: int, scene_file: str, ref: str | None = None,
                   scene_text: str | None = None) -> dict:
     """One unit of work: the scene file text and the part of the scene at ``position``."""
@@ -348,6 +361,7 @@ def generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
             texts = {position: scene_to_json(loaded[position][1]) for position, _, _ in jobs}
             _run_ray(spec, jobs, commit, ray_address, texts)
         elif workers == 1 or len(jobs) <= 1:
+            _adopt_templates(spec, runnable)
             _run_inline(spec, jobs, commit)
         else:
             _run_pool(spec, jobs, commit, min(workers, len(jobs)))

@@ -377,6 +377,40 @@ def test_same_bytes_with_two_workers(base, scenes, tmp_path):
     assert stats["run"]["workers"] == 2
 
 
+def test_one_worker_runs_the_templates_it_loaded_only_when_their_bytes_are_the_spec_s(
+        scenes, tmp_path):
+    # One worker runs the scenes in the driver, with the templates the driver compiled
+    # (generation._adopt_templates); a file whose bytes differ from the text it is sent
+    # as (a byte-order mark) is compiled again, as a worker process compiles it. Either
+    # way one and two workers write the same bytes.
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    for path in sorted(Path(GOOD).glob("*.sp")):
+        (tasks / path.name).write_bytes(path.read_bytes())
+    first = sorted(tasks.glob("*.sp"))[0]
+    first.write_bytes(b"\xef\xbb\xbf" + first.read_bytes())
+    adopted = []
+    real = generation._adopt_templates
+
+    def spy(spec, templates):
+        real(spec, templates)
+        kept = generation._ENGINE_CACHE.get(spec.key())
+        adopted.append(kept is not None and kept[0] is templates[0])
+
+    generation._adopt_templates = spy
+    try:
+        one = generate(scenes[:2], tmp_path / "one", tasks=[str(tasks)])
+        two = generate(scenes[:2], tmp_path / "two", tasks=[str(tasks)], workers=2)
+        first.write_bytes(first.read_bytes()[3:])
+        plain = generate(scenes[:2], tmp_path / "plain", tasks=[str(tasks)])
+    finally:
+        generation._adopt_templates = real
+    assert adopted == [False, True]  # the BOM: compiled again from its text; then adopted
+    assert output_bytes(two.out) == output_bytes(one.out)
+    data = one.data_file.name  # config.json records each file's sha256, BOM and all
+    assert (plain.out / data).read_bytes() == (one.out / data).read_bytes()
+
+
 def test_same_bytes_with_ray(base, scenes, tmp_path):
     ray = pytest.importorskip("ray", reason="ray is not installed (pip install 'spdsl[ray]')")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
