@@ -313,6 +313,8 @@ CASES = [
      "frames[0].camera.hfov_deg: expected degrees in (0, 180), got 180"),
     (_set(CAM + ("hfov_deg",), 0),
      "frames[0].camera.hfov_deg: expected degrees in (0, 180), got 0"),
+    (_set(CAM + ("hfov_deg",), 5e-324),  # the smallest float: found by bench/probe_hostile.py
+     "frames[0].camera.hfov_deg: 4.94066e-324 degrees is too narrow for a focal length"),
     (_set(CAM + ("fx",), 400),
      "frames[0].camera: give either hfov_deg or fx, fy, cx, cy, not both"),
     (_delete(CAM + ("hfov_deg",)),

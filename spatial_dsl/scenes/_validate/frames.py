@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import numbers
 
 from .checked import CheckedFrame
@@ -76,6 +77,9 @@ def _check_intrinsics(c: Checker, cam: dict, path: str, out: CheckedFrame) -> No
         h = c.number(hfov, f"{path}.hfov_deg")
         if h is not None and not 0 < h < 180:
             c.add(f"{path}.hfov_deg", f"expected degrees in (0, 180), got {h:g}")
+        elif h is not None and math.tan(math.radians(h) / 2) == 0:
+            # a denormal angle: its half in radians rounds to 0 and the focal length to inf
+            c.add(f"{path}.hfov_deg", f"{h:g} degrees is too narrow for a focal length")
         elif h is not None:
             out.hfov_deg = h
     elif given and len(given) < 4:
