@@ -17,8 +17,9 @@ import math
 import numpy as np
 
 from spatial_dsl.scenes.hull import convex_hull_2d
+from spatial_dsl.scenes.rooms import segment_distance
 
-__all__ = ["box_surface_samples", "convex_hull_2d", "min_area_rect", "point_in_polygon",
+__all__ = ["box_surface_samples", "convex_hull_2d", "min_area_rect",
            "polygon_distance", "rect_distance", "yaw_matrix"]
 
 
@@ -94,29 +95,10 @@ def rect_distance(points, centers, axes, half) -> np.ndarray:
     return np.sqrt(qu * qu + qv * qv)
 
 
-def point_in_polygon(points, polygon) -> np.ndarray:
-    """Even-odd rule, vectorized over points (M, 2); polygon (V, 2) either winding."""
-    p = np.asarray(points, dtype=np.float64)
-    a = np.asarray(polygon, dtype=np.float64)
-    b = np.roll(a, -1, axis=0)
-    x, y = p[:, None, 0], p[:, None, 1]
-    straddle = (a[None, :, 1] > y) != (b[None, :, 1] > y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = (y - a[None, :, 1]) / (b[None, :, 1] - a[None, :, 1])
-    cross_x = a[None, :, 0] + t * (b[None, :, 0] - a[None, :, 0])
-    return ((straddle & (x < cross_x)).sum(axis=1) % 2) == 1
-
-
 def polygon_distance(points, polygon) -> np.ndarray:
-    """Distance (M,) from points to the polygon's boundary (unsigned)."""
-    p = np.asarray(points, dtype=np.float64)
+    """Distance (M,) from points to the polygon's boundary (unsigned): to its edges."""
     a = np.asarray(polygon, dtype=np.float64)
-    e = np.roll(a, -1, axis=0) - a
-    len2 = np.maximum((e * e).sum(axis=1), 1e-300)
-    w = p[:, None, :] - a[None]
-    t = np.clip((w * e[None]).sum(axis=2) / len2[None], 0.0, 1.0)
-    closest = a[None] + t[..., None] * e[None]
-    return np.sqrt(((p[:, None, :] - closest) ** 2).sum(axis=2)).min(axis=1)
+    return segment_distance(points, np.hstack([a, np.roll(a, -1, axis=0)]))
 
 
 # --------------------------------------------------------------------------- box surfaces

@@ -59,10 +59,10 @@ from scipy.sparse.csgraph import dijkstra
 from spatial_dsl.scenes.errors import SceneError
 from spatial_dsl.scenes.format import FORMAT, dump_scene, scene_from_dict
 from spatial_dsl.scenes.model import Scene, normalise_name
-from spatial_dsl.scenes.rooms import segment_distance
+from spatial_dsl.scenes.rooms import inside_polygon, segment_distance
 from spatial_dsl.scenes.rotations import matrix_to_quat
 
-from .geometry import min_area_rect, point_in_polygon, polygon_distance, rect_distance
+from .geometry import min_area_rect, polygon_distance, rect_distance
 from .options import WalkOptions
 from .visibility import Cameras, sample_objects, visible_fractions
 
@@ -98,7 +98,7 @@ class Footprints:
         wall = polygon_distance(pts, self.room)
         if len(self.walls):
             wall = np.minimum(wall, segment_distance(pts, self.walls))
-        wall = np.where(point_in_polygon(pts, self.room), wall, -wall)
+        wall = np.where(inside_polygon(pts, self.room), wall, -wall)
         if len(self.indices):
             return np.minimum(wall, rect_distance(pts, self.centers, self.axes,
                                                   self.half).min(axis=1))
