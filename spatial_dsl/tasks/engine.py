@@ -97,7 +97,7 @@ class SceneEngine(ItemWriter):
         self._jittered: list[Scene] | None = None
         self._stack: WorldStack | bool | None = None  # False: the copies cannot be stacked
         self._invariants: dict[str, bool] = {}  # task name -> its answer is world-invariant
-        self._printed: dict[str, tuple] = {}  # task name -> see items._per_template
+        self._printed: dict = {}  # task name -> items._Shared
         self._landmarks: dict[int, list[int]] = {}  # Ref domain index -> its landmarks
         self._refs: list[tuple[int, ast.Expr, str]] | None = None  # (row, expression, text)
         self._worded: list[tuple[int, ast.Expr, str]] = []  # the same, article kept

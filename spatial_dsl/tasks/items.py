@@ -7,6 +7,7 @@ it reads."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import numpy as np
 
@@ -29,6 +30,16 @@ _OBJECT_KINDS = ("Category", "Object", "Ref")
 def _bare(text: str) -> str:
     """A reference's text without its leading "the " (templates write "the {a}")."""
     return text[4:] if text.startswith("the ") else text
+
+
+class _Shared(NamedTuple):
+    """What the items of one template share on one scene (``ItemWriter._shared``)."""
+
+    template: TaskTemplate
+    defs: str  # its `def` statements, printed
+    answer: str  # its `answer` statement, printed
+    about_visibility: bool  # the answer asks what a frame shows
+    params: dict  # (parameter name, domain index) -> (rendering, `let` printed)
 
 
 def _choice_key(value) -> object:
@@ -209,25 +220,21 @@ class ItemWriter:
         with the statements every item of the template shares (its ``def``s and its
         ``answer``) printed once per template rather than once per item."""
         rendered, question, params = self._item_parts(template, ix, rng)
-        defs, answer, _ = self._shared(template)
-        text = statement(b.question(question)) + "\n" + defs + "".join(
-            let for _, let in params.values()) + answer
+        shared = self._shared(template)
+        text = statement(b.question(question)) + "\n" + shared.defs + "".join(
+            let for _, let in params.values()) + shared.answer
         return rendered, question, text
 
-    def _shared(self, template: TaskTemplate) -> tuple[str, str, bool]:
-        """What every item of a template shares, worked out once per template: its `def`s
-        and its `answer` statement printed, and whether the answer asks what a frame
-        shows (``quality.about_visibility``)."""
-        return self._per_template(template)[1:4]
-
-    def _per_template(self, template: TaskTemplate) -> tuple:
-        """(template, defs printed, answer printed, about visibility, rendered
-        parameters): see ``_shared`` and ``_params``. Held per template name for this
-        engine's scene, and renewed when another template of that name comes."""
+    def _shared(self, template: TaskTemplate) -> _Shared:
+        """What every item of a template shares, worked out once per template and held per
+        template name for this engine's scene (renewed when another template of that name
+        comes): its `def`s and its `answer` statement printed, whether the answer asks what
+        a frame shows (``quality.about_visibility``), and its rendered parameters
+        (``_params``)."""
         known = self._printed.get(template.name)
-        if known is None or known[0] is not template:
+        if known is None or known.template is not template:
             answer = template.task.answer.value
-            known = self._printed[template.name] = (
+            known = self._printed[template.name] = _Shared(
                 template, "".join(statement(d) + "\n" for d in template.defs),
                 statement(b.answer(answer)) + "\n", quality.about_visibility(answer), {})
         return known
@@ -237,7 +244,7 @@ class ItemWriter:
         of the binding whose domain indices are ``ix``. A parameter's value recurs in
         many bindings of a template, so each (parameter, domain index) is rendered and
         printed once per template on this scene."""
-        known = self._per_template(template)[4]
+        known = self._shared(template).params
         out = {}
         for p, i in zip(template.params, ix):
             key = (p.name, i)
@@ -308,7 +315,7 @@ class ItemWriter:
             return "Degenerate:an object and its own part"
         named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
         if quality.unclear(scene, named, template.modality, frame_row,
-                           self._shared(template)[2]):
+                           self._shared(template).about_visibility):
             return "NotClearlyVisible"
         return {
             "id": f"{scene.id}/{template.name}/{binding}",
