@@ -27,17 +27,15 @@ import dataclasses
 import numpy as np
 
 from spatial_dsl.lang import types as T
-from ..scenes.model import NameIndex, Scene
+from ..scenes.model import OBJECT_ARRAYS, OBJECT_TUPLES, NameIndex, Scene
 from ..scenes.visibility import Visibility
 
 __all__ = ["WorldStack", "restrict", "stack_worlds", "stackable", "to_world_rows",
            "world_value"]
 
-# Fields of a Scene with one entry per object, repeated per world.
-_PER_OBJECT = ("has_label", "center", "size", "rotation", "R", "corners", "top", "bottom",
-               "length", "width", "longest", "volume", "footprint", "yaw", "upright",
-               "support")
-_PER_OBJECT_TUPLES = ("ids", "categories", "labels", "attributes")
+# Fields of a Scene with one entry per object, repeated per world (a parent is an object
+# row, so it is shifted into its own world instead).
+_PER_OBJECT = tuple(name for name in OBJECT_ARRAYS if name != "parent")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -61,7 +59,7 @@ def stack_worlds(copies: list[Scene]) -> WorldStack | None:
     w, n = len(copies), first.n
     fields = {name: _frozen(np.concatenate([getattr(c, name) for c in copies]))
               for name in _PER_OBJECT}
-    fields.update({name: tuple(getattr(first, name)) * w for name in _PER_OBJECT_TUPLES})
+    fields.update({name: tuple(getattr(first, name)) * w for name in OBJECT_TUPLES})
     offsets = np.repeat(np.arange(w, dtype=np.int64) * n, n)
     parent = np.tile(first.parent, w)
     fields["parent"] = _frozen(np.where(parent >= 0, parent + offsets, -1))

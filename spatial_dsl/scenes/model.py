@@ -139,6 +139,13 @@ class Scene:
         return len(self.ids)
 
 
+# The Scene fields with one entry per object, in field order: the arrays, and the tuples.
+OBJECT_ARRAYS = ("has_label", "center", "size", "rotation", "R", "corners", "top", "bottom",
+                 "length", "width", "longest", "volume", "footprint", "yaw", "upright",
+                 "parent", "support")
+OBJECT_TUPLES = ("ids", "categories", "labels", "attributes")
+
+
 # How the source says an object is held (the scene file's optional ``support``): 0 = not
 # recorded (language.md decides from the boxes), else the code of the word.
 SUPPORT_NOT_RECORDED = 0
@@ -158,11 +165,9 @@ def scene_differences(a: Scene, b: Scene, atol: float = 1e-9) -> list[str]:
 
     Empty means equal; used to check that a written scene loads back unchanged.
     """
-    diffs = [name for name in ("id", "source", "ids", "categories", "labels", "attributes")
+    diffs = [name for name in ("id", "source", *OBJECT_TUPLES)
              if getattr(a, name) != getattr(b, name)]
-    for name in ("has_label", "center", "size", "rotation", "R", "corners", "top", "bottom",
-                 "length", "width", "longest", "volume", "footprint", "yaw", "upright", "parent",
-                 "support"):
+    for name in OBJECT_ARRAYS:
         if not _arrays_close(getattr(a, name), getattr(b, name), atol):
             diffs.append(name)
     for name in ("floor", "height", "area", "length", "width", "bounds_min", "bounds_max",
