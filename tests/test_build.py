@@ -163,3 +163,11 @@ def test_any_built_tree_prints_and_parses_back_with_its_depths(node):
     assert back == node, text
     assert depths(back) == depths(node), text
     assert print_expr(back) == text
+
+
+@pytest.mark.parametrize("literal", [b.number(-0.0), b.quantity(-0.0, "m")])
+def test_negative_zero_is_built_as_the_negation_the_parser_reads(literal):
+    # Hypothesis found it: Number(-0.0) printed "-0.0", which parses as Neg(Number(0.0)).
+    text = print_expr(literal)
+    assert text.startswith("-")
+    assert parsed_expr(text) == literal

@@ -81,7 +81,7 @@ def expr(value: Operand) -> ast.Expr:
 def number(value: int | float) -> ast.Expr:
     """An Int (Python int) or Number (float) literal; a negative value is ``-x``."""
     _finite(value)
-    if value < 0:
+    if _negative(value):
         return neg(ast.Number(-value))
     return ast.Number(value)
 
@@ -89,9 +89,15 @@ def number(value: int | float) -> ast.Expr:
 def quantity(value: int | float, unit: str) -> ast.Expr:
     """``0.5m``, ``90deg``: a literal with a unit; a negative value is ``-x<unit>``."""
     _finite(value)
-    if value < 0:
+    if _negative(value):
         return neg(ast.Quantity(-value, unit))
     return ast.Quantity(value, unit)
+
+
+def _negative(value: int | float) -> bool:
+    """Below zero, or the float -0.0: the printer writes its sign, which the parser reads
+    as a negation, so the built tree must be that negation too."""
+    return value < 0 or math.copysign(1.0, value) < 0
 
 
 def _finite(value) -> None:
