@@ -30,7 +30,12 @@ for programs of the form the prompt asks for (``question``, then ``let`` and
   *this scene* (as written in the scene, lower-cased, or as natural words:
   ``"StoveBurner"``, ``"stoveburner"``, ``"stove burner"``);
 - an attribute can only be a name some type has (``.height``, ``.x``,
-  ``.position``, ``.area``; which type has it is the checker's business);
+  ``.position``, ``.area``), and a chain of them is typed from the registry:
+  after an attribute only one its result type has (``o.center.z``; not
+  ``o.center.center``, the E-NAME Qwen2.5-Coder-1.5B made under the untyped
+  chain), after an object let only an Object's (not ``a.area``), after a set let
+  none (``xs[0].height``, not ``xs.height``). After a call or a lambda parameter,
+  whose type the grammar does not know, the first attribute is any;
 - the argument positions that take objects are typed: an ``Object`` position
   takes an object-valued call (``the``, ``argmin``, ``argmax``, ``first``,
   ``last``), a variable or an indexed list -- not a string, a number or an
@@ -54,7 +59,7 @@ let to ``body_{i}_{j+1}``); a lambda argument in scope (i, j, d) is
 that needs a lambda is not offered. That is 4 x 3 x 3 = 36 copies (21 when lets
 were not typed: 7 let counts x 3 depths); builtins with the same argument list
 share one rule per scope. The copies make the grammar long (about 0.8 MB of
-GBNF, 0.36 MB of Lark; 0.51 and 0.24 MB untyped) but not slower to sample: a
+GBNF, 0.37 MB of Lark; 0.51 and 0.24 MB untyped) but not slower to sample: a
 parser is in one scope at a time, so the parse stacks at a position are those of
 one copy (``leftmost_paths``, kept small by a test: 36 at an expression, as
 before). Why two kinds of let and not one per type (Length, Number, Bool, Str,
@@ -74,9 +79,10 @@ first character, not one per name. Dimension errors (``distance(a, b) > 1.5``)
 are left to the checker and its repair hint.
 
 What a context-free grammar cannot know is left to the checker, which stays
-the judge: the type of a lambda parameter (it may stand wherever any type may),
-of an attribute (``a.height`` where a set goes), of a list element, and any name
-in a position that takes any value (``xs + 1``). The grammar is an *over-approximation* of the
+the judge: the type of a lambda parameter (it may stand wherever any type may)
+and of a call in an attribute chain (``the("Mug").area``), the type of an
+attribute's value where it is used (``count(a.height)``), of a list element,
+and any name in a position that takes any value (``xs + 1``). The grammar is an *over-approximation* of the
 well-typed programs of its form: every program that checks clean on the scene,
 put in canonical form (``canonical.canonical_program``: defs inlined, lets and
 lambda parameters renamed, printed by the project's printer), is accepted -- a
@@ -347,6 +353,9 @@ class _Builder:
         every = [n for names in pools.values() for n in names] + constants
         self.rule(f"name{s}", f"trie_name{s}")
         self.trie(f"trie_name{s}", [(n, "") for n in every])
+        # the names whose type the grammar does not know: constants and lambda parameters
+        self.rule(f"free{s}", f"trie_free{s}")
+        self.trie(f"trie_free{s}", [(n, "") for n in list(pools["lamname"]) + constants])
         out = {}
         for kind, names in pools.items():
             if names:
@@ -364,11 +373,28 @@ class _Builder:
         r(f"opseq{s}", f"operand{s} (BINOP operand{s})*")
         r(f"operand{s}", f'NOT* unary{s} ("in" UNIT)*')
         r(f"unary{s}", f'"-" unary{s}', f"post{s}")
-        r(f"post{s}", f"prim{s} suffix{s}*")
-        r(f"suffix{s}", '"." attr', f'"[" expr{s} "]"')
-        r(f"prim{s}", "NUM", "STRING", f"name{s}", f"call{s}", f'"(" expr{s} ")"',
+        obj, sets = names.get("objname"), names.get("setname")
+        r(f"post{s}", f"prim{s} [tail{s}]", *([f"{obj} [objtail{s}]"] if obj else []),
+          *([f"{sets} [settail{s}]"] if sets else []))
+        r(f"prim{s}", "NUM", "STRING", f"free{s}", f"call{s}", f'"(" expr{s} ")"',
           f'"[" [expr{s} ("," expr{s})*] "]"')
+        self.tails(s)
         self.object_arguments(s, names)
+
+    def tails(self, s: str) -> None:
+        """What may follow a value: indexes and one typed attribute chain (``achain``: an
+        attribute is followed only by one its result type has, so ``o.center.z`` can be
+        written and ``o.center.center`` cannot), then indexes. ``tail``: after a value of
+        unknown type; ``objtail``: after an object let (an Object's attributes only: ``a.area``
+        cannot be written); ``settail``: after a set let (indexes first: a set has no
+        attribute, ``xs.height`` cannot be written). ``suffix``: the untyped form, for keys."""
+        r = self.rule
+        every, on_object = self.chains["any"], self.chains["object"]
+        r(f"idx{s}", f'("[" expr{s} "]")+')
+        r(f"tail{s}", f'idx{s} ["." {every} [idx{s}]]', f'"." {every} [idx{s}]')
+        r(f"objtail{s}", f'"." {on_object} [idx{s}]')
+        r(f"settail{s}", f'idx{s} ["." {every} [idx{s}]]')
+        r(f"suffix{s}", '"." attr', f'"[" expr{s} "]"')
 
     def object_arguments(self, s: str, names: dict[str, str]) -> None:
         """The object-like argument positions. A variable stands in one by its kind: an object
@@ -391,15 +417,14 @@ class _Builder:
           f'"frames" ("[" expr{s} "]")+', f'"(" f_arg{s} ")" {index}')
         r(f"pt_arg{s}", f'"if" expr{s} "then" pt_arg{s} "else" pt_arg{s}',
           f'pt_operand{s} (BINOP unary{s})*')
-        r(f"pt_operand{s}", f'"-" pt_operand{s}', f"call_pt{s} suffix{s}*",
-          *named((obj, f"suffix{s}*"), (sets, f'"[" expr{s} "]" suffix{s}*'),
-                 (lam, f"suffix{s}*")),
-          f'"frames" suffix{s}+', f'"(" pt_arg{s} ")" suffix{s}*')
+        r(f"pt_operand{s}", f'"-" pt_operand{s}', f"call_pt{s} [tail{s}]",
+          *named((obj, f"[objtail{s}]"), (sets, f"settail{s}"), (lam, f"[tail{s}]")),
+          f'"frames" tail{s}', f'"(" pt_arg{s} ")" [tail{s}]')
         r(f"os_arg{s}", f'"if" expr{s} "then" os_arg{s} "else" os_arg{s}', "scene_name",
-          f"call_os{s} suffix{s}*",
-          *named((obj, f"suffix{s}+"), (sets, f"suffix{s}*"), (lam, f"suffix{s}*")),
-          f'("objects" | "frames") suffix{s}*', f'"(" os_arg{s} ")" suffix{s}*',
-          f'"[" [expr{s} ("," expr{s})*] "]" suffix{s}*')
+          f"call_os{s} [tail{s}]",
+          *named((obj, f"objtail{s}"), (sets, f"[settail{s}]"), (lam, f"[tail{s}]")),
+          f'("objects" | "frames") [tail{s}]', f'"(" os_arg{s} ")" [tail{s}]',
+          f'"[" [expr{s} ("," expr{s})*] "]" [tail{s}]')
 
     def keys(self, scope) -> None:
         r = self.rule
@@ -414,6 +439,33 @@ class _Builder:
         r(f"key_post{s}", "NUM", f'"(" expr{s} ")" suffix{s}*', f"call_n{s} suffix{s}*",
           f"(call_x{s} | name{s}) suffix{s}* num_suffix{s}")
         r(f"num_suffix{s}", '"." num_attr', f'"[" expr{s} "]"')
+
+    def attribute_chains(self) -> None:
+        """``self.chains``: the rules of an attribute chain on a value of unknown type
+        (``any``) and on an object (``object``), from the registry's attributes (owner ->
+        name -> result type): a state is the set of types the receiver may have, and each
+        attribute leads to the types it may give (``center`` -> Vec3 -> ``x``, ``y``, ``z``);
+        one rule per state, scene- and scope-independent."""
+        from spatial_dsl.lang.builtins.registry import ATTRIBUTES
+
+        owned: dict[str, dict[str, set[str]]] = {}
+        for (owner, name), attribute in ATTRIBUTES.items():
+            owned.setdefault(str(owner), {}).setdefault(name, set()).add(str(attribute.type))
+        states: dict[frozenset, str] = {}
+
+        def state(receivers: frozenset) -> str:
+            if receivers not in states:
+                # a trie rule: glued, no separator between its characters (synth.gbnf)
+                states[receivers] = rule = f"trie_achain_{len(states)}"
+                entries = []
+                for name in sorted({n for r in receivers for n in owned.get(r, {})}):
+                    gives = frozenset(t for r in receivers for t in owned[r].get(name, ())
+                                      if t in owned)
+                    entries.append((name, f'["." {state(gives)}]' if gives else ""))
+                self.trie(rule, entries)
+            return states[receivers]
+
+        self.chains = {"any": state(frozenset(owned)), "object": state(frozenset(["Object"]))}
 
     def statements(self) -> None:
         """question, then lets and asserts, then answer. ``body_{i}_{j}``: i object lets and
@@ -465,6 +517,7 @@ class _Builder:
 @lru_cache(maxsize=64)
 def _grammar_for_names(names: tuple[str, ...], tries: bool = False) -> str:
     builder = _Builder(list(names), tries)
+    builder.attribute_chains()
     builder.statements()
     for scope in SCOPES:
         builder.expressions(scope)
