@@ -30,7 +30,7 @@ The conversation (``converse``)
    hint kind given is counted (``hint_given:<kind>``), and counted as repaired
    (``hint_repaired:<kind>``) when the next program compiles.
 
-   With ``repair_conversation="fresh"`` (``--repair-conversation``; the default
+   With ``fresh_repairs`` (``--repair-conversation fresh``; the default
    for a small ``--context``) a compile repair is not a further turn of the
    conversation but a *fresh conversation* (``PromptBuilder.repair_fresh``,
    ``prompts/repair_fresh.txt``): the system message and one user message with
@@ -136,7 +136,8 @@ class LoopOptions:
     send_seed: bool = False
     grammar: str | None = None  # the resolved --grammar mode
     grammar_scope: str = "scene"
-    repair_conversation: str = "continue"  # or "fresh" (resolved --repair-conversation)
+    # compile repairs in a fresh conversation (the resolved --repair-conversation)
+    fresh_repairs: bool = False
 
 
 @dataclass
@@ -239,7 +240,7 @@ class Loop:
                     if sharpened or rounds_left <= 0:
                         return Failure("identical_resend")
                     sharpened = True
-                if self.options.repair_conversation == "fresh":
+                if self.options.fresh_repairs:
                     fresh = self.prompts.repair_fresh(state.scene, unit.task, question, text,
                                                       rendered, hints, resent)
                 elif resent:
