@@ -386,6 +386,12 @@ def test_the_lark_form_works_in_llguidance(kitchen):
     assert accepts(tok, grammar, good)
     assert not accepts(tok, grammar, 'question "q"\nanswer count(the(Fridge))\n')
     assert not accepts(tok, grammar, 'question "q"\nanswer gap("Mug", the("fridge"))\n')
+    # the let-typed names and attribute chains, as GbnfGrammar decides them
+    sets = 'question "q"\nlet xs = find("Chair")\nlet a = the("Mug")\n'
+    assert accepts(tok, grammar, sets + 'answer round(gap(a, argmin(xs, o => o.center.z)) in m)\n')
+    assert not accepts(tok, grammar, sets + 'answer round(gap(a, xs) in m)\n')
+    assert not accepts(tok, grammar, 'question "q"\nlet a = find("Chair")\nanswer count(a)\n')
+    assert not accepts(tok, grammar, sets + 'answer a.center.center\n')
 
 
 def test_scene_names_that_differ_at_a_space():
