@@ -112,7 +112,7 @@ def run_mode(name: str, base_url: str, args, out: Path) -> dict:
         scenes=args.scenes, tasks=args.tasks, n=args.n, out=str(out / name), model="local",
         base_url=base_url, temperature=args.temperature, concurrency=1, repairs=args.repairs,
         k=args.k, grammar=grammar, grammar_scope=scope, context=args.context,
-        max_reply_tokens=args.max_reply_tokens, timeout=args.timeout, cold_timeout=1800,
+        repair_conversation=args.repair_conversation, max_reply_tokens=args.max_reply_tokens, timeout=args.timeout, cold_timeout=1800,
         seed=args.seed, send_seed=True, progress=not args.quiet,
         max_requests=args.max_requests,
         cache=str(Path(args.cache) / name) if args.cache else None)
@@ -185,6 +185,7 @@ def metrics(report: dict) -> dict:
         "repair_success": f"{rep.get('compile_conversations_fixed', 0)}/"
                           f"{rep.get('compile_conversations', 0)}",
         "identical_resends": rep.get("identical_resends", 0),
+        "fresh_conversations": rep.get("fresh_conversations", 0),
         "hints": rep.get("hints", {}),
         "diagnostics": report["compile_failures"]["diagnostics"],
         "reply_failures": report["reply_failures"],
@@ -200,7 +201,8 @@ def metrics(report: dict) -> dict:
 
 def table(rows: dict[str, dict]) -> str:
     keys = ["acceptance", "completions", "completions_per_accepted", "first_try_compiled",
-            "repair_success", "identical_resends", "seconds_per_accepted", "recheck_wrong"]
+            "repair_success", "identical_resends", "fresh_conversations", "seconds_per_accepted",
+            "recheck_wrong"]
     width = max(len(k) for k in keys) + 2
     lines = [" " * width + "".join(f"{m:>16}" for m in rows)]
     for key in keys:
@@ -231,6 +233,9 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--context", type=int, default=8192)
     parser.add_argument("--max-reply-tokens", type=int, default=300)
+    parser.add_argument("--repair-conversation", choices=("auto", "continue", "fresh"),
+                        default="auto", help="as spdsl synth (auto: fresh for --context "
+                        "8192 or less)")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--cache", help="reply cache root (CACHE/<mode>; default: OUT/<mode>/"
                         "cache): runs of other settings share the replies they have in common")
@@ -273,7 +278,8 @@ def main(argv=None) -> int:
             server.stop()
     config = {"scenes": args.scenes, "tasks": args.tasks, "n": args.n, "k": args.k,
               "repairs": args.repairs, "temperature": args.temperature, "seed": args.seed,
-              "context": args.context, "max_reply_tokens": args.max_reply_tokens}
+              "context": args.context, "max_reply_tokens": args.max_reply_tokens,
+              "repair_conversation": args.repair_conversation}
     print(json.dumps(config))
     print(table(rows))
     if args.json:

@@ -292,7 +292,7 @@ def test_a_format_problem_is_explained_and_repaired(server, tmp_path, capsys):
     assert report["reply_failures"] == {"prose": 1}
     assert report["repairs"] == {"attempted": {"format": 1}, "succeeded": {"format": 1},
                                  "conversations_repaired": 1, "identical_resends": 0,
-                                 "compile_conversations": 1,
+                                 "fresh_conversations": 0, "compile_conversations": 1,
                                  "compile_conversations_fixed": 1, "hints": {}}
     assert report["first_try"] == {"proposals": 1, "compiled": 0}
     assert "held no program" in server.requests[1]["messages"][-1]["content"]

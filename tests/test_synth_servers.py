@@ -327,6 +327,109 @@ def test_an_identical_resend_gets_a_sharper_hint_then_the_conversation_closes(
     assert report["dropped"] == {"identical_resend": 1}
 
 
+def _fresh_repair(body: dict) -> bool:
+    """A compile repair asked in a conversation of its own (prompts/repair_fresh.txt)."""
+    from tests.llm_server import last_message
+
+    return "does not compile:" in last_message(body) and len(body["messages"]) == 2
+
+
+def test_a_fresh_conversation_repair_is_what_the_model_receives(server, tmp_path, capsys):
+    """The scripted model resends its program whenever it is asked in the old conversation
+    (as Qwen2.5-Coder-1.5B did in 13 of 14), and repairs it when shown the failing program in
+    a conversation of its own: with --repair-conversation fresh the loop asks the second way,
+    and the request the server saw holds the system message and one user message with the
+    scene, the task, the failing program, its failing line and the hint -- no worked
+    examples and no earlier turn."""
+    bad = program_text(COUNT_Q, "answer count(Chair)")
+    server.on(proposal_of(0, 1), reply(fenced(bad)))  # the old conversation: the same
+    server.on(_fresh_repair, reply(fenced(COUNT)))
+    server.on(agreement_for(COUNT_Q), reply(fenced(COUNT_OTHER)))
+    out = tmp_path / "out"
+    code, report, _, stderr = synth(capsys, server.base_url, out, "--repair-conversation",
+                                    "fresh")
+    assert code == 0, stderr
+    assert not server.unmatched and len(server.requests) == 3
+    proposal, fresh = server.requests[0], server.requests[1]
+    assert [m["role"] for m in fresh["messages"]] == ["system", "user"]
+    assert fresh["messages"][0] == proposal["messages"][0]  # the same system message
+    user = fresh["messages"][1]["content"]
+    assert bad in user and "unknown name `Chair`" in user  # the program and its failing line
+    assert 'write it in quotes, "Chair"' in user  # the hint
+    assert "What to write" in user and TASK in user
+    assert "Worked examples" not in user and "request 1 of 1" not in user
+    assert report["repairs"]["fresh_conversations"] == 1
+    assert report["repairs"]["compile_conversations_fixed"] == 1
+    assert report["accepted"] == 1 and records(out)[0]["program"] == COUNT
+    config = json.loads((out / "config.json").read_text())
+    assert config["repair_conversation"] == "fresh"
+
+
+def test_a_resend_in_a_fresh_conversation_gets_the_one_edit_then_closes(server, tmp_path,
+                                                                         capsys):
+    bad = program_text(COUNT_Q, "answer count(Chair)")
+    # the same program again, only spaced differently and with a comment: still the same
+    same = program_text(COUNT_Q, "answer  count( Chair )  # the chairs")
+    server.on(proposal_of(0, 1), reply(fenced(bad)))
+    server.on(_fresh_repair, reply(fenced(same)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out",
+                               "--repair-conversation", "fresh", "--repairs", "5")
+    assert code == 0
+    assert len(server.requests) == 3  # bad; fresh: the same; fresh, the one edit: the same
+    last = server.requests[2]["messages"]
+    assert len(last) == 2 and "twice the same" in last[1]["content"]
+    assert 'Make exactly this edit and change nothing else: line 2: `Chair`' in last[1][
+        "content"]
+    assert report["repairs"]["identical_resends"] == 2
+    assert report["repairs"]["fresh_conversations"] == 2
+    assert report["dropped"] == {"identical_resend": 1}
+
+
+def test_an_agreement_sample_is_repaired_fresh_with_its_question(server, tmp_path, capsys):
+    bad = program_text(COUNT_Q, "answer count(Chair)")
+    server.on(_fresh_repair, reply(fenced(COUNT_OTHER)))  # first: it names the question too
+    server.on(proposal_of(0, 1), reply(fenced(COUNT)))
+    server.on(agreement_for(COUNT_Q), reply(fenced(bad)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out",
+                               "--repair-conversation", "fresh")
+    assert code == 0 and report["accepted"] == 1
+    fresh = [r for r in server.requests if _fresh_repair(r)]
+    assert len(fresh) == 1
+    user = fresh[0]["messages"][1]["content"]
+    assert f'question "{COUNT_Q}"' in user and "exactly this question" in user
+    assert TASK not in user
+
+
+@pytest.mark.parametrize("flag, context, expected", [
+    (None, None, "continue"), (None, 4096, "fresh"), (None, 8192, "fresh"),
+    (None, 32768, "continue"), ("continue", 4096, "continue"), ("fresh", None, "fresh"),
+])
+def test_the_repair_conversation_by_default_is_fresh_for_small_contexts(flag, context,
+                                                                        expected):
+    from spatial_dsl.synth.run import SynthOptions, _repair_conversation
+
+    options = SynthOptions(scenes=[KITCHEN], tasks=[TASK], n=1, out="x", context=context)
+    if flag:
+        options.repair_conversation = flag
+    assert _repair_conversation(options) == expected
+
+
+def test_a_bad_repair_conversation_flag_is_a_usage_error(tmp_path, capsys):
+    from spatial_dsl.synth.run import SynthOptions, SynthUsageError, run_synth
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["synth", "--scenes", KITCHEN, "--tasks", TASK, "-n", "1", "-o",
+              str(tmp_path / "out"), "--repair-conversation", "new"])
+    assert exit_.value.code == 2
+    assert "argument --repair-conversation: invalid choice: 'new'" in capsys.readouterr().err
+    options = SynthOptions(scenes=[KITCHEN], tasks=[TASK], n=1, out=str(tmp_path / "o"),
+                           repair_conversation="new")
+    with pytest.raises(SynthUsageError, match="--repair-conversation must be one of auto, "
+                       "continue, fresh"):
+        run_synth(options)
+    assert not (tmp_path / "o").exists()
+
+
 def program_text(question: str, *body: str) -> str:
     return f'question "{question}"\n' + "\n".join(body) + "\n"
 

@@ -49,7 +49,8 @@ def cmd_synth(args) -> int:
         fmt=args.format, model=args.model, base_url=args.base_url,
         api_key_env=args.api_key_env, temperature=args.temperature,
         concurrency=args.concurrency, repairs=args.repairs, k=args.k, grammar=args.grammar,
-        grammar_scope=args.grammar_scope, context=args.context, cold_timeout=args.cold_timeout,
+        grammar_scope=args.grammar_scope, context=args.context,
+        repair_conversation=args.repair_conversation, cold_timeout=args.cold_timeout,
         max_requests=args.max_requests, max_tokens_total=args.max_tokens_total,
         max_reply_tokens=args.max_reply_tokens, cache=args.cache, timeout=args.timeout,
         retries=args.retries, backoff=backoff, price_in=args.price_in,
@@ -250,6 +251,12 @@ def register(sub) -> None:
                      help="the model's context window: the prompt is measured (the server's "
                      "tokenizer, else an estimate) and made compact when the full one would "
                      "not leave room for the reply")
+    syn.add_argument("--repair-conversation", choices=("auto", "continue", "fresh"),
+                     default=default("repair_conversation"),
+                     help="a compile repair as a further turn of the conversation (continue) "
+                     "or as a fresh conversation with only the failing program, its failing "
+                     "lines and the hints (fresh); auto (default): fresh when --context is "
+                     "8192 or less")
     syn.add_argument("--max-requests", type=_int, metavar="N",
                      help="stop after N HTTP requests (retries included)")
     syn.add_argument("--max-tokens-total", type=_int, metavar="N",

@@ -5,13 +5,22 @@ registry (``builtins.BUILTINS``, ``ATTRIBUTES``, ``types.UNITS``) and the scene,
 for programs of the form the prompt asks for (``question``, then ``let`` and
 ``assert`` statements, one per line, then ``answer``), in which:
 
-- every name is bound by construction (``synth.canonical``): the first ``let``
-  binds ``a``, the second ``b`` ... (at most ``len(LET_NAMES)``), and an
-  expression after k lets may use only those k names; a lambda's parameter is
-  ``o``, a lambda's inside it ``p``, usable only in the lambda's body; besides
-  these only the constants ``objects``, ``frames``, ``room``, ``true`` and
-  ``false``. So an invented variable (``gap(findct, findf)``), an unquoted
-  category (``the(Fridge)``) or a name used before its ``let`` cannot be written;
+- every name is bound by construction (``synth.canonical``), and typed by its
+  name: a ``let`` holds one object (the first binds ``a``, then ``b``, ``c``:
+  ``OBJECT_LETS``; its value is an object-valued expression, as at an
+  ``Object`` argument) or a set of objects (``xs``, then ``ys``: ``SET_LETS``;
+  its value as at an ``Objects`` argument); no other value has a let. An
+  expression after them may use only the names bound above it, and an argument
+  position only the names of a fitting kind: ``a`` where one object or a point
+  goes (and, with an attribute, ``a.category``, where a set goes), ``xs`` where
+  a set goes (and, indexed, ``xs[0]``, where one object, a point or a frame
+  goes). A lambda's parameter is ``o``, a lambda's inside it ``p``, usable only
+  in the lambda's body, of any type; besides these only the constants
+  ``objects``, ``frames``, ``room``, ``true`` and ``false``. So an invented
+  variable (``gap(findct, findf)``), an unquoted category (``the(Fridge)``), a
+  name used before its ``let``, and a set let passed where one object goes
+  (``let a = find("Chair")`` ... ``gap(a, b)``: Qwen2.5-Coder-1.5B's commonest
+  E-TYPE) cannot be written;
 - there is no ``def``: a call can only be a builtin, with its arity and keyword
   names (``sectors=`` only 2, 4 or 8), so a function copied from a worked
   example (``instances("Chair")``) cannot be written either (the prompt shows
@@ -21,7 +30,12 @@ for programs of the form the prompt asks for (``question``, then ``let`` and
   *this scene* (as written in the scene, lower-cased, or as natural words:
   ``"StoveBurner"``, ``"stoveburner"``, ``"stove burner"``);
 - an attribute can only be a name some type has (``.height``, ``.x``,
-  ``.position``, ``.area``; which type has it is the checker's business);
+  ``.position``, ``.area``), and a chain of them is typed from the registry:
+  after an attribute only one its result type has (``o.center.z``; not
+  ``o.center.center``, the E-NAME Qwen2.5-Coder-1.5B made under the untyped
+  chain), after an object let only an Object's (not ``a.area``), after a set let
+  none (``xs[0].height``, not ``xs.height``). After a call or a lambda parameter,
+  whose type the grammar does not know, the first attribute is any;
 - the argument positions that take objects are typed: an ``Object`` position
   takes an object-valued call (``the``, ``argmin``, ``argmax``, ``first``,
   ``last``), a variable or an indexed list -- not a string, a number or an
@@ -36,14 +50,22 @@ for programs of the form the prompt asks for (``question``, then ``let`` and
 - number literals carry only the language's units (``1.5m``, ``30cm``, ``90deg``).
 
 How names are bound in a context-free grammar: the expression rules are copied
-once per *scope* ``(k, d)`` -- k lets bound, inside d lambdas -- (rule names
-end in ``_k{k}d{d}``), and scope (k, d) names only the variables it has. The
-statements thread the scope (``body_k``: a ``let`` moves on to ``body_{k+1}``);
-a lambda argument in scope (k, d) is ``LAMBDA_NAMES[d] "=>" expr_k{k}d{d+1}``,
-and in the deepest scope a builtin that needs a lambda is not offered. The
-copies make the grammar long (about 0.5 MB of GBNF) but not slower to sample:
-a parser is in one scope at a time, so the parse stacks at a position are those
-of one copy (``leftmost_paths``, kept small by a test).
+once per *scope* ``(i, j, d)`` -- i object lets and j set lets bound, inside d
+lambdas -- (rule names end in ``_o{i}s{j}d{d}``), and a scope names only the
+variables it has, each in the positions its kind fits. The statements thread
+the scope (``body_{i}_{j}``: an object let moves on to ``body_{i+1}_{j}``, a set
+let to ``body_{i}_{j+1}``); a lambda argument in scope (i, j, d) is
+``LAMBDA_NAMES[d] "=>" expr_o{i}s{j}d{d+1}``, and in the deepest scope a builtin
+that needs a lambda is not offered. That is 4 x 3 x 3 = 36 copies (21 when lets
+were not typed: 7 let counts x 3 depths); builtins with the same argument list
+share one rule per scope. The copies make the grammar long (about 0.8 MB of
+GBNF, 0.37 MB of Lark; 0.51 and 0.24 MB untyped) but not slower to sample: a
+parser is in one scope at a time, so the parse stacks at a position are those of
+one copy (``leftmost_paths``, kept small by a test: 36 at an expression, as
+before). Why two kinds of let and not one per type (Length, Number, Bool, Str,
+Point ...): the copies multiply with every kind counted (one per type would be
+hundreds), and object-versus-set is the confusion small models make; a number
+is written where it is used.
 
 Why not more typing. llama.cpp checks every token of the vocabulary against
 every parse stack of the grammar, at every step: a grammar whose expressions
@@ -57,8 +79,10 @@ first character, not one per name. Dimension errors (``distance(a, b) > 1.5``)
 are left to the checker and its repair hint.
 
 What a context-free grammar cannot know is left to the checker, which stays
-the judge: the type of a variable (a bound variable may stand wherever any type
-may), the type of a list element. The grammar is an *over-approximation* of the
+the judge: the type of a lambda parameter (it may stand wherever any type may)
+and of a call in an attribute chain (``the("Mug").area``), the type of an
+attribute's value where it is used (``count(a.height)``), of a list element,
+and any name in a position that takes any value (``xs + 1``). The grammar is an *over-approximation* of the
 well-typed programs of its form: every program that checks clean on the scene,
 put in canonical form (``canonical.canonical_program``: defs inlined, lets and
 lambda parameters renamed, printed by the project's printer), is accepted -- a
@@ -78,7 +102,7 @@ import json
 from functools import lru_cache
 
 from spatial_dsl.lang import types as T
-from .canonical import LAMBDA_NAMES, LET_NAMES
+from .canonical import LAMBDA_NAMES, OBJECT_LETS, SET_LETS
 
 SECTORS = ("2", "4", "8")
 NUMBER_BODY = r"[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"
@@ -167,12 +191,20 @@ def _arg_kind(pattern) -> str:
     return "expr"
 
 
-def _scope_tag(k: int, d: int) -> str:
-    """The rule-name suffix of a scope: k lets bound, inside d lambdas."""
-    return f"_k{k}d{d}"
+def _scope_tag(scope: tuple[int, int, int]) -> str:
+    """The rule-name suffix of a scope (i, j, d): i object lets and j set lets bound, inside
+    d lambdas."""
+    i, j, d = scope
+    return f"_o{i}s{j}d{d}"
 
 
-SCOPES = [(k, d) for k in range(len(LET_NAMES) + 1) for d in range(len(LAMBDA_NAMES) + 1)]
+def _inner(scope: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The scope of a lambda's body."""
+    return scope[0], scope[1], scope[2] + 1
+
+
+SCOPES = [(i, j, d) for i in range(len(OBJECT_LETS) + 1) for j in range(len(SET_LETS) + 1)
+          for d in range(len(LAMBDA_NAMES) + 1)]
 
 
 class _Builder:
@@ -183,6 +215,9 @@ class _Builder:
         self.tries = tries  # GBNF: names as character tries; Lark (a lexer): whole literals
         self.rules: dict[str, list[str]] = {}
         self._tries = 0
+        # argument lists by text (their rule names carry the scope): builtins of the same
+        # signature (distance, gap, ...) share one rule
+        self._shared_args: dict[str, str] = {}
 
     def rule(self, name: str, *alternatives: str) -> None:
         self.rules.setdefault(name, [])
@@ -226,33 +261,34 @@ class _Builder:
 
     # -------------------------------------------------------------- calls
 
-    def _value(self, param, k: int, d: int) -> str | None:
-        """An argument of this parameter in scope (k, d); None: none can be written here (a
+    def _value(self, param, scope) -> str | None:
+        """An argument of this parameter in ``scope``; None: none can be written here (a
         lambda inside the deepest lambda)."""
         if param.name == "sectors":  # the literal 2, 4 or 8 (language.md)
             return "(" + " | ".join(_lit(x) for x in SECTORS) + ")"
         kind = _arg_kind(param.pattern)
         if kind != "lambda":
-            return f"{kind}{_scope_tag(k, d)}"
+            return f"{kind}{_scope_tag(scope)}"
+        d = scope[2]
         if d >= len(LAMBDA_NAMES):
             return None
         body = "key" if _is_key(param.pattern) else "expr"
-        return f'{_lit(LAMBDA_NAMES[d])} "=>" {body}{_scope_tag(k, d + 1)}'
+        return f'{_lit(LAMBDA_NAMES[d])} "=>" {body}{_scope_tag(_inner(scope))}'
 
-    def _arguments(self, builtin, overload, k: int, d: int) -> str | None:
+    def _arguments(self, builtin, overload, scope) -> str | None:
         """The argument list of one overload: the required arguments by position, then the
         optional ones by position (a prefix, in order), then any of them by keyword."""
         required = [p for p in overload.params if p.default_text is None]
         optional = [p for p in overload.params if p.default_text is not None]
-        parts = [self._value(p, k, d) for p in required]
-        values = [self._value(p, k, d) for p in optional]
+        parts = [self._value(p, scope) for p in required]
+        values = [self._value(p, scope) for p in optional]
         if None in parts + values:
             return None
         if builtin.name == "find":  # a category or label of the scene, as for Objects
-            parts = [f"os_arg{_scope_tag(k, d)}"]
+            parts = [f"os_arg{_scope_tag(scope)}"]
         inner = ' "," '.join(parts)
         if optional:
-            tag = f"{builtin.name}{_scope_tag(k, d)}"
+            tag = f"{builtin.name}{_scope_tag(scope)}"
             self.rule(f"kw_{tag}", *(f'{_lit(p.name)} "=" {v}' for p, v in zip(optional, values)))
             self.rule(f"opt_{tag}", *(' "," '.join(values[:n])
                                       for n in range(1, len(values) + 1)))
@@ -262,13 +298,13 @@ class _Builder:
                 inner = f'[(opt_{tag} | kw_{tag}) ("," kw_{tag})*]'
         return f'"(" {inner} ")"' if inner else '"(" ")"'
 
-    def calls(self, k: int, d: int) -> None:
+    def calls(self, scope) -> None:
         """``call``: every builtin call; ``call_<kind>``: those whose result may stand in an
         object-like argument of that kind. Constants (``objects``, ``frames``, ``room``) are
         names (``name`` rule)."""
         from spatial_dsl.lang.builtins import BUILTINS
 
-        s = _scope_tag(k, d)
+        s = _scope_tag(scope)
         every: list[tuple[str, str]] = []
         by_kind: dict[str, list[tuple[str, str]]] = {
             kind: [] for kind in OBJECT_KINDS + VALUE_KINDS}
@@ -278,7 +314,7 @@ class _Builder:
             tails = []
             kinds: set[str] = set()
             for overload in builtin.overloads:
-                tail = self._arguments(builtin, overload, k, d)
+                tail = self._arguments(builtin, overload, scope)
                 if tail is not None:
                     tails.append(tail)
                     kinds |= _kinds_of_type(overload.returns) | _value_kinds(overload.returns)
@@ -288,8 +324,9 @@ class _Builder:
                 tails)) + ")"
             # the arguments are a rule of their own: a trie rule is glued (no separators),
             # the argument list is not
-            args = f"args_{builtin.name}{s}"
-            self.rule(args, tail)
+            args = self._shared_args.setdefault(tail, f"args_{builtin.name}{s}")
+            if args == f"args_{builtin.name}{s}":
+                self.rule(args, tail)
             every.append((builtin.name, args))
             for kind in kinds:
                 by_kind[kind].append((builtin.name, args))
@@ -301,53 +338,97 @@ class _Builder:
 
     # -------------------------------------------------------------- expressions
 
-    def names_in_scope(self, k: int, d: int) -> bool:
-        """Rules ``name`` (every name an expression may use here: the bound variables, the
-        constants, ``true`` and ``false``) and ``bound`` (the variables only; False when
-        there is none)."""
+    def names_in_scope(self, scope) -> dict[str, str]:
+        """Rule ``name`` (every name an expression may use here: the bound variables, the
+        constants, ``true`` and ``false``), and one rule per kind of bound variable that has
+        one here: ``objname`` (object lets), ``setname`` (set lets), ``lamname`` (lambda
+        parameters, of any type). Returns {kind: rule name}."""
         from spatial_dsl.lang.builtins import BUILTINS
 
-        s = _scope_tag(k, d)
-        bound = list(LET_NAMES[:k]) + list(LAMBDA_NAMES[:d])
+        i, j, d = scope
+        s = _scope_tag(scope)
+        pools = {"objname": OBJECT_LETS[:i], "setname": SET_LETS[:j],
+                 "lamname": LAMBDA_NAMES[:d]}
         constants = [n for n, b in BUILTINS.items() if b.is_constant] + ["true", "false"]
+        every = [n for names in pools.values() for n in names] + constants
         self.rule(f"name{s}", f"trie_name{s}")
-        self.trie(f"trie_name{s}", [(n, "") for n in bound + constants])
-        if bound:
-            self.rule(f"bound{s}", f"trie_bound{s}")
-            self.trie(f"trie_bound{s}", [(n, "") for n in bound])
-        return bool(bound)
+        self.trie(f"trie_name{s}", [(n, "") for n in every])
+        # the names whose type the grammar does not know: constants and lambda parameters
+        self.rule(f"free{s}", f"trie_free{s}")
+        self.trie(f"trie_free{s}", [(n, "") for n in list(pools["lamname"]) + constants])
+        out = {}
+        for kind, names in pools.items():
+            if names:
+                out[kind] = f"{kind}{s}"
+                self.rule(out[kind], f"trie_{kind}{s}")
+                self.trie(f"trie_{kind}{s}", [(n, "") for n in names])
+        return out
 
-    def expressions(self, k: int, d: int) -> None:
+    def expressions(self, scope) -> None:
         r = self.rule
-        s = _scope_tag(k, d)
-        has_bound = self.names_in_scope(k, d)
-        bound = [f"bound{s}"] if has_bound else []
+        s = _scope_tag(scope)
+        names = self.names_in_scope(scope)
         # the language's expression grammar, with typed calls and known attribute names
         r(f"expr{s}", f'"if" expr{s} "then" expr{s} "else" expr{s}', f"opseq{s}")
         r(f"opseq{s}", f"operand{s} (BINOP operand{s})*")
         r(f"operand{s}", f'NOT* unary{s} ("in" UNIT)*')
         r(f"unary{s}", f'"-" unary{s}', f"post{s}")
-        r(f"post{s}", f"prim{s} suffix{s}*")
-        r(f"suffix{s}", '"." attr', f'"[" expr{s} "]"')
-        r(f"prim{s}", "NUM", "STRING", f"name{s}", f"call{s}", f'"(" expr{s} ")"',
+        obj, sets = names.get("objname"), names.get("setname")
+        r(f"post{s}", f"prim{s} [tail{s}]", *([f"{obj} [objtail{s}]"] if obj else []),
+          *([f"{sets} [settail{s}]"] if sets else []))
+        r(f"prim{s}", "NUM", "STRING", f"free{s}", f"call{s}", f'"(" expr{s} ")"',
           f'"[" [expr{s} ("," expr{s})*] "]"')
-        # object-like arguments
-        index = f'("[" expr{s} "]")*'
+        self.tails(s)
+        self.object_arguments(s, names)
+
+    def tails(self, s: str) -> None:
+        """What may follow a value: indexes and one typed attribute chain (``achain``: an
+        attribute is followed only by one its result type has, so ``o.center.z`` can be
+        written and ``o.center.center`` cannot), then indexes. ``tail``: after a value of
+        unknown type; ``objtail``: after an object let (an Object's attributes only: ``a.area``
+        cannot be written); ``settail``: after a set let (indexes first: a set has no
+        attribute, ``xs.height`` cannot be written). ``suffix``: the untyped form, for keys."""
+        r = self.rule
+        every, on_object = self.chains["any"], self.chains["object"]
+        r(f"idx{s}", f'("[" expr{s} "]")+')
+        r(f"tail{s}", f'idx{s} ["." {every} [idx{s}]]', f'"." {every} [idx{s}]')
+        r(f"objtail{s}", f'"." {on_object} [idx{s}]')
+        r(f"settail{s}", f'idx{s} ["." {every} [idx{s}]]')
+        r(f"suffix{s}", '"." attr', f'"[" expr{s} "]"')
+
+    def object_arguments(self, s: str, names: dict[str, str]) -> None:
+        """The object-like argument positions. A variable stands in one by its kind: an object
+        let (``a``) where one object or a point goes, or followed by an attribute where a
+        set goes (``a.category``); a set let (``xs``) where a set goes, or indexed
+        (``xs[0]``) where one object, a point or a frame goes; a lambda parameter, whose
+        type the grammar does not know, anywhere."""
+        r = self.rule
+        index, index1 = f'("[" expr{s} "]")*', f'("[" expr{s} "]")+'
+        obj, sets, lam = (names.get(k) for k in ("objname", "setname", "lamname"))
+
+        def named(*pairs):
+            return [f"{rule} {tail}".strip() for rule, tail in pairs if rule]
+
         r(f"o_arg{s}", f'"if" expr{s} "then" o_arg{s} "else" o_arg{s}',
-          f"call_o{s} {index}", *(f"{b} {index}" for b in bound), f'"(" o_arg{s} ")" {index}')
+          f"call_o{s} {index}", *named((obj, ""), (sets, index1), (lam, index)),
+          f'"(" o_arg{s} ")" {index}')
         r(f"f_arg{s}", f'"if" expr{s} "then" f_arg{s} "else" f_arg{s}',
-          f"call_f{s} {index}", *(f"{b} {index}" for b in bound),
+          f"call_f{s} {index}", *named((sets, index1), (lam, index)),
           f'"frames" ("[" expr{s} "]")+', f'"(" f_arg{s} ")" {index}')
         r(f"pt_arg{s}", f'"if" expr{s} "then" pt_arg{s} "else" pt_arg{s}',
           f'pt_operand{s} (BINOP unary{s})*')
-        r(f"pt_operand{s}", f'"-" pt_operand{s}', f"call_pt{s} suffix{s}*",
-          *(f"{b} suffix{s}*" for b in bound), f'"frames" suffix{s}+',
-          f'"(" pt_arg{s} ")" suffix{s}*')
+        r(f"pt_operand{s}", f'"-" pt_operand{s}', f"call_pt{s} [tail{s}]",
+          *named((obj, f"[objtail{s}]"), (sets, f"settail{s}"), (lam, f"[tail{s}]")),
+          f'"frames" tail{s}', f'"(" pt_arg{s} ")" [tail{s}]')
         r(f"os_arg{s}", f'"if" expr{s} "then" os_arg{s} "else" os_arg{s}', "scene_name",
-          f"call_os{s} suffix{s}*", *(f"{b} suffix{s}*" for b in bound),
-          f'("objects" | "frames") suffix{s}*', f'"(" os_arg{s} ")" suffix{s}*',
-          f'"[" [expr{s} ("," expr{s})*] "]" suffix{s}*')
+          f"call_os{s} [tail{s}]",
+          *named((obj, f"objtail{s}"), (sets, f"[settail{s}]"), (lam, f"[tail{s}]")),
+          f'("objects" | "frames") [tail{s}]', f'"(" os_arg{s} ")" [tail{s}]',
+          f'"[" [expr{s} ("," expr{s})*] "]" [tail{s}]')
 
+    def keys(self, scope) -> None:
+        r = self.rule
+        s = _scope_tag(scope)
         # an argmin/argmax/sort/sum... key: a number or quantity, so an object-valued body
         # (`o => o.center`, `o => argmin(...)`) cannot be written; an object or a name
         # needs a numeric attribute (or an index) last
@@ -359,22 +440,56 @@ class _Builder:
           f"(call_x{s} | name{s}) suffix{s}* num_suffix{s}")
         r(f"num_suffix{s}", '"." num_attr', f'"[" expr{s} "]"')
 
+    def attribute_chains(self) -> None:
+        """``self.chains``: the rules of an attribute chain on a value of unknown type
+        (``any``) and on an object (``object``), from the registry's attributes (owner ->
+        name -> result type): a state is the set of types the receiver may have, and each
+        attribute leads to the types it may give (``center`` -> Vec3 -> ``x``, ``y``, ``z``);
+        one rule per state, scene- and scope-independent."""
+        from spatial_dsl.lang.builtins.registry import ATTRIBUTES
+
+        owned: dict[str, dict[str, set[str]]] = {}
+        for (owner, name), attribute in ATTRIBUTES.items():
+            owned.setdefault(str(owner), {}).setdefault(name, set()).add(str(attribute.type))
+        states: dict[frozenset, str] = {}
+
+        def state(receivers: frozenset) -> str:
+            if receivers not in states:
+                # a trie rule: glued, no separator between its characters (synth.gbnf)
+                states[receivers] = rule = f"trie_achain_{len(states)}"
+                entries = []
+                for name in sorted({n for r in receivers for n in owned.get(r, {})}):
+                    gives = frozenset(t for r in receivers for t in owned[r].get(name, ())
+                                      if t in owned)
+                    entries.append((name, f'["." {state(gives)}]' if gives else ""))
+                self.trie(rule, entries)
+            return states[receivers]
+
+        self.chains = {"any": state(frozenset(owned)), "object": state(frozenset(["Object"]))}
+
     def statements(self) -> None:
-        """question, then lets (the k-th binds ``LET_NAMES[k]``) and asserts, then answer."""
+        """question, then lets and asserts, then answer. ``body_{i}_{j}``: i object lets and
+        j set lets bound; an object let binds the next name of ``OBJECT_LETS`` to an
+        object-valued expression, a set let the next of ``SET_LETS`` to a set-valued one."""
         from spatial_dsl.lang.builtins.registry import ATTRIBUTES
 
         r = self.rule
         r("type", *(_lit(t) for t in sorted(T.NAMED_TYPES)), '"List" "[" type "]"')
         r("question", '"question" STRING')
-        r("start", "question _NL body_0")
-        for k in range(len(LET_NAMES) + 1):
-            s = _scope_tag(k, 0)
-            if k < len(LET_NAMES):
-                r(f"let_{k}", f'"let" {_lit(LET_NAMES[k])} [":" type] "=" expr{s}')
-            r(f"assert_{k}", f'"assert" expr{s} "else" STRING')
-            r(f"answer_{k}", f'"answer" expr{s}')
-            r(f"body_{k}", *([f"let_{k} _NL body_{k + 1}"] if k < len(LET_NAMES) else []),
-              f"assert_{k} _NL body_{k}", f"answer_{k} [_NL]")
+        r("start", "question _NL body_0_0")
+        for i in range(len(OBJECT_LETS) + 1):
+            for j in range(len(SET_LETS) + 1):
+                s, at = _scope_tag((i, j, 0)), f"{i}_{j}"
+                lets = []
+                if i < len(OBJECT_LETS):
+                    r(f"let_o_{at}", f'"let" {_lit(OBJECT_LETS[i])} [":" type] "=" o_arg{s}')
+                    lets.append(f"let_o_{at} _NL body_{i + 1}_{j}")
+                if j < len(SET_LETS):
+                    r(f"let_s_{at}", f'"let" {_lit(SET_LETS[j])} [":" type] "=" os_arg{s}')
+                    lets.append(f"let_s_{at} _NL body_{i}_{j + 1}")
+                r(f"assert_{at}", f'"assert" expr{s} "else" STRING')
+                r(f"answer_{at}", f'"answer" expr{s}')
+                r(f"body_{at}", *lets, f"assert_{at} _NL body_{at}", f"answer_{at} [_NL]")
         self.rule("scene_name", "trie_scene_name")
         self.trie("trie_scene_name", [(json.dumps(n), "") for n in self.names] or [('""', "")])
         self.rule("attr", "trie_attr")
@@ -402,10 +517,12 @@ class _Builder:
 @lru_cache(maxsize=64)
 def _grammar_for_names(names: tuple[str, ...], tries: bool = False) -> str:
     builder = _Builder(list(names), tries)
+    builder.attribute_chains()
     builder.statements()
-    for k, d in SCOPES:
-        builder.expressions(k, d)
-        builder.calls(k, d)
+    for scope in SCOPES:
+        builder.expressions(scope)
+        builder.keys(scope)
+        builder.calls(scope)
     return builder.text()
 
 

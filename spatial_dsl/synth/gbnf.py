@@ -308,21 +308,24 @@ class Bnf:
 
 
 def bnf_from_lark(text: str, start: str = "start") -> Bnf:
-    import lark
+    from lark.load_grammar import load_grammar
 
-    parser = lark.Lark(text, parser="earley", lexer="dynamic", start=start)
+    # Lark's own grammar compiler (what `lark.Lark` runs first), without building a parser:
+    # the rules come out as plain BNF, with EBNF operators, templates and inlining expanded
+    grammar, _files = load_grammar(text, "<grammar>", [], False)
+    terminal_defs, bnf_rules, ignore = grammar.compile([start], set())
     rules: dict[str, list] = {}
-    for rule in parser.rules:
+    for rule in bnf_rules:
         name = str(rule.origin.name)
         rules.setdefault(name, []).append([(s.is_term, str(s.name)) for s in rule.expansion])
     terminals = {}
-    for t in parser.terminals:
+    for t in terminal_defs:
         kind = "str" if type(t.pattern).__name__ == "PatternStr" else "re"
         terminals[t.name] = terminal_of(kind, t.pattern.value, t.pattern.flags)
-    ignored = [t for t in parser.terminals if t.name in parser.ignore_tokens]
+    ignored = [t for t in terminal_defs if t.name in ignore]
     blanks = "".join(c for c in " \n"
                      if any(re.fullmatch(t.pattern.to_regexp(), c) for t in ignored))
-    return Bnf(rules, terminals, list(parser.ignore_tokens), start, blanks)
+    return Bnf(rules, terminals, list(ignore), start, blanks)
 
 
 def _rule_name(name: str) -> str:

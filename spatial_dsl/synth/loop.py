@@ -21,13 +21,25 @@ The conversation (``converse``)
    says what to type (``synth.hints``) in ``prompts/repair_compile.txt``, using a
    round. A program counts as a *parse* failure when it has an E-SYNTAX, E-LIMIT
    or E-ANSWER error, else as a *type* failure (E-TYPE, E-NAME, E-ARITY, E-UNIT,
-   E-SCENE-NAME). A failing program identical (up to whitespace) to one the
-   model already sent in this conversation is an *identical resend*: the first
-   is answered with a sharper message (``prompts/repair_identical.txt``: "you
-   sent the same program; make exactly this edit"), a second closes the
-   conversation (``identical_resend``). Each hint kind given is counted
-   (``hint_given:<kind>``), and counted as repaired (``hint_repaired:<kind>``)
-   when the next program compiles.
+   E-SCENE-NAME). A failing program identical to one the model already sent in
+   this conversation (as the printer writes it, so spacing, parentheses and
+   comments do not count; up to whitespace when it does not parse) is an
+   *identical resend*: the first is answered with a sharper message
+   (``prompts/repair_identical.txt``: "you sent the same program; make exactly
+   this edit"), a second closes the conversation (``identical_resend``). Each
+   hint kind given is counted (``hint_given:<kind>``), and counted as repaired
+   (``hint_repaired:<kind>``) when the next program compiles.
+
+   With ``fresh_repairs`` (``--repair-conversation fresh``; the default
+   for a small ``--context``) a compile repair is not a further turn of the
+   conversation but a *fresh conversation* (``PromptBuilder.repair_fresh``,
+   ``prompts/repair_fresh.txt``): the system message and one user message with
+   the scene, what to write, the failing program, its failing lines and the
+   hints ("this program does not compile; write the corrected program"). Small
+   models resend their own last reply: Qwen2.5-Coder-1.5B sent the same program
+   back in 13 of 14 continued conversations, whatever the hint. The repair
+   rounds, the identical-resend rule and the counters are the same; a run-time
+   rejection or a format problem is still answered in the conversation at hand.
 4. Run on the scene. A rejection goes back once (``prompts/repair_rejection.txt``,
    not counted against ``repairs``); a second rejection drops the unit.
 5. When no rounds are left the unit is dropped (reason ``reply:<problem>`` or
@@ -124,6 +136,8 @@ class LoopOptions:
     send_seed: bool = False
     grammar: str | None = None  # the resolved --grammar mode
     grammar_scope: str = "scene"
+    # compile repairs in a fresh conversation (the resolved --repair-conversation)
+    fresh_repairs: bool = False
 
 
 @dataclass
@@ -156,7 +170,8 @@ class Loop:
         return derive_seed(self.options.seed, unit.id, sample) % (2 ** 31)
 
     def converse(self, unit: Unit, state: SceneState, messages: list[dict], sample: str,
-                 counters: Counter) -> Success | Failure:
+                 counters: Counter, question: str | None = None) -> Success | Failure:
+        """One conversation; ``question``: the fixed question of an agreement sample."""
         from ..api import Program
 
         rounds_left = self.options.repairs
@@ -183,7 +198,7 @@ class Loop:
             text, problem = _reply_program(reply)
             if reply.finish_reason == "length":
                 text, problem = None, "truncated"
-            cause = None
+            cause = fresh = None
             if problem is None:
                 checked = compile_source(text, PROGRAM_NAME, state.names)
                 if checked.ok and checked.task is not None:
@@ -218,12 +233,17 @@ class Loop:
                 hints = repair_hints(checked, state.scene,
                                      self.prompts.examples_shown(state.scene, unit.task),
                                      sent)
-                normal = " ".join(text.split())
-                if normal in failed:
+                normal = _normal(text, checked)
+                resent = normal in failed
+                if resent:
                     counters["repair_identical"] += 1
                     if sharpened or rounds_left <= 0:
                         return Failure("identical_resend")
                     sharpened = True
+                if self.options.fresh_repairs:
+                    fresh = self.prompts.repair_fresh(state.scene, unit.task, question, text,
+                                                      rendered, hints, resent)
+                elif resent:
                     feedback = self.prompts.repair_identical(rendered, hints)
                 else:
                     feedback = self.prompts.repair_compile(rendered, hints)
@@ -256,7 +276,11 @@ class Loop:
                 rounds_left -= 1
             counters[f"repair_attempt:{cause}"] += 1
             causes.append(cause)
-            messages = messages + [reply.message] + _feedback(reply, feedback)
+            if fresh is not None:
+                counters["repair_fresh"] += 1
+                messages = fresh
+            else:
+                messages = messages + [reply.message] + _feedback(reply, feedback)
 
     def grammar_fields(self, state: SceneState) -> dict:
         """The grammar fields of the requests for a scene (computed once per scene)."""
@@ -307,7 +331,7 @@ class Loop:
             counters["agreement_samples"] += 1
             other = self.converse(unit, state,
                                   self.prompts.agreement(state.scene, unit.task, question),
-                                  f"agree{s}", counters)
+                                  f"agree{s}", counters, question)
             if isinstance(other, Failure):
                 entry["samples"].append({"sample": s, "failure": other.reason})
                 return self._reject(entry, counters, "agreement",
@@ -355,6 +379,18 @@ def _reply_program(reply: Reply) -> tuple[str | None, str | None]:
     text = reply.tool_calls[0].input if reply.tool_calls else reply.content
     extracted = extract_program(text)
     return extracted.program, extracted.problem
+
+
+def _normal(text: str, checked) -> str:
+    """A failing program as compared for identical resends: as the printer writes it when it
+    parses (spacing, parentheses and comments do not count), else its words."""
+    parsed = checked.program.statements and not any(
+        d.code == "E-SYNTAX" for d in checked.diagnostics)
+    if parsed:
+        from spatial_dsl.lang.printer import print_program
+
+        return print_program(checked.program)
+    return " ".join(text.split())
 
 
 def _feedback(reply: Reply, text: str) -> list[dict]:

@@ -397,6 +397,33 @@ class PromptBuilder:
         return render("repair_identical.txt", diagnostics=diagnostics, edit=first,
                       reply_form=self._reply_form())
 
+    def repair_fresh(self, scene, task: TaskSpec, question: str | None, program: str,
+                     diagnostics: str, hints=(), resent: bool = False) -> list[dict]:
+        """A compile repair as a conversation of its own: the system message, then one user
+        message with the scene, what to write (the task, or an agreement's ``question``),
+        the failing program, its failing lines and the fix hints -- no worked examples and
+        no earlier turns, so the model is not shown its own reply to copy. ``resent``: the
+        model sent this program twice; only the first hint is given, as the one edit."""
+        from spatial_dsl.lang.printer import format_string
+
+        system, summary, _examples = self._form(scene, task)
+        if question is None:
+            wanted = task_text(task)
+        else:
+            wanted = snippet("fresh:agreement_task", question=question,
+                             question_literal=format_string(question))
+        if resent:
+            edit = hints[0].text if hints else snippet("identical_no_hint")
+            hint_text = snippet("fresh:resent_hint", edit=edit)
+        else:
+            hint_text = _hint_lines(hints)
+        user = render("repair_fresh.txt", scene_summary=summary, task=wanted,
+                      intro=snippet("fresh:resent" if resent else "fresh:proposal"),
+                      program=program if program.endswith("\n") else program + "\n",
+                      diagnostics=diagnostics, hints=hint_text,
+                      reply_form=self._reply_form())
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
     def repair_rejection(self, rendered: str, kind: str, hints=()) -> str:
         from spatial_dsl.lang.diagnostics import REJECTION_KINDS
 

@@ -17,7 +17,9 @@ Keys:
   ``diagnostics`` (error codes);
 - ``repairs``: ``attempted`` and ``succeeded`` by cause (``format``, ``compile``,
   ``rejection``), ``conversations_repaired``, ``identical_resends`` (a failing
-  program sent again unchanged) and ``hints``: per hint kind (``synth.hints``) how
+  program sent again unchanged), ``fresh_conversations`` (compile repairs asked
+  in a conversation of their own, ``--repair-conversation fresh``) and
+  ``hints``: per hint kind (``synth.hints``) how
   often it was given and how often the next program compiled;
   ``compile_conversations`` (conversations with a compile or format failure) and
   ``compile_conversations_fixed`` (those that then reached a program that
@@ -89,6 +91,8 @@ def build_report(*, config: dict, units: list, entries: dict, accepted: int,
                     "succeeded": _group(total, "repair_success:"),
                     "conversations_repaired": total.get("repaired", 0),
                     "identical_resends": total.get("repair_identical", 0),
+                    # compile repairs asked in a fresh conversation (--repair-conversation)
+                    "fresh_conversations": total.get("repair_fresh", 0),
                     # conversations with a compile or format failure, and how many of them
                     # reached a program that compiles
                     "compile_conversations": total.get("compile_repair_conversations", 0),

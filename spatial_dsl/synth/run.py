@@ -81,6 +81,8 @@ class SynthOptions:
     # "scene" (scene- and type-constrained) or "syntax"
     grammar_scope: str = LoopOptions.grammar_scope
     context: int | None = None  # the model's context window in tokens (--context)
+    # "continue", "fresh", or "auto": fresh when --context is at most SMALL_CONTEXT
+    repair_conversation: str = "auto"
     cold_timeout: float = ClientOptions.cold_timeout
     max_requests: int | None = None
     max_tokens_total: int | None = None
@@ -252,6 +254,21 @@ def _grammar_mode(opts: SynthOptions, api_key: str | None) -> str | None:
         raise SynthUsageError(str(exc)) from None
 
 
+REPAIR_CONVERSATIONS = ("auto", "continue", "fresh")
+# A model served with a window this small is a small local model: it copies its own last
+# reply when asked to repair it (Qwen2.5-Coder-1.5B, 4,096 tokens: 13 identical resends in
+# 14 continued conversations), and a continued conversation fills its window.
+SMALL_CONTEXT = 8192
+
+
+def _repair_conversation(opts: SynthOptions) -> str:
+    """The resolved --repair-conversation: ``auto`` is ``fresh`` for a small --context."""
+    if opts.repair_conversation != "auto":
+        return opts.repair_conversation
+    small = opts.context is not None and opts.context <= SMALL_CONTEXT
+    return "fresh" if small else "continue"
+
+
 def _validate(opts: SynthOptions) -> None:
     from ..datasets import FORMATS
 
@@ -283,6 +300,9 @@ def _validate(opts: SynthOptions) -> None:
         problems.append(f"--grammar must be one of {', '.join(MODES)}")
     if opts.grammar_scope not in SCOPES:
         problems.append(f"--grammar-scope must be one of {', '.join(SCOPES)}")
+    if opts.repair_conversation not in REPAIR_CONVERSATIONS:
+        problems.append("--repair-conversation must be one of "
+                        f"{', '.join(REPAIR_CONVERSATIONS)}")
     if opts.context is not None and opts.context < 256:
         problems.append(f"--context must be at least 256 tokens, got {opts.context}")
     if not opts.backoff >= 0:
@@ -368,7 +388,7 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
         "spdsl_synth": 1, "model": opts.model, "temperature": opts.temperature,
         "k": opts.k, "repairs": opts.repairs, "n": opts.n,
         "grammar": mode, "grammar_scope": opts.grammar_scope if mode else None,
-        "context": opts.context,
+        "context": opts.context, "repair_conversation": _repair_conversation(opts),
         "seed": opts.seed, "send_seed": opts.send_seed,
         "max_reply_tokens": opts.max_reply_tokens, "prompts": digest,
         "tasks": [t.config() for t in tasks], "scenes": [scene_id for scene_id, _, _ in loaded],
@@ -416,7 +436,8 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
     loop = Loop(client, builder, states,
                 LoopOptions(n=opts.n, k=opts.k, repairs=opts.repairs, seed=opts.seed,
                             send_seed=opts.send_seed, grammar=mode,
-                            grammar_scope=opts.grammar_scope))
+                            grammar_scope=opts.grammar_scope,
+                            fresh_repairs=_repair_conversation(opts) == "fresh"))
     progress = Progress(len(units), resumed, stderr, opts.progress,
                         [entries[u.id] for u in units if u.id in entries])
     internal: dict[str, str] = {}
