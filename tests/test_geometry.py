@@ -340,6 +340,48 @@ def test_footprints_match_reference(b1, b2):
     assert G.footprints_overlap(*b1, *b2) == F.footprints_overlap(*ref(b1), *ref(b2))
 
 
+def _overlap_both_ways(b1, b2):
+    """footprints_overlap with and without the disc shortcut (footprints._overlapping)."""
+    from spatial_dsl.runtime.geometry import footprints
+    boxes = footprints._broadcast_boxes(*b1, *b2)[1]
+    return (footprints._overlapping(*boxes), footprints._overlapping(*boxes, shortcut=False))
+
+
+@SLOW
+@given(any_box, any_box, st.floats(-1e-4, 1e-4))
+def test_footprint_overlap_shortcut_agrees_with_clipping(b1, b2, nudge):
+    # the shortcut skips clipping only where a disc of clearly more than the minimum area
+    # fits in both footprints: the answer must be the clipping's, slivers included
+    b2 = (b2[0] + nudge, b2[1], b2[2])
+    fast, clipped = _overlap_both_ways(b1, b2)
+    assert fast.tolist() == clipped.tolist()
+
+
+def test_footprint_slivers_are_measured_not_shortcut():
+    # a diamond (unit square turned 45 deg) whose corner reaches e past the unit square's
+    # side: the overlap is a right triangle of height e and base 2e, area e^2. Its axes
+    # all overlap (by e / sqrt(2) > OVERLAP_TOL), so only the area decides: 2.5e-11 m^2 is
+    # under FOOTPRINT_MIN_AREA (1e-10), 4e-10 is over. No disc of that area fits in the
+    # triangle, so the shortcut must leave both to the clipping.
+    sq = ([0, 0, 0], I3, UNIT)
+    edge = 0.5 + math.sqrt(2) / 2
+    for e, expected in ((5e-6, False), (2e-5, True)):
+        diamond = ([edge - e, 0, 0], rot_z(45), UNIT)
+        assert bool(G.footprints_overlap(*sq, *diamond)) is expected
+        fast, clipped = _overlap_both_ways(sq, diamond)
+        assert fast.tolist() == clipped.tolist() == [expected]
+
+
+def test_footprint_overlap_shortcut_skips_clipping(monkeypatch):
+    # a 0.4 m square over the middle of a unit one: the disc test decides, no clipping
+    from spatial_dsl.runtime.geometry import footprints
+
+    def no_clipping(*args):
+        raise AssertionError("clipped a pair the disc test decides")
+    monkeypatch.setattr(footprints, "footprint_overlap_area", no_clipping)
+    assert G.footprints_overlap([0, 0, 0], I3, UNIT, [0.1, 0.2, 1], rot_z(30), [0.4, 0.4, 0.4])
+
+
 def test_footprint_areas_hand():
     sq = ([0, 0, 0], I3, UNIT)
     # unit squares offset by 0.5 along x: 0.5 x 1; touching (offset 1): 0; apart: 0
