@@ -654,6 +654,20 @@ def test_route_formats_and_edges():
     assert got == F.route(there_and_back, [0, 0, 0])
 
 
+def test_route_rounds_each_instruction_on_its_own():
+    # 0.25 m east (facing east, then turning to north: left 90), 1.04 m north (then
+    # turning to north-east: right 45), 0.66 m north-east: the route rounds the whole
+    # path's numbers in one call, and each must still get its own rounding and words
+    # (0.25 -> 0.3 half away from zero, 1.04 -> 1.0, 0.66 -> 0.7)
+    diagonal = 0.66 * math.sqrt(0.5)
+    path = [(0, 0, 1), (0.25, 0, 1), (0.25, 1.04, 1), (0.25 + diagonal, 1.04 + diagonal, 1)]
+    headings = [0, 90, 45, 45]
+    expect = ["go forward 0.3 meters", "turn left 90 degrees", "go forward 1.0 meters",
+              "turn right 45 degrees", "go forward 0.7 meters"]
+    assert G.route(path, headings) == expect
+    assert F.route(path, headings) == expect
+
+
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(st.floats(-3, 3), st.floats(-3, 3), st.floats(-180, 180)),
                 min_size=1, max_size=8))

@@ -142,14 +142,16 @@ def route(positions, headings) -> list[str]:
     to_step = _turn_angles(directions - start)
     to_next = _turn_angles(head[1:len(steps) + 1] - np.where(moves, directions, start))
     ops: list[tuple[str, float]] = []
-    for i in range(len(steps)):  # one trajectory: the loop is over frames
-        if moves[i]:
-            ops += [("turn", float(to_step[i])), ("forward", float(lengths[i]))]
-        ops.append(("turn", float(to_next[i])))
+    # one trajectory: the loop is over frames (Python floats, the same values as numpy's)
+    for move_i, turn_i, length_i, next_i in zip(moves.tolist(), to_step.tolist(),
+                                                lengths.tolist(), to_next.tolist()):
+        if move_i:
+            ops += [("turn", turn_i), ("forward", length_i)]
+        ops.append(("turn", next_i))
     ops = _merge_runs(ops, "turn")
     ops = [(k, x) for k, x in ops if k != "turn" or abs(x) >= ROUTE_MIN_TURN]
     ops = _merge_runs(ops, "forward")
-    return [_instruction(k, x) for k, x in ops]
+    return _instructions(ops)
 
 
 def _turn_angle(x) -> float:
@@ -187,8 +189,24 @@ def _merge_runs(ops, kind):
     return out
 
 
-def _instruction(kind, x):
-    if kind == "forward":
-        return f"go forward {float(round_half_away(x, 1)):.1f} meters"
-    side = "left" if x > 0 else "right"
-    return f"turn {side} {int(round_half_away(abs(x)))} degrees"
+def _instructions(ops) -> list[str]:
+    """The ops as words: metres to one decimal, degrees to an integer, each rounded half
+    away from zero. ``round_half_away`` works element by element, so one call per kind
+    for the whole route gives each op what a call of its own would."""
+    metres = _rounded([x for k, x in ops if k == "forward"], 1)
+    degrees = _rounded([abs(x) for k, x in ops if k == "turn"], 0)
+    out = []
+    for kind, x in ops:
+        if kind == "forward":
+            out.append(f"go forward {next(metres):.1f} meters")
+        else:
+            side = "left" if x > 0 else "right"
+            out.append(f"turn {side} {int(next(degrees))} degrees")
+    return out
+
+
+def _rounded(values: list[float], digits: int):
+    """An iterator over the values rounded half away from zero, as Python floats."""
+    if not values:
+        return iter(())
+    return iter(np.asarray(round_half_away(np.array(values), digits)).reshape(-1).tolist())
