@@ -29,7 +29,9 @@ def _tilted_room():
         objects.append({"id": f"box{i}", "category": "Box",
                         "center": rng.uniform(0.3, 2.7, 3).tolist(),
                         "size": rng.uniform(0.1, 0.6, 3).tolist(), "rotation": tilt})
-    return scene_from_dict({"format": "spdsl.scene/1", "id": "test/memos", "objects": objects})
+    # a floor polygon: the room does not move with the boxes, so copies can be stacked
+    return scene_from_dict({"format": "spdsl.scene/1", "id": "test/memos", "objects": objects,
+                            "room": {"floor": [[-1, -1], [4, -1], [4, 4], [-1, 4]]}})
 
 
 def _gap_call(scene, a, b) -> np.ndarray:
@@ -57,3 +59,79 @@ def test_gap_memo_answers_each_pair_as_computed_alone():
     # the copies moved the boxes: their gaps are not the scene's
     a, b = batches[0]
     assert _gap_call(copies[0], a, b).tolist() != _gap_call(scene, a, b).tolist()
+
+
+# ------------------------------------------------------------- above, below, on
+
+# A table (x 0..1.2, y 0..0.8, top at z 0.75), a book lying on it, a lamp hanging over
+# it (bottom 1.2 m up, over the table's corner) and a chair beside it (x 1.4..1.9): the
+# book and the lamp are above the table, the lamp above the book; the book rests on the
+# table (bottom at its top, all of its footprint over it); nothing is above the chair.
+def _table_scene():
+    def box(oid, lo, hi):
+        return {"id": oid, "category": oid.capitalize(),
+                "center": [(p + q) / 2 for p, q in zip(lo, hi)],
+                "size": [q - p for p, q in zip(lo, hi)], "rotation": [0.0, 0.0, 0.0, 1.0]}
+    return scene_from_dict({"format": "spdsl.scene/1", "id": "test/table", "objects": [
+        box("table", [0, 0, 0], [1.2, 0.8, 0.75]),
+        box("book", [0.2, 0.2, 0.75], [0.5, 0.4, 0.8]),
+        box("lamp", [0.1, 0.1, 1.2], [0.6, 0.5, 1.5]),
+        box("chair", [1.4, 0, 0], [1.9, 0.5, 1.0])]})
+
+
+def _relation_call(kernel, scene, a, b):
+    size = max(len(a), len(b))
+    call = Call(scene, Rows(size), Span(1, 1, 1, 1), size, Budget(DEFAULT_LIMITS))
+    return kernel(call, np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
+
+
+def _all_pairs(n):
+    a, b = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    return a.ravel(), b.ravel()
+
+
+def test_above_and_on_memos_answer_each_scene_for_itself():
+    from spatial_dsl.runtime.jitter import jitter_scene
+    from spatial_dsl.runtime.kernels import relations as R
+
+    scene = _table_scene()
+    book, chair, lamp, table = (scene.ids.index(name) for name in ("book", "chair", "lamp",
+                                                                    "table"))
+    # the copy slides the book and the lamp 1.3 m along x, off the table: the lamp over
+    # the chair (x 1.4..1.9), the book in the chair's box at 0.75..0.8 m, under its 1 m top
+    delta = np.zeros((4, 3))
+    delta[[book, lamp], 0] = 1.3
+    moved = jitter_scene(scene, delta)
+    expected = {scene: {(book, table), (lamp, table), (lamp, book)},
+                moved: {(lamp, chair), (lamp, book)}}  # the book is below the chair's top
+    a, b = _all_pairs(4)
+    for world in (scene, moved, scene, moved):  # each asked twice, in turns
+        got = _relation_call(R.k_above, world, a, b)
+        assert {(int(i), int(j)) for i, j, x in zip(a, b, got) if x} == expected[world]
+        # below(b, a) is above(a, b), from the same table read the other way round
+        assert _relation_call(R.k_below, world, b, a).tolist() == got.tolist()
+        # with repeats and a Vec3 (no table) in the batch: the same answers
+        assert _relation_call(R.k_above, world, [lamp, lamp, book], [book, book, table]
+                              ).tolist() == [True, True, world is scene]
+    # the book rests on the table in the scene, on nothing in the copy (its bottom, 0.75 m,
+    # is below the chair's top)
+    assert R.rests_on(scene, np.array([book]), np.array([table])).tolist() == [True]
+    assert R.rests_on(moved, np.array([book, book]), np.array([table, chair])).tolist() == [
+        False, False]
+
+
+def test_above_memo_matches_the_rule_on_every_pair_and_in_a_world_stack():
+    from spatial_dsl.runtime.kernels import relations as R
+    from spatial_dsl.runtime.worlds import stack_worlds
+
+    scene = _tilted_room()
+    copies = jittered_scenes(scene, trials=3, radius=0.3, seed=5)
+    stack = stack_worlds([scene, *copies])
+    a, b = _all_pairs(scene.n)
+    for w, world in enumerate([scene, *copies]):
+        direct = R._decide_above(world, a, b)
+        assert R.above(world, a, b).tolist() == direct.tolist()
+        # world w of the stack: its objects are w * n + i
+        shift = w * scene.n
+        assert R.above(stack.scene, a + shift, b + shift).tolist() == direct.tolist()
+        assert R.rests_on(world, a, b).tolist() == R._decide_rests_on(world, a, b).tolist()
