@@ -668,6 +668,19 @@ def test_route_rounds_each_instruction_on_its_own():
     assert F.route(path, headings) == expect
 
 
+def test_route_words_of_several_routes_are_each_routes_own():
+    # `route` kernels put all the new routes of a call in words at once: each route keeps
+    # its own words, an empty route included (a single frame, or turns under 1 degree)
+    east = [(0, 0, 1), (0.25, 0, 1)]
+    cases = [(east, [0, 0]), ([(0, 0, 1)], [10]), ([(0, 0, 1)] * 2, [0, -1.5]),
+             ([(0, 0, 1)] * 2, [0, 0.5]), ([(0, 0, 1), (0, -1.04, 1)], [0, -90])]
+    ops = [G.route_ops(p, h) for p, h in cases]
+    assert G.route_words(ops) == [
+        ["go forward 0.3 meters"], [], ["turn right 2 degrees"], [],
+        ["turn right 90 degrees", "go forward 1.0 meters"]]
+    assert G.route_words(ops) == [G.route(p, h) for p, h in cases]
+
+
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(st.floats(-3, 3), st.floats(-3, 3), st.floats(-180, 180)),
                 min_size=1, max_size=8))

@@ -238,12 +238,13 @@ def _route_memo(scene: Scene) -> dict[tuple[int, int], tuple[str, ...]]:
 def k_route(k: Call, f1, f2):
     frames = k.frames()
     memo = _route_memo(k.scene)
-    out = []
+    rows, new = [], {}
     for ends in _ends(k, f1, f2):
-        found = memo.get(ends)
-        if found is None:
+        rows.append(ends)
+        if ends not in memo and ends not in new:
             path = _path(*ends)
-            found = memo[ends] = tuple(G.route(frames.position[path],
-                                               G.heading(frames.R[path])))
-        out.append(list(found))
-    return out
+            new[ends] = G.route_ops(frames.position[path], G.heading(frames.R[path]))
+    # the new routes put in words together: their numbers are rounded in one call
+    for ends, words in zip(new, G.route_words(list(new.values()))):
+        memo[ends] = tuple(words)
+    return [list(memo[ends]) for ends in rows]
