@@ -90,7 +90,7 @@ def _all_pairs(n):
     return a.ravel(), b.ravel()
 
 
-def test_above_and_on_memos_answer_each_scene_for_itself():
+def test_above_on_inside_memos_answer_each_scene_for_itself():
     from spatial_dsl.runtime.jitter import jitter_scene
     from spatial_dsl.runtime.kernels import relations as R
 
@@ -118,9 +118,13 @@ def test_above_and_on_memos_answer_each_scene_for_itself():
     assert R.rests_on(scene, np.array([book]), np.array([table])).tolist() == [True]
     assert R.rests_on(moved, np.array([book, book]), np.array([table, chair])).tolist() == [
         False, False]
+    # and is inside the chair's box in the copy only (its centre in it, and smaller)
+    for world, inside in ((scene, False), (moved, True), (scene, False)):
+        assert _relation_call(R.k_inside, world, [book, book], [chair, table]).tolist() == [
+            inside, False]
 
 
-def test_above_memo_matches_the_rule_on_every_pair_and_in_a_world_stack():
+def test_relation_memos_match_the_rules_on_every_pair_and_in_a_world_stack():
     from spatial_dsl.runtime.kernels import relations as R
     from spatial_dsl.runtime.worlds import stack_worlds
 
@@ -135,3 +139,6 @@ def test_above_memo_matches_the_rule_on_every_pair_and_in_a_world_stack():
         shift = w * scene.n
         assert R.above(stack.scene, a + shift, b + shift).tolist() == direct.tolist()
         assert R.rests_on(world, a, b).tolist() == R._decide_rests_on(world, a, b).tolist()
+        holds = R._decide_box_holds(world, a, b)
+        assert R._box_holds(world, a, b).tolist() == holds.tolist()
+        assert R._box_holds(stack.scene, a + shift, b + shift).tolist() == holds.tolist()

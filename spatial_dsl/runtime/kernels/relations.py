@@ -196,6 +196,10 @@ def k_inside(k: Call, a, b):
 
 def _box_holds(scene: Scene, a, b) -> np.ndarray:
     """The geometric `inside`: a's centre in b's box and a smaller than b."""
+    return _memoized(scene, "holds", _decide_box_holds, a, b)
+
+
+def _decide_box_holds(scene: Scene, a, b) -> np.ndarray:
     c2, R2, s2, _ = box_of(scene, b)
     within = np.asarray(G.point_in_box(point_of(scene, a), c2, R2, s2)).reshape(-1)
     return within & (_volume(scene, a) < _volume(scene, b))
