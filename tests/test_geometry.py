@@ -689,3 +689,17 @@ def test_route_matches_reference(frames):
     heads = [h for _, _, h in frames]
     assert G.route(pos, heads) == F.route(pos, heads)
     assert G.travel(pos) == pytest.approx(F.travel(pos))
+
+
+def test_heading_of_all_frames_sliced_is_heading_of_the_slice():
+    # the `route` kernel reads each path's headings from one array made for all the
+    # frames of a scene: that must be, bit for bit, the heading of the path's rotations
+    # (random cameras, some looking straight down or up, paths forwards and backwards)
+    rng = np.random.default_rng(11)
+    R = Rotation.random(400, random_state=5).as_matrix()
+    R[::7] = [cam(h, 90) for h in rng.uniform(-180, 180, len(R[::7]))]
+    R[3::11] = [cam(h, -90) for h in rng.uniform(-180, 180, len(R[3::11]))]
+    every = np.asarray(G.heading(R))
+    for start, stop in rng.integers(0, len(R), (200, 2)):
+        path = np.arange(start, stop + 1) if stop >= start else np.arange(start, stop - 1, -1)
+        assert every[path].tolist() == np.asarray(G.heading(R[path])).reshape(-1).tolist()
