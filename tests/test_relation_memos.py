@@ -118,6 +118,9 @@ def test_above_on_inside_memos_answer_each_scene_for_itself():
     assert R.rests_on(scene, np.array([book]), np.array([table])).tolist() == [True]
     assert R.rests_on(moved, np.array([book, book]), np.array([table, chair])).tolist() == [
         False, False]
+    # one object against several, as the rule broadcasts it
+    assert R.rests_on(scene, np.array([book]), np.array([table, chair, book])).tolist() == [
+        True, False, False]
     # and is inside the chair's box in the copy only (its centre in it, and smaller)
     for world, inside in ((scene, False), (moved, True), (scene, False)):
         assert _relation_call(R.k_inside, world, [book, book], [chair, table]).tolist() == [

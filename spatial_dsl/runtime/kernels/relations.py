@@ -96,6 +96,7 @@ def _memoized(scene: Scene, relation: str, decide, a, b) -> np.ndarray:
     n = scene.n
     if a.ndim != 1 or b.ndim != 1 or n > GAP_MEMO_MAX_OBJECTS:
         return decide(scene, a, b)
+    a, b = _pair(a, b)  # one object against many, as the rules broadcast it
     tables = _answer_memos(scene)
     table = tables.get(relation)
     if table is None:
