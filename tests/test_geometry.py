@@ -340,6 +340,48 @@ def test_footprints_match_reference(b1, b2):
     assert G.footprints_overlap(*b1, *b2) == F.footprints_overlap(*ref(b1), *ref(b2))
 
 
+def _overlap_both_ways(b1, b2):
+    """footprints_overlap with and without the disc shortcut (footprints._overlapping)."""
+    from spatial_dsl.runtime.geometry import footprints
+    boxes = footprints._broadcast_boxes(*b1, *b2)[1]
+    return (footprints._overlapping(*boxes), footprints._overlapping(*boxes, shortcut=False))
+
+
+@SLOW
+@given(any_box, any_box, st.floats(-1e-4, 1e-4))
+def test_footprint_overlap_shortcut_agrees_with_clipping(b1, b2, nudge):
+    # the shortcut skips clipping only where a disc of clearly more than the minimum area
+    # fits in both footprints: the answer must be the clipping's, slivers included
+    b2 = (b2[0] + nudge, b2[1], b2[2])
+    fast, clipped = _overlap_both_ways(b1, b2)
+    assert fast.tolist() == clipped.tolist()
+
+
+def test_footprint_slivers_are_measured_not_shortcut():
+    # a diamond (unit square turned 45 deg) whose corner reaches e past the unit square's
+    # side: the overlap is a right triangle of height e and base 2e, area e^2. Its axes
+    # all overlap (by e / sqrt(2) > OVERLAP_TOL), so only the area decides: 2.5e-11 m^2 is
+    # under FOOTPRINT_MIN_AREA (1e-10), 4e-10 is over. No disc of that area fits in the
+    # triangle, so the shortcut must leave both to the clipping.
+    sq = ([0, 0, 0], I3, UNIT)
+    edge = 0.5 + math.sqrt(2) / 2
+    for e, expected in ((5e-6, False), (2e-5, True)):
+        diamond = ([edge - e, 0, 0], rot_z(45), UNIT)
+        assert bool(G.footprints_overlap(*sq, *diamond)) is expected
+        fast, clipped = _overlap_both_ways(sq, diamond)
+        assert fast.tolist() == clipped.tolist() == [expected]
+
+
+def test_footprint_overlap_shortcut_skips_clipping(monkeypatch):
+    # a 0.4 m square over the middle of a unit one: the disc test decides, no clipping
+    from spatial_dsl.runtime.geometry import footprints
+
+    def no_clipping(*args):
+        raise AssertionError("clipped a pair the disc test decides")
+    monkeypatch.setattr(footprints, "footprint_overlap_area", no_clipping)
+    assert G.footprints_overlap([0, 0, 0], I3, UNIT, [0.1, 0.2, 1], rot_z(30), [0.4, 0.4, 0.4])
+
+
 def test_footprint_areas_hand():
     sq = ([0, 0, 0], I3, UNIT)
     # unit squares offset by 0.5 along x: 0.5 x 1; touching (offset 1): 0; apart: 0
@@ -612,6 +654,33 @@ def test_route_formats_and_edges():
     assert got == F.route(there_and_back, [0, 0, 0])
 
 
+def test_route_rounds_each_instruction_on_its_own():
+    # 0.25 m east (facing east, then turning to north: left 90), 1.04 m north (then
+    # turning to north-east: right 45), 0.66 m north-east: the route rounds the whole
+    # path's numbers in one call, and each must still get its own rounding and words
+    # (0.25 -> 0.3 half away from zero, 1.04 -> 1.0, 0.66 -> 0.7)
+    diagonal = 0.66 * math.sqrt(0.5)
+    path = [(0, 0, 1), (0.25, 0, 1), (0.25, 1.04, 1), (0.25 + diagonal, 1.04 + diagonal, 1)]
+    headings = [0, 90, 45, 45]
+    expect = ["go forward 0.3 meters", "turn left 90 degrees", "go forward 1.0 meters",
+              "turn right 45 degrees", "go forward 0.7 meters"]
+    assert G.route(path, headings) == expect
+    assert F.route(path, headings) == expect
+
+
+def test_route_words_of_several_routes_are_each_routes_own():
+    # `route` kernels put all the new routes of a call in words at once: each route keeps
+    # its own words, an empty route included (a single frame, or turns under 1 degree)
+    east = [(0, 0, 1), (0.25, 0, 1)]
+    cases = [(east, [0, 0]), ([(0, 0, 1)], [10]), ([(0, 0, 1)] * 2, [0, -1.5]),
+             ([(0, 0, 1)] * 2, [0, 0.5]), ([(0, 0, 1), (0, -1.04, 1)], [0, -90])]
+    ops = [G.route_ops(p, h) for p, h in cases]
+    assert G.route_words(ops) == [
+        ["go forward 0.3 meters"], [], ["turn right 2 degrees"], [],
+        ["turn right 90 degrees", "go forward 1.0 meters"]]
+    assert G.route_words(ops) == [G.route(p, h) for p, h in cases]
+
+
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(st.floats(-3, 3), st.floats(-3, 3), st.floats(-180, 180)),
                 min_size=1, max_size=8))
@@ -620,3 +689,17 @@ def test_route_matches_reference(frames):
     heads = [h for _, _, h in frames]
     assert G.route(pos, heads) == F.route(pos, heads)
     assert G.travel(pos) == pytest.approx(F.travel(pos))
+
+
+def test_heading_of_all_frames_sliced_is_heading_of_the_slice():
+    # the `route` kernel reads each path's headings from one array made for all the
+    # frames of a scene: that must be, bit for bit, the heading of the path's rotations
+    # (random cameras, some looking straight down or up, paths forwards and backwards)
+    rng = np.random.default_rng(11)
+    R = Rotation.random(400, random_state=5).as_matrix()
+    R[::7] = [cam(h, 90) for h in rng.uniform(-180, 180, len(R[::7]))]
+    R[3::11] = [cam(h, -90) for h in rng.uniform(-180, 180, len(R[3::11]))]
+    every = np.asarray(G.heading(R))
+    for start, stop in rng.integers(0, len(R), (200, 2)):
+        path = np.arange(start, stop + 1) if stop >= start else np.arange(start, stop - 1, -1)
+        assert every[path].tolist() == np.asarray(G.heading(R[path])).reshape(-1).tolist()

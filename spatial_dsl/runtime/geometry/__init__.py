@@ -28,8 +28,8 @@ from spatial_dsl.tolerances import ROUTE_MIN_STEP, ROUTE_MIN_TURN
 from .angles import round_half_away, wrap_deg
 from .boxes import GAP_SNAP, INSIDE_TOL, PRISM_MAX_TILT, box_gap, point_box_distance, point_in_box
 from .cameras import (
-    BOX_EDGES, ROUTE_REVERSAL_TOL, heading, move, route, screen_size, to_camera, travel, turn,
-    view_bearing,
+    BOX_EDGES, ROUTE_REVERSAL_TOL, heading, move, route, route_ops, route_words, screen_size,
+    to_camera, travel, turn, view_bearing,
 )
 from .directions import bearing, clock, sector
 from .footprints import (
@@ -43,6 +43,6 @@ __all__ = [
     "GJK_TOL", "INSIDE_TOL", "OVERLAP_TOL", "PRISM_MAX_TILT", "ROUTE_MIN_STEP", "ROUTE_MIN_TURN",
     "ROUTE_REVERSAL_TOL", "bearing", "box_gap", "clock", "footprint_area",
     "footprint_overlap_area", "footprints_overlap", "heading", "move", "point_box_distance",
-    "point_in_box", "round_half_away", "route", "screen_size", "sector", "to_camera", "travel",
-    "turn", "view_bearing", "wrap_deg",
+    "point_in_box", "round_half_away", "route", "route_ops", "route_words", "screen_size",
+    "sector", "to_camera", "travel", "turn", "view_bearing", "wrap_deg",
 ]

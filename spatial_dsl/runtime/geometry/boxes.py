@@ -51,6 +51,9 @@ def _broadcast_boxes(c1, R1, s1, c2, R2, s2, *extra):
     tails = [1, 2, 1, 1, 2, 1]
     shapes = [a.shape[: a.ndim - t] for a, t in zip(arrays, tails)]
     shapes += [np.shape(e) for e in extra]
+    if len(shapes[0]) == 1 and all(shape == shapes[0] for shape in shapes):
+        # already one flat batch (the kernels' case): nothing to broadcast or reshape
+        return shapes[0], arrays + [np.asarray(e) for e in extra]
     batch = np.broadcast_shapes(*shapes)
     n = int(np.prod(batch))
     flat = [np.broadcast_to(a, batch + a.shape[a.ndim - t :]).reshape((n,) + a.shape[a.ndim - t :])

@@ -130,6 +130,12 @@ def route(positions, headings) -> list[str]:
     of 179.6 reads "turn left 180 degrees", 1 degree reads "1 degrees"),
     metres to one decimal.
     """
+    return route_words([route_ops(positions, headings)])[0]
+
+
+def route_ops(positions, headings) -> list[tuple[str, float]]:
+    """`route`'s instructions before they are put in words: ("turn", degrees, left
+    positive) and ("forward", metres), merged and filtered as ``route`` says."""
     pos = np.asarray(positions, float)[:, :2]
     head = np.asarray(headings, float)
     steps = np.diff(pos, axis=0)
@@ -142,14 +148,15 @@ def route(positions, headings) -> list[str]:
     to_step = _turn_angles(directions - start)
     to_next = _turn_angles(head[1:len(steps) + 1] - np.where(moves, directions, start))
     ops: list[tuple[str, float]] = []
-    for i in range(len(steps)):  # one trajectory: the loop is over frames
-        if moves[i]:
-            ops += [("turn", float(to_step[i])), ("forward", float(lengths[i]))]
-        ops.append(("turn", float(to_next[i])))
+    # one trajectory: the loop is over frames (Python floats, the same values as numpy's)
+    for move_i, turn_i, length_i, next_i in zip(moves.tolist(), to_step.tolist(),
+                                                lengths.tolist(), to_next.tolist()):
+        if move_i:
+            ops += [("turn", turn_i), ("forward", length_i)]
+        ops.append(("turn", next_i))
     ops = _merge_runs(ops, "turn")
     ops = [(k, x) for k, x in ops if k != "turn" or abs(x) >= ROUTE_MIN_TURN]
-    ops = _merge_runs(ops, "forward")
-    return [_instruction(k, x) for k, x in ops]
+    return _merge_runs(ops, "forward")
 
 
 def _turn_angle(x) -> float:
@@ -187,8 +194,25 @@ def _merge_runs(ops, kind):
     return out
 
 
-def _instruction(kind, x):
+def route_words(routes: list[list[tuple[str, float]]]) -> list[list[str]]:
+    """Routes' ops (``route_ops``) in words: metres to one decimal, degrees to an integer,
+    each rounded half away from zero. ``round_half_away`` works element by element, so
+    one call per kind for all the routes gives each op what a call of its own would."""
+    metres = _rounded([x for ops in routes for k, x in ops if k == "forward"], 1)
+    degrees = _rounded([abs(x) for ops in routes for k, x in ops if k == "turn"], 0)
+    return [[_words(kind, x, metres, degrees) for kind, x in ops] for ops in routes]
+
+
+def _words(kind: str, x: float, metres, degrees) -> str:
+    """One op in words, its rounded number the next of ``metres`` or ``degrees``."""
     if kind == "forward":
-        return f"go forward {float(round_half_away(x, 1)):.1f} meters"
+        return f"go forward {next(metres):.1f} meters"
     side = "left" if x > 0 else "right"
-    return f"turn {side} {int(round_half_away(abs(x)))} degrees"
+    return f"turn {side} {int(next(degrees))} degrees"
+
+
+def _rounded(values: list[float], digits: int):
+    """An iterator over the values rounded half away from zero, as Python floats."""
+    if not values:
+        return iter(())
+    return iter(np.asarray(round_half_away(np.array(values), digits)).reshape(-1).tolist())

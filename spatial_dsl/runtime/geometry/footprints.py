@@ -33,26 +33,106 @@ def footprints_overlap(c1, R1, s1, c2, R2, s2):
     every such axis; touching edges or corners do not count.  A footprint of
     zero area (e.g. a vertical sheet) overlaps nothing.
     """
-    batch, (c1, R1, s1, c2, R2, s2) = _broadcast_boxes(c1, R1, s1, c2, R2, s2)
-    g1 = [(s1[:, k] * R1[:, 0, k], s1[:, k] * R1[:, 1, k]) for k in range(3)]
-    g2 = [(s2[:, k] * R2[:, 0, k], s2[:, k] * R2[:, 1, k]) for k in range(3)]
-    ok = (_zonotope_area(g1) > 1e-12) & (_zonotope_area(g2) > 1e-12)
-    for gx, gy in g1 + g2:
-        length = np.hypot(gx, gy)
-        real = length > 1e-12  # a vertical or zero edge gives no axis
-        nx, ny = -gy / np.where(real, length, 1.0), gx / np.where(real, length, 1.0)
-        w1, w2 = _zonotope_radius(g1, nx, ny), _zonotope_radius(g2, nx, ny)
-        p1, p2 = c1[:, 0] * nx + c1[:, 1] * ny, c2[:, 0] * nx + c2[:, 1] * ny
-        overlap = np.minimum(p1 + w1, p2 + w2) - np.maximum(p1 - w1, p2 - w2)
-        ok &= (overlap > OVERLAP_TOL) | ~real
+    batch, boxes = _broadcast_boxes(c1, R1, s1, c2, R2, s2)
+    return _out(_overlapping(*boxes).reshape(batch))
+
+
+def _overlapping(c1, R1, s1, c2, R2, s2, shortcut: bool = True) -> np.ndarray:
+    """``footprints_overlap`` of a flat batch.  ``shortcut=False`` measures every pair the
+    axes let through by clipping (the tests compare the two)."""
+    g1, g2 = _generator_arrays(R1, s1), _generator_arrays(R2, s2)
+    ok = (_zonotope_area(_columns(g1)) > 1e-12) & (_zonotope_area(_columns(g2)) > 1e-12)
+    axes = _Axes(c1, g1, c2, g2)
+    ok &= ((axes.overlap > OVERLAP_TOL) | ~axes.real).all(axis=1)
     # Overlapping on every axis can still be a sliver (two corners crossing): "positive
-    # area" means more than FOOTPRINT_MIN_AREA, measured where the axes let it through.
+    # area" means more than FOOTPRINT_MIN_AREA, measured where the axes let it through,
+    # unless a disc of that much area surely fits in both footprints.
     rows = np.flatnonzero(ok)
+    if shortcut and len(rows):
+        rows = rows[~_surely_overlapping(axes, rows, c1, g1, c2, g2)]
     if len(rows):
         area = footprint_overlap_area(c1[rows], R1[rows], s1[rows], c2[rows], R2[rows],
                                       s2[rows])
         ok[rows] = np.asarray(area).reshape(-1) > FOOTPRINT_MIN_AREA
-    return _out(ok.reshape(batch))
+    return ok
+
+
+def _generator_arrays(R, s):
+    """The projected edge vectors g_k = s_k * R[:2, k] as (n, 3) arrays of x and y."""
+    return s * R[:, 0, :], s * R[:, 1, :]
+
+
+def _columns(g):
+    """(n, 3) generator arrays as the list of (x, y) columns ``_generators`` gives."""
+    return [(g[0][:, k], g[1][:, k]) for k in range(3)]
+
+
+class _Axes:
+    """The separating-axis test of two batches of footprints on the unit normals of their
+    6 generators (n, 6): where each footprint's projection lies (centre ``p1``, ``p2``,
+    half width ``w1``, ``w2``) and by how much the two overlap.  ``real``: the generator
+    has a length, so its normal is an axis (a vertical or zero edge gives none)."""
+
+    def __init__(self, c1, g1, c2, g2):
+        gx = np.concatenate([g1[0], g2[0]], axis=1)
+        gy = np.concatenate([g1[1], g2[1]], axis=1)
+        length = np.hypot(gx, gy)
+        self.real = length > 1e-12
+        unit = np.where(self.real, length, 1.0)
+        self.nx, self.ny = -gy / unit, gx / unit
+        self.w1, self.w2 = self._radius(g1), self._radius(g2)
+        self.p1 = c1[:, 0, None] * self.nx + c1[:, 1, None] * self.ny
+        self.p2 = c2[:, 0, None] * self.nx + c2[:, 1, None] * self.ny
+        self.overlap = (np.minimum(self.p1 + self.w1, self.p2 + self.w2)
+                        - np.maximum(self.p1 - self.w1, self.p2 - self.w2))
+
+    def _radius(self, g):
+        """Half width of the footprint spanned by g along each axis (``_zonotope_radius``,
+        the same sum in the same order)."""
+        gx, gy = g
+        part = [np.abs(gx[:, k, None] * self.nx + gy[:, k, None] * self.ny) for k in range(3)]
+        return 0.5 * (part[0] + part[1] + part[2])
+
+
+# How much larger than FOOTPRINT_MIN_AREA a disc that fits in both footprints must be for
+# their overlap to count without clipping, per square metre of coordinate magnitude: the
+# clipping's rounding (a shoelace sum of ~12 products of coordinates, vertices made by a
+# few additions) is below 1e-13 * scale^2, so 1e-12 * scale^2 leaves a factor of 10.
+_SHORTCUT_MARGIN = 1e-12
+
+
+def _surely_overlapping(axes: _Axes, rows, c1, g1, c2, g2) -> np.ndarray:
+    """Of the pairs ``rows`` (which pass every axis), those whose intersection holds a
+    disc whose area is far beyond FOOTPRINT_MIN_AREA plus the clipping's rounding, so
+    clipping would find the same answer, True.
+
+    A point q lies at depth min over the axes of w - |q.n - p| inside a footprint (the
+    axes include all its edge normals; the other footprint's normals only lower the
+    minimum), so the disc of that radius around q is in both. q is tried at both
+    centres and at the centre of the overlap of the two footprints' x-y extents (the
+    overlap itself when both are axis-aligned rectangles).
+    """
+    nx, ny, real = axes.nx[rows], axes.ny[rows], axes.real[rows]
+    p1, p2, w1, w2 = axes.p1[rows], axes.p2[rows], axes.w1[rows], axes.w2[rows]
+    a, b = c1[rows, :2], c2[rows, :2]
+    half_a = _half_extents(g1, rows)
+    half_b = _half_extents(g2, rows)
+    lo, hi = np.maximum(a - half_a, b - half_b), np.minimum(a + half_a, b + half_b)
+    middle = 0.5 * (lo + hi)
+    depth = np.full(len(rows), -np.inf)
+    for q in (a, b, middle):
+        along = q[:, 0, None] * nx + q[:, 1, None] * ny
+        inside = np.minimum(w1 - np.abs(along - p1), w2 - np.abs(along - p2))
+        depth = np.maximum(depth, np.where(real, inside, np.inf).min(axis=1))
+    scale = np.maximum(np.abs(a) + half_a, np.abs(b) + half_b).max(axis=1)
+    disc = 3.0 * np.maximum(depth, 0.0) ** 2  # under pi r^2
+    return disc > FOOTPRINT_MIN_AREA + _SHORTCUT_MARGIN * (1.0 + scale * scale)
+
+
+def _half_extents(g, rows) -> np.ndarray:
+    """(n, 2) half widths of the footprints along world x and y."""
+    gx, gy = g[0][rows], g[1][rows]
+    return 0.5 * np.stack([np.abs(gx).sum(axis=1), np.abs(gy).sum(axis=1)], axis=1)
 
 
 def footprint_area(c, R, s):
@@ -136,11 +216,6 @@ def _clip_left_of(poly, a, b):
     kept = np.take_along_axis(keep, order, axis=1)
     points = np.where(kept[..., None], points, points[:, :1])
     return points[:, : min(points.shape[1], poly.shape[1] + 2)]
-
-
-def _zonotope_radius(g, nx, ny):
-    """Half width, along unit n, of the Minkowski sum of the segments g_k."""
-    return 0.5 * sum(np.abs(gx * nx + gy * ny) for gx, gy in g)
 
 
 def _zonotope_area(g):

@@ -58,10 +58,13 @@ def k_gap(k: Call, a, b):
     memo = _gap_memo(k.scene)
     missing = np.isnan(memo[a, b])
     if missing.any():
-        pairs = np.unique(np.stack([a[missing], b[missing]], axis=1), axis=0)
-        gaps = _box_gap(k.scene, pairs[:, 0], pairs[:, 1])
-        memo[pairs[:, 0], pairs[:, 1]] = gaps
-        memo[pairs[:, 1], pairs[:, 0]] = gaps
+        # each pair once, ordered by (a, b): one integer key per pair is far cheaper to
+        # make unique than rows of two
+        pairs = np.unique(a[missing] * np.int64(k.scene.n) + b[missing])
+        first, second = np.divmod(pairs, k.scene.n)
+        gaps = _box_gap(k.scene, first, second)
+        memo[first, second] = gaps
+        memo[second, first] = gaps
     return memo[a, b]
 
 
@@ -76,9 +79,45 @@ def _pair(a, b):
     return (np.broadcast_to(a, (size,) + a.shape[1:]), np.broadcast_to(b, (size,) + b.shape[1:]))
 
 
+@lru_cache(maxsize=64)
+def _answer_memos(scene: Scene) -> dict[str, np.ndarray]:
+    """Per relation, the answers already worked out for object pairs of this scene: an
+    N x N table, -1 where not yet (0 false, 1 true). Like ``_gap_memo``: the templates
+    ask `above(a, b)` for the same pairs in one `where` after another and again in the
+    answers; each pair is decided once per scene (a jittered copy or a stack of them is
+    a scene of its own, with its own tables)."""
+    return {}
+
+
+def _memoized(scene: Scene, relation: str, decide, a, b) -> np.ndarray:
+    """``decide(scene, a, b)`` (a relation whose answer for a pair of objects depends on
+    that pair only) through the scene's table for ``relation``; Vec3 arguments and
+    scenes too large for a table are decided directly."""
+    n = scene.n
+    if a.ndim != 1 or b.ndim != 1 or n > GAP_MEMO_MAX_OBJECTS:
+        return decide(scene, a, b)
+    a, b = _pair(a, b)  # one object against many, as the rules broadcast it
+    tables = _answer_memos(scene)
+    table = tables.get(relation)
+    if table is None:
+        table = tables[relation] = np.full((n, n), -1, dtype=np.int8)
+    known = table[a, b]
+    missing = known < 0
+    if missing.any():
+        pairs = np.unique(a[missing] * np.int64(n) + b[missing])  # each pair once
+        first, second = np.divmod(pairs, n)
+        table[first, second] = decide(scene, first, second)
+        known = table[a, b]
+    return known == 1
+
+
 def above(scene: Scene, a, b):
     """`above` (language.md §5): level, centre over the top, footprints overlapping."""
     a, b = _pair(a, b)
+    return _memoized(scene, "above", _decide_above, a, b)
+
+
+def _decide_above(scene: Scene, a, b):
     bottom_a, _ = _z_range(scene, a)
     _, top_b = _z_range(scene, b)
     out = ((bottom_a >= top_b - SUPPORT_TOLERANCE) & (point_of(scene, a)[..., 2] > top_b)
@@ -126,6 +165,10 @@ def k_on(k: Call, a, b):
 def rests_on(scene: Scene, a, b):
     """The geometric rule of `on`: `above`, bottom within the contact band of b's top,
     top clear of it, and at least half of a's footprint over b's."""
+    return _memoized(scene, "rests_on", _decide_rests_on, a, b)
+
+
+def _decide_rests_on(scene: Scene, a, b):
     bottom_a, top_a = _z_range(scene, a)
     _, top_b = _z_range(scene, b)
     near = ((np.abs(bottom_a - top_b) <= SUPPORT_TOLERANCE)
@@ -154,6 +197,10 @@ def k_inside(k: Call, a, b):
 
 def _box_holds(scene: Scene, a, b) -> np.ndarray:
     """The geometric `inside`: a's centre in b's box and a smaller than b."""
+    return _memoized(scene, "holds", _decide_box_holds, a, b)
+
+
+def _decide_box_holds(scene: Scene, a, b) -> np.ndarray:
     c2, R2, s2, _ = box_of(scene, b)
     within = np.asarray(G.point_in_box(point_of(scene, a), c2, R2, s2)).reshape(-1)
     return within & (_volume(scene, a) < _volume(scene, b))

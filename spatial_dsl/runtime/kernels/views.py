@@ -234,16 +234,26 @@ def _route_memo(scene: Scene) -> dict[tuple[int, int], tuple[str, ...]]:
     return {}
 
 
+@lru_cache(maxsize=64)
+def _headings(frames) -> np.ndarray:
+    """The heading of every frame's camera (``G.heading``), made once per set of frames:
+    a route reads the headings of every frame of its path, and the paths of a scene
+    overlap. ``heading`` works element by element, so a path's slice of this array is
+    what ``heading`` of that path's rotations gives."""
+    return np.asarray(G.heading(frames.R), dtype=float).reshape(-1)
+
+
 @kernel("route")
 def k_route(k: Call, f1, f2):
     frames = k.frames()
     memo = _route_memo(k.scene)
-    out = []
+    rows, new = [], {}
     for ends in _ends(k, f1, f2):
-        found = memo.get(ends)
-        if found is None:
+        rows.append(ends)
+        if ends not in memo and ends not in new:
             path = _path(*ends)
-            found = memo[ends] = tuple(G.route(frames.position[path],
-                                               G.heading(frames.R[path])))
-        out.append(list(found))
-    return out
+            new[ends] = G.route_ops(frames.position[path], _headings(frames)[path])
+    # the new routes put in words together: their numbers are rounded in one call
+    for ends, words in zip(new, G.route_words(list(new.values()))):
+        memo[ends] = tuple(words)
+    return [list(memo[ends]) for ends in rows]
