@@ -771,3 +771,62 @@ def test_proofs_in_batches_prove_what_one_program_proves(monkeypatch):
     batched = find_references(scene, per_kind=None).to_json()
     assert batched == whole
     assert whole["referenced"] == 4  # both chairs and both mugs
+
+
+def _overlaps_of_every_pair(scene, keys):
+    """``k_overlap_all`` / ``k_overlap_any`` the slow way: the `above` kernel on every
+    (landmark, member) pair of each of the 5 scenes with the landmarks moved (as
+    ``steady_overlap`` documents them), no pair left out."""
+    from spatial_dsl.refer.model import RELATION_BAND_M
+    from spatial_dsl.runtime.jitter import jitter_scene
+    from spatial_dsl.runtime.kernels.relations import above
+
+    landmarks, members = np.flatnonzero(keys["L"][0]), np.flatnonzero(keys["M"][0])
+    step = RELATION_BAND_M * 2 ** 0.5
+    seen = []
+    for dx, dy in ((0.0, 0.0), (step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)):
+        delta = np.zeros((scene.n, 3))
+        delta[landmarks] = (dx, dy, -1000.0)
+        seen.append(above(jitter_scene(scene, delta), np.tile(members, len(landmarks)),
+                          np.repeat(landmarks, len(members))).reshape(len(landmarks), -1))
+    return np.logical_and.reduce(seen), np.logical_or.reduce(seen)
+
+
+def _steady_overlaps_agree(scene, **search) -> np.ndarray:
+    from spatial_dsl.refer.candidates import _Search
+
+    keys = _Search(scene, False, ("relation",), **search).run_keys()
+    every_all, every_any = _overlaps_of_every_pair(scene, keys)
+    np.testing.assert_array_equal(keys["k_overlap_all"], every_all)
+    np.testing.assert_array_equal(keys["k_overlap_any"], every_any)
+    return every_any
+
+
+def test_steady_overlap_skips_only_pairs_that_cannot_meet():
+    # Thin rods along x (1 m x 1 mm x 1 mm): a footprint reaches the edge of the disc the
+    # shortcut bounds it by. Rod a ends 3 cm short of the bar, so only the landmark moved
+    # 5.7 cm towards it overlaps (2.7 cm x 1 mm); rod b is 4 m away; rod c lies across the
+    # bar. Each pair's overlap at the 5 shifts is the slow way's.
+    rod = [1.0, 0.001, 0.001]
+    scene = make([box("bar", "Bar", [5.0, 4.0, 0.5], rod),
+                  box("a", "Rod", [3.97, 4.0, 1.0], rod), box("b", "Rod", [1.0, 4.0, 1.0], rod),
+                  box("c", "Rod", [5.2, 4.0, 1.0], rod)])
+    overlap_any = _steady_overlaps_agree(scene)
+    assert overlap_any.tolist() == [[True, False, True]]
+
+
+@pytest.mark.parametrize("ref", ["ithor:FloorPlan1", "ithor:FloorPlan301"])
+def test_steady_overlap_on_real_rooms_and_chained_landmarks(ref):
+    from spatial_dsl import load_scene
+    from spatial_dsl.lang import build
+    from spatial_dsl.refer.model import _Landmark
+
+    scene = load_scene(ref)
+    overlap_any = _steady_overlaps_agree(scene)
+    assert overlap_any.any() and not overlap_any.all()
+    # chained landmarks are members too: a member and a landmark may be one object
+    cabinets = [i for i in range(scene.n) if scene.categories[i] in ("Cabinet", "Drawer",
+                                                                      "Shelf", "Pillow")]
+    chained = {i: _Landmark(build.call("the", build.string(scene.ids[i])), "it", chained=True)
+               for i in cabinets[:3]}
+    _steady_overlaps_agree(scene, landmarks=chained)

@@ -56,8 +56,9 @@ adds 1 point (83.3 %) for 15 % more and longer texts, so it is off by default.
 
 How a reference is found and proved
 -----------------------------------
-The search never computes geometry itself. Per scene it builds **one key
-program** whose ``let`` values are every key the search needs, all evaluated
+The search never computes geometry itself (the runtime's kernels do). Per scene
+it builds **one key program** whose ``let`` values are every key the search
+needs, all evaluated
 by the vectorized runtime in one run (``map`` over the landmarks of ``map``
 over the multi-instance objects, each inner lambda vectorized over objects):
 per object its height, volume and centre height; per (landmark, object) pair
@@ -109,7 +110,10 @@ Margins (the runner-up is the second-best member of the same set)
   shift up to r); ``inside`` / ``containing``: every member's centre either
   farther than r from the box or inside it with the 6 points at r * sqrt(3)
   along the world axes inside too (their octahedron holds the ball of radius r).
-  Every band quantity is a key of the key program. A near-miss the bands let
+  Every band quantity is a key of the key program, but the footprint overlaps: the
+  runtime's ``above`` kernel on the 4 shifted copies and the scene (stacked as
+  worlds), for the pairs whose footprints can meet (the discs of their half
+  diagonals come within the shift). A near-miss the bands let
   through still meets the jitter proof (``RELATION_BAND_M = 0`` turns the bands
   off and leaves the proof alone, as synthesis.md minimally asks);
 - view, closest: depth (camera z) margin >= 20 % and >= 0.3 m, as for distances;

@@ -4,6 +4,7 @@ view depths and bearings), its run, and the footprint-overlap keys of the bands.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 import numpy as np
@@ -15,12 +16,16 @@ from spatial_dsl.lang.printer import print_program
 from spatial_dsl.lang.source import Source
 from ..runtime.eval import Evaluator
 from ..runtime.jitter import jitter_scene
+from ..runtime.kernels.relations import above
+from ..runtime.worlds import stack_worlds
 from ..scenes.model import Scene
 from .landmarks import _unique_landmarks
 from .model import (
     _EXTREME_KEYS, _RELATIONS, _SEARCH_LIMITS, KINDS, NEAR_WITHIN, RELATION_BAND_M, _extreme_key,
     _Landmark,
 )
+
+_FOOTPRINT_SLACK = 1e-3  # m: far above rounding, far below a footprint
 
 
 class _KeyProgram:
@@ -100,30 +105,48 @@ class _KeyProgram:
         with every landmark moved horizontally by r * sqrt(2) along +-x and +-y
         (r = RELATION_BAND_M, the most 2 cm of jitter moves two centres apart).
 
-        The overlap is `above(o, l)` evaluated with the landmarks moved 1 km down, where
-        the height condition always holds. The relative shifts for which two footprints
-        overlap form a convex set, so an overlap at the 4 shifts (a diamond whose
-        inscribed circle has radius r) is an overlap at every shift up to r. No overlap
-        at any of the 5 is taken as clear (the jitter trials of the proof stay the last
-        word for the rare footprint a diagonal move could still reach).
+        The overlap is the runtime's `above(o, l)` (its kernel) with the landmarks moved
+        1 km down, where the height condition always holds. The relative shifts for which
+        two footprints overlap form a convex set, so an overlap at the 4 shifts (a diamond
+        whose inscribed circle has radius r) is an overlap at every shift up to r. No
+        overlap at any of the 5 is taken as clear (the jitter trials of the proof stay the
+        last word for the rare footprint a diagonal move could still reach).
+
+        Only pairs whose footprints can meet are computed (``_reachable_pairs``); the
+        others overlap at none of the shifts.
         """
-        node = _per_pair(b.call("above", "o", "l"))
-        overlap = _checked(b.program(*self._sets(), b.let("k_overlap", node), b.answer(0)),
-                           "<refer overlap>")
-        landmarks = np.flatnonzero(keys["L"][0])
+        landmarks, members = np.flatnonzero(keys["L"][0]), np.flatnonzero(keys["M"][0])
+        o, lm = np.tile(members, len(landmarks)), np.repeat(landmarks, len(members))
         step = RELATION_BAND_M * 2 ** 0.5
-        names = {k: keys[k] for k in ("L", "M")}
-        seen = []
-        for dx, dy in ((0.0, 0.0), (step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)):
-            delta = np.zeros((self.scene.n, 3))
-            delta[landmarks] = (dx, dy, -1000.0)
-            evaluator = Evaluator(overlap, jitter_scene(self.scene, delta), _SEARCH_LIMITS)
-            value, rejection = evaluator.evaluate(node, names)
-            if rejection is not None:  # a bug in the search, never bad input
-                raise RuntimeError(f"reference overlap key rejected: {rejection.kind}")
-            seen.append(np.asarray(value[0], dtype=bool).reshape(len(landmarks), -1))
+        near = np.flatnonzero(_reachable_pairs(self.scene, o, lm, step))
+        shifts = ((0.0, 0.0), (step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step))
+        overlap = np.zeros((len(shifts), len(o)), dtype=bool)
+        if len(near):  # the 5 shifted copies as one stack of worlds: one kernel call
+            stack = stack_worlds([self._landmarks_moved(landmarks, dx, dy) for dx, dy in shifts])
+            offsets = np.repeat(np.arange(len(shifts)) * self.scene.n, len(near))
+            overlap[:, near] = above(stack.scene, np.tile(o[near], len(shifts)) + offsets,
+                                     np.tile(lm[near], len(shifts)) + offsets
+                                     ).reshape(len(shifts), len(near))
+        seen = overlap.reshape(len(shifts), len(landmarks), len(members))
         keys["k_overlap_all"] = np.logical_and.reduce(seen)
         keys["k_overlap_any"] = np.logical_or.reduce(seen)
+
+    def _landmarks_moved(self, landmarks: np.ndarray, dx: float, dy: float) -> Scene:
+        """The scene with the landmarks moved by (dx, dy) and 1 km down; its room kept (the
+        copies stack as worlds, and `above` reads no room)."""
+        delta = np.zeros((self.scene.n, 3))
+        delta[landmarks] = (dx, dy, -1000.0)
+        return dataclasses.replace(jitter_scene(self.scene, delta), room=self.scene.room)
+
+
+def _reachable_pairs(scene: Scene, a: np.ndarray, b: np.ndarray, shift: float) -> np.ndarray:
+    """Bool per pair: the x-y footprints of objects a and b may overlap once b moves by up
+    to ``shift``. A footprint lies in the disc of the box's half diagonal around its
+    centre, so footprints farther apart than the two radii plus the shift cannot meet
+    (``_FOOTPRINT_SLACK`` keeps rounding on the safe side)."""
+    radius = np.linalg.norm(scene.size, axis=1) / 2
+    apart = np.hypot(*(scene.center[a, :2] - scene.center[b, :2]).T)
+    return apart <= radius[a] + radius[b] + shift + _FOOTPRINT_SLACK
 
 
 def _per_member(body: ast.Expr) -> ast.Call:
