@@ -830,3 +830,27 @@ def test_steady_overlap_on_real_rooms_and_chained_landmarks(ref):
     chained = {i: _Landmark(build.call("the", build.string(scene.ids[i])), "it", chained=True)
                for i in cabinets[:3]}
     _steady_overlaps_agree(scene, landmarks=chained)
+
+
+def test_proofs_on_the_stacked_worlds_match_world_after_world(monkeypatch):
+    """The proof evaluates each candidate once on the scene and its 8 jittered copies
+    stacked as worlds; evaluated world after world (the path taken when they do not
+    stack) the same candidates are proved and the same rejections counted, in the same
+    order. The scene holds one candidate of each failure: chair a's label also names
+    the sofa (Ambiguous on the scene itself) and, with the bands off, mug a rests
+    exactly at the `on` tolerance (NoMatch on a copy)."""
+    from spatial_dsl.refer import candidates, keys, search
+
+    for module in (keys, candidates):
+        monkeypatch.setattr(module, "RELATION_BAND_M", 0.0)
+    scene = make([chair("a", 2, 2, label="sofa"), chair("b", 6, 6),
+                  box("s", "Sofa", [5, 7, 0.4], [2, 0.9, 0.8]), table(),
+                  box("m1", "Mug", [5, 4, 0.85], [0.1, 0.1, 0.1]),
+                  box("m2", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1])])
+    stacked = find_references(scene, per_kind=None)
+    assert stacked.rejected["selects another object:Ambiguous:label"] == 1
+    assert stacked.rejected["unstable under jitter:NoMatch:on"] == 1
+    monkeypatch.setattr(search, "_select_worlds", lambda *args: False)
+    one_by_one = find_references(scene, per_kind=None)
+    assert one_by_one.to_json() == stacked.to_json()
+    assert list(one_by_one.rejected.items()) == list(stacked.rejected.items())

@@ -77,7 +77,8 @@ a scene are checked as programs of one ``let`` each (at most ``PROOF_BATCH`` let
 program) and each expression is
 evaluated on its own, on the scene and on its 8 jittered copies
 (``runtime.jitter``: every centre moved by up to 2 cm, seeded, built once per
-scene and reusable by the caller). A candidate is kept only if all 9
+scene and reusable by the caller), stacked as 9 worlds (``runtime.worlds``: one
+evaluation, world by world the same numbers). A candidate is kept only if all 9
 evaluations answer exactly its object (a rejection -- ``NoMatch``,
 ``Ambiguous``, ``Borderline`` -- or another object fails it). Proofs run in
 rounds: the clearest ``per_kind`` candidates of every (object, kind) first, and

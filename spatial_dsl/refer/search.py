@@ -77,15 +77,24 @@ def find_references(scene: Scene, frames: bool = False, *, jittered: list[Scene]
 
 
 class _JitterOnce:
-    """The jittered copies, built on first use (a scene without candidates needs none)."""
+    """The jittered copies, built on first use (a scene without candidates needs none),
+    and the worlds every proof runs on: the scene and its copies as one stack."""
 
     def __init__(self, scene: Scene, seed: int, jittered: list[Scene] | None):
         self.scene, self.seed, self.copies = scene, seed, jittered
+        self._worlds: WorldStack | None | bool = False  # False: not stacked yet
 
     def get(self) -> list[Scene]:
         if self.copies is None:
             self.copies = jitter_for(self.scene, self.seed)
         return self.copies
+
+    def worlds(self) -> WorldStack | None:
+        """World 0 the scene, world w its copy w - 1 (None when they do not stack); one
+        stack for every round, so a kernel's memo of it serves them all."""
+        if self._worlds is False:
+            self._worlds = stack_worlds([self.scene, *self.get()])
+        return self._worlds
 
 
 def _prove_in_rounds(scene: Scene, candidates: list[_Candidate], jitter: _JitterOnce,
@@ -107,7 +116,7 @@ def _prove_in_rounds(scene: Scene, candidates: list[_Candidate], jitter: _Jitter
                 taken[key] += want
         if not batch:
             break
-        for cand in _prove(scene, batch, jitter.get(), rejected):
+        for cand in _prove(scene, batch, jitter, rejected):
             proved[cand.target, cand.ref.kind, cand.ref.frame].append(cand.ref)
     per_object: dict[int, list[Reference]] = {}
     for (i, _, _), refs in proved.items():
@@ -168,23 +177,25 @@ def binding_domain(report: ReferenceReport, scene: Scene, *, frame: int | None =
     return sorted(out, key=lambda t: order[t[0]])  # stable: simplest first per object
 
 
-def _prove(scene: Scene, candidates: list[_Candidate], jittered: list[Scene],
+def _prove(scene: Scene, candidates: list[_Candidate], jitter: _JitterOnce,
            rejected: Counter) -> list[_Candidate]:
-    """The candidates whose expression answers exactly their object on the scene and on
+    """Candidates whose expression answers exactly their object on the scene and on
     every jittered copy. The expressions are checked as programs of a `let` each (at
     most ``PROOF_BATCH`` per program: the checker allows 500 statements); each is
-    evaluated by the runtime on its own, so one rejection spoils nothing else."""
+    evaluated by the runtime on its own, so one rejection spoils nothing else: once on
+    the stack of the scene and its copies, or (when they do not stack, or an evaluation
+    runs out of its limits) on the scene, then on copy after copy."""
     proved = []
-    stack = stack_worlds(jittered) if jittered else None
+    worlds = jitter.worlds()
     for start in range(0, len(candidates), PROOF_BATCH):
         batch = candidates[start:start + PROOF_BATCH]
         lets = [b.let(f"r{k}", c.ref.expr) for k, c in enumerate(batch)]
         checked = _checked(b.program(*lets, b.answer(0)), "<refer candidates>")
         nodes = [stmt.value for stmt in checked.program.statements[:len(batch)]]
         alive = np.ones(len(batch), dtype=bool)
-        _select(checked, scene, nodes, batch, alive, rejected, "selects another object")
-        if stack is None or not _select_worlds(checked, stack, nodes, batch, alive, rejected):
-            for world in jittered:
+        if worlds is None or not _select_worlds(checked, worlds, nodes, batch, alive, rejected):
+            _select(checked, scene, nodes, batch, alive, rejected, "selects another object")
+            for world in jitter.get():
                 _select(checked, world, nodes, batch, alive, rejected, "unstable under jitter")
         proved += [c for c, ok in zip(batch, alive) if ok]
     return proved
@@ -192,12 +203,13 @@ def _prove(scene: Scene, candidates: list[_Candidate], jittered: list[Scene],
 
 def _select_worlds(checked: Checked, stack: WorldStack, nodes, candidates, alive,
                    rejected) -> bool:
-    """``_select`` on every jittered copy at once: each candidate is one evaluation over
-    the stack of worlds (runtime/worlds.py), and fails at its first copy that rejects it
-    or selects another object, as copy after copy with ``_select`` would. False (nothing
-    changed) if an evaluation runs out of its limits: then the copies go one by one."""
+    """``_select`` on the scene (world 0) and every jittered copy at once: each candidate
+    is one evaluation over the stack of worlds (runtime/worlds.py), and fails at its first
+    world that rejects it or selects another object, as the scene and then copy after copy
+    with ``_select`` would (same reasons, counted in the same order). False (nothing
+    changed) if an evaluation runs out of its limits: then the worlds go one by one."""
     evaluator = Evaluator(checked, stack.scene, _SEARCH_LIMITS, per_world=stack.n)
-    failures = []  # (copy, candidate, reason) of the first copy each candidate fails on
+    failures = []  # (world, candidate, reason) of the first world each candidate fails on
     for k in np.flatnonzero(alive):
         env = Env({}, stack.worlds, Rows(stack.worlds), np.arange(stack.worlds))
         try:
@@ -209,16 +221,17 @@ def _select_worlds(checked: Checked, stack: WorldStack, nodes, candidates, alive
             return False
         form = candidates[k].ref.form
         for w in range(stack.worlds):
+            reason = "selects another object" if w == 0 else "unstable under jitter"
             if env.rows.rejected[w] or value is None:
                 found = env.rows.rejection_of(w)
                 kind = found.kind if found is not None else "Rejected"
-                failures.append((w, k, f"unstable under jitter:{kind}:{form}"))
+                failures.append((w, k, f"{reason}:{kind}:{form}"))
                 break
             selected = np.broadcast_to(np.asarray(value).reshape(-1), (stack.worlds,))
             if int(selected[w]) % stack.n != candidates[k].target:
-                failures.append((w, k, f"unstable under jitter:{form}"))
+                failures.append((w, k, f"{reason}:{form}"))
                 break
-    for _, k, reason in sorted(failures):  # counted in the order copy after copy would
+    for _, k, reason in sorted(failures):  # counted in the order world after world would
         alive[k] = False
         rejected[reason] += 1
     return True
