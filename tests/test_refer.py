@@ -781,7 +781,7 @@ def _overlaps_of_every_pair(scene, keys):
     from spatial_dsl.runtime.jitter import jitter_scene
     from spatial_dsl.runtime.kernels.relations import above
 
-    landmarks, members = np.flatnonzero(keys["L"][0]), np.flatnonzero(keys["M"][0])
+    landmarks, members = np.flatnonzero(keys["L"]), np.flatnonzero(keys["M"])
     step = RELATION_BAND_M * 2 ** 0.5
     seen = []
     for dx, dy in ((0.0, 0.0), (step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)):
@@ -854,3 +854,67 @@ def test_proofs_on_the_stacked_worlds_match_world_after_world(monkeypatch):
     one_by_one = find_references(scene, per_kind=None)
     assert one_by_one.to_json() == stacked.to_json()
     assert list(one_by_one.rejected.items()) == list(stacked.rejected.items())
+
+
+def _keys_by_map(search):
+    """Every key of the key program the plain way: its `map` call evaluated by the runtime
+    with M and L bound (values as lists), as arrays."""
+    from spatial_dsl.lang import ast
+    from spatial_dsl.refer.keys import _checked
+    from spatial_dsl.refer.model import _SEARCH_LIMITS
+    from spatial_dsl.runtime.eval import Evaluator
+
+    keys = search.run_keys()
+    checked = _checked(search.key_program(), "fresh")  # checked anew, not the template
+    evaluator = Evaluator(checked, search.scene, _SEARCH_LIMITS)
+    names = {s: keys[s][None, :] for s in ("M", "L") if s in keys}
+    out = {}
+    for stmt in checked.program.statements:
+        if isinstance(stmt, ast.Let) and stmt.name.startswith("k_"):
+            value, rejection = evaluator.evaluate(stmt.value, names)
+            assert rejection is None
+            out[stmt.name] = value[0]
+    return keys, out
+
+
+@pytest.mark.parametrize("case", ["kitchen", "chained", "views"])
+def test_keys_are_their_maps_values(case):
+    """The search evaluates each key's innermost `map` body once over all (landmark,
+    member) or (frame, member) pairs, from a key program checked once for every scene: the
+    same numbers as the runtime's own `map`s over the sets, in the same places."""
+    from spatial_dsl import load_scene
+    from spatial_dsl.lang import build
+    from spatial_dsl.refer.candidates import _Search
+    from spatial_dsl.refer.model import _Landmark
+
+    if case == "views":
+        search = _Search(stool_scene(), True, None)
+    else:
+        scene = load_scene("ithor:FloorPlan1")
+        landmarks = None
+        if case == "chained":  # landmarks that are members, few of them
+            drawers = [i for i in range(scene.n) if scene.categories[i] == "Drawer"]
+            landmarks = {i: _Landmark(build.call("the", build.string("x")), "it", chained=True)
+                         for i in drawers[:2]}
+        search = _Search(scene, False, None, landmarks=landmarks)
+    keys, by_map = _keys_by_map(search)
+    assert len(by_map) >= (3 if case == "views" else 20)
+    for name, listed in by_map.items():
+        expected = np.array(listed, dtype=keys[name].dtype)
+        np.testing.assert_array_equal(keys[name], expected, err_msg=name)
+    groups = [np.flatnonzero(keys[f"s{j}"]).tolist() for j in range(len(search.multi))]
+    assert groups == [[i for i in range(search.scene.n) if search.scene.categories[i] == c
+                       or search.scene.labels[i] == c] for c in search.multi]
+
+
+def test_the_key_program_is_checked_once_per_kinds_and_tolerances(monkeypatch):
+    from spatial_dsl import load_scene
+    from spatial_dsl.refer import keys as K
+    from spatial_dsl.refer.candidates import _Search
+
+    kitchen, bedroom = load_scene("ithor:FloorPlan1"), load_scene("ithor:FloorPlan301")
+    first = K._template(_Search(kitchen, False, None).key_program())
+    assert K._template(_Search(bedroom, False, None).key_program()) is first
+    assert K._template(_Search(kitchen, False, ("extreme",)).key_program()) is not first
+    monkeypatch.setattr(K, "RELATION_BAND_M", 0.0)  # the bands' keys read it when built
+    assert K._template(_Search(kitchen, False, None).key_program()) is not first

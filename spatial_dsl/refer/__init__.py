@@ -57,15 +57,17 @@ adds 1 point (83.3 %) for 15 % more and longer texts, so it is off by default.
 How a reference is found and proved
 -----------------------------------
 The search never computes geometry itself (the runtime's kernels do). Per scene
-it builds **one key program** whose ``let`` values are every key the search
-needs, all evaluated
-by the vectorized runtime in one run (``map`` over the landmarks of ``map``
-over the multi-instance objects, each inner lambda vectorized over objects):
-per object its height, volume and centre height; per (landmark, object) pair
-the distance and every relation; per (frame, object) visibility, depth and
-view bearing. From the keys the search takes, per key and category, the best
-member and the runner-up and applies the margins below; a relation is a
-candidate when it holds for exactly one member of the category.
+it runs **one key program** whose ``let`` values are every key the search needs,
+all evaluated by the vectorized runtime: per object its height, volume and
+centre height; per (landmark, object) pair the distance and every relation; per
+(frame, object) visibility, depth and view bearing. Each key is a ``map`` over
+the landmarks of a ``map`` over the multi-instance objects, whose innermost body
+is evaluated once over all pairs (as the runtime batches nested maps). The
+program names no category and no object (the sets are bound when it runs), so
+it is checked once for all scenes searched with the same kinds. From the keys
+the search takes, per key and category, the best member and the runner-up and
+applies the margins below; a relation is a candidate when it holds for exactly
+one member of the category.
 
 Programs and references are data: every expression is an AST made with
 ``lang.build`` (a ``Reference`` holds its ``expr`` and its English ``text``; its

@@ -1,6 +1,7 @@
-"""The key program of a reference search: one SpatialDSL program per scene whose `let`s
-hold every key the search needs (sizes, heights, distances, relations and their bands,
-view depths and bearings), its run, and the footprint-overlap keys of the bands."""
+"""The key program of a reference search: one SpatialDSL program whose `let`s hold every
+key the search needs (sizes, heights, distances, relations and their bands, view depths
+and bearings), checked once per kinds and run per scene, and the footprint-overlap keys
+of the bands."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ from spatial_dsl.lang import build as b
 from spatial_dsl.lang.check.checker import Checked, check
 from spatial_dsl.lang.printer import print_program
 from spatial_dsl.lang.source import Source
-from ..runtime.eval import Evaluator
+from spatial_dsl.lang.typed import TExpr
+from spatial_dsl.lang import types as T
+from ..runtime.eval import Env, Evaluator
 from ..runtime.jitter import jitter_scene
 from ..runtime.kernels.relations import above
+from ..runtime.values import Rows, broadcast_rows, stack_elements
 from ..runtime.worlds import stack_worlds
 from ..scenes.model import Scene
 from .landmarks import _unique_landmarks
@@ -57,24 +61,19 @@ class _KeyProgram:
 
     # -------------------------------------------------------------------- program
 
-    def _sets(self) -> list[ast.Let]:
-        """``s<j>`` (each multi-instance category), ``M`` (their union) and ``L`` (the
-        landmarks, when a kind needs them): the sets every key maps over."""
-        lets = [b.let(f"s{j}", b.call("find", b.string(c))) for j, c in enumerate(self.multi)]
-        lets.append(b.let("M", b.union(f"s{j}" for j in range(len(self.multi)))))
-        if self.landmark_kinds:
-            # a chained landmark is selected by its reference; as a set, by its id
-            lets.append(b.let("L", b.union(
-                b.call("filter", "objects", b.lam("o", b.compare(
-                    "==", b.attr("o", "id"), b.string(self.scene.ids[i]))))
-                for i in self.landmarks)))
-        return lets
-
     def key_program(self) -> ast.Program:
-        """One program whose `let`s hold every key of the search (see the module doc)."""
-        lets = self._sets()
+        """One program whose `let`s hold every key of the search (see the module doc).
+
+        It names no category and no object, so it is the same for every scene searched
+        with the same kinds (``_template`` checks it once): ``s = find(c)`` gives the
+        groups for ``c`` bound to the multi-instance categories, and ``M`` (their union)
+        and ``L`` (the landmarks, when a kind needs them), the sets every key maps over,
+        are bound at run time (``run_keys``)."""
+        lets = [b.let("c", b.string("")), b.let("s", b.call("find", "c")),
+                b.let("M", b.name("objects"))]
         keys: dict[str, ast.Expr] = {}
         if self.landmark_kinds:
+            lets.append(b.let("L", b.name("objects")))
             keys["k_share"] = _per_landmark(b.binop("/", b.attr("l", "footprint"),
                                                     b.attr("room", "area")))
             keys["k_holds"] = _per_landmark(b.call("count", _objects_that(
@@ -94,10 +93,41 @@ class _KeyProgram:
         return b.program(*lets, b.answer(0))
 
     def run_keys(self) -> dict:
-        keys = _run(_checked(self.key_program(), "<refer keys>"), self.scene)
+        """Every key, by its `let` name: the sets ``s<j>`` (category ``multi[j]``), ``M``
+        and ``L`` as masks over the objects, a per-object key as one value per member of
+        ``M``, a per-landmark key one per member of ``L``, a pair key an (L, M) array and
+        a frame key an (F, M) one.
+
+        Each key is its `map`s' innermost body evaluated once over every (landmark,
+        member) or (frame, member) pair: the batch the runtime makes of nested `map`s
+        (``runtime.segments``), without turning the values into lists."""
+        checked = _template(self.key_program())
+        evaluator = Evaluator(checked, self.scene, _SEARCH_LIMITS)
+        keys = self._sets(evaluator)
+        domains = {"M": np.flatnonzero(keys["M"]).astype(np.int64),
+                   "frames": stack_elements(T.FRAME, list(range(self.scene.frames.count)))}
+        if "L" in keys:
+            domains["L"] = np.flatnonzero(keys["L"]).astype(np.int64)
+        for stmt, typed in checked.typed.statements:
+            if isinstance(stmt, ast.Let) and stmt.name.startswith("k_"):
+                keys[stmt.name] = _over_domains(evaluator, typed, domains)
         if "relation" in self.landmark_kinds:
             self.steady_overlap(keys)
         return keys
+
+    def _sets(self, evaluator: Evaluator) -> dict[str, np.ndarray]:
+        """``s<j>``: ``find(multi[j])``, all categories in one evaluation; ``M``: their
+        union; ``L``: the landmarks (a chained one is selected by its reference, so the
+        set is made of the objects, not of their names)."""
+        find = next(t for stmt, t in evaluator.checked.typed.statements
+                    if isinstance(stmt, ast.Let) and stmt.name == "s")
+        groups = _evaluated(evaluator, find, {"c": stack_elements(T.STR, self.multi)},
+                            len(self.multi)).reshape(len(self.multi), self.scene.n)
+        sets = {f"s{j}": groups[j] for j in range(len(self.multi))}
+        sets["M"] = groups.any(axis=0)
+        if self.landmark_kinds:
+            sets["L"] = np.isin(np.arange(self.scene.n), list(self.landmarks))
+        return sets
 
     def steady_overlap(self, keys: dict) -> None:
         """Adds ``k_overlap_all`` / ``k_overlap_any``: whether the (landmark, object)
@@ -115,7 +145,7 @@ class _KeyProgram:
         Only pairs whose footprints can meet are computed (``_reachable_pairs``); the
         others overlap at none of the shifts.
         """
-        landmarks, members = np.flatnonzero(keys["L"][0]), np.flatnonzero(keys["M"][0])
+        landmarks, members = np.flatnonzero(keys["L"]), np.flatnonzero(keys["M"])
         o, lm = np.tile(members, len(landmarks)), np.repeat(landmarks, len(members))
         step = RELATION_BAND_M * 2 ** 0.5
         near = np.flatnonzero(_reachable_pairs(self.scene, o, lm, step))
@@ -240,11 +270,46 @@ def _checked(program: ast.Program, name: str) -> Checked:
     return checked
 
 
-def _run(checked: Checked, scene: Scene) -> dict:
-    """The `let` values of a search program (a rejection is a bug in the search)."""
-    evaluator = Evaluator(checked, scene, _SEARCH_LIMITS)
-    _, rejection = evaluator.run()
+_TEMPLATES: dict[ast.Program, Checked] = {}  # key program -> checked once
+_MAX_TEMPLATES = 64
+
+
+def _template(program: ast.Program) -> Checked:
+    """The key program checked, once per program: ASTs are compared by value, and a key
+    program differs only with the kinds searched, the frames and the tolerances it was
+    built with."""
+    checked = _TEMPLATES.get(program)
+    if checked is None:
+        if len(_TEMPLATES) >= _MAX_TEMPLATES:
+            _TEMPLATES.clear()
+        checked = _TEMPLATES[program] = _checked(program, "<refer keys>")
+    return checked
+
+
+def _over_domains(evaluator: Evaluator, typed: TExpr, domains: dict) -> np.ndarray:
+    """A key ``map(D1, x1 => map(D2, x2 => body))`` (one or two `map`s over ``domains``'
+    sets or lists): ``body`` evaluated once over every (x1, x2) pair, first-major, as a
+    (len(D1), len(D2)) array (one dimension per `map`)."""
+    params, shape = [], []
+    while isinstance(typed.node, ast.Call) and typed.node.func == "map":
+        domain, lam = typed.kids
+        params.append(lam.node.param)
+        shape.append(domains[domain.node.id])
+        typed = lam.kids[0]
+    grid = np.meshgrid(*shape, indexing="ij")
+    names = {p: g.reshape(-1) for p, g in zip(params, grid)}
+    size = int(np.prod([len(d) for d in shape]))
+    return _evaluated(evaluator, typed, names, size).reshape([len(d) for d in shape])
+
+
+def _evaluated(evaluator: Evaluator, typed: TExpr, names: dict, size: int) -> np.ndarray:
+    """``typed`` over ``size`` rows with ``names`` bound (a rejection is a bug in the
+    search)."""
+    env = Env(names, size, Rows(size))
+    with np.errstate(all="ignore"):
+        value = evaluator.eval_typed(typed, env) if size else np.zeros(0)
+    rejection = env.rows.first()
     if rejection is not None:
         raise RuntimeError(f"reference key program rejected: {rejection.kind}: "
                            f"{rejection.message}")
-    return evaluator.globals
+    return np.asarray(broadcast_rows(value, size))
