@@ -13,6 +13,7 @@ import numpy as np
 from spatial_dsl.lang import ast
 from spatial_dsl.lang import build as b
 from spatial_dsl.lang.check.checker import Checked
+from spatial_dsl.lang.typed import TExpr
 from ..runtime.eval import Env, Evaluator
 from ..runtime.values import Abort, LimitExceeded, Rows
 from ..runtime.worlds import WorldStack, stack_worlds
@@ -193,7 +194,8 @@ def _prove(scene: Scene, candidates: list[_Candidate], jitter: _JitterOnce,
         checked = _checked(b.program(*lets, b.answer(0)), "<refer candidates>")
         nodes = [stmt.value for stmt in checked.program.statements[:len(batch)]]
         alive = np.ones(len(batch), dtype=bool)
-        if worlds is None or not _select_worlds(checked, worlds, nodes, batch, alive, rejected):
+        values = [typed for _, typed in checked.typed.statements[:len(batch)]]
+        if worlds is None or not _select_worlds(checked, worlds, values, batch, alive, rejected):
             _select(checked, scene, nodes, batch, alive, rejected, "selects another object")
             for world in jitter.get():
                 _select(checked, world, nodes, batch, alive, rejected, "unstable under jitter")
@@ -201,20 +203,22 @@ def _prove(scene: Scene, candidates: list[_Candidate], jitter: _JitterOnce,
     return proved
 
 
-def _select_worlds(checked: Checked, stack: WorldStack, nodes, candidates, alive,
-                   rejected) -> bool:
+def _select_worlds(checked: Checked, stack: WorldStack, values: list[TExpr], candidates,
+                   alive, rejected) -> bool:
     """``_select`` on the scene (world 0) and every jittered copy at once: each candidate
     is one evaluation over the stack of worlds (runtime/worlds.py), and fails at its first
     world that rejects it or selects another object, as the scene and then copy after copy
     with ``_select`` would (same reasons, counted in the same order). False (nothing
-    changed) if an evaluation runs out of its limits: then the worlds go one by one."""
+    changed) if an evaluation runs out of its limits: then the worlds go one by one.
+    ``values`` are the candidates' typed `let` values, taken from the checked program in
+    order (looking a node up by its AST hashes whole subtrees)."""
     evaluator = Evaluator(checked, stack.scene, _SEARCH_LIMITS, per_world=stack.n)
     failures = []  # (world, candidate, reason) of the first world each candidate fails on
     for k in np.flatnonzero(alive):
         env = Env({}, stack.worlds, Rows(stack.worlds), np.arange(stack.worlds))
         try:
             with np.errstate(all="ignore"):
-                value = evaluator.eval_node(nodes[k], env)
+                value = evaluator.eval_typed(values[k], env)
         except Abort:
             value = None
         except LimitExceeded:
