@@ -833,27 +833,55 @@ def test_steady_overlap_on_real_rooms_and_chained_landmarks(ref):
 
 
 def test_proofs_on_the_stacked_worlds_match_world_after_world(monkeypatch):
-    """The proof evaluates each candidate once on the scene and its 8 jittered copies
-    stacked as worlds; evaluated world after world (the path taken when they do not
-    stack) the same candidates are proved and the same rejections counted, in the same
+    """The proof evaluates the candidates that differ only in their strings together, a
+    row per candidate and world of the scene and its 8 jittered copies stacked; evaluated
+    as programs of their own, world after world (the path taken when the worlds do not
+    stack), the same candidates are proved and the same rejections counted, in the same
     order. The scene holds one candidate of each failure: chair a's label also names
-    the sofa (Ambiguous on the scene itself) and, with the bands off, mug a rests
-    exactly at the `on` tolerance (NoMatch on a copy)."""
+    the sofa (Ambiguous on the scene itself) and, with the bands off, mug m1 rests
+    exactly at the `on` tolerance (NoMatch on a copy), as does book k1 on another copy."""
     from spatial_dsl.refer import candidates, keys, search
 
     for module in (keys, candidates):
         monkeypatch.setattr(module, "RELATION_BAND_M", 0.0)
-    scene = make([chair("a", 2, 2, label="sofa"), chair("b", 6, 6),
+    scene = make([chair("a", 2, 2, label="sofa"), chair("b", 6, 6), chair("c", 9, 7.5),
                   box("s", "Sofa", [5, 7, 0.4], [2, 0.9, 0.8]), table(),
                   box("m1", "Mug", [5, 4, 0.85], [0.1, 0.1, 0.1]),
-                  box("m2", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1])])
+                  box("m2", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1]),
+                  box("k1", "Book", [4.5, 3.8, 0.775], [0.2, 0.3, 0.05]),
+                  box("k2", "Book", [1, 7, 0.025], [0.2, 0.3, 0.05])])
+    evaluations, real = [], search._evaluate_template
+    monkeypatch.setattr(search, "_evaluate_template", lambda stack, template, strings: (
+        evaluations.append(len(strings)) or real(stack, template, strings)))
     stacked = find_references(scene, per_kind=None)
     assert stacked.rejected["selects another object:Ambiguous:label"] == 1
-    assert stacked.rejected["unstable under jitter:NoMatch:on"] == 1
+    # mug m1 and book k1 (NoMatch on copy 6 of 8) share the `on` template's evaluation
+    assert stacked.rejected["unstable under jitter:NoMatch:on"] == 2
+    assert max(evaluations) > 1  # candidates shared an evaluation
     monkeypatch.setattr(search, "_select_worlds", lambda *args: False)
     one_by_one = find_references(scene, per_kind=None)
     assert one_by_one.to_json() == stacked.to_json()
     assert list(one_by_one.rejected.items()) == list(stacked.rejected.items())
+    assert stacked.referenced >= 4
+
+
+def test_a_proof_template_is_checked_once_and_bound_per_candidate():
+    from spatial_dsl.lang import build
+    from spatial_dsl.refer import search
+
+    def near(category, landmark):
+        return build.call("the", build.call("filter", build.call("find", build.string(category)),
+                                            build.lam("o", build.call("near", "o", build.call(
+                                                "the", build.string(landmark)),
+                                                within=build.quantity(0.5, "m")))))
+
+    first, strings = search._template_of(near("Mug", "DiningTable"))
+    second, other = search._template_of(near("Chair", "Lamp"))
+    assert first == second and (strings, other) == (["Mug", "DiningTable"], ["Chair", "Lamp"])
+    assert print_expr(first) == "the(filter(find(q0), o => near(o, the(q1), within=0.5m)))"
+    assert search._checked_template(first, 2) is search._checked_template(second, 2)
+    assert search._template_of(near("Mug", "Lamp"))[0] != search._template_of(
+        build.call("the", build.call("find", build.string("Mug"))))[0]
 
 
 def _keys_by_map(search):

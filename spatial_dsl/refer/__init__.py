@@ -74,15 +74,20 @@ Programs and references are data: every expression is an AST made with
 ``expression`` is the printer's text of ``expr``), and each program is type-checked as
 built (``check.check``), never printed and parsed again.
 
-Every candidate is then **proved** by the runtime: the candidate expressions of
-a scene are checked as programs of one ``let`` each (at most ``PROOF_BATCH`` lets a
-program) and each expression is
-evaluated on its own, on the scene and on its 8 jittered copies
-(``runtime.jitter``: every centre moved by up to 2 cm, seeded, built once per
-scene and reusable by the caller), stacked as 9 worlds (``runtime.worlds``: one
-evaluation, world by world the same numbers). A candidate is kept only if all 9
-evaluations answer exactly its object (a rejection -- ``NoMatch``,
-``Ambiguous``, ``Borderline`` -- or another object fails it). Proofs run in
+Every candidate is then **proved** by the runtime: its expression is evaluated
+on the scene and on its 8 jittered copies (``runtime.jitter``: every centre
+moved by up to 2 cm, seeded, built once per scene and reusable by the caller),
+stacked as 9 worlds (``runtime.worlds``: world by world the same numbers). A
+candidate is kept only if all 9 evaluations answer exactly its object (a
+rejection -- ``NoMatch``, ``Ambiguous``, ``Borderline`` -- or another object
+fails it). Candidates whose expressions differ only in their strings ("the mug
+on the table", "the book on the shelf") share one *template*,
+``the(filter(find(q0), o => on(o, the(q1))))``, checked once for every scene and
+evaluated once for all of them, a row per candidate and world with its strings
+bound, so each is still judged on its own rows. Should the worlds not stack (a
+room derived from the moved objects) or an evaluation run out of its limits, the
+candidates are checked as programs of one ``let`` each (at most ``PROOF_BATCH``
+lets a program) and evaluated on the scene, then copy after copy. Proofs run in
 rounds: the clearest ``per_kind`` candidates of every (object, kind) first, and
 the next ones only where a proof failed.
 
