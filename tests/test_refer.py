@@ -946,3 +946,34 @@ def test_the_key_program_is_checked_once_per_kinds_and_tolerances(monkeypatch):
     assert K._template(_Search(kitchen, False, ("extreme",)).key_program()) is not first
     monkeypatch.setattr(K, "RELATION_BAND_M", 0.0)  # the bands' keys read it when built
     assert K._template(_Search(kitchen, False, None).key_program()) is not first
+
+
+def test_the_generation_domain_proves_one_reference_per_kind(monkeypatch):
+    """`spdsl generate` names each object by its simplest reference only, so its domain
+    (naming.reference_domain) proves one candidate per object and kind, the next only
+    where a proof fails: the same simplest reference as proving two. With the bands off,
+    mug m1's clearest relation (`on`, at the tolerance) fails under jitter and the next
+    relation is proved in its place."""
+    from spatial_dsl.naming import reference_domain
+    from spatial_dsl.refer import candidates, keys
+
+    for module in (keys, candidates):
+        monkeypatch.setattr(module, "RELATION_BAND_M", 0.0)
+    scene = make([chair("a", 2, 2, label="sofa"), chair("b", 6, 6), chair("c", 9, 7.5),
+                  box("s", "Sofa", [5, 7, 0.4], [2, 0.9, 0.8]), table(),
+                  box("m1", "Mug", [5, 4, 0.85], [0.1, 0.1, 0.1]),
+                  box("m2", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1])])
+    jittered = jitter_for(scene)
+    domain = [(scene.ids[row], print_expr(e), text)
+              for row, e, text in reference_domain(scene, jittered=jittered)]
+    report = find_references(scene, jittered=jittered)  # two per kind
+    full = binding_domain(report, scene, include_unique=True, include_structural=False)
+    assert domain == [(oid, print_expr(e), text) for oid, e, text in full]
+    # relations alone: m1's first candidate fails, so the one-per-kind search goes on
+    relations = find_references(scene, jittered=jittered, kinds=("relation",))
+    assert relations.rejected["unstable under jitter:NoMatch:on"] == 1
+    best = [(oid, print_expr(e), text) for oid, e, text in references_for_binding(
+        scene, jittered=jittered, kinds=("relation",))]
+    assert best == [(oid, print_expr(e), text) for oid, e, text in binding_domain(
+        relations, scene)]
+    assert [text for oid, _, text in best if oid == "m1"] == ["the mug near the dining table"]
