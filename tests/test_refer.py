@@ -882,6 +882,9 @@ def test_a_proof_template_is_checked_once_and_bound_per_candidate():
     assert search._checked_template(first, 2) is search._checked_template(second, 2)
     assert search._template_of(near("Mug", "Lamp"))[0] != search._template_of(
         build.call("the", build.call("find", build.string("Mug"))))[0]
+    # a template that does not check leaves its candidates to programs of their own
+    odd, _ = search._template_of(build.call("frame", build.string("x")))
+    assert search._checked_template(odd, 1) is None
 
 
 def _keys_by_map(search):

@@ -14,7 +14,8 @@ import numpy as np
 from spatial_dsl.lang import ast
 from spatial_dsl.lang import types as T
 from spatial_dsl.lang import build as b
-from spatial_dsl.lang.check.checker import Checked
+from spatial_dsl.lang.check.checker import Checked, check
+from spatial_dsl.lang.source import Source
 from spatial_dsl.lang.typed import TExpr
 from ..runtime.eval import Env, Evaluator
 from ..runtime.values import Abort, LimitExceeded, Rows, stack_elements
@@ -212,7 +213,8 @@ def _select_worlds(stack: WorldStack, candidates, alive, rejected) -> bool:
     bound to the template's names (``_template_of``), and each fails at its first world
     that rejects it or selects another object, as the scene and then copy after copy with
     ``_select`` would (same reasons, counted in the same order). False (nothing changed)
-    if an evaluation runs out of its limits: then the worlds go one by one."""
+    if an evaluation runs out of its limits or a template does not check: then the
+    candidates are programs of their own and the worlds go one by one."""
     groups: dict[ast.Expr, list[int]] = {}
     strings = []
     for k, cand in enumerate(candidates):
@@ -221,8 +223,11 @@ def _select_worlds(stack: WorldStack, candidates, alive, rejected) -> bool:
         strings.append(found)
     failures = []  # (world, candidate, reason) of the first world each candidate fails on
     for template, members in groups.items():
+        compiled = _checked_template(template, len(strings[members[0]]))
+        if compiled is None:  # a string where only a literal may stand: no template
+            return False
         try:
-            value, rows = _evaluate_template(stack, template, [strings[k] for k in members])
+            value, rows = _evaluate_template(stack, compiled, [strings[k] for k in members])
         except LimitExceeded:
             return False
         for j, k in enumerate(members):
@@ -235,10 +240,12 @@ def _select_worlds(stack: WorldStack, candidates, alive, rejected) -> bool:
     return True
 
 
-def _evaluate_template(stack: WorldStack, template: ast.Expr, strings: list[list[str]]):
-    """The template's value and rows over every (candidate, world) row, candidate-major:
-    ``strings[j]`` the strings of candidate j (None for a value: every row aborted)."""
-    checked, typed = _checked_template(template, len(strings[0]))
+def _evaluate_template(stack: WorldStack, compiled: tuple[Checked, TExpr],
+                       strings: list[list[str]]):
+    """A checked template's value and rows over every (candidate, world) row,
+    candidate-major: ``strings[j]`` the strings of candidate j (None for a value: every
+    row aborted)."""
+    checked, typed = compiled
     worlds = stack.worlds
     size = len(strings) * worlds
     names = {f"q{i}": stack_elements(T.STR, [s[i] for s in strings for _ in range(worlds)])
@@ -298,21 +305,23 @@ def _abstracted(node, strings: list[str]):
     return dataclasses.replace(node, **changed) if changed else node
 
 
-_TEMPLATES: dict[ast.Expr, tuple[Checked, TExpr]] = {}  # template -> checked once
+_TEMPLATES: dict[ast.Expr, tuple[Checked, TExpr] | None] = {}  # checked once
 _MAX_TEMPLATES = 1024
 
 
-def _checked_template(template: ast.Expr, count: int) -> tuple[Checked, TExpr]:
+def _checked_template(template: ast.Expr, count: int) -> tuple[Checked, TExpr] | None:
     """The template checked as ``let q0 = ""`` ... ``let r = template``, and the typed
-    value of `r`: once per template (ASTs are compared by value), for every scene."""
-    found = _TEMPLATES.get(template)
-    if found is None:
+    value of `r` (None if it does not check): once per template (ASTs are compared by
+    value), for every scene."""
+    found = _TEMPLATES.get(template, False)
+    if found is False:
         if len(_TEMPLATES) >= _MAX_TEMPLATES:
             _TEMPLATES.clear()
         lets = [b.let(f"q{i}", b.string("")) for i in range(count)]
-        checked = _checked(b.program(*lets, b.let("r", template), b.answer(0)),
-                           "<refer candidates>")
-        found = _TEMPLATES[template] = (checked, checked.typed.statements[count][1])
+        checked = check(b.program(*lets, b.let("r", template), b.answer(0)),
+                        Source("", "<refer candidates>"))
+        found = (checked, checked.typed.statements[count][1]) if checked.ok else None
+        _TEMPLATES[template] = found
     return found
 
 
