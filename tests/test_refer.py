@@ -944,11 +944,11 @@ def test_the_key_program_is_checked_once_per_kinds_and_tolerances(monkeypatch):
     from spatial_dsl.refer.candidates import _Search
 
     kitchen, bedroom = load_scene("ithor:FloorPlan1"), load_scene("ithor:FloorPlan301")
-    first = K._template(_Search(kitchen, False, None).key_program())
-    assert K._template(_Search(bedroom, False, None).key_program()) is first
-    assert K._template(_Search(kitchen, False, ("extreme",)).key_program()) is not first
+    first = K._checked_once(_Search(kitchen, False, None).key_program())
+    assert K._checked_once(_Search(bedroom, False, None).key_program()) is first
+    assert K._checked_once(_Search(kitchen, False, ("extreme",)).key_program()) is not first
     monkeypatch.setattr(K, "RELATION_BAND_M", 0.0)  # the bands' keys read it when built
-    assert K._template(_Search(kitchen, False, None).key_program()) is not first
+    assert K._checked_once(_Search(kitchen, False, None).key_program()) is not first
 
 
 def test_the_generation_domain_proves_one_reference_per_kind(monkeypatch):

@@ -20,7 +20,7 @@ from spatial_dsl.lang import types as T
 from ..runtime.eval import Env, Evaluator
 from ..runtime.jitter import jitter_scene
 from ..runtime.kernels.relations import above
-from ..runtime.values import Rows, broadcast_rows, stack_elements
+from ..runtime.values import Abort, LimitExceeded, Rows, broadcast_rows, stack_elements
 from ..runtime.worlds import stack_worlds
 from ..scenes.model import Scene
 from .landmarks import _unique_landmarks
@@ -65,7 +65,7 @@ class _KeyProgram:
         """One program whose `let`s hold every key of the search (see the module doc).
 
         It names no category and no object, so it is the same for every scene searched
-        with the same kinds (``_template`` checks it once): ``s = find(c)`` gives the
+        with the same kinds (``_checked_once`` checks it once): ``s = find(c)`` gives the
         groups for ``c`` bound to the multi-instance categories, and ``M`` (their union)
         and ``L`` (the landmarks, when a kind needs them), the sets every key maps over,
         are bound at run time (``run_keys``)."""
@@ -101,7 +101,7 @@ class _KeyProgram:
         Each key is its `map`s' innermost body evaluated once over every (landmark,
         member) or (frame, member) pair: the batch the runtime makes of nested `map`s
         (``runtime.segments``), without turning the values into lists."""
-        checked = _template(self.key_program())
+        checked = _checked_once(self.key_program())
         evaluator = Evaluator(checked, self.scene, _SEARCH_LIMITS)
         keys = self._sets(evaluator)
         domains = {"M": np.flatnonzero(keys["M"]).astype(np.int64),
@@ -270,19 +270,19 @@ def _checked(program: ast.Program, name: str) -> Checked:
     return checked
 
 
-_TEMPLATES: dict[ast.Program, Checked] = {}  # key program -> checked once
-_MAX_TEMPLATES = 64
+_KEY_PROGRAMS: dict[ast.Program, Checked] = {}  # key program -> checked once
+_MAX_KEY_PROGRAMS = 64
 
 
-def _template(program: ast.Program) -> Checked:
+def _checked_once(program: ast.Program) -> Checked:
     """The key program checked, once per program: ASTs are compared by value, and a key
     program differs only with the kinds searched, the frames and the tolerances it was
     built with."""
-    checked = _TEMPLATES.get(program)
+    checked = _KEY_PROGRAMS.get(program)
     if checked is None:
-        if len(_TEMPLATES) >= _MAX_TEMPLATES:
-            _TEMPLATES.clear()
-        checked = _TEMPLATES[program] = _checked(program, "<refer keys>")
+        if len(_KEY_PROGRAMS) >= _MAX_KEY_PROGRAMS:
+            _KEY_PROGRAMS.clear()
+        checked = _KEY_PROGRAMS[program] = _checked(program, "<refer keys>")
     return checked
 
 
@@ -290,24 +290,27 @@ def _over_domains(evaluator: Evaluator, typed: TExpr, domains: dict) -> np.ndarr
     """A key ``map(D1, x1 => map(D2, x2 => body))`` (one or two `map`s over ``domains``'
     sets or lists): ``body`` evaluated once over every (x1, x2) pair, first-major, as a
     (len(D1), len(D2)) array (one dimension per `map`)."""
-    params, shape = [], []
+    params, elements = [], []
     while isinstance(typed.node, ast.Call) and typed.node.func == "map":
         domain, lam = typed.kids
         params.append(lam.node.param)
-        shape.append(domains[domain.node.id])
+        elements.append(domains[domain.node.id])
         typed = lam.kids[0]
-    grid = np.meshgrid(*shape, indexing="ij")
+    grid = np.meshgrid(*elements, indexing="ij")
     names = {p: g.reshape(-1) for p, g in zip(params, grid)}
-    size = int(np.prod([len(d) for d in shape]))
-    return _evaluated(evaluator, typed, names, size).reshape([len(d) for d in shape])
+    shape = [len(e) for e in elements]
+    return _evaluated(evaluator, typed, names, int(np.prod(shape))).reshape(shape)
 
 
 def _evaluated(evaluator: Evaluator, typed: TExpr, names: dict, size: int) -> np.ndarray:
     """``typed`` over ``size`` rows with ``names`` bound (a rejection is a bug in the
     search)."""
     env = Env(names, size, Rows(size))
-    with np.errstate(all="ignore"):
-        value = evaluator.eval_typed(typed, env) if size else np.zeros(0)
+    try:
+        with np.errstate(all="ignore"):
+            value = evaluator.eval_typed(typed, env) if size else np.zeros(0)
+    except (Abort, LimitExceeded) as exc:
+        raise RuntimeError(f"reference key program stopped: {exc}") from exc
     rejection = env.rows.first()
     if rejection is not None:
         raise RuntimeError(f"reference key program rejected: {rejection.kind}: "

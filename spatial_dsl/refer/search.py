@@ -187,9 +187,9 @@ def _prove(scene: Scene, candidates: list[_Candidate], jitter: _JitterOnce,
     every jittered copy, each evaluated by the runtime on its own rows, so one rejection
     spoils nothing else: on the stack of the scene and its copies, in batches of
     candidates that differ only in their strings (``_select_worlds``), or (when the
-    worlds do not stack, or an evaluation runs out of its limits) as programs of a `let`
-    each (at most ``PROOF_BATCH`` per program: the checker allows 500 statements) on the
-    scene, then on copy after copy."""
+    worlds do not stack, an evaluation runs out of its limits or a template does not
+    check) as programs of a `let` each (at most ``PROOF_BATCH`` per program: the checker
+    allows 500 statements) on the scene, then on copy after copy."""
     proved = []
     worlds = jitter.worlds()
     for start in range(0, len(candidates), PROOF_BATCH):
@@ -287,6 +287,8 @@ def _template_of(expr: ast.Expr) -> tuple[ast.Expr, list[str]]:
 
 
 def _abstracted(node, strings: list[str]):
+    """``node`` (an AST node, a tuple of them or a plain field value) with its strings
+    replaced, appended to ``strings``; unchanged parts are the same objects."""
     if isinstance(node, ast.String):
         strings.append(node.value)
         return b.name(f"q{len(strings) - 1}")
@@ -305,23 +307,23 @@ def _abstracted(node, strings: list[str]):
     return dataclasses.replace(node, **changed) if changed else node
 
 
-_TEMPLATES: dict[ast.Expr, tuple[Checked, TExpr] | None] = {}  # checked once
-_MAX_TEMPLATES = 1024
+_PROOF_TEMPLATES: dict[ast.Expr, tuple[Checked, TExpr] | None] = {}  # checked once
+_MAX_PROOF_TEMPLATES = 1024
 
 
 def _checked_template(template: ast.Expr, count: int) -> tuple[Checked, TExpr] | None:
     """The template checked as ``let q0 = ""`` ... ``let r = template``, and the typed
     value of `r` (None if it does not check): once per template (ASTs are compared by
     value), for every scene."""
-    found = _TEMPLATES.get(template, False)
+    found = _PROOF_TEMPLATES.get(template, False)
     if found is False:
-        if len(_TEMPLATES) >= _MAX_TEMPLATES:
-            _TEMPLATES.clear()
+        if len(_PROOF_TEMPLATES) >= _MAX_PROOF_TEMPLATES:
+            _PROOF_TEMPLATES.clear()
         lets = [b.let(f"q{i}", b.string("")) for i in range(count)]
         checked = check(b.program(*lets, b.let("r", template), b.answer(0)),
                         Source("", "<refer candidates>"))
         found = (checked, checked.typed.statements[count][1]) if checked.ok else None
-        _TEMPLATES[template] = found
+        _PROOF_TEMPLATES[template] = found
     return found
 
 
