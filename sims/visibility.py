@@ -35,8 +35,14 @@ Occlusion rules (one slab test per point and box, vectorized):
   seen, while a painting on the wall (in front of it) is.
 
 Cost: per frame, boxes entirely outside the view frustum are culled first
-(they cannot cross a segment from the camera to a point inside it); the slab
-test then runs on (kept boxes x candidate points) arrays in chunks.
+(they cannot cross a segment from the camera to a point inside it); then a
+box is tested only against the points whose pixel lies in the box's image
+rectangle (the hull of its projected corners, or the whole image for a box
+reaching behind the camera) and that lie deeper than its nearest corner: a
+hit on the segment is on the point's pixel and nearer than the point, so the
+pairs left out hold none. The slab test runs on the kept (box, point) pairs,
+each computed with the same operations as a test of all pairs, so the
+fractions do not depend on the cull (tests/test_sims_visibility.py checks it).
 """
 
 from __future__ import annotations
@@ -57,7 +63,12 @@ SAMPLES_PER_OBJECT = 48
 NEAR = 0.05  # metres: points closer to the camera plane than this are not seen
 SHRINK = 0.002  # metres per side by which occluding boxes are shrunk
 WALL_SLACK = 0.01  # metres: a wall this close behind a point (its own wall) does not hide it
-_CHUNK = 4_000_000  # max box x point pairs per slab-test batch
+_CHUNK = 4_000_000  # max box x point pairs per screen-cull batch
+_PAIRS = 250_000  # max (box, point) pairs per slab-test batch
+# Slack of the screen cull (_may_cover): far above the rounding of a pixel (~1e-12 px)
+# or a depth, so a hit at a rectangle's very edge is still tested.
+_SLACK_PX = 0.01
+_SLACK_M = 1e-6
 
 
 @dataclass(frozen=True)
@@ -127,11 +138,12 @@ def visible_fractions(scene: Scene, cams: Cameras, samples: Samples | None = Non
                                   scene.room.height)]] = False
             idx = np.flatnonzero(cand)
         if idx.size:
-            boxes = _boxes_in_view(scene.corners, cams, f)
+            boxes, screen = _boxes_in_view(scene.corners, cams, f)
             if boxes.size:
                 occluded = _occluded(samples.points[idx], samples.owner[idx], cams.position[f],
                                      scene.center[boxes], scene.R[boxes], half[boxes],
-                                     shrunk[boxes], solid[boxes], boxes)
+                                     shrunk[boxes], solid[boxes], boxes,
+                                     (screen, _screen_points(pc[idx], cams, f)))
                 cand[idx[occluded]] = False
         numer = np.bincount(samples.owner[cand], minlength=n)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -168,8 +180,9 @@ def _in_view(pc: np.ndarray, cams: Cameras, f: int) -> np.ndarray:
     return ok & (u >= 0) & (u <= cams.width[f]) & (v >= 0) & (v <= cams.height[f])
 
 
-def _boxes_in_view(corners: np.ndarray, cams: Cameras, f: int) -> np.ndarray:
-    """Indices of boxes not entirely outside one frustum plane (conservative cull)."""
+def _boxes_in_view(corners: np.ndarray, cams: Cameras, f: int) -> tuple[np.ndarray, tuple]:
+    """Indices of boxes not entirely outside one frustum plane (conservative cull), and
+    where each kept box lies on the image (``_screen_boxes``)."""
     c = (corners - cams.position[f]) @ cams.R[f]  # (N, 8, 3) camera coordinates
     x, y, z = c[..., 0], c[..., 1], c[..., 2]
     fx, fy, cx, cy = cams.fx[f], cams.fy[f], cams.cx[f], cams.cy[f]
@@ -179,27 +192,84 @@ def _boxes_in_view(corners: np.ndarray, cams: Cameras, f: int) -> np.ndarray:
                | (fx * x - (w - cx) * z > 0).all(axis=1)  # right of u = width
                | (fy * y + cy * z < 0).all(axis=1)  # above v = 0
                | (fy * y - (h - cy) * z > 0).all(axis=1))  # below v = height
-    return np.flatnonzero(~outside)
+    kept = np.flatnonzero(~outside)
+    return kept, _screen_boxes(c[kept], cams, f)
 
 
-def _occluded(points, owner, cam, center, R, half, shrunk, solid, box_ids) -> np.ndarray:
-    """(C,) bool: the segment camera -> point enters a box that may hide it."""
+def _screen_boxes(c: np.ndarray, cams: Cameras, f: int) -> tuple:
+    """(u_min, u_max, v_min, v_max, z_min) of boxes given by their corners in camera
+    coordinates (K, 8, 3): the image rectangle holding the box's projection and its
+    nearest depth. A box with every corner in front of the camera projects inside the
+    rectangle of its projected corners (the projection of a convex body in front of the
+    camera is the hull of its corners' projections); one reaching behind the camera may
+    cover any pixel, so its rectangle is the whole plane."""
+    z = c[..., 2]
+    front = (z > 0).all(axis=1)
+    zs = np.where(front[:, None], z, 1.0)
+    u = cams.fx[f] * c[..., 0] / zs + cams.cx[f]
+    v = cams.fy[f] * c[..., 1] / zs + cams.cy[f]
+    inf = np.where(front, 0.0, np.inf)
+    return (u.min(axis=1) - inf, u.max(axis=1) + inf, v.min(axis=1) - inf,
+            v.max(axis=1) + inf, z.min(axis=1))
+
+
+def _screen_points(pc: np.ndarray, cams: Cameras, f: int) -> tuple:
+    """(u, v, z) of points in camera coordinates (P, 3), all in front of the camera."""
+    z = pc[:, 2]
+    return (cams.fx[f] * pc[:, 0] / z + cams.cx[f], cams.fy[f] * pc[:, 1] / z + cams.cy[f], z)
+
+
+def _may_cover(boxes: tuple, points: tuple) -> np.ndarray:
+    """(K, C) bool: box k may hide point c. A box hides a point only where the segment from
+    the camera meets it strictly before the point: there the point's pixel is the hit's
+    pixel, so it lies in the box's image rectangle, and the hit is nearer than the point,
+    so the box's nearest corner is too. False only where the slab test of ``_occluded``
+    cannot find a hit (the slack, far above rounding, keeps it so at the rectangle's
+    edges)."""
+    u_min, u_max, v_min, v_max, z_min = (a[:, None] for a in boxes)
+    u, v, z = (a[None, :] for a in points)
+    return ((u >= u_min - _SLACK_PX) & (u <= u_max + _SLACK_PX) & (v >= v_min - _SLACK_PX)
+            & (v <= v_max + _SLACK_PX) & (z > z_min - _SLACK_M))
+
+
+def _occluded(points, owner, cam, center, R, half, shrunk, solid, box_ids,
+              screens: tuple | None = None) -> np.ndarray:
+    """(C,) bool: the segment camera -> point enters a box that may hide it.
+
+    With ``screens`` (the boxes' ``_screen_boxes`` and the points' ``_screen_points``),
+    only the (box, point) pairs ``_may_cover`` keeps are tested; else every pair. Each
+    pair's numbers come from the same operations either way (``_slab_hits``), so the
+    result does not depend on the cull."""
     k, c = len(center), len(points)
     o = np.einsum("ki,kij->kj", cam - center, R)  # camera in each box's frame (K, 3)
     blocked = np.zeros(c, dtype=bool)
     step = max(1, _CHUNK // max(k, 1))
     for start in range(0, c, step):
         sl = slice(start, start + step)
-        local = np.matmul(points[None, sl, :] - center[:, None, :], R)  # (K, c, 3)
-        d = local - o[:, None, :]
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            inv = 1.0 / d
-            t1 = (-shrunk[:, None, :] - o[:, None, :]) * inv
-            t2 = (shrunk[:, None, :] - o[:, None, :]) * inv
-        t_in = np.fmin(t1, t2).max(axis=2)
-        t_out = np.fmax(t1, t2).min(axis=2)
-        hit = (t_in <= t_out) & (t_in > 0) & (t_in < 1)
-        inside = (np.abs(local) <= half[:, None, :]).all(axis=2)
-        exempt = (owner[None, sl] == box_ids[:, None]) | (inside & ~solid[:, None])
-        blocked[sl] = (hit & ~exempt).any(axis=0)
+        pairs = owner[None, sl] != box_ids[:, None]  # a box never hides its own points
+        if screens is not None:
+            pairs &= _may_cover(screens[0], tuple(a[sl] for a in screens[1]))
+        boxes, kept = np.nonzero(pairs)
+        for at in range(0, len(boxes), _PAIRS):  # a pair gathers 23 floats: bound the memory
+            kb, pt = boxes[at:at + _PAIRS], kept[at:at + _PAIRS] + start
+            hidden = _slab_hits(points[pt], center[kb], R[kb], o[kb], half[kb], shrunk[kb],
+                                solid[kb])
+            blocked[pt[hidden]] = True
     return blocked
+
+
+def _slab_hits(points, center, R, o, half, shrunk, solid) -> np.ndarray:
+    """(M,) bool for M (box, point) pairs (each argument one row per pair): the segment
+    from the camera (``o``: in the box's frame) to the point enters the shrunk box, and the
+    box may hide the point (a point inside a box is hidden only by a solid one)."""
+    local = np.matmul((points - center)[:, None, :], R)[:, 0]  # (M, 3) point in box frame
+    d = local - o
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        inv = 1.0 / d
+        t1 = (-shrunk - o) * inv
+        t2 = (shrunk - o) * inv
+    t_in = np.fmin(t1, t2).max(axis=1)
+    t_out = np.fmax(t1, t2).min(axis=1)
+    hit = (t_in <= t_out) & (t_in > 0) & (t_in < 1)
+    inside = (np.abs(local) <= half).all(axis=1)
+    return hit & ~(inside & ~solid)

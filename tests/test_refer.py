@@ -771,3 +771,212 @@ def test_proofs_in_batches_prove_what_one_program_proves(monkeypatch):
     batched = find_references(scene, per_kind=None).to_json()
     assert batched == whole
     assert whole["referenced"] == 4  # both chairs and both mugs
+
+
+def _overlaps_of_every_pair(scene, keys):
+    """``k_overlap_all`` / ``k_overlap_any`` the slow way: the `above` kernel on every
+    (landmark, member) pair of each of the 5 scenes with the landmarks moved (as
+    ``steady_overlap`` documents them), no pair left out."""
+    from spatial_dsl.refer.model import RELATION_BAND_M
+    from spatial_dsl.runtime.jitter import jitter_scene
+    from spatial_dsl.runtime.kernels.relations import above
+
+    landmarks, members = np.flatnonzero(keys["L"]), np.flatnonzero(keys["M"])
+    step = RELATION_BAND_M * 2 ** 0.5
+    seen = []
+    for dx, dy in ((0.0, 0.0), (step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)):
+        delta = np.zeros((scene.n, 3))
+        delta[landmarks] = (dx, dy, -1000.0)
+        seen.append(above(jitter_scene(scene, delta), np.tile(members, len(landmarks)),
+                          np.repeat(landmarks, len(members))).reshape(len(landmarks), -1))
+    return np.logical_and.reduce(seen), np.logical_or.reduce(seen)
+
+
+def _steady_overlaps_agree(scene, **search) -> np.ndarray:
+    from spatial_dsl.refer.candidates import _Search
+
+    keys = _Search(scene, False, ("relation",), **search).run_keys()
+    every_all, every_any = _overlaps_of_every_pair(scene, keys)
+    np.testing.assert_array_equal(keys["k_overlap_all"], every_all)
+    np.testing.assert_array_equal(keys["k_overlap_any"], every_any)
+    return every_any
+
+
+def test_steady_overlap_skips_only_pairs_that_cannot_meet():
+    # Thin rods along x (1 m x 1 mm x 1 mm): a footprint reaches the edge of the disc the
+    # shortcut bounds it by. Rod a ends 3 cm short of the bar, so only the landmark moved
+    # 5.7 cm towards it overlaps (2.7 cm x 1 mm); rod b is 4 m away; rod c lies across the
+    # bar. Each pair's overlap at the 5 shifts is the slow way's.
+    rod = [1.0, 0.001, 0.001]
+    scene = make([box("bar", "Bar", [5.0, 4.0, 0.5], rod),
+                  box("a", "Rod", [3.97, 4.0, 1.0], rod), box("b", "Rod", [1.0, 4.0, 1.0], rod),
+                  box("c", "Rod", [5.2, 4.0, 1.0], rod)])
+    overlap_any = _steady_overlaps_agree(scene)
+    assert overlap_any.tolist() == [[True, False, True]]
+
+
+@pytest.mark.parametrize("ref", ["ithor:FloorPlan1", "ithor:FloorPlan301"])
+def test_steady_overlap_on_real_rooms_and_chained_landmarks(ref):
+    from spatial_dsl import load_scene
+    from spatial_dsl.lang import build
+    from spatial_dsl.refer.model import _Landmark
+
+    scene = load_scene(ref)
+    overlap_any = _steady_overlaps_agree(scene)
+    assert overlap_any.any() and not overlap_any.all()
+    # chained landmarks are members too: a member and a landmark may be one object
+    cabinets = [i for i in range(scene.n) if scene.categories[i] in ("Cabinet", "Drawer",
+                                                                      "Shelf", "Pillow")]
+    chained = {i: _Landmark(build.call("the", build.string(scene.ids[i])), "it", chained=True)
+               for i in cabinets[:3]}
+    _steady_overlaps_agree(scene, landmarks=chained)
+
+
+def test_proofs_on_the_stacked_worlds_match_world_after_world(monkeypatch):
+    """The proof evaluates the candidates that differ only in their strings together, a
+    row per candidate and world of the scene and its 8 jittered copies stacked; evaluated
+    as programs of their own, world after world (the path taken when the worlds do not
+    stack), the same candidates are proved and the same rejections counted, in the same
+    order. The scene holds one candidate of each failure: chair a's label also names
+    the sofa (Ambiguous on the scene itself) and, with the bands off, mug m1 rests
+    exactly at the `on` tolerance (NoMatch on a copy), as does book k1 on another copy."""
+    from spatial_dsl.refer import candidates, keys, search
+
+    for module in (keys, candidates):
+        monkeypatch.setattr(module, "RELATION_BAND_M", 0.0)
+    scene = make([chair("a", 2, 2, label="sofa"), chair("b", 6, 6), chair("c", 9, 7.5),
+                  box("s", "Sofa", [5, 7, 0.4], [2, 0.9, 0.8]), table(),
+                  box("m1", "Mug", [5, 4, 0.85], [0.1, 0.1, 0.1]),
+                  box("m2", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1]),
+                  box("k1", "Book", [4.5, 3.8, 0.775], [0.2, 0.3, 0.05]),
+                  box("k2", "Book", [1, 7, 0.025], [0.2, 0.3, 0.05])])
+    evaluations, real = [], search._evaluate_template
+    monkeypatch.setattr(search, "_evaluate_template", lambda stack, template, strings: (
+        evaluations.append(len(strings)) or real(stack, template, strings)))
+    stacked = find_references(scene, per_kind=None)
+    assert stacked.rejected["selects another object:Ambiguous:label"] == 1
+    # mug m1 and book k1 (NoMatch on copy 6 of 8) share the `on` template's evaluation
+    assert stacked.rejected["unstable under jitter:NoMatch:on"] == 2
+    assert max(evaluations) > 1  # candidates shared an evaluation
+    monkeypatch.setattr(search, "_select_worlds", lambda *args: False)
+    one_by_one = find_references(scene, per_kind=None)
+    assert one_by_one.to_json() == stacked.to_json()
+    assert list(one_by_one.rejected.items()) == list(stacked.rejected.items())
+    assert stacked.referenced >= 4
+
+
+def test_a_proof_template_is_checked_once_and_bound_per_candidate():
+    from spatial_dsl.lang import build
+    from spatial_dsl.refer import search
+
+    def near(category, landmark):
+        return build.call("the", build.call("filter", build.call("find", build.string(category)),
+                                            build.lam("o", build.call("near", "o", build.call(
+                                                "the", build.string(landmark)),
+                                                within=build.quantity(0.5, "m")))))
+
+    first, strings = search._template_of(near("Mug", "DiningTable"))
+    second, other = search._template_of(near("Chair", "Lamp"))
+    assert first == second and (strings, other) == (["Mug", "DiningTable"], ["Chair", "Lamp"])
+    assert print_expr(first) == "the(filter(find(q0), o => near(o, the(q1), within=0.5m)))"
+    assert search._checked_template(first, 2) is search._checked_template(second, 2)
+    assert search._template_of(near("Mug", "Lamp"))[0] != search._template_of(
+        build.call("the", build.call("find", build.string("Mug"))))[0]
+    # a template that does not check leaves its candidates to programs of their own
+    odd, _ = search._template_of(build.call("frame", build.string("x")))
+    assert search._checked_template(odd, 1) is None
+
+
+def _keys_by_map(search):
+    """Every key of the key program the plain way: its `map` call evaluated by the runtime
+    with M and L bound (values as lists), as arrays."""
+    from spatial_dsl.lang import ast
+    from spatial_dsl.refer.keys import _checked
+    from spatial_dsl.refer.model import _SEARCH_LIMITS
+    from spatial_dsl.runtime.eval import Evaluator
+
+    keys = search.run_keys()
+    checked = _checked(search.key_program(), "fresh")  # checked anew, not the template
+    evaluator = Evaluator(checked, search.scene, _SEARCH_LIMITS)
+    names = {s: keys[s][None, :] for s in ("M", "L") if s in keys}
+    out = {}
+    for stmt in checked.program.statements:
+        if isinstance(stmt, ast.Let) and stmt.name.startswith("k_"):
+            value, rejection = evaluator.evaluate(stmt.value, names)
+            assert rejection is None
+            out[stmt.name] = value[0]
+    return keys, out
+
+
+@pytest.mark.parametrize("case", ["kitchen", "chained", "views"])
+def test_keys_are_their_maps_values(case):
+    """The search evaluates each key's innermost `map` body once over all (landmark,
+    member) or (frame, member) pairs, from a key program checked once for every scene: the
+    same numbers as the runtime's own `map`s over the sets, in the same places."""
+    from spatial_dsl import load_scene
+    from spatial_dsl.lang import build
+    from spatial_dsl.refer.candidates import _Search
+    from spatial_dsl.refer.model import _Landmark
+
+    if case == "views":
+        search = _Search(stool_scene(), True, None)
+    else:
+        scene = load_scene("ithor:FloorPlan1")
+        landmarks = None
+        if case == "chained":  # landmarks that are members, few of them
+            drawers = [i for i in range(scene.n) if scene.categories[i] == "Drawer"]
+            landmarks = {i: _Landmark(build.call("the", build.string("x")), "it", chained=True)
+                         for i in drawers[:2]}
+        search = _Search(scene, False, None, landmarks=landmarks)
+    keys, by_map = _keys_by_map(search)
+    assert len(by_map) >= (3 if case == "views" else 20)
+    for name, listed in by_map.items():
+        expected = np.array(listed, dtype=keys[name].dtype)
+        np.testing.assert_array_equal(keys[name], expected, err_msg=name)
+    groups = [np.flatnonzero(keys[f"s{j}"]).tolist() for j in range(len(search.multi))]
+    assert groups == [[i for i in range(search.scene.n) if search.scene.categories[i] == c
+                       or search.scene.labels[i] == c] for c in search.multi]
+
+
+def test_the_key_program_is_checked_once_per_kinds_and_tolerances(monkeypatch):
+    from spatial_dsl import load_scene
+    from spatial_dsl.refer import keys as K
+    from spatial_dsl.refer.candidates import _Search
+
+    kitchen, bedroom = load_scene("ithor:FloorPlan1"), load_scene("ithor:FloorPlan301")
+    first = K._checked_once(_Search(kitchen, False, None).key_program())
+    assert K._checked_once(_Search(bedroom, False, None).key_program()) is first
+    assert K._checked_once(_Search(kitchen, False, ("extreme",)).key_program()) is not first
+    monkeypatch.setattr(K, "RELATION_BAND_M", 0.0)  # the bands' keys read it when built
+    assert K._checked_once(_Search(kitchen, False, None).key_program()) is not first
+
+
+def test_the_generation_domain_proves_one_reference_per_kind(monkeypatch):
+    """`spdsl generate` names each object by its simplest reference only, so its domain
+    (naming.reference_domain) proves one candidate per object and kind, the next only
+    where a proof fails: the same simplest reference as proving two. With the bands off,
+    mug m1's clearest relation (`on`, at the tolerance) fails under jitter and the next
+    relation is proved in its place."""
+    from spatial_dsl.naming import reference_domain
+    from spatial_dsl.refer import candidates, keys
+
+    for module in (keys, candidates):
+        monkeypatch.setattr(module, "RELATION_BAND_M", 0.0)
+    scene = make([chair("a", 2, 2, label="sofa"), chair("b", 6, 6), chair("c", 9, 7.5),
+                  box("s", "Sofa", [5, 7, 0.4], [2, 0.9, 0.8]), table(),
+                  box("m1", "Mug", [5, 4, 0.85], [0.1, 0.1, 0.1]),
+                  box("m2", "Mug", [5, 0.5, 0.05], [0.1, 0.1, 0.1])])
+    jittered = jitter_for(scene)
+    domain = [(scene.ids[row], print_expr(e), text)
+              for row, e, text in reference_domain(scene, jittered=jittered)]
+    report = find_references(scene, jittered=jittered)  # two per kind
+    full = binding_domain(report, scene, include_unique=True, include_structural=False)
+    assert domain == [(oid, print_expr(e), text) for oid, e, text in full]
+    # relations alone: m1's first candidate fails, so the one-per-kind search goes on
+    relations = find_references(scene, jittered=jittered, kinds=("relation",))
+    assert relations.rejected["unstable under jitter:NoMatch:on"] == 1
+    best = [(oid, print_expr(e), text) for oid, e, text in references_for_binding(
+        scene, jittered=jittered, kinds=("relation",))]
+    assert best == [(oid, print_expr(e), text) for oid, e, text in binding_domain(
+        relations, scene)]
+    assert [text for oid, _, text in best if oid == "m1"] == ["the mug near the dining table"]

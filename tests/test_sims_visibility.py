@@ -247,3 +247,49 @@ def test_samples_are_deterministic_and_on_the_surface():
         assert on_face.any(axis=1).all()
     flat = a.normals[a.owner == scene.ids.index("B")]
     assert set(map(tuple, np.abs(flat).round(9))) == {(0.0, 0.0, 1.0)}
+
+
+def _occlusion_both_ways(scene, cams, samples):
+    """Per frame: `_occluded` with the screen cull and without it (every pair tested),
+    and how many (box, point) pairs the cull kept and left out."""
+    from sims import visibility as V
+
+    half = scene.size / 2
+    shrunk = np.maximum(half - SHRINK, 0.0)
+    solid = solid_mask(scene)
+    kept = total = 0
+    for f in range(cams.count):
+        pc = (samples.points - cams.position[f]) @ cams.R[f]
+        idx = np.flatnonzero(V._in_view(pc, cams, f))
+        boxes, screen = V._boxes_in_view(scene.corners, cams, f)
+        if not idx.size or not boxes.size:
+            continue
+        args = (samples.points[idx], samples.owner[idx], cams.position[f], scene.center[boxes],
+                scene.R[boxes], half[boxes], shrunk[boxes], solid[boxes], boxes)
+        pixels = V._screen_points(pc[idx], cams, f)
+        cover = V._may_cover(screen, pixels)
+        kept, total = kept + int(cover.sum()), total + cover.size
+        yield V._occluded(*args, (screen, pixels)), V._occluded(*args)
+    assert 0 < kept < total / 2  # the cull leaves most pairs out, so the test means something
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_screen_cull_changes_no_occlusion(seed):
+    """The (box, point) pairs the screen rectangles leave out never hold a hit: with and
+    without the cull every point is equally hidden, bit for bit. Cameras stand among the
+    boxes (some reach behind a camera, some hold one) and look every way."""
+    rng = np.random.default_rng(seed)
+    objects = [box(f"Thing_{i}", rng.uniform([-3, -3, 0.1], [3, 3, 2.2]),
+                   rng.uniform(0.05, 1.5, size=3), yaw=float(rng.uniform(-180, 180)),
+                   openable=bool(rng.integers(2))) for i in range(25)]
+    objects.append(box("Floor", (0, 0, -0.05), (8, 8, 0.1)))
+    scene = make_scene(objects)
+    poses = [(float(x), float(y), float(z), float(yaw), float(p)) for x, y, z, yaw, p in zip(
+        rng.uniform(-3, 3, 12), rng.uniform(-3, 3, 12), rng.uniform(0.3, 2.0, 12),
+        rng.uniform(-180, 180, 12), rng.uniform(-40, 60, 12))]
+    samples = sample_objects(scene, seed=seed)
+    hidden = 0
+    for culled, full in _occlusion_both_ways(scene, cameras(poses), samples):
+        np.testing.assert_array_equal(culled, full)
+        hidden += int(full.sum())
+    assert hidden > 0

@@ -56,29 +56,38 @@ adds 1 point (83.3 %) for 15 % more and longer texts, so it is off by default.
 
 How a reference is found and proved
 -----------------------------------
-The search never computes geometry itself. Per scene it builds **one key
-program** whose ``let`` values are every key the search needs, all evaluated
-by the vectorized runtime in one run (``map`` over the landmarks of ``map``
-over the multi-instance objects, each inner lambda vectorized over objects):
-per object its height, volume and centre height; per (landmark, object) pair
-the distance and every relation; per (frame, object) visibility, depth and
-view bearing. From the keys the search takes, per key and category, the best
-member and the runner-up and applies the margins below; a relation is a
-candidate when it holds for exactly one member of the category.
+The search never computes geometry itself (the runtime's kernels do). Per scene
+it runs **one key program** whose ``let`` values are every key the search needs,
+all evaluated by the vectorized runtime: per object its height, volume and
+centre height; per (landmark, object) pair the distance and every relation; per
+(frame, object) visibility, depth and view bearing. Each key is a ``map`` over
+the landmarks of a ``map`` over the multi-instance objects, whose innermost body
+is evaluated once over all pairs (as the runtime batches nested maps). The
+program names no category and no object (the sets are bound when it runs), so
+it is checked once for all scenes searched with the same kinds. From the keys
+the search takes, per key and category, the best member and the runner-up and
+applies the margins below; a relation is a candidate when it holds for exactly
+one member of the category.
 
 Programs and references are data: every expression is an AST made with
 ``lang.build`` (a ``Reference`` holds its ``expr`` and its English ``text``; its
 ``expression`` is the printer's text of ``expr``), and each program is type-checked as
 built (``check.check``), never printed and parsed again.
 
-Every candidate is then **proved** by the runtime: the candidate expressions of
-a scene are checked as programs of one ``let`` each (at most ``PROOF_BATCH`` lets a
-program) and each expression is
-evaluated on its own, on the scene and on its 8 jittered copies
-(``runtime.jitter``: every centre moved by up to 2 cm, seeded, built once per
-scene and reusable by the caller). A candidate is kept only if all 9
-evaluations answer exactly its object (a rejection -- ``NoMatch``,
-``Ambiguous``, ``Borderline`` -- or another object fails it). Proofs run in
+Every candidate is then **proved** by the runtime: its expression is evaluated
+on the scene and on its 8 jittered copies (``runtime.jitter``: every centre
+moved by up to 2 cm, seeded, built once per scene and reusable by the caller),
+stacked as 9 worlds (``runtime.worlds``: world by world the same numbers). A
+candidate is kept only if all 9 evaluations answer exactly its object (a
+rejection -- ``NoMatch``, ``Ambiguous``, ``Borderline`` -- or another object
+fails it). Candidates whose expressions differ only in their strings ("the mug
+on the table", "the book on the shelf") share one *template*,
+``the(filter(find(q0), o => on(o, the(q1))))``, checked once for every scene and
+evaluated once for all of them, a row per candidate and world with its strings
+bound, so each is still judged on its own rows. Should the worlds not stack (a
+room derived from the moved objects) or an evaluation run out of its limits, the
+candidates are checked as programs of one ``let`` each (at most ``PROOF_BATCH``
+lets a program) and evaluated on the scene, then copy after copy. Proofs run in
 rounds: the clearest ``per_kind`` candidates of every (object, kind) first, and
 the next ones only where a proof failed.
 
@@ -109,7 +118,10 @@ Margins (the runner-up is the second-best member of the same set)
   shift up to r); ``inside`` / ``containing``: every member's centre either
   farther than r from the box or inside it with the 6 points at r * sqrt(3)
   along the world axes inside too (their octahedron holds the ball of radius r).
-  Every band quantity is a key of the key program. A near-miss the bands let
+  Every band quantity is a key of the key program, but the footprint overlaps: the
+  runtime's ``above`` kernel on the 4 shifted copies and the scene (stacked as
+  worlds), for the pairs whose footprints can meet (the discs of their half
+  diagonals come within the shift). A near-miss the bands let
   through still meets the jitter proof (``RELATION_BAND_M = 0`` turns the bands
   off and leaves the proof alone, as synthesis.md minimally asks);
 - view, closest: depth (camera z) margin >= 20 % and >= 0.3 m, as for distances;

@@ -39,7 +39,7 @@ class _Search(_KeyProgram):
         support) are left to the jitter proof."""
         name, thresholds = rel.band
         r = RELATION_BAND_M
-        dz = np.asarray(keys[name][0][row], dtype=float)[g.cols]
+        dz = np.asarray(keys[name][row], dtype=float)[g.cols]
         low, high = thresholds[0], (thresholds[1] if len(thresholds) > 1 else np.inf)
         z_true = (dz >= low + r) & (dz <= high - r)
         z_false = (dz < low - r) | (dz > high + r)
@@ -70,11 +70,11 @@ class _Search(_KeyProgram):
         if not self.kinds - {"label"}:
             return out
         keys = self.run_keys()
-        members = np.flatnonzero(keys["M"][0])  # columns of every per-object key list
+        members = np.flatnonzero(keys["M"])  # columns of every per-object key list
         column = {int(i): j for j, i in enumerate(members)}
         landmarks = self._usable_landmarks(keys)
         for j, category in enumerate(self.multi):
-            objs = np.flatnonzero(keys[f"s{j}"][0])
+            objs = np.flatnonzero(keys[f"s{j}"])
             cols = np.array([column[int(i)] for i in objs])
             group = _Group(category, natural_name(category),
                            build.call("find", build.string(category)), objs, cols)
@@ -98,8 +98,8 @@ class _Search(_KeyProgram):
         """(row in the landmark key lists, object index) of the landmarks kept."""
         if "L" not in keys:
             return []
-        rows = np.flatnonzero(keys["L"][0])
-        share, holds = keys["k_share"][0], keys["k_holds"][0]
+        rows = np.flatnonzero(keys["L"])
+        share, holds = keys["k_share"], keys["k_holds"]
         others = self.scene.n - 1
         kept = []
         for row, i in enumerate(rows):
@@ -137,7 +137,7 @@ class _Search(_KeyProgram):
         out = []
         everyone = np.arange(len(g.objs))
         for form, key, maximise, rule in _EXTREMES:
-            values = np.asarray(keys[f"k_{key}"][0], dtype=float)[g.cols]
+            values = np.asarray(keys[f"k_{key}"], dtype=float)[g.cols]
             won = self._winner(g, values, everyone, maximise,
                                partial(_extreme_margin, maximise=maximise, rule=rule), form)
             if won is None:
@@ -146,7 +146,7 @@ class _Search(_KeyProgram):
             out.append(_Candidate(i, Reference(
                 self.scene.ids[i], "extreme", form, _ranked(fn, g.find, _extreme_key(key)),
                 f"the {form} {g.noun}", best=a, runner_up=b)))
-        z = np.asarray(keys["k_center_z"][0], dtype=float)[g.cols]
+        z = np.asarray(keys["k_center_z"], dtype=float)[g.cols]
         for position, rank, index in _stack_ranks(z):
             i = self._target(g, position)
             if i is not None:
@@ -163,7 +163,7 @@ class _Search(_KeyProgram):
     def _distances(self, g: _Group, keys: dict, row: int, lm: int) -> list[_Candidate]:
         out = []
         L, lm_text = self.landmarks[lm].expr, self.landmarks[lm].text
-        values = np.asarray(keys["k_distance"][0][row], dtype=float)[g.cols]
+        values = np.asarray(keys["k_distance"][row], dtype=float)[g.cols]
         for form, maximise in (("nearest", False), ("farthest", True)):
             won = self._winner(g, values, np.arange(len(g.objs)), maximise, _distance_margin,
                                form)
@@ -193,10 +193,10 @@ class _Search(_KeyProgram):
         own = np.flatnonzero(g.objs == lm)  # the landmark's own position (same category)
         for form, rel in _RELATIONS.items():
             if form == "near":
-                holds = np.asarray(keys["k_gap"][0][row], dtype=float)[g.cols] <= NEAR_WITHIN_M
+                holds = np.asarray(keys["k_gap"][row], dtype=float)[g.cols] <= NEAR_WITHIN_M
                 holds[own] = False  # near(a, b) needs a != b
             else:  # the other relations are irreflexive (language.md v0.2)
-                holds = np.asarray(keys[f"k_{form}"][0][row], dtype=bool)[g.cols]
+                holds = np.asarray(keys[f"k_{form}"][row], dtype=bool)[g.cols]
             count = int(holds.sum())
             if count == 0:
                 continue
@@ -205,7 +205,7 @@ class _Search(_KeyProgram):
                 continue
             if rel.band is not None:
                 name, thresholds = rel.band
-                values = np.asarray(keys[name][0][row], dtype=float)[g.cols]
+                values = np.asarray(keys[name][row], dtype=float)[g.cols]
                 if rel.overlap:
                     unsure = not self._sure_level(keys, row, g, rel, lm)
                 elif thresholds:
@@ -256,11 +256,11 @@ class _Search(_KeyProgram):
     @staticmethod
     def _natural_on(keys: dict, col: int, row: int, resting: str) -> bool:
         """The resting side of an `on` is the smaller footprint and rests on nothing else."""
-        own = float(keys["k_footprint"][0][col])
-        other = float(keys["k_lm_footprint"][0][row])
+        own = float(keys["k_footprint"][col])
+        other = float(keys["k_lm_footprint"][row])
         if resting == "o":
-            return own < other and int(keys["k_supports"][0][col]) == 1
-        return other < own and int(keys["k_lm_supports"][0][row]) == 1
+            return own < other and int(keys["k_supports"][col]) == 1
+        return other < own and int(keys["k_lm_supports"][row]) == 1
 
     def _relation_extremes(self, g: _Group, keys: dict, holds: np.ndarray, form: str,
                            rel: _Relation, L: str, lm_text: str, lm: int) -> list[_Candidate]:
@@ -270,7 +270,7 @@ class _Search(_KeyProgram):
         subset = np.flatnonzero(holds)
         where = _filtered(g, rel, L)
         for extreme, key, maximise, rule in _EXTREMES:
-            values = np.asarray(keys[f"k_{key}"][0], dtype=float)[g.cols][subset]
+            values = np.asarray(keys[f"k_{key}"], dtype=float)[g.cols][subset]
             won = self._winner(g, values, subset, maximise,
                                partial(_extreme_margin, maximise=maximise, rule=rule),
                                f"{extreme} {form}")
@@ -282,7 +282,7 @@ class _Search(_KeyProgram):
                 _ranked(fn, where, _extreme_key(key)),
                 f"the {extreme} {g.noun} {rel.phrase.format(lm=lm_text)}",
                 best=a, runner_up=b, **self._about(lm))))
-        z = np.asarray(keys["k_center_z"][0], dtype=float)[g.cols][subset]
+        z = np.asarray(keys["k_center_z"], dtype=float)[g.cols][subset]
         for position, rank, index in _stack_ranks(z):
             i = self._target(g, int(subset[position]))
             if i is not None:
@@ -297,7 +297,7 @@ class _Search(_KeyProgram):
         out = []
         scene = self.scene
         for f in range(scene.frames.count):
-            visible = np.asarray(keys["k_visible"][0][f], dtype=bool)[g.cols]
+            visible = np.asarray(keys["k_visible"][f], dtype=bool)[g.cols]
             shown = np.flatnonzero(visible)
             if len(shown) == 0:
                 continue
@@ -310,8 +310,8 @@ class _Search(_KeyProgram):
                         scene.ids[i], "view", "only", build.call("the", in_view),
                         f"the {g.noun} in this view", frame=f)))
                 continue
-            depth = np.asarray(keys["k_depth"][0][f], dtype=float)[g.cols][shown]
-            bearing = np.asarray(keys["k_bearing"][0][f], dtype=float)[g.cols][shown]
+            depth = np.asarray(keys["k_depth"][f], dtype=float)[g.cols][shown]
+            bearing = np.asarray(keys["k_bearing"][f], dtype=float)[g.cols][shown]
             for form, values, maximise, key in (
                     ("closest", depth, False, build.call("depth", "o", F)),
                     ("leftmost", bearing, True, build.call("view_bearing", "o", F)),

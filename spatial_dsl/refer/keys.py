@@ -1,9 +1,11 @@
-"""The key program of a reference search: one SpatialDSL program per scene whose `let`s
-hold every key the search needs (sizes, heights, distances, relations and their bands,
-view depths and bearings), its run, and the footprint-overlap keys of the bands."""
+"""The key program of a reference search: one SpatialDSL program whose `let`s hold every
+key the search needs (sizes, heights, distances, relations and their bands, view depths
+and bearings), checked once per kinds and run per scene, and the footprint-overlap keys
+of the bands."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 import numpy as np
@@ -13,14 +15,21 @@ from spatial_dsl.lang import build as b
 from spatial_dsl.lang.check.checker import Checked, check
 from spatial_dsl.lang.printer import print_program
 from spatial_dsl.lang.source import Source
-from ..runtime.eval import Evaluator
+from spatial_dsl.lang.typed import TExpr
+from spatial_dsl.lang import types as T
+from ..runtime.eval import Env, Evaluator
 from ..runtime.jitter import jitter_scene
+from ..runtime.kernels.relations import above
+from ..runtime.values import Abort, LimitExceeded, Rows, broadcast_rows, stack_elements
+from ..runtime.worlds import stack_worlds
 from ..scenes.model import Scene
 from .landmarks import _unique_landmarks
 from .model import (
     _EXTREME_KEYS, _RELATIONS, _SEARCH_LIMITS, KINDS, NEAR_WITHIN, RELATION_BAND_M, _extreme_key,
     _Landmark,
 )
+
+_FOOTPRINT_SLACK = 1e-3  # m: far above rounding, far below a footprint
 
 
 class _KeyProgram:
@@ -52,24 +61,19 @@ class _KeyProgram:
 
     # -------------------------------------------------------------------- program
 
-    def _sets(self) -> list[ast.Let]:
-        """``s<j>`` (each multi-instance category), ``M`` (their union) and ``L`` (the
-        landmarks, when a kind needs them): the sets every key maps over."""
-        lets = [b.let(f"s{j}", b.call("find", b.string(c))) for j, c in enumerate(self.multi)]
-        lets.append(b.let("M", b.union(f"s{j}" for j in range(len(self.multi)))))
-        if self.landmark_kinds:
-            # a chained landmark is selected by its reference; as a set, by its id
-            lets.append(b.let("L", b.union(
-                b.call("filter", "objects", b.lam("o", b.compare(
-                    "==", b.attr("o", "id"), b.string(self.scene.ids[i]))))
-                for i in self.landmarks)))
-        return lets
-
     def key_program(self) -> ast.Program:
-        """One program whose `let`s hold every key of the search (see the module doc)."""
-        lets = self._sets()
+        """One program whose `let`s hold every key of the search (see the module doc).
+
+        It names no category and no object, so it is the same for every scene searched
+        with the same kinds (``_checked_once`` checks it once): ``s = find(c)`` gives the
+        groups for ``c`` bound to the multi-instance categories, and ``M`` (their union)
+        and ``L`` (the landmarks, when a kind needs them), the sets every key maps over,
+        are bound at run time (``run_keys``)."""
+        lets = [b.let("c", b.string("")), b.let("s", b.call("find", "c")),
+                b.let("M", b.name("objects"))]
         keys: dict[str, ast.Expr] = {}
         if self.landmark_kinds:
+            lets.append(b.let("L", b.name("objects")))
             keys["k_share"] = _per_landmark(b.binop("/", b.attr("l", "footprint"),
                                                     b.attr("room", "area")))
             keys["k_holds"] = _per_landmark(b.call("count", _objects_that(
@@ -89,10 +93,41 @@ class _KeyProgram:
         return b.program(*lets, b.answer(0))
 
     def run_keys(self) -> dict:
-        keys = _run(_checked(self.key_program(), "<refer keys>"), self.scene)
+        """Every key, by its `let` name: the sets ``s<j>`` (category ``multi[j]``), ``M``
+        and ``L`` as masks over the objects, a per-object key as one value per member of
+        ``M``, a per-landmark key one per member of ``L``, a pair key an (L, M) array and
+        a frame key an (F, M) one.
+
+        Each key is its `map`s' innermost body evaluated once over every (landmark,
+        member) or (frame, member) pair: the batch the runtime makes of nested `map`s
+        (``runtime.segments``), without turning the values into lists."""
+        checked = _checked_once(self.key_program())
+        evaluator = Evaluator(checked, self.scene, _SEARCH_LIMITS)
+        keys = self._sets(evaluator)
+        domains = {"M": np.flatnonzero(keys["M"]).astype(np.int64),
+                   "frames": stack_elements(T.FRAME, list(range(self.scene.frames.count)))}
+        if "L" in keys:
+            domains["L"] = np.flatnonzero(keys["L"]).astype(np.int64)
+        for stmt, typed in checked.typed.statements:
+            if isinstance(stmt, ast.Let) and stmt.name.startswith("k_"):
+                keys[stmt.name] = _over_domains(evaluator, typed, domains)
         if "relation" in self.landmark_kinds:
             self.steady_overlap(keys)
         return keys
+
+    def _sets(self, evaluator: Evaluator) -> dict[str, np.ndarray]:
+        """``s<j>``: ``find(multi[j])``, all categories in one evaluation; ``M``: their
+        union; ``L``: the landmarks (a chained one is selected by its reference, so the
+        set is made of the objects, not of their names)."""
+        find = next(t for stmt, t in evaluator.checked.typed.statements
+                    if isinstance(stmt, ast.Let) and stmt.name == "s")
+        groups = _evaluated(evaluator, find, {"c": stack_elements(T.STR, self.multi)},
+                            len(self.multi)).reshape(len(self.multi), self.scene.n)
+        sets = {f"s{j}": groups[j] for j in range(len(self.multi))}
+        sets["M"] = groups.any(axis=0)
+        if self.landmark_kinds:
+            sets["L"] = np.isin(np.arange(self.scene.n), list(self.landmarks))
+        return sets
 
     def steady_overlap(self, keys: dict) -> None:
         """Adds ``k_overlap_all`` / ``k_overlap_any``: whether the (landmark, object)
@@ -100,30 +135,48 @@ class _KeyProgram:
         with every landmark moved horizontally by r * sqrt(2) along +-x and +-y
         (r = RELATION_BAND_M, the most 2 cm of jitter moves two centres apart).
 
-        The overlap is `above(o, l)` evaluated with the landmarks moved 1 km down, where
-        the height condition always holds. The relative shifts for which two footprints
-        overlap form a convex set, so an overlap at the 4 shifts (a diamond whose
-        inscribed circle has radius r) is an overlap at every shift up to r. No overlap
-        at any of the 5 is taken as clear (the jitter trials of the proof stay the last
-        word for the rare footprint a diagonal move could still reach).
+        The overlap is the runtime's `above(o, l)` (its kernel) with the landmarks moved
+        1 km down, where the height condition always holds. The relative shifts for which
+        two footprints overlap form a convex set, so an overlap at the 4 shifts (a diamond
+        whose inscribed circle has radius r) is an overlap at every shift up to r. No
+        overlap at any of the 5 is taken as clear (the jitter trials of the proof stay the
+        last word for the rare footprint a diagonal move could still reach).
+
+        Only pairs whose footprints can meet are computed (``_reachable_pairs``); the
+        others overlap at none of the shifts.
         """
-        node = _per_pair(b.call("above", "o", "l"))
-        overlap = _checked(b.program(*self._sets(), b.let("k_overlap", node), b.answer(0)),
-                           "<refer overlap>")
-        landmarks = np.flatnonzero(keys["L"][0])
+        landmarks, members = np.flatnonzero(keys["L"]), np.flatnonzero(keys["M"])
+        o, lm = np.tile(members, len(landmarks)), np.repeat(landmarks, len(members))
         step = RELATION_BAND_M * 2 ** 0.5
-        names = {k: keys[k] for k in ("L", "M")}
-        seen = []
-        for dx, dy in ((0.0, 0.0), (step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)):
-            delta = np.zeros((self.scene.n, 3))
-            delta[landmarks] = (dx, dy, -1000.0)
-            evaluator = Evaluator(overlap, jitter_scene(self.scene, delta), _SEARCH_LIMITS)
-            value, rejection = evaluator.evaluate(node, names)
-            if rejection is not None:  # a bug in the search, never bad input
-                raise RuntimeError(f"reference overlap key rejected: {rejection.kind}")
-            seen.append(np.asarray(value[0], dtype=bool).reshape(len(landmarks), -1))
+        near = np.flatnonzero(_reachable_pairs(self.scene, o, lm, step))
+        shifts = ((0.0, 0.0), (step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step))
+        overlap = np.zeros((len(shifts), len(o)), dtype=bool)
+        if len(near):  # the 5 shifted copies as one stack of worlds: one kernel call
+            stack = stack_worlds([self._landmarks_moved(landmarks, dx, dy) for dx, dy in shifts])
+            offsets = np.repeat(np.arange(len(shifts)) * self.scene.n, len(near))
+            overlap[:, near] = above(stack.scene, np.tile(o[near], len(shifts)) + offsets,
+                                     np.tile(lm[near], len(shifts)) + offsets
+                                     ).reshape(len(shifts), len(near))
+        seen = overlap.reshape(len(shifts), len(landmarks), len(members))
         keys["k_overlap_all"] = np.logical_and.reduce(seen)
         keys["k_overlap_any"] = np.logical_or.reduce(seen)
+
+    def _landmarks_moved(self, landmarks: np.ndarray, dx: float, dy: float) -> Scene:
+        """The scene with the landmarks moved by (dx, dy) and 1 km down; its room kept (the
+        copies stack as worlds, and `above` reads no room)."""
+        delta = np.zeros((self.scene.n, 3))
+        delta[landmarks] = (dx, dy, -1000.0)
+        return dataclasses.replace(jitter_scene(self.scene, delta), room=self.scene.room)
+
+
+def _reachable_pairs(scene: Scene, a: np.ndarray, b: np.ndarray, shift: float) -> np.ndarray:
+    """Bool per pair: the x-y footprints of objects a and b may overlap once b moves by up
+    to ``shift``. A footprint lies in the disc of the box's half diagonal around its
+    centre, so footprints farther apart than the two radii plus the shift cannot meet
+    (``_FOOTPRINT_SLACK`` keeps rounding on the safe side)."""
+    radius = np.linalg.norm(scene.size, axis=1) / 2
+    apart = np.hypot(*(scene.center[a, :2] - scene.center[b, :2]).T)
+    return apart <= radius[a] + radius[b] + shift + _FOOTPRINT_SLACK
 
 
 def _per_member(body: ast.Expr) -> ast.Call:
@@ -217,11 +270,49 @@ def _checked(program: ast.Program, name: str) -> Checked:
     return checked
 
 
-def _run(checked: Checked, scene: Scene) -> dict:
-    """The `let` values of a search program (a rejection is a bug in the search)."""
-    evaluator = Evaluator(checked, scene, _SEARCH_LIMITS)
-    _, rejection = evaluator.run()
+_KEY_PROGRAMS: dict[ast.Program, Checked] = {}  # key program -> checked once
+_MAX_KEY_PROGRAMS = 64
+
+
+def _checked_once(program: ast.Program) -> Checked:
+    """The key program checked, once per program: ASTs are compared by value, and a key
+    program differs only with the kinds searched, the frames and the tolerances it was
+    built with."""
+    checked = _KEY_PROGRAMS.get(program)
+    if checked is None:
+        if len(_KEY_PROGRAMS) >= _MAX_KEY_PROGRAMS:
+            _KEY_PROGRAMS.clear()
+        checked = _KEY_PROGRAMS[program] = _checked(program, "<refer keys>")
+    return checked
+
+
+def _over_domains(evaluator: Evaluator, typed: TExpr, domains: dict) -> np.ndarray:
+    """A key ``map(D1, x1 => map(D2, x2 => body))`` (one or two `map`s over ``domains``'
+    sets or lists): ``body`` evaluated once over every (x1, x2) pair, first-major, as a
+    (len(D1), len(D2)) array (one dimension per `map`)."""
+    params, elements = [], []
+    while isinstance(typed.node, ast.Call) and typed.node.func == "map":
+        domain, lam = typed.kids
+        params.append(lam.node.param)
+        elements.append(domains[domain.node.id])
+        typed = lam.kids[0]
+    grid = np.meshgrid(*elements, indexing="ij")
+    names = {p: g.reshape(-1) for p, g in zip(params, grid)}
+    shape = [len(e) for e in elements]
+    return _evaluated(evaluator, typed, names, int(np.prod(shape))).reshape(shape)
+
+
+def _evaluated(evaluator: Evaluator, typed: TExpr, names: dict, size: int) -> np.ndarray:
+    """``typed`` over ``size`` rows with ``names`` bound (a rejection is a bug in the
+    search)."""
+    env = Env(names, size, Rows(size))
+    try:
+        with np.errstate(all="ignore"):
+            value = evaluator.eval_typed(typed, env) if size else np.zeros(0)
+    except (Abort, LimitExceeded) as exc:
+        raise RuntimeError(f"reference key program stopped: {exc}") from exc
+    rejection = env.rows.first()
     if rejection is not None:
         raise RuntimeError(f"reference key program rejected: {rejection.kind}: "
                            f"{rejection.message}")
-    return evaluator.globals
+    return np.asarray(broadcast_rows(value, size))

@@ -4,6 +4,7 @@ domains (``binding_domain``, ``references_for_binding``) built from a report."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import zlib
 from collections import Counter
@@ -11,10 +12,13 @@ from collections import Counter
 import numpy as np
 
 from spatial_dsl.lang import ast
+from spatial_dsl.lang import types as T
 from spatial_dsl.lang import build as b
-from spatial_dsl.lang.check.checker import Checked
+from spatial_dsl.lang.check.checker import Checked, check
+from spatial_dsl.lang.source import Source
+from spatial_dsl.lang.typed import TExpr
 from ..runtime.eval import Env, Evaluator
-from ..runtime.values import Abort, LimitExceeded, Rows
+from ..runtime.values import Abort, LimitExceeded, Rows, stack_elements
 from ..runtime.worlds import WorldStack, stack_worlds
 from ..runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
 from ..scenes.model import Scene, normalise_name
@@ -77,15 +81,24 @@ def find_references(scene: Scene, frames: bool = False, *, jittered: list[Scene]
 
 
 class _JitterOnce:
-    """The jittered copies, built on first use (a scene without candidates needs none)."""
+    """The jittered copies, built on first use (a scene without candidates needs none),
+    and the worlds every proof runs on: the scene and its copies as one stack."""
 
     def __init__(self, scene: Scene, seed: int, jittered: list[Scene] | None):
         self.scene, self.seed, self.copies = scene, seed, jittered
+        self._worlds: WorldStack | None | bool = False  # False: not stacked yet
 
     def get(self) -> list[Scene]:
         if self.copies is None:
             self.copies = jitter_for(self.scene, self.seed)
         return self.copies
+
+    def worlds(self) -> WorldStack | None:
+        """World 0 the scene, world w its copy w - 1 (None when they do not stack); one
+        stack for every round, so a kernel's memo of it serves them all."""
+        if self._worlds is False:
+            self._worlds = stack_worlds([self.scene, *self.get()])
+        return self._worlds
 
 
 def _prove_in_rounds(scene: Scene, candidates: list[_Candidate], jitter: _JitterOnce,
@@ -107,7 +120,7 @@ def _prove_in_rounds(scene: Scene, candidates: list[_Candidate], jitter: _Jitter
                 taken[key] += want
         if not batch:
             break
-        for cand in _prove(scene, batch, jitter.get(), rejected):
+        for cand in _prove(scene, batch, jitter, rejected):
             proved[cand.target, cand.ref.kind, cand.ref.frame].append(cand.ref)
     per_object: dict[int, list[Reference]] = {}
     for (i, _, _), refs in proved.items():
@@ -168,60 +181,150 @@ def binding_domain(report: ReferenceReport, scene: Scene, *, frame: int | None =
     return sorted(out, key=lambda t: order[t[0]])  # stable: simplest first per object
 
 
-def _prove(scene: Scene, candidates: list[_Candidate], jittered: list[Scene],
+def _prove(scene: Scene, candidates: list[_Candidate], jitter: _JitterOnce,
            rejected: Counter) -> list[_Candidate]:
-    """The candidates whose expression answers exactly their object on the scene and on
-    every jittered copy. The expressions are checked as programs of a `let` each (at
-    most ``PROOF_BATCH`` per program: the checker allows 500 statements); each is
-    evaluated by the runtime on its own, so one rejection spoils nothing else."""
+    """Candidates whose expression answers exactly their object on the scene and on
+    every jittered copy, each evaluated by the runtime on its own rows, so one rejection
+    spoils nothing else: on the stack of the scene and its copies, in batches of
+    candidates that differ only in their strings (``_select_worlds``), or (when the
+    worlds do not stack, an evaluation runs out of its limits or a template does not
+    check) as programs of a `let` each (at most ``PROOF_BATCH`` per program: the checker
+    allows 500 statements) on the scene, then on copy after copy."""
     proved = []
-    stack = stack_worlds(jittered) if jittered else None
+    worlds = jitter.worlds()
     for start in range(0, len(candidates), PROOF_BATCH):
         batch = candidates[start:start + PROOF_BATCH]
-        lets = [b.let(f"r{k}", c.ref.expr) for k, c in enumerate(batch)]
-        checked = _checked(b.program(*lets, b.answer(0)), "<refer candidates>")
-        nodes = [stmt.value for stmt in checked.program.statements[:len(batch)]]
         alive = np.ones(len(batch), dtype=bool)
-        _select(checked, scene, nodes, batch, alive, rejected, "selects another object")
-        if stack is None or not _select_worlds(checked, stack, nodes, batch, alive, rejected):
-            for world in jittered:
+        if worlds is None or not _select_worlds(worlds, batch, alive, rejected):
+            lets = [b.let(f"r{k}", c.ref.expr) for k, c in enumerate(batch)]
+            checked = _checked(b.program(*lets, b.answer(0)), "<refer candidates>")
+            nodes = [stmt.value for stmt in checked.program.statements[:len(batch)]]
+            _select(checked, scene, nodes, batch, alive, rejected, "selects another object")
+            for world in jitter.get():
                 _select(checked, world, nodes, batch, alive, rejected, "unstable under jitter")
         proved += [c for c, ok in zip(batch, alive) if ok]
     return proved
 
 
-def _select_worlds(checked: Checked, stack: WorldStack, nodes, candidates, alive,
-                   rejected) -> bool:
-    """``_select`` on every jittered copy at once: each candidate is one evaluation over
-    the stack of worlds (runtime/worlds.py), and fails at its first copy that rejects it
-    or selects another object, as copy after copy with ``_select`` would. False (nothing
-    changed) if an evaluation runs out of its limits: then the copies go one by one."""
-    evaluator = Evaluator(checked, stack.scene, _SEARCH_LIMITS, per_world=stack.n)
-    failures = []  # (copy, candidate, reason) of the first copy each candidate fails on
-    for k in np.flatnonzero(alive):
-        env = Env({}, stack.worlds, Rows(stack.worlds), np.arange(stack.worlds))
+def _select_worlds(stack: WorldStack, candidates, alive, rejected) -> bool:
+    """``_select`` on the scene (world 0) and every jittered copy at once: the candidates
+    whose expressions differ only in their strings are one evaluation over the stack of
+    worlds (runtime/worlds.py), a row per candidate and world with the candidate's strings
+    bound to the template's names (``_template_of``), and each fails at its first world
+    that rejects it or selects another object, as the scene and then copy after copy with
+    ``_select`` would (same reasons, counted in the same order). False (nothing changed)
+    if an evaluation runs out of its limits or a template does not check: then the
+    candidates are programs of their own and the worlds go one by one."""
+    groups: dict[ast.Expr, list[int]] = {}
+    strings = []
+    for k, cand in enumerate(candidates):
+        template, found = _template_of(cand.ref.expr)
+        groups.setdefault(template, []).append(k)
+        strings.append(found)
+    failures = []  # (world, candidate, reason) of the first world each candidate fails on
+    for template, members in groups.items():
+        compiled = _checked_template(template, len(strings[members[0]]))
+        if compiled is None:  # a string where only a literal may stand: no template
+            return False
         try:
-            with np.errstate(all="ignore"):
-                value = evaluator.eval_node(nodes[k], env)
-        except Abort:
-            value = None
+            value, rows = _evaluate_template(stack, compiled, [strings[k] for k in members])
         except LimitExceeded:
             return False
-        form = candidates[k].ref.form
-        for w in range(stack.worlds):
-            if env.rows.rejected[w] or value is None:
-                found = env.rows.rejection_of(w)
-                kind = found.kind if found is not None else "Rejected"
-                failures.append((w, k, f"unstable under jitter:{kind}:{form}"))
-                break
-            selected = np.broadcast_to(np.asarray(value).reshape(-1), (stack.worlds,))
-            if int(selected[w]) % stack.n != candidates[k].target:
-                failures.append((w, k, f"unstable under jitter:{form}"))
-                break
-    for _, k, reason in sorted(failures):  # counted in the order copy after copy would
+        for j, k in enumerate(members):
+            failure = _first_failure(stack, value, rows, j, candidates[k])
+            if failure is not None:
+                failures.append((failure[0], k, failure[1]))
+    for _, k, reason in sorted(failures):  # counted in the order world after world would
         alive[k] = False
         rejected[reason] += 1
     return True
+
+
+def _evaluate_template(stack: WorldStack, compiled: tuple[Checked, TExpr],
+                       strings: list[list[str]]):
+    """A checked template's value and rows over every (candidate, world) row,
+    candidate-major: ``strings[j]`` the strings of candidate j (None for a value: every
+    row aborted)."""
+    checked, typed = compiled
+    worlds = stack.worlds
+    size = len(strings) * worlds
+    names = {f"q{i}": stack_elements(T.STR, [s[i] for s in strings for _ in range(worlds)])
+             for i in range(len(strings[0]))}
+    env = Env(names, size, Rows(size), np.tile(np.arange(worlds), len(strings)))
+    evaluator = Evaluator(checked, stack.scene, _SEARCH_LIMITS, per_world=stack.n)
+    try:
+        with np.errstate(all="ignore"):
+            value = evaluator.eval_typed(typed, env)
+    except Abort:
+        return None, env.rows
+    return np.broadcast_to(np.asarray(value).reshape(-1), (size,)), env.rows
+
+
+def _first_failure(stack: WorldStack, value, rows: Rows, j: int,
+                   cand: _Candidate) -> tuple[int, str] | None:
+    """(world, reason) of the first world where candidate j of a template's evaluation is
+    rejected or selects another object, or None."""
+    form = cand.ref.form
+    for w in range(stack.worlds):
+        row = j * stack.worlds + w
+        reason = "selects another object" if w == 0 else "unstable under jitter"
+        if rows.rejected[row] or value is None:
+            found = rows.rejection_of(row)
+            kind = found.kind if found is not None else "Rejected"
+            return w, f"{reason}:{kind}:{form}"
+        if int(value[row]) % stack.n != cand.target:
+            return w, f"{reason}:{form}"
+    return None
+
+
+def _template_of(expr: ast.Expr) -> tuple[ast.Expr, list[str]]:
+    """The expression with its string literals replaced by the names ``q0``, ``q1``, ...
+    in reading order, and the strings: ``the(filter(find("Mug"), o => on(o,
+    the("Table"))))`` is ``the(filter(find(q0), o => on(o, the(q1))))`` with ["Mug",
+    "Table"]. A name and a literal of type Str are checked and evaluated alike."""
+    strings: list[str] = []
+    return _abstracted(expr, strings), strings
+
+
+def _abstracted(node, strings: list[str]):
+    """``node`` (an AST node, a tuple of them or a plain field value) with its strings
+    replaced, appended to ``strings``; unchanged parts are the same objects."""
+    if isinstance(node, ast.String):
+        strings.append(node.value)
+        return b.name(f"q{len(strings) - 1}")
+    if isinstance(node, tuple):
+        items = tuple(_abstracted(x, strings) for x in node)
+        return node if all(x is y for x, y in zip(items, node)) else items
+    if not isinstance(node, ast.Node):
+        return node
+    changed = {}
+    for f in dataclasses.fields(node):
+        if f.compare:  # spans and depths are no part of the expression
+            value = getattr(node, f.name)
+            new = _abstracted(value, strings)
+            if new is not value:
+                changed[f.name] = new
+    return dataclasses.replace(node, **changed) if changed else node
+
+
+_PROOF_TEMPLATES: dict[ast.Expr, tuple[Checked, TExpr] | None] = {}  # checked once
+_MAX_PROOF_TEMPLATES = 1024
+
+
+def _checked_template(template: ast.Expr, count: int) -> tuple[Checked, TExpr] | None:
+    """The template checked as ``let q0 = ""`` ... ``let r = template``, and the typed
+    value of `r` (None if it does not check): once per template (ASTs are compared by
+    value), for every scene."""
+    found = _PROOF_TEMPLATES.get(template, False)
+    if found is False:
+        if len(_PROOF_TEMPLATES) >= _MAX_PROOF_TEMPLATES:
+            _PROOF_TEMPLATES.clear()
+        lets = [b.let(f"q{i}", b.string("")) for i in range(count)]
+        checked = check(b.program(*lets, b.let("r", template), b.answer(0)),
+                        Source("", "<refer candidates>"))
+        found = (checked, checked.typed.statements[count][1]) if checked.ok else None
+        _PROOF_TEMPLATES[template] = found
+    return found
 
 
 def _select(checked: Checked, world: Scene, nodes, candidates, alive, rejected,
