@@ -393,3 +393,25 @@ def test_items_do_not_depend_on_the_tasks_run_before_them_on_the_scene(scene, te
     lists = [ids for items in ahead.values() for item in items
              for ids in (item["choice_ids"] or []) if ids is not None]
     assert lists and len({id(ids) for ids in lists}) == len(lists)
+
+
+def test_an_item_s_question_is_the_first_draw_of_its_own_generator(scene, templates):
+    # The engine writes the question and program of the selected candidates only, and a
+    # task without choices draws its paraphrase then rather than when the binding is
+    # accepted; a multiple-choice item draws it before its choices. Either way the record
+    # must read what writing it at once gives: item_text with a fresh item_rng (whose
+    # first draw is the paraphrase), for items with and without choices.
+    engine = SceneEngine(scene, GenerateOptions(per_scene=4))
+    kinds = set()
+    for template in templates:
+        domains = [engine._domain(p) for p in template.params]
+        sizes = tuple(size for size, _ in domains)
+        for item in engine.run_task(template)[0]:
+            binding = int(item["id"].rsplit("/", 1)[1])
+            ix = [int(i) for i in np.unravel_index(binding, sizes)] if sizes else []
+            _, question, program = engine.item_text(template, ix,
+                                                    engine.item_rng(template, binding))
+            assert (item["question"], item["program"]) == (question, program), item["id"]
+            if len(template.task.asks) > 1:
+                kinds.add(item["choices"] is not None)
+    assert kinds == {True, False}  # both kinds of item were drawn from a paraphrase list

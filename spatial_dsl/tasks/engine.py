@@ -233,7 +233,7 @@ class SceneEngine(ItemWriter):
             position += len(chunk)
             chunk_size = _next_chunk(chunk_size, pool.needed, len(pool.items), stats.evaluated)
         stats.candidates = len(pool.items)
-        items = self._select(template, pool.items)
+        items = [self._record(c) for c in self._select(template, pool.items)]
         stats.items = len(items)
         stats.surplus = len(pool.items) - len(items)
         return items, stats

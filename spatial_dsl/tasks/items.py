@@ -2,7 +2,12 @@
 (question text, ``params`` value, program ``let``), the question and standalone program,
 the answer and choices in the question's words, and the quality checks on the objects an
 item names. A mixin of ``engine.SceneEngine``, whose scene, references and object rows
-it reads."""
+it reads.
+
+An accepted binding becomes a ``_Candidate`` (its answer and choices in words, checked);
+the pool selects among candidates by answer, and only the selected ones are written as
+records (question, program): about a fifth of the candidates of a balanced task are
+never selected, and printing is most of what writing costs."""
 
 from __future__ import annotations
 
@@ -39,7 +44,30 @@ class _Shared(NamedTuple):
     defs: str  # its `def` statements, printed
     answer: str  # its `answer` statement, printed
     about_visibility: bool  # the answer asks what a frame shows
-    params: dict  # (parameter name, domain index) -> (rendering, `let` printed)
+    params: dict  # (parameter name, domain index) -> its rendering (``_render``)
+    lets: dict  # (parameter name, domain index) -> its `let` statement printed
+
+
+class _Candidate(NamedTuple):
+    """An accepted binding whose record is not written yet (``ItemWriter._record``).
+
+    The pool holds these and selects by answer; only the selected ones get their
+    question and program text, so nothing is printed for a candidate the selection
+    leaves out. ``ask``: the paraphrase drawn, or None when it is still to be drawn (a
+    task without choices draws nothing else from the item's generator, so its draw can
+    wait until the record is written; a multiple-choice item draws it before its
+    choices, as the generator's order demands)."""
+
+    template: TaskTemplate
+    ix: list[int]  # domain index per parameter
+    binding: int
+    rendered: dict  # parameter name -> rendering (``_render``)
+    answer: object  # runtime.answers.Answer, in the question's words
+    ask: int | None
+    choices: list[str] | None
+    letter: str | None
+    choice_ids: list | None
+    frames: list[int]
 
 
 def _choice_key(value) -> object:
@@ -62,13 +90,13 @@ def _by_id(oid: str) -> ast.Expr:
 class ItemWriter:
     """The item half of ``SceneEngine`` (see the module doc)."""
 
-    def _select(self, template: TaskTemplate, pool: list[dict]) -> list[dict]:
+    def _select(self, template: TaskTemplate, pool: list[_Candidate]) -> list[_Candidate]:
         cap = self.options.per_scene
         if not template.balanced or len(pool) <= cap:
             return pool[:cap]
         groups: dict[str, list[int]] = {}
         for i, item in enumerate(pool):
-            groups.setdefault(item["answer"], []).append(i)
+            groups.setdefault(item.answer.text, []).append(i)
         chosen: list[int] = []
         queues = [list(g) for g in groups.values()]
         while len(chosen) < cap:
@@ -215,75 +243,90 @@ class ItemWriter:
     def item_text(self, template: TaskTemplate, ix: list[int],
                   rng: np.random.Generator) -> tuple[dict, str, str]:
         """(rendered parameters, question, standalone program text) of the binding whose
-        domain indices are ``ix``; draws the paraphrase from ``rng``. The program is
-        ``item_program``'s, printed: statement by statement, as ``print_program`` does,
-        with the statements every item of the template shares (its ``def``s and its
-        ``answer``) printed once per template rather than once per item."""
-        rendered, question, params = self._item_parts(template, ix, rng)
+        domain indices are ``ix``; draws the paraphrase from ``rng``."""
+        rendered = self._rendered(template, ix)
+        question = self._question(template, ix, rendered, _draw_ask(template, rng))
+        return rendered, question, self._program_text(template, ix, question)
+
+    def _program_text(self, template: TaskTemplate, ix: list[int], question: str) -> str:
+        """``item_program``'s program, printed: statement by statement, as
+        ``print_program`` does, with the statements every item of the template shares (its
+        ``def``s and its ``answer``) printed once per template rather than once per item,
+        and each parameter's `let` once per (parameter, domain index) (``_lets``)."""
         shared = self._shared(template)
-        text = statement(b.question(question)) + "\n" + shared.defs + "".join(
-            let for _, let in params.values()) + shared.answer
-        return rendered, question, text
+        return statement(b.question(question)) + "\n" + shared.defs + "".join(
+            self._lets(template, ix)) + shared.answer
 
     def _shared(self, template: TaskTemplate) -> _Shared:
         """What every item of a template shares, worked out once per template and held per
         template name for this engine's scene (renewed when another template of that name
         comes): its `def`s and its `answer` statement printed, whether the answer asks what
-        a frame shows (``quality.about_visibility``), and its rendered parameters
-        (``_params``)."""
+        a frame shows (``quality.about_visibility``), and its rendered parameters and
+        their printed `let`s (``_rendered``, ``_lets``)."""
         known = self._printed.get(template.name)
         if known is None or known.template is not template:
             answer = template.task.answer.value
             known = self._printed[template.name] = _Shared(
                 template, "".join(statement(d) + "\n" for d in template.defs),
-                statement(b.answer(answer)) + "\n", quality.about_visibility(answer), {})
+                statement(b.answer(answer)) + "\n", quality.about_visibility(answer), {}, {})
         return known
 
-    def _params(self, template: TaskTemplate, ix: list[int]) -> dict[str, tuple]:
-        """Parameter name -> (its rendering (``_render``), its `let` statement printed)
-        of the binding whose domain indices are ``ix``. A parameter's value recurs in
-        many bindings of a template, so each (parameter, domain index) is rendered and
-        printed once per template on this scene."""
-        known = self._shared(template).params
-        out = {}
+    def _rendered(self, template: TaskTemplate, ix: list[int]) -> dict[str, tuple]:
+        """Parameter name -> its rendering (``_render``) of the binding whose domain
+        indices are ``ix``."""
+        shared = self._shared(template)
+        return {p.name: self._rendering(shared, p, i) for p, i in zip(template.params, ix)}
+
+    def _rendering(self, shared: _Shared, param: ParamInfo, ix: int) -> tuple:
+        """``_render`` of one parameter value. A value recurs in many bindings of a
+        template, so each (parameter, domain index) is rendered once per template on this
+        scene."""
+        key = (param.name, ix)
+        found = shared.params.get(key)
+        if found is None:
+            found = shared.params[key] = self._render(param, ix)
+        return found
+
+    def _lets(self, template: TaskTemplate, ix: list[int]) -> list[str]:
+        """The printed `let` statement of each parameter of the binding ``ix``, in the
+        parameters' order; printed once per (parameter, domain index)."""
+        shared = self._shared(template)
+        out = []
         for p, i in zip(template.params, ix):
             key = (p.name, i)
-            found = known.get(key)
+            found = shared.lets.get(key)
             if found is None:
-                rendered = self._render(p, i)
-                found = known[key] = (rendered, statement(b.let(p.name, rendered[2])) + "\n")
-            out[p.name] = found
+                let = b.let(p.name, self._rendering(shared, p, i)[2])
+                found = shared.lets[key] = statement(let) + "\n"
+            out.append(found)
         return out
 
     def item_program(self, template: TaskTemplate, ix: list[int],
                      rng: np.random.Generator) -> tuple[dict, str, ast.Program]:
         """(rendered parameters, question, standalone program) of the binding whose
         domain indices are ``ix``; draws the paraphrase from ``rng``."""
-        rendered, question, _ = self._item_parts(template, ix, rng)
+        rendered = self._rendered(template, ix)
+        question = self._question(template, ix, rendered, _draw_ask(template, rng))
         lets = {p.name: rendered[p.name][2] for p in template.params}
         return rendered, question, template.item_program(question, lets)
 
-    def _item_parts(self, template: TaskTemplate, ix: list[int],
-                    rng: np.random.Generator) -> tuple[dict, str, dict]:
-        """(rendered parameters, question, ``_params``)."""
-        task = template.task
-        params = self._params(template, ix)
-        rendered = {name: found[0] for name, found in params.items()}
-        ask = task.asks[int(rng.integers(len(task.asks)))].text if len(task.asks) > 1 \
-            else task.asks[0].text
-        question = PLACEHOLDER.sub(lambda m: self._placeholder(m, template, ix, rendered), ask)
-        return rendered, question, params
+    def _question(self, template: TaskTemplate, ix: list[int], rendered: dict,
+                  ask: int) -> str:
+        """The question: paraphrase ``ask`` of the task with its placeholders filled."""
+        return PLACEHOLDER.sub(lambda m: self._placeholder(m, template, ix, rendered),
+                               template.task.asks[ask].text)
 
     def _item(self, template: TaskTemplate, domains, ix: list[int], binding: int,
-              answer_value, choice_values) -> dict | str:
-        """The record of one accepted binding, or a rejection kind (multiple choice)."""
-        opts, scene = self.options, self.scene
-        rng = self.item_rng(template, binding)
-        rendered, question, program = self.item_text(template, ix, rng)
+              answer_value, choice_values) -> _Candidate | str:
+        """The candidate of one accepted binding, or why it is rejected (its answer or a
+        choice cannot be put in words, a quality check). Checked in this order; the
+        question and program are written for the selected candidates only (``_record``)."""
+        scene = self.scene
+        rendered = self._rendered(template, ix)
         answer = self._in_words(answer_value, template.answer_type)
         if isinstance(answer, str):
             return answer
-        choices = letter = choice_ids = None
+        ask = choices = letter = choice_ids = None
         if choice_values is not None:
             worded = self._choice_words(template.answer_type, choice_values)
             if answer.text not in worded:
@@ -291,6 +334,8 @@ class ItemWriter:
             others = [t for t in worded if t != answer.text]
             if not others:
                 return "TooFewChoices"
+            rng = self.item_rng(template, binding)
+            ask = _draw_ask(template, rng)  # the paraphrase comes first from the generator
             picked = rng.choice(len(others), size=min(MAX_CHOICES - 1, len(others)),
                                 replace=False)
             options = [answer.text] + [others[int(i)] for i in sorted(picked)]
@@ -317,23 +362,47 @@ class ItemWriter:
         if quality.unclear(scene, named, template.modality, frame_row,
                            self._shared(template).about_visibility):
             return "NotClearlyVisible"
+        return _Candidate(template, ix, binding, rendered, answer, ask, choices, letter,
+                          choice_ids, frames)
+
+    def _later_ask(self, template: TaskTemplate, binding: int) -> int:
+        """The paraphrase of an item without choices, drawn when its record is written
+        (the only draw from its generator; a task with one paraphrase makes none)."""
+        if len(template.task.asks) == 1:
+            return 0
+        return _draw_ask(template, self.item_rng(template, binding))
+
+    def _record(self, candidate: _Candidate) -> dict:
+        """The dataset record of a selected candidate: its question (the paraphrase drawn
+        now if it was not yet, from the item's own generator) and program written."""
+        c, scene = candidate, self.scene
+        template, answer = c.template, c.answer
+        ask = c.ask if c.ask is not None else self._later_ask(template, c.binding)
+        question = self._question(template, c.ix, c.rendered, ask)
         return {
-            "id": f"{scene.id}/{template.name}/{binding}",
+            "id": f"{scene.id}/{template.name}/{c.binding}",
             "scene": scene.id,
             "scene_file": self.scene_file,
             "task": template.name,
             "modality": template.modality,
-            "frames": frames,
+            "frames": c.frames,
             "question": question,
             "answer": answer.text,
             "answer_ids": answer.ids,
             "answer_type": answer.type,
             "unit": answer.unit,
-            "choices": choices,
-            "choice_ids": choice_ids,
-            "answer_choice": letter,
-            "program": program,
-            "params": {p.name: rendered[p.name][1] for p in template.params},
+            "choices": c.choices,
+            "choice_ids": c.choice_ids,
+            "answer_choice": c.letter,
+            "program": self._program_text(template, c.ix, question),
+            "params": {p.name: c.rendered[p.name][1] for p in template.params},
             "producer": "template",
-            "seed": opts.seed,
+            "seed": self.options.seed,
         }
+
+
+def _draw_ask(template: TaskTemplate, rng) -> int:
+    """The paraphrase of an item: the first draw from its generator, when the task has
+    more than one (a task with one draws nothing)."""
+    asks = template.task.asks
+    return int(rng.integers(len(asks))) if len(asks) > 1 else 0
