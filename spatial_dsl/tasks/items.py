@@ -359,8 +359,8 @@ class ItemWriter:
                                   answered) is not None:
             return "Degenerate:an object and its own part"
         named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
-        if quality.unclear(scene, named, template.modality, frame_row,
-                           self._shared(template).about_visibility):
+        if quality.unclear_rows(scene, named, template.modality, frame_row,
+                                self._shared(template).about_visibility):
             return "NotClearlyVisible"
         return _Candidate(template, ix, binding, rendered, answer, ask, choices, letter,
                           choice_ids, frames)
