@@ -161,8 +161,15 @@ def _shown_in(visibility: Visibility, frame_row: int) -> dict[int, float]:
 
 
 def _clear_ever(scene: Scene) -> np.ndarray:
-    """(N,) bool: the objects clearly visible in at least one frame."""
-    return _clear(scene).frame_counts() > 0
+    """(N,) bool: the objects clearly visible in at least one frame (kept per table)."""
+    clear = _clear(scene)
+    found = _CLEAR_EVER.get(clear)
+    if found is None:
+        found = _CLEAR_EVER[clear] = clear.frame_counts() > 0
+    return found
+
+
+_CLEAR_EVER: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _why_never(scene: Scene, row: int) -> str:

@@ -98,12 +98,14 @@ class SceneEngine(ItemWriter):
         self._stack: WorldStack | bool | None = None  # False: the copies cannot be stacked
         self._invariants: dict[str, bool] = {}  # task name -> its answer is world-invariant
         self._printed: dict = {}  # task name -> items._Shared
-        self._landmarks: dict[int, list[int]] = {}  # Ref domain index -> its landmarks
+        self._param_rows: dict[tuple[str, int], tuple] = {}  # see items._param_objects
+        self._ref_index: dict[int, int] | None = None  # object row -> Ref domain index
         self._refs: list[tuple[int, ast.Expr, str]] | None = None  # (row, expression, text)
         self._worded: list[tuple[int, ast.Expr, str]] = []  # the same, article kept
         self._object_names = None  # naming.ObjectNames, built on first use
         self._worded_choices: dict[tuple, object] = {}  # see items._choice_in_words
         self._ids: dict[str, int] | None = None  # object id -> row
+        self._video_frames: list[int] | None = None  # see items._frame_indices
         self._mentions: np.ndarray | None = None
         self._rows: dict[str, np.ndarray] | None = None  # see _object_rows
         # (task name, phase) -> seconds; phases: where, answer, choices, jitter, items

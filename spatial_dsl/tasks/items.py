@@ -44,6 +44,7 @@ class _Shared(NamedTuple):
     defs: str  # its `def` statements, printed
     answer: str  # its `answer` statement, printed
     about_visibility: bool  # the answer asks what a frame shows
+    image_at: int | None  # an image task's image parameter, by position
     params: dict  # (parameter name, domain index) -> its rendering (``_render``)
     lets: dict  # (parameter name, domain index) -> its `let` statement printed
 
@@ -141,22 +142,30 @@ class ItemWriter:
         of its answer and of the options shown."""
         rows: list[int] = []
         for p, i in zip(template.params, ix):
-            if p.kind == "Ref":  # the landmarks of a reference: found once per reference
-                rows.append(self._object_rows(p, np.array([i]))[0])
-                if i not in self._landmarks:
-                    self._landmarks[i] = quality.landmarks(self.scene, rendered[p.name][2])
-                rows += self._landmarks[i]
-            elif p.kind == "Object":
-                rows.append(self._object_rows(p, np.array([i]))[0])
-                rows += quality.landmarks(self.scene, rendered[p.name][2])
-            elif p.kind == "Category":
-                row = quality.one_object(self.scene, self._categories[i])
-                rows += [] if row is None else [row]
+            if p.kind in _OBJECT_KINDS:
+                rows += self._param_objects(p, i, rendered)[1]
         ids = list(answer_ids or []) + [oid for option in choice_ids or [] for oid in option]
         if ids:
             index = self._id_rows
             rows += [index[oid] for oid in ids]
         return rows
+
+    def _param_objects(self, param: ParamInfo, ix: int, rendered: dict
+                       ) -> tuple[int, tuple[int, ...]]:
+        """(the object row a Category / Object / Ref value names or -1, the objects it
+        names for ``quality``: an Object or a Ref's object and the landmarks of its `let`,
+        a category's only object). They depend on the kind and the domain index alone,
+        so they are kept per (kind, index) on this scene, for every template."""
+        key = (param.kind, ix)
+        found = self._param_rows.get(key)
+        if found is None:
+            row = int(self._object_rows(param, np.array([ix]))[0])
+            if param.kind == "Category":
+                named = () if row < 0 else (row,)
+            else:
+                named = (row, *quality.landmarks(self.scene, rendered[param.name][2]))
+            found = self._param_rows[key] = (row, named)
+        return found
 
     def _placeholder(self, match: re.Match, template: TaskTemplate, ix: list[int],
                      rendered: dict) -> str:
@@ -171,7 +180,7 @@ class ItemWriter:
             return plural_name(self._categories[ix[at]])
         return rendered[name][0]
 
-    def _answer_leans(self, template: TaskTemplate, ix: list[int], answer_ids,
+    def _answer_leans(self, template: TaskTemplate, ix: list[int], rendered: dict, answer_ids,
                       choice_ids) -> bool:
         """Whether the answer (or a choice) and the question name each other through a
         reference: an answer object worded by a landmark the question names ("Which
@@ -182,15 +191,29 @@ class ItemWriter:
         if not ids:
             return False
         answered = [self._id_rows[oid] for oid in ids]
-        asked = [int(r) for p, i in zip(template.params, ix) if p.kind in _OBJECT_KINDS
-                 for r in self._object_rows(p, np.array([i])) if r >= 0]
         mentions = self._ref_mentions
         question_refs = [i for p, i in zip(template.params, ix) if p.kind == "Ref"]
         if any(mentions[j, answered].any() for j in question_refs):
             return True
-        reference_of = {row: j for j, (row, _, _) in enumerate(self.references)}
+        asked = [row for p, i in zip(template.params, ix) if p.kind in _OBJECT_KINDS
+                 for row in (self._param_objects(p, i, rendered)[0],) if row >= 0]
+        reference_of = self._reference_of
         return bool(asked) and any(mentions[reference_of[r], asked].any()
                                    for r in answered if r in reference_of)
+
+    @property
+    def _reference_of(self) -> dict[int, int]:
+        """Object row -> its index in the ``Ref`` domain."""
+        if self._ref_index is None:
+            self._ref_index = {row: j for j, (row, _, _) in enumerate(self.references)}
+        return self._ref_index
+
+    @property
+    def _frame_indices(self) -> list[int]:
+        """The scene's frame indices in order (a video item's ``frames``)."""
+        if self._video_frames is None:
+            self._video_frames = [int(i) for i in self.scene.frames.index]
+        return self._video_frames
 
     @property
     def _id_rows(self) -> dict[str, int]:
@@ -266,15 +289,20 @@ class ItemWriter:
         known = self._printed.get(template.name)
         if known is None or known.template is not template:
             answer = template.task.answer.value
+            names = [p.name for p in template.params]
+            image_at = names.index(template.image_param) \
+                if template.modality == "image" and template.image_param else None
             known = self._printed[template.name] = _Shared(
                 template, "".join(statement(d) + "\n" for d in template.defs),
-                statement(b.answer(answer)) + "\n", quality.about_visibility(answer), {}, {})
+                statement(b.answer(answer)) + "\n", quality.about_visibility(answer),
+                image_at, {}, {})
         return known
 
-    def _rendered(self, template: TaskTemplate, ix: list[int]) -> dict[str, tuple]:
+    def _rendered(self, template: TaskTemplate, ix: list[int],
+                  shared: _Shared | None = None) -> dict[str, tuple]:
         """Parameter name -> its rendering (``_render``) of the binding whose domain
-        indices are ``ix``."""
-        shared = self._shared(template)
+        indices are ``ix`` (``shared``: the template's ``_shared``, if at hand)."""
+        shared = shared or self._shared(template)
         return {p.name: self._rendering(shared, p, i) for p, i in zip(template.params, ix)}
 
     def _rendering(self, shared: _Shared, param: ParamInfo, ix: int) -> tuple:
@@ -321,8 +349,8 @@ class ItemWriter:
         """The candidate of one accepted binding, or why it is rejected (its answer or a
         choice cannot be put in words, a quality check). Checked in this order; the
         question and program are written for the selected candidates only (``_record``)."""
-        scene = self.scene
-        rendered = self._rendered(template, ix)
+        scene, shared = self.scene, self._shared(template)
+        rendered = self._rendered(template, ix, shared)
         answer = self._in_words(answer_value, template.answer_type)
         if isinstance(answer, str):
             return answer
@@ -344,15 +372,14 @@ class ItemWriter:
             if answer.ids is not None:
                 choice_ids = [worded[t] for t in options]
         frame_row = None
-        if template.modality == "image":
-            at = [p.name for p in template.params].index(template.image_param)
-            frame_row = ix[at]
+        if shared.image_at is not None:
+            frame_row = ix[shared.image_at]
             frames = [int(scene.frames.index[frame_row])]
         elif template.modality == "video":
-            frames = [int(i) for i in scene.frames.index]
+            frames = list(self._frame_indices)
         else:
             frames = []
-        if self._answer_leans(template, ix, answer.ids, choice_ids):
+        if self._answer_leans(template, ix, rendered, answer.ids, choice_ids):
             return "Ambiguous:answer names by a question object"
         answered = [self._id_rows[oid] for oid in answer.ids or []]
         if quality.part_and_whole(scene, self._named_rows(template, ix, rendered, None, None),
@@ -360,7 +387,7 @@ class ItemWriter:
             return "Degenerate:an object and its own part"
         named = self._named_rows(template, ix, rendered, answer.ids, choice_ids)
         if quality.unclear_rows(scene, named, template.modality, frame_row,
-                                self._shared(template).about_visibility):
+                                shared.about_visibility):
             return "NotClearlyVisible"
         return _Candidate(template, ix, binding, rendered, answer, ask, choices, letter,
                           choice_ids, frames)
