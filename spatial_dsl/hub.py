@@ -123,9 +123,7 @@ def features_for(fmt: str, rows: list[dict], arrow_schema=None) -> list[tuple[st
     parquet, the written file's Arrow schema)."""
     if arrow_schema is not None:
         return [(f.name, _arrow_feature(f.type)) for f in arrow_schema]
-    keys: list[str] = []
-    for row in rows:
-        keys += [k for k in row if k not in keys]
+    keys = list(dict.fromkeys(k for row in rows for k in row))  # first-seen order
     if fmt in FORMAT_FEATURES:
         known = FORMAT_FEATURES[fmt]
         order = list(known) + [k for k in keys if k not in known]
