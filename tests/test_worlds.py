@@ -415,3 +415,24 @@ def test_an_item_s_question_is_the_first_draw_of_its_own_generator(scene, templa
             if len(template.task.asks) > 1:
                 kinds.add(item["choices"] is not None)
     assert kinds == {True, False}  # both kinds of item were drawn from a paraphrase list
+
+
+def test_restrict_keeps_each_row_s_own_world_only():
+    # restrict copies each row's own block of columns; by its definition, column c of a
+    # stack of W worlds of N objects belongs to world c // N, and a row keeps exactly the
+    # columns of its world. Random sets, a one-row set broadcast to every row, and rows
+    # of worlds in any order.
+    from spatial_dsl.runtime.worlds import restrict
+
+    rng = np.random.default_rng(3)
+    worlds, n = 4, 7
+    column_world = np.arange(worlds * n) // n
+    for rows in (1, 5, 12):
+        world = rng.integers(worlds, size=rows)
+        for masks in (rng.random((rows, worlds * n)) < 0.5,
+                      rng.random((1, worlds * n)) < 0.5):
+            expected = np.broadcast_to(masks, (rows, worlds * n)) & \
+                (column_world[None, :] == world[:, None])
+            got = restrict(masks, world, n)
+            assert got.shape == expected.shape and (got == expected).all()
+    assert restrict(masks, None, n) is masks  # a single world is left as it is
