@@ -436,3 +436,74 @@ def test_restrict_keeps_each_row_s_own_world_only():
             got = restrict(masks, world, n)
             assert got.shape == expected.shape and (got == expected).all()
     assert restrict(masks, None, n) is masks  # a single world is left as it is
+
+
+def _scalar_columns(rng, kind: str, size: int) -> np.ndarray:
+    """A column of answers of one kind with the awkward values in it (ties, 0, -0.0,
+    inf, nan, values 5 % apart)."""
+    if kind == "b":
+        return rng.random(size) < 0.5
+    if kind == "i":
+        return rng.integers(-3, 4, size=size)
+    if kind == "s":
+        words = rng.choice(["left", "right", "behind"], size=size)
+        return np.array([np.str_(w) if i % 2 else str(w) for i, w in enumerate(words)],
+                        dtype=object)  # as the runtime holds them: numpy's str or str
+    base = rng.choice([0.0, -0.0, 1.0, 1.05, 0.95, 2.5, np.inf, np.nan, 1e-13], size=size)
+    return base * rng.choice([1.0, 1.0, 1.049, 0.951, 1.051], size=size)
+
+
+def test_same_elements_is_same_element_row_by_row():
+    # The stability check compares a stacked batch of scalar answers as arrays
+    # (answers.same_elements); each row must get what same_element gives its elements.
+    from spatial_dsl.runtime.answers import same_element, same_elements
+    from spatial_dsl.runtime.values import element
+
+    rng = np.random.default_rng(11)
+    for kinds in (("b", "b"), ("i", "i"), ("f", "f"), ("b", "f"), ("s", "s")):
+        for tolerance in (0.0, 0.05):
+            expected, got = (_scalar_columns(rng, kind, 400) for kind in kinds)
+            fast = same_elements(expected, got, tolerance)
+            slow = [same_element(element(expected, r), element(got, r), tolerance)
+                    for r in range(400)]
+            assert fast.tolist() == slow, (kinds, tolerance)
+    words = np.array(["left", "right", "left", None], dtype=object)
+    assert same_elements(words, words[[0, 0, 2, 3]]).tolist() == [True, False, True, True]
+    ints, floats = np.arange(3), np.arange(3.0)
+    assert same_elements(ints, floats) is None  # Python compares an int and a float exactly
+    assert same_elements(np.array([[1]], dtype=object), np.array([[1]], dtype=object)) is None
+    assert same_elements(np.array([[1], 2], dtype=object), np.array([[1], 2], dtype=object)) \
+        is None  # not strings
+
+
+def test_stable_rows_agree_with_the_element_by_element_check():
+    # _stable_rows compares one stacked evaluation as arrays; _stable_elements is the
+    # element-by-element rule. Same stable rows for booleans, numbers (with the 5 %
+    # tolerance) and objects (stacked rows taken back to their own world), with rejected
+    # rows, a broadcast original and live rows out of order.
+    from spatial_dsl.tasks.engine import _Batch, _stable_elements, _stable_rows, _WorldRows
+
+    rng = np.random.default_rng(5)
+    worlds, k, n = 4, 9, 6
+    for t, kind, tolerance in ((T.BOOL, "b", 0.0), (T.NUMBER, "f", 0.05), (T.INT, "i", 0.0),
+                               (T.OBJECT, "o", 0.0), (T.STR, "s", 0.0)):
+        for broadcast in (False, True):
+            live = rng.permutation(12)[:k]
+            if kind == "o":
+                value = rng.integers(n, size=12)
+                stacked = np.concatenate([value[live] + w * n for w in range(worlds)])
+                moved = rng.random(worlds * k) < 0.1  # another object of the same world
+                stacked[moved] = stacked[moved] // n * n + rng.integers(n, size=moved.sum())
+            else:
+                value = _scalar_columns(rng, kind, 12)
+                stacked = np.concatenate([value[live]] * worlds)
+                moved = rng.random(worlds * k) < 0.2
+                stacked[moved] = _scalar_columns(rng, kind, int(moved.sum()))
+            if broadcast:
+                value = value[:1]
+            rejected = rng.random(worlds * k) < 0.05
+            trials = [_Batch(_WorldRows(stacked, w * k, t, n), rejected[w * k:(w + 1) * k], [])
+                      for w in range(worlds)]
+            fast = _stable_rows(value, live, trials, tolerance, t)
+            assert fast is not None
+            assert fast.tolist() == _stable_elements(value, live, trials, tolerance).tolist()

@@ -30,6 +30,7 @@ from .templates import ParamInfo, TaskTemplate
 LETTERS = "ABCD"
 MAX_CHOICES = 4
 _OBJECT_KINDS = ("Category", "Object", "Ref")
+_OBJECT_LIST = T.ListType(T.OBJECT)  # with T.OBJECT, the answer types that name objects
 
 
 def _bare(text: str) -> str:
@@ -191,14 +192,14 @@ class ItemWriter:
         if not ids:
             return False
         answered = [self._id_rows[oid] for oid in ids]
-        mentions = self._ref_mentions
+        mentioned = self._mentioned
         question_refs = [i for p, i in zip(template.params, ix) if p.kind == "Ref"]
-        if any(mentions[j, answered].any() for j in question_refs):
+        if any(not mentioned[j].isdisjoint(answered) for j in question_refs):
             return True
         asked = [row for p, i in zip(template.params, ix) if p.kind in _OBJECT_KINDS
                  for row in (self._param_objects(p, i, rendered)[0],) if row >= 0]
         reference_of = self._reference_of
-        return bool(asked) and any(mentions[reference_of[r], asked].any()
+        return bool(asked) and any(not mentioned[reference_of[r]].isdisjoint(asked)
                                    for r in answered if r in reference_of)
 
     @property
@@ -207,6 +208,15 @@ class ItemWriter:
         if self._ref_index is None:
             self._ref_index = {row: j for j, (row, _, _) in enumerate(self.references)}
         return self._ref_index
+
+    @property
+    def _mentioned(self) -> list[frozenset[int]]:
+        """Per ``Ref`` domain index, the object rows it names as landmarks (the rows of
+        ``_ref_mentions``, as sets: an item asks about two or three objects)."""
+        if self._mention_sets is None:
+            self._mention_sets = [frozenset(np.flatnonzero(row).tolist())
+                                  for row in self._ref_mentions]
+        return self._mention_sets
 
     @property
     def _frame_indices(self) -> list[int]:
@@ -227,7 +237,10 @@ class ItemWriter:
         would leave a reader unable to tell which object is meant (synthesis.md)."""
         from ..naming import in_words
 
-        named = in_words(serialize(value, t, self.scene), self.names)
+        answer = serialize(value, t, self.scene)
+        if t != T.OBJECT and t != _OBJECT_LIST:
+            return answer  # no object to name: its words are its text (``in_words``)
+        named = in_words(answer, self.names)
         if named.unnamed:
             return "Ambiguous:object without a name"
         if named.repeated:
