@@ -97,12 +97,36 @@ def part_and_whole(scene: Scene, asked: Iterable[int],
     whole (a list of what lies near the mirror holds the sink and its basin)."""
     asked = {int(r) for r in asked if r >= 0}
     rows = asked | {int(r) for r in answered if r >= 0}
+    if len(rows & _parts_and_wholes(scene)) < 2:
+        return None  # (most items: no object of the scene has a part, or none is named)
     for part in rows:
         for whole in rows:
             if (part in asked or whole in asked) and \
                     scene.ids[part].startswith(scene.ids[whole] + "|"):
                 return part, whole
     return None
+
+
+def _parts_and_wholes(scene: Scene) -> frozenset[int]:
+    """The rows of the objects that are a part of another object or have one (an id
+    that is another's followed by ``|``), found once per scene: a part's id is its
+    whole's id cut at one of its own ``|``."""
+    found = _PARTS.get(scene)
+    if found is None:
+        rows: dict[str, list[int]] = {}
+        for row, oid in enumerate(scene.ids):
+            rows.setdefault(oid, []).append(row)
+        related: set[int] = set()
+        for row, oid in enumerate(scene.ids):
+            for cut in (i for i, c in enumerate(oid) if c == "|"):
+                if oid[:cut] in rows:
+                    related.add(row)
+                    related.update(rows[oid[:cut]])
+        found = _PARTS[scene] = frozenset(related)
+    return found
+
+
+_PARTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _clear(scene: Scene):
@@ -152,7 +176,9 @@ _FRAME_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _shown_in(visibility: Visibility, frame_row: int) -> dict[int, float]:
     """Object row -> fraction recorded in ``visibility`` for frame row ``frame_row`` (an
     object absent from the dict has fraction 0, as ``Visibility.fraction`` says)."""
-    per_frame = _FRAME_TABLES.setdefault(visibility, {})
+    per_frame = _FRAME_TABLES.get(visibility)
+    if per_frame is None:
+        per_frame = _FRAME_TABLES[visibility] = {}
     found = per_frame.get(frame_row)
     if found is None:
         objects, fractions = visibility.row(frame_row)

@@ -69,3 +69,34 @@ def test_unclear_says_why_for_exactly_the_unclear_rows(rooms):
         index = int(scene.frames.index[f])
         assert all(why.endswith(f"in frame {index}") for _, why in found)
     assert quality.unclear(scene, rows, "scene", None) == []
+
+
+def _hand_scene(ids: list[str]):
+    from spatial_dsl.scenes.format import scene_from_dict
+
+    objects = [{"id": oid, "category": oid.split("|")[-1] if oid.count("|") > 1 else
+                oid.split("|")[0], "center": [i, 0, 0.5], "size": [0.5, 0.5, 0.5]}
+               for i, oid in enumerate(ids)]
+    return scene_from_dict({"format": "spdsl.scene/1", "id": "test/parts",
+                            "room": {"floor": [[-1, -1], [9, -1], [9, 9], [-1, 9]],
+                                     "height": 2.6}, "objects": objects}, "parts")
+
+
+def test_part_and_whole_by_ids():
+    # A part's id is its whole's id followed by "|" (AI2-THOR's basins): "Sink|1|SinkBasin"
+    # is part of "Sink|1"; "Sink|10" is not part of "Sink|1" (no "|" after the prefix).
+    ids = ["Sink|1", "Sink|1|SinkBasin", "Sink|10", "Cup|3", "Bathtub|2",
+           "Bathtub|2|BathtubBasin"]
+    scene = _hand_scene(ids)
+    row = {oid: i for i, oid in enumerate(scene.ids)}  # the scene's own row order
+    sink, basin, tub, tub_basin = (row[k] for k in ("Sink|1", "Sink|1|SinkBasin", "Bathtub|2",
+                                                     "Bathtub|2|BathtubBasin"))
+    assert quality._parts_and_wholes(scene) == {sink, basin, tub, tub_basin}
+    assert quality.part_and_whole(scene, [sink], [basin]) == (basin, sink)
+    assert quality.part_and_whole(scene, [tub_basin], [tub]) == (tub_basin, tub)
+    assert quality.part_and_whole(scene, [row["Sink|10"]], [sink]) is None
+    assert quality.part_and_whole(scene, [row["Cup|3"]], [sink, basin]) is None  # both answers
+    assert quality.part_and_whole(scene, [sink, row["Cup|3"]], [row["Sink|10"], -1]) is None
+    cup = _hand_scene(["Cup|3", "Cup|3|Handle"])
+    handle, whole = cup.ids.index("Cup|3|Handle"), cup.ids.index("Cup|3")
+    assert quality.part_and_whole(cup, [handle], [whole]) == (handle, whole)

@@ -144,6 +144,8 @@ class SceneEngine(ItemWriter):
         self._stack: WorldStack | bool | None = None  # False: the copies cannot be stacked
         self._invariants: dict[str, bool] = {}  # task name -> its answer is world-invariant
         self._printed: dict = {}  # task name -> items._Shared
+        self._scene_renderings: dict = {}  # (kind, domain index) -> see items._rendering
+        self._scene_lets: dict = {}  # (name, kind, domain index) -> see items._lets
         self._param_rows: dict[tuple[str, int], tuple] = {}  # see items._param_objects
         self._ref_index: dict[int, int] | None = None  # object row -> Ref domain index
         self._mention_sets: list[frozenset[int]] | None = None  # see items._mentioned

@@ -30,6 +30,7 @@ from .templates import ParamInfo, TaskTemplate
 LETTERS = "ABCD"
 MAX_CHOICES = 4
 _OBJECT_KINDS = ("Category", "Object", "Ref")
+_SCENE_KINDS = (*_OBJECT_KINDS, "Frame")  # parameters over the scene's own domains
 _OBJECT_LIST = T.ListType(T.OBJECT)  # with T.OBJECT, the answer types that name objects
 
 
@@ -46,8 +47,8 @@ class _Shared(NamedTuple):
     answer: str  # its `answer` statement, printed
     about_visibility: bool  # the answer asks what a frame shows
     image_at: int | None  # an image task's image parameter, by position
-    params: dict  # (parameter name, domain index) -> its rendering (``_render``)
-    lets: dict  # (parameter name, domain index) -> its `let` statement printed
+    params: dict  # (literal parameter name, domain index) -> its rendering (``_render``)
+    lets: dict  # (literal parameter name, domain index) -> its `let` statement printed
 
 
 class _Candidate(NamedTuple):
@@ -291,7 +292,7 @@ class ItemWriter:
         and each parameter's `let` once per (parameter, domain index) (``_lets``)."""
         shared = self._shared(template)
         return statement(b.question(question)) + "\n" + shared.defs + "".join(
-            self._lets(template, ix)) + shared.answer
+            self._lets(template, ix, shared)) + shared.answer
 
     def _shared(self, template: TaskTemplate) -> _Shared:
         """What every item of a template shares, worked out once per template and held per
@@ -319,26 +320,35 @@ class ItemWriter:
         return {p.name: self._rendering(shared, p, i) for p, i in zip(template.params, ix)}
 
     def _rendering(self, shared: _Shared, param: ParamInfo, ix: int) -> tuple:
-        """``_render`` of one parameter value. A value recurs in many bindings of a
-        template, so each (parameter, domain index) is rendered once per template on this
-        scene."""
-        key = (param.name, ix)
-        found = shared.params.get(key)
+        """``_render`` of one parameter value. A value recurs in many bindings, so it is
+        rendered once per scene when it is of the scene's domains (a category, an object,
+        a reference, a frame: rendered alike in every template) and once per template
+        when it is a literal of the template's own (``one of``, a range)."""
+        if param.kind in _SCENE_KINDS:
+            table, key = self._scene_renderings, (param.kind, ix)
+        else:
+            table, key = shared.params, (param.name, ix)
+        found = table.get(key)
         if found is None:
-            found = shared.params[key] = self._render(param, ix)
+            found = table[key] = self._render(param, ix)
         return found
 
-    def _lets(self, template: TaskTemplate, ix: list[int]) -> list[str]:
+    def _lets(self, template: TaskTemplate, ix: list[int],
+              shared: _Shared | None = None) -> list[str]:
         """The printed `let` statement of each parameter of the binding ``ix``, in the
-        parameters' order; printed once per (parameter, domain index)."""
-        shared = self._shared(template)
+        parameters' order; printed once per (parameter name, value), kept as
+        ``_rendering`` keeps the renderings."""
+        shared = shared or self._shared(template)
         out = []
         for p, i in zip(template.params, ix):
-            key = (p.name, i)
-            found = shared.lets.get(key)
+            if p.kind in _SCENE_KINDS:
+                table, key = self._scene_lets, (p.name, p.kind, i)
+            else:
+                table, key = shared.lets, (p.name, i)
+            found = table.get(key)
             if found is None:
                 let = b.let(p.name, self._rendering(shared, p, i)[2])
-                found = shared.lets[key] = statement(let) + "\n"
+                found = table[key] = statement(let) + "\n"
             out.append(found)
         return out
 
