@@ -152,7 +152,7 @@ class SceneEngine(ItemWriter):
         self._refs: list[tuple[int, ast.Expr, str]] | None = None  # (row, expression, text)
         self._worded: list[tuple[int, ast.Expr, str]] = []  # the same, article kept
         self._object_names = None  # naming.ObjectNames, built on first use
-        self._worded_choices: dict[tuple, object] = {}  # see items._choice_in_words
+        self._worded_choices: dict[T.Type, dict] = {}  # see items._choice_in_words
         self._ids: dict[str, int] | None = None  # object id -> row
         self._video_frames: list[int] | None = None  # see items._frame_indices
         self._mentions: np.ndarray | None = None

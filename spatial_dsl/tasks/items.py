@@ -22,6 +22,7 @@ from spatial_dsl.lang import types as T
 from spatial_dsl.lang.check.tasks import PLACEHOLDER
 from spatial_dsl.lang.printer import statement
 from .. import quality
+from ..naming import in_words
 from ..runtime.answers import serialize
 from ..runtime.values import stack_elements
 from ..seeds import derive_seed
@@ -236,8 +237,6 @@ class ItemWriter:
         """The answer (a one-row value) in the words of the question, or a rejection kind:
         an object without words, or two objects of a list answer with the same words,
         would leave a reader unable to tell which object is meant (synthesis.md)."""
-        from ..naming import in_words
-
         answer = serialize(value, t, self.scene)
         if t != T.OBJECT and t != _OBJECT_LIST:
             return answer  # no object to name: its words are its text (``in_words``)
@@ -252,24 +251,28 @@ class ItemWriter:
         """Choice text -> the ids it names, in the order ``choices`` gave them; a choice
         that cannot be put in words (an object without a name, a repeated name) is left
         out, as is a repeat of an earlier choice's text."""
+        known = self._worded_choices.get(t)
+        if known is None:
+            known = self._worded_choices[t] = {}
         out: dict[str, list[str] | None] = {}
         for v in values:
-            worded = self._choice_in_words(t, v)
+            worded = self._choice_in_words(t, v, known)
             if not isinstance(worded, str):
                 out.setdefault(worded.text, None if worded.ids is None else list(worded.ids))
         return out
 
-    def _choice_in_words(self, t: T.Type, v):
+    def _choice_in_words(self, t: T.Type, v, known: dict):
         """``_in_words`` of one choice. The words depend on the value and the scene only,
         and the same few values come back as the choices of many items (left / right, the
         objects in view), so a value that is a string, an object row or a list of them is
-        worded once per scene (``_choice_key``); any other value each time."""
+        worded once per scene (``known``: value key (``_choice_key``) -> words, per choice
+        type); any other value each time."""
         key = _choice_key(v)
         if key is None:
             return self._in_words(stack_elements(t, [v]), t)
-        found = self._worded_choices.get((t, key))
+        found = known.get(key)
         if found is None:
-            found = self._worded_choices[t, key] = self._in_words(stack_elements(t, [v]), t)
+            found = known[key] = self._in_words(stack_elements(t, [v]), t)
         return found
 
     def item_rng(self, template: TaskTemplate, binding: int) -> np.random.Generator:
