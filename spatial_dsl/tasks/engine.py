@@ -53,12 +53,12 @@ def _stable_rows(value, live: np.ndarray, trials: list, tolerance: float, t: T.T
                  ) -> np.ndarray | None:
     """``SceneEngine._stable``'s comparison as array operations (``answers.same_elements``),
     for the common case: one stacked evaluation (``_WorldRows``) of a scalar answer (a
-    boolean, a number, an object), original and jittered each one 1-D array. None for
-    anything else, which is compared element by element."""
+    boolean, a number, a string, an object), original and jittered each one 1-D array
+    (or one row broadcast). None for anything else, compared element by element."""
     k = len(live)
     stacked = trials[0].value if trials else None
     if not (isinstance(stacked, _WorldRows) and _is_column(value) and
-            _is_column(stacked.value)):
+            _is_column(stacked.value) and stacked.value.shape[0] in (1, k * len(trials))):
         return None
     expected = value[live] if value.shape[0] > 1 else np.repeat(value[:1], k)
     got = stacked.value if stacked.value.shape[0] > 1 else \

@@ -6,8 +6,8 @@ it reads.
 
 An accepted binding becomes a ``_Candidate`` (its answer and choices in words, checked);
 the pool selects among candidates by answer, and only the selected ones are written as
-records (question, program): about a fifth of the candidates of a balanced task are
-never selected, and printing is most of what writing costs."""
+records (question, program): on the 12-room bench a fifth of the candidates are never
+selected, and another eighth of the accepted bindings fail a check, so neither is printed."""
 
 from __future__ import annotations
 
