@@ -413,10 +413,13 @@ def _distribution(answers: list[str], answer_type: str) -> dict:
 
 def assemble(out: OutputDir, positions: list[int], tasks: list[dict], seed: int, fmt: str,
              max_share: float | None, skipped_tasks: dict[str, str],
-             command: str | None = None) -> tuple[dict, int]:
+             command: str | None = None, parts: list[dict] | None = None
+             ) -> tuple[dict, int]:
     """Balance and write the dataset from the parts, and its dataset card when ``command``
-    (the generating command line) is given; returns (stats without "run", items)."""
-    parts = [out.read_part(p) for p in positions]
+    (the generating command line) is given; returns (stats without "run", items).
+    ``parts``: the parts at ``positions`` as ``read_part`` gives them, if already read."""
+    if parts is None:
+        parts = [out.read_part(p) for p in positions]
     task_info = {t["name"]: t for t in tasks}
     by_task: dict[str, list[dict]] = {t["name"]: [] for t in tasks}
     for part in parts:

@@ -373,11 +373,12 @@ def generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
     command = generate_command(scenes, tasks, per_scene=per_scene, seed=seed, fmt=fmt,
                                walk=walk, max_share=max_share)
     try:
+        parts = [output.read_part(p) for p in range(len(loaded))]  # read once, from disk
         stats, count = assemble(output, list(range(len(loaded))),
                                 [{"name": t.name, "file": t.path, "modality": t.modality,
                                   "answer_type": str(t.answer_type)} for t in runnable],
-                                seed, fmt, max_share, skipped, command)
-        scene_seconds = sum(output.read_part(p)["seconds"] for p in range(len(loaded)))
+                                seed, fmt, max_share, skipped, command, parts)
+        scene_seconds = sum(part["seconds"] for part in parts)
         stats["run"] = {"wall_seconds": round(time.perf_counter() - started, 3),
                         "scene_seconds": round(scene_seconds, 3), "executor": executor,
                         "workers": workers if executor == "local" else None,

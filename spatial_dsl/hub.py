@@ -64,19 +64,22 @@ FORMAT_FEATURES: dict[str, dict[str, object]] = {
 
 def _infer(values: list) -> object:
     """The feature type of a column from its Python values (None: no value to tell)."""
-    values = [v for v in values if v is not None]
-    if not values:
+    # By the set of the values' classes (one pass over a column of every record):
+    # isinstance(v, C) is issubclass(type(v), C).
+    kinds = {type(v) for v in values}
+    kinds.discard(type(None))
+    if not kinds:
         return None
-    if all(isinstance(v, bool) for v in values):
+    if all(issubclass(k, bool) for k in kinds):
         return "bool"
-    if all(isinstance(v, str) for v in values):
+    if all(issubclass(k, str) for k in kinds):
         return STRING
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+    if all(issubclass(k, int) and not issubclass(k, bool) for k in kinds):
         return INT
-    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+    if all(issubclass(k, int | float) and not issubclass(k, bool) for k in kinds):
         return "float64"
-    if all(isinstance(v, list) for v in values):
-        inner = _infer([x for v in values for x in v])
+    if all(issubclass(k, list) for k in kinds):
+        inner = _infer([x for v in values if v is not None for x in v])
         return "json" if inner == "json" else [inner]
     return "json"
 
@@ -123,9 +126,7 @@ def features_for(fmt: str, rows: list[dict], arrow_schema=None) -> list[tuple[st
     parquet, the written file's Arrow schema)."""
     if arrow_schema is not None:
         return [(f.name, _arrow_feature(f.type)) for f in arrow_schema]
-    keys: list[str] = []
-    for row in rows:
-        keys += [k for k in row if k not in keys]
+    keys = list(dict.fromkeys(k for row in rows for k in row))  # first-seen order
     if fmt in FORMAT_FEATURES:
         known = FORMAT_FEATURES[fmt]
         order = list(known) + [k for k in keys if k not in known]

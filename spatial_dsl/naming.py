@@ -72,6 +72,8 @@ class ObjectNames:
         self.scene = scene
         self._references = references or (lambda: reference_domain(scene, seed))
         self._by_row: dict[int, str] | None = None
+        self._words: dict[int, str | None] = {}  # row -> name(row), as worked out
+        self._rows: dict[str, int] | None = None  # object id -> row
 
     _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -89,8 +91,21 @@ class ObjectNames:
         return mask is not None and int(mask.sum()) == 1 and bool(mask[row])
 
     def name(self, row: int) -> str | None:
-        """The object's words, or None if it has none."""
+        """The object's words, or None if it has none (worked out once per object)."""
         row = int(row)
+        if row not in self._words:
+            self._words[row] = self._name(row)
+        return self._words[row]
+
+    def row(self, oid: str) -> int:
+        """The row of the object with id ``oid``."""
+        if self._rows is None:
+            self._rows = {}
+            for i, known in enumerate(self.scene.ids):
+                self._rows.setdefault(known, i)
+        return self._rows[oid]
+
+    def _name(self, row: int) -> str | None:
         if self.unique_category(row):
             return natural_name(self.scene.categories[row])
         if self._by_row is None:
@@ -108,10 +123,6 @@ class NamedAnswer:
     repeated: tuple[str, ...] = ()  # words that name two objects of one answer
 
 
-def _row(scene: Scene, oid: str) -> int:
-    return scene.ids.index(oid)
-
-
 def in_words(answer: Answer, names: ObjectNames) -> NamedAnswer:
     """``answer`` with its objects named as a question names them (other answers as they
     are). An object without words keeps its label and is listed in ``unnamed``."""
@@ -120,7 +131,7 @@ def in_words(answer: Answer, names: ObjectNames) -> NamedAnswer:
     if elem != "Object":
         return NamedAnswer(answer)
     values = answer.value if is_list else [answer.value]
-    rows = {oid: _row(names.scene, oid) for oid in {v["id"] for v in values}}
+    rows = {oid: names.row(oid) for oid in {v["id"] for v in values}}
     words, unnamed, named_values = [], [], []
     for v in values:
         word = names.name(rows[v["id"]])

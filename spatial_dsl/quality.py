@@ -25,6 +25,7 @@ reports them), so both hold items to one rule:
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 
 import numpy as np
@@ -32,9 +33,10 @@ import numpy as np
 from spatial_dsl.lang import ast
 from .names import natural_name
 from .scenes.model import NameIndex, Scene, normalise_name
+from .scenes.visibility import Visibility
 
 __all__ = ["ABOUT_VISIBILITY", "about_visibility", "camelcase_labels", "landmarks",
-           "the_names", "unclear"]
+           "the_names", "unclear", "unclear_rows"]
 
 ABOUT_VISIBILITY = ("visible", "clearly_visible", "visibility", "in_view", "co_visible", "seen",
                     "clearly_seen")
@@ -95,6 +97,8 @@ def part_and_whole(scene: Scene, asked: Iterable[int],
     whole (a list of what lies near the mirror holds the sink and its basin)."""
     asked = {int(r) for r in asked if r >= 0}
     rows = asked | {int(r) for r in answered if r >= 0}
+    if len(rows & _parts_and_wholes(scene)) < 2:
+        return None  # (most items: no object of the scene has a part, or none is named)
     for part in rows:
         for whole in rows:
             if (part in asked or whole in asked) and \
@@ -103,11 +107,37 @@ def part_and_whole(scene: Scene, asked: Iterable[int],
     return None
 
 
+def _parts_and_wholes(scene: Scene) -> frozenset[int]:
+    """The rows of the objects that are a part of another object or have one (an id
+    that is another's followed by ``|``), found once per scene: a part's id is its
+    whole's id cut at one of its own ``|``."""
+    found = _PARTS.get(scene)
+    if found is None:
+        rows: dict[str, list[int]] = {}
+        for row, oid in enumerate(scene.ids):
+            rows.setdefault(oid, []).append(row)
+        related: set[int] = set()
+        for row, oid in enumerate(scene.ids):
+            for cut in (i for i, c in enumerate(oid) if c == "|"):
+                if oid[:cut] in rows:
+                    related.add(row)
+                    related.update(rows[oid[:cut]])
+        found = _PARTS[scene] = frozenset(related)
+    return found
+
+
+_PARTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _clear(scene: Scene):
     """The clearly visible (frame, object) pairs (a sparse ``Visibility``)."""
-    from .runtime.kernels import _clear_pairs
-
+    global _clear_pairs
+    if _clear_pairs is None:  # the runtime's, imported on first use (it imports much)
+        from .runtime.kernels import _clear_pairs
     return _clear_pairs(scene)
+
+
+_clear_pairs = None
 
 
 def unclear(scene: Scene, rows: Iterable[int], modality: str, frame_row: int | None,
@@ -116,32 +146,67 @@ def unclear(scene: Scene, rows: Iterable[int], modality: str, frame_row: int | N
 
     ``modality`` "image" checks frame ``frame_row``; "video" any frame; "scene" nothing.
     ``absent_ok``: an image item's object may be entirely out of the frame (fraction 0)."""
+    hidden = unclear_rows(scene, rows, modality, frame_row, absent_ok)
+    if modality == "video":
+        return [(row, _why_never(scene, row)) for row in hidden]
+    return [(row, _why(scene, row, frame_row, _shown_in(scene.frames.visible, frame_row)
+                       .get(row, 0.0))) for row in hidden]
+
+
+def unclear_rows(scene: Scene, rows: Iterable[int], modality: str, frame_row: int | None,
+                 absent_ok: bool = False) -> list[int]:
+    """The rows of ``unclear``, without saying why (what the template engine asks of
+    every candidate item: most are clear, and a why costs a screen projection)."""
     if modality not in ("image", "video") or scene.frames.count == 0:
         return []
-    clear, recorded = _clear(scene), scene.frames.visible
-    out = []
     named = list(dict.fromkeys(int(r) for r in rows))
     if modality == "video":
-        for row in named:
-            if len(clear.frames_of(row)) == 0:
-                shown = recorded.fraction(row, recorded.frames_of(row))
-                best = float(shown.max(initial=0.0))
-                out.append((row, "never visible" if best == 0 else
-                            f"never clearly visible (at most {best:.0%} visible or under "
-                            "32 px)"))
-        return out
+        ever = _clear_ever(scene)
+        return [row for row in named if not ever[row]]
     if frame_row is None:
-        return out
-    # One lookup for all the named objects (an item names a few; most are clear).
-    seen = clear.fraction(np.array(named, dtype=np.int64), frame_row)
-    for row, clear_fraction in zip(named, seen.tolist()):
-        if clear_fraction > 0:
-            continue
-        fraction = float(recorded.fraction(row, frame_row))
-        if fraction == 0 and absent_ok:
-            continue
-        out.append((row, _why(scene, row, frame_row, fraction)))
-    return out
+        return []
+    clear = _shown_in(_clear(scene), frame_row)
+    recorded = _shown_in(scene.frames.visible, frame_row)
+    return [row for row in named if not clear.get(row, 0.0) > 0
+            and not (absent_ok and recorded.get(row, 0.0) == 0)]
+
+
+# Per visibility table (recorded, clear), frame row -> {object row: fraction}: an image
+# item looks up its few named objects in its one frame, and a scene's items share a few
+# dozen frames, so each frame's pairs are made a dict once.
+_FRAME_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _shown_in(visibility: Visibility, frame_row: int) -> dict[int, float]:
+    """Object row -> fraction recorded in ``visibility`` for frame row ``frame_row`` (an
+    object absent from the dict has fraction 0, as ``Visibility.fraction`` says)."""
+    per_frame = _FRAME_TABLES.get(visibility)
+    if per_frame is None:
+        per_frame = _FRAME_TABLES[visibility] = {}
+    found = per_frame.get(frame_row)
+    if found is None:
+        objects, fractions = visibility.row(frame_row)
+        found = per_frame[frame_row] = dict(zip(objects.tolist(), fractions.tolist()))
+    return found
+
+
+def _clear_ever(scene: Scene) -> np.ndarray:
+    """(N,) bool: the objects clearly visible in at least one frame (kept per table)."""
+    clear = _clear(scene)
+    found = _CLEAR_EVER.get(clear)
+    if found is None:
+        found = _CLEAR_EVER[clear] = clear.frame_counts() > 0
+    return found
+
+
+_CLEAR_EVER: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _why_never(scene: Scene, row: int) -> str:
+    recorded = scene.frames.visible
+    best = float(recorded.fraction(row, recorded.frames_of(row)).max(initial=0.0))
+    return "never visible" if best == 0 else \
+        f"never clearly visible (at most {best:.0%} visible or under 32 px)"
 
 
 def _why(scene: Scene, row: int, frame_row: int, fraction: float) -> str:

@@ -291,3 +291,37 @@ def test_new_record_fields_are_typed_from_their_values():
     # a known field written in another shape is typed as written, not as expected
     other = dict(features_for("jsonl", [{"choice_ids": ["A|1", "B|2"]}]))
     assert other == {"choice_ids": ["string"]}
+
+
+def test_column_types_are_inferred_as_each_value_s_class_says():
+    # hub._infer decides by the set of the values' classes; the rule is per value:
+    # bool if every value is a bool, string if every one is a str (a subclass counts),
+    # int64 if every one is an int and none a bool, float64 for ints and floats, a list of
+    # the inner type for lists, json for anything else; None values do not count.
+    import numpy as np
+
+    from spatial_dsl.hub import _infer
+
+    def by_value(values):
+        values = [v for v in values if v is not None]
+        if not values:
+            return None
+        if all(isinstance(v, bool) for v in values):
+            return "bool"
+        if all(isinstance(v, str) for v in values):
+            return "string"
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            return "int64"
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            return "float64"
+        if all(isinstance(v, list) for v in values):
+            inner = by_value([x for v in values for x in v])
+            return "json" if inner == "json" else [inner]
+        return "json"
+
+    pool = [None, True, False, 0, 3, 2.5, "a", np.str_("b"), [1], ["x", None], [], [[1]],
+            {"k": 1}, [True], [2.0, 1]]
+    rng = np.random.default_rng(2)
+    for _ in range(400):
+        column = [pool[i] for i in rng.integers(len(pool), size=rng.integers(0, 5))]
+        assert _infer(column) == by_value(column), column

@@ -393,3 +393,117 @@ def test_items_do_not_depend_on_the_tasks_run_before_them_on_the_scene(scene, te
     lists = [ids for items in ahead.values() for item in items
              for ids in (item["choice_ids"] or []) if ids is not None]
     assert lists and len({id(ids) for ids in lists}) == len(lists)
+
+
+def test_an_item_s_question_is_the_first_draw_of_its_own_generator(scene, templates):
+    # The engine writes the question and program of the selected candidates only, and a
+    # task without choices draws its paraphrase then rather than when the binding is
+    # accepted; a multiple-choice item draws it before its choices. Either way the record
+    # must read what writing it at once gives: item_text with a fresh item_rng (whose
+    # first draw is the paraphrase), for items with and without choices.
+    engine = SceneEngine(scene, GenerateOptions(per_scene=4))
+    kinds = set()
+    for template in templates:
+        domains = [engine._domain(p) for p in template.params]
+        sizes = tuple(size for size, _ in domains)
+        for item in engine.run_task(template)[0]:
+            binding = int(item["id"].rsplit("/", 1)[1])
+            ix = [int(i) for i in np.unravel_index(binding, sizes)] if sizes else []
+            _, question, program = engine.item_text(template, ix,
+                                                    engine.item_rng(template, binding))
+            assert (item["question"], item["program"]) == (question, program), item["id"]
+            if len(template.task.asks) > 1:
+                kinds.add(item["choices"] is not None)
+    assert kinds == {True, False}  # both kinds of item were drawn from a paraphrase list
+
+
+def test_restrict_keeps_each_row_s_own_world_only():
+    # restrict copies each row's own block of columns; by its definition, column c of a
+    # stack of W worlds of N objects belongs to world c // N, and a row keeps exactly the
+    # columns of its world. Random sets, a one-row set broadcast to every row, and rows
+    # of worlds in any order.
+    from spatial_dsl.runtime.worlds import restrict
+
+    rng = np.random.default_rng(3)
+    worlds, n = 4, 7
+    column_world = np.arange(worlds * n) // n
+    for rows in (1, 5, 12):
+        world = rng.integers(worlds, size=rows)
+        for masks in (rng.random((rows, worlds * n)) < 0.5,
+                      rng.random((1, worlds * n)) < 0.5):
+            expected = np.broadcast_to(masks, (rows, worlds * n)) & \
+                (column_world[None, :] == world[:, None])
+            got = restrict(masks, world, n)
+            assert got.shape == expected.shape and (got == expected).all()
+    assert restrict(masks, None, n) is masks  # a single world is left as it is
+
+
+def _scalar_columns(rng, kind: str, size: int) -> np.ndarray:
+    """A column of answers of one kind with the awkward values in it (ties, 0, -0.0,
+    inf, nan, values 5 % apart)."""
+    if kind == "b":
+        return rng.random(size) < 0.5
+    if kind == "i":
+        return rng.integers(-3, 4, size=size)
+    if kind == "s":
+        words = rng.choice(["left", "right", "behind"], size=size)
+        return np.array([np.str_(w) if i % 2 else str(w) for i, w in enumerate(words)],
+                        dtype=object)  # as the runtime holds them: numpy's str or str
+    base = rng.choice([0.0, -0.0, 1.0, 1.05, 0.95, 2.5, np.inf, np.nan, 1e-13], size=size)
+    return base * rng.choice([1.0, 1.0, 1.049, 0.951, 1.051], size=size)
+
+
+def test_same_elements_is_same_element_row_by_row():
+    # The stability check compares a stacked batch of scalar answers as arrays
+    # (answers.same_elements); each row must get what same_element gives its elements.
+    from spatial_dsl.runtime.answers import same_element, same_elements
+    from spatial_dsl.runtime.values import element
+
+    rng = np.random.default_rng(11)
+    for kinds in (("b", "b"), ("i", "i"), ("f", "f"), ("b", "f"), ("s", "s")):
+        for tolerance in (0.0, 0.05):
+            expected, got = (_scalar_columns(rng, kind, 400) for kind in kinds)
+            fast = same_elements(expected, got, tolerance)
+            slow = [same_element(element(expected, r), element(got, r), tolerance)
+                    for r in range(400)]
+            assert fast.tolist() == slow, (kinds, tolerance)
+    words = np.array(["left", "right", "left", None], dtype=object)
+    assert same_elements(words, words[[0, 0, 2, 3]]).tolist() == [True, False, True, True]
+    ints, floats = np.arange(3), np.arange(3.0)
+    assert same_elements(ints, floats) is None  # Python compares an int and a float exactly
+    assert same_elements(np.array([[1]], dtype=object), np.array([[1]], dtype=object)) is None
+    assert same_elements(np.array([[1], 2], dtype=object), np.array([[1], 2], dtype=object)) \
+        is None  # not strings
+
+
+def test_stable_rows_agree_with_the_element_by_element_check():
+    # _stable_rows compares one stacked evaluation as arrays; _stable_elements is the
+    # element-by-element rule. Same stable rows for booleans, numbers (with the 5 %
+    # tolerance) and objects (stacked rows taken back to their own world), with rejected
+    # rows, a broadcast original and live rows out of order.
+    from spatial_dsl.tasks.engine import _Batch, _stable_elements, _stable_rows, _WorldRows
+
+    rng = np.random.default_rng(5)
+    worlds, k, n = 4, 9, 6
+    for t, kind, tolerance in ((T.BOOL, "b", 0.0), (T.NUMBER, "f", 0.05), (T.INT, "i", 0.0),
+                               (T.OBJECT, "o", 0.0), (T.STR, "s", 0.0)):
+        for broadcast in (False, True):
+            live = rng.permutation(12)[:k]
+            if kind == "o":
+                value = rng.integers(n, size=12)
+                stacked = np.concatenate([value[live] + w * n for w in range(worlds)])
+                moved = rng.random(worlds * k) < 0.1  # another object of the same world
+                stacked[moved] = stacked[moved] // n * n + rng.integers(n, size=moved.sum())
+            else:
+                value = _scalar_columns(rng, kind, 12)
+                stacked = np.concatenate([value[live]] * worlds)
+                moved = rng.random(worlds * k) < 0.2
+                stacked[moved] = _scalar_columns(rng, kind, int(moved.sum()))
+            if broadcast:
+                value = value[:1]
+            rejected = rng.random(worlds * k) < 0.05
+            trials = [_Batch(_WorldRows(stacked, w * k, t, n), rejected[w * k:(w + 1) * k], [])
+                      for w in range(worlds)]
+            fast = _stable_rows(value, live, trials, tolerance, t)
+            assert fast is not None
+            assert fast.tolist() == _stable_elements(value, live, trials, tolerance).tolist()

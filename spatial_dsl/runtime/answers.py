@@ -45,6 +45,31 @@ def same_element(expected, got, tolerance: float = 0.0) -> bool:
     return expected == got
 
 
+def same_elements(expected: np.ndarray, got: np.ndarray, tolerance: float = 0.0
+                  ) -> np.ndarray | None:
+    """``same_element`` row by row over two 1-D arrays of booleans, numbers or strings
+    (what a batch of scalar answers is), with the same operations in the same
+    floating-point order; None when the arrays are anything else (the caller compares
+    element by element then)."""
+    if not (isinstance(expected, np.ndarray) and isinstance(got, np.ndarray)
+            and expected.ndim == got.ndim == 1):
+        return None
+    if expected.dtype.kind == got.dtype.kind == "O":  # strings: equal (a rejected row: None)
+        strings = all(x is None or isinstance(x, str) for x in [*expected, *got])
+        return (expected == got).astype(bool) if strings else None
+    if expected.dtype.kind not in "biuf" or got.dtype.kind not in "biuf":
+        return None
+    if expected.dtype.kind == "b" or got.dtype.kind == "b":
+        return (expected != 0) == (got != 0)  # by truth
+    if tolerance:
+        e, g = expected.astype(np.float64), got.astype(np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: nan, not the same
+            return np.abs(g - e) <= tolerance * np.abs(e) + 1e-12
+    if expected.dtype.kind != got.dtype.kind:
+        return None  # an int against a float is compared exactly by Python, not numpy
+    return expected == got
+
+
 @dataclass(frozen=True)
 class Answer:
     text: str  # the canonical answer string

@@ -90,13 +90,21 @@ def stackable(t: T.Type) -> bool:
 
 
 def restrict(masks: np.ndarray, world: np.ndarray | None, per_world: int) -> np.ndarray:
-    """Object sets (B, W * N) cut to each row's own world (rows of ``world``)."""
+    """Object sets (B, W * N) cut to each row's own world (rows of ``world``).
+
+    Each row copies its own world's N columns into a cleared (B, W, N) block: B * N
+    elements moved, where comparing every column's world with the row's would touch
+    B * W * N (this runs on every ``objects`` / ``find`` / ``in_view`` of a stack)."""
     if world is None:
         return masks
-    rows = max(len(world), masks.shape[0])
-    blocks = (np.arange(masks.shape[-1]) // per_world)[None, :] == \
-        np.broadcast_to(world, (rows,))[:, None]
-    return masks & blocks
+    rows, width = max(len(world), masks.shape[0]), masks.shape[-1]
+    worlds = width // per_world
+    own = np.broadcast_to(world, (rows,))
+    blocks = np.broadcast_to(masks, (rows, width)).reshape(rows, worlds, per_world)
+    out = np.zeros((rows, worlds, per_world), dtype=bool)
+    at = np.arange(rows)
+    out[at, own] = blocks[at, own]
+    return out.reshape(rows, width)
 
 
 def to_world_rows(value, t: T.Type, stack: WorldStack, size: int):

@@ -15,7 +15,7 @@ from spatial_dsl.lang import ast
 from spatial_dsl.lang import types as T
 from spatial_dsl.lang.check.checker import Checked
 from spatial_dsl.lang.diagnostics import RejectionKind
-from ..runtime.answers import same_element
+from ..runtime.answers import same_element, same_elements
 from ..runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from ..runtime.jitter import jittered_scenes
 from ..runtime.worlds import (
@@ -47,6 +47,52 @@ def _stable_tolerance(t: T.Type) -> float:
     if isinstance(t, T.ListType):
         return _stable_tolerance(t.elem)
     return STABLE_TOLERANCE if t == T.NUMBER or t in T.QUANTITIES else 0.0
+
+
+def _stable_rows(value, live: np.ndarray, trials: list, tolerance: float, t: T.Type
+                 ) -> np.ndarray | None:
+    """``SceneEngine._stable``'s comparison as array operations (``answers.same_elements``),
+    for the common case: one stacked evaluation (``_WorldRows``) of a scalar answer (a
+    boolean, a number, a string, an object), original and jittered each one 1-D array
+    (or one row broadcast). None for anything else, compared element by element."""
+    k = len(live)
+    stacked = trials[0].value if trials else None
+    if not (isinstance(stacked, _WorldRows) and _is_column(value) and
+            _is_column(stacked.value) and stacked.value.shape[0] in (1, k * len(trials))):
+        return None
+    expected = value[live] if value.shape[0] > 1 else np.repeat(value[:1], k)
+    got = stacked.value if stacked.value.shape[0] > 1 else \
+        np.repeat(stacked.value[:1], k * len(trials))
+    if t == T.OBJECT:
+        got = got % stacked.n  # the stacked object's row in its own world (world_value)
+    stable = np.ones(k, dtype=bool)
+    for trial in trials:
+        world = trial.value
+        if not isinstance(world, _WorldRows) or world.value is not stacked.value:
+            return None
+        same = same_elements(expected, got[world.offset:world.offset + k], tolerance)
+        if same is None:
+            return None
+        stable &= same & ~trial.rejected
+    return stable
+
+
+def _stable_elements(value, live: np.ndarray, trials: list, tolerance: float) -> np.ndarray:
+    """``SceneEngine._stable``'s comparison element by element (``answers.same_element``):
+    a row is stable when no copy rejects it and every copy's answer is the same."""
+    original = [element(value, int(r)) for r in live]
+    stable = np.ones(len(live), dtype=bool)
+    for trial in trials:
+        for j in range(len(live)):
+            if stable[j] and (trial.rejected[j] or not same_element(
+                    original[j], trial.element(j), tolerance)):
+                stable[j] = False
+    return stable
+
+
+def _is_column(value) -> bool:
+    """A batch value of one scalar per row."""
+    return isinstance(value, np.ndarray) and value.ndim == 1
 
 
 @dataclass
@@ -98,12 +144,17 @@ class SceneEngine(ItemWriter):
         self._stack: WorldStack | bool | None = None  # False: the copies cannot be stacked
         self._invariants: dict[str, bool] = {}  # task name -> its answer is world-invariant
         self._printed: dict = {}  # task name -> items._Shared
-        self._landmarks: dict[int, list[int]] = {}  # Ref domain index -> its landmarks
+        self._scene_renderings: dict = {}  # (kind, domain index) -> see items._rendering
+        self._scene_lets: dict = {}  # (name, kind, domain index) -> see items._lets
+        self._param_rows: dict[tuple[str, int], tuple] = {}  # see items._param_objects
+        self._ref_index: dict[int, int] | None = None  # object row -> Ref domain index
+        self._mention_sets: list[frozenset[int]] | None = None  # see items._mentioned
         self._refs: list[tuple[int, ast.Expr, str]] | None = None  # (row, expression, text)
         self._worded: list[tuple[int, ast.Expr, str]] = []  # the same, article kept
         self._object_names = None  # naming.ObjectNames, built on first use
-        self._worded_choices: dict[tuple, object] = {}  # see items._choice_in_words
+        self._worded_choices: dict[T.Type, dict] = {}  # see items._choice_in_words
         self._ids: dict[str, int] | None = None  # object id -> row
+        self._video_frames: list[int] | None = None  # see items._frame_indices
         self._mentions: np.ndarray | None = None
         self._rows: dict[str, np.ndarray] | None = None  # see _object_rows
         # (task name, phase) -> seconds; phases: where, answer, choices, jitter, items
@@ -233,7 +284,7 @@ class SceneEngine(ItemWriter):
             position += len(chunk)
             chunk_size = _next_chunk(chunk_size, pool.needed, len(pool.items), stats.evaluated)
         stats.candidates = len(pool.items)
-        items = self._select(template, pool.items)
+        items = [self._record(c) for c in self._select(template, pool.items)]
         stats.items = len(items)
         stats.surplus = len(pool.items) - len(items)
         return items, stats
@@ -365,8 +416,7 @@ class SceneEngine(ItemWriter):
         if len(live):
             live_names = {name: v[live] if rows_of(v) == k and rows_of(v) > 1 else v
                           for name, v in names.items()}
-            original = [element(answers.value, int(r)) for r in live]
-            stable[live] = self._stable(template, live_names, original)
+            stable[live] = self._stable(template, live_names, answers.value, live)
             clock = self._tick(template.name, "jitter", clock)
         for j in range(k):
             if answers.rejected[j]:
@@ -392,15 +442,17 @@ class SceneEngine(ItemWriter):
         self._tick(template.name, "items", clock)
         return None
 
-    def _stable(self, template: TaskTemplate, names: dict, original: list) -> np.ndarray:
-        """Whether each row's answer (``original``) stays the same on every jittered copy.
+    def _stable(self, template: TaskTemplate, names: dict, value, live: np.ndarray
+                ) -> np.ndarray:
+        """Whether the answer of each row ``live`` of the batch ``value`` (its original
+        answer; ``names`` are bound for those rows) stays the same on every jittered copy.
 
         Batched, the copies are one evaluation over a stack of worlds (runtime/worlds.py),
         and none at all for an answer that reads nothing the jitter moves (a count of a
         category, a route of the camera: ``worlds.world_invariant``); where a stack cannot
         be (a room that moves, an Objects answer, a batch that runs out of its limits)
         each copy is evaluated alone, as the baseline always does."""
-        k, t = len(original), template.answer_type
+        k, t = len(live), template.answer_type
         tolerance = _stable_tolerance(t)
         stack = self._world_stack if self.batched and stackable(t) else None
         if stack is not None and self._invariant(template):
@@ -411,13 +463,8 @@ class SceneEngine(ItemWriter):
         if trials is None:
             trials = [self._evaluate(template.checked, template.task.answer.value, names, k,
                                      jscene) for jscene in self.jittered]
-        stable = np.ones(k, dtype=bool)
-        for trial in trials:
-            for j in range(k):
-                if stable[j] and (trial.rejected[j] or not same_element(
-                        original[j], trial.element(j), tolerance)):
-                    stable[j] = False
-        return stable
+        stable = _stable_rows(value, live, trials, tolerance, t)
+        return _stable_elements(value, live, trials, tolerance) if stable is None else stable
 
     def _evaluate_worlds(self, template: TaskTemplate, names: dict, k: int,
                          stack: WorldStack) -> list[_Batch] | None:

@@ -56,12 +56,13 @@ class _Pool:
         self.cap = cap
         self.balanced = balanced
         self.limit = cap * (OVERSAMPLE if balanced else 1)
-        self.items: list[dict] = []
+        self.items: list = []  # items._Candidate
         self.counts: Counter = Counter()
 
-    def add(self, item: dict) -> None:
+    def add(self, item) -> None:
+        """Add a candidate (``items._Candidate``), counted by its answer text."""
         self.items.append(item)
-        self.counts[item["answer"]] += 1
+        self.counts[item.answer.text] += 1
 
     @property
     def full(self) -> bool:
