@@ -49,16 +49,21 @@ DEFAULT_LIMITS = Limits()
 class Env:
     """Names in scope and the rows being evaluated."""
 
-    def __init__(self, names: dict, size: int, rows: Rows, world: np.ndarray | None = None):
+    def __init__(self, names: dict, size: int, rows: Rows, world: np.ndarray | None = None,
+                 codes: dict | None = None):
         self.names = names
         self.size = size
         self.rows = rows
         self.world = world  # a batch of worlds (runtime/worlds.py): each row's world
+        # task parameter -> each row's index in its domain, where the evaluator has tables
+        # of the clause (runtime/tables.py); None elsewhere (lambdas, `def` bodies)
+        self.codes = codes
 
     def restrict(self, rows: np.ndarray) -> Env:
         names = {k: take_rows(v, rows, self.size) for k, v in self.names.items()}
         world = None if self.world is None else self.world[rows]
-        return Env(names, len(rows), Rows(len(rows)), world)
+        codes = None if self.codes is None else {k: v[rows] for k, v in self.codes.items()}
+        return Env(names, len(rows), Rows(len(rows)), world, codes)
 
     def world_of(self, size: int) -> np.ndarray | None:
         """The world of each of ``size`` elements a lambda of this one-row env runs on."""
@@ -128,11 +133,15 @@ class Evaluator:
     reference that tests and ``bench/bench_generate.py`` compare the fast path with.
     ``per_world``: ``scene`` is a stack of worlds of that many objects each
     (``runtime.worlds``) and the rows of the env say which world they are in.
+    ``tables``: a ``runtime.tables.ClauseTables`` the sub-expressions it tables are read
+    from, in an env that gives each row's parameter codes.
     """
 
     def __init__(self, checked: Checked, scene: Scene, limits: Limits = DEFAULT_LIMITS,
-                 trace: list | None = None, segmented: bool = True, per_world: int = 0):
+                 trace: list | None = None, segmented: bool = True, per_world: int = 0,
+                 tables=None):
         self.checked = checked
+        self.tables = tables
         self.segmented = segmented
         self.per_world = per_world
         self.scene = scene
@@ -200,6 +209,13 @@ class Evaluator:
         return self.eval_typed(self.checked.typed.of(node), env)
 
     def eval_typed(self, t: TExpr, env: Env):
+        if env.codes is not None and t.nid in self.tables.tables:
+            return self.tables.evaluate(self, t, env)
+        self.budget.charge(env.size, t.node.span)
+        return _DISPATCH[type(t.node)](self, t, env)
+
+    def eval_untabled(self, t: TExpr, env: Env):
+        """``eval_typed`` without reading ``t``'s table (which calls it)."""
         self.budget.charge(env.size, t.node.span)
         return _DISPATCH[type(t.node)](self, t, env)
 

@@ -92,6 +92,16 @@ class Rows:
                 return Rejection(kind, text, span)
         return None
 
+    def mark(self) -> int:
+        """A point in the history of rejections, for ``recorded_since``."""
+        return len(self._events)
+
+    def recorded_since(self, mark: int):
+        """The rejections recorded after ``mark``: (rows mask, kind, message, span) each,
+        the message a string or a function of the row."""
+        return [(mask, kind, message, span)
+                for mask, (kind, message, span) in self._events[mark:]]
+
     def merge(self, child: Rows, rows: np.ndarray) -> None:
         """Fold the rejections of a sub-batch (made of ``rows`` of this batch) back in."""
         for mask, (kind, message, span) in child._events:

@@ -18,6 +18,7 @@ from spatial_dsl.lang.diagnostics import RejectionKind
 from ..runtime.answers import same_element
 from ..runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from ..runtime.jitter import jittered_scenes
+from ..runtime.tables import ClauseTables
 from ..runtime.worlds import (
     WorldStack, stack_worlds, stackable, to_world_rows, world_invariant, world_value,
 )
@@ -148,23 +149,30 @@ class SceneEngine(ItemWriter):
     # ------------------------------------------------------------------ evaluation
 
     def _evaluate(self, checked: Checked, node: ast.Expr, names: dict, size: int,
-                  scene: Scene | None = None) -> _Batch:
+                  scene: Scene | None = None, tables: ClauseTables | None = None,
+                  codes: dict | None = None) -> _Batch:
         """One batched evaluation of ``node`` with ``size`` rows of bound names.
 
         The step budget and the time limit scale with the rows; if the batch still
         runs out, the rows are evaluated one by one under the default limits, so a
         row is rejected with LimitExceeded exactly when its own program would be.
+        With ``tables`` (and each row's domain ``codes``), tabled sub-expressions are
+        read from them; they charge at least the steps evaluating them would, so if the
+        batch runs out it is evaluated again without them, and runs out exactly when it
+        does without them (runtime/tables.py).
         """
         scene = scene or self.scene
         limits = Limits(steps=DEFAULT_LIMITS.steps * size,
                         seconds=DEFAULT_LIMITS.seconds * max(1, size))
-        evaluator = Evaluator(checked, scene, limits, segmented=self.batched)
-        env = Env(dict(names), size, Rows(size))
+        evaluator = Evaluator(checked, scene, limits, segmented=self.batched, tables=tables)
+        env = Env(dict(names), size, Rows(size), codes=codes if tables is not None else None)
         try:
             value = evaluator.eval_node(node, env)
         except Abort:
             value = None
         except LimitExceeded:
+            if tables is not None:
+                return self._evaluate(checked, node, names, size, scene)
             if size == 1:
                 return _Batch(None, np.ones(1, dtype=bool), [RejectionKind.LIMIT_EXCEEDED])
             return self._evaluate_rows(checked, node, names, size, scene)
@@ -225,10 +233,11 @@ class SceneEngine(ItemWriter):
         order = rng.choice(total, size=min(total, MAX_EVALUATED), replace=False)
         stats.search_limited = total > MAX_EVALUATED
         pool = _Pool(opts.per_scene, template.balanced)
+        tables = self._where_tables(template, domains)
         position, chunk_size = 0, max(FIRST_CHUNK, 2 * pool.needed)
         while position < len(order) and not pool.full:
             chunk = order[position:position + chunk_size]
-            used = self._run_chunk(template, domains, sizes, chunk, pool, stats)
+            used = self._run_chunk(template, domains, sizes, chunk, pool, stats, tables)
             stats.evaluated += used
             position += len(chunk)
             chunk_size = _next_chunk(chunk_size, pool.needed, len(pool.items), stats.evaluated)
@@ -287,15 +296,26 @@ class SceneEngine(ItemWriter):
         return {p.name: values[ix] for p, (_, values), ix in zip(template.params, domains,
                                                                    indices)}
 
-    def _run_chunk(self, template, domains, sizes, chunk, pool: _Pool, stats) -> int:
+    def _where_tables(self, template: TaskTemplate, domains) -> ClauseTables | None:
+        """The per-scene tables of the task's `where` (runtime/tables.py); batched only,
+        so the baseline evaluates every row as before."""
+        if not self.batched or template.task.where is None:
+            return None
+        checked = template.checked
+        return ClauseTables(checked, checked.typed.of(template.task.where), self.scene,
+                            {p.name: values for p, (_, values) in zip(template.params, domains)})
+
+    def _run_chunk(self, template, domains, sizes, chunk, pool: _Pool, stats,
+                   tables: ClauseTables | None = None) -> int:
         """Process one chunk of bindings (in order); returns how many were used."""
         checked, task = template.checked, template.task
         indices = list(np.unravel_index(chunk, sizes)) if sizes else []
         n = len(chunk)
         if task.where is not None:
             names = self._names(template, domains, indices)
+            codes = {p.name: ix for p, ix in zip(template.params, indices)}
             started = time.perf_counter()
-            where = self._evaluate(checked, task.where, names, n)
+            where = self._evaluate(checked, task.where, names, n, tables=tables, codes=codes)
             self.timings[template.name, "where"] += time.perf_counter() - started
             ok = np.broadcast_to(np.asarray(where.value if where.value is not None
                                             else np.zeros(1, bool), dtype=bool), (n,))

@@ -22,12 +22,24 @@ from spatial_dsl.tolerances import CLEAR_FRACTION, CLEAR_PIXELS, SCREEN_NEAR
 KERNELS: dict[tuple[str, int], object] = {}
 ATTRIBUTE_KERNELS: dict[tuple[T.Type, str], object] = {}
 
+# What a kernel charges the step budget itself, per row of its batch, at most (on top of
+# the evaluator's one step per node and row): nothing (most kernels), one step per object
+# of the scene (a (B, N) mask), one per camera frame, or an amount no bound is known for
+# before the call (the length of a list argument). ``runtime/tables.py`` bounds the steps
+# of a whole expression with it; a test checks that every kernel that charges says so.
+CHARGES_NOTHING = "nothing"
+CHARGES_PER_OBJECT = "per object"
+CHARGES_PER_FRAME = "per frame"
+CHARGES_UNBOUNDED = "unbounded"
+KERNEL_CHARGES: dict[tuple[str, int], str] = {}
+
 DEGENERATE = 1e-3  # m: shorter displacements have no direction
 
 
-def kernel(name: str, overload: int = 0):
+def kernel(name: str, overload: int = 0, charges: str = CHARGES_NOTHING):
     def register(fn):
         KERNELS[(name, overload)] = fn
+        KERNEL_CHARGES[(name, overload)] = charges
         return fn
     return register
 

@@ -10,7 +10,9 @@ import numpy as np
 from spatial_dsl.lang.diagnostics import RejectionKind
 from spatial_dsl.runtime.values import element, filler, stack_elements
 
-from .call import Call, _int_result, _pick, _rows, find_mask, kernel
+from .call import (
+    CHARGES_PER_OBJECT, CHARGES_UNBOUNDED, Call, _int_result, _pick, _rows, find_mask, kernel,
+)
 
 
 @kernel("frame")
@@ -27,7 +29,7 @@ def k_frame(k: Call, i):
 # ------------------------------------------------------------ selection & sets
 
 
-@kernel("find")
+@kernel("find", charges=CHARGES_PER_OBJECT)
 def k_find(k: Call, names):
     k.charge_masks(len(names))
     return k.own_world(find_mask(k.scene, names))
@@ -249,7 +251,7 @@ def k_all(k: Call, S, p):
     return _quantified(k, S, p, False)
 
 
-@kernel("labels")
+@kernel("labels", charges=CHARGES_UNBOUNDED)
 def k_labels(k: Call, xs):
     k.budget.charge(sum(len(x) for x in xs) if isinstance(xs, list) else xs.size, k.span)
     labels = k.scene.labels
@@ -258,7 +260,7 @@ def k_labels(k: Call, xs):
     return [sorted(labels[i] for i in np.flatnonzero(row)) for row in xs]
 
 
-@kernel("parents")
+@kernel("parents", charges=CHARGES_PER_OBJECT)
 def k_parents(k: Call, o):
     k.charge_masks(len(o))
     parent = k.scene.parent[o]
@@ -268,7 +270,7 @@ def k_parents(k: Call, o):
     return out
 
 
-@kernel("children")
+@kernel("children", charges=CHARGES_PER_OBJECT)
 def k_children(k: Call, o):
     k.charge_masks(len(o))
     return k.scene.parent[None, :] == o[:, None]

@@ -1,0 +1,262 @@
+"""Per-scene tables of a task clause's sub-expressions that read few parameters.
+
+A task's `where` is evaluated on tens of thousands of bindings per scene (every
+(frame, category, category, reference) of an image task), and most of its conjuncts read
+only one or two of the parameters: ``nameable(a)`` depends on ``a`` alone,
+``clearly_visible(the(a), f)`` on ``(a, f)``. The values of such a sub-expression are a
+table over the product of its parameters' domains (60 categories; 60 x 40 pairs), far
+smaller than the bindings. ``ClauseTables`` keeps one such table per sub-expression for
+one (scene, task). A batch whose rows' entries are all known reads them; one with a few
+missing computes those first, in one evaluation of their own; otherwise (the first
+batches, whose entries are nearly all new) the rows are evaluated as before and their
+entries kept. Once a table has met as many rows as it has entries left, the rest are
+computed at once.
+
+What a row gets is what evaluating the sub-expression on that row gives, exactly:
+
+- the value, and the rejection (kind, message, span) it records, are those of the
+  entry's own evaluation, which saw the same parameter values. A batch with a row already
+  rejected when the sub-expression starts (an earlier argument of the same comparison
+  rejected it: its branches are skipped) is evaluated as before;
+- the step budget: the original charges each row of the sub-expression at most
+  ``charge_bound`` steps (one per node, a mask per `find`, the kernels' own charges as
+  ``kernels.KERNEL_CHARGES`` declares them), so a read charges that bound for each of
+  its rows: a batch charges at least what it did without tables. A batch that runs out
+  with the tables is evaluated again without them (``tasks.engine``), so it runs out of
+  steps exactly when it did before;
+- a sub-expression whose entries cannot be computed alone (their evaluation aborts or
+  runs out of its own limits) or come back in another dtype is evaluated as before from
+  then on.
+
+Only sub-expressions without lambdas are tabled (a lambda's work is not bounded by
+their rows alone), outside every lambda and `def` body, with at most ``MAX_ENTRIES``
+entries, of a type with one fixed-size value per row. The time limit is not modelled:
+reading a table takes less time than the evaluation it replaces.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from spatial_dsl.lang import ast
+from spatial_dsl.lang import types as T
+from spatial_dsl.lang.check.checker import Checked
+from spatial_dsl.lang.typed import TExpr
+from ..scenes.model import Scene
+from .eval import DEFAULT_LIMITS, Env, Evaluator, Limits
+from .kernels import (
+    CHARGES_NOTHING, CHARGES_PER_FRAME, CHARGES_PER_OBJECT, KERNEL_CHARGES,
+)
+from .values import Abort, LimitExceeded, Rows, broadcast_rows
+
+__all__ = ["MAX_ENTRIES", "ClauseTables", "charge_bound"]
+
+MAX_ENTRIES = 1 << 13  # entries of one table at most: well under the bindings tried (32,768)
+
+# Types whose value is one fixed-size numpy row per binding (an Objects mask is N wide and
+# a List a Python list: neither is tabled).
+_STORABLE = (T.BOOL, T.INT, T.NUMBER, T.STR, T.OBJECT, T.FRAME, T.VEC3) + T.QUANTITIES
+_LEAVES = (ast.Name, ast.Number, ast.Quantity, ast.String, ast.Bool)
+_BUILTIN_NAMES = frozenset({"objects", "frames", "room"})
+
+
+def charge_bound(t: TExpr, n_objects: int, n_frames: int) -> int | None:
+    """The most steps ``Evaluator`` charges per row evaluating ``t``, or None when no bound
+    is known (a lambda, a higher-order call, a kernel whose charge follows a list)."""
+    if isinstance(t.node, ast.Lambda) or t.higher_order:
+        return None
+    total = 1  # eval_typed: one step per row of the node
+    if t.body is not None:  # a `def`: its body runs once on the same rows
+        body = charge_bound(t.body, n_objects, n_frames)
+        if body is None:
+            return None
+        total += body
+    elif t.kernel is not None:
+        charges = KERNEL_CHARGES.get(t.kernel, CHARGES_NOTHING)
+        per_row = {CHARGES_NOTHING: 0, CHARGES_PER_OBJECT: n_objects,
+                   CHARGES_PER_FRAME: n_frames}.get(charges)
+        if per_row is None:
+            return None
+        total += per_row
+    for kid in t.kids:
+        bound = charge_bound(kid, n_objects, n_frames)
+        if bound is None:
+            return None
+        # a Str made a set (`find`) or a List made a set: a (B, N) mask is charged
+        total += bound + (n_objects if kid.coercion in ("find", "set") else 0)
+    return total
+
+
+def _names_read(t: TExpr) -> frozenset[str] | None:
+    """The names ``t`` reads from its environment (a `def` body reads only its own
+    parameters, given by the call's arguments); None if ``t`` holds a lambda."""
+    if isinstance(t.node, ast.Lambda):
+        return None
+    names = {t.node.id} if isinstance(t.node, ast.Name) else set()
+    for kid in t.kids:
+        found = _names_read(kid)
+        if found is None:
+            return None
+        names |= found
+    return frozenset(names)
+
+
+class _Table:
+    """One sub-expression's table: its parameters (and the strides of their codes in an
+    entry's key), its step bound, and the entries known so far: value and rejection."""
+
+    def __init__(self, t: TExpr, params: tuple[str, ...], sizes: tuple[int, ...], bound: int):
+        self.t = t
+        self.params = params
+        self.sizes = sizes
+        self.strides = [math.prod(sizes[i + 1:]) for i in range(len(sizes))]
+        self.bound = bound
+        self.entries = math.prod(sizes)
+        self.known = np.zeros(self.entries, dtype=bool)
+        self.values: np.ndarray | None = None
+        self.rejection = np.full(self.entries, -1, dtype=np.int32)  # -1: none
+        self.rejections: list[tuple] = []  # (kind, message, span) by rejection index
+        self.broken = False  # its entries cannot be kept: evaluate it as before
+        self.rows_read = 0  # rows of batches that met it so far
+
+    def keys(self, codes: dict) -> np.ndarray:
+        key = None
+        for name, stride in zip(self.params, self.strides):
+            part = codes[name].astype(np.int64) * stride
+            key = part if key is None else key + part
+        return key
+
+    def decode(self, keys: np.ndarray) -> dict[str, np.ndarray]:
+        return {name: (keys // stride) % size
+                for name, stride, size in zip(self.params, self.strides, self.sizes)}
+
+    def keep(self, keys: np.ndarray, value, rows: Rows, mark: int, fresh: np.ndarray) -> None:
+        """Store the value and the rejections (recorded in ``rows`` after ``mark``) of the
+        rows ``fresh`` of an evaluation whose rows have these keys."""
+        value = np.asarray(broadcast_rows(value, len(keys)))
+        if value.shape[:1] != keys.shape:
+            self.broken = True
+            return
+        if self.values is None:
+            self.values = np.zeros((self.entries,) + value.shape[1:], dtype=value.dtype)
+        elif self.values.dtype != value.dtype or self.values.shape[1:] != value.shape[1:]:
+            self.broken = True  # the same expression gave another dtype: no table
+            return
+        self.values[keys[fresh]] = value[fresh]
+        self.known[keys[fresh]] = True
+        for mask, kind, message, span in rows.recorded_since(mark):
+            hit = np.flatnonzero(mask & fresh)
+            if not callable(message) and len(hit):
+                self.rejection[keys[hit]] = len(self.rejections)
+                self.rejections.append((kind, message, span))
+                continue
+            for r in hit.tolist():
+                self.rejection[keys[r]] = len(self.rejections)
+                self.rejections.append((kind, message(r), span))
+
+    def read(self, keys: np.ndarray, rows: Rows):
+        """The known entries of ``keys``; their rejections are recorded in ``rows``."""
+        rejection = self.rejection[keys]
+        if (rejection >= 0).any():
+            for index in np.unique(rejection[rejection >= 0]).tolist():
+                kind, message, span = self.rejections[index]
+                rows.record(rejection == index, kind, message, span)
+        return self.values[keys]
+
+
+class ClauseTables:
+    """The tables of one task clause on one scene (see the module doc).
+
+    ``domains`` maps each task parameter to its domain's run-time values; a batch gives
+    each row's domain index per parameter (``Env.codes``). Missing entries are computed
+    by an evaluator of their own (its own limits, no tables)."""
+
+    def __init__(self, checked: Checked, root: TExpr, scene: Scene, domains: dict[str, object]):
+        self.checked = checked
+        self.scene = scene
+        self.domains = domains
+        self.sizes = {name: len(values) for name, values in domains.items()}
+        self.tables: dict[int, _Table] = {}
+        self._select(root, scene.n, scene.frames.count)
+
+    def _select(self, t: TExpr, n_objects: int, n_frames: int) -> None:
+        """Table the largest sub-expressions that qualify, outside lambdas."""
+        table = self._qualifies(t, n_objects, n_frames)
+        if table is not None:
+            self.tables[t.nid] = table
+            return
+        for kid in t.kids:
+            if not isinstance(kid.node, ast.Lambda):
+                self._select(kid, n_objects, n_frames)
+
+    def _qualifies(self, t: TExpr, n_objects: int, n_frames: int) -> _Table | None:
+        if isinstance(t.node, _LEAVES) or t.type not in _STORABLE:
+            return None
+        names = _names_read(t)
+        if names is None:
+            return None
+        params = tuple(sorted(names & self.sizes.keys()))
+        if not params or names - set(params) - _BUILTIN_NAMES:
+            return None
+        sizes = tuple(self.sizes[p] for p in params)
+        if math.prod(sizes) > MAX_ENTRIES:
+            return None
+        bound = charge_bound(t, n_objects, n_frames)
+        return None if bound is None else _Table(t, params, sizes, bound)
+
+    def evaluate(self, evaluator, t: TExpr, env):
+        """The value of the tabled ``t`` on the rows of ``env`` (its rejections recorded in
+        ``env.rows``): read from the table when every row's entry is known or few are
+        missing (those computed first), else evaluated as before and kept."""
+        table = self.tables[t.nid]
+        if table.broken:
+            return evaluator.eval_untabled(t, env)
+        keys = table.keys(env.codes)
+        table.rows_read += len(keys)
+        started_rejected = env.rows.rejected
+        if not started_rejected.any():  # a row rejected before skips branches: evaluate it
+            unknown = ~table.known[keys]
+            if unknown.any():
+                self._fill(table, np.unique(keys[unknown]), len(keys))
+            if not table.broken and table.known[keys].all():
+                evaluator.budget.charge(table.bound * env.size, t.span)
+                return table.read(keys, env.rows)
+        fresh = ~started_rejected
+        mark = env.rows.mark()
+        value = evaluator.eval_untabled(t, env)
+        if not table.broken:
+            table.keep(keys, value, env.rows, mark, fresh)
+        return value
+
+    def _fill(self, table: _Table, missing: np.ndarray, rows: int) -> None:
+        """Compute the entries ``missing`` (met by a batch of ``rows`` rows) in one
+        evaluation of their own, when that costs less than evaluating the rows: when
+        they are few, or when as many rows as the entries left have been met already
+        (then every entry left, so the next batches only read). Otherwise the rows are
+        evaluated as before and their entries kept. An entry that cannot be computed
+        alone breaks the table."""
+        left = table.entries - int(table.known.sum())
+        if left <= table.rows_read:
+            missing = np.flatnonzero(~table.known)
+        elif len(missing) > rows // 4:
+            return
+        size = len(missing)
+        codes = table.decode(missing)
+        names = {name: _take(self.domains[name], codes[name]) for name in table.params}
+        limits = Limits(steps=DEFAULT_LIMITS.steps * size, seconds=DEFAULT_LIMITS.seconds * size)
+        rows = Rows(size)
+        try:
+            value = Evaluator(self.checked, self.scene, limits).eval_typed(
+                table.t, Env(names, size, rows))
+        except (Abort, LimitExceeded):
+            table.broken = True
+            return
+        table.keep(missing, value, rows, 0, np.ones(size, dtype=bool))
+
+
+def _take(values, codes: np.ndarray):
+    if isinstance(values, np.ndarray):
+        return values[codes]
+    return [values[int(c)] for c in codes]
