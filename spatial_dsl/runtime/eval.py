@@ -290,7 +290,9 @@ class Evaluator:
 
     def _logic(self, t: TExpr, env: Env):
         left_t, right_t = t.kids
-        left = np.broadcast_to(self.eval_typed(left_t, env), (env.size,))
+        left = self.eval_typed(left_t, env)
+        if left.shape != (env.size,):
+            left = np.broadcast_to(left, (env.size,))
         need = left if t.node.op == "and" else ~left
         need = need & ~env.rows.rejected
         if env.size == 1:
@@ -298,12 +300,19 @@ class Evaluator:
         result = left.copy()
         rows = np.flatnonzero(need)
         if len(rows):
-            result[rows] = broadcast_rows(self._on_rows(right_t, env, rows), len(rows))
+            value = None
+            if env.codes is not None and right_t.nid in self.tables.tables:
+                value = self.tables.read_rows(self, right_t, env, rows)  # no sub-env made
+            if value is None:
+                value = broadcast_rows(self._on_rows(right_t, env, rows), len(rows))
+            result[rows] = value
         return result
 
     def _if(self, t: TExpr, env: Env):
         cond_t, then_t, orelse_t = t.kids
-        cond = np.broadcast_to(self.eval_typed(cond_t, env), (env.size,))
+        cond = self.eval_typed(cond_t, env)
+        if cond.shape != (env.size,):
+            cond = np.broadcast_to(cond, (env.size,))
         if env.size == 1:
             return self.eval_typed(then_t if cond[0] else orelse_t, env)
         active = ~env.rows.rejected
@@ -334,6 +343,8 @@ class Evaluator:
                     env.world, self.per_world)
 
     def _own_world(self, masks: np.ndarray, env: Env) -> np.ndarray:
+        if env.world is None:  # one world: every set is its own
+            return masks
         from .worlds import restrict
 
         return restrict(masks, env.world, self.per_world)

@@ -156,14 +156,32 @@ class _Table:
                 self.rejection[keys[r]] = len(self.rejections)
                 self.rejections.append((kind, message(r), span))
 
-    def read(self, keys: np.ndarray, rows: Rows):
-        """The known entries of ``keys``; their rejections are recorded in ``rows``."""
+    def read(self, keys: np.ndarray, rows: Rows, positions: np.ndarray | None = None):
+        """The known entries of ``keys``; their rejections are recorded in ``rows``, at
+        ``positions`` (the rows of the batch the keys are of; default: all in order)."""
         rejection = self.rejection[keys]
-        if (rejection >= 0).any():
-            for index in np.unique(rejection[rejection >= 0]).tolist():
+        rejected = rejection >= 0
+        if rejected.any():
+            for index in _distinct(rejection[rejected], len(self.rejections)).tolist():
+                mask = rejection == index
+                if positions is not None:
+                    mask = _scatter(positions[mask], rows.size)
                 kind, message, span = self.rejections[index]
-                rows.record(rejection == index, kind, message, span)
+                rows.record(mask, kind, message, span)
         return self.values[keys]
+
+
+def _distinct(values: np.ndarray, bound: int) -> np.ndarray:
+    """The distinct values (in [0, bound)) of an int array, ascending."""
+    seen = np.zeros(bound, dtype=bool)
+    seen[values] = True
+    return np.flatnonzero(seen)
+
+
+def _scatter(positions: np.ndarray, size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[positions] = True
+    return mask
 
 
 class ClauseTables:
@@ -214,21 +232,40 @@ class ClauseTables:
         if table.broken:
             return evaluator.eval_untabled(t, env)
         keys = table.keys(env.codes)
-        table.rows_read += len(keys)
         started_rejected = env.rows.rejected
-        if not started_rejected.any():  # a row rejected before skips branches: evaluate it
-            unknown = ~table.known[keys]
-            if unknown.any():
-                self._fill(table, np.unique(keys[unknown]), len(keys))
-            if not table.broken and table.known[keys].all():
-                evaluator.budget.charge(table.bound * env.size, t.span)
-                return table.read(keys, env.rows)
+        # a row rejected before `t` starts skips its branches: evaluate such a batch
+        if not started_rejected.any() and self._known(table, keys):
+            evaluator.budget.charge(table.bound * env.size, t.span)
+            return table.read(keys, env.rows)
         fresh = ~started_rejected
         mark = env.rows.mark()
         value = evaluator.eval_untabled(t, env)
         if not table.broken:
             table.keep(keys, value, env.rows, mark, fresh)
         return value
+
+    def read_rows(self, evaluator, t: TExpr, env, rows: np.ndarray):
+        """The value of the tabled ``t`` on the (unrejected) ``rows`` of ``env``, as
+        ``evaluate`` on ``env.restrict(rows)`` gives it, with no restricted env made; None
+        when an entry is missing (the caller then evaluates the restricted env)."""
+        table = self.tables[t.nid]
+        if table.broken:
+            return None
+        keys = table.keys({name: env.codes[name][rows] for name in table.params})
+        if not self._known(table, keys):
+            return None
+        evaluator.budget.charge(table.bound * len(rows), t.span)
+        return table.read(keys, env.rows, rows)
+
+    def _known(self, table: _Table, keys: np.ndarray) -> bool:
+        """Whether every entry of ``keys`` is known, after computing the missing ones when
+        that pays (``_fill``)."""
+        table.rows_read += len(keys)
+        unknown = ~table.known[keys]
+        if unknown.any():
+            self._fill(table, _distinct(keys[unknown], table.entries), len(keys))
+            return not table.broken and bool(table.known[keys].all())
+        return True
 
     def _fill(self, table: _Table, missing: np.ndarray, rows: int) -> None:
         """Compute the entries ``missing`` (met by a batch of ``rows`` rows) in one

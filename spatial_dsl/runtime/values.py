@@ -66,9 +66,12 @@ class Rows:
         rejects every row with the message of that one row.
         """
         mask = np.asarray(mask, dtype=bool)
+        if not mask.any():  # the common case: nothing to reject
+            return
         if callable(message) and mask.size == 1 and self.size > 1:
             message = _first_row(message)
-        mask = np.broadcast_to(mask, (self.size,))
+        if mask.shape != (self.size,):
+            mask = np.broadcast_to(mask, (self.size,))
         new = mask & ~self.rejected
         if new.any():
             self.rejected |= new

@@ -66,6 +66,8 @@ class Call:
 
     def own_world(self, masks: np.ndarray) -> np.ndarray:
         """Object sets made from the whole scene, cut to each row's own world."""
+        if self.world is None:  # one world: every set is its own
+            return masks
         from ..worlds import restrict
 
         return restrict(masks, self.world, self.per_world)

@@ -41,7 +41,7 @@ def k_the(k: Call, S):
     k.reject(counts == 0, RejectionKind.NO_MATCH, no_match_message(k.looked_for))
     k.reject(counts > 1, RejectionKind.AMBIGUOUS,
              lambda r: ambiguous_message(int(counts[r]), k.looked_for))
-    return np.argmax(S, axis=-1)
+    return S.argmax(axis=-1)
 
 
 def looked_for(node, source_text: str, width: int = 80) -> str:
