@@ -242,3 +242,29 @@ def test_every_kernel_that_charges_the_budget_declares_it():
                   if _charges_in(fn, set()) and KERNEL_CHARGES[key] == CHARGES_NOTHING]
     assert undeclared == []
     assert KERNEL_CHARGES[("find", 0)] != CHARGES_NOTHING
+
+
+def test_the_and_count_of_a_name_read_the_find_table_as_the_kernels_read_masks(scene):
+    # `the(c)` / `count(c)` of one world take a name's count and first member from the
+    # scene's find table; the kernels on find(c)'s (B, N) masks must give the same values,
+    # rejections (kind, message) and steps, for single, repeated and absent names.
+    from spatial_dsl.runtime.kernels import Call, count_named, find_mask, the_named
+    from spatial_dsl.runtime.kernels.sets import k_count, k_the
+    from spatial_dsl.runtime.eval import Budget
+
+    names = np.array(sorted(set(scene.categories)) + ["Unicorn", "Fridge"], dtype=object)
+    names = names[np.random.default_rng(2).integers(0, len(names), 300)]
+    out = []
+    for by_name in (True, False):
+        rows, budget = Rows(len(names)), Budget(_limits(len(names)))
+        k = Call(scene, rows, None, len(names), budget, None, '"x"')
+        if by_name:
+            values = (the_named(k, names), count_named(k, names))
+        else:
+            masks = find_mask(scene, names)
+            values = (k_the(k, masks), k_count(k, masks))
+        found = [rows.rejection_of(r) for r in range(len(names))]
+        out.append((values, [None if f is None else (f.kind, f.message) for f in found]))
+    (a, ra), (b, rb) = out
+    assert ra == rb and {r[0] for r in ra if r} == {"Ambiguous", "NoMatch"}
+    assert all(np.array_equal(x, y) and x.dtype == y.dtype for x, y in zip(a, b))

@@ -25,7 +25,8 @@ from ..scenes.model import Scene
 from spatial_dsl.lang.source import Span
 from spatial_dsl.lang.typed import TExpr
 from .kernels import (
-    ATTRIBUTE_KERNELS, KERNELS, Call, find_mask, in_range, list_to_mask, looked_for,
+    ATTRIBUTE_KERNELS, KERNELS, Call, count_named, find_mask, in_range, list_to_mask,
+    looked_for, the_named,
 )
 from .segments import segmented_call
 from .values import (
@@ -358,9 +359,22 @@ class Evaluator:
         return self._builtin(t, env)
 
     def _builtin(self, t: TExpr, env: Env):
+        if t.kernel in _BY_NAME and env.world is None and len(t.kids) == 1 \
+                and t.kids[0].coercion == "find":
+            return self._by_name(t, env)
         args = [self._argument(a, env) for a in t.kids]
         call = self._call(t, env)
         return in_range(call, KERNELS[t.kernel](call, *args))
+
+    def _by_name(self, t: TExpr, env: Env):
+        """`the(name)` / `count(name)` of one world, read from the scene's table of names
+        (``kernels.the_named``): the same value, rejections and charges as the kernel on
+        ``find(name)``'s (B, N) masks, without making them."""
+        (arg,) = t.kids
+        names = self.eval_typed(arg, env)
+        self.budget.charge(rows_of(names) * self.scene.n, arg.span)  # as the masks were
+        call = self._call(t, env)
+        return in_range(call, _BY_NAME[t.kernel](call, names))
 
     def _argument(self, arg: TExpr, env: Env):
         if isinstance(arg.node, ast.Lambda):
@@ -400,6 +414,8 @@ class Evaluator:
         env.rows.merge(sub.rows, rows)
         return value
 
+
+_BY_NAME = {("the", 0): the_named, ("count", 0): count_named}
 
 _DISPATCH = {
     ast.Number: Evaluator._number, ast.Quantity: Evaluator._quantity,

@@ -189,12 +189,15 @@ def _volume(scene: Scene, v: np.ndarray):
 
 class _FindTable:
     """The masks `find` has made on one scene, one row per distinct name as written: a
-    batch of thousands of rows asks for the same few names again and again."""
+    batch of thousands of rows asks for the same few names again and again. Per name it
+    also keeps what `the` and `count` read of its mask (members, first member)."""
 
     def __init__(self, scene: Scene):
         self.scene = scene
         self.codes: dict = {}
         self.masks = np.zeros((0, scene.n), dtype=bool)
+        self.counts = np.zeros(0, dtype=np.int64)
+        self.firsts = np.zeros(0, dtype=np.int64)
 
     def code(self, name) -> int:
         code = self.codes.get(name)
@@ -202,6 +205,8 @@ class _FindTable:
             mask = self.scene.name_index.get(normalise_name(str(name)))
             row = np.zeros((1, self.scene.n), dtype=bool) if mask is None else mask[None]
             self.masks = np.concatenate([self.masks, row])
+            self.counts = np.append(self.counts, row.sum(axis=-1))
+            self.firsts = np.append(self.firsts, row.argmax(axis=-1))
             code = self.codes[name] = len(self.masks) - 1
         return code
 
@@ -211,12 +216,18 @@ def _find_table(scene: Scene) -> _FindTable:
     return _FindTable(scene)
 
 
-def find_mask(scene: Scene, names: np.ndarray) -> np.ndarray:
+def find_codes(scene: Scene, names: np.ndarray) -> tuple[_FindTable, np.ndarray]:
+    """The scene's find table and each name's row in it."""
     table = _find_table(scene)
     names = np.asarray(names, dtype=object).reshape(-1).tolist()
     codes = list(map(table.codes.get, names))  # a dict lookup per row, in C
     if None in codes:
         codes = [table.code(name) for name in names]
+    return table, np.array(codes, dtype=np.intp)
+
+
+def find_mask(scene: Scene, names: np.ndarray) -> np.ndarray:
+    table, codes = find_codes(scene, names)
     return table.masks[codes]
 
 

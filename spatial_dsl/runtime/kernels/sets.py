@@ -11,7 +11,8 @@ from spatial_dsl.lang.diagnostics import RejectionKind
 from spatial_dsl.runtime.values import element, filler, stack_elements
 
 from .call import (
-    CHARGES_PER_OBJECT, CHARGES_UNBOUNDED, Call, _int_result, _pick, _rows, find_mask, kernel,
+    CHARGES_PER_OBJECT, CHARGES_UNBOUNDED, Call, _int_result, _pick, _rows, find_codes, find_mask,
+    kernel,
 )
 
 
@@ -37,11 +38,27 @@ def k_find(k: Call, names):
 
 @kernel("the")
 def k_the(k: Call, S):
-    counts = S.sum(axis=-1)
+    return _the(k, S.sum(axis=-1), S.argmax(axis=-1))
+
+
+def the_named(k: Call, names) -> np.ndarray:
+    """`the(name)` of one world: what ``k_the`` gives on ``find(name)``'s masks, read
+    from the scene's find table instead of summing a (B, N) mask per row."""
+    table, codes = find_codes(k.scene, names)
+    return _the(k, table.counts[codes], table.firsts[codes])
+
+
+def count_named(k: Call, names) -> np.ndarray:
+    """`count(find(name))` of one world: what ``k_count`` gives, from the find table."""
+    table, codes = find_codes(k.scene, names)
+    return table.counts[codes]
+
+
+def _the(k: Call, counts: np.ndarray, firsts: np.ndarray) -> np.ndarray:
     k.reject(counts == 0, RejectionKind.NO_MATCH, no_match_message(k.looked_for))
     k.reject(counts > 1, RejectionKind.AMBIGUOUS,
              lambda r: ambiguous_message(int(counts[r]), k.looked_for))
-    return S.argmax(axis=-1)
+    return firsts
 
 
 def looked_for(node, source_text: str, width: int = 80) -> str:
