@@ -268,3 +268,42 @@ def test_the_and_count_of_a_name_read_the_find_table_as_the_kernels_read_masks(s
     (a, ra), (b, rb) = out
     assert ra == rb and {r[0] for r in ra if r} == {"Ambiguous", "NoMatch"}
     assert all(np.array_equal(x, y) and x.dtype == y.dtype for x, y in zip(a, b))
+
+
+def test_a_where_read_ahead_gives_each_chunk_its_own_rows(scene, templates, monkeypatch):
+    # _WhereAhead evaluates a chunk's `where` together with the next chunk's when no row
+    # can run out of steps; forced on for every chunk, the items and stats must be those
+    # of the baseline (every row alone, no tables, no look-ahead).
+    import json
+
+    from spatial_dsl.tasks import engine as engine_module
+
+    batch = engine_module._WhereAhead.batch
+    monkeypatch.setattr(engine_module._WhereAhead, "batch",
+                        lambda self, position, n, more: batch(self, position, n, True))
+    picked = [t for t in templates if t.name in (
+        "image_facing_simple", "image_above", "vsi_appearance_order", "image_nearby",
+        "compound_count_near", "video_counting")]
+    out = {}
+    for batched in (True, False):
+        engine = SceneEngine(scene, GenerateOptions(per_scene=6), batched=batched)
+        out[batched] = json.dumps([(items, stats.to_json()) for items, stats in
+                                   (engine.run_task(t) for t in picked)], sort_keys=True)
+    assert out[True] == out[False]
+    looked_ahead = [t.name for t in picked if engine_module._WhereAhead(
+        SceneEngine(scene, GenerateOptions()), t, [], (), np.arange(0)).ahead]
+    assert "image_facing_simple" in looked_ahead
+
+
+def test_a_where_whose_steps_have_no_bound_is_not_read_ahead(scene):
+    # A lambda over a list's items has no bound per row: chunks are evaluated as asked.
+    from spatial_dsl.tasks import engine as engine_module
+    from spatial_dsl.tasks.templates import compile_task
+
+    source = ('task t\n  modality video\n  params a: Category\n'
+              '  where len(map(map(find(a), o => o), o => o)) >= 1\n  ask "{a}?"\n  answer 1\n')
+    template = compile_task(source.encode(), "t.sp")
+    assert isinstance(template, TaskTemplate), template
+    ahead = engine_module._WhereAhead(SceneEngine(scene, GenerateOptions()), template, [], (),
+                                      np.arange(0))
+    assert not ahead.ahead

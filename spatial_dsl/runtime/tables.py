@@ -28,10 +28,12 @@ What a row gets is what evaluating the sub-expression on that row gives, exactly
   runs out of its own limits) or come back in another dtype is evaluated as before from
   then on.
 
-Only sub-expressions without lambdas are tabled (a lambda's work is not bounded by
-their rows alone), outside every lambda and `def` body, with at most ``MAX_ENTRIES``
-entries, of a type with one fixed-size value per row. The time limit is not modelled:
-reading a table takes less time than the evaluation it replaces.
+Tabled are the largest sub-expressions outside every lambda (a lambda's own parameter
+has no table key) whose steps per row are bounded (a lambda over a set's members is: at
+most N members), at most ``MAX_BOUND``, with at most ``MAX_ENTRIES`` entries, of a type
+with one fixed-size value per row (an Objects set is an N-wide mask: ``MAX_CELLS``). The
+time limit is not modelled: reading a table takes less time than the evaluation it
+replaces.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ from .values import Abort, LimitExceeded, Rows, broadcast_rows
 __all__ = ["MAX_ENTRIES", "ClauseTables", "charge_bound"]
 
 MAX_ENTRIES = 1 << 13  # entries of one table at most: well under the bindings tried (32,768)
+MAX_CELLS = 1 << 21  # entries x mask width of a table of Objects sets at most (2 MB)
+MAX_BOUND = DEFAULT_LIMITS.steps // 64  # steps per row of a tabled expression at most
 
 # Types whose value is one fixed-size numpy row per binding (an Objects mask is N wide and
 # a List a Python list: neither is tabled).
@@ -64,8 +68,8 @@ _BUILTIN_NAMES = frozenset({"objects", "frames", "room"})
 
 def charge_bound(t: TExpr, n_objects: int, n_frames: int) -> int | None:
     """The most steps ``Evaluator`` charges per row evaluating ``t``, or None when no bound
-    is known (a lambda, a higher-order call, a kernel whose charge follows a list)."""
-    if isinstance(t.node, ast.Lambda) or t.higher_order:
+    is known (a lambda over a list, a kernel whose charge follows a list's length)."""
+    if isinstance(t.node, ast.Lambda):
         return None
     total = 1  # eval_typed: one step per row of the node
     if t.body is not None:  # a `def`: its body runs once on the same rows
@@ -80,7 +84,17 @@ def charge_bound(t: TExpr, n_objects: int, n_frames: int) -> int | None:
         if per_row is None:
             return None
         total += per_row
+    if t.higher_order and not _over_a_set(t):
+        return None
     for kid in t.kids:
+        if isinstance(kid.node, ast.Lambda):
+            # evaluated over the members of the call's set (at most N per row), and once
+            # more for a row whose kernel asks for other members (runtime/segments.py)
+            body = charge_bound(kid.kids[0], n_objects, n_frames)
+            if body is None:
+                return None
+            total += 2 * n_objects * body
+            continue
         bound = charge_bound(kid, n_objects, n_frames)
         if bound is None:
             return None
@@ -89,17 +103,22 @@ def charge_bound(t: TExpr, n_objects: int, n_frames: int) -> int | None:
     return total
 
 
-def _names_read(t: TExpr) -> frozenset[str] | None:
+def _over_a_set(t: TExpr) -> bool:
+    """A higher-order call whose lambda runs over the members of an Objects set (its first
+    argument), not over the items of a list (of any length)."""
+    first = t.kids[0]
+    return (len(t.kids) == 2 and isinstance(t.kids[1].node, ast.Lambda)
+            and (first.type == T.OBJECTS or first.coercion in ("find", "set")))
+
+
+def _names_read(t: TExpr) -> frozenset[str]:
     """The names ``t`` reads from its environment (a `def` body reads only its own
-    parameters, given by the call's arguments); None if ``t`` holds a lambda."""
+    parameters, given by the call's arguments; a lambda's body reads its parameter)."""
     if isinstance(t.node, ast.Lambda):
-        return None
+        return _names_read(t.kids[0]) - {t.node.param}
     names = {t.node.id} if isinstance(t.node, ast.Name) else set()
     for kid in t.kids:
-        found = _names_read(kid)
-        if found is None:
-            return None
-        names |= found
+        names |= _names_read(kid)
     return frozenset(names)
 
 
@@ -210,19 +229,20 @@ class ClauseTables:
                 self._select(kid, n_objects, n_frames)
 
     def _qualifies(self, t: TExpr, n_objects: int, n_frames: int) -> _Table | None:
-        if isinstance(t.node, _LEAVES) or t.type not in _STORABLE:
+        if isinstance(t.node, _LEAVES) or t.type not in _STORABLE + (T.OBJECTS,):
             return None
         names = _names_read(t)
-        if names is None:
-            return None
         params = tuple(sorted(names & self.sizes.keys()))
         if not params or names - set(params) - _BUILTIN_NAMES:
             return None
         sizes = tuple(self.sizes[p] for p in params)
-        if math.prod(sizes) > MAX_ENTRIES:
+        width = n_objects if t.type == T.OBJECTS else 1  # an Objects value is an N-wide mask
+        if math.prod(sizes) > MAX_ENTRIES or math.prod(sizes) * width > MAX_CELLS:
             return None
         bound = charge_bound(t, n_objects, n_frames)
-        return None if bound is None else _Table(t, params, sizes, bound)
+        if bound is None or bound > MAX_BOUND:  # its reads would use up a batch's budget
+            return None
+        return _Table(t, params, sizes, bound)
 
     def evaluate(self, evaluator, t: TExpr, env):
         """The value of the tabled ``t`` on the rows of ``env`` (its rejections recorded in
