@@ -373,8 +373,11 @@ class Evaluator:
         (arg,) = t.kids
         names = self.eval_typed(arg, env)
         self.budget.charge(rows_of(names) * self.scene.n, arg.span)  # as the masks were
+        found = None
+        if env.codes is not None and isinstance(arg.node, ast.Name) and arg.node.id in env.codes:
+            found = self.tables.find_codes(arg.node.id, env.codes[arg.node.id])  # by domain
         call = self._call(t, env)
-        return in_range(call, _BY_NAME[t.kernel](call, names))
+        return in_range(call, _BY_NAME[t.kernel](call, names, found))
 
     def _argument(self, arg: TExpr, env: Env):
         if isinstance(arg.node, ast.Lambda):

@@ -51,6 +51,7 @@ from .eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from .kernels import (
     CHARGES_NOTHING, CHARGES_PER_FRAME, CHARGES_PER_OBJECT, KERNEL_CHARGES,
 )
+from .kernels.call import find_codes
 from .values import Abort, LimitExceeded, Rows, broadcast_rows
 
 __all__ = ["MAX_ENTRIES", "ClauseTables", "charge_bound"]
@@ -143,7 +144,7 @@ class _Table:
     def keys(self, codes: dict) -> np.ndarray:
         key = None
         for name, stride in zip(self.params, self.strides):
-            part = codes[name].astype(np.int64) * stride
+            part = codes[name] if stride == 1 else codes[name] * stride
             key = part if key is None else key + part
         return key
 
@@ -216,6 +217,7 @@ class ClauseTables:
         self.domains = domains
         self.sizes = {name: len(values) for name, values in domains.items()}
         self.tables: dict[int, _Table] = {}
+        self._found: dict[str, tuple] = {}  # Str parameter -> its domain's find codes
         self._select(root, scene.n, scene.frames.count)
 
     def _select(self, t: TExpr, n_objects: int, n_frames: int) -> None:
@@ -243,6 +245,14 @@ class ClauseTables:
         if bound is None or bound > MAX_BOUND:  # its reads would use up a batch's budget
             return None
         return _Table(t, params, sizes, bound)
+
+    def find_codes(self, name: str, codes: np.ndarray):
+        """(the scene's find table, each row's name in it) of a Str parameter's rows, by
+        its domain index: the domain's names are looked up once per task."""
+        if name not in self._found:
+            self._found[name] = find_codes(self.scene, self.domains[name])
+        table, by_domain = self._found[name]
+        return table, by_domain[codes]
 
     def evaluate(self, evaluator, t: TExpr, env):
         """The value of the tabled ``t`` on the rows of ``env`` (its rejections recorded in

@@ -41,16 +41,17 @@ def k_the(k: Call, S):
     return _the(k, S.sum(axis=-1), S.argmax(axis=-1))
 
 
-def the_named(k: Call, names) -> np.ndarray:
+def the_named(k: Call, names, found=None) -> np.ndarray:
     """`the(name)` of one world: what ``k_the`` gives on ``find(name)``'s masks, read
-    from the scene's find table instead of summing a (B, N) mask per row."""
-    table, codes = find_codes(k.scene, names)
+    from the scene's find table instead of summing a (B, N) mask per row. ``found``: the
+    names' (table, codes) when the caller knows them already."""
+    table, codes = found or find_codes(k.scene, names)
     return _the(k, table.counts[codes], table.firsts[codes])
 
 
-def count_named(k: Call, names) -> np.ndarray:
+def count_named(k: Call, names, found=None) -> np.ndarray:
     """`count(find(name))` of one world: what ``k_count`` gives, from the find table."""
-    table, codes = find_codes(k.scene, names)
+    table, codes = found or find_codes(k.scene, names)
     return table.counts[codes]
 
 
