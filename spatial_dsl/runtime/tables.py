@@ -220,15 +220,17 @@ class ClauseTables:
         self._found: dict[str, tuple] = {}  # Str parameter -> its domain's find codes
         self._select(root, scene.n, scene.frames.count)
 
-    def _select(self, t: TExpr, n_objects: int, n_frames: int) -> None:
-        """Table the largest sub-expressions that qualify, outside lambdas."""
+    def _select(self, t: TExpr, n_objects: int, n_frames: int, within: int = 0) -> None:
+        """Table the largest sub-expressions that qualify, outside lambdas, and inside one
+        those with far fewer entries (``on_top(a)`` in a table of (a, b)): they are
+        complete long before it is, and then its own evaluations read them."""
         table = self._qualifies(t, n_objects, n_frames)
-        if table is not None:
+        if table is not None and (not within or table.entries * 8 <= within):
             self.tables[t.nid] = table
-            return
+            within = table.entries
         for kid in t.kids:
             if not isinstance(kid.node, ast.Lambda):
-                self._select(kid, n_objects, n_frames)
+                self._select(kid, n_objects, n_frames, within)
 
     def _qualifies(self, t: TExpr, n_objects: int, n_frames: int) -> _Table | None:
         if isinstance(t.node, _LEAVES) or t.type not in _STORABLE + (T.OBJECTS,):
@@ -314,9 +316,9 @@ class ClauseTables:
         names = {name: _take(self.domains[name], codes[name]) for name in table.params}
         limits = Limits(steps=DEFAULT_LIMITS.steps * size, seconds=DEFAULT_LIMITS.seconds * size)
         rows = Rows(size)
-        try:
-            value = Evaluator(self.checked, self.scene, limits).eval_typed(
-                table.t, Env(names, size, rows))
+        try:  # the tables inside this one are read (their parameters are among its own)
+            value = Evaluator(self.checked, self.scene, limits, tables=self).eval_untabled(
+                table.t, Env(names, size, rows, codes=codes))
         except (Abort, LimitExceeded):
             table.broken = True
             return
