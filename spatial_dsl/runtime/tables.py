@@ -67,14 +67,23 @@ _LEAVES = (ast.Name, ast.Number, ast.Quantity, ast.String, ast.Bool)
 _BUILTIN_NAMES = frozenset({"objects", "frames", "room"})
 
 
-def charge_bound(t: TExpr, n_objects: int, n_frames: int) -> int | None:
+def charge_bound(t: TExpr, n_objects: int, n_frames: int, memo: dict | None = None) -> int | None:
     """The most steps ``Evaluator`` charges per row evaluating ``t``, or None when no bound
-    is known (a lambda over a list, a kernel whose charge follows a list's length)."""
+    is known (a lambda over a list, a kernel whose charge follows a list's length).
+    ``memo``: bounds already worked out on this scene, by node id."""
+    if memo is None:
+        memo = {}
+    if t.nid not in memo:
+        memo[t.nid] = _bound(t, n_objects, n_frames, memo)
+    return memo[t.nid]
+
+
+def _bound(t: TExpr, n_objects: int, n_frames: int, memo: dict) -> int | None:
     if isinstance(t.node, ast.Lambda):
         return None
     total = 1  # eval_typed: one step per row of the node
     if t.body is not None:  # a `def`: its body runs once on the same rows
-        body = charge_bound(t.body, n_objects, n_frames)
+        body = charge_bound(t.body, n_objects, n_frames, memo)
         if body is None:
             return None
         total += body
@@ -91,12 +100,12 @@ def charge_bound(t: TExpr, n_objects: int, n_frames: int) -> int | None:
         if isinstance(kid.node, ast.Lambda):
             # evaluated over the members of the call's set (at most N per row), and once
             # more for a row whose kernel asks for other members (runtime/segments.py)
-            body = charge_bound(kid.kids[0], n_objects, n_frames)
+            body = charge_bound(kid.kids[0], n_objects, n_frames, memo)
             if body is None:
                 return None
             total += 2 * n_objects * body
             continue
-        bound = charge_bound(kid, n_objects, n_frames)
+        bound = charge_bound(kid, n_objects, n_frames, memo)
         if bound is None:
             return None
         # a Str made a set (`find`) or a List made a set: a (B, N) mask is charged
@@ -112,15 +121,21 @@ def _over_a_set(t: TExpr) -> bool:
             and (first.type == T.OBJECTS or first.coercion in ("find", "set")))
 
 
-def _names_read(t: TExpr) -> frozenset[str]:
+def _names_read(t: TExpr, memo: dict) -> frozenset[str]:
     """The names ``t`` reads from its environment (a `def` body reads only its own
-    parameters, given by the call's arguments; a lambda's body reads its parameter)."""
-    if isinstance(t.node, ast.Lambda):
-        return _names_read(t.kids[0]) - {t.node.param}
-    names = {t.node.id} if isinstance(t.node, ast.Name) else set()
-    for kid in t.kids:
-        names |= _names_read(kid)
-    return frozenset(names)
+    parameters, given by the call's arguments; a lambda's body reads its parameter);
+    ``memo``: by node id."""
+    found = memo.get(t.nid)
+    if found is None:
+        if isinstance(t.node, ast.Lambda):
+            found = _names_read(t.kids[0], memo) - {t.node.param}
+        else:
+            names = {t.node.id} if isinstance(t.node, ast.Name) else set()
+            for kid in t.kids:
+                names |= _names_read(kid, memo)
+            found = frozenset(names)
+        memo[t.nid] = found
+    return found
 
 
 class _Table:
@@ -218,6 +233,8 @@ class ClauseTables:
         self.sizes = {name: len(values) for name, values in domains.items()}
         self.tables: dict[int, _Table] = {}
         self._found: dict[str, tuple] = {}  # Str parameter -> its domain's find codes
+        self.bounds: dict[int, int | None] = {}  # node id -> charge_bound on this scene
+        self._names: dict[int, frozenset] = {}  # node id -> the names it reads
         self._select(root, scene.n, scene.frames.count)
 
     def _select(self, t: TExpr, n_objects: int, n_frames: int, within: int = 0) -> None:
@@ -235,7 +252,7 @@ class ClauseTables:
     def _qualifies(self, t: TExpr, n_objects: int, n_frames: int) -> _Table | None:
         if isinstance(t.node, _LEAVES) or t.type not in _STORABLE + (T.OBJECTS,):
             return None
-        names = _names_read(t)
+        names = _names_read(t, self._names)
         params = tuple(sorted(names & self.sizes.keys()))
         if not params or names - set(params) - _BUILTIN_NAMES:
             return None
@@ -243,7 +260,7 @@ class ClauseTables:
         width = n_objects if t.type == T.OBJECTS else 1  # an Objects value is an N-wide mask
         if math.prod(sizes) > MAX_ENTRIES or math.prod(sizes) * width > MAX_CELLS:
             return None
-        bound = charge_bound(t, n_objects, n_frames)
+        bound = charge_bound(t, n_objects, n_frames, self.bounds)
         if bound is None or bound > MAX_BOUND:  # its reads would use up a batch's budget
             return None
         return _Table(t, params, sizes, bound)

@@ -98,7 +98,7 @@ class _WhereAhead:
         self.tables = engine._where_tables(template, domains)
         where, scene = template.task.where, engine.scene
         bound = None if where is None or not engine.batched else charge_bound(
-            template.checked.typed.of(where), scene.n, scene.frames.count)
+            template.checked.typed.of(where), scene.n, scene.frames.count, self.tables.bounds)
         self.ahead = bound is not None and bound <= DEFAULT_LIMITS.steps
         self._done: tuple[int, _Batch] | None = None  # (first position, its batch)
 
