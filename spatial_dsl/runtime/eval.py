@@ -25,7 +25,8 @@ from ..scenes.model import Scene
 from spatial_dsl.lang.source import Span
 from spatial_dsl.lang.typed import TExpr
 from .kernels import (
-    ATTRIBUTE_KERNELS, KERNELS, Call, find_mask, in_range, list_to_mask, looked_for,
+    ATTRIBUTE_KERNELS, KERNELS, Call, count_named, find_mask, in_range, list_to_mask,
+    looked_for, the_named,
 )
 from .segments import segmented_call
 from .values import (
@@ -49,16 +50,21 @@ DEFAULT_LIMITS = Limits()
 class Env:
     """Names in scope and the rows being evaluated."""
 
-    def __init__(self, names: dict, size: int, rows: Rows, world: np.ndarray | None = None):
+    def __init__(self, names: dict, size: int, rows: Rows, world: np.ndarray | None = None,
+                 codes: dict | None = None):
         self.names = names
         self.size = size
         self.rows = rows
         self.world = world  # a batch of worlds (runtime/worlds.py): each row's world
+        # task parameter -> each row's index in its domain, where the evaluator has tables
+        # of the clause (runtime/tables.py); None elsewhere (lambdas, `def` bodies)
+        self.codes = codes
 
     def restrict(self, rows: np.ndarray) -> Env:
         names = {k: take_rows(v, rows, self.size) for k, v in self.names.items()}
         world = None if self.world is None else self.world[rows]
-        return Env(names, len(rows), Rows(len(rows)), world)
+        codes = None if self.codes is None else {k: v[rows] for k, v in self.codes.items()}
+        return Env(names, len(rows), Rows(len(rows)), world, codes)
 
     def world_of(self, size: int) -> np.ndarray | None:
         """The world of each of ``size`` elements a lambda of this one-row env runs on."""
@@ -128,11 +134,15 @@ class Evaluator:
     reference that tests and ``bench/bench_generate.py`` compare the fast path with.
     ``per_world``: ``scene`` is a stack of worlds of that many objects each
     (``runtime.worlds``) and the rows of the env say which world they are in.
+    ``tables``: a ``runtime.tables.ClauseTables`` the sub-expressions it tables are read
+    from, in an env that gives each row's parameter codes.
     """
 
     def __init__(self, checked: Checked, scene: Scene, limits: Limits = DEFAULT_LIMITS,
-                 trace: list | None = None, segmented: bool = True, per_world: int = 0):
+                 trace: list | None = None, segmented: bool = True, per_world: int = 0,
+                 tables=None):
         self.checked = checked
+        self.tables = tables
         self.segmented = segmented
         self.per_world = per_world
         self.scene = scene
@@ -200,6 +210,13 @@ class Evaluator:
         return self.eval_typed(self.checked.typed.of(node), env)
 
     def eval_typed(self, t: TExpr, env: Env):
+        if env.codes is not None and t.nid in self.tables.tables:
+            return self.tables.evaluate(self, t, env)
+        self.budget.charge(env.size, t.node.span)
+        return _DISPATCH[type(t.node)](self, t, env)
+
+    def eval_untabled(self, t: TExpr, env: Env):
+        """``eval_typed`` without reading ``t``'s table (which calls it)."""
         self.budget.charge(env.size, t.node.span)
         return _DISPATCH[type(t.node)](self, t, env)
 
@@ -274,7 +291,9 @@ class Evaluator:
 
     def _logic(self, t: TExpr, env: Env):
         left_t, right_t = t.kids
-        left = np.broadcast_to(self.eval_typed(left_t, env), (env.size,))
+        left = self.eval_typed(left_t, env)
+        if left.shape != (env.size,):
+            left = np.broadcast_to(left, (env.size,))
         need = left if t.node.op == "and" else ~left
         need = need & ~env.rows.rejected
         if env.size == 1:
@@ -282,12 +301,19 @@ class Evaluator:
         result = left.copy()
         rows = np.flatnonzero(need)
         if len(rows):
-            result[rows] = broadcast_rows(self._on_rows(right_t, env, rows), len(rows))
+            value = None
+            if env.codes is not None and right_t.nid in self.tables.tables:
+                value = self.tables.read_rows(self, right_t, env, rows)  # no sub-env made
+            if value is None:
+                value = broadcast_rows(self._on_rows(right_t, env, rows), len(rows))
+            result[rows] = value
         return result
 
     def _if(self, t: TExpr, env: Env):
         cond_t, then_t, orelse_t = t.kids
-        cond = np.broadcast_to(self.eval_typed(cond_t, env), (env.size,))
+        cond = self.eval_typed(cond_t, env)
+        if cond.shape != (env.size,):
+            cond = np.broadcast_to(cond, (env.size,))
         if env.size == 1:
             return self.eval_typed(then_t if cond[0] else orelse_t, env)
         active = ~env.rows.rejected
@@ -318,6 +344,8 @@ class Evaluator:
                     env.world, self.per_world)
 
     def _own_world(self, masks: np.ndarray, env: Env) -> np.ndarray:
+        if env.world is None:  # one world: every set is its own
+            return masks
         from .worlds import restrict
 
         return restrict(masks, env.world, self.per_world)
@@ -331,9 +359,25 @@ class Evaluator:
         return self._builtin(t, env)
 
     def _builtin(self, t: TExpr, env: Env):
+        if t.kernel in _BY_NAME and env.world is None and len(t.kids) == 1 \
+                and t.kids[0].coercion == "find":
+            return self._by_name(t, env)
         args = [self._argument(a, env) for a in t.kids]
         call = self._call(t, env)
         return in_range(call, KERNELS[t.kernel](call, *args))
+
+    def _by_name(self, t: TExpr, env: Env):
+        """`the(name)` / `count(name)` of one world, read from the scene's table of names
+        (``kernels.the_named``): the same value, rejections and charges as the kernel on
+        ``find(name)``'s (B, N) masks, without making them."""
+        (arg,) = t.kids
+        names = self.eval_typed(arg, env)
+        self.budget.charge(rows_of(names) * self.scene.n, arg.span)  # as the masks were
+        found = None
+        if env.codes is not None and isinstance(arg.node, ast.Name) and arg.node.id in env.codes:
+            found = self.tables.find_codes(arg.node.id, env.codes[arg.node.id])  # by domain
+        call = self._call(t, env)
+        return in_range(call, _BY_NAME[t.kernel](call, names, found))
 
     def _argument(self, arg: TExpr, env: Env):
         if isinstance(arg.node, ast.Lambda):
@@ -373,6 +417,8 @@ class Evaluator:
         env.rows.merge(sub.rows, rows)
         return value
 
+
+_BY_NAME = {("the", 0): the_named, ("count", 0): count_named}
 
 _DISPATCH = {
     ast.Number: Evaluator._number, ast.Quantity: Evaluator._quantity,

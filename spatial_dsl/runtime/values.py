@@ -66,9 +66,12 @@ class Rows:
         rejects every row with the message of that one row.
         """
         mask = np.asarray(mask, dtype=bool)
+        if not mask.any():  # the common case: nothing to reject
+            return
         if callable(message) and mask.size == 1 and self.size > 1:
             message = _first_row(message)
-        mask = np.broadcast_to(mask, (self.size,))
+        if mask.shape != (self.size,):
+            mask = np.broadcast_to(mask, (self.size,))
         new = mask & ~self.rejected
         if new.any():
             self.rejected |= new
@@ -91,6 +94,16 @@ class Rows:
                 text = message(row) if callable(message) else message
                 return Rejection(kind, text, span)
         return None
+
+    def mark(self) -> int:
+        """A point in the history of rejections, for ``recorded_since``."""
+        return len(self._events)
+
+    def recorded_since(self, mark: int):
+        """The rejections recorded after ``mark``: (rows mask, kind, message, span) each,
+        the message a string or a function of the row."""
+        return [(mask, kind, message, span)
+                for mask, (kind, message, span) in self._events[mark:]]
 
     def merge(self, child: Rows, rows: np.ndarray) -> None:
         """Fold the rejections of a sub-batch (made of ``rows`` of this batch) back in."""

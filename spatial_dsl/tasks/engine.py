@@ -18,6 +18,7 @@ from spatial_dsl.lang.diagnostics import RejectionKind
 from ..runtime.answers import same_element, same_elements
 from ..runtime.eval import DEFAULT_LIMITS, Env, Evaluator, Limits
 from ..runtime.jitter import jittered_scenes
+from ..runtime.tables import ClauseTables, charge_bound
 from ..runtime.worlds import (
     WorldStack, stack_worlds, stackable, to_world_rows, world_invariant, world_value,
 )
@@ -27,7 +28,9 @@ from ..seeds import derive_seed
 from ..tolerances import STABLE_TOLERANCE
 from .. import quality
 from .items import _OBJECT_KINDS, ItemWriter, _bare
-from .pool import FIRST_CHUNK, MAX_EVALUATED, GenerateOptions, TaskSceneStats, _Pool, _next_chunk
+from .pool import (
+    FIRST_CHUNK, MAX_EVALUATED, WHERE_CHUNK, GenerateOptions, TaskSceneStats, _Pool, _next_chunk,
+)
 from .templates import MODALITIES_WITH_FRAMES, ParamInfo, TaskTemplate
 
 
@@ -128,6 +131,60 @@ class _RowList(list):
     A plain list of elements, which is what ``values.element`` reads for a List."""
 
 
+class _WhereAhead:
+    """A task's `where` on one scene, chunk by chunk as ``run_task`` asks, each batch also
+    covering the next chunk (at most 4 times as long) when that cannot change a row: when
+    every row's steps are bounded within its own budget (``tables.charge_bound``), no
+    chunk runs out of its steps, and a row's outcome is its own whatever batch holds it.
+    Fewer, larger batches: most of a batch's cost is per batch, not per row."""
+
+    def __init__(self, engine: SceneEngine, template: TaskTemplate, domains, sizes, order):
+        self.engine, self.template, self.domains, self.sizes = engine, template, domains, sizes
+        self.order = order
+        self.tables = engine._where_tables(template, domains)
+        where, scene = template.task.where, engine.scene
+        bound = None if where is None or not engine.batched else charge_bound(
+            template.checked.typed.of(where), scene.n, scene.frames.count, self.tables.bounds)
+        self.ahead = bound is not None and bound <= DEFAULT_LIMITS.steps
+        self._done: tuple[int, _Batch] | None = None  # (first position, its batch)
+
+    def batch(self, position: int, n: int, more: bool) -> _Batch | None:
+        """The `where` of the chunk of ``n`` bindings at ``position`` of the order; with
+        the next chunk's when ``more`` (it is likely to be asked for) and that is exact."""
+        if self.template.task.where is None:
+            return None
+        if self._done is not None:
+            start, done = self._done
+            if start <= position and position + n <= start + len(done.rejected):
+                return _rows_of_batch(done, position - start, n)
+        size = n
+        if self.ahead and more:
+            size = min(len(self.order) - position, n + min(4 * n, WHERE_CHUNK))
+        started = time.perf_counter()
+        done = self._evaluate(self.order[position:position + size])
+        self.engine.timings[self.template.name, "where"] += time.perf_counter() - started
+        self._done = (position, done)
+        return _rows_of_batch(done, 0, n)
+
+    def _evaluate(self, bindings: np.ndarray) -> _Batch:
+        template = self.template
+        indices = list(np.unravel_index(bindings, self.sizes)) if self.sizes else []
+        names = self.engine._names(template, self.domains, indices)
+        codes = {p.name: ix for p, ix in zip(template.params, indices)}
+        return self.engine._evaluate(template.checked, template.task.where, names,
+                                     len(bindings), tables=self.tables, codes=codes)
+
+
+def _rows_of_batch(batch: _Batch, start: int, n: int) -> _Batch:
+    """Rows ``start:start + n`` of a batch (a broadcast value stays as it is)."""
+    if start == 0 and n == len(batch.rejected):
+        return batch
+    value = batch.value
+    if value is not None and rows_of(value) > 1:
+        value = value[start:start + n]
+    return _Batch(value, batch.rejected[start:start + n], batch.kinds[start:start + n])
+
+
 class SceneEngine(ItemWriter):
     """Instantiates task templates on one scene (built once per scene, reused per task)."""
 
@@ -199,23 +256,30 @@ class SceneEngine(ItemWriter):
     # ------------------------------------------------------------------ evaluation
 
     def _evaluate(self, checked: Checked, node: ast.Expr, names: dict, size: int,
-                  scene: Scene | None = None) -> _Batch:
+                  scene: Scene | None = None, tables: ClauseTables | None = None,
+                  codes: dict | None = None) -> _Batch:
         """One batched evaluation of ``node`` with ``size`` rows of bound names.
 
         The step budget and the time limit scale with the rows; if the batch still
         runs out, the rows are evaluated one by one under the default limits, so a
         row is rejected with LimitExceeded exactly when its own program would be.
+        With ``tables`` (and each row's domain ``codes``), tabled sub-expressions are
+        read from them; they charge at least the steps evaluating them would, so if the
+        batch runs out it is evaluated again without them, and runs out exactly when it
+        does without them (runtime/tables.py).
         """
         scene = scene or self.scene
         limits = Limits(steps=DEFAULT_LIMITS.steps * size,
                         seconds=DEFAULT_LIMITS.seconds * max(1, size))
-        evaluator = Evaluator(checked, scene, limits, segmented=self.batched)
-        env = Env(dict(names), size, Rows(size))
+        evaluator = Evaluator(checked, scene, limits, segmented=self.batched, tables=tables)
+        env = Env(dict(names), size, Rows(size), codes=codes if tables is not None else None)
         try:
             value = evaluator.eval_node(node, env)
         except Abort:
             value = None
         except LimitExceeded:
+            if tables is not None:
+                return self._evaluate(checked, node, names, size, scene)
             if size == 1:
                 return _Batch(None, np.ones(1, dtype=bool), [RejectionKind.LIMIT_EXCEEDED])
             return self._evaluate_rows(checked, node, names, size, scene)
@@ -276,10 +340,16 @@ class SceneEngine(ItemWriter):
         order = rng.choice(total, size=min(total, MAX_EVALUATED), replace=False)
         stats.search_limited = total > MAX_EVALUATED
         pool = _Pool(opts.per_scene, template.balanced)
+        where = _WhereAhead(self, template, domains, sizes, order)
         position, chunk_size = 0, max(FIRST_CHUNK, 2 * pool.needed)
         while position < len(order) and not pool.full:
             chunk = order[position:position + chunk_size]
-            used = self._run_chunk(template, domains, sizes, chunk, pool, stats)
+            # the next chunk is likely needed too if this one, at the rate seen so far,
+            # will not fill the pool
+            more = 0 < len(pool.items) * len(chunk) < pool.needed * stats.evaluated or (
+                stats.evaluated > 0 and not pool.items)
+            used = self._run_chunk(template, domains, sizes, chunk, pool, stats,
+                                   where.batch(position, len(chunk), more))
             stats.evaluated += used
             position += len(chunk)
             chunk_size = _next_chunk(chunk_size, pool.needed, len(pool.items), stats.evaluated)
@@ -338,21 +408,26 @@ class SceneEngine(ItemWriter):
         return {p.name: values[ix] for p, (_, values), ix in zip(template.params, domains,
                                                                    indices)}
 
-    def _run_chunk(self, template, domains, sizes, chunk, pool: _Pool, stats) -> int:
-        """Process one chunk of bindings (in order); returns how many were used."""
-        checked, task = template.checked, template.task
+    def _where_tables(self, template: TaskTemplate, domains) -> ClauseTables | None:
+        """The per-scene tables of the task's `where` (runtime/tables.py); batched only,
+        so the baseline evaluates every row as before."""
+        if not self.batched or template.task.where is None:
+            return None
+        checked = template.checked
+        return ClauseTables(checked, checked.typed.of(template.task.where), self.scene,
+                            {p.name: values for p, (_, values) in zip(template.params, domains)})
+
+    def _run_chunk(self, template, domains, sizes, chunk, pool: _Pool, stats,
+                   where: _Batch | None) -> int:
+        """Process one chunk of bindings (in order), given its `where` (None: the task has
+        none); returns how many were used."""
         indices = list(np.unravel_index(chunk, sizes)) if sizes else []
         n = len(chunk)
-        if task.where is not None:
-            names = self._names(template, domains, indices)
-            started = time.perf_counter()
-            where = self._evaluate(checked, task.where, names, n)
-            self.timings[template.name, "where"] += time.perf_counter() - started
+        if where is not None:
             ok = np.broadcast_to(np.asarray(where.value if where.value is not None
                                             else np.zeros(1, bool), dtype=bool), (n,))
             ok = ok & ~where.rejected
         else:
-            where = None
             ok = np.ones(n, dtype=bool)
         leaning = self._leaning(template, indices)
         if leaning is not None:

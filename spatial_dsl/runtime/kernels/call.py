@@ -22,12 +22,24 @@ from spatial_dsl.tolerances import CLEAR_FRACTION, CLEAR_PIXELS, SCREEN_NEAR
 KERNELS: dict[tuple[str, int], object] = {}
 ATTRIBUTE_KERNELS: dict[tuple[T.Type, str], object] = {}
 
+# What a kernel charges the step budget itself, per row of its batch, at most (on top of
+# the evaluator's one step per node and row): nothing (most kernels), one step per object
+# of the scene (a (B, N) mask), one per camera frame, or an amount no bound is known for
+# before the call (the length of a list argument). ``runtime/tables.py`` bounds the steps
+# of a whole expression with it; a test checks that every kernel that charges says so.
+CHARGES_NOTHING = "nothing"
+CHARGES_PER_OBJECT = "per object"
+CHARGES_PER_FRAME = "per frame"
+CHARGES_UNBOUNDED = "unbounded"
+KERNEL_CHARGES: dict[tuple[str, int], str] = {}
+
 DEGENERATE = 1e-3  # m: shorter displacements have no direction
 
 
-def kernel(name: str, overload: int = 0):
+def kernel(name: str, overload: int = 0, charges: str = CHARGES_NOTHING):
     def register(fn):
         KERNELS[(name, overload)] = fn
+        KERNEL_CHARGES[(name, overload)] = charges
         return fn
     return register
 
@@ -54,6 +66,8 @@ class Call:
 
     def own_world(self, masks: np.ndarray) -> np.ndarray:
         """Object sets made from the whole scene, cut to each row's own world."""
+        if self.world is None:  # one world: every set is its own
+            return masks
         from ..worlds import restrict
 
         return restrict(masks, self.world, self.per_world)
@@ -175,12 +189,15 @@ def _volume(scene: Scene, v: np.ndarray):
 
 class _FindTable:
     """The masks `find` has made on one scene, one row per distinct name as written: a
-    batch of thousands of rows asks for the same few names again and again."""
+    batch of thousands of rows asks for the same few names again and again. Per name it
+    also keeps what `the` and `count` read of its mask (members, first member)."""
 
     def __init__(self, scene: Scene):
         self.scene = scene
         self.codes: dict = {}
         self.masks = np.zeros((0, scene.n), dtype=bool)
+        self.counts = np.zeros(0, dtype=np.int64)
+        self.firsts = np.zeros(0, dtype=np.int64)
 
     def code(self, name) -> int:
         code = self.codes.get(name)
@@ -188,6 +205,8 @@ class _FindTable:
             mask = self.scene.name_index.get(normalise_name(str(name)))
             row = np.zeros((1, self.scene.n), dtype=bool) if mask is None else mask[None]
             self.masks = np.concatenate([self.masks, row])
+            self.counts = np.append(self.counts, row.sum(axis=-1))
+            self.firsts = np.append(self.firsts, row.argmax(axis=-1))
             code = self.codes[name] = len(self.masks) - 1
         return code
 
@@ -197,12 +216,18 @@ def _find_table(scene: Scene) -> _FindTable:
     return _FindTable(scene)
 
 
-def find_mask(scene: Scene, names: np.ndarray) -> np.ndarray:
+def find_codes(scene: Scene, names: np.ndarray) -> tuple[_FindTable, np.ndarray]:
+    """The scene's find table and each name's row in it."""
     table = _find_table(scene)
     names = np.asarray(names, dtype=object).reshape(-1).tolist()
     codes = list(map(table.codes.get, names))  # a dict lookup per row, in C
     if None in codes:
         codes = [table.code(name) for name in names]
+    return table, np.array(codes, dtype=np.intp)
+
+
+def find_mask(scene: Scene, names: np.ndarray) -> np.ndarray:
+    table, codes = find_codes(scene, names)
     return table.masks[codes]
 
 

@@ -10,7 +10,10 @@ import numpy as np
 from spatial_dsl.lang.diagnostics import RejectionKind
 from spatial_dsl.runtime.values import element, filler, stack_elements
 
-from .call import Call, _int_result, _pick, _rows, find_mask, kernel
+from .call import (
+    CHARGES_PER_OBJECT, CHARGES_UNBOUNDED, Call, _int_result, _pick, _rows, find_codes, find_mask,
+    kernel,
+)
 
 
 @kernel("frame")
@@ -27,7 +30,7 @@ def k_frame(k: Call, i):
 # ------------------------------------------------------------ selection & sets
 
 
-@kernel("find")
+@kernel("find", charges=CHARGES_PER_OBJECT)
 def k_find(k: Call, names):
     k.charge_masks(len(names))
     return k.own_world(find_mask(k.scene, names))
@@ -35,11 +38,28 @@ def k_find(k: Call, names):
 
 @kernel("the")
 def k_the(k: Call, S):
-    counts = S.sum(axis=-1)
+    return _the(k, S.sum(axis=-1), S.argmax(axis=-1))
+
+
+def the_named(k: Call, names, found=None) -> np.ndarray:
+    """`the(name)` of one world: what ``k_the`` gives on ``find(name)``'s masks, read
+    from the scene's find table instead of summing a (B, N) mask per row. ``found``: the
+    names' (table, codes) when the caller knows them already."""
+    table, codes = found or find_codes(k.scene, names)
+    return _the(k, table.counts[codes], table.firsts[codes])
+
+
+def count_named(k: Call, names, found=None) -> np.ndarray:
+    """`count(find(name))` of one world: what ``k_count`` gives, from the find table."""
+    table, codes = found or find_codes(k.scene, names)
+    return table.counts[codes]
+
+
+def _the(k: Call, counts: np.ndarray, firsts: np.ndarray) -> np.ndarray:
     k.reject(counts == 0, RejectionKind.NO_MATCH, no_match_message(k.looked_for))
     k.reject(counts > 1, RejectionKind.AMBIGUOUS,
              lambda r: ambiguous_message(int(counts[r]), k.looked_for))
-    return np.argmax(S, axis=-1)
+    return firsts
 
 
 def looked_for(node, source_text: str, width: int = 80) -> str:
@@ -249,7 +269,7 @@ def k_all(k: Call, S, p):
     return _quantified(k, S, p, False)
 
 
-@kernel("labels")
+@kernel("labels", charges=CHARGES_UNBOUNDED)
 def k_labels(k: Call, xs):
     k.budget.charge(sum(len(x) for x in xs) if isinstance(xs, list) else xs.size, k.span)
     labels = k.scene.labels
@@ -258,7 +278,7 @@ def k_labels(k: Call, xs):
     return [sorted(labels[i] for i in np.flatnonzero(row)) for row in xs]
 
 
-@kernel("parents")
+@kernel("parents", charges=CHARGES_PER_OBJECT)
 def k_parents(k: Call, o):
     k.charge_masks(len(o))
     parent = k.scene.parent[o]
@@ -268,7 +288,7 @@ def k_parents(k: Call, o):
     return out
 
 
-@kernel("children")
+@kernel("children", charges=CHARGES_PER_OBJECT)
 def k_children(k: Call, o):
     k.charge_masks(len(o))
     return k.scene.parent[None, :] == o[:, None]

@@ -14,7 +14,10 @@ from spatial_dsl.runtime import geometry as G
 from spatial_dsl.scenes.model import Scene
 from spatial_dsl.tolerances import VISIBLE_FRACTION
 
-from .call import Call, _clear_pairs, _rows, _screen_sizes, box_of, kernel, point_of
+from .call import (
+    CHARGES_PER_FRAME, CHARGES_PER_OBJECT, CHARGES_UNBOUNDED, Call, _clear_pairs, _rows,
+    _screen_sizes, box_of, kernel, point_of,
+)
 from .relations import _sector
 
 # ---------------------------------------------------------------- camera views
@@ -105,7 +108,7 @@ def k_clearly_seen(k: Call, o):
     return _clear_pairs(k.scene).first_last()[0][o] >= 0
 
 
-@kernel("in_view")
+@kernel("in_view", charges=CHARGES_PER_OBJECT)
 def k_in_view(k: Call, f):
     k.charge_masks(len(f))
     return k.own_world(k.frames().visible.in_frames(f, at_least=VISIBLE_FRACTION))
@@ -146,7 +149,7 @@ def k_last_seen(k: Call, o):
     return _seen_index(k, o, -1)
 
 
-@kernel("co_visible")
+@kernel("co_visible", charges=CHARGES_PER_FRAME)
 def k_co_visible(k: Call, a, b):
     visible = k.scene.frames.visible
     counts = visible.frame_counts(VISIBLE_FRACTION)
@@ -154,7 +157,7 @@ def k_co_visible(k: Call, a, b):
     return visible.co_visible(a, b, VISIBLE_FRACTION)
 
 
-@kernel("appearance_order")
+@kernel("appearance_order", charges=CHARGES_UNBOUNDED)
 def k_appearance_order(k: Call, xs):
     rows = xs if isinstance(xs, list) else [list(np.flatnonzero(m)) for m in xs]
     out = []
@@ -217,7 +220,7 @@ def _paths(k: Call, f1, f2):
         yield _path(x, y)
 
 
-@kernel("travel")
+@kernel("travel", charges=CHARGES_PER_FRAME)
 def k_travel(k: Call, f1, f2):
     frames = k.frames()
     return np.array([float(G.travel(frames.position[path])) for path in _paths(k, f1, f2)])
@@ -243,7 +246,7 @@ def _headings(frames) -> np.ndarray:
     return np.asarray(G.heading(frames.R), dtype=float).reshape(-1)
 
 
-@kernel("route")
+@kernel("route", charges=CHARGES_PER_FRAME)
 def k_route(k: Call, f1, f2):
     frames = k.frames()
     memo = _route_memo(k.scene)
