@@ -112,7 +112,8 @@ def run_mode(name: str, base_url: str, args, out: Path) -> dict:
         scenes=args.scenes, tasks=args.tasks, n=args.n, out=str(out / name), model="local",
         base_url=base_url, temperature=args.temperature, concurrency=1, repairs=args.repairs,
         k=args.k, grammar=grammar, grammar_scope=scope, context=args.context,
-        repair_conversation=args.repair_conversation, max_reply_tokens=args.max_reply_tokens, timeout=args.timeout, cold_timeout=1800,
+        repair_conversation=args.repair_conversation, max_reply_tokens=args.max_reply_tokens,
+        timeout=args.timeout, cold_timeout=1800,
         seed=args.seed, send_seed=True, progress=not args.quiet,
         max_requests=args.max_requests,
         cache=str(Path(args.cache) / name) if args.cache else None)

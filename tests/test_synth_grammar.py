@@ -28,7 +28,7 @@ from spatial_dsl.lang.printer import print_program
 from spatial_dsl.scenes.names import SceneNameTable
 from spatial_dsl.scenes.sources import load_scene
 from spatial_dsl.synth.canonical import (
-    LAMBDA_NAMES, OBJECT_LETS, SET_LETS, CanonicalFormError, canonical_text,
+    LAMBDA_NAMES, OBJECT_LETS, SET_LETS, canonical_text,
 )
 from spatial_dsl.synth.constrained import SCOPES, scene_gbnf, scene_grammar, scene_names
 from spatial_dsl.synth.gbnf import GrammarConversionError, lark_to_gbnf, spatial_gbnf
