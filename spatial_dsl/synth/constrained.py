@@ -84,8 +84,9 @@ and of a call in an attribute chain (``the("Mug").area``), the type of an
 attribute's value where it is used (``count(a.height)``), of a list element,
 and any name in a position that takes any value (``xs + 1``). The grammar is an
 *over-approximation* of the well-typed programs of its form: every program that
-checks clean on the scene, put in canonical form (``canonical.canonical_program``: defs inlined, lets and
-lambda parameters renamed, printed by the project's printer), is accepted -- a
+checks clean on the scene, put in canonical form (``canonical.canonical_program``:
+defs inlined, lets and lambda parameters renamed, printed by the project's printer),
+is accepted -- a
 test (tests/test_synth_grammar.py) checks this on the test corpus and on stdlib
 templates instantiated on a scene -- and a sample of ill-typed and unbound-name
 programs is refused.
