@@ -326,8 +326,9 @@ def test_kill_and_resume_gives_the_uninterrupted_dataset(server, tmp_path, capsy
     script_items(server)
     n = len(ITEMS)
     whole = tmp_path / "whole"
-    code, report, _, _ = synth(capsys, server.base_url, whole, n=n)
-    assert code == 0 and report["accepted"] == n
+    code, report, _, err = synth(capsys, server.base_url, whole, n=n)
+    # seen failing once (exit 1) in a full fresh-clone run and never alone: say why if again
+    assert code == 0 and report["accepted"] == n, (code, err, report)
     # An abrupt kill after two units are logged (os._exit, see kill_after.py), in a real
     # process.
     killed = tmp_path / "killed"
