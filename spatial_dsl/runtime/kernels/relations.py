@@ -49,19 +49,22 @@ def _box_gap(scene: Scene, a, b) -> np.ndarray:
     return np.asarray(G.box_gap(c1, R1, s1, c2, R2, s2, u1, u2), dtype=float).reshape(-1)
 
 
+def _each_pair_once(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (a, b) object pairs, ordered by (a, b), as two arrays: what the memos
+    below decide for the pairs they miss. One integer key per pair is far cheaper to make
+    unique than rows of two."""
+    return np.divmod(np.unique(a * np.int64(n) + b), n)
+
+
 @kernel("gap")
 def k_gap(k: Call, a, b):
     if a.ndim != 1 or b.ndim != 1 or k.scene.n > GAP_MEMO_MAX_OBJECTS:
         return _box_gap(k.scene, a, b)
-    size = _rows(a, b)
-    a, b = np.broadcast_to(a, (size,)), np.broadcast_to(b, (size,))
+    a, b = _pair(a, b)
     memo = _gap_memo(k.scene)
     missing = np.isnan(memo[a, b])
     if missing.any():
-        # each pair once, ordered by (a, b): one integer key per pair is far cheaper to
-        # make unique than rows of two
-        pairs = np.unique(a[missing] * np.int64(k.scene.n) + b[missing])
-        first, second = np.divmod(pairs, k.scene.n)
+        first, second = _each_pair_once(a[missing], b[missing], k.scene.n)
         gaps = _box_gap(k.scene, first, second)
         memo[first, second] = gaps
         memo[second, first] = gaps
@@ -104,8 +107,7 @@ def _memoized(scene: Scene, relation: str, decide, a, b) -> np.ndarray:
     known = table[a, b]
     missing = known < 0
     if missing.any():
-        pairs = np.unique(a[missing] * np.int64(n) + b[missing])  # each pair once
-        first, second = np.divmod(pairs, n)
+        first, second = _each_pair_once(a[missing], b[missing], n)
         table[first, second] = decide(scene, first, second)
         known = table[a, b]
     return known == 1
