@@ -22,6 +22,9 @@ from .values import element
 
 
 _NUMBERS = (int, float, np.integer, np.floating)
+# Added to a relative tolerance, so that an answer of 0 still matches its roundoff; one
+# figure for same_element and its array form same_elements, which must agree.
+_ABSOLUTE_SLACK = 1e-12
 
 
 def same_element(expected, got, tolerance: float = 0.0) -> bool:
@@ -39,7 +42,8 @@ def same_element(expected, got, tolerance: float = 0.0) -> bool:
     if isinstance(expected, bool | np.bool_) or isinstance(got, bool | np.bool_):
         return bool(expected) == bool(got)
     if tolerance and isinstance(expected, _NUMBERS) and isinstance(got, _NUMBERS):
-        return abs(float(got) - float(expected)) <= tolerance * abs(float(expected)) + 1e-12
+        e = float(expected)
+        return abs(float(got) - e) <= tolerance * abs(e) + _ABSOLUTE_SLACK
     if isinstance(expected, dict) and isinstance(got, dict):
         return expected.get("id") == got.get("id")
     return expected == got
@@ -64,7 +68,7 @@ def same_elements(expected: np.ndarray, got: np.ndarray, tolerance: float = 0.0
     if tolerance:
         e, g = expected.astype(np.float64), got.astype(np.float64)
         with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: nan, not the same
-            return np.abs(g - e) <= tolerance * np.abs(e) + 1e-12
+            return np.abs(g - e) <= tolerance * np.abs(e) + _ABSOLUTE_SLACK
     if expected.dtype.kind != got.dtype.kind:
         return None  # an int against a float is compared exactly by Python, not numpy
     return expected == got
