@@ -372,7 +372,7 @@ class Evaluator:
         ``find(name)``'s (B, N) masks, without making them."""
         (arg,) = t.kids
         names = self.eval_typed(arg, env)
-        self.budget.charge(rows_of(names) * self.scene.n, arg.span)  # as the masks were
+        self._charge_masks(names, arg)  # as making the masks would
         found = None
         if env.codes is not None and isinstance(arg.node, ast.Name) and arg.node.id in env.codes:
             found = self.tables.find_codes(arg.node.id, env.codes[arg.node.id])  # by domain
@@ -384,13 +384,18 @@ class Evaluator:
             return LambdaFn(self, arg, env)
         value = self.eval_typed(arg, env)
         coercion = arg.coercion
-        if coercion in ("find", "set"):  # a (B, N) mask
-            self.budget.charge(rows_of(value) * self.scene.n, arg.span)
+        if coercion in ("find", "set"):
+            self._charge_masks(value, arg)
         if coercion == "find":
             return self._own_world(find_mask(self.scene, value), env)
         if coercion == "set":
             return list_to_mask(self.scene, value)
         return value
+
+    def _charge_masks(self, value, arg: TExpr) -> None:
+        """The charge of making ``value`` (names or a list) a (B, N) set mask: one step
+        per cell (``tables.charge_bound`` models the same)."""
+        self.budget.charge(rows_of(value) * self.scene.n, arg.span)
 
     def _call_def(self, t: TExpr, env: Env):
         args = [self.eval_typed(a, env) for a in t.kids]
