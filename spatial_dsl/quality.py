@@ -131,13 +131,9 @@ _PARTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _clear(scene: Scene):
     """The clearly visible (frame, object) pairs (a sparse ``Visibility``)."""
-    global _clear_pairs
-    if _clear_pairs is None:  # the runtime's, imported on first use (it imports much)
-        from .runtime.kernels import _clear_pairs
+    from .runtime.kernels import _clear_pairs  # the runtime's (it imports much)
+
     return _clear_pairs(scene)
-
-
-_clear_pairs = None
 
 
 def unclear(scene: Scene, rows: Iterable[int], modality: str, frame_row: int | None,
