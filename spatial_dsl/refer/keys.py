@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -270,20 +271,12 @@ def _checked(program: ast.Program, name: str) -> Checked:
     return checked
 
 
-_KEY_PROGRAMS: dict[ast.Program, Checked] = {}  # key program -> checked once
-_MAX_KEY_PROGRAMS = 64
-
-
+@lru_cache(maxsize=64)
 def _checked_once(program: ast.Program) -> Checked:
-    """The key program checked, once per program: ASTs are compared by value, and a key
-    program differs only with the kinds searched, the frames and the tolerances it was
-    built with."""
-    checked = _KEY_PROGRAMS.get(program)
-    if checked is None:
-        if len(_KEY_PROGRAMS) >= _MAX_KEY_PROGRAMS:
-            _KEY_PROGRAMS.clear()
-        checked = _KEY_PROGRAMS[program] = _checked(program, "<refer keys>")
-    return checked
+    """The key program checked, once per program: ASTs are compared (and hashed) by value,
+    and a key program differs only with the kinds searched, the frames and the tolerances
+    it was built with."""
+    return _checked(program, "<refer keys>")
 
 
 def _over_domains(evaluator: Evaluator, typed: TExpr, domains: dict) -> np.ndarray:

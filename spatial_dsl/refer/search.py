@@ -8,6 +8,7 @@ import dataclasses
 import time
 import zlib
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -307,24 +308,15 @@ def _abstracted(node, strings: list[str]):
     return dataclasses.replace(node, **changed) if changed else node
 
 
-_PROOF_TEMPLATES: dict[ast.Expr, tuple[Checked, TExpr] | None] = {}  # checked once
-_MAX_PROOF_TEMPLATES = 1024
-
-
+@lru_cache(maxsize=1024)
 def _checked_template(template: ast.Expr, count: int) -> tuple[Checked, TExpr] | None:
     """The template checked as ``let q0 = ""`` ... ``let r = template``, and the typed
-    value of `r` (None if it does not check): once per template (ASTs are compared by
-    value), for every scene."""
-    found = _PROOF_TEMPLATES.get(template, False)
-    if found is False:
-        if len(_PROOF_TEMPLATES) >= _MAX_PROOF_TEMPLATES:
-            _PROOF_TEMPLATES.clear()
-        lets = [b.let(f"q{i}", b.string("")) for i in range(count)]
-        checked = check(b.program(*lets, b.let("r", template), b.answer(0)),
-                        Source("", "<refer candidates>"))
-        found = (checked, checked.typed.statements[count][1]) if checked.ok else None
-        _PROOF_TEMPLATES[template] = found
-    return found
+    value of `r` (None if it does not check): once per template (ASTs are compared and
+    hashed by value), for every scene."""
+    lets = [b.let(f"q{i}", b.string("")) for i in range(count)]
+    checked = check(b.program(*lets, b.let("r", template), b.answer(0)),
+                    Source("", "<refer candidates>"))
+    return (checked, checked.typed.statements[count][1]) if checked.ok else None
 
 
 def _select(checked: Checked, world: Scene, nodes, candidates, alive, rejected,
