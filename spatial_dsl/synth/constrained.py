@@ -25,17 +25,29 @@ for programs of the form the prompt asks for (``question``, then ``let`` and
   names (``sectors=`` only 2, 4 or 8), so a function copied from a worked
   example (``instances("Chair")``) cannot be written either (the prompt shows
   its examples with their defs inlined, in this same form);
-- a string where a set of objects is expected (``the("...")``, ``find("...")``,
-  ``count("...")``, ``union("...", ...)`` ...) can only be a category or label of
-  *this scene* (as written in the scene, lower-cased, or as natural words:
-  ``"StoveBurner"``, ``"stoveburner"``, ``"stove burner"``);
+- a string where a set of objects is expected (``find("...")``, ``count("...")``,
+  ``union("...", ...)`` ...) can only be a category or label of *this scene* (as
+  written in the scene, lower-cased, or as natural words: ``"StoveBurner"``,
+  ``"stoveburner"``, ``"stove burner"``); inside ``the(...)``, directly or through
+  ``find``, only one that names exactly one object of the scene, so ``the("StoveKnob")``
+  of 4 knobs (``Ambiguous`` on every run; 4 of 15 of Qwen2.5-Coder-1.5B's units were
+  lost to it) cannot be written, and a repeated category is reached by ``argmin``,
+  ``filter`` ... as the prompt says;
 - an attribute can only be a name some type has (``.height``, ``.x``,
   ``.position``, ``.area``), and a chain of them is typed from the registry:
   after an attribute only one its result type has (``o.center.z``; not
   ``o.center.center``, the E-NAME Qwen2.5-Coder-1.5B made under the untyped
   chain), after an object let only an Object's (not ``a.area``), after a set let
-  none (``xs[0].height``, not ``xs.height``). After a call or a lambda parameter,
-  whose type the grammar does not know, the first attribute is any;
+  none (``xs[0].height``, not ``xs.height``);
+- what follows a call, a literal or a constant is typed by its type in the registry
+  (``grammar_types.shape_of``): after ``the(...)`` an Object's attributes, after
+  ``room`` a Room's, after ``frames``/``sort(...)`` an index then the element's
+  attributes, after a number, a string, a Bool or a set (``on(...)``, ``"..."``,
+  ``count(...)``, ``objects``) nothing; no attribute gives a list, so no index
+  follows an attribute. So ``on(o, the("Window")).center.x``, ``"text".top``,
+  ``o.category[0]`` and ``argmin(...)[0]``, all Qwen2.5-Coder-1.5B's, cannot be
+  written. Only after a lambda parameter or a parenthesized expression, whose type
+  the grammar does not know, is the first attribute any;
 - the argument positions that take objects are typed: an ``Object`` position
   takes an object-valued call (``the``, ``argmin``, ``argmax``, ``first``,
   ``last``), a variable or an indexed list -- not a string, a number or an
@@ -44,9 +56,10 @@ for programs of the form the prompt asks for (``question``, then ``let`` and
   attribute; a ``Frame`` position ``frame(...)``, a variable or a list element;
   a parenthesized argument there is itself of that kind;
 - the key of ``argmin``/``argmax``/``sort``/``sum``/... (``Object => K``) is a
-  number: a literal, a call that gives a number or quantity, or an object, a
-  call or a name followed by a numeric attribute (``o.height``, ``o.center.z``)
-  or an index; so ``o => o.center`` and ``o => argmin(...)`` cannot be written;
+  number: a literal, a call that gives a number or quantity, or a call or a name
+  followed by a typed chain that ends in a numeric attribute (``o.height``,
+  ``the("Mug").center.z``), or an indexed name; so ``o => o.center``,
+  ``o => argmin(...)`` and ``o => near(o, a)`` cannot be written;
 - number literals carry only the language's units (``1.5m``, ``30cm``, ``90deg``).
 
 How names are bound in a context-free grammar: the expression rules are copied
@@ -80,9 +93,9 @@ are left to the checker and its repair hint.
 
 What a context-free grammar cannot know is left to the checker, which stays
 the judge: the type of a lambda parameter (it may stand wherever any type may)
-and of a call in an attribute chain (``the("Mug").area``), the type of an
-attribute's value where it is used (``count(a.height)``), of a list element,
-and any name in a position that takes any value (``xs + 1``). The grammar is an
+and of a parenthesized expression, the type of an attribute's value where it is
+used (``count(a.height)``), of a list element, any name in a position that takes
+any value (``xs + 1``), and dimensions (``distance(a, b) > 1.5``). The grammar is an
 *over-approximation* of the well-typed programs of its form: every program that
 checks clean on the scene, put in canonical form (``canonical.canonical_program``:
 defs inlined, lets and lambda parameters renamed, printed by the project's printer),
@@ -104,13 +117,12 @@ from functools import lru_cache
 
 from spatial_dsl.lang import types as T
 from .canonical import LAMBDA_NAMES, OBJECT_LETS, SET_LETS
+from .grammar_types import (
+    OBJECT_KINDS, arg_kind, is_key, is_numeric, kinds_of_type, shape_of,
+)
 
 SECTORS = ("2", "4", "8")
 NUMBER_BODY = r"[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"
-# Object-like argument kinds, and the result types a call must have to stand there.
-OBJECT_KINDS = ("o", "pt", "os", "f")
-# Value kinds of calls: a number or quantity (``n``), anything else (``x``).
-VALUE_KINDS = ("n", "x")
 
 
 def _lit(text: str) -> str:
@@ -130,66 +142,17 @@ def scene_names(scene) -> list[str]:
     return sorted(n for n in out if n and '"' not in n and "\\" not in n and "\n" not in n)
 
 
-def _kinds_of_type(pattern) -> set[str]:
-    """The object-like argument kinds a value of this (return) pattern may stand in."""
-    from spatial_dsl.lang.builtins import registry as R
+def unique_names(scene, names: list[str]) -> list[str]:
+    """Those of ``names`` that name exactly one object of the scene (what ``the`` needs)."""
+    from spatial_dsl.scenes.model import normalise_name
 
-    if isinstance(pattern, R.Exact):
-        t = pattern.type
-        if t == T.OBJECT:
-            return {"o", "pt"}
-        if t == T.VEC3:
-            return {"pt"}
-        if t == T.OBJECTS or t == T.STR or isinstance(t, T.ListType):
-            return {"os"}
-        if t == T.FRAME:
-            return {"f"}
-        return set()
-    if isinstance(pattern, R.ListPat):
-        return {"os"}
-    if isinstance(pattern, R.ObjectsPat):
-        return {"os"}
-    if isinstance(pattern, R.Var) and pattern.name not in R.NUMERIC_VARS:
-        return set(OBJECT_KINDS)  # first(xs), last(xs): any element type
-    return set()
+    return [n for n in names if (mask := scene.name_index.get(normalise_name(n))) is not None
+            and int(mask.sum()) == 1]
 
 
-def _value_kinds(pattern) -> set[str]:
-    """Whether a call of this (return) pattern gives a number (``n``: a number or quantity,
-    what an argmin/argmax key must give) or something else (``x``); both for an element of
-    a list of unknown type."""
-    from spatial_dsl.lang.builtins import registry as R
-
-    if isinstance(pattern, R.Exact):
-        return {"n"} if pattern.type in T.NUMERIC else {"x"}
-    if isinstance(pattern, R.Var):
-        return {"n"} if pattern.name in R.NUMERIC_VARS else {"n", "x"}
-    return {"x"}
-
-
-def _is_key(pattern) -> bool:
-    """A lambda whose value must be a number or quantity (``key: Object => K``)."""
-    from spatial_dsl.lang.builtins import registry as R
-
-    return isinstance(pattern.ret, R.Var) and pattern.ret.name in R.NUMERIC_VARS
-
-
-def _arg_kind(pattern) -> str:
-    """The grammar rule an argument of this pattern takes."""
-    from spatial_dsl.lang.builtins import registry as R
-
-    if isinstance(pattern, R.Exact):
-        return {T.OBJECT: "o_arg", T.FRAME: "f_arg"}.get(pattern.type, "expr")
-    if isinstance(pattern, R.ObjectsPat):
-        return "os_arg"
-    if getattr(pattern, "alias", None) == "Point":
-        return "pt_arg"
-    if isinstance(pattern, R.Union):
-        kinds = {_arg_kind(p) for p in pattern.alternatives}
-        return "os_arg" if kinds <= {"os_arg", "expr"} and "os_arg" in kinds else "expr"
-    if isinstance(pattern, R.FnPat):
-        return "lambda"
-    return "expr"
+def _names(scene) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    names = scene_names(scene)
+    return tuple(names), tuple(unique_names(scene, names))
 
 
 def _scope_tag(scope: tuple[int, int, int]) -> str:
@@ -211,8 +174,9 @@ SCOPES = [(i, j, d) for i in range(len(OBJECT_LETS) + 1) for j in range(len(SET_
 class _Builder:
     """Writes the rules: one copy of the expression and call rules per scope (k, d)."""
 
-    def __init__(self, names: list[str], tries: bool = True):
+    def __init__(self, names: list[str], unique: list[str], tries: bool = True):
         self.names = names
+        self.unique = unique  # the names of exactly one object
         self.tries = tries  # GBNF: names as character tries; Lark (a lexer): whole literals
         self.rules: dict[str, list[str]] = {}
         self._tries = 0
@@ -267,13 +231,13 @@ class _Builder:
         lambda inside the deepest lambda)."""
         if param.name == "sectors":  # the literal 2, 4 or 8 (language.md)
             return "(" + " | ".join(_lit(x) for x in SECTORS) + ")"
-        kind = _arg_kind(param.pattern)
+        kind = arg_kind(param.pattern)
         if kind != "lambda":
             return f"{kind}{_scope_tag(scope)}"
         d = scope[2]
         if d >= len(LAMBDA_NAMES):
             return None
-        body = "key" if _is_key(param.pattern) else "expr"
+        body = "key" if is_key(param.pattern) else "expr"
         return f'{_lit(LAMBDA_NAMES[d])} "=>" {body}{_scope_tag(_inner(scope))}'
 
     def _arguments(self, builtin, overload, scope) -> str | None:
@@ -287,6 +251,8 @@ class _Builder:
             return None
         if builtin.name == "find":  # a category or label of the scene, as for Objects
             parts = [f"os_arg{_scope_tag(scope)}"]
+        if builtin.name == "the":  # a scene name only if it names one object
+            parts = [f"the_arg{_scope_tag(scope)}"]
         inner = ' "," '.join(parts)
         if optional:
             tag = f"{builtin.name}{_scope_tag(scope)}"
@@ -300,42 +266,106 @@ class _Builder:
         return f'"(" {inner} ")"' if inner else '"(" ")"'
 
     def calls(self, scope) -> None:
-        """``call``: every builtin call; ``call_<kind>``: those whose result may stand in an
-        object-like argument of that kind. Constants (``objects``, ``frames``, ``room``) are
-        names (``name`` rule)."""
+        """``call``: every builtin call, each followed by what its result type may take (no
+        attribute after ``on(...)``, an Object's attributes after ``the(...)``: typed tails);
+        ``call_<kind>``: the calls whose result may stand in an object-like argument of that
+        kind, with the tail that makes it one (``sort(...)[0]`` where one object goes);
+        ``call_key``: the calls that give a number, or reach one by a tail (an argmin key).
+        Constants (``objects``, ``frames``, ``room``) are names (``free`` rule)."""
         from spatial_dsl.lang.builtins import BUILTINS
 
         s = _scope_tag(scope)
-        every: list[tuple[str, str]] = []
-        by_kind: dict[str, list[tuple[str, str]]] = {
-            kind: [] for kind in OBJECT_KINDS + VALUE_KINDS}
+        tries: dict[str, list[tuple[str, str]]] = {
+            kind: [] for kind in ("every", "key", "the") + OBJECT_KINDS}
         for builtin in BUILTINS.values():
             if builtin.is_constant:
                 continue
-            tails = []
-            kinds: set[str] = set()
-            for overload in builtin.overloads:
-                tail = self._arguments(builtin, overload, scope)
-                if tail is not None:
-                    tails.append(tail)
-                    kinds |= _kinds_of_type(overload.returns) | _value_kinds(overload.returns)
-            if not tails:
+            args, returns = self._builtin_arguments(builtin, scope)
+            if args is None:
                 continue
-            tail = tails[0] if len(set(tails)) == 1 else "(" + " | ".join(dict.fromkeys(
-                tails)) + ")"
-            # the arguments are a rule of their own: a trie rule is glued (no separators),
-            # the argument list is not
-            args = self._shared_args.setdefault(tail, f"args_{builtin.name}{s}")
-            if args == f"args_{builtin.name}{s}":
-                self.rule(args, tail)
-            every.append((builtin.name, args))
-            for kind in kinds:
-                by_kind[kind].append((builtin.name, args))
-        self.rule(f"call{s}", f"trie_call{s}")
-        self.trie(f"trie_call{s}", every)
-        for kind, entries in by_kind.items():
-            self.rule(f"call_{kind}{s}", f"trie_call_{kind}{s}")
-            self.trie(f"trie_call_{kind}{s}", entries)
+            shapes = {shape_of(r) for r in returns}
+            shape = shapes.pop() if len(shapes) == 1 else "any"
+            kinds = set().union(*(kinds_of_type(r) for r in returns))
+            if shape.startswith("list"):
+                kinds |= {"o", "pt", "f"}  # by an index
+            tails = {"every": self.typed_tail(shape, s), "os": self.typed_tail(shape, s)}
+            tails |= {k: self.element_tail(shape, s) for k in ("o", "f")}
+            tails["pt"] = (f"idx{s} {self.after_index(shape)}" if shape.startswith("list")
+                           else self.typed_tail(shape, s))
+            key = self.key_tail(shape, any(is_numeric(r) for r in returns), s)
+            if "os" in kinds:  # the(find("Cabinet")) of 9 cabinets cannot be written either
+                kinds.add("the")
+                tails["the"] = ('"(" unique_name ")"' if builtin.name == "find"
+                                else f"{args} {tails['os']}")
+            for kind in ("every", "key", *sorted(kinds)):
+                tail = key if kind == "key" else tails[kind]
+                if tail is not None:
+                    # a rule of its own: a trie rule is glued (no separators), this is not
+                    body = tail if kind == "the" else f"{args} {tail}".strip()
+                    rule = self.shared(body, f"ct_{kind}_{builtin.name}{s}")
+                    tries[kind].append((builtin.name, rule))
+        for kind, entries in tries.items():
+            name = f"call{s}" if kind == "every" else f"call_{kind}{s}"
+            self.rule(name, f"trie_{name}")
+            self.trie(f"trie_{name}", entries)
+
+    def shared(self, body: str, name: str) -> str:
+        """A rule of this body: the first rule written with it (argument lists and tails are
+        shared by builtins of the same signature), else a new one named ``name``."""
+        name = self._shared_args.setdefault(body, name)
+        if name not in self.rules:
+            self.rule(name, body)
+        return name
+
+    def _builtin_arguments(self, builtin, scope) -> tuple[str | None, list]:
+        """The argument-list rule of a builtin in ``scope`` (the alternatives of its overloads)
+        and the return patterns of those overloads; None: no overload can be written here."""
+        tails, returns = [], []
+        for overload in builtin.overloads:
+            tail = self._arguments(builtin, overload, scope)
+            if tail is not None:
+                tails.append(tail)
+                returns.append(overload.returns)
+        if not tails:
+            return None, []
+        tails = list(dict.fromkeys(tails))
+        body = tails[0] if len(tails) == 1 else "(" + " | ".join(tails) + ")"
+        return self.shared(body, f"args_{builtin.name}{_scope_tag(scope)}"), returns
+
+    def typed_tail(self, shape: str, s: str) -> str:
+        """What may follow a value of this shape (see ``grammar_types.shape_of``), optionally."""
+        if shape == "none":
+            return ""
+        if shape == "any":
+            return f"[tail{s}]"
+        if shape.startswith("list"):
+            return f"[idx{s} {self.after_index(shape)}]"
+        return f'["." {self.chains[shape]}]'
+
+    def after_index(self, shape: str) -> str:
+        """The attributes of a list's element (any, when the element type is not known)."""
+        return f'["." {self.chains[shape.partition(":")[2] or "any"]}]'
+
+    def element_tail(self, shape: str, s: str) -> str:
+        """What makes a value of this shape one object or frame: indexes after a list (at
+        least one) or a value of unknown type."""
+        if shape == "any":
+            return f'("[" expr{s} "]")*'
+        return f"idx{s}" if shape.startswith("list") else ""
+
+    def key_tail(self, shape: str, numeric: bool, s: str) -> str | None:
+        """What must follow a call of this shape for it to give a number (a chain that ends
+        in a numeric attribute: ``the("Mug").center.z``); None: it cannot give one (a Bool, a
+        Str, a set)."""
+        if shape == "none":
+            return "" if numeric else None
+        if shape == "any":
+            return f'("[" expr{s} "]")* ["." {self.num_chains["any"]}]'
+        if shape.startswith("list"):
+            elem = shape.partition(":")[2]
+            chain = f'"." {self.num_chains[elem or "any"]}'
+            return f"idx{s} {chain}" if elem else f"idx{s} [{chain}]"
+        return f'"." {self.num_chains[shape]}'
 
     # -------------------------------------------------------------- expressions
 
@@ -354,9 +384,13 @@ class _Builder:
         every = [n for names in pools.values() for n in names] + constants
         self.rule(f"name{s}", f"trie_name{s}")
         self.trie(f"trie_name{s}", [(n, "") for n in every])
-        # the names whose type the grammar does not know: constants and lambda parameters
+        # lambda parameters, of a type the grammar does not know, and the constants, each
+        # with the tail its type takes (``room.area``, ``frames[0].index``, not ``objects[0]``)
+        typed = {n: self.typed_tail(shape_of(BUILTINS[n].overloads[0].returns), s)
+                 for n in constants if n in BUILTINS}
         self.rule(f"free{s}", f"trie_free{s}")
-        self.trie(f"trie_free{s}", [(n, "") for n in list(pools["lamname"]) + constants])
+        self.trie(f"trie_free{s}", [(n, f"[tail{s}]") for n in pools["lamname"]]
+                  + [(n, typed.get(n, "")) for n in constants])
         out = {}
         for kind, names in pools.items():
             if names:
@@ -375,10 +409,10 @@ class _Builder:
         r(f"operand{s}", f'NOT* unary{s} ("in" UNIT)*')
         r(f"unary{s}", f'"-" unary{s}', f"post{s}")
         obj, sets = names.get("objname"), names.get("setname")
-        r(f"post{s}", f"prim{s} [tail{s}]", *([f"{obj} [objtail{s}]"] if obj else []),
-          *([f"{sets} [settail{s}]"] if sets else []))
-        r(f"prim{s}", "NUM", "STRING", f"free{s}", f"call{s}", f'"(" expr{s} ")"',
-          f'"[" [expr{s} ("," expr{s})*] "]"')
+        # a number or a string takes no tail; a call or a name the tail its type takes
+        r(f"post{s}", "NUM", "STRING", f"free{s}", f"call{s}", f'"(" expr{s} ")" [tail{s}]',
+          f'"[" [expr{s} ("," expr{s})*] "]" [tail{s}]',
+          *([f"{obj} [objtail{s}]"] if obj else []), *([f"{sets} [settail{s}]"] if sets else []))
         self.tails(s)
         self.object_arguments(s, names)
 
@@ -390,11 +424,11 @@ class _Builder:
         cannot be written); ``settail``: after a set let (indexes first: a set has no
         attribute, ``xs.height`` cannot be written). ``suffix``: the untyped form, for keys."""
         r = self.rule
-        every, on_object = self.chains["any"], self.chains["object"]
+        every, on_object = self.chains["any"], self.chains["Object"]
         r(f"idx{s}", f'("[" expr{s} "]")+')
-        r(f"tail{s}", f'idx{s} ["." {every} [idx{s}]]', f'"." {every} [idx{s}]')
-        r(f"objtail{s}", f'"." {on_object} [idx{s}]')
-        r(f"settail{s}", f'idx{s} ["." {every} [idx{s}]]')
+        r(f"tail{s}", f'idx{s} ["." {every}]', f'"." {every}')
+        r(f"objtail{s}", f'"." {on_object}')
+        r(f"settail{s}", f'idx{s} ["." {every}]')
         r(f"suffix{s}", '"." attr', f'"[" expr{s} "]"')
 
     def object_arguments(self, s: str, names: dict[str, str]) -> None:
@@ -411,62 +445,79 @@ class _Builder:
             return [f"{rule} {tail}".strip() for rule, tail in pairs if rule]
 
         r(f"o_arg{s}", f'"if" expr{s} "then" o_arg{s} "else" o_arg{s}',
-          f"call_o{s} {index}", *named((obj, ""), (sets, index1), (lam, index)),
+          f"call_o{s}", *named((obj, ""), (sets, index1), (lam, index)),
           f'"(" o_arg{s} ")" {index}')
         r(f"f_arg{s}", f'"if" expr{s} "then" f_arg{s} "else" f_arg{s}',
-          f"call_f{s} {index}", *named((sets, index1), (lam, index)),
+          f"call_f{s}", *named((sets, index1), (lam, index)),
           f'"frames" ("[" expr{s} "]")+', f'"(" f_arg{s} ")" {index}')
         r(f"pt_arg{s}", f'"if" expr{s} "then" pt_arg{s} "else" pt_arg{s}',
           f'pt_operand{s} (BINOP unary{s})*')
-        r(f"pt_operand{s}", f'"-" pt_operand{s}', f"call_pt{s} [tail{s}]",
+        r(f"pt_operand{s}", f'"-" pt_operand{s}', f"call_pt{s}",
           *named((obj, f"[objtail{s}]"), (sets, f"settail{s}"), (lam, f"[tail{s}]")),
           f'"frames" tail{s}', f'"(" pt_arg{s} ")" [tail{s}]')
-        r(f"os_arg{s}", f'"if" expr{s} "then" os_arg{s} "else" os_arg{s}', "scene_name",
-          f"call_os{s} [tail{s}]",
-          *named((obj, f"objtail{s}"), (sets, f"[settail{s}]"), (lam, f"[tail{s}]")),
-          f'("objects" | "frames") [tail{s}]', f'"(" os_arg{s} ")" [tail{s}]',
-          f'"[" [expr{s} ("," expr{s})*] "]" [tail{s}]')
+        # a set; inside the(...) a scene name only if it names one object (``the_arg``)
+        frames = self.typed_tail("list:Frame", s)
+        for arg, scene_name, calls in (("os_arg", "scene_name", "call_os"),
+                                       ("the_arg", "unique_name", "call_the")):
+            r(f"{arg}{s}", f'"if" expr{s} "then" {arg}{s} "else" {arg}{s}', scene_name,
+              f"{calls}{s}",
+              *named((obj, f"objtail{s}"), (sets, f"[settail{s}]"), (lam, f"[tail{s}]")),
+              '"objects"', f'"frames" {frames}', f'"(" {arg}{s} ")" [tail{s}]',
+              f'"[" [expr{s} ("," expr{s})*] "]" [tail{s}]')
 
     def keys(self, scope) -> None:
         r = self.rule
         s = _scope_tag(scope)
         # an argmin/argmax/sort/sum... key: a number or quantity, so an object-valued body
-        # (`o => o.center`, `o => argmin(...)`) cannot be written; an object or a name
-        # needs a numeric attribute (or an index) last
+        # (`o => o.center`, `o => argmin(...)`) cannot be written, nor a Bool or a Str one
+        # (`o => near(o, a)`): a call gives a number or a chain that ends in a numeric
+        # attribute (``call_key``), as does a name (or it is indexed)
         r(f"key{s}", f'"if" expr{s} "then" key{s} "else" key{s}',
           f"key_operand{s} (BINOP operand{s})*")
         r(f"key_operand{s}", f'NOT* key_unary{s} ("in" UNIT)*')
         r(f"key_unary{s}", f'"-" key_unary{s}', f"key_post{s}")
-        r(f"key_post{s}", "NUM", f'"(" expr{s} ")" suffix{s}*', f"call_n{s} suffix{s}*",
-          f"(call_x{s} | name{s}) suffix{s}* num_suffix{s}")
-        r(f"num_suffix{s}", '"." num_attr', f'"[" expr{s} "]"')
+        r(f"key_post{s}", "NUM", f'"(" expr{s} ")" suffix{s}*', f"call_key{s}",
+          f'name{s} ("[" expr{s} "]")* "." {self.num_chains["any"]}', f"name{s} idx{s}")
 
     def attribute_chains(self) -> None:
         """``self.chains``: the rules of an attribute chain on a value of unknown type
-        (``any``) and on an object (``object``), from the registry's attributes (owner ->
-        name -> result type): a state is the set of types the receiver may have, and each
-        attribute leads to the types it may give (``center`` -> Vec3 -> ``x``, ``y``, ``z``);
-        one rule per state, scene- and scope-independent."""
+        (``any``) and on a value of each type that has attributes (``Object``, ``Vec3`` ...),
+        from the registry's attributes (owner -> name -> result type): a state is the set of
+        types the receiver may have, and each attribute leads to the types it may give
+        (``center`` -> Vec3 -> ``x``, ``y``, ``z``); one rule per state, scene- and
+        scope-independent. ``self.num_chains``: the same chains that end in a number or
+        quantity (``center.z``, not ``center`` or ``category``), for keys."""
         from spatial_dsl.lang.builtins.registry import ATTRIBUTES
 
         owned: dict[str, dict[str, set[str]]] = {}
         for (owner, name), attribute in ATTRIBUTES.items():
             owned.setdefault(str(owner), {}).setdefault(name, set()).add(str(attribute.type))
-        states: dict[frozenset, str] = {}
+        numeric = {str(t) for t in T.NUMERIC}
+        states: dict[tuple[frozenset, bool], str] = {}
 
-        def state(receivers: frozenset) -> str:
-            if receivers not in states:
+        def state(receivers: frozenset, numbers: bool) -> str:
+            if (receivers, numbers) not in states:
                 # a trie rule: glued, no separator between its characters (synth.gbnf)
-                states[receivers] = rule = f"trie_achain_{len(states)}"
+                states[receivers, numbers] = rule = f"trie_achain_{len(states)}"
                 entries = []
                 for name in sorted({n for r in receivers for n in owned.get(r, {})}):
-                    gives = frozenset(t for r in receivers for t in owned[r].get(name, ())
-                                      if t in owned)
-                    entries.append((name, f'["." {state(gives)}]' if gives else ""))
+                    types = {t for r in receivers for t in owned[r].get(name, ())}
+                    gives = frozenset(types & set(owned))
+                    ends = not numbers or bool(types & numeric)  # may the chain end here
+                    if gives:
+                        more = f'"." {state(gives, numbers)}'
+                        entries.append((name, f"[{more}]" if ends else more))
+                    elif ends:
+                        entries.append((name, ""))
                 self.trie(rule, entries)
-            return states[receivers]
+            return states[receivers, numbers]
 
-        self.chains = {"any": state(frozenset(owned)), "object": state(frozenset(["Object"]))}
+        every = frozenset(owned)
+        self.chains = {"any": state(every, False)}
+        self.num_chains = {"any": state(every, True)}
+        for owner in sorted(owned):
+            self.chains[owner] = state(frozenset([owner]), False)
+            self.num_chains[owner] = state(frozenset([owner]), True)
 
     def statements(self) -> None:
         """question, then lets and asserts, then answer. ``body_{i}_{j}``: i object lets and
@@ -493,11 +544,10 @@ class _Builder:
                 r(f"body_{at}", *lets, f"assert_{at} _NL body_{at}", f"answer_{at} [_NL]")
         self.rule("scene_name", "trie_scene_name")
         self.trie("trie_scene_name", [(json.dumps(n), "") for n in self.names] or [('""', "")])
+        self.rule("unique_name", "trie_unique_name")
+        self.trie("trie_unique_name", [(json.dumps(n), "") for n in self.unique] or [('""', "")])
         self.rule("attr", "trie_attr")
         self.trie("trie_attr", [(name, "") for name in sorted({n for (_o, n) in ATTRIBUTES})])
-        self.rule("num_attr", "trie_num_attr")
-        self.trie("trie_num_attr", [(name, "") for name in sorted(
-            {n for (_o, n), a in ATTRIBUTES.items() if a.type in T.NUMERIC})])
 
     def text(self) -> str:
         units = sorted(T.UNITS, key=len, reverse=True)
@@ -516,8 +566,9 @@ class _Builder:
 
 
 @lru_cache(maxsize=64)
-def _grammar_for_names(names: tuple[str, ...], tries: bool = False) -> str:
-    builder = _Builder(list(names), tries)
+def _grammar_for_names(names: tuple[str, ...], unique: tuple[str, ...],
+                       tries: bool = False) -> str:
+    builder = _Builder(list(names), list(unique), tries)
     builder.attribute_chains()
     builder.statements()
     for scope in SCOPES:
@@ -530,16 +581,16 @@ def _grammar_for_names(names: tuple[str, ...], tries: bool = False) -> str:
 def scene_grammar(scene) -> str:
     """The scene- and type-constrained grammar of ``scene``, in Lark syntax (names as whole
     literals: a Lark engine lexes them; the GBNF form spells them as tries)."""
-    return _grammar_for_names(tuple(scene_names(scene)))
+    return _grammar_for_names(*_names(scene))
 
 
 @lru_cache(maxsize=64)
-def _gbnf_for_names(names: tuple[str, ...]) -> str:
+def _gbnf_for_names(names: tuple[str, ...], unique: tuple[str, ...]) -> str:
     from .gbnf import lark_to_gbnf
 
-    return lark_to_gbnf(_grammar_for_names(names, tries=True), layout="compact")
+    return lark_to_gbnf(_grammar_for_names(names, unique, tries=True), layout="compact")
 
 
 def scene_gbnf(scene) -> str:
     """The same grammar as GBNF (compact layout), for llama.cpp and vLLM."""
-    return _gbnf_for_names(tuple(scene_names(scene)))
+    return _gbnf_for_names(*_names(scene))

@@ -116,7 +116,10 @@ def _fmt(x: float) -> str:
 
 def scene_summary(scene) -> str:
     counts = Counter(scene.categories)
-    categories = [f"{c} ×{n}" for c, n in sorted(counts.items())]
+    # split by count: "the X" is a question (and the("X") a program) only for a category of
+    # one object; a small model asked "the stove knob" of 4 knobs and wrote the("StoveKnob")
+    single = [c for c, n in sorted(counts.items()) if n == 1]
+    several = [f"{c} ×{n}" for c, n in sorted(counts.items()) if n > 1]
     labels = [f'"{scene.labels[i]}": {scene.categories[i]}' for i in range(scene.n)
               if scene.has_label[i]]
     labels.sort()
@@ -131,8 +134,9 @@ def scene_summary(scene) -> str:
                  f"{_fmt(room.area)} m², height {_fmt(room.height)} m")
     return render("scene_summary.txt", scene_id=scene.id, objects=scene.n,
                   category_count=len(counts), frames=frames, room=room_text,
-                  categories=_listing(categories), labels=_listing(labels)
-                  if labels else snippet("labels_none"))
+                  single=_listing(single) if single else snippet("none"),
+                  several=_listing(several) if several else snippet("none"),
+                  labels=_listing(labels) if labels else snippet("labels_none"))
 
 
 def _listing(items: list[str]) -> str:
