@@ -470,6 +470,25 @@ def test_a_question_that_does_not_say_which_chair_is_rejected(server, tmp_path, 
     assert report["verification_failures"]["bare_reference"] == 1
 
 
+def test_a_program_about_an_object_the_question_does_not_name_is_rejected(server, tmp_path,
+                                                                        capsys):
+    """Seen on Qwen2.5-Coder-1.5B under the scene grammar: "the stove and the chair" asked,
+    gap(the("Statue"), the("Fridge")) written. Both programs here compute the same mug-fridge
+    distance, so agreement cannot tell; the first question asks about the book."""
+    body = ('answer round(distance(the("Mug"), the("fridge")) in m, 2)',)
+    wrong_q = "How far is the book from the fridge, in meters?"
+    right_q = "How far is the mug from the fridge, in meters?"
+    server.on(proposal_of(0, 2), reply(fenced(program_text(wrong_q, *body))))
+    server.on(agreement_for(wrong_q), reply(fenced(program_text(wrong_q, *body))))
+    server.on(proposal_of(1, 2), reply(fenced(program_text(right_q, *body))))
+    server.on(agreement_for(right_q), reply(fenced(program_text(right_q, *body))))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", n=2)
+    assert code == 0 and report["accepted"] == 1
+    assert report["verification_failures"]["names_in_question"] == 1
+    [record] = [json.loads(line) for line in (tmp_path / "out" / "data.jsonl").open()]
+    assert record["question"] == right_q
+
+
 def test_auto_detection_does_not_hang_on_a_trickling_server(tmp_path):
     from spatial_dsl.synth.grammar import GrammarModeError, detect_mode
 

@@ -344,6 +344,18 @@ def test_placeholders_in_questions():
 
 
 
+def test_the_question_names_every_object_the_program_names():
+    from spatial_dsl.synth.verify import names_in_question
+
+    assert names_in_question("How far is the stove burner from the fridge?",
+                             ["StoveBurner", "Fridge"]).ok
+    assert names_in_question("How many shelves and knives are there?", ["Shelf", "knife"]).ok
+    assert names_in_question("How tall is the left chair?", ["left chair"]).ok
+    assert names_in_question("What is the floor area of the room?", []).ok
+    failed = names_in_question("How far is the stove from the chair?", ["Statue", "Fridge"])
+    assert not failed.ok and "'Statue'" in failed.detail
+
+
 def test_bare_references_to_a_repeated_category():
     from spatial_dsl.synth.verify import bare_reference
 

@@ -127,7 +127,8 @@ def cmd_verify(args) -> int:
     from ..scenes.names import SceneNameTable
     from ..scenes.sources import load_scene
     from ..synth.verify import (
-        bare_reference, degenerate, placeholder, render_rejection, stability, type_fit,
+        bare_reference, degenerate, names_in_question, placeholder, render_rejection,
+        stability, type_fit,
     )
     from ..seeds import derive_seed
 
@@ -158,6 +159,7 @@ def cmd_verify(args) -> int:
     checks = [stability(program, scene, trials, answer)]
     if question:
         checks += [type_fit(question, answer, checked.source.text), placeholder(question),
+                   names_in_question(question, [n.value for n in checked.scene_names]),
                    bare_reference(question, scene.categories), degenerate(question, answer)]
     else:
         checks.append(degenerate(None, answer))

@@ -70,8 +70,8 @@ from .extract import extract_program
 from .hints import rejection_hint, repair_hints
 from .prompts import PromptBuilder, TaskSpec
 from .verify import (
-    answers_agree, bare_reference, copied_example, degenerate, placeholder, render_rejection,
-    stability, type_fit,
+    answers_agree, bare_reference, copied_example, degenerate, names_in_question, placeholder,
+    render_rejection, stability, type_fit,
 )
 
 PROGRAM_NAME = "program.sp"
@@ -318,8 +318,10 @@ class Loop:
 
         program = Program(first.checked)
         shown = self.prompts.examples_shown(state.scene, unit.task)
+        named = [literal.value for literal in first.checked.scene_names]
         for check in (lambda: type_fit(question, answer, first.program),
                       lambda: placeholder(question),
+                      lambda: names_in_question(question, named),
                       lambda: bare_reference(question, state.scene.categories),
                       lambda: copied_example(question, first.program, shown),
                       lambda: degenerate(question, answer),

@@ -47,8 +47,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-CHECKS = ("type_fit", "placeholder", "bare_reference", "copied_example", "degenerate",
-          "stability", "agreement", "new")
+CHECKS = ("type_fit", "placeholder", "names_in_question", "bare_reference", "copied_example",
+          "degenerate", "stability", "agreement", "new")
 
 
 def _group(counters: Counter, prefix: str) -> dict:

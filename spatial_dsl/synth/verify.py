@@ -24,6 +24,12 @@
   ``{a}``), which small models copy from the task's phrasings.
 - ``copied_example``: the question and the program are not a worked example of
   the prompt (normalised), which small models hand back verbatim.
+- ``names_in_question``: every category or label the program names (``the("Fridge")``,
+  ``find("Chair")``, ``o.category == "Mug"``) is named in the question, in any of its
+  spellings ("fridge", "stove burner", "stoveburner"; a plural counts). A program about
+  objects the question does not name answers another question: under the scene grammar
+  a small model that began "the stove" was led to write ``the("Statue")``, the one name of
+  one object beginning so, and two such programs agree with each other.
 - ``bare_reference``: the question does not say "the X" for a category X of which
   the scene has several objects, with nothing after it that says which one ("How far
   is the stove knob from the fridge?" on a stove with 4 knobs: the program picked
@@ -392,6 +398,32 @@ def bare_reference(question: str | None, categories) -> Check:
                              f"{counts[category]} {category} objects and it does not say which")
     return Check("bare_reference", True, "every object the question names is one of its kind "
                  "or said which")
+
+
+def _spellings(name: str) -> set[str]:
+    """A name without spaces, ``_`` and ``-``, lower-cased, and its irregular plurals (a
+    regular plural contains the name)."""
+    base = normalise_name(name)
+    forms = {base}
+    if base.endswith("fe"):
+        forms.add(base[:-2] + "ves")  # knife -> knives
+    elif base.endswith("f"):
+        forms.add(base[:-1] + "ves")  # shelf -> shelves
+    elif base.endswith("y"):
+        forms.add(base[:-1] + "ies")
+    return forms
+
+
+def names_in_question(question: str | None, names: list[str]) -> Check:
+    """Every scene name the program uses (``checked.scene_names``' values) is in the
+    question, compared without spaces, ``_`` and ``-``, case-insensitively."""
+    text = normalise_name(question or "")
+    for name in dict.fromkeys(names):
+        if not any(form in text for form in _spellings(name)):
+            return Check("names_in_question", False,
+                         f"the program names {name!r}, which the question does not mention")
+    return Check("names_in_question", True, "every object the program names by name is "
+                 "named in the question")
 
 
 def degenerate(question: str | None, answer: Answer) -> Check:
