@@ -439,6 +439,16 @@ def test_the_takes_a_scene_name_only_if_it_names_one_object(kitchen, kitchen_gra
     assert accepts('question "q"\nanswer count("Chair") + count(find("Chair"))\n')
 
 
+def test_a_question_cannot_hold_a_template_placeholder(kitchen_grammar):
+    """Small models copy the task's phrasings with their placeholders (`<a>`) and its
+    description's jargon (Qwen2.5-Coder-1.5B: question "... between the `Ref(")."""
+    for question in ("How far is the <a> from the fridge?", "How far is the {a}?",
+                     "What is the distance between the `Ref("):
+        assert not kitchen_grammar.accepts(f'question "{question}"\nanswer 1\n'), question
+    assert kitchen_grammar.accepts('question "Is the mug\'s top above 1 m (yes/no), \\"a\\"?"'
+                                   '\nanswer true\n')
+
+
 def test_scene_names_that_differ_at_a_space():
     """`"stove burner"` and `"stoveburner"` split the name trie at the space: a space there
     is a character of the name, not whitespace between tokens (ithor:FloorPlan1)."""

@@ -527,7 +527,9 @@ class _Builder:
 
         r = self.rule
         r("type", *(_lit(t) for t in sorted(T.NAMED_TYPES)), '"List" "[" type "]"')
-        r("question", '"question" STRING')
+        # a question needs no backtick, angle bracket or brace: the placeholders small
+        # models copy from a task's phrasings (`<a>`, `{a}`, "`Ref(") cannot be sampled
+        r("question", '"question" QUESTION')
         r("start", "question _NL body_0_0")
         for i in range(len(OBJECT_LETS) + 1):
             for j in range(len(SET_LETS) + 1):
@@ -556,6 +558,7 @@ class _Builder:
             f"NUM: /{NUMBER_BODY}({'|'.join(units)})?/",
             f"UNIT: {' | '.join(_lit(u) for u in units)}",
             r'STRING: /"([^"\\\n]|\\[^\n])*"/',
+            r'QUESTION: /"([^"\\\n`<>{}]|\\[^\n])*"/',
             'BINOP: "+" | "-" | "*" | "/" | "<=" | ">=" | "==" | "!=" | "<" | ">" | "and" | "or"',
             'NOT: "not"',
             '_NL: "\\n"',
