@@ -430,8 +430,10 @@ def test_the_takes_a_scene_name_only_if_it_names_one_object(kitchen, kitchen_gra
     assert "Mug" in unique_names(kitchen, scene_names(kitchen))
     assert "Chair" not in unique_names(kitchen, scene_names(kitchen))
     accepts = kitchen_grammar.accepts
-    for arg in ('"Mug"', '"mug"', 'find("Mug")', 'filter(find("Chair"), o => o.height > 1m)'):
-        assert accepts(f'question "q"\nanswer round(the({arg}).height in m, 2)\n'), arg
+    for arg in ('"Mug"', '"mug"', 'find("Mug")', 'filter(find("Chair"), o => o.height > 1m)',
+                'find(a.category)'):
+        assert accepts(f'question "q"\nlet a = argmin(objects, o => o.height)\n'
+                       f'answer round(the({arg}).height in m, 2)\n'), arg
     for arg in ('"Chair"', '"chair"', 'find("Chair")', '(find("Chair"))'):
         text = f'question "q"\nanswer round(the({arg}).height in m, 2)\n'
         assert compile_source(text, "p.sp", SceneNameTable(kitchen)).ok

@@ -182,7 +182,7 @@ class _Builder:
         self._tries = 0
         # argument lists by text (their rule names carry the scope): builtins of the same
         # signature (distance, gap, ...) share one rule
-        self._shared_args: dict[str, str] = {}
+        self._shared: dict[str, str] = {}
 
     def rule(self, name: str, *alternatives: str) -> None:
         self.rules.setdefault(name, [])
@@ -295,7 +295,7 @@ class _Builder:
             key = self.key_tail(shape, any(is_numeric(r) for r in returns), s)
             if "os" in kinds:  # the(find("Cabinet")) of 9 cabinets cannot be written either
                 kinds.add("the")
-                tails["the"] = ('"(" unique_name ")"' if builtin.name == "find"
+                tails["the"] = (f'"(" the_arg{s} ")"' if builtin.name == "find"
                                 else f"{args} {tails['os']}")
             for kind in ("every", "key", *sorted(kinds)):
                 tail = key if kind == "key" else tails[kind]
@@ -312,7 +312,7 @@ class _Builder:
     def shared(self, body: str, name: str) -> str:
         """A rule of this body: the first rule written with it (argument lists and tails are
         shared by builtins of the same signature), else a new one named ``name``."""
-        name = self._shared_args.setdefault(body, name)
+        name = self._shared.setdefault(body, name)
         if name not in self.rules:
             self.rule(name, body)
         return name
