@@ -223,6 +223,13 @@ TAIL_TYPED = [
     'answer argmax(find("Chair"), o => the("Mug").category)',  # a Str key
     'answer argmax(find("Chair"), o => the("Mug").center)',  # a Vec3 key
     'answer round(the("Mug").center.x[0] in m)',
+    # a number where round, abs, min, max or a Length parameter wants one (Qwen2.5-Coder-1.5B:
+    # round(argmin(...), 2), the object for its key's value)
+    'answer round(argmin(find("Chair"), o => gap(o, the("fridge"))), 2)',
+    'answer round(the("Mug"), 2)',
+    'answer abs(the("Mug").center)',
+    'answer near(the("Mug"), the("fridge"), within=the("Book"))',
+    'let a = the("Mug")\nanswer round(a.category)',
 ]
 
 # A let's name says what it holds (one object: a, b, c; a set: xs, ys), and a position takes

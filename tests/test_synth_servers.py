@@ -489,6 +489,29 @@ def test_a_program_about_an_object_the_question_does_not_name_is_rejected(server
     assert record["question"] == right_q
 
 
+def test_a_question_that_does_not_match_its_program_gets_one_round_to_mend_it(server, tmp_path,
+                                                                            capsys):
+    """The proposal's question names the book, its program measures the mug: the model is
+    told so once (the rejection round), and its second program, with the question mended,
+    is accepted; a second mismatch in the same conversation is not asked about again."""
+    body = ('answer round(distance(the("Mug"), the("fridge")) in m, 2)',)
+    wrong_q = "How far is the book from the fridge, in meters?"
+    right_q = "How far is the mug from the fridge, in meters?"
+    server.on(proposal_of(0, 2), reply(fenced(program_text(wrong_q, *body))),
+              reply(fenced(program_text(right_q, *body))))
+    server.on(proposal_of(1, 2), reply(fenced(program_text(wrong_q, *body))))
+    server.on(agreement_for(right_q), reply(fenced(program_text(right_q, *body))))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", n=2)
+    assert code == 0 and report["accepted"] == 1
+    asked = [r for r in server.requests if "do not match" in r["messages"][-1]["content"]]
+    assert len(asked) == 2  # once per conversation
+    assert "the program names 'Mug', which the question does not mention" in \
+        asked[0]["messages"][-1]["content"]
+    assert report["repairs"]["attempted"]["item"] == 2
+    assert report["repairs"]["succeeded"] == {"item": 1}
+    assert report["verification_failures"]["names_in_question"] == 1
+
+
 def test_auto_detection_does_not_hang_on_a_trickling_server(tmp_path):
     from spatial_dsl.synth.grammar import GrammarModeError, detect_mode
 

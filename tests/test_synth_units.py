@@ -396,6 +396,15 @@ def test_repair_hints_say_what_to_type():
     assert kind == "number_as_object" and "is a Length" in text
     [(kind, text)] = hints('answer gap(the("Fridge"), argmin(find("Chair"), o => o.center))')
     assert kind == "key_not_number" and "not a Vec3" in text and "o.height" in text
+    # seen on Qwen2.5-Coder-1.5B under the stop-21 scene grammar: round(argmin(...), 2); the
+    # hint writes the key for the object argmin picks
+    [(kind, text)] = hints('answer round(argmin(find("Chair"), o => gap(o, the("Fridge"))), 2)')
+    assert kind == "object_as_number"
+    fixed = 'gap(argmin(find("Chair"), o => gap(o, the("Fridge"))), the("Fridge"))'
+    assert text.endswith(fixed)
+    assert compile_source(f'question "q?"\nanswer round({fixed}, 2)\n', "p.sp", names).ok
+    [(kind, text)] = hints('answer round(the("Fridge"), 2)')
+    assert kind == "object_as_number" and 'the("Fridge").height' in text
 
 
 def test_the_ambiguous_hint_asks_to_change_the_question_too():

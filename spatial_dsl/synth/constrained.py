@@ -117,16 +117,13 @@ from functools import lru_cache
 
 from spatial_dsl.lang import types as T
 from .canonical import LAMBDA_NAMES, OBJECT_LETS, SET_LETS
+from .grammar_rules import RuleWriter, _lit
 from .grammar_types import (
     OBJECT_KINDS, arg_kind, is_key, is_numeric, kinds_of_type, shape_of,
 )
 
 SECTORS = ("2", "4", "8")
 NUMBER_BODY = r"[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"
-
-
-def _lit(text: str) -> str:
-    return json.dumps(text)
 
 
 def scene_names(scene) -> list[str]:
@@ -171,58 +168,13 @@ SCOPES = [(i, j, d) for i in range(len(OBJECT_LETS) + 1) for j in range(len(SET_
           for d in range(len(LAMBDA_NAMES) + 1)]
 
 
-class _Builder:
+class _Builder(RuleWriter):
     """Writes the rules: one copy of the expression and call rules per scope (k, d)."""
 
     def __init__(self, names: list[str], unique: list[str], tries: bool = True):
+        super().__init__(tries)
         self.names = names
         self.unique = unique  # the names of exactly one object
-        self.tries = tries  # GBNF: names as character tries; Lark (a lexer): whole literals
-        self.rules: dict[str, list[str]] = {}
-        self._tries = 0
-        # argument lists by text (their rule names carry the scope): builtins of the same
-        # signature (distance, gap, ...) share one rule
-        self._shared: dict[str, str] = {}
-
-    def rule(self, name: str, *alternatives: str) -> None:
-        self.rules.setdefault(name, [])
-        for alt in alternatives:
-            if alt not in self.rules[name]:
-                self.rules[name].append(alt)
-
-    def trie(self, base: str, entries: list[tuple[str, str]]) -> None:
-        """Rule ``base`` matches each literal of ``entries`` (non-empty) followed by its tail,
-        written as a character trie: entries that share a first character share one
-        alternative, so a parser holds one stack per first character, not one per name."""
-        if not self.tries:
-            self.rule(base, *(f"{_lit(text)} {tail}".strip() for text, tail in entries))
-            return
-        self.rule(base, *self._trie_alternatives(base, entries))
-
-    def _trie_alternatives(self, base: str, entries: list[tuple[str, str]]) -> list[str]:
-        groups: dict[str, list[tuple[str, str]]] = {}
-        for text, tail in entries:
-            groups.setdefault(text[0], []).append((text, tail))
-        alternatives = []
-        for first, members in sorted(groups.items()):
-            if len(members) == 1:
-                text, tail = members[0]
-                alternatives.append(f"{_lit(text)} {tail}".strip())
-                continue
-            ended = [tail for text, tail in members if len(text) == 1]
-            going = [(text[1:], tail) for text, tail in members if len(text) > 1]
-            options = [t for t in ended if t]
-            if going:
-                self._tries += 1
-                sub = f"{base}_{self._tries}"
-                self.rule(sub, *self._trie_alternatives(sub, going))
-                options.append(sub)
-            body = " | ".join(dict.fromkeys(options))
-            if "" in ended:
-                alternatives.append(f"{_lit(first)} [{body}]" if body else _lit(first))
-            else:
-                alternatives.append(f"{_lit(first)} ({body})")
-        return alternatives
 
     # -------------------------------------------------------------- calls
 
@@ -309,14 +261,6 @@ class _Builder:
             self.rule(name, f"trie_{name}")
             self.trie(f"trie_{name}", entries)
 
-    def shared(self, body: str, name: str) -> str:
-        """A rule of this body: the first rule written with it (argument lists and tails are
-        shared by builtins of the same signature), else a new one named ``name``."""
-        name = self._shared.setdefault(body, name)
-        if name not in self.rules:
-            self.rule(name, body)
-        return name
-
     def _builtin_arguments(self, builtin, scope) -> tuple[str | None, list]:
         """The argument-list rule of a builtin in ``scope`` (the alternatives of its overloads)
         and the return patterns of those overloads; None: no overload can be written here."""
@@ -370,10 +314,10 @@ class _Builder:
     # -------------------------------------------------------------- expressions
 
     def names_in_scope(self, scope) -> dict[str, str]:
-        """Rule ``name`` (every name an expression may use here: the bound variables, the
-        constants, ``true`` and ``false``), and one rule per kind of bound variable that has
+        """Rule ``free`` (the lambda parameters, of any type, and the constants, ``true`` and
+        ``false``, each with its typed tail), and one rule per kind of bound variable that has
         one here: ``objname`` (object lets), ``setname`` (set lets), ``lamname`` (lambda
-        parameters, of any type). Returns {kind: rule name}."""
+        parameters). Returns {kind: rule name}."""
         from spatial_dsl.lang.builtins import BUILTINS
 
         i, j, d = scope
@@ -381,9 +325,6 @@ class _Builder:
         pools = {"objname": OBJECT_LETS[:i], "setname": SET_LETS[:j],
                  "lamname": LAMBDA_NAMES[:d]}
         constants = [n for n, b in BUILTINS.items() if b.is_constant] + ["true", "false"]
-        every = [n for names in pools.values() for n in names] + constants
-        self.rule(f"name{s}", f"trie_name{s}")
-        self.trie(f"trie_name{s}", [(n, "") for n in every])
         # lambda parameters, of a type the grammar does not know, and the constants, each
         # with the tail its type takes (``room.area``, ``frames[0].index``, not ``objects[0]``)
         typed = {n: self.typed_tail(shape_of(BUILTINS[n].overloads[0].returns), s)
@@ -415,6 +356,7 @@ class _Builder:
           *([f"{obj} [objtail{s}]"] if obj else []), *([f"{sets} [settail{s}]"] if sets else []))
         self.tails(s)
         self.object_arguments(s, names)
+        self.key_names(scope, names)
 
     def tails(self, s: str) -> None:
         """What may follow a value: indexes and one typed attribute chain (``achain``: an
@@ -476,8 +418,22 @@ class _Builder:
           f"key_operand{s} (BINOP operand{s})*")
         r(f"key_operand{s}", f'NOT* key_unary{s} ("in" UNIT)*')
         r(f"key_unary{s}", f'"-" key_unary{s}', f"key_post{s}")
-        r(f"key_post{s}", "NUM", f'"(" expr{s} ")" suffix{s}*', f"call_key{s}",
-          f'name{s} ("[" expr{s} "]")* "." {self.num_chains["any"]}', f"name{s} idx{s}")
+        r(f"key_post{s}", "NUM", f'"(" expr{s} ")" suffix{s}*', f"call_key{s}", f"key_name{s}")
+
+    def key_names(self, scope, names: dict[str, str]) -> None:
+        """``key_name``: a name that gives a number through a chain that ends in a numeric
+        attribute, typed by the name's kind (``a.height``, ``xs[0].center.z``,
+        ``room.area``, ``frames[0].index``; a lambda parameter's chain is untyped)."""
+        s, numbers = _scope_tag(scope), self.num_chains
+        obj, sets = names.get("objname"), names.get("setname")
+        self.rule(f"lam_key_tail{s}", f'("[" expr{s} "]")* "." {numbers["any"]}', f"idx{s}")
+        entries = [(n, f"lam_key_tail{s}") for n in LAMBDA_NAMES[:scope[2]]]
+        entries += [("room", f'"." {numbers["Room"]}'),
+                    ("frames", f'idx{s} "." {numbers["Frame"]}')]
+        self.trie(f"trie_key_free{s}", entries)
+        self.rule(f"key_name{s}", f"trie_key_free{s}",
+                  *([f'{obj} "." {numbers["Object"]}'] if obj else []),
+                  *([f'{sets} idx{s} ["." {numbers["any"]}]'] if sets else []))
 
     def attribute_chains(self) -> None:
         """``self.chains``: the rules of an attribute chain on a value of unknown type

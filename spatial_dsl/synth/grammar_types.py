@@ -83,11 +83,16 @@ def is_key(pattern) -> bool:
 
 
 def arg_kind(pattern) -> str:
-    """The grammar rule an argument of this pattern takes."""
+    """The grammar rule an argument of this pattern takes: a number or quantity (``key``, the
+    rule of an argmin key), one object, a frame, a point, a set, a lambda, or any value."""
     from spatial_dsl.lang.builtins import registry as R
 
     if isinstance(pattern, R.Exact):
+        if pattern.type in T.NUMERIC:
+            return "key"  # a number or quantity, as an argmin key must give
         return {T.OBJECT: "o_arg", T.FRAME: "f_arg"}.get(pattern.type, "expr")
+    if isinstance(pattern, R.Var) and pattern.name in R.NUMERIC_VARS:
+        return "key"  # round(x: K): round(argmin(...), 2) cannot be written
     if isinstance(pattern, R.ObjectsPat):
         return "os_arg"
     if getattr(pattern, "alias", None) == "Point":

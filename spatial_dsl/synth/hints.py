@@ -17,6 +17,11 @@ kind                 when, and what the hint says
                      (``gap(a, b)`` with ``let a = "Fridge"``): write ``the(a)``
 ``object_as_set``    one object where a set is expected (``count(the("Mug"))``):
                      pass the category string or ``find(...)``
+``object_as_number`` one object where a number is expected: for ``argmin(S, o =>
+                     KEY)`` (``round(argmin(...), 2)``, Qwen2.5-Coder-1.5B's commonest
+                     E-TYPE under the scene grammar of stop 21), the key written for
+                     that object, ``KEY`` with the call in place of ``o``; else measure
+                     it (``.height``, ``gap(X, ...)``)
 ``set_as_object``    a set of objects where one object is expected (``gap(a, b)``
                      with ``let a = find("Sink")``): pick one, ``the(a)`` or
                      ``argmin(a, o => ...)``
@@ -106,6 +111,56 @@ def _glued_call(name: str, variables: set[str], scene_names: dict[str, str]) -> 
     return None
 
 
+def _object_as_number(line: int, text: str, program, span) -> str:
+    call = _argmin_at(program, span)
+    if call is None:
+        return (f"line {line}: `{text}` is one object, and a number is needed here: measure "
+                f"it, e.g. {text}.height or gap({text}, the(\"...\")).")
+    from spatial_dsl.lang.printer import expr
+
+    key = call.args[-1]
+    measured = expr(_substitute(key.body, key.param, call))
+    return (f"line {line}: {call.func}(...) gives the object itself, not the value of its key. "
+            f"To get that value, write the key for that object, in place of `{text}`: "
+            f"{measured}")
+
+
+def _argmin_at(program, span):
+    """The argmin/argmax call with a lambda key at ``span`` of the program, if that is
+    what stands there."""
+    from spatial_dsl.lang import ast
+
+    stack = [program]
+    while stack:
+        node = stack.pop()
+        if (isinstance(node, ast.Call) and node.span == span and node.func in
+                ("argmin", "argmax") and node.args and isinstance(node.args[-1], ast.Lambda)):
+            return node
+        stack.extend(ast.children(node))
+    return None
+
+
+def _substitute(node, name: str, value):
+    """``node`` with ``value`` in place of the variable ``name`` (not under a lambda that
+    binds ``name`` again)."""
+    from dataclasses import fields, replace
+
+    from spatial_dsl.lang import ast
+
+    if isinstance(node, ast.Name) and node.id == name:
+        return value
+    if isinstance(node, ast.Lambda) and node.param == name:
+        return node
+    changes = {}
+    for f in fields(node):
+        old = getattr(node, f.name)
+        if isinstance(old, ast.Node):
+            changes[f.name] = _substitute(old, name, value)
+        elif isinstance(old, tuple) and old and isinstance(old[0], ast.Node):
+            changes[f.name] = tuple(_substitute(x, name, value) for x in old)
+    return replace(node, **changes) if changes else node
+
+
 def earlier_lets(programs: list[str]) -> dict[str, str]:
     """``let`` lines of the programs sent earlier in a conversation, by name (latest wins)."""
     out: dict[str, str] = {}
@@ -116,7 +171,7 @@ def earlier_lets(programs: list[str]) -> dict[str, str]:
 
 
 def _hint(diagnostic, source, scene_names, defs: dict[str, str],
-          lets: dict[str, str]) -> Hint | None:
+          lets: dict[str, str], program=None) -> Hint | None:
     from ..scenes.model import normalise_name
 
     line = diagnostic.span.line
@@ -167,6 +222,9 @@ def _hint(diagnostic, source, scene_names, defs: dict[str, str],
             return Hint("number_as_object", line, f"line {line}: `{text}` is a {actual}, and "
                         "an object is needed here: pass an object, e.g. the(\"...\") of a "
                         "category that occurs once.")
+        if actual == "Object" and (expected in _NUMBERS or expected in ("K", "Q")):
+            return Hint("object_as_number", line, _object_as_number(line, text, program,
+                                                                  diagnostic.span))
         if actual == "Object" and expected == "Objects":
             return Hint("object_as_set", line, f"line {line}: `{text}` is one object, and a "
                         "set is needed here: pass the category itself, e.g. count(\"Chair\") "
@@ -202,7 +260,7 @@ def repair_hints(checked, scene, examples_text: str = "",
     for d in checked.diagnostics:
         if d.severity != "error":
             continue
-        hint = _hint(d, checked.source, names, defs, lets)
+        hint = _hint(d, checked.source, names, defs, lets, checked.program)
         if hint is not None and hint not in hints:
             hints.append(hint)
     return hints

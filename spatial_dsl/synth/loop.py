@@ -252,12 +252,24 @@ class Loop:
                 cause = "compile"
             else:
                 result = Program(checked).run(state.scene)
-                if result.ok:
-                    for c in sorted(set(causes)):
+                unsaid = (_unsaid_object(checked, state.scene)
+                          if result.ok and sample == "propose" else None)
+                if result.ok and (unsaid is None or hint_used):
+                    # a question still unmended is the verification's to reject
+                    mended = {c for c in causes if c != "item" or unsaid is None}
+                    for c in sorted(mended):
                         counters[f"repair_success:{c}"] += 1
-                    if causes:
+                    if mended:
                         counters["repaired"] += 1
                     return Success(text, checked, result)
+                if unsaid is not None:  # the rejection round, spent on the question's words
+                    hint_used = True
+                    counters[f"item_repair:{unsaid.name}"] += 1
+                    feedback, cause = self.prompts.repair_item(unsaid.detail), "item"
+                    counters[f"repair_attempt:{cause}"] += 1
+                    causes.append(cause)
+                    messages = messages + [reply.message] + _feedback(reply, feedback)
+                    continue
                 kind = result.rejection.kind
                 counters[f"rejection:{kind}"] += 1
                 if hint_used:
@@ -393,6 +405,19 @@ def _normal(text: str, checked) -> str:
 
         return print_program(checked.program)
     return " ".join(text.split())
+
+
+def _unsaid_object(checked, scene):
+    """The first failing check of the two that say whether the question names the program's
+    objects and says which one (``names_in_question``, ``bare_reference``), or None. The
+    proposal gets one round to mend it, as for a run-time rejection: under the scene grammar
+    a small model asking about "the StoveBurner" (4 burners) is led to another name."""
+    named = [literal.value for literal in checked.scene_names]
+    for check in (names_in_question(checked.question, named),
+                  bare_reference(checked.question, scene.categories)):
+        if not check.ok:
+            return check
+    return None
 
 
 def _feedback(reply: Reply, text: str) -> list[dict]:

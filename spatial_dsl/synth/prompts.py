@@ -438,6 +438,9 @@ class PromptBuilder:
         return render("repair_rejection.txt", rejection=rendered, kind_doc=kind_doc,
                       reply_form=self._reply_form())
 
+    def repair_item(self, detail: str) -> str:
+        return render("repair_item.txt", detail=detail, reply_form=self._reply_form())
+
     def repair_format(self, problem: str) -> str:
         return render("repair_format.txt", problem=snippet(f"format:{problem}"),
                       reply_form=self._reply_form())
