@@ -56,6 +56,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spatial_dsl.lang import ast
 from spatial_dsl.lang.diagnostics import RejectionKind
 
 _UNKNOWN_NAME = re.compile(r"unknown name `([^`]+)`")
@@ -112,29 +113,31 @@ def _glued_call(name: str, variables: set[str], scene_names: dict[str, str]) -> 
 
 
 def _object_as_number(line: int, text: str, program, span) -> str:
-    call = _argmin_at(program, span)
-    if call is None:
-        return (f"line {line}: `{text}` is one object, and a number is needed here: measure "
-                f"it, e.g. {text}.height or gap({text}, the(\"...\")).")
+    from spatial_dsl.lang import build
     from spatial_dsl.lang.printer import expr
 
-    key = call.args[-1]
-    measured = expr(_substitute(key.body, key.param, call))
-    return (f"line {line}: {call.func}(...) gives the object itself, not the value of its key. "
-            f"To get that value, write the key for that object, in place of `{text}`: "
-            f"{measured}")
+    node = _node_at(program, span)
+    if isinstance(node, ast.Call) and node.func in ("argmin", "argmax") and node.args \
+            and isinstance(node.args[-1], ast.Lambda):
+        key = node.args[-1]
+        measured = expr(_substitute(key.body, key.param, node))
+        return (f"line {line}: {node.func}(...) gives the object itself, not the value of its "
+                f"key. To get that value, write the key for that object, in place of "
+                f"`{text}`: {measured}")
+    if node is None:
+        return f"line {line}: `{text}` is one object, and a number is needed here: measure it."
+    height = build.attr(node, "height")
+    gap = build.call("gap", node, build.call("the", build.string("...")))
+    return (f"line {line}: `{text}` is one object, and a number is needed here: measure it, "
+            f"e.g. {expr(height)} or {expr(gap)}.")
 
 
-def _argmin_at(program, span):
-    """The argmin/argmax call with a lambda key at ``span`` of the program, if that is
-    what stands there."""
-    from spatial_dsl.lang import ast
-
+def _node_at(program, span):
+    """The expression at ``span`` of the program, if one stands exactly there."""
     stack = [program]
     while stack:
         node = stack.pop()
-        if (isinstance(node, ast.Call) and node.span == span and node.func in
-                ("argmin", "argmax") and node.args and isinstance(node.args[-1], ast.Lambda)):
+        if isinstance(node, ast.Expr) and node.span == span:
             return node
         stack.extend(ast.children(node))
     return None
@@ -144,8 +147,6 @@ def _substitute(node, name: str, value):
     """``node`` with ``value`` in place of the variable ``name`` (not under a lambda that
     binds ``name`` again)."""
     from dataclasses import fields, replace
-
-    from spatial_dsl.lang import ast
 
     if isinstance(node, ast.Name) and node.id == name:
         return value
