@@ -234,7 +234,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--context", type=int, default=8192)
     parser.add_argument("--max-reply-tokens", type=int, default=300)
-    parser.add_argument("--repair-conversation", choices=("auto", "continue", "fresh"),
+    parser.add_argument("--repair-conversation",
+                        choices=("auto", "continue", "fresh", "resample"),
                         default="auto", help="as spdsl synth (auto: fresh for --context "
                         "8192 or less)")
     parser.add_argument("--timeout", type=float, default=600)

@@ -24,7 +24,7 @@ from spatial_dsl.synth.constrained import scene_gbnf
 from spatial_dsl.synth.gbnf_recognizer import GbnfGrammar
 from tests.conftest import spdsl_executable
 from tests.llm_server import (
-    ScriptedLLM, raw, reply, slow, status, trickle, word_limited,
+    ScriptedLLM, all_text, raw, reply, slow, status, trickle, word_limited,
 )
 from tests.test_synth import (
     AGREE, COUNT, COUNT_OTHER, COUNT_Q, KITCHEN, TASK, agreement_for, fenced, proposal_of,
@@ -400,6 +400,31 @@ def test_an_agreement_sample_is_repaired_fresh_with_its_question(server, tmp_pat
     assert TASK not in user
 
 
+def test_a_resampled_repair_resends_the_proposal_with_the_errors_but_not_the_program(
+        server, tmp_path, capsys):
+    """--repair-conversation resample: the repair is the proposal's own request again, its
+    user message followed by the error and the hint -- the failing program is not shown, so
+    a model that copies what it is shown has nothing to copy."""
+    bad = program_text(COUNT_Q, "answer count(Chair)")
+    asked_again = lambda body: "did not compile" in all_text(body)  # noqa: E731
+    server.on(asked_again, reply(fenced(COUNT)))
+    server.on(proposal_of(0, 1), reply(fenced(bad)))
+    server.on(agreement_for(COUNT_Q), reply(fenced(COUNT_OTHER)))
+    out = tmp_path / "out"
+    code, report, _, stderr = synth(capsys, server.base_url, out, "--repair-conversation",
+                                    "resample")
+    assert code == 0, stderr
+    proposal, again = server.requests[0], server.requests[1]
+    assert again["messages"][:-1] == proposal["messages"][:-1]
+    note = again["messages"][-1]["content"]
+    assert note.startswith(proposal["messages"][-1]["content"])
+    assert "line 2: unknown name `Chair`" in note and 'write it in quotes, "Chair"' in note
+    assert "count(Chair)" not in note  # the failing program is not shown
+    assert report["repairs"]["compile_conversations_fixed"] == 1
+    assert report["accepted"] == 1 and records(out)[0]["program"] == COUNT
+    assert json.loads((out / "config.json").read_text())["repair_conversation"] == "resample"
+
+
 @pytest.mark.parametrize("flag, context, expected", [
     (None, None, "continue"), (None, 4096, "fresh"), (None, 8192, "fresh"),
     (None, 32768, "continue"), ("continue", 4096, "continue"), ("fresh", None, "fresh"),
@@ -425,7 +450,7 @@ def test_a_bad_repair_conversation_flag_is_a_usage_error(tmp_path, capsys):
     options = SynthOptions(scenes=[KITCHEN], tasks=[TASK], n=1, out=str(tmp_path / "o"),
                            repair_conversation="new")
     with pytest.raises(SynthUsageError, match="--repair-conversation must be one of auto, "
-                       "continue, fresh"):
+                       "continue, fresh, resample"):
         run_synth(options)
     assert not (tmp_path / "o").exists()
 

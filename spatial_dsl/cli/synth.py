@@ -253,12 +253,14 @@ def register(sub) -> None:
                      help="the model's context window: the prompt is measured (the server's "
                      "tokenizer, else an estimate) and made compact when the full one would "
                      "not leave room for the reply")
-    syn.add_argument("--repair-conversation", choices=("auto", "continue", "fresh"),
+    syn.add_argument("--repair-conversation",
+                     choices=("auto", "continue", "fresh", "resample"),
                      default=default("repair_conversation"),
-                     help="a compile repair as a further turn of the conversation (continue) "
-                     "or as a fresh conversation with only the failing program, its failing "
-                     "lines and the hints (fresh); auto (default): fresh when --context is "
-                     "8192 or less")
+                     help="a compile repair as a further turn of the conversation (continue), "
+                     "as a fresh conversation with only the failing program, its failing "
+                     "lines and the hints (fresh), or as the unit's first request again with "
+                     "the errors and hints but not the program (resample); auto (default): "
+                     "fresh when --context is 8192 or less")
     syn.add_argument("--max-requests", type=_int, metavar="N",
                      help="stop after N HTTP requests (retries included)")
     syn.add_argument("--max-tokens-total", type=_int, metavar="N",

@@ -30,7 +30,7 @@ The conversation (``converse``)
    hint kind given is counted (``hint_given:<kind>``), and counted as repaired
    (``hint_repaired:<kind>``) when the next program compiles.
 
-   With ``fresh_repairs`` (``--repair-conversation fresh``; the default
+   With ``--repair-conversation fresh`` (the default
    for a small ``--context``) a compile repair is not a further turn of the
    conversation but a *fresh conversation* (``PromptBuilder.repair_fresh``,
    ``prompts/repair_fresh.txt``): the system message and one user message with
@@ -40,6 +40,11 @@ The conversation (``converse``)
    back in 13 of 14 continued conversations, whatever the hint. The repair
    rounds, the identical-resend rule and the counters are the same; a run-time
    rejection or a format problem is still answered in the conversation at hand.
+   With ``--repair-conversation resample`` the repair is the conversation's first
+   request again, its last message followed by the errors (line and message,
+   ``prompts/repair_resample.txt``) and the hints but not the failing program: a
+   model that copies whatever program it is shown is asked for a new one, told
+   what to avoid and what to type.
 4. Run on the scene. A rejection goes back once (``prompts/repair_rejection.txt``,
    not counted against ``repairs``); a second rejection drops the unit.
 5. When no rounds are left the unit is dropped (reason ``reply:<problem>`` or
@@ -136,8 +141,9 @@ class LoopOptions:
     send_seed: bool = False
     grammar: str | None = None  # the resolved --grammar mode
     grammar_scope: str = "scene"
-    # compile repairs in a fresh conversation (the resolved --repair-conversation)
-    fresh_repairs: bool = False
+    # how a compile repair is asked (the resolved --repair-conversation): continue, fresh,
+    # resample
+    repair_conversation: str = "continue"
 
 
 @dataclass
@@ -185,6 +191,7 @@ class Loop:
         pending_hints: set[str] = set()  # hint kinds of the last repair message
         first = sample == "propose"
         repairing = False  # a compile or format failure waits for a program that compiles
+        opening = messages  # the conversation's first request (resampled repairs resend it)
         repair_counted = False
         while True:
             try:
@@ -240,7 +247,12 @@ class Loop:
                     if sharpened or rounds_left <= 0:
                         return Failure("identical_resend")
                     sharpened = True
-                if self.options.fresh_repairs:
+                mode = self.options.repair_conversation
+                if mode == "resample":
+                    fresh = self.prompts.repair_resample(opening, errors, hints)
+                    # a request sent again must not draw the same sample again
+                    seed = self._seed(unit, f"{sample}:resample{len(failed)}")
+                elif mode == "fresh":
                     fresh = self.prompts.repair_fresh(state.scene, unit.task, question, text,
                                                       rendered, hints, resent)
                 elif resent:

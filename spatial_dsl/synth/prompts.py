@@ -428,6 +428,16 @@ class PromptBuilder:
                       reply_form=self._reply_form())
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
+    def repair_resample(self, opening: list[dict], errors, hints=()) -> list[dict]:
+        """A compile repair as the conversation's first request again (``opening``), its last
+        message followed by the errors (line: message) and the hints, without the failing
+        program: a small model shown a program copies it."""
+        lines = "\n".join(f"- line {d.span.line}: {d.message}" for d in errors)
+        note = render("repair_resample.txt", errors=lines, hints=_hint_lines(hints),
+                      reply_form=self._reply_form())
+        last = opening[-1]
+        return opening[:-1] + [{**last, "content": f"{last['content']}\n\n{note}"}]
+
     def repair_rejection(self, rendered: str, kind: str, hints=()) -> str:
         from spatial_dsl.lang.diagnostics import REJECTION_KINDS
 

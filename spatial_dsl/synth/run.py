@@ -254,7 +254,7 @@ def _grammar_mode(opts: SynthOptions, api_key: str | None) -> str | None:
         raise SynthUsageError(str(exc)) from None
 
 
-REPAIR_CONVERSATIONS = ("auto", "continue", "fresh")
+REPAIR_CONVERSATIONS = ("auto", "continue", "fresh", "resample")
 # A model served with a window this small is a small local model: it copies its own last
 # reply when asked to repair it (Qwen2.5-Coder-1.5B, 4,096 tokens: 13 identical resends in
 # 14 continued conversations), and a continued conversation fills its window.
@@ -437,7 +437,7 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
                 LoopOptions(n=opts.n, k=opts.k, repairs=opts.repairs, seed=opts.seed,
                             send_seed=opts.send_seed, grammar=mode,
                             grammar_scope=opts.grammar_scope,
-                            fresh_repairs=_repair_conversation(opts) == "fresh"))
+                            repair_conversation=_repair_conversation(opts)))
     progress = Progress(len(units), resumed, stderr, opts.progress,
                         [entries[u.id] for u in units if u.id in entries])
     internal: dict[str, str] = {}
