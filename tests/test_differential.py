@@ -378,10 +378,10 @@ def test_no_frames():
     doc = copy.deepcopy(ROOM)
     del doc["frames"]
     assert answer_of("answer len(frames)", doc) == 0
-    assert answer_of('answer seen(the("Lamp"))', doc) is False
     assert answer_of("answer map(frames, f => f.time)", doc) == []
     expect_rejection("answer frame(0).time\n", doc, "NoFrames", "frame(0)")
-    expect_rejection('answer first_seen(the("Lamp"))\n', doc, "NotSeen",
+    expect_rejection('answer seen(the("Lamp"))\n', doc, "NoFrames", 'seen(the("Lamp"))')
+    expect_rejection('answer first_seen(the("Lamp"))\n', doc, "NoFrames",
                      'first_seen(the("Lamp"))')
 
 

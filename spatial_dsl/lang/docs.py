@@ -33,6 +33,10 @@ DECISIONS = (
     "`min`/`max` of an empty set are `EmptySet`, like `sum`/`mean`; indexing past the end of a "
     "list and `first`/`last` of an empty list are `EmptySet` too.",
     "`frame(i)` with `i` out of range is `NoFrames`; negative `i` counts from the end.",
+    "On a scene with no frames, what was seen is a frame question too: `seen`, "
+    "`clearly_seen`, `first_seen`, `last_seen`, `first_clearly_seen`, `co_visible` and "
+    "`appearance_order` are `NoFrames` there, not `false` or `NotSeen` (\"how many fridges "
+    "are clearly seen?\" has no answer 0 on a scene without views). `frames` is `[]`.",
     "An arithmetic result out of range is `Degenerate`: an `Int` beyond 64 bits, a `Number` "
     "that is not finite (overflow to infinity), a `Vec3` with a component beyond 1e9 m (the "
     "bound scene files are validated against, so geometry never overflows); so are division "

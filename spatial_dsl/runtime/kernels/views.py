@@ -105,6 +105,7 @@ def k_clearly_visible(k: Call, o, f):
 
 @kernel("clearly_seen")
 def k_clearly_seen(k: Call, o):
+    k.frames()  # a scene without frames has no views: NoFrames, not "never seen"
     return _clear_pairs(k.scene).first_last()[0][o] >= 0
 
 
@@ -116,11 +117,13 @@ def k_in_view(k: Call, f):
 
 @kernel("seen")
 def k_seen(k: Call, o):
+    k.frames()
     first, _ = k.scene.frames.visible.first_last(VISIBLE_FRACTION)
     return first[o] >= 0
 
 
 def _seen_index(k: Call, o, which: int):
+    k.frames()
     first, last = k.scene.frames.visible.first_last(VISIBLE_FRACTION)
     return _frame_indices(k, o, (first if which == 0 else last)[o], "seen")
 
@@ -141,6 +144,7 @@ def k_first_seen(k: Call, o):
 
 @kernel("first_clearly_seen")
 def k_first_clearly_seen(k: Call, o):
+    k.frames()
     return _frame_indices(k, o, _clear_pairs(k.scene).first_last()[0][o], "clearly seen")
 
 
@@ -151,7 +155,7 @@ def k_last_seen(k: Call, o):
 
 @kernel("co_visible", charges=CHARGES_PER_FRAME)
 def k_co_visible(k: Call, a, b):
-    visible = k.scene.frames.visible
+    visible = k.frames().visible
     counts = visible.frame_counts(VISIBLE_FRACTION)
     k.budget.charge(int(counts[np.asarray(a).reshape(-1)].sum()), k.span)
     return visible.co_visible(a, b, VISIBLE_FRACTION)
@@ -159,6 +163,7 @@ def k_co_visible(k: Call, a, b):
 
 @kernel("appearance_order", charges=CHARGES_UNBOUNDED)
 def k_appearance_order(k: Call, xs):
+    k.frames()
     rows = xs if isinstance(xs, list) else [list(np.flatnonzero(m)) for m in xs]
     out = []
     for r, members in enumerate(rows):

@@ -99,6 +99,7 @@ def r_clearly_visible(c: Ctx, o, f):
 
 @ref("clearly_seen")
 def r_clearly_seen(c: Ctx, o):
+    c.need_frames()
     return any(c.scene.clearly_visible(o, f) for f in range(c.scene.frame_count))
 
 
@@ -110,10 +111,12 @@ def r_in_view(c: Ctx, f):
 
 @ref("seen")
 def r_seen(c: Ctx, o):
+    c.need_frames()
     return bool(c.scene.seen_frames(o))
 
 
 def _seen_index(c: Ctx, o: int, which: int) -> int:
+    c.need_frames()
     rows = c.scene.seen_frames(o)
     if not rows:
         c.reject(RejectionKind.NOT_SEEN, f"{c.scene.labels[o]} is never seen")
@@ -127,6 +130,7 @@ def r_first_seen(c: Ctx, o):
 
 @ref("first_clearly_seen")
 def r_first_clearly_seen(c: Ctx, o):
+    c.need_frames()
     s = c.scene
     for f in range(s.frame_count):
         if s.clearly_visible(o, f):
@@ -141,12 +145,14 @@ def r_last_seen(c: Ctx, o):
 
 @ref("co_visible")
 def r_co_visible(c: Ctx, a, b):
+    c.need_frames()
     s = c.scene
     return any(a in s.visible[f] and b in s.visible[f] for f in range(s.frame_count))
 
 
 @ref("appearance_order")
 def r_appearance_order(c: Ctx, xs):
+    c.need_frames()
     members = list(xs) if isinstance(xs, list) else _members(xs)
     firsts = []
     for o in members:
