@@ -356,6 +356,25 @@ def test_the_question_names_every_object_the_program_names():
     assert not failed.ok and "'Statue'" in failed.detail
 
 
+def test_an_object_answer_is_not_the_programs_own_landmark():
+    """Qwen2.5-Coder-1.5B: "Which of the objects is closest to the Fridge?" answered by
+    argmin(find("Fridge"), o => distance(o, the("Fridge"))): the fridge itself."""
+    from spatial_dsl.api import Program
+    from spatial_dsl.lang.check.checker import compile_source
+    from spatial_dsl.synth.verify import self_answer
+
+    scene = load_scene(KITCHEN)
+
+    def check(body: str):
+        checked = compile_source(f'question "q?"\n{body}\n', "p.sp")
+        return self_answer(checked.program, scene, Program(checked).run(scene).answer)
+
+    failed = check('answer argmin(find("Fridge"), o => distance(o, the("Fridge")))')
+    assert not failed.ok and 'the("Fridge")' in failed.detail
+    assert check('answer argmin(find("Chair"), o => distance(o, the("Fridge")))').ok
+    assert check('answer round(distance(the("Mug"), the("Fridge")) in m, 2)').ok  # no Object
+
+
 def test_bare_references_to_a_repeated_category():
     from spatial_dsl.synth.verify import bare_reference
 

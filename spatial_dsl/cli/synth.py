@@ -128,7 +128,7 @@ def cmd_verify(args) -> int:
     from ..scenes.sources import load_scene
     from ..synth.verify import (
         bare_reference, degenerate, names_in_question, placeholder, render_rejection,
-        stability, type_fit,
+        self_answer, stability, type_fit,
     )
     from ..seeds import derive_seed
 
@@ -156,7 +156,8 @@ def cmd_verify(args) -> int:
     trials = jittered_scenes(scene, DEFAULT_TRIALS, DEFAULT_RADIUS, seed)
     answer = result.answer
     question = checked.question
-    checks = [stability(program, scene, trials, answer)]
+    checks = [stability(program, scene, trials, answer),
+              self_answer(checked.program, scene, answer)]
     if question:
         checks += [type_fit(question, answer, checked.source.text), placeholder(question),
                    names_in_question(question, [n.value for n in checked.scene_names]),

@@ -76,7 +76,7 @@ from .hints import rejection_hint, repair_hints
 from .prompts import PromptBuilder, TaskSpec
 from .verify import (
     answers_agree, bare_reference, copied_example, degenerate, names_in_question, placeholder,
-    render_rejection, stability, type_fit,
+    render_rejection, self_answer, stability, type_fit,
 )
 
 PROGRAM_NAME = "program.sp"
@@ -143,7 +143,7 @@ class LoopOptions:
     grammar_scope: str = "scene"
     # how a compile repair is asked (the resolved --repair-conversation): continue, fresh,
     # resample
-    repair_conversation: str = "continue"
+    repair_mode: str = "continue"
 
 
 @dataclass
@@ -247,7 +247,7 @@ class Loop:
                     if sharpened or rounds_left <= 0:
                         return Failure("identical_resend")
                     sharpened = True
-                mode = self.options.repair_conversation
+                mode = self.options.repair_mode
                 if mode == "resample":
                     fresh = self.prompts.repair_resample(opening, errors, hints)
                     # a request sent again must not draw the same sample again
@@ -349,6 +349,7 @@ class Loop:
                       lambda: bare_reference(question, state.scene.categories),
                       lambda: copied_example(question, first.program, shown),
                       lambda: degenerate(question, answer),
+                      lambda: self_answer(first.checked.program, state.scene, answer),
                       lambda: stability(program, state.scene, state.jittered, answer)):
             result = check()
             if not result.ok:

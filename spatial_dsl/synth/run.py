@@ -437,7 +437,7 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
                 LoopOptions(n=opts.n, k=opts.k, repairs=opts.repairs, seed=opts.seed,
                             send_seed=opts.send_seed, grammar=mode,
                             grammar_scope=opts.grammar_scope,
-                            repair_conversation=_repair_conversation(opts)))
+                            repair_mode=_repair_conversation(opts)))
     progress = Progress(len(units), resumed, stderr, opts.progress,
                         [entries[u.id] for u in units if u.id in entries])
     internal: dict[str, str] = {}

@@ -30,6 +30,10 @@
   objects the question does not name answers another question: under the scene grammar
   a small model that began "the stove" was led to write ``the("Statue")``, the one name of
   one object beginning so, and two such programs agree with each other.
+- ``self_answer``: an Object answer is not an object the program names as a landmark
+  with ``the("...")``: "Which of the objects is closest to the Fridge?" answered "fridge"
+  (Qwen2.5-Coder-1.5B: ``argmin(find("Fridge"), o => distance(o, the("Fridge")))``)
+  compares the fridge with itself (synthesis.md: nothing counts itself).
 - ``bare_reference``: the question does not say "the X" for a category X of which
   the scene has several objects, with nothing after it that says which one ("How far
   is the stove knob from the fridge?" on a stove with 4 knobs: the program picked
@@ -424,6 +428,29 @@ def names_in_question(question: str | None, names: list[str]) -> Check:
                          f"the program names {name!r}, which the question does not mention")
     return Check("names_in_question", True, "every object the program names by name is "
                  "named in the question")
+
+
+def self_answer(program, scene, answer: Answer) -> Check:
+    """The Object answer is not an object the program (its AST) picks by ``the("name")``."""
+    from spatial_dsl.lang import ast
+
+    if answer.type != "Object" or not answer.ids:
+        return Check("self_answer", True, "not an Object answer")
+    landmarks, stack = {}, [program]
+    while stack:
+        node = stack.pop()
+        stack.extend(ast.children(node))
+        if isinstance(node, ast.Call) and node.func == "the" and node.args and isinstance(
+                node.args[0], ast.String):
+            mask = scene.name_index.get(normalise_name(node.args[0].value))
+            if mask is not None and int(mask.sum()) == 1:
+                landmarks[str(scene.ids[int(mask.argmax())])] = node.args[0].value
+    name = landmarks.get(str(answer.ids[0]))
+    if name is not None:
+        return Check("self_answer", False, f"the answer {answer.text!r} is the object the "
+                     f'program names with the("{name}"): it is compared with itself')
+    return Check("self_answer", True, "the answer is not an object the program names as a "
+                 "landmark")
 
 
 def degenerate(question: str | None, answer: Answer) -> Check:
