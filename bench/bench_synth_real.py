@@ -119,7 +119,7 @@ def run_mode(name: str, base_url: str, args, out: Path) -> dict:
         cache=str(Path(args.cache) / name) if args.cache else None)
     result = run_synth(options)
     report = result.report
-    report["recheck"] = recheck(out / name)
+    report["recheck"] = recheck(out / name, args.seed)
     report["first_try_by_task"] = first_try_by_task(out / name)
     return report
 
@@ -137,14 +137,16 @@ def first_try_by_task(directory: Path) -> dict[str, str]:
     return {task: f"{ok}/{total}" for task, (ok, total) in counts.items()}
 
 
-def recheck(directory: Path) -> dict:
+def recheck(directory: Path, seed: int = 0) -> dict:
     """Every accepted record: its program compiled and run again on its scene file gives the
-    recorded answer and passes type fit again ("no accepted item wrong")."""
+    recorded answer (objects in words, as the loop records them) and passes type fit, the
+    placeholder check and the self-answer check again ("no accepted item wrong")."""
     from spatial_dsl.api import Program
     from spatial_dsl.lang.check.checker import compile_source
     from spatial_dsl.scenes.format import load_scene_file
     from spatial_dsl.scenes.names import SceneNameTable
-    from spatial_dsl.synth.verify import placeholder, type_fit
+    from spatial_dsl.naming import ObjectNames, in_words
+    from spatial_dsl.synth.verify import placeholder, self_answer, type_fit
 
     checked = wrong = 0
     problems = []
@@ -158,9 +160,12 @@ def recheck(directory: Path) -> dict:
         ok = compiled.ok
         if ok:
             result = Program(compiled).run(scene)
-            ok = (result.ok and result.answer.text == record["answer"]
-                  and type_fit(record["question"], result.answer, record["program"]).ok
-                  and placeholder(record["question"]).ok)
+            answer = (in_words(result.answer, ObjectNames.of(scene, seed)).answer
+                      if result.ok else None)
+            ok = (result.ok and answer.text == record["answer"]
+                  and type_fit(record["question"], answer, record["program"]).ok
+                  and placeholder(record["question"]).ok
+                  and self_answer(compiled.program, scene, answer).ok)
         if not ok:
             wrong += 1
             problems.append(record["id"])
