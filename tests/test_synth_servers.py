@@ -507,9 +507,11 @@ def test_a_program_about_an_object_the_question_does_not_name_is_rejected(server
     server.on(agreement_for(wrong_q), reply(fenced(program_text(wrong_q, *body))))
     server.on(proposal_of(1, 2), reply(fenced(program_text(right_q, *body))))
     server.on(agreement_for(right_q), reply(fenced(program_text(right_q, *body))))
-    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", n=2)
-    assert code == 0 and report["accepted"] == 1
-    assert report["verification_failures"]["names_in_question"] == 1
+    code, report, _, err = synth(capsys, server.base_url, tmp_path / "out", n=2)
+    # seen failing once under load and never alone: say why if again
+    why = (code, err, report["verification_failures"], report["dropped"], report["repairs"])
+    assert code == 0 and report["accepted"] == 1, why
+    assert report["verification_failures"]["names_in_question"] == 1, why
     [record] = [json.loads(line) for line in (tmp_path / "out" / "data.jsonl").open()]
     assert record["question"] == right_q
 
@@ -526,14 +528,16 @@ def test_a_question_that_does_not_match_its_program_gets_one_round_to_mend_it(se
               reply(fenced(program_text(right_q, *body))))
     server.on(proposal_of(1, 2), reply(fenced(program_text(wrong_q, *body))))
     server.on(agreement_for(right_q), reply(fenced(program_text(right_q, *body))))
-    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out", n=2)
-    assert code == 0 and report["accepted"] == 1
+    code, report, _, err = synth(capsys, server.base_url, tmp_path / "out", n=2)
+    # seen failing once under load and never alone: say why if again
+    why = (code, err, report["verification_failures"], report["dropped"], report["repairs"])
+    assert code == 0 and report["accepted"] == 1, why
     asked = [r for r in server.requests if "do not match" in r["messages"][-1]["content"]]
     assert len(asked) == 2  # once per conversation
     assert "the program names 'Mug', which the question does not mention" in \
         asked[0]["messages"][-1]["content"]
-    assert report["repairs"]["attempted"]["item"] == 2
-    assert report["repairs"]["succeeded"] == {"item": 1}
+    assert report["repairs"]["attempted"]["item"] == 2, why
+    assert report["repairs"]["succeeded"] == {"item": 1}, why
     assert report["verification_failures"]["names_in_question"] == 1
 
 
