@@ -241,7 +241,7 @@ def main(argv=None) -> int:
     parser.add_argument("--max-reply-tokens", type=int, default=300)
     parser.add_argument("--repair-conversation",
                         choices=("auto", "continue", "fresh", "resample"),
-                        default="auto", help="as spdsl synth (auto: fresh for --context "
+                        default="auto", help="as spdsl synth (auto: resample for --context "
                         "8192 or less)")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--cache", help="reply cache root (CACHE/<mode>; default: OUT/<mode>/"

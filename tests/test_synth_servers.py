@@ -426,10 +426,10 @@ def test_a_resampled_repair_resends_the_proposal_with_the_errors_but_not_the_pro
 
 
 @pytest.mark.parametrize("flag, context, expected", [
-    (None, None, "continue"), (None, 4096, "fresh"), (None, 8192, "fresh"),
+    (None, None, "continue"), (None, 4096, "resample"), (None, 8192, "resample"),
     (None, 32768, "continue"), ("continue", 4096, "continue"), ("fresh", None, "fresh"),
 ])
-def test_the_repair_conversation_by_default_is_fresh_for_small_contexts(flag, context,
+def test_the_repair_conversation_by_default_is_resampled_for_small_contexts(flag, context,
                                                                         expected):
     from spatial_dsl.synth.run import SynthOptions, _repair_conversation
 

@@ -375,6 +375,20 @@ def test_an_object_answer_is_not_the_programs_own_landmark():
     assert check('answer round(distance(the("Mug"), the("Fridge")) in m, 2)').ok  # no Object
 
 
+def test_a_floor_is_not_the_answer_to_a_question_about_objects():
+    """Qwen2.5-Coder-1.5B: "Which object is the biggest among all objects?" = floor."""
+    from spatial_dsl.api import compile_program
+    from spatial_dsl.naming import ObjectNames, in_words
+    from spatial_dsl.synth.verify import structural_answer
+
+    scene = load_scene("ithor:FloorPlan1")
+    result = compile_program('question "q"\nanswer argmax(objects, o => o.longest)\n').run(scene)
+    answer = in_words(result.answer, ObjectNames.of(scene, 0)).answer  # as the loop records it
+    failed = structural_answer("Which object is the biggest among all objects?", answer)
+    assert not failed.ok and "floor" in failed.detail
+    assert structural_answer("Which is larger, the floor or the fridge?", answer).ok
+
+
 def test_bare_references_to_a_repeated_category():
     from spatial_dsl.synth.verify import bare_reference
 

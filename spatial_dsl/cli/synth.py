@@ -128,7 +128,7 @@ def cmd_verify(args) -> int:
     from ..scenes.sources import load_scene
     from ..synth.verify import (
         bare_reference, degenerate, names_in_question, placeholder, render_rejection,
-        self_answer, stability, type_fit,
+        self_answer, stability, structural_answer, type_fit,
     )
     from ..seeds import derive_seed
 
@@ -161,7 +161,8 @@ def cmd_verify(args) -> int:
     if question:
         checks += [type_fit(question, answer, checked.source.text), placeholder(question),
                    names_in_question(question, [n.value for n in checked.scene_names]),
-                   bare_reference(question, scene.categories), degenerate(question, answer)]
+                   bare_reference(question, scene.categories), degenerate(question, answer),
+                   structural_answer(question, answer)]
     else:
         checks.append(degenerate(None, answer))
     ok = all(c.ok for c in checks)
@@ -261,7 +262,7 @@ def register(sub) -> None:
                      "as a fresh conversation with only the failing program, its failing "
                      "lines and the hints (fresh), or as the unit's first request again with "
                      "the errors and hints but not the program (resample); auto (default): "
-                     "fresh when --context is 8192 or less")
+                     "resample when --context is 8192 or less, else continue")
     syn.add_argument("--max-requests", type=_int, metavar="N",
                      help="stop after N HTTP requests (retries included)")
     syn.add_argument("--max-tokens-total", type=_int, metavar="N",

@@ -30,8 +30,7 @@ The conversation (``converse``)
    hint kind given is counted (``hint_given:<kind>``), and counted as repaired
    (``hint_repaired:<kind>``) when the next program compiles.
 
-   With ``--repair-conversation fresh`` (the default
-   for a small ``--context``) a compile repair is not a further turn of the
+   With ``--repair-conversation fresh`` a compile repair is not a further turn of the
    conversation but a *fresh conversation* (``PromptBuilder.repair_fresh``,
    ``prompts/repair_fresh.txt``): the system message and one user message with
    the scene, what to write, the failing program, its failing lines and the
@@ -44,7 +43,9 @@ The conversation (``converse``)
    request again, its last message followed by the errors (line and message,
    ``prompts/repair_resample.txt``) and the hints but not the failing program: a
    model that copies whatever program it is shown is asked for a new one, told
-   what to avoid and what to type.
+   what to avoid and what to type (the default for a small ``--context``: on the
+   same 60 units Qwen2.5-Coder-1.5B reached a compiling program in 14 of 18
+   resampled repairs and 3 of 18 fresh ones).
 4. Run on the scene. A rejection goes back once (``prompts/repair_rejection.txt``,
    not counted against ``repairs``); a second rejection drops the unit.
 5. When no rounds are left the unit is dropped (reason ``reply:<problem>`` or
@@ -76,7 +77,7 @@ from .hints import rejection_hint, repair_hints
 from .prompts import PromptBuilder, TaskSpec
 from .verify import (
     answers_agree, bare_reference, copied_example, degenerate, names_in_question, placeholder,
-    render_rejection, self_answer, stability, type_fit,
+    render_rejection, self_answer, stability, structural_answer, type_fit,
 )
 
 PROGRAM_NAME = "program.sp"
@@ -350,6 +351,7 @@ class Loop:
                       lambda: copied_example(question, first.program, shown),
                       lambda: degenerate(question, answer),
                       lambda: self_answer(first.checked.program, state.scene, answer),
+                      lambda: structural_answer(question, answer),
                       lambda: stability(program, state.scene, state.jittered, answer)):
             result = check()
             if not result.ok:

@@ -48,7 +48,7 @@ from __future__ import annotations
 from collections import Counter
 
 CHECKS = ("type_fit", "placeholder", "names_in_question", "bare_reference", "copied_example",
-          "degenerate", "self_answer", "stability", "agreement", "new")
+          "degenerate", "self_answer", "structural_answer", "stability", "agreement", "new")
 
 
 def _group(counters: Counter, prefix: str) -> dict:

@@ -81,7 +81,8 @@ class SynthOptions:
     # "scene" (scene- and type-constrained) or "syntax"
     grammar_scope: str = LoopOptions.grammar_scope
     context: int | None = None  # the model's context window in tokens (--context)
-    # "continue", "fresh", or "auto": fresh when --context is at most SMALL_CONTEXT
+    # "continue", "fresh", "resample", or "auto": resample when --context is at most
+    # SMALL_CONTEXT, else continue
     repair_conversation: str = "auto"
     cold_timeout: float = ClientOptions.cold_timeout
     max_requests: int | None = None
@@ -255,18 +256,19 @@ def _grammar_mode(opts: SynthOptions, api_key: str | None) -> str | None:
 
 
 REPAIR_CONVERSATIONS = ("auto", "continue", "fresh", "resample")
-# A model served with a window this small is a small local model: it copies its own last
-# reply when asked to repair it (Qwen2.5-Coder-1.5B, 4,096 tokens: 13 identical resends in
-# 14 continued conversations), and a continued conversation fills its window.
+# A model served with a window this small is a small local model: it copies the program it
+# is shown when asked to repair it (Qwen2.5-Coder-1.5B, 4,096 tokens: 13 identical resends in
+# 14 continued conversations; 17 identical resends and 3 of 18 repairs in fresh
+# conversations; 2 resends and 14 of 18 repairs resampled, on the same 60 units).
 SMALL_CONTEXT = 8192
 
 
 def _repair_conversation(opts: SynthOptions) -> str:
-    """The resolved --repair-conversation: ``auto`` is ``fresh`` for a small --context."""
+    """The resolved --repair-conversation: ``auto`` is ``resample`` for a small --context."""
     if opts.repair_conversation != "auto":
         return opts.repair_conversation
     small = opts.context is not None and opts.context <= SMALL_CONTEXT
-    return "fresh" if small else "continue"
+    return "resample" if small else "continue"
 
 
 def _validate(opts: SynthOptions) -> None:

@@ -34,6 +34,9 @@
   with ``the("...")``: "Which of the objects is closest to the Fridge?" answered "fridge"
   (Qwen2.5-Coder-1.5B: ``argmin(find("Fridge"), o => distance(o, the("Fridge")))``)
   compares the fridge with itself (synthesis.md: nothing counts itself).
+- ``structural_answer``: an Object answer is not a floor, wall or ceiling unless the
+  question names it: "Which object is the biggest among all objects?" answered "floor"
+  (Qwen2.5-Coder-1.5B, ``argmax(objects, ...)``) is not what a reader counts as an object.
 - ``bare_reference``: the question does not say "the X" for a category X of which
   the scene has several objects, with nothing after it that says which one ("How far
   is the stove knob from the fridge?" on a stove with 4 knobs: the program picked
@@ -451,6 +454,20 @@ def self_answer(program, scene, answer: Answer) -> Check:
                      f'program names with the("{name}"): it is compared with itself')
     return Check("self_answer", True, "the answer is not an object the program names as a "
                  "landmark")
+
+
+def structural_answer(question: str | None, answer: Answer) -> Check:
+    """An Object answer that is a floor, a wall or a ceiling is named in the question."""
+    from ..refer.model import STRUCTURAL
+
+    category = answer.value.get("category") if isinstance(answer.value, dict) else None
+    name = normalise_name(str(category or ""))
+    if answer.type == "Object" and name in STRUCTURAL and name not in normalise_name(
+            question or ""):
+        return Check("structural_answer", False, f"the answer is the {name}, a part of the room "
+                     "that the question does not ask about")
+    return Check("structural_answer", True, "the answer is not a floor, wall or ceiling the "
+                 "question does not name")
 
 
 def degenerate(question: str | None, answer: Answer) -> Check:
