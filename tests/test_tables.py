@@ -307,3 +307,36 @@ def test_a_where_whose_steps_have_no_bound_is_not_read_ahead(scene):
     ahead = engine_module._WhereAhead(SceneEngine(scene, GenerateOptions()), template, [], (),
                                       np.arange(0))
     assert not ahead.ahead
+
+
+def test_the_find_table_is_shared_safely_by_threads(scene):
+    # `spdsl synth` runs units in threads over one Scene: names added to the scene's find
+    # table at once must each get their own row (two at once once gave a code past the end
+    # of `counts`: IndexError in the(name), an internal error in a unit)
+    import threading
+
+    from spatial_dsl.runtime.kernels.call import find_codes
+
+    names = [f"{c}{i}" for i in range(400) for c in ("x", "y")] + list(scene.categories)
+    start = threading.Barrier(8)
+    errors = []
+
+    def worker(offset: int) -> None:
+        start.wait()
+        try:
+            for name in names[offset::8] + names:
+                table, codes = find_codes(scene, np.array([name], dtype=object))
+                assert table.masks[codes].shape == (1, scene.n)
+                assert table.counts[codes][0] == table.masks[codes].sum()
+        except Exception as exc:  # noqa: BLE001 -- reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    table, codes = find_codes(scene, np.array(names, dtype=object))
+    assert len(set(codes.tolist())) == len(set(names))
+    assert (table.counts[codes] == table.masks[codes].sum(axis=-1)).all()

@@ -450,8 +450,12 @@ def self_answer(program, scene, answer: Answer) -> Check:
                 landmarks[str(scene.ids[int(mask.argmax())])] = node.args[0].value
     name = landmarks.get(str(answer.ids[0]))
     if name is not None:
+        from spatial_dsl.lang import build
+        from spatial_dsl.lang.printer import expr
+
+        landmark = expr(build.call("the", build.string(name)))
         return Check("self_answer", False, f"the answer {answer.text!r} is the object the "
-                     f'program names with the("{name}"): it is compared with itself')
+                     f"program names with {landmark}: it is compared with itself")
     return Check("self_answer", True, "the answer is not an object the program names as a "
                  "landmark")
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import threading
+
 import numpy as np
 
 from spatial_dsl.lang import types as T
@@ -198,16 +200,24 @@ class _FindTable:
         self.masks = np.zeros((0, scene.n), dtype=bool)
         self.counts = np.zeros(0, dtype=np.int64)
         self.firsts = np.zeros(0, dtype=np.int64)
+        # `spdsl synth` runs units in threads over one Scene: two names added at once gave
+        # one of them a row past the end of `counts` (IndexError in the(name))
+        self._lock = threading.Lock()
 
     def code(self, name) -> int:
         code = self.codes.get(name)
-        if code is None:
-            mask = self.scene.name_index.get(normalise_name(str(name)))
-            row = np.zeros((1, self.scene.n), dtype=bool) if mask is None else mask[None]
-            self.masks = np.concatenate([self.masks, row])
-            self.counts = np.append(self.counts, row.sum(axis=-1))
-            self.firsts = np.append(self.firsts, row.argmax(axis=-1))
-            code = self.codes[name] = len(self.masks) - 1
+        if code is not None:
+            return code
+        with self._lock:
+            code = self.codes.get(name)
+            if code is None:
+                mask = self.scene.name_index.get(normalise_name(str(name)))
+                row = np.zeros((1, self.scene.n), dtype=bool) if mask is None else mask[None]
+                self.masks = np.concatenate([self.masks, row])
+                self.counts = np.append(self.counts, row.sum(axis=-1))
+                self.firsts = np.append(self.firsts, row.argmax(axis=-1))
+                # published last: a reader that finds the code finds its rows
+                code = self.codes[name] = len(self.masks) - 1
         return code
 
 
