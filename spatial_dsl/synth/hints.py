@@ -223,7 +223,8 @@ def _hint(diagnostic, source, scene_names, defs: dict[str, str],
             return Hint("number_as_object", line, f"line {line}: `{text}` is a {actual}, and "
                         "an object is needed here: pass an object, e.g. the(\"...\") of a "
                         "category that occurs once.")
-        if actual == "Object" and (expected in _NUMBERS or expected in ("K", "Q")):
+        if actual == "Object" and expected != "Bool" and (expected in _NUMBERS
+                                                          or expected in ("K", "Q")):
             return Hint("object_as_number", line, _object_as_number(line, text, program,
                                                                   diagnostic.span))
         if actual == "Object" and expected == "Objects":
