@@ -141,10 +141,9 @@ def scene_names(scene) -> list[str]:
 
 def unique_names(scene, names: list[str]) -> list[str]:
     """Those of ``names`` that name exactly one object of the scene (what ``the`` needs)."""
-    from spatial_dsl.scenes.model import normalise_name
+    from ..quality import one_object
 
-    return [n for n in names if (mask := scene.name_index.get(normalise_name(n))) is not None
-            and int(mask.sum()) == 1]
+    return [n for n in names if one_object(scene, n) is not None]
 
 
 def _names(scene) -> tuple[tuple[str, ...], tuple[str, ...]]:

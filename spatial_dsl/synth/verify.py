@@ -434,21 +434,15 @@ def names_in_question(question: str | None, names: list[str]) -> Check:
 
 
 def self_answer(program, scene, answer: Answer) -> Check:
-    """The Object answer is not an object the program (its AST) picks by ``the("name")``."""
-    from spatial_dsl.lang import ast
+    """The Object answer is not an object the program (its AST) picks by ``the("name")``
+    (``quality.the_names``, as the template engine reads a program's landmarks)."""
+    from ..quality import one_object, the_names
 
     if answer.type != "Object" or not answer.ids:
         return Check("self_answer", True, "not an Object answer")
-    landmarks, stack = {}, [program]
-    while stack:
-        node = stack.pop()
-        stack.extend(ast.children(node))
-        if isinstance(node, ast.Call) and node.func == "the" and node.args and isinstance(
-                node.args[0], ast.String):
-            mask = scene.name_index.get(normalise_name(node.args[0].value))
-            if mask is not None and int(mask.sum()) == 1:
-                landmarks[str(scene.ids[int(mask.argmax())])] = node.args[0].value
-    name = landmarks.get(str(answer.ids[0]))
+    answered = str(answer.ids[0])
+    name = next((n for n in the_names(program) if (row := one_object(scene, n)) is not None
+                 and str(scene.ids[row]) == answered), None)
     if name is not None:
         from spatial_dsl.lang import build
         from spatial_dsl.lang.printer import expr
