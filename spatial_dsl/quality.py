@@ -46,24 +46,15 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 def about_visibility(answer: ast.Expr) -> bool:
     """Whether an answer expression asks what a frame shows (see the module doc)."""
     return any(isinstance(node, ast.Call) and node.func in ABOUT_VISIBILITY
-               for node in _walk(answer))
+               for node in ast.walk(answer))
 
 
 def the_names(node: ast.Node) -> list[str]:
     """The names a program or expression selects one object by, ``the("Name")``, in
     source order (repeats kept)."""
-    return [n.args[0].value for n in _walk(node)
+    return [n.args[0].value for n in ast.walk(node)
             if isinstance(n, ast.Call) and n.func == "the" and len(n.args) == 1
             and isinstance(n.args[0], ast.String)]
-
-
-def _walk(node: ast.Node):
-    """The node and every node under it, in source order (pre-order)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(ast.children(current)))
 
 
 def one_object(scene: Scene, name: str) -> int | None:

@@ -279,3 +279,12 @@ def children(node: Node) -> tuple[Node, ...]:
         case Domain(choices=cs):
             return cs
     return ()
+
+
+def walk(node: Node):
+    """The node and every node under it, in source order (pre-order)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(children(current)))

@@ -134,13 +134,8 @@ def _object_as_number(line: int, text: str, program, span) -> str:
 
 def _node_at(program, span):
     """The expression at ``span`` of the program, if one stands exactly there."""
-    stack = [program]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Expr) and node.span == span:
-            return node
-        stack.extend(ast.children(node))
-    return None
+    return next((node for node in ast.walk(program)
+                 if isinstance(node, ast.Expr) and node.span == span), None)
 
 
 def _substitute(node, name: str, value):
