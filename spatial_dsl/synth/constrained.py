@@ -234,31 +234,38 @@ class _Builder(RuleWriter):
             args, returns = self._builtin_arguments(builtin, scope)
             if args is None:
                 continue
-            shapes = {shape_of(r) for r in returns}
-            shape = shapes.pop() if len(shapes) == 1 else "any"
-            kinds = set().union(*(kinds_of_type(r) for r in returns))
-            if shape.startswith("list"):
-                kinds |= {"o", "pt", "f"}  # by an index
-            tails = {"every": self.typed_tail(shape, s), "os": self.typed_tail(shape, s)}
-            tails |= {k: self.element_tail(shape, s) for k in ("o", "f")}
-            tails["pt"] = (f"idx{s} {self.after_index(shape)}" if shape.startswith("list")
-                           else self.typed_tail(shape, s))
-            key = self.key_tail(shape, any(is_numeric(r) for r in returns), s)
-            if "os" in kinds:  # the(find("Cabinet")) of 9 cabinets cannot be written either
-                kinds.add("the")
-                tails["the"] = (f'"(" the_arg{s} ")"' if builtin.name == "find"
-                                else f"{args} {tails['os']}")
-            for kind in ("every", "key", *sorted(kinds)):
-                tail = key if kind == "key" else tails[kind]
-                if tail is not None:
-                    # a rule of its own: a trie rule is glued (no separators), this is not
-                    body = tail if kind == "the" else f"{args} {tail}".strip()
-                    rule = self.shared(body, f"ct_{kind}_{builtin.name}{s}")
-                    tries[kind].append((builtin.name, rule))
+            for kind, body in self._entry_bodies(builtin.name, args, returns, s).items():
+                # a rule of its own: a trie rule is glued (no separators), this is not
+                rule = self.shared(body, f"ct_{kind}_{builtin.name}{s}")
+                tries[kind].append((builtin.name, rule))
         for kind, entries in tries.items():
             name = f"call{s}" if kind == "every" else f"call_{kind}{s}"
             self.rule(name, f"trie_{name}")
             self.trie(f"trie_{name}", entries)
+
+    def _entry_bodies(self, name: str, args: str, returns: list, s: str) -> dict[str, str]:
+        """Per call trie (kind), the body of one builtin's entry: its argument list, then
+        the tail its result takes there; a kind where the result cannot stand is left out."""
+        shapes = {shape_of(r) for r in returns}
+        shape = shapes.pop() if len(shapes) == 1 else "any"
+        listed = shape.startswith("list")
+        kinds = set().union(*(kinds_of_type(r) for r in returns))
+        if listed:
+            kinds |= {"o", "pt", "f"}  # by an index
+        tails = {"every": self.typed_tail(shape, s),
+                 "key": self.key_tail(shape, any(is_numeric(r) for r in returns), s)}
+        for kind in kinds:
+            if kind in ("o", "f"):
+                tails[kind] = self.element_tail(shape, s)
+            elif kind == "pt" and listed:
+                tails[kind] = f"idx{s} {self.after_index(shape)}"
+            else:
+                tails[kind] = self.typed_tail(shape, s)
+        bodies = {kind: f"{args} {tail}".strip() for kind, tail in tails.items()
+                  if tail is not None}
+        if "os" in kinds:  # the(find("Cabinet")) of 9 cabinets cannot be written either
+            bodies["the"] = f'"(" the_arg{s} ")"' if name == "find" else bodies["os"]
+        return bodies
 
     def _builtin_arguments(self, builtin, scope) -> tuple[str | None, list]:
         """The argument-list rule of a builtin in ``scope`` (the alternatives of its overloads)
