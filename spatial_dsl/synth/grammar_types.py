@@ -5,6 +5,8 @@ a number, and which grammar rule an argument of a parameter pattern takes."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spatial_dsl.lang import types as T
 
 # Object-like argument kinds, and the result types a call must have to stand there.
@@ -35,11 +37,13 @@ def kinds_of_type(pattern) -> set[str]:
     return set()
 
 
-def owned_types() -> set[str]:
-    """The types that have attributes (Object, Vec3, Frame, Room)."""
+@lru_cache(maxsize=1)
+def owned_types() -> frozenset[str]:
+    """The types that have attributes (Object, Vec3, Frame, Room); asked once per builtin
+    and scope while a grammar is written."""
     from spatial_dsl.lang.builtins.registry import ATTRIBUTES
 
-    return {str(owner) for (owner, _name) in ATTRIBUTES}
+    return frozenset(str(owner) for (owner, _name) in ATTRIBUTES)
 
 
 def shape_of(pattern) -> str:
