@@ -493,3 +493,27 @@ def test_the_prompt_under_the_scene_grammar_agrees_with_it(kitchen, kitchen_gram
     for other in (PromptBuilder(), PromptBuilder("llama.cpp", grammar_scope="syntax")):
         assert "def instances" in other.examples_shown(kitchen, tasks[0])
         assert "lets holding one object" not in other.system
+
+
+def test_the_scene_grammar_is_the_same_text_in_every_process():
+    """The request body, grammar included, keys the reply cache: a rule order that followed
+    a set's iteration order (string hashing differs per process) made every rerun miss it."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = ("import hashlib, sys; from spatial_dsl.scenes.sources import load_scene; "
+            "from spatial_dsl.synth.constrained import scene_gbnf, scene_grammar; "
+            "s = load_scene(sys.argv[1]); "
+            "print(hashlib.sha256((scene_gbnf(s) + scene_grammar(s)).encode()).hexdigest())")
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed,
+               "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+        out = subprocess.run([sys.executable, "-c", code, KITCHEN], env=env, cwd=REPO,
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
+    assert hashlib.sha256(b"").hexdigest() not in digests

@@ -245,26 +245,32 @@ class _Builder(RuleWriter):
 
     def _entry_bodies(self, name: str, args: str, returns: list, s: str) -> dict[str, str]:
         """Per call trie (kind), the body of one builtin's entry: its argument list, then
-        the tail its result takes there; a kind where the result cannot stand is left out."""
+        the tail its result takes there; a kind where the result cannot stand is left out.
+        In a fixed order (the request body, grammar included, keys the reply cache)."""
         shapes = {shape_of(r) for r in returns}
         shape = shapes.pop() if len(shapes) == 1 else "any"
         listed = shape.startswith("list")
         kinds = set().union(*(kinds_of_type(r) for r in returns))
         if listed:
             kinds |= {"o", "pt", "f"}  # by an index
+        if "os" in kinds:  # the(find("Cabinet")) of 9 cabinets cannot be written either
+            kinds.add("the")
         tails = {"every": self.typed_tail(shape, s),
                  "key": self.key_tail(shape, any(is_numeric(r) for r in returns), s)}
-        for kind in kinds:
+        for kind in sorted(kinds):
             if kind in ("o", "f"):
                 tails[kind] = self.element_tail(shape, s)
             elif kind == "pt" and listed:
                 tails[kind] = f"idx{s} {self.after_index(shape)}"
-            else:
+            elif kind != "the":
                 tails[kind] = self.typed_tail(shape, s)
-        bodies = {kind: f"{args} {tail}".strip() for kind, tail in tails.items()
-                  if tail is not None}
-        if "os" in kinds:  # the(find("Cabinet")) of 9 cabinets cannot be written either
-            bodies["the"] = f'"(" the_arg{s} ")"' if name == "find" else bodies["os"]
+        bodies = {}
+        for kind, tail in tails.items():
+            if tail is not None:
+                bodies[kind] = f"{args} {tail}".strip()
+            if kind == "os" and "the" in kinds:
+                bodies["the"] = (f'"(" the_arg{s} ")"' if name == "find"
+                                 else f"{args} {tail}")
         return bodies
 
     def _builtin_arguments(self, builtin, scope) -> tuple[str | None, list]:
