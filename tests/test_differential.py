@@ -385,6 +385,22 @@ def test_no_frames():
                      'first_seen(the("Lamp"))')
 
 
+def test_frame_functions_are_exactly_those_with_no_answer_without_frames():
+    """``needs_frames`` (what synth's scene grammar and compact prompt leave out on a scene
+    with no frames) holds for a builtin exactly when its documented example is NoFrames there
+    (``frames`` is ``[]``: a frame value too, though not rejected)."""
+    from spatial_dsl.lang.builtins.registry import needs_frames
+
+    doc = copy.deepcopy(ROOM)
+    del doc["frames"]
+    for name, builtin in BUILTINS.items():
+        example = builtin.example.replace('"Sofa"', '"Table"')
+        result = assert_agree(f"let v = {example}\nanswer 0\n", doc)
+        no_frames = getattr(result, "kind", None) == "NoFrames"
+        assert no_frames == (needs_frames(builtin) and name != "frames"), (name, result)
+    assert needs_frames(BUILTINS["frames"])
+
+
 def test_sort_of_an_empty_set_is_empty_set():
     """The runtime's decision (language.md is silent): like argmin/min/sum/mean."""
     expect_rejection('answer labels(sort(find("Piano"), o => o.height))\n', ROOM, "EmptySet",

@@ -245,7 +245,8 @@ def test_prompt_json_prints_the_grammar_fields_synth_sends(capsys):
     assert main(["prompt", "--scene", KITCHEN, "--task", "vsi_object_count", "--json",
                  "--grammar", "llama.cpp"]) == 0
     body = json.loads(capsys.readouterr().out)
-    assert body["grammar"] == scene_gbnf(load_scene(KITCHEN))
+    # a count is a number: the grammar whose answer is a numeric expression
+    assert body["grammar"] == scene_gbnf(load_scene(KITCHEN), "number")
     assert main(["prompt", "--scene", KITCHEN, "--task", "vsi_object_count", "--json",
                  "--grammar", "openai-tool"]) == 0
     body = json.loads(capsys.readouterr().out)
@@ -273,6 +274,46 @@ def test_context_chooses_the_compact_prompt_measured_by_the_server(capsys):
     assert main(["prompt", "--scene", KITCHEN, "--task", "vsi_object_count", "--context",
                  "1024"]) == 2
     assert "even in its compact form" in capsys.readouterr().err
+
+
+def test_the_compact_prompt_of_a_scene_without_frames_has_no_frame_function(capsys):
+    """Every frame function is NoFrames on a scene with no frames: the compact reference
+    leaves them out there (the template of vsi_object_count uses clearly_seen)."""
+    assert main(["prompt", "--scene", KITCHEN, "--task", "vsi_object_count",
+                 "--context", "4096"]) == 0
+    framed = capsys.readouterr().out
+    assert "- clearly_seen(o: Object) -> Bool" in framed and "- Frame: " in framed
+    assert main(["prompt", "--scene", "ithor:FloorPlan1", "--task", "vsi_object_count",
+                 "--context", "4096"]) == 0
+    frameless = capsys.readouterr().out
+    assert "- count(" in frameless
+    assert "clearly_seen(o: Object)" not in frameless and "- Frame: " not in frameless
+
+
+def test_each_proposal_is_asked_about_its_own_objects():
+    """The focus line: seeded by scene, task and attempt; one-object categories for a task
+    about objects, repeated categories for a count, none for the room's size."""
+    from collections import Counter
+
+    from spatial_dsl.synth.prompts import PromptBuilder, focus_categories, resolve_tasks
+
+    scene = load_scene("ithor:FloorPlan1")
+    counts = Counter(map(str, scene.categories))
+    distance, count, room = resolve_tasks(["vsi_abs_distance", "vsi_object_count",
+                                           "vsi_room_size"])
+    pairs = [tuple(focus_categories(scene, distance, j)) for j in range(15)]
+    assert all(len(p) == 2 and all(counts[c] == 1 for c in p) for p in pairs)
+    assert len(set(pairs)) >= 10 and not any("Floor" in p for p in pairs)
+    assert pairs == [tuple(focus_categories(scene, distance, j)) for j in range(15)]
+    assert pairs != [tuple(focus_categories(scene, distance, j, seed=1)) for j in range(15)]
+    counted = [focus_categories(scene, count, j) for j in range(15)]
+    assert all(len(c) == 1 and counts[c[0]] > 1 for c in counted)
+    assert focus_categories(scene, room, 0) == []
+    user = PromptBuilder("llama.cpp", context=4096).proposal(scene, distance, 3, 15)[1]
+    a, b = pairs[3]
+    assert f"ask about the {a} and the {b}: each is one object" in user["content"]
+    room_user = PromptBuilder("llama.cpp").proposal(scene, room, 0, 15)[1]["content"]
+    assert "ask about" not in room_user and room_user == room_user.strip()
 
 
 # ------------------------------------------------------------------------- repairs

@@ -146,9 +146,21 @@ def unique_names(scene, names: list[str]) -> list[str]:
     return [n for n in names if one_object(scene, n) is not None]
 
 
-def _names(scene) -> tuple[tuple[str, ...], tuple[str, ...]]:
+ANSWERS = ("any", "number")  # what the ``answer`` statement may give (``answer_kind``)
+
+
+def answer_kind(answer_type) -> str:
+    """``number`` for a task whose answer is a number or quantity (a count, a distance, an
+    area): its grammar's ``answer`` is a numeric expression (``key``), so an answer that
+    cannot be one (``d1 or d2`` of Lengths, an object, a comparison) cannot be sampled."""
+    return "number" if answer_type in T.NUMERIC else "any"
+
+
+def _scene_key(scene) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """What a scene's grammar depends on: its names, those that name one object, whether it
+    has frames."""
     names = scene_names(scene)
-    return tuple(names), tuple(unique_names(scene, names))
+    return tuple(names), tuple(unique_names(scene, names)), bool(scene.frames.count)
 
 
 def _scope_tag(scope: tuple[int, int, int]) -> str:
@@ -170,10 +182,23 @@ SCOPES = [(i, j, d) for i in range(len(OBJECT_LETS) + 1) for j in range(len(SET_
 class _Builder(RuleWriter):
     """Writes the rules: one copy of the expression and call rules per scope (k, d)."""
 
-    def __init__(self, names: list[str], unique: list[str], tries: bool = True):
+    def __init__(self, names: list[str], unique: list[str], tries: bool = True,
+                 framed: bool = True, answer: str = "any"):
         super().__init__(tries)
         self.names = names
         self.unique = unique  # the names of exactly one object
+        # no frames: no frame function, nor the `frames` value (each is NoFrames there)
+        self.framed = framed
+        self.answer = answer
+
+    def offered(self, builtin) -> bool:
+        from spatial_dsl.lang.builtins.registry import needs_frames
+
+        return self.framed or not needs_frames(builtin)
+
+    def frames_value(self, *alternatives: str) -> list[str]:
+        """``alternatives`` that write the ``frames`` value, on a scene that has frames."""
+        return list(alternatives) if self.framed else []
 
     # -------------------------------------------------------------- calls
 
@@ -229,7 +254,7 @@ class _Builder(RuleWriter):
         tries: dict[str, list[tuple[str, str]]] = {
             kind: [] for kind in ("every", "key", "the") + OBJECT_KINDS}
         for builtin in BUILTINS.values():
-            if builtin.is_constant:
+            if builtin.is_constant or not self.offered(builtin):
                 continue
             args, returns = self._builtin_arguments(builtin, scope)
             if args is None:
@@ -336,7 +361,8 @@ class _Builder(RuleWriter):
         s = _scope_tag(scope)
         pools = {"objname": OBJECT_LETS[:i], "setname": SET_LETS[:j],
                  "lamname": LAMBDA_NAMES[:d]}
-        constants = [n for n, b in BUILTINS.items() if b.is_constant] + ["true", "false"]
+        constants = [n for n, b in BUILTINS.items()
+                     if b.is_constant and self.offered(b)] + ["true", "false"]
         # lambda parameters, of a type the grammar does not know, and the constants, each
         # with the tail its type takes (``room.area``, ``frames[0].index``, not ``objects[0]``)
         typed = {n: self.typed_tail(shape_of(BUILTINS[n].overloads[0].returns), s)
@@ -403,12 +429,12 @@ class _Builder(RuleWriter):
           f'"(" o_arg{s} ")" {index}')
         r(f"f_arg{s}", f'"if" expr{s} "then" f_arg{s} "else" f_arg{s}',
           f"call_f{s}", *named((sets, index1), (lam, index)),
-          f'"frames" ("[" expr{s} "]")+', f'"(" f_arg{s} ")" {index}')
+          *self.frames_value(f'"frames" ("[" expr{s} "]")+'), f'"(" f_arg{s} ")" {index}')
         r(f"pt_arg{s}", f'"if" expr{s} "then" pt_arg{s} "else" pt_arg{s}',
           f'pt_operand{s} (BINOP unary{s})*')
         r(f"pt_operand{s}", f'"-" pt_operand{s}', f"call_pt{s}",
           *named((obj, f"[objtail{s}]"), (sets, f"settail{s}"), (lam, f"[tail{s}]")),
-          f'"frames" tail{s}', f'"(" pt_arg{s} ")" [tail{s}]')
+          *self.frames_value(f'"frames" tail{s}'), f'"(" pt_arg{s} ")" [tail{s}]')
         # a set; inside the(...) a scene name only if it names one object (``the_arg``)
         frames = self.typed_tail("list:Frame", s)
         for arg, scene_name, calls in (("os_arg", "scene_name", "call_os"),
@@ -416,7 +442,8 @@ class _Builder(RuleWriter):
             r(f"{arg}{s}", f'"if" expr{s} "then" {arg}{s} "else" {arg}{s}', scene_name,
               f"{calls}{s}",
               *named((obj, f"objtail{s}"), (sets, f"[settail{s}]"), (lam, f"[tail{s}]")),
-              '"objects"', f'"frames" {frames}', f'"(" {arg}{s} ")" [tail{s}]',
+              '"objects"', *self.frames_value(f'"frames" {frames}'),
+              f'"(" {arg}{s} ")" [tail{s}]',
               f'"[" [expr{s} ("," expr{s})*] "]" [tail{s}]')
 
     def keys(self, scope) -> None:
@@ -426,8 +453,10 @@ class _Builder(RuleWriter):
         # (`o => o.center`, `o => argmin(...)`) cannot be written, nor a Bool or a Str one
         # (`o => near(o, a)`): a call gives a number or a chain that ends in a numeric
         # attribute (``call_key``), as does a name (or it is indexed)
+        # and only arithmetic joins its operands: a comparison or `and`/`or` gives a Bool
+        # (`max(d, x > y)`, `d1 or d2`: 22 of the 1.5B model's E-TYPEs)
         r(f"key{s}", f'"if" expr{s} "then" key{s} "else" key{s}',
-          f"key_operand{s} (BINOP operand{s})*")
+          f"key_operand{s} (ARITH operand{s})*")
         r(f"key_operand{s}", f'NOT* key_unary{s} ("in" UNIT)*')
         r(f"key_unary{s}", f'"-" key_unary{s}', f"key_post{s}")
         r(f"key_post{s}", "NUM", f'"(" expr{s} ")" suffix{s}*', f"call_key{s}", f"key_name{s}")
@@ -440,8 +469,9 @@ class _Builder(RuleWriter):
         obj, sets = names.get("objname"), names.get("setname")
         self.rule(f"lam_key_tail{s}", f'("[" expr{s} "]")* "." {numbers["any"]}', f"idx{s}")
         entries = [(n, f"lam_key_tail{s}") for n in LAMBDA_NAMES[:scope[2]]]
-        entries += [("room", f'"." {numbers["Room"]}'),
-                    ("frames", f'idx{s} "." {numbers["Frame"]}')]
+        entries += [("room", f'"." {numbers["Room"]}')]
+        if self.framed:
+            entries.append(("frames", f'idx{s} "." {numbers["Frame"]}'))
         self.trie(f"trie_key_free{s}", entries)
         self.rule(f"key_name{s}", f"trie_key_free{s}",
                   *([f'{obj} "." {numbers["Object"]}'] if obj else []),
@@ -510,7 +540,7 @@ class _Builder(RuleWriter):
                     r(f"let_s_{at}", f'"let" {_lit(SET_LETS[j])} [":" type] "=" os_arg{s}')
                     lets.append(f"let_s_{at} _NL body_{i}_{j + 1}")
                 r(f"assert_{at}", f'"assert" expr{s} "else" STRING')
-                r(f"answer_{at}", f'"answer" expr{s}')
+                r(f"answer_{at}", f'"answer" {"key" if self.answer == "number" else "expr"}{s}')
                 r(f"body_{at}", *lets, f"assert_{at} _NL body_{at}", f"answer_{at} [_NL]")
         self.rule("scene_name", "trie_scene_name")
         self.trie("trie_scene_name", [(json.dumps(n), "") for n in self.names] or [('""', "")])
@@ -528,6 +558,7 @@ class _Builder(RuleWriter):
             r'STRING: /"([^"\\\n]|\\[^\n])*"/',
             r'QUESTION: /"([^"\\\n`<>{}]|\\[^\n])*"/',
             'BINOP: "+" | "-" | "*" | "/" | "<=" | ">=" | "==" | "!=" | "<" | ">" | "and" | "or"',
+            'ARITH: "+" | "-" | "*" | "/"',
             'NOT: "not"',
             '_NL: "\\n"',
             'WS: /[ ]/',  # a regex: a literal " " in a scene-name trie stays a character
@@ -537,9 +568,9 @@ class _Builder(RuleWriter):
 
 
 @lru_cache(maxsize=64)
-def _grammar_for_names(names: tuple[str, ...], unique: tuple[str, ...],
-                       tries: bool = False) -> str:
-    builder = _Builder(list(names), list(unique), tries)
+def _grammar_for_names(names: tuple[str, ...], unique: tuple[str, ...], framed: bool = True,
+                       answer: str = "any", tries: bool = False) -> str:
+    builder = _Builder(list(names), list(unique), tries, framed, answer)
     builder.attribute_chains()
     builder.statements()
     for scope in SCOPES:
@@ -549,19 +580,22 @@ def _grammar_for_names(names: tuple[str, ...], unique: tuple[str, ...],
     return builder.text()
 
 
-def scene_grammar(scene) -> str:
+def scene_grammar(scene, answer: str = "any") -> str:
     """The scene- and type-constrained grammar of ``scene``, in Lark syntax (names as whole
-    literals: a Lark engine lexes them; the GBNF form spells them as tries)."""
-    return _grammar_for_names(*_names(scene))
+    literals: a Lark engine lexes them; the GBNF form spells them as tries). ``answer``:
+    ``number`` for a task that asks for a number (``answer_kind``)."""
+    return _grammar_for_names(*_scene_key(scene), answer)
 
 
 @lru_cache(maxsize=64)
-def _gbnf_for_names(names: tuple[str, ...], unique: tuple[str, ...]) -> str:
+def _gbnf_for_names(names: tuple[str, ...], unique: tuple[str, ...], framed: bool,
+                    answer: str) -> str:
     from .gbnf import lark_to_gbnf
 
-    return lark_to_gbnf(_grammar_for_names(names, unique, tries=True), layout="compact")
+    return lark_to_gbnf(_grammar_for_names(names, unique, framed, answer, tries=True),
+                        layout="compact")
 
 
-def scene_gbnf(scene) -> str:
+def scene_gbnf(scene, answer: str = "any") -> str:
     """The same grammar as GBNF (compact layout), for llama.cpp and vLLM."""
-    return _gbnf_for_names(*_names(scene))
+    return _gbnf_for_names(*_scene_key(scene), answer)

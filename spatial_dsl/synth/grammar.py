@@ -50,37 +50,38 @@ def _syntax_gbnf() -> str:
     return spatial_gbnf("compact")
 
 
-def lark_grammar(scope: str, scene) -> str:
+def lark_grammar(scope: str, scene, answer: str = "any") -> str:
     if scope == "syntax":
         from spatial_dsl.lang.syntax import grammar_text
 
         return grammar_text()
     from .constrained import scene_grammar
 
-    return scene_grammar(scene)
+    return scene_grammar(scene, answer)
 
 
-def gbnf_grammar(scope: str, scene) -> str:
+def gbnf_grammar(scope: str, scene, answer: str = "any") -> str:
     if scope == "syntax":
         return _syntax_gbnf()
     from .constrained import scene_gbnf
 
-    return scene_gbnf(scene)
+    return scene_gbnf(scene, answer)
 
 
-def request_fields(mode: str | None, scope: str, scene) -> dict:
-    """The fields a request of this mode carries for a unit on ``scene`` ({} without)."""
+def request_fields(mode: str | None, scope: str, scene, answer: str = "any") -> dict:
+    """The fields a request of this mode carries for a unit on ``scene`` ({} without);
+    ``answer``: what the task's answer is (``constrained.answer_kind``)."""
     if mode is None:
         return {}
     if mode == "openai-tool":
         from .prompts import grammar_tool, grammar_tool_choice
 
-        return {"tools": [grammar_tool(lark_grammar(scope, scene))],
+        return {"tools": [grammar_tool(lark_grammar(scope, scene, answer))],
                 "tool_choice": grammar_tool_choice()}
     if mode == "vllm":
-        return {"structured_outputs": {"grammar": gbnf_grammar(scope, scene)}}
+        return {"structured_outputs": {"grammar": gbnf_grammar(scope, scene, answer)}}
     if mode == "llama.cpp":
-        return {"grammar": gbnf_grammar(scope, scene)}
+        return {"grammar": gbnf_grammar(scope, scene, answer)}
     raise ValueError(f"unknown grammar mode {mode!r}")
 
 

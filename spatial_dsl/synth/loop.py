@@ -107,7 +107,7 @@ class SceneState:
     scene_file: str  # relative to the output directory
     seed: int = 0
     names: object = None
-    grammar_fields: dict | None = None
+    grammar_fields: dict = field(default_factory=dict)  # answer kind -> request fields
     _jittered: list | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -185,7 +185,7 @@ class Loop:
         hint_used = False
         causes: list[str] = []
         seed = self._seed(unit, sample)
-        extra = self.grammar_fields(state)
+        extra = self.grammar_fields(state, unit.task)
         failed: set[str] = set()  # the failing programs sent so far (normalised)
         sent: list[str] = []  # every program sent so far (for lost `let` lines)
         sharpened = False
@@ -307,17 +307,19 @@ class Loop:
             else:
                 messages = messages + [reply.message] + _feedback(reply, feedback)
 
-    def grammar_fields(self, state: SceneState) -> dict:
-        """The grammar fields of the requests for a scene (computed once per scene)."""
+    def grammar_fields(self, state: SceneState, task) -> dict:
+        """The grammar fields of the requests for a scene and task (computed once per scene
+        and kind of answer)."""
         if not self.options.grammar:
             return {}
+        kind = task.answer_kind
         with state._lock:
-            if state.grammar_fields is None:
+            if kind not in state.grammar_fields:
                 from .grammar import request_fields
 
-                state.grammar_fields = request_fields(self.options.grammar,
-                                                      self.options.grammar_scope, state.scene)
-            return state.grammar_fields
+                state.grammar_fields[kind] = request_fields(
+                    self.options.grammar, self.options.grammar_scope, state.scene, kind)
+            return state.grammar_fields[kind]
 
     # ----------------------------------------------------------------------- unit
 

@@ -21,6 +21,14 @@ class TaskSpec:
     def free(self) -> bool:
         return self.template is None
 
+    @property
+    def answer_kind(self) -> str:
+        """What its answer is, for the scene grammar: ``number`` for a template that answers
+        a number or quantity, else ``any`` (a free description says no type)."""
+        from .constrained import answer_kind
+
+        return "any" if self.template is None else answer_kind(self.template.answer_type)
+
     def config(self) -> dict:
         if self.template is None:
             return {"task": self.name, "description": self.description}

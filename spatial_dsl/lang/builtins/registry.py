@@ -209,6 +209,16 @@ SECTIONS = (
     "Visibility and time",
     "Camera motion",
 )
+# The sections whose builtins answer about what the camera frames show: on a scene with no
+# frames each is `NoFrames` (language.md; the runtime decisions in lang/docs.py), so a
+# model writing for such a scene is not offered them (synth's scene grammar and prompt).
+FRAME_SECTIONS = ("Camera views", "Visibility and time", "Camera motion")
+FRAME_VALUES = ("frames", "frame")  # the scene values that are frames
+
+
+def needs_frames(builtin: Builtin) -> bool:
+    """A frame function: it has no answer on a scene with no frames."""
+    return builtin.section in FRAME_SECTIONS or builtin.name in FRAME_VALUES
 
 
 # ------------------------------------------------------------ signature parser
