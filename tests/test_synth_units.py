@@ -389,6 +389,38 @@ def test_a_floor_is_not_the_answer_to_a_question_about_objects():
     assert structural_answer("Which is larger, the floor or the fridge?", answer).ok
 
 
+def test_an_item_answers_what_its_task_asks_for():
+    """task_fit: "How many objects are in this room?" (Int) was accepted as a vsi_room_size
+    item (an area) from Qwen2.5-Coder-1.5B; a count, a measure of the task's dimension
+    (converted or not) and an object each fit only tasks of their kind."""
+    from spatial_dsl.api import Program
+    from spatial_dsl.lang.check.checker import compile_source
+    from spatial_dsl.synth.prompts import resolve_tasks
+    from spatial_dsl.synth.verify import task_fit
+
+    scene = load_scene(KITCHEN)
+    room, distance, count, free = resolve_tasks(
+        ["vsi_room_size", "vsi_abs_distance", "vsi_object_count", "count the mugs please"])
+
+    def fit(task, body: str):
+        checked = compile_source(f'question "q?"\n{body}\n', "p.sp")
+        answer = Program(checked).run(scene).answer
+        return task_fit(task.template, answer, checked.program)
+
+    objects = "answer count(objects)"
+    failed = fit(room, objects)
+    assert not failed.ok and failed.detail == ("the task vsi_room_size asks for an area, and "
+                                               "this item answers a count (Int)")
+    assert fit(count, objects).ok and fit(free, objects).ok
+    assert fit(room, "answer room.area").ok and fit(room, "answer round(room.area in m2, 1)").ok
+    area_of_length = fit(room, 'answer round(the("Fridge").height in m, 2)')
+    assert not area_of_length.ok and "answers a length" in area_of_length.detail
+    gap = 'answer round(gap(the("Mug"), the("Fridge")) in m, 2)'
+    assert fit(distance, gap).ok and fit(distance, 'answer gap(the("Mug"), the("Fridge"))').ok
+    assert fit(distance, "answer round(gap(the(\"Mug\"), the(\"Fridge\")) / 1m, 2)").ok
+    assert not fit(distance, 'answer the("Mug")').ok and not fit(count, gap).ok
+
+
 def test_bare_references_to_a_repeated_category():
     from spatial_dsl.synth.verify import bare_reference
 

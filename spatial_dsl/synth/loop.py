@@ -77,7 +77,7 @@ from .hints import rejection_hint, repair_hints
 from .prompts import PromptBuilder, TaskSpec
 from .verify import (
     answers_agree, bare_reference, copied_example, degenerate, names_in_question, placeholder,
-    render_rejection, self_answer, stability, structural_answer, type_fit,
+    render_rejection, self_answer, stability, structural_answer, task_fit, type_fit,
 )
 
 PROGRAM_NAME = "program.sp"
@@ -347,6 +347,7 @@ class Loop:
         shown = self.prompts.examples_shown(state.scene, unit.task)
         named = [literal.value for literal in first.checked.scene_names]
         for check in (lambda: type_fit(question, answer, first.program),
+                      lambda: task_fit(unit.task.template, answer, first.checked.program),
                       lambda: placeholder(question),
                       lambda: names_in_question(question, named),
                       lambda: bare_reference(question, state.scene.categories),

@@ -29,8 +29,8 @@ Keys:
 - ``rejections``: run-time rejections by kind (each time a program was rejected);
 - ``dropped``: units that ended without a running program, by reason
   (``compile``, ``reply:<problem>``, ``rejected:<Kind>``, ``request_rejected:<status>``);
-- ``verification_failures``: by check (``type_fit``, ``placeholder``,
-  ``copied_example``, ``degenerate``, ``stability``, ``agreement``, ``new``);
+- ``verification_failures``: by check (each of ``CHECKS``: ``type_fit``, ``task_fit``,
+  ``placeholder``, ``names_in_question`` ... ``agreement``, ``new``);
 - ``accepted``, ``acceptance_rate`` (accepted / proposals), ``per_task``;
 - ``tokens``: prompt / completion tokens of every reply the finished units used
   (whether it came from the network or the cache: what the dataset cost);
@@ -47,8 +47,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-CHECKS = ("type_fit", "placeholder", "names_in_question", "bare_reference", "copied_example",
-          "degenerate", "self_answer", "structural_answer", "stability", "agreement", "new")
+CHECKS = ("type_fit", "task_fit", "placeholder", "names_in_question", "bare_reference",
+          "copied_example", "degenerate", "self_answer", "structural_answer", "stability",
+          "agreement", "new")
 
 
 def _group(counters: Counter, prefix: str) -> dict:

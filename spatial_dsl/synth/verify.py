@@ -37,6 +37,12 @@
 - ``structural_answer``: an Object answer is not a floor, wall or ceiling unless the
   question names it: "Which object is the biggest among all objects?" answered "floor"
   (Qwen2.5-Coder-1.5B, ``argmax(objects, ...)``) is not what a reader counts as an object.
+- ``task_fit``: the item answers what its task asks for: under a task template, the answer
+  is of the template's kind -- a count (Int), a measure of the same dimension (a Length, or
+  a Number converted from one with ``in m``; a Number whose dimension is unknown fits any
+  measure), a Bool, an object (Object or Str) ... -- so a "How many objects are in this
+  room?" (Int) is not recorded as a ``vsi_room_size`` item (an area), which the 1.5B model
+  had accepted. A free description sets no kind.
 - ``bare_reference``: the question does not say "the X" for a category X of which
   the scene has several objects, with nothing after it that says which one ("How far
   is the stove knob from the fridge?" on a stove with 4 knobs: the program picked
@@ -345,6 +351,55 @@ def _units_table() -> dict:
     from spatial_dsl.lang.types import UNITS
 
     return UNITS
+
+
+# ------------------------------------------------------------------------ task fit
+
+
+def answer_kind(type_name: str, node) -> str:
+    """What kind of answer a program gives, from its answer type and (for a Number) the units
+    the program converts to (``node``: the program, or a task's answer expression): ``count``,
+    a dimension (``Length`` ...), ``Number`` (a measure of unknown dimension), ``choice``
+    (Object or Str) or the type itself."""
+    from spatial_dsl.lang import ast
+
+    if type_name == "Int":
+        return "count"
+    if type_name in ("Object", "Str"):
+        return "choice"
+    if type_name != "Number":
+        return type_name
+    units = _units_table()
+    dimensions = {str(units[n.unit][0]) for n in ast.walk(node)
+                  if isinstance(n, ast.InUnit) and n.unit in units}
+    return dimensions.pop() if len(dimensions) == 1 else "Number"
+
+
+_KIND_WORDS = {"count": "a count (Int)", "Number": "a number", "choice": "an object",
+               "Bool": "a yes/no answer (Bool)"}
+
+
+def _kind_text(kind: str) -> str:
+    if kind in _KIND_WORDS:
+        return _KIND_WORDS[kind]
+    if kind in RELATIVE:
+        return f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind.lower()}"
+    return kind
+
+
+def task_fit(template, answer: Answer, program) -> Check:
+    """``template``: the unit's task template (None: a free description); ``program``: the
+    item's program (AST)."""
+    if template is None:
+        return Check("task_fit", True, "a free description sets no answer type")
+    wanted = answer_kind(str(template.answer_type), template.task.answer.value)
+    given = answer_kind(answer.type, program)
+    measures = set(RELATIVE)
+    fits = wanted == given or ("Number" in (wanted, given) and {wanted, given} <= measures)
+    if fits:
+        return Check("task_fit", True, f"the task asks for {_kind_text(wanted)}")
+    return Check("task_fit", False, f"the task {template.name} asks for {_kind_text(wanted)}, "
+                 f"and this item answers {_kind_text(given)}")
 
 
 # ------------------------------------------------------------- copies and placeholders
