@@ -319,6 +319,18 @@ def test_each_proposal_is_asked_about_its_own_objects():
 # ------------------------------------------------------------------------- repairs
 
 
+def test_a_converted_number_agrees_with_the_quantity_it_measures(server, tmp_path, capsys):
+    """The item's program rounds in meters, the agreement sample answers a Length: the same
+    answer (two of the 1.5B model's first six units were rejected for this)."""
+    question = "How many meters separate the nearest points of the fridge and the mug?"
+    item = f'question "{question}"\nanswer round(gap(the("Fridge"), the("Mug")) in m, 2)\n'
+    sample = f'question "{question}"\nanswer gap(the("Mug"), the("Fridge"))\n'
+    server.on(agreement_for(question), reply(fenced(sample)))
+    server.on(proposal_of(0, 1), reply(fenced(item)))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out")
+    assert code == 0 and report["accepted"] == 1
+
+
 def test_an_unquoted_category_gets_a_hint_that_says_what_to_type(server, tmp_path, capsys):
     question = "How tall is the fridge, in centimeters?"
     bad = f'question "{question}"\nanswer round(the(Fridge).height in cm, 0)\n'

@@ -140,6 +140,19 @@ def test_agreement_and_stability_comparisons():
     assert not answers_agree(DIST, answer("2.3", 2.3, "Number"))
     assert answers_agree(INT2, answer("2", 2.0, "Number"))
     assert not answers_agree(answer("2", 2.0, "Length", "m"), DIST)  # a unit differs
+    # a Number converted with `in` agrees with the quantity it measures (Qwen2.5-Coder-1.5B:
+    # "1.51" from round(gap(a, b) in m, 2), 1.509 m from gap(a, b)), in any unit of it
+    gap = answer("1.5090626390993023", 1.5090626390993023, "Length", "m")
+    rounded = answer("1.51", 1.51, "Number")
+    assert not answers_agree(rounded, gap) and not answers_agree(gap, rounded)
+    assert answers_agree(rounded, gap, units=("m", None))
+    assert answers_agree(gap, rounded, units=(None, "m"))
+    assert answers_agree(rounded, answer("151", 151.0, "Number"), units=("m", "cm"))
+    assert not answers_agree(rounded, answer("151", 151.0, "Number"), units=("m", None))
+    assert not answers_agree(rounded, gap, units=("cm", None))  # 1.51 cm is not 1.509 m
+    assert not answers_agree(rounded, gap, units=("m2", None))  # an area is not a length
+    assert answers_agree(answer("1.5, 2", [1.5, 2.0], "List[Number]"),
+                         answer("1.5 m, 2 m", [1.5, 2.0], "List[Length]", "m"), units=("m", None))
     assert answers_agree(FRIDGE, answer("Fridge", "Fridge", "Str"))
     assert answers_agree(TABLE, answer("dining table", "dining table", "Str"))
     assert not answers_agree(FRIDGE, TABLE)

@@ -76,8 +76,9 @@ from .extract import extract_program
 from .hints import rejection_hint, repair_hints
 from .prompts import PromptBuilder, TaskSpec
 from .verify import (
-    answers_agree, bare_reference, copied_example, degenerate, names_in_question, placeholder,
-    render_rejection, self_answer, stability, structural_answer, task_fit, type_fit,
+    answers_agree, bare_reference, conversion_unit, copied_example, degenerate,
+    names_in_question, placeholder, render_rejection, self_answer, stability, structural_answer,
+    task_fit, type_fit,
 )
 
 PROGRAM_NAME = "program.sp"
@@ -371,7 +372,9 @@ class Loop:
             theirs = in_words(other.result.answer, names).answer
             entry["samples"].append({"sample": s, "program": other.program,
                                      "answer": _answer_json(theirs)})
-            if not answers_agree(answer, theirs):
+            units = (conversion_unit(first.checked.program),
+                     conversion_unit(other.checked.program))
+            if not answers_agree(answer, theirs, units=units):
                 return self._reject(entry, counters, "agreement",
                                     f"sample {s} answered {_shown(theirs)}, not {_shown(answer)}")
         counters["verified"] += 1

@@ -17,7 +17,9 @@
   comparison the stability checks use); two Object answers agree when they are the
   same object (by id), an Object and a Str when the Str says the object's label,
   category or the words a question uses for it (``naming.in_words``: "the shortest
-  vase"; a leading "the" is ignored).
+  vase"; a leading "the" is ignored). A Number that its program converted with ``in``
+  (``round(gap(a, b) in m, 2)``) is compared as the quantity it measures, so it agrees
+  with a Length answer of the same distance, or a Number converted to centimetres.
 - ``new`` (``dedupe_key``): the normalised question + answer (+ scene) of an item
   is not that of an accepted one; the driver applies it over the whole run.
 - ``placeholder``: the question holds no unfilled template placeholder (``<a>``,
@@ -168,9 +170,40 @@ def _elem_close(x, tx: str, y, ty: str, tolerance: float) -> bool:
     return tx == ty and x == y
 
 
-def answers_agree(a: Answer, b: Answer, tolerance: float = AGREEMENT_TOLERANCE) -> bool:
+def conversion_unit(program) -> str | None:
+    """The one unit a program converts to with ``in`` (None: none, or several)."""
+    from spatial_dsl.lang import ast
+
+    units = {n.unit for n in ast.walk(program) if isinstance(n, ast.InUnit)}
+    return units.pop() if len(units) == 1 else None
+
+
+def in_base_units(answer: Answer, unit: str | None) -> Answer:
+    """A Number answer (or list of them) that its program converted to ``unit``, as the
+    quantity it measures, in base units (``1.51`` from ``in m`` is 1.51 m; ``151`` from
+    ``in cm`` is 1.51 m too); any other answer unchanged."""
+    from spatial_dsl.lang import types as T
+
+    listed, t = _elem_type(answer.type)
+    if t != "Number" or unit not in T.UNITS:
+        return answer
+    dimension, factor = T.UNITS[unit]
+    value = [x * factor for x in answer.value] if listed else answer.value * factor
+    kind = f"List[{dimension}]" if listed else str(dimension)
+    return Answer(answer.text, value, kind, T.BASE_UNIT[dimension], answer.ids)
+
+
+def answers_agree(a: Answer, b: Answer, tolerance: float = AGREEMENT_TOLERANCE,
+                  units: tuple[str | None, str | None] = (None, None)) -> bool:
     """Same answer: same unit, numbers within ``tolerance`` (relative to ``a``), Ints equal,
-    objects the same object (or a Str naming it), everything else equal."""
+    objects the same object (or a Str naming it), everything else equal. ``units``: the
+    unit each answer's program converted to (``conversion_unit``), if any: a Number so
+    converted agrees with the quantity it measures ("1.51" from ``round(gap(a, b) in m, 2)``
+    and 1.509 m from ``gap(a, b)``, which Qwen2.5-Coder-1.5B's samples gave for one
+    question), and with a Number converted to another unit of its dimension."""
+    converted = in_base_units(a, units[0]), in_base_units(b, units[1])
+    if converted[0].type == converted[1].type:
+        a, b = converted
     if a.unit != b.unit:
         return False
     la, ta = _elem_type(a.type)
