@@ -203,6 +203,28 @@ def test_examples_fall_back_to_bound_templates_without_frames():
     assert len(re.findall(r"^Example \d+", user["content"], re.M)) >= 1
 
 
+def test_the_tasks_own_template_is_the_first_example_even_without_frames():
+    """No vsi template instantiates on a scene without frames (each needs clearly_seen): the
+    task's own one is shown bound to one-object categories, first, a Ref param as the("X");
+    the model that saw only a count and a room size wrote distance() for "nearest points"."""
+    from spatial_dsl.synth.examples import ExampleSource
+
+    scene = load_scene("ithor:FloorPlan1")
+    source = ExampleSource(scene)
+    distance, size, count = resolve_tasks(["vsi_abs_distance", "vsi_object_size",
+                                           "vsi_object_count"])
+    first = source.examples(distance)[0]
+    assert first.task == "vsi_abs_distance" and first.answer is not None
+    assert "the apple and the book" in first.program
+    assert 'let a = the("Apple")' in first.program and "gap(a, the(b))" in first.program
+    assert source.examples(size)[0].task == "vsi_object_size"
+    assert ".longest in cm" in source.examples(size)[0].program
+    assert source.examples(count)[0].task == "vsi_object_count"
+    # with frames, the template instantiates as it did
+    kitchen = ExampleSource(load_scene(KITCHEN)).examples(distance)
+    assert kitchen[0].task == "vsi_abs_distance" and "nameable" in kitchen[0].program
+
+
 def test_summary_and_placeholders():
     scene = load_scene(KITCHEN)
     text = scene_summary(scene)
