@@ -151,6 +151,13 @@ def test_agreement_and_stability_comparisons():
     assert not answers_agree(rounded, answer("151", 151.0, "Number"), units=("m", None))
     assert not answers_agree(rounded, gap, units=("cm", None))  # 1.51 cm is not 1.509 m
     assert not answers_agree(rounded, gap, units=("m2", None))  # an area is not a length
+    # a sample that rounded more agrees with the item; an item that rounded more does not
+    fine = answer("3.88 m", 3.8812, "Length", "m")
+    assert answers_agree(fine, answer("4 m", 4.0, "Length", "m"))
+    assert answers_agree(fine, answer("3.9 m", 3.9, "Length", "m"))
+    assert not answers_agree(answer("4 m", 4.0, "Length", "m"), fine)
+    assert not answers_agree(fine, answer("3.8 m", 3.8, "Length", "m"))
+    assert not answers_agree(answer("7", 7, "Int"), answer("7.4", 7.4, "Number"))
     assert answers_agree(answer("1.5, 2", [1.5, 2.0], "List[Number]"),
                          answer("1.5 m, 2 m", [1.5, 2.0], "List[Length]", "m"), units=("m", None))
     assert answers_agree(FRIDGE, answer("Fridge", "Fridge", "Str"))

@@ -19,7 +19,9 @@
   category or the words a question uses for it (``naming.in_words``: "the shortest
   vase"; a leading "the" is ignored). A Number that its program converted with ``in``
   (``round(gap(a, b) in m, 2)``) is compared as the quantity it measures, so it agrees
-  with a Length answer of the same distance, or a Number converted to centimetres.
+  with a Length answer of the same distance, or a Number converted to centimetres. A
+  sample's number that is the item's rounded to fewer decimals (4 m for 3.88 m, the 1.5B
+  model's ``round(gap(a, b))``) agrees too; an item coarser than its sample does not.
 - ``new`` (``dedupe_key``): the normalised question + answer (+ scene) of an item
   is not that of an accepted one; the driver applies it over the whole run.
 - ``placeholder``: the question holds no unfilled template placeholder (``<a>``,
@@ -162,7 +164,9 @@ def _elem_close(x, tx: str, y, ty: str, tolerance: float) -> bool:
     if tx in NUMERIC and ty in NUMERIC:
         if isinstance(x, bool) or isinstance(y, bool):
             return False
-        return same_element(x, y, 0.0 if tx == ty == "Int" else tolerance)
+        if same_element(x, y, 0.0 if tx == ty == "Int" else tolerance):
+            return True
+        return "Int" not in (tx, ty) and _rounded_from(y, x)
     if tx == "Object" and ty == "Object":
         return isinstance(x, dict) and isinstance(y, dict) and same_element(x, y)
     if {tx, ty} <= {"Object", "Str"}:
@@ -193,6 +197,24 @@ def in_base_units(answer: Answer, unit: str | None) -> Answer:
     return Answer(answer.text, value, kind, T.BASE_UNIT[dimension], answer.ids)
 
 
+def _decimals(x: float) -> int:
+    from ..runtime.answers import format_number
+
+    return len(format_number(x).partition(".")[2])
+
+
+def _rounded_from(coarse, fine) -> bool:
+    """``coarse`` is ``fine`` rounded to fewer decimals (4 m for 3.88 m): a sample that
+    rounded more than the item agrees with it; the item keeps its own, finer answer."""
+    from ..runtime.reference.scalars import round_half_away
+
+    try:
+        places = _decimals(coarse)
+        return places < _decimals(fine) and abs(round_half_away(fine, places) - coarse) <= 1e-9
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
 def answers_agree(a: Answer, b: Answer, tolerance: float = AGREEMENT_TOLERANCE,
                   units: tuple[str | None, str | None] = (None, None)) -> bool:
     """Same answer: same unit, numbers within ``tolerance`` (relative to ``a``), Ints equal,
@@ -200,7 +222,9 @@ def answers_agree(a: Answer, b: Answer, tolerance: float = AGREEMENT_TOLERANCE,
     unit each answer's program converted to (``conversion_unit``), if any: a Number so
     converted agrees with the quantity it measures ("1.51" from ``round(gap(a, b) in m, 2)``
     and 1.509 m from ``gap(a, b)``, which Qwen2.5-Coder-1.5B's samples gave for one
-    question), and with a Number converted to another unit of its dimension."""
+    question), and with a Number converted to another unit of its dimension. A number of
+    ``b`` that is ``a``'s rounded to fewer decimals agrees with it (``_rounded_from``; not
+    the other way: the item's answer is ``a``)."""
     converted = in_base_units(a, units[0]), in_base_units(b, units[1])
     if converted[0].type == converted[1].type:
         a, b = converted
