@@ -347,6 +347,15 @@ def test_verify_command(tmp_path, capsys):
     assert "E-SCENE-NAME" in capsys.readouterr().err
     assert main(["verify", str(tmp_path / "missing.sp"), "--scene", KITCHEN]) == 2
     assert main(["verify", good, "--scene", str(tmp_path / "missing.scene.json")]) == 2
+    # --task: the answer is of the task's kind, as synth checks it
+    good = write(tmp_path, 'question "How far is the fridge from the mug, in meters?"\n'
+                 'answer round(distance(the("fridge"), the("Mug")) in m, 2)\n')
+    assert main(["verify", good, "--scene", KITCHEN, "--task", "vsi_abs_distance"]) == 0
+    assert "task_fit: pass" in capsys.readouterr().out
+    assert main(["verify", good, "--scene", KITCHEN, "--task", "vsi_room_size"]) == 1
+    assert "task_fit: FAIL — the task vsi_room_size asks for an area" in capsys.readouterr().out
+    assert main(["verify", good, "--scene", KITCHEN, "--task", "no_such_task"]) == 2
+    assert "--task: unknown task 'no_such_task'" in capsys.readouterr().err
 
 
 def test_type_fit_by_dimension_and_unit():

@@ -120,6 +120,21 @@ def cmd_prompt(args) -> int:
 # ----------------------------------------------------------------------------- verify
 
 
+def _verify_template(name: str | None):
+    """The task template ``verify --task`` names (None without the flag)."""
+    if name is None:
+        return None
+    from ..synth.prompts import PromptError, resolve_tasks
+
+    try:
+        tasks = resolve_tasks([name])
+    except PromptError as exc:
+        raise UsageError(f"--task: {exc}") from None
+    if not tasks or tasks[0].template is None:
+        raise UsageError(f"--task {name!r}: give a task template's name or file")
+    return tasks[0].template
+
+
 def cmd_verify(args) -> int:
     from ..api import Program
     from ..runtime.jitter import DEFAULT_RADIUS, DEFAULT_TRIALS, jittered_scenes
@@ -128,10 +143,11 @@ def cmd_verify(args) -> int:
     from ..scenes.sources import load_scene
     from ..synth.verify import (
         bare_reference, degenerate, names_in_question, placeholder, render_rejection,
-        self_answer, stability, structural_answer, type_fit,
+        self_answer, stability, structural_answer, task_fit, type_fit,
     )
     from ..seeds import derive_seed
 
+    template = _verify_template(args.task)
     try:
         scene = load_scene(args.scene)
     except SceneError as exc:
@@ -158,6 +174,8 @@ def cmd_verify(args) -> int:
     question = checked.question
     checks = [stability(program, scene, trials, answer),
               self_answer(checked.program, scene, answer)]
+    if template is not None:
+        checks.append(task_fit(template, answer, checked.program))
     if question:
         checks += [type_fit(question, answer, checked.source.text), placeholder(question),
                    names_in_question(question, [n.value for n in checked.scene_names]),
@@ -335,6 +353,9 @@ def register(sub) -> None:
     verify.add_argument("--scene", required=True, metavar="SCENE")
     verify.add_argument("--seed", type=seed_arg, default=default("seed"),
                         help=f"jitter seed (default {default('seed')})")
+    verify.add_argument("--task", metavar="TASK",
+                        help="the task template the item is for: also check that the "
+                        "answer is of the task's kind (task_fit, as synth does)")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=cmd_verify)
 
