@@ -306,7 +306,7 @@ ITEMS = [
      'answer count(filter(objects, o => o.category == "Chair"))'),
     ("How many mugs are in the kitchen?", 'answer count(find("Mug"))',
      'answer count(filter(objects, o => o.category == "Mug"))'),
-    ("How far is the fridge from the mug, in meters?",
+    ("How far apart are the centers of the fridge and the mug, in meters?",
      'answer round(distance(the("fridge"), the("Mug")) in m, 2)',
      'answer round(distance(the("Mug"), the("fridge")) in m, 2)'),
     ("How tall is the left chair, in centimeters?",

@@ -538,8 +538,9 @@ def test_a_question_that_does_not_say_which_chair_is_rejected(server, tmp_path, 
     question can know which chair is meant."""
     body = ('let f = the("fridge")',
             "answer round(distance(argmin(find(\"Chair\"), o => distance(o, f)), f) in m, 2)")
-    vague = program_text("How far is the chair from the fridge, in meters?", *body)
-    said_q = "How far is the nearer chair from the fridge, in meters?"
+    vague = program_text("How far is the chair from the fridge, center to center, in meters?",
+                         *body)
+    said_q = "How far is the nearer chair from the fridge, center to center, in meters?"
     server.on(proposal_of(0, 2), reply(fenced(vague)))
     server.on(proposal_of(1, 2), reply(fenced(program_text(said_q, *body))))
     server.on(agreement_for(said_q), reply(fenced(program_text(said_q, *body))))
@@ -554,8 +555,8 @@ def test_a_program_about_an_object_the_question_does_not_name_is_rejected(server
     gap(the("Statue"), the("Fridge")) written. Both programs here compute the same mug-fridge
     distance, so agreement cannot tell; the first question asks about the book."""
     body = ('answer round(distance(the("Mug"), the("fridge")) in m, 2)',)
-    wrong_q = "How far is the book from the fridge, in meters?"
-    right_q = "How far is the mug from the fridge, in meters?"
+    wrong_q = "How far apart are the centers of the book and the fridge, in meters?"
+    right_q = "How far apart are the centers of the mug and the fridge, in meters?"
     server.on(proposal_of(0, 2), reply(fenced(program_text(wrong_q, *body))))
     server.on(agreement_for(wrong_q), reply(fenced(program_text(wrong_q, *body))))
     server.on(proposal_of(1, 2), reply(fenced(program_text(right_q, *body))))
@@ -575,8 +576,8 @@ def test_a_question_that_does_not_match_its_program_gets_one_round_to_mend_it(se
     told so once (the rejection round), and its second program, with the question mended,
     is accepted; a second mismatch in the same conversation is not asked about again."""
     body = ('answer round(distance(the("Mug"), the("fridge")) in m, 2)',)
-    wrong_q = "How far is the book from the fridge, in meters?"
-    right_q = "How far is the mug from the fridge, in meters?"
+    wrong_q = "How far apart are the centers of the book and the fridge, in meters?"
+    right_q = "How far apart are the centers of the mug and the fridge, in meters?"
     server.on(proposal_of(0, 2), reply(fenced(program_text(wrong_q, *body))),
               reply(fenced(program_text(right_q, *body))))
     server.on(proposal_of(1, 2), reply(fenced(program_text(wrong_q, *body))))
@@ -592,6 +593,24 @@ def test_a_question_that_does_not_match_its_program_gets_one_round_to_mend_it(se
     assert report["repairs"]["attempted"]["item"] == 2, why
     assert report["repairs"]["succeeded"] == {"item": 1}, why
     assert report["verification_failures"]["names_in_question"] == 1
+
+
+def test_a_distance_question_that_does_not_say_which_gets_one_round(server, tmp_path, capsys):
+    """"What is the distance between the mug and the fridge?" measured with gap: the model is
+    told which distance its program measures, and its mended question is accepted."""
+    body = ('answer round(gap(the("Mug"), the("fridge")) in m, 2)',)
+    vague_q = "What is the distance between the mug and the fridge, in meters?"
+    said_q = "What is the distance between the closest points of the mug and the fridge, in m?"
+    server.on(proposal_of(0, 1), reply(fenced(program_text(vague_q, *body))),
+              reply(fenced(program_text(said_q, *body))))
+    server.on(agreement_for(said_q), reply(fenced(program_text(said_q, *body))))
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "out")
+    assert code == 0 and report["accepted"] == 1
+    [asked] = [r["messages"][-1]["content"] for r in server.requests
+               if "do not match" in r["messages"][-1]["content"]]
+    assert "the program measures between their closest points (gap)" in asked
+    assert 'gap(a, b) is "the distance between their closest points"' in asked
+    assert report["repairs"]["succeeded"] == {"item": 1}
 
 
 def test_auto_detection_does_not_hang_on_a_trickling_server(tmp_path):

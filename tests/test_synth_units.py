@@ -324,8 +324,8 @@ def write(tmp_path: Path, text: str) -> str:
 
 
 def test_verify_command(tmp_path, capsys):
-    good = write(tmp_path, 'question "How far is the fridge from the mug, in meters?"\n'
-                 'answer round(distance(the("fridge"), the("Mug")) in m, 2)\n')
+    good = write(tmp_path, 'question "How far apart are the centers of the fridge and the mug, '
+                 'in meters?"\nanswer round(distance(the("fridge"), the("Mug")) in m, 2)\n')
     assert main(["verify", good, "--scene", KITCHEN]) == 0
     out = capsys.readouterr().out
     assert "stability: pass" in out and "type_fit: pass" in out and "degenerate: pass" in out
@@ -348,8 +348,8 @@ def test_verify_command(tmp_path, capsys):
     assert main(["verify", str(tmp_path / "missing.sp"), "--scene", KITCHEN]) == 2
     assert main(["verify", good, "--scene", str(tmp_path / "missing.scene.json")]) == 2
     # --task: the answer is of the task's kind, as synth checks it
-    good = write(tmp_path, 'question "How far is the fridge from the mug, in meters?"\n'
-                 'answer round(distance(the("fridge"), the("Mug")) in m, 2)\n')
+    good = write(tmp_path, 'question "How far apart are the centers of the fridge and the mug, '
+                 'in meters?"\nanswer round(distance(the("fridge"), the("Mug")) in m, 2)\n')
     assert main(["verify", good, "--scene", KITCHEN, "--task", "vsi_abs_distance"]) == 0
     assert "task_fit: pass" in capsys.readouterr().out
     assert main(["verify", good, "--scene", KITCHEN, "--task", "vsi_room_size"]) == 1
@@ -470,6 +470,64 @@ def test_an_item_answers_what_its_task_asks_for():
     assert fit(distance, gap).ok and fit(distance, 'answer gap(the("Mug"), the("Fridge"))').ok
     assert fit(distance, "answer round(gap(the(\"Mug\"), the(\"Fridge\")) / 1m, 2)").ok
     assert not fit(distance, 'answer the("Mug")').ok and not fit(count, gap).ok
+
+
+DISTANCE_READINGS = [
+    # (question, answer statement, passes): Qwen2.5-Coder-1.5B's questions among them
+    ("What is the distance between the bottle and the paper towel roll, in meters?",
+     'round(gap(the("Bottle"), the("Mug")) in m, 2)', False),
+    ("How many meters separate the nearest points of the Window and the Plate?",
+     'distance(the("Bottle"), the("Mug"))', False),  # says closest points, measures centers
+    ("How many meters separate the nearest points of the Window and the Plate?",
+     'round(gap(the("Bottle"), the("Mug")) in m, 2)', True),
+    ("What is the shortest distance between the spoon and the bowl? Answer in meters.",
+     'gap(the("Bottle"), the("Mug"))', True),
+    ("How far apart are the centers of the mug and the fridge, in meters?",
+     'round(distance(the("Bottle"), the("Mug")) in m, 2)', True),
+    ("How far is the chair nearest the window from the fridge, in meters?",  # "nearest" picks
+     'round(gap(argmin(find("Chair"), o => distance(o, the("Mug"))), the("Mug")) in m, 2)',
+     False),
+    ("How far is the chair nearest the window from the fridge, center to center?",
+     'round(distance(argmin(find("Chair"), o => gap(o, the("Mug"))), the("Mug")) in m, 2)',
+     True),  # the lambda's gap picks the chair; the answer measures centers
+    ("How tall is the mug, in centimeters?", 'round(the("Mug").height in cm)', True),
+    ("How far is the mug from the fridge?", "1m", True),  # no distance builtin: not ours
+]
+
+
+@pytest.mark.parametrize("question,answer_statement,passes", DISTANCE_READINGS)
+def test_a_distance_question_says_which_distance(question, answer_statement, passes):
+    from spatial_dsl.lang.check.checker import compile_source
+    from spatial_dsl.synth.verify import distance_reading
+
+    checked = compile_source(f'question "q"\nanswer {answer_statement}\n', "p.sp")
+    assert checked.ok
+    result = distance_reading(question, checked.program)
+    assert result.ok == passes, result.detail
+
+
+def test_a_distance_through_a_let_is_what_is_measured():
+    from spatial_dsl.lang.check.checker import compile_source
+    from spatial_dsl.synth.verify import distance_reading, measured_with
+
+    checked = compile_source('question "q"\nlet d = gap(the("Mug"), the("Book"))\n'
+                             'answer round(d in m, 2)\n', "p.sp")
+    assert measured_with(checked.program) == {"gap"}
+    failed = distance_reading("What is the distance between the mug and the book?",
+                              checked.program)
+    assert not failed.ok and '"between their closest points"' in failed.detail
+
+
+def test_a_where_question_is_not_answered_by_a_distance():
+    """Qwen2.5-Coder-1.5B: "Where is the houseplant located relative to the fridge, in
+    meters?" answered by gap = 2.9."""
+    where = "Where is the houseplant located relative to the fridge, in meters?"
+    assert not type_fit(where, answer("2.9", 2.9, "Number")).ok
+    assert not type_fit(where, answer("2.9 m", 2.9, "Length", "m")).ok
+    assert type_fit("Where is the mug, left or right of the fridge?",
+                    answer("left", "left", "Str")).ok
+    assert type_fit("Relative to the sofa, where is the lamp: front-left or back-left?",
+                    answer("front-left", "front-left", "Str")).ok
 
 
 def test_bare_references_to_a_repeated_category():

@@ -142,8 +142,8 @@ def cmd_verify(args) -> int:
     from ..scenes.names import SceneNameTable
     from ..scenes.sources import load_scene
     from ..synth.verify import (
-        bare_reference, degenerate, names_in_question, placeholder, render_rejection,
-        self_answer, stability, structural_answer, task_fit, type_fit,
+        bare_reference, degenerate, distance_reading, names_in_question, placeholder,
+        render_rejection, self_answer, stability, structural_answer, task_fit, type_fit,
     )
     from ..seeds import derive_seed
 
@@ -179,7 +179,8 @@ def cmd_verify(args) -> int:
     if question:
         checks += [type_fit(question, answer, checked.source.text), placeholder(question),
                    names_in_question(question, [n.value for n in checked.scene_names]),
-                   bare_reference(question, scene.categories), degenerate(question, answer),
+                   bare_reference(question, scene.categories),
+                   distance_reading(question, checked.program), degenerate(question, answer),
                    structural_answer(question, answer)]
     else:
         checks.append(degenerate(None, answer))

@@ -76,7 +76,7 @@ from .extract import extract_program
 from .hints import rejection_hint, repair_hints
 from .prompts import PromptBuilder, TaskSpec
 from .verify import (
-    answers_agree, bare_reference, conversion_unit, copied_example, degenerate,
+    answers_agree, bare_reference, conversion_unit, copied_example, degenerate, distance_reading,
     names_in_question, placeholder, render_rejection, self_answer, stability, structural_answer,
     task_fit, type_fit,
 )
@@ -279,7 +279,8 @@ class Loop:
                 if unsaid is not None:  # the rejection round, spent on the question's words
                     hint_used = True
                     counters[f"item_repair:{unsaid.name}"] += 1
-                    feedback, cause = self.prompts.repair_item(unsaid.detail), "item"
+                    feedback = self.prompts.repair_item(unsaid.detail, unsaid.name)
+                    cause = "item"
                     counters[f"repair_attempt:{cause}"] += 1
                     causes.append(cause)
                     messages = messages + [reply.message] + _feedback(reply, feedback)
@@ -352,6 +353,7 @@ class Loop:
                       lambda: placeholder(question),
                       lambda: names_in_question(question, named),
                       lambda: bare_reference(question, state.scene.categories),
+                      lambda: distance_reading(question, first.checked.program),
                       lambda: copied_example(question, first.program, shown),
                       lambda: degenerate(question, answer),
                       lambda: self_answer(first.checked.program, state.scene, answer),
@@ -429,13 +431,15 @@ def _normal(text: str, checked) -> str:
 
 
 def _unsaid_object(checked, scene):
-    """The first failing check of the two that say whether the question names the program's
-    objects and says which one (``names_in_question``, ``bare_reference``), or None. The
-    proposal gets one round to mend it, as for a run-time rejection: under the scene grammar
-    a small model asking about "the StoveBurner" (4 burners) is led to another name."""
+    """The first failing check of those that say whether the question says what its program
+    computes: names its objects, says which one (``names_in_question``, ``bare_reference``)
+    and which distance (``distance_reading``), or None. The proposal gets one round to mend
+    it, as for a run-time rejection: under the scene grammar a small model asking about "the
+    StoveBurner" (4 burners) is led to another name."""
     named = [literal.value for literal in checked.scene_names]
     for check in (names_in_question(checked.question, named),
-                  bare_reference(checked.question, scene.categories)):
+                  bare_reference(checked.question, scene.categories),
+                  distance_reading(checked.question, checked.program)):
         if not check.ok:
             return check
     return None

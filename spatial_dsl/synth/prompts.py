@@ -494,8 +494,11 @@ class PromptBuilder:
         return render("repair_rejection.txt", rejection=rendered, kind_doc=kind_doc,
                       reply_form=self._reply_form())
 
-    def repair_item(self, detail: str) -> str:
-        return render("repair_item.txt", detail=detail, reply_form=self._reply_form())
+    def repair_item(self, detail: str, check: str = "names_in_question") -> str:
+        """The item round's message: what does not match, and how to mend it (the
+        ``item:<check>`` snippet)."""
+        return render("repair_item.txt", detail=detail, advice=snippet(f"item:{check}"),
+                      reply_form=self._reply_form())
 
     def repair_format(self, problem: str) -> str:
         return render("repair_format.txt", problem=snippet(f"format:{problem}"),

@@ -48,8 +48,8 @@ from __future__ import annotations
 from collections import Counter
 
 CHECKS = ("type_fit", "task_fit", "placeholder", "names_in_question", "bare_reference",
-          "copied_example", "degenerate", "self_answer", "structural_answer", "stability",
-          "agreement", "new")
+          "distance_reading", "copied_example", "degenerate", "self_answer",
+          "structural_answer", "stability", "agreement", "new")
 
 
 def _group(counters: Counter, prefix: str) -> dict:

@@ -47,6 +47,13 @@
   measure), a Bool, an object (Object or Str) ... -- so a "How many objects are in this
   room?" (Int) is not recorded as a ``vsi_room_size`` item (an area), which the 1.5B model
   had accepted. A free description sets no kind.
+- ``distance_reading``: a question that asks for a distance says which one the program
+  measures (``measured_with``: the distance builtins in the answer and the lets it uses,
+  not inside a lambda): "closest points", "surfaces", "edges", "gap", "shortest
+  distance" for ``gap``; "center(s)" for ``distance``; "horizontal" for
+  ``horizontal_distance``, as the templates say it. "What is the distance between the
+  bottle and the paper towel roll?" (Qwen2.5-Coder-1.5B, answered with ``gap``) has two
+  readings; "the nearest points" answered with ``distance`` is another question.
 - ``bare_reference``: the question does not say "the X" for a category X of which
   the scene has several objects, with nothing after it that says which one ("How far
   is the stove knob from the fridge?" on a stove with 4 knobs: the program picked
@@ -88,7 +95,11 @@ is/are/does/do/did/can/could/would/will/was/  Bool (an alternative question "is 
 were/has/have/should/shall/may/might/must     also Str or Object)
 at the start of the question or of a clause
 (after , ; :)
-anything else ("what colour", "where" ...)    no constraint
+"where" at the start of the question or of a  Str, Object, Int (a clock hour) or Frame, or a
+clause                                        List of those: not a distance ("Where is the
+                                              houseplant relative to the fridge, in meters?"
+                                              answered 2.9 by Qwen2.5-Coder-1.5B)
+anything else ("what colour" ...)             no constraint
 ============================================  =============================================
 """
 
@@ -108,6 +119,7 @@ from ..tolerances import AGREEMENT_TOLERANCE, STABLE_TOLERANCE  # noqa: E402
 NUMERIC = ("Int", "Number", "Length", "Area", "Volume", "Angle")
 RELATIVE = ("Number", "Length", "Area", "Volume", "Angle")
 CHOICE = ("Object", "Str", "Frame", "Int")
+PLACES = ("Str", "Object", "Int", "Frame")  # where: a direction, a landmark, a clock hour
 
 _UNIT_WORDS = (r"(?:square |cubic )?(?:meters?|metres?|centimet(?:er|re)s?|millimet(?:er|re)s?|"
                r"cm|mm|m|m2|m3|m²|m³|liters?|litres?|degrees?|deg|inches|feet|foot)")
@@ -122,6 +134,7 @@ _CUES: list[tuple[str, re.Pattern]] = [
                          r"\b|\bin what order\b")),
     ("yesno", re.compile(r"(?:^|[,;:]\s*)(?:is|are|does|do|did|can|could|would|will|was|were|"
                          r"has|have|should|shall|may|might|must)\b")),
+    ("where", re.compile(r"(?:^|[,;:]\s*)where\b")),
 ]
 
 
@@ -293,6 +306,8 @@ def expected_types(question: str) -> tuple[str | None, tuple[str, ...] | None]:
         return cue, CHOICE + tuple(f"List[{t}]" for t in CHOICE)
     if cue == "yesno":
         return cue, ("Bool", "Str", "Object") if _offers_alternatives(question) else ("Bool",)
+    if cue == "where":
+        return cue, PLACES + tuple(f"List[{t}]" for t in PLACES)
     return None, None
 
 
@@ -335,7 +350,8 @@ def type_fit(question: str | None, answer: Answer, program: str | None = None) -
 
 
 _CUE_NAMES = {"measure": "a how-much question", "count": "a how-many question",
-              "which": "a which question", "yesno": "a yes/no question"}
+              "which": "a which question", "yesno": "a yes/no question",
+              "where": "a where question"}
 
 
 def _cue_text(cue: str, answer: Answer) -> str:
@@ -408,6 +424,69 @@ def _units_table() -> dict:
     from spatial_dsl.lang.types import UNITS
 
     return UNITS
+
+
+# ------------------------------------------------------------------- distance reading
+
+_DISTANCE_ASKED = re.compile(r"\bdistances?\b|\bhow far\b|\bapart\b|\bseparat\w*|\bhow close\b"
+                             r"|\bgap\b")
+# the words that say which distance (the templates' own: "between their closest points",
+# "the centers of", "center to center"); "the chair nearest the window" says nothing
+_READINGS = {
+    "gap": (re.compile(r"\b(?:closest|nearest)(?:[- ]point| points?| parts?| surfaces?| edges?"
+                       r"| sides?)\b|\bsurfaces?\b|\bedges?\b|\bgap\b|\bshortest (?:distance|gap)"
+                       r"\b|\bfrom the nearest point\b"),
+            "their closest points (gap)", '"between their closest points"'),
+    "distance": (re.compile(r"\bcent(?:er|re)s?\b"), "their centers (distance)",
+                 '"between their centers"'),
+    "horizontal_distance": (re.compile(r"\bhorizontal(?:ly)?\b"),
+                            "their centers, horizontally (horizontal_distance)",
+                            '"horizontally, between their centers"'),
+}
+
+
+def measured_with(program) -> set[str]:
+    """The distance builtins (``gap``, ``distance``, ``horizontal_distance``) whose value
+    the answer is computed from: in the answer and the lets it uses, not inside a lambda
+    (``argmin(xs, o => distance(o, a))`` picks an object, it is not what is measured)."""
+    from spatial_dsl.lang import ast
+
+    lets = {st.name: st.value for st in program.statements if isinstance(st, ast.Let)}
+    answer = next((st.value for st in program.statements if isinstance(st, ast.Answer)), None)
+    found: set[str] = set()
+    pending, visited = [answer] if answer is not None else [], set()
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.Call) and node.func in _READINGS:
+            found.add(node.func)
+        if isinstance(node, ast.Name) and node.id in lets and node.id not in visited:
+            visited.add(node.id)
+            pending.append(lets[node.id])
+        pending.extend(ast.children(node))
+    return found
+
+
+def distance_reading(question: str | None, program) -> Check:
+    """A question that asks for a distance says which one its program measures: between
+    the closest points (``gap``) or the centers (``distance``); "What is the distance
+    between the bottle and the paper towel roll?" has two readings (synthesis.md: one
+    reading), and "the nearest points" answered by ``distance`` is another question."""
+    q = " ".join((question or "").casefold().split())
+    used = measured_with(program)
+    if not _DISTANCE_ASKED.search(q) or len(used) != 1:
+        return Check("distance_reading", True, "no distance, or not one kind of distance")
+    reading = used.pop()
+    pattern, what, words = _READINGS[reading]
+    if pattern.search(q):
+        return Check("distance_reading", True, f"the question says {what}")
+    others = [r for r, (p, _w, _s) in _READINGS.items() if r != reading and p.search(q)]
+    if others:
+        return Check("distance_reading", False, f"the question asks about "
+                     f"{_READINGS[others[0]][1]}, the program measures {what}")
+    return Check("distance_reading", False, f"the question asks for a distance without "
+                 f"saying which: the program measures between {what}; say so, e.g. {words}")
 
 
 # ------------------------------------------------------------------------ task fit
