@@ -306,8 +306,11 @@ def test_each_proposal_is_asked_about_its_own_objects():
     assert len(set(pairs)) >= 10 and not any("Floor" in p for p in pairs)
     assert pairs == [tuple(focus_categories(scene, distance, j)) for j in range(15)]
     assert pairs != [tuple(focus_categories(scene, distance, j, seed=1)) for j in range(15)]
-    counted = [focus_categories(scene, count, j) for j in range(15)]
-    assert all(len(c) == 1 and counts[c[0]] > 1 for c in counted)
+    assert len({c for p in pairs for c in p}) == 30  # in turn: no category twice
+    counted = [c for j in range(15) for c in focus_categories(scene, count, j)]
+    several = sorted(c for c, n in counts.items() if n > 1)
+    assert sorted(counted[:len(several)]) == several  # the repeated categories first, once
+    assert all(counts[c] == 1 for c in counted[len(several):]) and len(set(counted)) == 15
     assert focus_categories(scene, room, 0) == []
     user = PromptBuilder("llama.cpp", context=4096).proposal(scene, distance, 3, 15)[1]
     a, b = pairs[3]
