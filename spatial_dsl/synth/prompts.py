@@ -391,18 +391,15 @@ class PromptBuilder:
         return system, summary, examples
 
     def _fit(self, scene, task: TaskSpec, summary: str, examples: str) -> tuple[str, str]:
-        full = self._tokens.count(self._system + "\n" + render(
-            "user.txt", scene_summary=summary, examples=examples, task=task_text(task),
-            attempt=1, attempts=1, focus=focus_text(scene, task, 0, self.seed)))
+        full = self._tokens.count(self._system + "\n" + self._user(scene, task, summary,
+                                                                     examples))
         if full + reply_reserve(self.context) <= self.context:
             return self._system, examples
         chosen = self._shown(self._sources(scene).examples(task), scene)[:COMPACT_EXAMPLES]
         system = compact_system_message(self.grammar, chosen, task, self.bound_names,
                                         framed=bool(scene.frames.count))
         short = examples_text(chosen)
-        needed = self._tokens.count(system + "\n" + render(
-            "user.txt", scene_summary=summary, examples=short, task=task_text(task),
-            attempt=1, attempts=1, focus=focus_text(scene, task, 0, self.seed)))
+        needed = self._tokens.count(system + "\n" + self._user(scene, task, summary, short))
         if needed + reply_reserve(self.context) > self.context:
             raise PromptError(f"the prompt for task {task.name} on {scene.id} needs {needed} "
                               f"tokens even in its compact form ({full} in full), and "
@@ -426,17 +423,20 @@ class PromptBuilder:
         """(tokens of the proposal prompt, how they were counted), for reports."""
         system, summary, examples = self._form(scene, task)
         counter = self._tokens or TokenCounter(None, None)
-        text = system + "\n" + render("user.txt", scene_summary=summary, examples=examples,
-                                      task=task_text(task), attempt=1, attempts=1,
-                                      focus=focus_text(scene, task, 0, self.seed))
+        text = system + "\n" + self._user(scene, task, summary, examples)
         return counter.count(text), counter.method
 
     def proposal(self, scene, task: TaskSpec, attempt: int, attempts: int) -> list[dict]:
         system, summary, examples = self._form(scene, task)
-        user = render("user.txt", scene_summary=summary, examples=examples,
+        user = self._user(scene, task, summary, examples, attempt, attempts)
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def _user(self, scene, task: TaskSpec, summary: str, examples: str, attempt: int = 0,
+              attempts: int = 1) -> str:
+        """A proposal's user message (of the first attempt, where the prompt is measured)."""
+        return render("user.txt", scene_summary=summary, examples=examples,
                       task=task_text(task), attempt=attempt + 1, attempts=attempts,
                       focus=focus_text(scene, task, attempt, self.seed))
-        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def agreement(self, scene, task: TaskSpec, question: str) -> list[dict]:
         from spatial_dsl.lang.printer import format_string
@@ -512,9 +512,9 @@ class PromptBuilder:
                       reply_form=self._reply_form())
 
     def repair_item(self, detail: str, check: str = "names_in_question") -> str:
-        """The item round's message: what does not match, and how to mend it (the
-        ``item:<check>`` snippet)."""
-        return render("repair_item.txt", detail=detail, advice=snippet(f"item:{check}"),
+        """The item round's message: what does not match, and how to mend it."""
+        advice = snippet("item:distance" if check == "distance_reading" else "item:names")
+        return render("repair_item.txt", detail=detail, advice=advice,
                       reply_form=self._reply_form())
 
     def repair_format(self, problem: str) -> str:
