@@ -139,14 +139,13 @@ def first_try_by_task(directory: Path) -> dict[str, str]:
 
 def recheck(directory: Path, seed: int = 0) -> dict:
     """Every accepted record: its program compiled and run again on its scene file gives the
-    recorded answer (objects in words, as the loop records them) and passes type fit, the
-    placeholder check and the self-answer check again ("no accepted item wrong")."""
+    recorded answer (objects in words, as the loop records them) and passes the item checks
+    again, each from the record alone ("no accepted item wrong")."""
     from spatial_dsl.api import Program
     from spatial_dsl.lang.check.checker import compile_source
     from spatial_dsl.scenes.format import load_scene_file
     from spatial_dsl.scenes.names import SceneNameTable
     from spatial_dsl.naming import ObjectNames, in_words
-    from spatial_dsl.synth.verify import placeholder, self_answer, type_fit
 
     checked = wrong = 0
     problems = []
@@ -163,13 +162,32 @@ def recheck(directory: Path, seed: int = 0) -> dict:
             answer = (in_words(result.answer, ObjectNames.of(scene, seed)).answer
                       if result.ok else None)
             ok = (result.ok and answer.text == record["answer"]
-                  and type_fit(record["question"], answer, record["program"]).ok
-                  and placeholder(record["question"]).ok
-                  and self_answer(compiled.program, scene, answer).ok)
+                  and _item_checks_pass(record, compiled, scene, answer))
         if not ok:
             wrong += 1
             problems.append(record["id"])
-    return {"checked": checked, "wrong": wrong, "ids": problems}
+    return {"checks": RECHECKS, "checked": checked, "wrong": wrong, "ids": problems}
+
+
+RECHECKS = ("type_fit", "task_fit", "placeholder", "names_in_question", "bare_reference",
+            "distance_reading", "self_answer", "structural_answer", "structural_influence")
+
+
+def _item_checks_pass(record: dict, compiled, scene, answer) -> bool:
+    from spatial_dsl.api import Program
+    from spatial_dsl.synth import verify as v
+    from spatial_dsl.synth.prompts import resolve_tasks
+
+    question, program = record["question"], compiled.program
+    template = resolve_tasks([record["task"]])[0].template
+    named = [literal.value for literal in compiled.scene_names]
+    return all(check.ok for check in (
+        v.type_fit(question, answer, record["program"]), v.task_fit(template, answer, program),
+        v.placeholder(question), v.names_in_question(question, named),
+        v.bare_reference(question, scene.categories), v.distance_reading(question, program),
+        v.self_answer(program, scene, answer), v.structural_answer(question, answer),
+        v.structural_influence(question, Program(compiled), v.without_structure(scene),
+                               Program(compiled).run(scene).answer)))
 
 
 def metrics(report: dict) -> dict:

@@ -616,6 +616,23 @@ def test_a_distance_question_that_does_not_say_which_gets_one_round(server, tmp_
     assert report["repairs"]["succeeded"] == {"item": 1}
 
 
+def test_a_count_that_includes_the_floor_is_rejected(server, tmp_path, capsys):
+    """On ithor:FloorPlan1 (which has a Floor object) "How many objects are in this room?"
+    answered by count(objects) counts the floor: both samples agree on 77, and the item is
+    still wrong for a reader."""
+    question = "How many objects are in this room?"
+    program = program_text(question, "answer count(objects)")
+    server.on(proposal_of(0, 1), reply(fenced(program)))
+    server.on(agreement_for(question), reply(fenced(program)))
+    out = tmp_path / "out"
+    code = main(["synth", "--scenes", "ithor:FloorPlan1", "--tasks", "object counts", "-n", "1",
+                 "-o", str(out), "--base-url", server.base_url, "--backoff", "0", "-q"])
+    capsys.readouterr()
+    report = json.loads((out / "report.json").read_text())
+    assert code == 0 and report["accepted"] == 0
+    assert report["verification_failures"]["structural_influence"] == 1
+
+
 def test_auto_detection_does_not_hang_on_a_trickling_server(tmp_path):
     from spatial_dsl.synth.grammar import GrammarModeError, detect_mode
 

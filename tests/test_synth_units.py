@@ -530,6 +530,42 @@ def test_a_where_question_is_not_answered_by_a_distance():
                     answer("front-left", "front-left", "Str")).ok
 
 
+STRUCTURE = [  # (question, answer statement, passes) on ithor:FloorPlan1 (it has a Floor)
+    ("How many objects are in this room?", "count(objects)", False),  # 77 with the floor
+    ("What is the area of the largest object in this room, in square meters?",
+     "round(argmax(objects, o => o.footprint).footprint in m2, 1)", False),  # the floor's
+    ("How many objects are within 1 m of the fridge?",
+     'count(filter(objects, o => near(o, the("Fridge"))))', False),
+    ("What is the shortest distance between the fridge and the window?",
+     'gap(the("Fridge"), the("Window"))', True),
+    ("How many objects rest on the floor?", 'count(filter(objects, o => on(o, the("Floor"))))',
+     True),  # the question names it
+    ("How many things rest on the stools?",  # names no floor, but the program does
+     'count(filter(objects, o => on(o, the("Floor"))))', False),
+    ("What is the floor area of this room?", "round(room.area in m2, 1)", True),
+]
+
+
+@pytest.mark.parametrize("question,answer_statement,passes", STRUCTURE)
+def test_an_answer_does_not_count_the_floor_as_an_object(question, answer_statement, passes):
+    from spatial_dsl.synth.verify import structural_influence, without_structure
+
+    scene = load_scene("ithor:FloorPlan1")
+    bare = without_structure(scene)
+    assert bare.n == scene.n - 1 and bare.room.area == scene.room.area
+    program = compile_program(f'question "q"\nanswer {answer_statement}\n')
+    result = structural_influence(question, program, bare, program.run(scene).answer)
+    assert result.ok == passes, result.detail
+
+
+def test_a_scene_without_structure_or_floor_polygon_has_no_bare_copy():
+    from spatial_dsl.synth.verify import without_structure
+
+    kitchen = load_scene(KITCHEN)
+    assert not any(str(c).lower() in ("floor", "wall", "ceiling") for c in kitchen.categories)
+    assert without_structure(kitchen) is None
+
+
 def test_bare_references_to_a_repeated_category():
     from spatial_dsl.synth.verify import bare_reference
 

@@ -143,7 +143,8 @@ def cmd_verify(args) -> int:
     from ..scenes.sources import load_scene
     from ..synth.verify import (
         bare_reference, degenerate, distance_reading, names_in_question, placeholder,
-        render_rejection, self_answer, stability, structural_answer, task_fit, type_fit,
+        render_rejection, self_answer, stability, structural_answer, structural_influence,
+        task_fit, type_fit, without_structure,
     )
     from ..seeds import derive_seed
 
@@ -181,7 +182,8 @@ def cmd_verify(args) -> int:
                    names_in_question(question, [n.value for n in checked.scene_names]),
                    bare_reference(question, scene.categories),
                    distance_reading(question, checked.program), degenerate(question, answer),
-                   structural_answer(question, answer)]
+                   structural_answer(question, answer),
+                   structural_influence(question, program, without_structure(scene), answer)]
     else:
         checks.append(degenerate(None, answer))
     ok = all(c.ok for c in checks)

@@ -78,7 +78,7 @@ from .prompts import PromptBuilder, TaskSpec
 from .verify import (
     answers_agree, bare_reference, conversion_unit, copied_example, degenerate, distance_reading,
     names_in_question, placeholder, render_rejection, self_answer, stability, structural_answer,
-    task_fit, type_fit,
+    structural_influence, task_fit, type_fit,
 )
 
 PROGRAM_NAME = "program.sp"
@@ -110,6 +110,7 @@ class SceneState:
     names: object = None
     grammar_fields: dict = field(default_factory=dict)  # answer kind -> request fields
     _jittered: list | None = None
+    _bare: object = False  # the scene without floors, walls, ceilings (False: not made yet)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self):
@@ -128,6 +129,16 @@ class SceneState:
                 self._jittered = jittered_scenes(self.scene, DEFAULT_TRIALS, DEFAULT_RADIUS,
                                                  seed)
             return self._jittered
+
+    @property
+    def bare(self):
+        """The scene without its floors, walls and ceilings (``verify.without_structure``)."""
+        with self._lock:
+            if self._bare is False:
+                from .verify import without_structure
+
+                self._bare = without_structure(self.scene)
+            return self._bare
 
     @property
     def frames(self) -> list[int]:
@@ -358,6 +369,8 @@ class Loop:
                       lambda: degenerate(question, answer),
                       lambda: self_answer(first.checked.program, state.scene, answer),
                       lambda: structural_answer(question, answer),
+                      lambda: structural_influence(question, program, state.bare,
+                                                   first.result.answer),
                       lambda: stability(program, state.scene, state.jittered, answer)):
             result = check()
             if not result.ok:

@@ -49,7 +49,7 @@ from collections import Counter
 
 CHECKS = ("type_fit", "task_fit", "placeholder", "names_in_question", "bare_reference",
           "distance_reading", "copied_example", "degenerate", "self_answer",
-          "structural_answer", "stability", "agreement", "new")
+          "structural_answer", "structural_influence", "stability", "agreement", "new")
 
 
 def _group(counters: Counter, prefix: str) -> dict:

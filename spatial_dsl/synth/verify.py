@@ -659,6 +659,62 @@ def structural_answer(question: str | None, answer: Answer) -> Check:
                  "question does not name")
 
 
+def without_structure(scene):
+    """The scene without its floors, walls and ceilings (``refer.model.STRUCTURAL``), for
+    ``structural_influence``; None when it has none, or when its room is derived from the
+    objects' bounds (no floor polygon), which removing them would change."""
+    from ..refer.model import STRUCTURAL
+    from ..scenes.format import dump_scene, scene_from_dict
+
+    gone = {scene.ids[i] for i in range(scene.n)
+            if normalise_name(str(scene.categories[i])) in STRUCTURAL}
+    if not gone or scene.room.floor is None or len(gone) == scene.n:
+        return None
+    doc = dump_scene(scene)
+    kept = []
+    for obj in doc["objects"]:
+        if obj["id"] in gone:
+            continue
+        if obj.get("parent") in gone:  # held by the floor: now held by nothing
+            obj = {k: v for k, v in obj.items() if k != "support"} | {"parent": None}
+        kept.append(obj)
+    doc["objects"] = kept
+    for frame in doc.get("frames", []):
+        frame["visible"] = {k: v for k, v in frame["visible"].items() if k not in gone}
+    return scene_from_dict(doc, f"{scene.id} (without floors, walls and ceilings)")
+
+
+_NAMES_STRUCTURE = re.compile(r"\b(?:floors?|walls?|ceilings?)\b")
+
+
+def structural_influence(question: str | None, program, bare, answer: Answer) -> Check:
+    """The answer does not count or measure a floor, wall or ceiling the question does not
+    name: run on the scene without them (``bare``, from ``without_structure``), the program
+    gives the same answer. "How many objects are in this room?" counted the floor (77, not
+    76), and "What is the area of the largest object?" measured it (26.1 m²): for a reader
+    neither is an object (Qwen2.5-Coder-1.5B, both accepted)."""
+    if bare is None or _NAMES_STRUCTURE.search((question or "").casefold()):
+        return Check("structural_influence", True, "no floor, wall or ceiling to leave out, "
+                     "or the question names one")
+    from ..api import SceneNameError
+
+    try:
+        result = program.run(bare)
+    except SceneNameError:
+        return Check("structural_influence", False, "the program names the floor, a wall or "
+                     "the ceiling, which the question does not")
+    if not result.ok:
+        return Check("structural_influence", False, "without the floor, walls and ceiling the "
+                     f"program has no answer ({result.rejection.kind}): it is about them, and "
+                     "the question does not say so")
+    if not answers_agree(answer, result.answer, tolerance=1e-9):
+        return Check("structural_influence", False, "the answer counts or measures the floor, "
+                     f"walls or ceiling (without them it is {_shown(result.answer)}), which the "
+                     "question does not name: a reader does not take them for objects")
+    return Check("structural_influence", True, "the same answer without the floor, walls and "
+                 "ceiling")
+
+
 def degenerate(question: str | None, answer: Answer) -> Check:
     is_list, t = _elem_type(answer.type)
     if is_list and not answer.value:
