@@ -81,12 +81,12 @@ def test_the_spec_numbers_are_written_only_in_the_tolerances_module():
 
 def test_readers_of_the_spec_numbers_see_the_tolerances_values():
     from spatial_dsl.runtime import geometry, jitter, refgeom
-    from spatial_dsl.synth import verify
+    from spatial_dsl.synth import agreement
     from spatial_dsl import tasks
 
     assert jitter.DEFAULT_RADIUS == tolerances.JITTER_RADIUS == 0.02  # synthesis.md: 2 cm
     assert jitter.DEFAULT_TRIALS == tolerances.JITTER_TRIALS == 8  # ... 8 seeded trials
-    assert tasks.STABLE_TOLERANCE is verify.STABLE_TOLERANCE is tolerances.STABLE_TOLERANCE
+    assert tasks.STABLE_TOLERANCE is agreement.STABLE_TOLERANCE is tolerances.STABLE_TOLERANCE
     assert geometry.ROUTE_MIN_STEP == refgeom.ROUTE_MIN_STEP == 0.05  # language.md route
     assert geometry.DEGENERATE_LEN == refgeom.DEGENERATE_LEN == 0.001  # "under 1 mm"
 

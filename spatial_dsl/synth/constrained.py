@@ -487,46 +487,6 @@ class _Builder(RuleWriter):
                   *([f'{obj} "." {numbers["Object"]}'] if obj else []),
                   *([f'{sets} idx{s} ["." {numbers["any"]}]'] if sets else []))
 
-    def attribute_chains(self) -> None:
-        """``self.chains``: the rules of an attribute chain on a value of unknown type
-        (``any``) and on a value of each type that has attributes (``Object``, ``Vec3`` ...),
-        from the registry's attributes (owner -> name -> result type): a state is the set of
-        types the receiver may have, and each attribute leads to the types it may give
-        (``center`` -> Vec3 -> ``x``, ``y``, ``z``); one rule per state, scene- and
-        scope-independent. ``self.num_chains``: the same chains that end in a number or
-        quantity (``center.z``, not ``center`` or ``category``), for keys."""
-        from spatial_dsl.lang.builtins.registry import ATTRIBUTES
-
-        owned: dict[str, dict[str, set[str]]] = {}
-        for (owner, name), attribute in ATTRIBUTES.items():
-            owned.setdefault(str(owner), {}).setdefault(name, set()).add(str(attribute.type))
-        numeric = {str(t) for t in T.NUMERIC}
-        states: dict[tuple[frozenset, bool], str] = {}
-
-        def state(receivers: frozenset, numbers: bool) -> str:
-            if (receivers, numbers) not in states:
-                # a trie rule: glued, no separator between its characters (synth.gbnf)
-                states[receivers, numbers] = rule = f"trie_achain_{len(states)}"
-                entries = []
-                for name in sorted({n for r in receivers for n in owned.get(r, {})}):
-                    types = {t for r in receivers for t in owned[r].get(name, ())}
-                    gives = frozenset(types & set(owned))
-                    ends = not numbers or bool(types & numeric)  # may the chain end here
-                    if gives:
-                        more = f'"." {state(gives, numbers)}'
-                        entries.append((name, f"[{more}]" if ends else more))
-                    elif ends:
-                        entries.append((name, ""))
-                self.trie(rule, entries)
-            return states[receivers, numbers]
-
-        every = frozenset(owned)
-        self.chains = {"any": state(every, False)}
-        self.num_chains = {"any": state(every, True)}
-        for owner in sorted(owned):
-            self.chains[owner] = state(frozenset([owner]), False)
-            self.num_chains[owner] = state(frozenset([owner]), True)
-
     def statements(self) -> None:
         """question, then lets and asserts, then answer. ``body_{i}_{j}``: i object lets and
         j set lets bound; an object let binds the next name of ``OBJECT_LETS`` to an

@@ -1,5 +1,6 @@
 """Writing grammar rules (``synth.constrained``): alternatives added once each, rules of the
-same body shared, and sets of names written as character tries."""
+same body shared, sets of names written as character tries, and the attribute chains typed
+from the registry (scene- and scope-independent)."""
 
 from __future__ import annotations
 
@@ -70,3 +71,44 @@ class RuleWriter:
         if name not in self.rules:
             self.rule(name, body)
         return name
+
+    def attribute_chains(self) -> None:
+        """``self.chains``: the rules of an attribute chain on a value of unknown type
+        (``any``) and on a value of each type that has attributes (``Object``, ``Vec3`` ...),
+        from the registry's attributes (owner -> name -> result type): a state is the set of
+        types the receiver may have, and each attribute leads to the types it may give
+        (``center`` -> Vec3 -> ``x``, ``y``, ``z``); one rule per state, scene- and
+        scope-independent. ``self.num_chains``: the same chains that end in a number or
+        quantity (``center.z``, not ``center`` or ``category``), for keys."""
+        from spatial_dsl.lang import types as T
+        from spatial_dsl.lang.builtins.registry import ATTRIBUTES
+
+        owned: dict[str, dict[str, set[str]]] = {}
+        for (owner, name), attribute in ATTRIBUTES.items():
+            owned.setdefault(str(owner), {}).setdefault(name, set()).add(str(attribute.type))
+        numeric = {str(t) for t in T.NUMERIC}
+        states: dict[tuple[frozenset, bool], str] = {}
+
+        def state(receivers: frozenset, numbers: bool) -> str:
+            if (receivers, numbers) not in states:
+                # a trie rule: glued, no separator between its characters (synth.gbnf)
+                states[receivers, numbers] = rule = f"trie_achain_{len(states)}"
+                entries = []
+                for name in sorted({n for r in receivers for n in owned.get(r, {})}):
+                    types = {t for r in receivers for t in owned[r].get(name, ())}
+                    gives = frozenset(types & set(owned))
+                    ends = not numbers or bool(types & numeric)  # may the chain end here
+                    if gives:
+                        more = f'"." {state(gives, numbers)}'
+                        entries.append((name, f"[{more}]" if ends else more))
+                    elif ends:
+                        entries.append((name, ""))
+                self.trie(rule, entries)
+            return states[receivers, numbers]
+
+        every = frozenset(owned)
+        self.chains = {"any": state(every, False)}
+        self.num_chains = {"any": state(every, True)}
+        for owner in sorted(owned):
+            self.chains[owner] = state(frozenset([owner]), False)
+            self.num_chains[owner] = state(frozenset([owner]), True)

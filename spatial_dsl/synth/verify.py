@@ -1,4 +1,6 @@
-"""The verification checks of the LLM loop (synthesis.md, step 4), on one program.
+"""The verification checks of the LLM loop (synthesis.md, step 4), on one program: those on
+the question's words here, the comparisons of answers in ``synth.agreement``, the checks
+that read the program and the scene in ``synth.program_checks`` (all re-exported here).
 
 - ``stability``: the answer is unchanged when every object's centre is jittered
   by up to 2 cm, over 8 seeded trials (``runtime.jitter``; the trials' seed is
@@ -108,16 +110,22 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from ..names import natural_name
-from ..runtime.answers import Answer, same_element
+from ..runtime.answers import Answer
 from ..scenes.model import normalise_name
 from spatial_dsl.lang.source import Source
 
-from ..tolerances import AGREEMENT_TOLERANCE, STABLE_TOLERANCE  # noqa: E402
-NUMERIC = ("Int", "Number", "Length", "Area", "Volume", "Angle")
-RELATIVE = ("Number", "Length", "Area", "Volume", "Angle")
+# re-exported: the loop, `spdsl verify` and the benchmark take every check from here
+from .agreement import (  # noqa: F401
+    NUMERIC, RELATIVE, Check, _elem_type, _shown, answers_agree, conversion_unit,
+    in_base_units, stable_answer,
+)
+from .program_checks import (  # noqa: F401
+    answer_kind, distance_reading, measured_with, self_answer, structural_answer,
+    structural_influence, task_fit, without_structure,
+)
+
 CHOICE = ("Object", "Str", "Frame", "Int")
 PLACES = ("Str", "Object", "Int", "Frame")  # where: a direction, a landmark, a clock hour
 
@@ -138,129 +146,6 @@ _CUES: list[tuple[str, re.Pattern]] = [
 ]
 
 
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-
-    def to_json(self) -> dict:
-        return {"check": self.name, "ok": self.ok, "detail": self.detail}
-
-
-# ----------------------------------------------------------------------- comparison
-
-
-def _elem_type(t: str) -> tuple[bool, str]:
-    if t.startswith("List[") and t.endswith("]"):
-        return True, t[5:-1]
-    return False, t
-
-
-def _texts_of(value, t: str) -> set[str]:
-    if t == "Object" and isinstance(value, dict):
-        texts = {normalise_name(str(value.get("label", ""))),
-                 normalise_name(str(value.get("category", "")))}
-        if value.get("name"):  # the words of naming.in_words: "the shortest vase"
-            texts.add(normalise_name(_without_article(str(value["name"]))))
-        return texts
-    return {normalise_name(_without_article(str(value)))}
-
-
-def _without_article(text: str) -> str:
-    return text[4:] if text.casefold().startswith("the ") else text
-
-
-def _elem_close(x, tx: str, y, ty: str, tolerance: float) -> bool:
-    """``y`` (of type ``ty``) agrees with ``x``: numbers by ``same_element`` (relative to
-    ``x``; two Ints equal), objects by id, a Str naming the object, else equal."""
-    if tx in NUMERIC and ty in NUMERIC:
-        if isinstance(x, bool) or isinstance(y, bool):
-            return False
-        if same_element(x, y, 0.0 if tx == ty == "Int" else tolerance):
-            return True
-        return "Int" not in (tx, ty) and _rounded_from(y, x)
-    if tx == "Object" and ty == "Object":
-        return isinstance(x, dict) and isinstance(y, dict) and same_element(x, y)
-    if {tx, ty} <= {"Object", "Str"}:
-        return bool(_texts_of(x, tx) & _texts_of(y, ty))
-    return tx == ty and x == y
-
-
-def conversion_unit(program) -> str | None:
-    """The one unit a program converts to with ``in`` (None: none, or several)."""
-    from spatial_dsl.lang import ast
-
-    units = {n.unit for n in ast.walk(program) if isinstance(n, ast.InUnit)}
-    return units.pop() if len(units) == 1 else None
-
-
-def in_base_units(answer: Answer, unit: str | None) -> Answer:
-    """A Number answer (or list of them) that its program converted to ``unit``, as the
-    quantity it measures, in base units (``1.51`` from ``in m`` is 1.51 m; ``151`` from
-    ``in cm`` is 1.51 m too); any other answer unchanged."""
-    from spatial_dsl.lang import types as T
-
-    listed, t = _elem_type(answer.type)
-    if t != "Number" or unit not in T.UNITS:
-        return answer
-    dimension, factor = T.UNITS[unit]
-    value = [x * factor for x in answer.value] if listed else answer.value * factor
-    kind = f"List[{dimension}]" if listed else str(dimension)
-    return Answer(answer.text, value, kind, T.BASE_UNIT[dimension], answer.ids)
-
-
-def _decimals(x: float) -> int:
-    from ..runtime.answers import format_number
-
-    return len(format_number(x).partition(".")[2])
-
-
-def _rounded_from(coarse, fine) -> bool:
-    """``coarse`` is ``fine`` rounded to fewer decimals (4 m for 3.88 m): a sample that
-    rounded more than the item agrees with it; the item keeps its own, finer answer."""
-    from ..runtime.reference.scalars import round_half_away
-
-    try:
-        places = _decimals(coarse)
-        return places < _decimals(fine) and abs(round_half_away(fine, places) - coarse) <= 1e-9
-    except (TypeError, ValueError, OverflowError):
-        return False
-
-
-def answers_agree(a: Answer, b: Answer, tolerance: float = AGREEMENT_TOLERANCE,
-                  units: tuple[str | None, str | None] = (None, None)) -> bool:
-    """Same answer: same unit, numbers within ``tolerance`` (relative to ``a``), Ints equal,
-    objects the same object (or a Str naming it), everything else equal. ``units``: the
-    unit each answer's program converted to (``conversion_unit``), if any: a Number so
-    converted agrees with the quantity it measures ("1.51" from ``round(gap(a, b) in m, 2)``
-    and 1.509 m from ``gap(a, b)``, which Qwen2.5-Coder-1.5B's samples gave for one
-    question), and with a Number converted to another unit of its dimension. A number of
-    ``b`` that is ``a``'s rounded to fewer decimals agrees with it (``_rounded_from``; not
-    the other way: the item's answer is ``a``)."""
-    converted = in_base_units(a, units[0]), in_base_units(b, units[1])
-    if converted[0].type == converted[1].type:
-        a, b = converted
-    if a.unit != b.unit:
-        return False
-    la, ta = _elem_type(a.type)
-    lb, tb = _elem_type(b.type)
-    if la != lb:
-        return False
-    if not la:
-        return _elem_close(a.value, ta, b.value, tb, tolerance)
-    return len(a.value) == len(b.value) and all(
-        _elem_close(x, ta, y, tb, tolerance) for x, y in zip(a.value, b.value))
-
-
-def stable_answer(original: Answer, trial: Answer) -> bool:
-    """The stability comparison: numbers and quantities within 5 %, all else equal."""
-    if original.type != trial.type or original.unit != trial.unit:
-        return False
-    _, t = _elem_type(original.type)
-    tolerance = STABLE_TOLERANCE if t in RELATIVE else 0.0
-    return same_element(original.value, trial.value, tolerance)
-
 
 # --------------------------------------------------------------------------- checks
 
@@ -275,10 +160,6 @@ def stability(program, scene, jittered: list, answer: Answer) -> Check:
             return Check("stability", False, f"trial {t + 1} of {len(jittered)}: answer "
                          f"{_shown(result.answer)} instead of {_shown(answer)}")
     return Check("stability", True, f"unchanged over {len(jittered)} jittered trials (2 cm)")
-
-
-def _shown(answer: Answer) -> str:
-    return repr(answer.text + (f" {answer.unit}" if answer.unit else ""))
 
 
 def _normal_text(text: str) -> str:
@@ -426,118 +307,6 @@ def _units_table() -> dict:
     return UNITS
 
 
-# ------------------------------------------------------------------- distance reading
-
-_DISTANCE_ASKED = re.compile(r"\bdistances?\b|\bhow far\b|\bapart\b|\bseparat\w*|\bhow close\b"
-                             r"|\bgap\b")
-# the words that say which distance (the templates' own: "between their closest points",
-# "the centers of", "center to center"); "the chair nearest the window" says nothing
-_READINGS = {
-    "gap": (re.compile(r"\b(?:closest|nearest)(?:[- ]point| points?| parts?| surfaces?| edges?"
-                       r"| sides?)\b|\bsurfaces?\b|\bedges?\b|\bgap\b|\bshortest (?:distance|gap)"
-                       r"\b|\bfrom the nearest point\b"),
-            "their closest points (gap)", '"between their closest points"'),
-    "distance": (re.compile(r"\bcent(?:er|re)s?\b"), "their centers (distance)",
-                 '"between their centers"'),
-    "horizontal_distance": (re.compile(r"\bhorizontal(?:ly)?\b"),
-                            "their centers, horizontally (horizontal_distance)",
-                            '"horizontally, between their centers"'),
-}
-
-
-def measured_with(program) -> set[str]:
-    """The distance builtins (``gap``, ``distance``, ``horizontal_distance``) whose value
-    the answer is computed from: in the answer and the lets it uses, not inside a lambda
-    (``argmin(xs, o => distance(o, a))`` picks an object, it is not what is measured)."""
-    from spatial_dsl.lang import ast
-
-    lets = {st.name: st.value for st in program.statements if isinstance(st, ast.Let)}
-    answer = next((st.value for st in program.statements if isinstance(st, ast.Answer)), None)
-    found: set[str] = set()
-    pending, visited = [answer] if answer is not None else [], set()
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.Lambda):
-            continue
-        if isinstance(node, ast.Call) and node.func in _READINGS:
-            found.add(node.func)
-        if isinstance(node, ast.Name) and node.id in lets and node.id not in visited:
-            visited.add(node.id)
-            pending.append(lets[node.id])
-        pending.extend(ast.children(node))
-    return found
-
-
-def distance_reading(question: str | None, program) -> Check:
-    """A question that asks for a distance says which one its program measures: between
-    the closest points (``gap``) or the centers (``distance``); "What is the distance
-    between the bottle and the paper towel roll?" has two readings (synthesis.md: one
-    reading), and "the nearest points" answered by ``distance`` is another question."""
-    q = " ".join((question or "").casefold().split())
-    used = measured_with(program)
-    if not _DISTANCE_ASKED.search(q) or len(used) != 1:
-        return Check("distance_reading", True, "no distance, or not one kind of distance")
-    reading = used.pop()
-    pattern, what, words = _READINGS[reading]
-    if pattern.search(q):
-        return Check("distance_reading", True, f"the question says {what}")
-    others = [r for r, (p, _w, _s) in _READINGS.items() if r != reading and p.search(q)]
-    if others:
-        return Check("distance_reading", False, f"the question asks about "
-                     f"{_READINGS[others[0]][1]}, the program measures {what}")
-    return Check("distance_reading", False, f"the question asks for a distance without "
-                 f"saying which: the program measures between {what}; say so, e.g. {words}")
-
-
-# ------------------------------------------------------------------------ task fit
-
-
-def answer_kind(type_name: str, node) -> str:
-    """What kind of answer a program gives, from its answer type and (for a Number) the units
-    the program converts to (``node``: the program, or a task's answer expression): ``count``,
-    a dimension (``Length`` ...), ``Number`` (a measure of unknown dimension), ``choice``
-    (Object or Str) or the type itself."""
-    from spatial_dsl.lang import ast
-
-    if type_name == "Int":
-        return "count"
-    if type_name in ("Object", "Str"):
-        return "choice"
-    if type_name != "Number":
-        return type_name
-    units = _units_table()
-    dimensions = {str(units[n.unit][0]) for n in ast.walk(node)
-                  if isinstance(n, ast.InUnit) and n.unit in units}
-    return dimensions.pop() if len(dimensions) == 1 else "Number"
-
-
-_KIND_WORDS = {"count": "a count (Int)", "Number": "a number", "choice": "an object",
-               "Bool": "a yes/no answer (Bool)"}
-
-
-def _kind_text(kind: str) -> str:
-    if kind in _KIND_WORDS:
-        return _KIND_WORDS[kind]
-    if kind in RELATIVE:
-        return f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind.lower()}"
-    return kind
-
-
-def task_fit(template, answer: Answer, program) -> Check:
-    """``template``: the unit's task template (None: a free description); ``program``: the
-    item's program (AST)."""
-    if template is None:
-        return Check("task_fit", True, "a free description sets no answer type")
-    wanted = answer_kind(str(template.answer_type), template.task.answer.value)
-    given = answer_kind(answer.type, program)
-    measures = set(RELATIVE)
-    fits = wanted == given or ("Number" in (wanted, given) and {wanted, given} <= measures)
-    if fits:
-        return Check("task_fit", True, f"the task asks for {_kind_text(wanted)}")
-    return Check("task_fit", False, f"the task {template.name} asks for {_kind_text(wanted)}, "
-                 f"and this item answers {_kind_text(given)}")
-
-
 # ------------------------------------------------------------- copies and placeholders
 
 _PLACEHOLDER = re.compile(r"<\s*[A-Za-z_][A-Za-z0-9_]*\s*>|\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}")
@@ -622,97 +391,6 @@ def names_in_question(question: str | None, names: list[str]) -> Check:
                          f"the program names {name!r}, which the question does not mention")
     return Check("names_in_question", True, "every object the program names by name is "
                  "named in the question")
-
-
-def self_answer(program, scene, answer: Answer) -> Check:
-    """The Object answer is not an object the program (its AST) picks by ``the("name")``
-    (``quality.the_names``, as the template engine reads a program's landmarks)."""
-    from ..quality import one_object, the_names
-
-    if answer.type != "Object" or not answer.ids:
-        return Check("self_answer", True, "not an Object answer")
-    answered = str(answer.ids[0])
-    name = next((n for n in the_names(program) if (row := one_object(scene, n)) is not None
-                 and str(scene.ids[row]) == answered), None)
-    if name is not None:
-        from spatial_dsl.lang import build
-        from spatial_dsl.lang.printer import expr
-
-        landmark = expr(build.call("the", build.string(name)))
-        return Check("self_answer", False, f"the answer {answer.text!r} is the object the "
-                     f"program names with {landmark}: it is compared with itself")
-    return Check("self_answer", True, "the answer is not an object the program names as a "
-                 "landmark")
-
-
-def structural_answer(question: str | None, answer: Answer) -> Check:
-    """An Object answer that is a floor, a wall or a ceiling is named in the question."""
-    from ..refer.model import STRUCTURAL
-
-    category = answer.value.get("category") if isinstance(answer.value, dict) else None
-    name = normalise_name(str(category or ""))
-    if answer.type == "Object" and name in STRUCTURAL and name not in normalise_name(
-            question or ""):
-        return Check("structural_answer", False, f"the answer is the {name}, a part of the room "
-                     "that the question does not ask about")
-    return Check("structural_answer", True, "the answer is not a floor, wall or ceiling the "
-                 "question does not name")
-
-
-def without_structure(scene):
-    """The scene without its floors, walls and ceilings (``refer.model.STRUCTURAL``), for
-    ``structural_influence``; None when it has none, or when its room is derived from the
-    objects' bounds (no floor polygon), which removing them would change."""
-    from ..refer.model import STRUCTURAL
-    from ..scenes.format import dump_scene, scene_from_dict
-
-    gone = {scene.ids[i] for i in range(scene.n)
-            if normalise_name(str(scene.categories[i])) in STRUCTURAL}
-    if not gone or scene.room.floor is None or len(gone) == scene.n:
-        return None
-    doc = dump_scene(scene)
-    kept = []
-    for obj in doc["objects"]:
-        if obj["id"] in gone:
-            continue
-        if obj.get("parent") in gone:  # held by the floor: now held by nothing
-            obj = {k: v for k, v in obj.items() if k != "support"} | {"parent": None}
-        kept.append(obj)
-    doc["objects"] = kept
-    for frame in doc.get("frames", []):
-        frame["visible"] = {k: v for k, v in frame["visible"].items() if k not in gone}
-    return scene_from_dict(doc, f"{scene.id} (without floors, walls and ceilings)")
-
-
-_NAMES_STRUCTURE = re.compile(r"\b(?:floors?|walls?|ceilings?)\b")
-
-
-def structural_influence(question: str | None, program, bare, answer: Answer) -> Check:
-    """The answer does not count or measure a floor, wall or ceiling the question does not
-    name: run on the scene without them (``bare``, from ``without_structure``), the program
-    gives the same answer. "How many objects are in this room?" counted the floor (77, not
-    76), and "What is the area of the largest object?" measured it (26.1 m²): for a reader
-    neither is an object (Qwen2.5-Coder-1.5B, both accepted)."""
-    if bare is None or _NAMES_STRUCTURE.search((question or "").casefold()):
-        return Check("structural_influence", True, "no floor, wall or ceiling to leave out, "
-                     "or the question names one")
-    from ..api import SceneNameError
-
-    try:
-        result = program.run(bare)
-    except SceneNameError:
-        return Check("structural_influence", False, "the program names the floor, a wall or "
-                     "the ceiling, which the question does not")
-    if not result.ok:
-        return Check("structural_influence", False, "without the floor, walls and ceiling the "
-                     f"program has no answer ({result.rejection.kind}): it is about them, and "
-                     "the question does not say so")
-    if not answers_agree(answer, result.answer, tolerance=1e-9):
-        return Check("structural_influence", False, "the answer counts or measures the floor, "
-                     f"walls or ceiling (without them it is {_shown(result.answer)}), which the "
-                     "question does not name: a reader does not take them for objects")
-    return Check("structural_influence", True, "the same answer without the floor, walls and "
-                 "ceiling")
 
 
 def degenerate(question: str | None, answer: Answer) -> Check:
