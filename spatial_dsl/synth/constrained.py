@@ -156,9 +156,6 @@ def unique_names(scene, names: list[str]) -> list[str]:
     return [n for n in names if one_object(scene, n) is not None]
 
 
-ANSWERS = ("any", "number")  # what the ``answer`` statement may give (``answer_kind``)
-
-
 def answer_kind(answer_type) -> str:
     """``number`` for a task whose answer is a number or quantity (a count, a distance, an
     area): its grammar's ``answer`` is a numeric expression (``key``), so an answer that
