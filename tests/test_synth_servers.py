@@ -295,7 +295,9 @@ def test_each_proposal_is_asked_about_its_own_objects():
     about objects, repeated categories for a count, none for the room's size."""
     from collections import Counter
 
-    from spatial_dsl.synth.prompts import PromptBuilder, focus_categories, resolve_tasks
+    from spatial_dsl.synth.prompts import (
+        PromptBuilder, focus_categories, free_task, resolve_tasks,
+    )
 
     scene = load_scene("ithor:FloorPlan1")
     counts = Counter(map(str, scene.categories))
@@ -317,6 +319,14 @@ def test_each_proposal_is_asked_about_its_own_objects():
     assert f"ask about the {a} and the {b}: each is one object" in user["content"]
     room_user = PromptBuilder("llama.cpp").proposal(scene, room, 0, 15)[1]["content"]
     assert "ask about" not in room_user and room_user == room_user.strip()
+    # and what its answer is, as task_fit checks it (a 1.5B model asked for counts in 11 of
+    # 15 room-size proposals)
+    assert room_user.endswith("The question asks for an area, as every question of this "
+                              "task does.")
+    count_user = PromptBuilder("llama.cpp").proposal(scene, count, 0, 15)[1]["content"]
+    assert "The question asks for a count (Int)" in count_user
+    free_user = PromptBuilder("llama.cpp").proposal(scene, free_task("heights"), 0, 1)[1]
+    assert "The question asks for" not in free_user["content"]
 
 
 # ------------------------------------------------------------------------- repairs

@@ -102,7 +102,8 @@ _KIND_WORDS = {"count": "a count (Int)", "Number": "a number", "choice": "an obj
                "Bool": "a yes/no answer (Bool)"}
 
 
-def _kind_text(kind: str) -> str:
+def kind_text(kind: str) -> str:
+    """An answer kind (``answer_kind``) in words: "a count (Int)", "an area" ..."""
     if kind in _KIND_WORDS:
         return _KIND_WORDS[kind]
     if kind in RELATIVE:
@@ -120,9 +121,9 @@ def task_fit(template, answer: Answer, program) -> Check:
     measures = set(RELATIVE)
     fits = wanted == given or ("Number" in (wanted, given) and {wanted, given} <= measures)
     if fits:
-        return Check("task_fit", True, f"the task asks for {_kind_text(wanted)}")
-    return Check("task_fit", False, f"the task {template.name} asks for {_kind_text(wanted)}, "
-                 f"and this item answers {_kind_text(given)}")
+        return Check("task_fit", True, f"the task asks for {kind_text(wanted)}")
+    return Check("task_fit", False, f"the task {template.name} asks for {kind_text(wanted)}, "
+                 f"and this item answers {kind_text(given)}")
 
 
 # ------------------------------------------------------------- the scene's own objects

@@ -192,6 +192,24 @@ def focus_text(scene, task: TaskSpec, attempt: int, seed: int = 0) -> str:
                    names=" and ".join(f"{c} (×{counts[c]})" for c in chosen))
 
 
+def this_request(scene, task: TaskSpec, attempt: int, seed: int = 0) -> str:
+    """The proposal's last lines: what the task's answers are, and what to ask about."""
+    lines = (answer_kind_text(task), focus_text(scene, task, attempt, seed))
+    return "\n".join(line for line in lines if line)
+
+
+def answer_kind_text(task: TaskSpec) -> str:
+    """What a task's answers are, as the proposal says it ("" for a free description): what
+    ``task_fit`` checks. Told only "What to write: questions of the task type
+    vsi_room_size", a 1.5B model asked how many chairs in 11 of 15 proposals."""
+    if task.template is None:
+        return ""
+    from .program_checks import answer_kind, kind_text
+
+    kind = answer_kind(str(task.template.answer_type), task.template.task.answer.value)
+    return snippet("answer_kind", kind=kind_text(kind))
+
+
 def _listing(items: list[str]) -> str:
     if len(items) <= MAX_LISTED:
         return ", ".join(items)
@@ -436,7 +454,7 @@ class PromptBuilder:
         """A proposal's user message (of the first attempt, where the prompt is measured)."""
         return render("user.txt", scene_summary=summary, examples=examples,
                       task=task_text(task), attempt=attempt + 1, attempts=attempts,
-                      focus=focus_text(scene, task, attempt, self.seed))
+                      this_request=this_request(scene, task, attempt, self.seed))
 
     def agreement(self, scene, task: TaskSpec, question: str) -> list[dict]:
         from spatial_dsl.lang.printer import format_string
