@@ -566,6 +566,20 @@ def test_a_scene_without_structure_or_floor_polygon_has_no_bare_copy():
     assert without_structure(kitchen) is None
 
 
+def test_a_question_does_not_speak_of_the_program():
+    from spatial_dsl.synth.verify import meta_text
+
+    pasted = ("What is the distance between the tomato and the wine bottle, in meters? The "
+              "program measures the distance between their closest points.")
+    failed = meta_text(pasted)
+    assert not failed.ok and "'program'" in failed.detail
+    assert not meta_text('How far is the("Mug") from the fridge?').ok
+    assert not meta_text("What does gap(a, b) give for the mug and the fridge?").ok
+    assert meta_text("How many meters separate the nearest points of the mug and the sink "
+                     "(in meters)?").ok
+    assert meta_text("What is the shortest distance between the fridge and the window?").ok
+
+
 def test_bare_references_to_a_repeated_category():
     from spatial_dsl.synth.verify import bare_reference
 

@@ -28,6 +28,8 @@ that read the program and the scene in ``synth.program_checks`` (all re-exported
   is not that of an accepted one; the driver applies it over the whole run.
 - ``placeholder``: the question holds no unfilled template placeholder (``<a>``,
   ``{a}``), which small models copy from the task's phrasings.
+- ``meta_text``: the question says nothing about the program ("program", a call such as
+  ``gap(a, b)``): a small model pasted the repair hint into its question.
 - ``copied_example``: the question and the program are not a worked example of
   the prompt (normalised), which small models hand back verbatim.
 - ``names_in_question``: every category or label the program names (``the("Fridge")``,
@@ -320,6 +322,22 @@ def placeholder(question: str | None) -> Check:
         return Check("placeholder", False, f"the question holds the unfilled placeholder "
                      f"{m[0]!r}")
     return Check("placeholder", True, "no template placeholder in the question")
+
+
+# words a question for a reader has no use for: the program, and calls of the language
+_META = re.compile(r"\bprogram\b|\bspatialdsl\b|\b[a-z_]+\(\s*[\"a-z]")
+
+
+def meta_text(question: str | None) -> Check:
+    """The question speaks to a reader, not about the program: "What is the distance between
+    the tomato and the wine bottle? The program measures the distance between their closest
+    points." (Qwen2.5-Coder-1.5B, pasting the repair hint into its question) is not a question
+    a person would be asked."""
+    m = _META.search((question or "").casefold())
+    if m:
+        return Check("meta_text", False, f"the question speaks of the program ({m[0]!r}): it "
+                     "is read by a person who sees the room, not the program")
+    return Check("meta_text", True, "no words about the program in the question")
 
 
 def copied_example(question: str | None, program: str, examples_text: str) -> Check:
