@@ -460,10 +460,10 @@ def test_a_number_task_grammar_accepts_every_clean_numeric_program(kitchen):
     """Soundness of the numeric answer: every clean program of the corpus and the stdlib that
     answers a number or quantity is accepted, in canonical form."""
     from spatial_dsl.lang import types as T
-    from spatial_dsl.synth.constrained import answer_kind
+    from spatial_dsl.synth.constrained import grammar_answer
 
     numbers = GbnfGrammar(scene_gbnf(kitchen, "number"))
-    numeric = [c for c in _clean_programs(kitchen) if answer_kind(c.answer_type) == "number"]
+    numeric = [c for c in _clean_programs(kitchen) if grammar_answer(c.answer_type) == "number"]
     assert len(numeric) >= 15 and all(c.answer_type in T.NUMERIC for c in numeric)
     assert [t for t in map(canonical_text, numeric) if not numbers.accepts(t)] == []
 

@@ -105,7 +105,7 @@ def cmd_prompt(args) -> int:
         # the grammar fields exactly as synth sends them (tools and tool_choice, or the
         # GBNF grammar field)
         body = {"messages": messages, **request_fields(args.grammar, args.grammar_scope,
-                                                        scene, tasks[0].answer_kind)}
+                                                        scene, tasks[0].grammar_answer)}
         print(json.dumps(body, indent=1, ensure_ascii=False))
         return EXIT_OK
     if args.tokens:

@@ -67,7 +67,7 @@ for programs of the form the prompt asks for (``question``, then ``let`` and
   ithor:FloorPlan1, after the vsi templates it was shown);
 - a key, and every numeric parameter, joins its operands by arithmetic only (``ARITH``):
   a comparison or ``and``/``or`` gives a Bool (``max(xs, o => o.height > 1m)``);
-- for a task whose answer is a number (``answer_kind``: a count, a distance, an area),
+- for a task whose answer is a number (``grammar_answer``: a count, a distance, an area),
   ``answer`` is a key-like numeric expression, so ``d1 or d2`` of Lengths, a comparison,
   an object or a set cannot be the answer (the grammar is then one per scene and answer
   kind: ``scene_grammar(scene, "number")``).
@@ -156,7 +156,7 @@ def unique_names(scene, names: list[str]) -> list[str]:
     return [n for n in names if one_object(scene, n) is not None]
 
 
-def answer_kind(answer_type) -> str:
+def grammar_answer(answer_type) -> str:
     """``number`` for a task whose answer is a number or quantity (a count, a distance, an
     area): its grammar's ``answer`` is a numeric expression (``key``), so an answer that
     cannot be one (``d1 or d2`` of Lengths, an object, a comparison) cannot be sampled."""
@@ -550,7 +550,7 @@ def _grammar_for_names(names: tuple[str, ...], unique: tuple[str, ...], framed: 
 def scene_grammar(scene, answer: str = "any") -> str:
     """The scene- and type-constrained grammar of ``scene``, in Lark syntax (names as whole
     literals: a Lark engine lexes them; the GBNF form spells them as tries). ``answer``:
-    ``number`` for a task that asks for a number (``answer_kind``)."""
+    ``number`` for a task that asks for a number (``grammar_answer``)."""
     return _grammar_for_names(*_scene_key(scene), answer)
 
 

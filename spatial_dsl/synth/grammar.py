@@ -70,7 +70,7 @@ def gbnf_grammar(scope: str, scene, answer: str = "any") -> str:
 
 def request_fields(mode: str | None, scope: str, scene, answer: str = "any") -> dict:
     """The fields a request of this mode carries for a unit on ``scene`` ({} without);
-    ``answer``: what the task's answer is (``constrained.answer_kind``)."""
+    ``answer``: what the task's answer is (``constrained.grammar_answer``)."""
     if mode is None:
         return {}
     if mode == "openai-tool":

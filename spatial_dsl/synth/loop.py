@@ -325,7 +325,7 @@ class Loop:
         and kind of answer)."""
         if not self.options.grammar:
             return {}
-        kind = task.answer_kind
+        kind = task.grammar_answer
         with state._lock:
             if kind not in state.grammar_fields:
                 from .grammar import request_fields

@@ -22,12 +22,12 @@ class TaskSpec:
         return self.template is None
 
     @property
-    def answer_kind(self) -> str:
+    def grammar_answer(self) -> str:
         """What its answer is, for the scene grammar: ``number`` for a template that answers
         a number or quantity, else ``any`` (a free description says no type)."""
-        from .constrained import answer_kind
+        from .constrained import grammar_answer
 
-        return "any" if self.template is None else answer_kind(self.template.answer_type)
+        return "any" if self.template is None else grammar_answer(self.template.answer_type)
 
     def config(self) -> dict:
         if self.template is None:
