@@ -169,9 +169,9 @@ def recheck(directory: Path, seed: int = 0) -> dict:
     return {"checks": RECHECKS, "checked": checked, "wrong": wrong, "ids": problems}
 
 
-RECHECKS = ("type_fit", "task_fit", "placeholder", "meta_text", "names_in_question",
-            "bare_reference", "distance_reading", "self_answer", "structural_answer",
-            "structural_influence")
+RECHECKS = ("type_fit", "task_fit", "placeholder", "meta_text", "frameless_views",
+            "names_in_question", "bare_reference", "distance_reading", "self_answer",
+            "structural_answer", "structural_influence")
 
 
 def _item_checks_pass(record: dict, compiled, scene, answer) -> bool:
@@ -184,7 +184,8 @@ def _item_checks_pass(record: dict, compiled, scene, answer) -> bool:
     named = [literal.value for literal in compiled.scene_names]
     return all(check.ok for check in (
         v.type_fit(question, answer, record["program"]), v.task_fit(template, answer, program),
-        v.placeholder(question), v.meta_text(question), v.names_in_question(question, named),
+        v.placeholder(question), v.meta_text(question), v.frameless_views(question, scene),
+        v.names_in_question(question, named),
         v.bare_reference(question, scene.categories), v.distance_reading(question, program),
         v.self_answer(program, scene, answer), v.structural_answer(question, answer),
         v.structural_influence(question, Program(compiled), v.without_structure(scene),

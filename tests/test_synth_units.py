@@ -580,6 +580,21 @@ def test_a_question_does_not_speak_of_the_program():
     assert meta_text("What is the shortest distance between the fridge and the window?").ok
 
 
+def test_a_question_on_a_scene_without_frames_does_not_speak_of_views():
+    """Qwen2.5-Coder-1.5B, accepted in stop 22 on ithor:FloorPlan1 (no frames): "How many
+    Fridge are there in this room, clearly visible?"."""
+    from spatial_dsl.synth.verify import frameless_views
+
+    frameless, framed = load_scene("ithor:FloorPlan1"), load_scene(KITCHEN)
+    assert not frameless.frames.count and framed.frames.count
+    claim = "How many Fridge are there in this room, clearly visible?"
+    failed = frameless_views(claim, frameless)
+    assert not failed.ok and "'visible'" in failed.detail
+    assert frameless_views(claim, framed).ok
+    assert not frameless_views("In the video, how far is the mug from the sink?", frameless).ok
+    assert frameless_views("How many fridges are there in this room?", frameless).ok
+
+
 def test_bare_references_to_a_repeated_category():
     from spatial_dsl.synth.verify import bare_reference
 

@@ -142,7 +142,8 @@ def cmd_verify(args) -> int:
     from ..scenes.names import SceneNameTable
     from ..scenes.sources import load_scene
     from ..synth.verify import (
-        bare_reference, degenerate, distance_reading, meta_text, names_in_question, placeholder,
+        bare_reference, degenerate, distance_reading, frameless_views, meta_text,
+        names_in_question, placeholder,
         render_rejection, self_answer, stability, structural_answer, structural_influence,
         task_fit, type_fit, without_structure,
     )
@@ -179,7 +180,7 @@ def cmd_verify(args) -> int:
         checks.append(task_fit(template, answer, checked.program))
     if question:
         checks += [type_fit(question, answer, checked.source.text), placeholder(question),
-                   meta_text(question),
+                   meta_text(question), frameless_views(question, scene),
                    names_in_question(question, [n.value for n in checked.scene_names]),
                    bare_reference(question, scene.categories),
                    distance_reading(question, checked.program), degenerate(question, answer),

@@ -77,8 +77,8 @@ from .hints import rejection_hint, repair_hints
 from .prompts import PromptBuilder, TaskSpec
 from .verify import (
     answers_agree, bare_reference, conversion_unit, copied_example, degenerate, distance_reading,
-    meta_text, names_in_question, placeholder, render_rejection, self_answer, stability,
-    structural_answer, structural_influence, task_fit, type_fit,
+    frameless_views, meta_text, names_in_question, placeholder, render_rejection, self_answer,
+    stability, structural_answer, structural_influence, task_fit, type_fit,
 )
 
 PROGRAM_NAME = "program.sp"
@@ -363,6 +363,7 @@ class Loop:
                       lambda: task_fit(unit.task.template, answer, first.checked.program),
                       lambda: placeholder(question),
                       lambda: meta_text(question),
+                      lambda: frameless_views(question, state.scene),
                       lambda: names_in_question(question, named),
                       lambda: bare_reference(question, state.scene.categories),
                       lambda: distance_reading(question, first.checked.program),

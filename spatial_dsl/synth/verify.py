@@ -28,6 +28,8 @@ that read the program and the scene in ``synth.program_checks`` (all re-exported
   is not that of an accepted one; the driver applies it over the whole run.
 - ``placeholder``: the question holds no unfilled template placeholder (``<a>``,
   ``{a}``), which small models copy from the task's phrasings.
+- ``frameless_views``: on a scene with no camera frames, the question does not speak of
+  what is seen ("visible", "seen", "video", "camera" ...).
 - ``meta_text``: the question says nothing about the program ("program", a call such as
   ``gap(a, b)``): a small model pasted the repair hint into its question.
 - ``copied_example``: the question and the program are not a worked example of
@@ -338,6 +340,23 @@ def meta_text(question: str | None) -> Check:
         return Check("meta_text", False, f"the question speaks of the program ({m[0]!r}): it "
                      "is read by a person who sees the room, not the program")
     return Check("meta_text", True, "no words about the program in the question")
+
+
+# what a question says about views: on a scene without frames there are none to speak of
+_VIEWS = re.compile(r"\b(?:visible|visibly|seen|see|sees|shown|shows|videos?|frames?|images?|"
+                    r"pictures?|photos?|camera|viewer)\b")
+
+
+def frameless_views(question: str | None, scene) -> Check:
+    """On a scene with no camera frames, the question does not speak of what is seen: "How
+    many fridges are there in this room, clearly visible?" (Qwen2.5-Coder-1.5B, accepted in
+    stop 22) claims a view the item does not have, and its program cannot check it."""
+    m = _VIEWS.search((question or "").casefold())
+    if scene.frames.count == 0 and m:
+        return Check("frameless_views", False, f"the question speaks of what is seen "
+                     f"({m[0]!r}), and the scene has no camera frames")
+    return Check("frameless_views", True, "the scene has frames, or the question speaks of "
+                 "none")
 
 
 def copied_example(question: str | None, program: str, examples_text: str) -> Check:
