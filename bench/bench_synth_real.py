@@ -161,35 +161,23 @@ def recheck(directory: Path, seed: int = 0) -> dict:
             result = Program(compiled).run(scene)
             answer = (in_words(result.answer, ObjectNames.of(scene, seed)).answer
                       if result.ok else None)
-            ok = (result.ok and answer.text == record["answer"]
-                  and _item_checks_pass(record, compiled, scene, answer))
+            ok = result.ok and answer.text == record["answer"] and all(
+                check.ok for check in _item_checks(record, compiled, scene, answer,
+                                                   result.answer))
         if not ok:
             wrong += 1
             problems.append(record["id"])
-    return {"checks": RECHECKS, "checked": checked, "wrong": wrong, "ids": problems}
+    return {"checked": checked, "wrong": wrong, "ids": problems}
 
 
-RECHECKS = ("type_fit", "task_fit", "placeholder", "meta_text", "frameless_views",
-            "names_in_question", "bare_reference", "distance_reading", "self_answer",
-            "structural_answer", "structural_influence")
-
-
-def _item_checks_pass(record: dict, compiled, scene, answer) -> bool:
-    from spatial_dsl.api import Program
-    from spatial_dsl.synth import verify as v
+def _item_checks(record: dict, compiled, scene, answer, raw_answer):
+    """Every check synth runs on an item from the item alone (``verify.item_checks``)."""
     from spatial_dsl.synth.prompts import resolve_tasks
+    from spatial_dsl.synth.verify import item_checks, without_structure
 
-    question, program = record["question"], compiled.program
     template = resolve_tasks([record["task"]])[0].template
-    named = [literal.value for literal in compiled.scene_names]
-    return all(check.ok for check in (
-        v.type_fit(question, answer, record["program"]), v.task_fit(template, answer, program),
-        v.placeholder(question), v.meta_text(question), v.frameless_views(question, scene),
-        v.names_in_question(question, named),
-        v.bare_reference(question, scene.categories), v.distance_reading(question, program),
-        v.self_answer(program, scene, answer), v.structural_answer(question, answer),
-        v.structural_influence(question, Program(compiled), v.without_structure(scene),
-                               Program(compiled).run(scene).answer)))
+    return item_checks(record["question"], compiled, scene, answer, template=template,
+                       bare=without_structure(scene), raw_answer=raw_answer)
 
 
 def metrics(report: dict) -> dict:

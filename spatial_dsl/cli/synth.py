@@ -142,10 +142,8 @@ def cmd_verify(args) -> int:
     from ..scenes.names import SceneNameTable
     from ..scenes.sources import load_scene
     from ..synth.verify import (
-        bare_reference, degenerate, distance_reading, frameless_views, meta_text,
-        names_in_question, placeholder,
-        render_rejection, self_answer, stability, structural_answer, structural_influence,
-        task_fit, type_fit, without_structure,
+        degenerate, item_checks, render_rejection, self_answer, stability, task_fit,
+        without_structure,
     )
     from ..seeds import derive_seed
 
@@ -174,20 +172,14 @@ def cmd_verify(args) -> int:
     trials = jittered_scenes(scene, DEFAULT_TRIALS, DEFAULT_RADIUS, seed)
     answer = result.answer
     question = checked.question
-    checks = [stability(program, scene, trials, answer),
-              self_answer(checked.program, scene, answer)]
-    if template is not None:
-        checks.append(task_fit(template, answer, checked.program))
-    if question:
-        checks += [type_fit(question, answer, checked.source.text), placeholder(question),
-                   meta_text(question), frameless_views(question, scene),
-                   names_in_question(question, [n.value for n in checked.scene_names]),
-                   bare_reference(question, scene.categories),
-                   distance_reading(question, checked.program), degenerate(question, answer),
-                   structural_answer(question, answer),
-                   structural_influence(question, program, without_structure(scene), answer)]
+    checks = [stability(program, scene, trials, answer)]
+    if question:  # every check synth runs on an item, in its order
+        checks += item_checks(question, checked, scene, answer, template=template,
+                              bare=without_structure(scene))
     else:
-        checks.append(degenerate(None, answer))
+        checks += [self_answer(checked.program, scene, answer), degenerate(None, answer)]
+        if template is not None:
+            checks.append(task_fit(template, answer, checked.program))
     ok = all(c.ok for c in checks)
     if args.json:
         print(json.dumps({"question": question, **answer.to_json(),

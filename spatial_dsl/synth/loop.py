@@ -76,9 +76,8 @@ from .extract import extract_program
 from .hints import rejection_hint, repair_hints
 from .prompts import PromptBuilder, TaskSpec
 from .verify import (
-    answers_agree, bare_reference, conversion_unit, copied_example, degenerate, distance_reading,
-    frameless_views, meta_text, names_in_question, placeholder, render_rejection, self_answer,
-    stability, structural_answer, structural_influence, task_fit, type_fit,
+    answers_agree, conversion_unit, item_checks, render_rejection, says_what_it_computes,
+    stability,
 )
 
 PROGRAM_NAME = "program.sp"
@@ -354,27 +353,7 @@ class Loop:
         answer = in_words(first.result.answer, names).answer  # objects in words, ids kept
         question = first.checked.question
         entry.update(question=question, answer=_answer_json(answer), program=first.program)
-        from ..api import Program
-
-        program = Program(first.checked)
-        shown = self.prompts.examples_shown(state.scene, unit.task)
-        named = [literal.value for literal in first.checked.scene_names]
-        for check in (lambda: type_fit(question, answer, first.program),
-                      lambda: task_fit(unit.task.template, answer, first.checked.program),
-                      lambda: placeholder(question),
-                      lambda: meta_text(question),
-                      lambda: frameless_views(question, state.scene),
-                      lambda: names_in_question(question, named),
-                      lambda: bare_reference(question, state.scene.categories),
-                      lambda: distance_reading(question, first.checked.program),
-                      lambda: copied_example(question, first.program, shown),
-                      lambda: degenerate(question, answer),
-                      lambda: self_answer(first.checked.program, state.scene, answer),
-                      lambda: structural_answer(question, answer),
-                      lambda: structural_influence(question, program, state.bare,
-                                                   first.result.answer),
-                      lambda: stability(program, state.scene, state.jittered, answer)):
-            result = check()
+        for result in self._checks(unit, state, first, answer):
             if not result.ok:
                 return self._reject(entry, counters, result.name, result.detail)
         for s in range(1, self.options.k):
@@ -398,6 +377,17 @@ class Loop:
         entry["status"] = "accepted"
         entry["record"] = self._record(unit, state, question, answer, first.program)
         return self._finish(entry, counters)
+
+    def _checks(self, unit: Unit, state: SceneState, first: Success, answer):
+        """The verification checks of a proposal, lazily (the first that fails ends it), the
+        costliest, stability, last."""
+        from ..api import Program
+
+        yield from item_checks(first.checked.question, first.checked, state.scene, answer,
+                               template=unit.task.template,
+                               shown=self.prompts.examples_shown(state.scene, unit.task),
+                               bare=state.bare, raw_answer=first.result.answer)
+        yield stability(Program(first.checked), state.scene, state.jittered, answer)
 
     @staticmethod
     def _reject(entry: dict, counters: Counter, check: str, detail: str) -> dict:
@@ -446,18 +436,12 @@ def _normal(text: str, checked) -> str:
 
 
 def _unsaid_object(checked, scene):
-    """The first failing check of those that say whether the question says what its program
-    computes: names its objects, says which one (``names_in_question``, ``bare_reference``)
-    and which distance (``distance_reading``), or None. The proposal gets one round to mend
+    """The first failing check of ``says_what_it_computes`` (the question names the program's
+    objects, says which one and which distance), or None. The proposal gets one round to mend
     it, as for a run-time rejection: under the scene grammar a small model asking about "the
     StoveBurner" (4 burners) is led to another name."""
-    named = [literal.value for literal in checked.scene_names]
-    for check in (names_in_question(checked.question, named),
-                  bare_reference(checked.question, scene.categories),
-                  distance_reading(checked.question, checked.program)):
-        if not check.ok:
-            return check
-    return None
+    return next((c for c in says_what_it_computes(checked.question, checked, scene)
+                 if not c.ok), None)
 
 
 def _feedback(reply: Reply, text: str) -> list[dict]:

@@ -453,6 +453,41 @@ def degenerate(question: str | None, answer: Answer) -> Check:
                  "question")
 
 
+def says_what_it_computes(question: str | None, checked, scene):
+    """The checks of whether a question says what its program computes: names its objects,
+    says which one, and which distance. The loop gives a proposal one round to mend them."""
+    yield names_in_question(question, [literal.value for literal in checked.scene_names])
+    yield bare_reference(question, scene.categories)
+    yield distance_reading(question, checked.program)
+
+
+def item_checks(question: str | None, checked, scene, answer: Answer, *, template=None,
+                shown: str | None = None, bare=None, raw_answer: Answer | None = None):
+    """The checks of one item that read only the item, its scene and its task, lazily and in
+    the order the loop applies them (it stops at the first that fails): the loop, ``spdsl
+    verify`` and the benchmark's re-check all take them from here. ``template``: the task
+    template (``task_fit``); ``shown``: the prompt's worked examples (``copied_example``);
+    ``bare``: ``without_structure(scene)``; ``raw_answer``: the answer before objects were
+    put in words (``structural_influence`` compares by id), default ``answer``."""
+    from ..api import Program
+
+    text = checked.source.text
+    yield type_fit(question, answer, text)
+    if template is not None:
+        yield task_fit(template, answer, checked.program)
+    yield placeholder(question)
+    yield meta_text(question)
+    yield frameless_views(question, scene)
+    yield from says_what_it_computes(question, checked, scene)
+    if shown is not None:
+        yield copied_example(question, text, shown)
+    yield degenerate(question, answer)
+    yield self_answer(checked.program, scene, answer)
+    yield structural_answer(question, answer)
+    yield structural_influence(question, Program(checked), bare,
+                               answer if raw_answer is None else raw_answer)
+
+
 def dedupe_key(scene_id: str, question: str, answer: Answer | dict) -> str:
     """The identity of an item for the `new` check: scene, normalised question, answer."""
     if isinstance(answer, dict):
