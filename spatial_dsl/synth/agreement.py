@@ -67,11 +67,16 @@ def _elem_close(x, tx: str, y, ty: str, tolerance: float) -> bool:
     return tx == ty and x == y
 
 
-def conversion_unit(program) -> str | None:
-    """The one unit a program converts to with ``in`` (None: none, or several)."""
+def converted_units(node) -> set[str]:
+    """The units a program (or an expression) converts to with ``in``."""
     from spatial_dsl.lang import ast
 
-    units = {n.unit for n in ast.walk(program) if isinstance(n, ast.InUnit)}
+    return {n.unit for n in ast.walk(node) if isinstance(n, ast.InUnit)}
+
+
+def conversion_unit(program) -> str | None:
+    """The one unit a program converts to with ``in`` (None: none, or several)."""
+    units = converted_units(program)
     return units.pop() if len(units) == 1 else None
 
 

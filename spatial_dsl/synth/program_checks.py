@@ -10,7 +10,7 @@ import re
 
 from ..runtime.answers import Answer
 from ..scenes.model import normalise_name
-from .agreement import RELATIVE, Check, _shown, answers_agree
+from .agreement import RELATIVE, Check, _shown, answers_agree, converted_units
 
 
 # ------------------------------------------------------------------- distance reading
@@ -84,7 +84,6 @@ def answer_kind(type_name: str, node) -> str:
     the program converts to (``node``: the program, or a task's answer expression): ``count``,
     a dimension (``Length`` ...), ``Number`` (a measure of unknown dimension), ``choice``
     (Object or Str) or the type itself."""
-    from spatial_dsl.lang import ast
     from spatial_dsl.lang.types import UNITS as units
 
     if type_name == "Int":
@@ -93,8 +92,7 @@ def answer_kind(type_name: str, node) -> str:
         return "choice"
     if type_name != "Number":
         return type_name
-    dimensions = {str(units[n.unit][0]) for n in ast.walk(node)
-                  if isinstance(n, ast.InUnit) and n.unit in units}
+    dimensions = {str(units[u][0]) for u in converted_units(node) if u in units}
     return dimensions.pop() if len(dimensions) == 1 else "Number"
 
 
