@@ -1,10 +1,13 @@
 """One work unit of `spdsl synth`: propose, compile, run, verify, record.
 
 A unit is ``(scene, task, attempt)``: one proposal conversation for one scene and
-one kind of question, which yields at most one item. Units are independent of
-each other (their requests depend only on the scene, the task and the attempt
-number), so they run in any order, on any number of threads, and a rerun makes
-the very same requests (served by the cache).
+one kind of question, which yields at most one item. A unit's requests depend only
+on the scene, the task, the attempt number and -- for a task without focus
+categories (``prompts.takes_history``: room size) -- the questions its scene and
+task's earlier attempts got accepted, which its proposal lists. So the units of
+such a task run one after another (``run._work``), all others in any order, on
+any number of threads, and a rerun makes the very same requests (served by the
+cache).
 
 The conversation (``converse``)
 -------------------------------
@@ -57,8 +60,11 @@ In order, stopping at the first failure (cheap local checks before the ones that
 cost requests): type fit, not degenerate, stability (8 jittered trials), then
 agreement: ``k - 1`` further programs for the same question, each from a fresh
 conversation (``prompts/agreement.txt``, sample tags ``agree1`` ...; they get the
-same repair rounds), must give the same answer (numbers within 1 %). The `new`
-check is applied by the driver over the whole run, in unit order.
+same repair rounds), must give the same answer (numbers within 1 %). Before all of
+them, the `new` check against the items earlier attempts of the scene and task got
+accepted (those finished when the unit started): a repeat is rejected before any
+sample is spent on it. The driver applies the check again over the whole run, in
+unit order, so the dataset does not depend on which units had finished.
 """
 
 from __future__ import annotations
@@ -74,7 +80,7 @@ from spatial_dsl.lang.diagnostics import render_all_text
 from .client import LLMClient, Reply, RequestRejected
 from .extract import extract_program
 from .hints import rejection_hint, repair_hints
-from .prompts import PromptBuilder, TaskSpec
+from .prompts import PromptBuilder, TaskSpec, takes_history
 from .verify import (
     answers_agree, conversion_unit, item_checks, render_rejection, says_what_it_computes,
     stability,
@@ -335,15 +341,19 @@ class Loop:
 
     # ----------------------------------------------------------------------- unit
 
-    def run_unit(self, unit: Unit) -> dict:
-        """The log entry of a finished unit (raises client.LLMStop if the run stops)."""
+    def run_unit(self, unit: Unit, earlier: tuple[dict, ...] = ()) -> dict:
+        """The log entry of a finished unit (raises client.LLMStop if the run stops).
+        ``earlier``: the records accepted by earlier attempts of the unit's scene and task
+        that had finished when it started (all of them for a ``takes_history`` task)."""
         state = self.scenes[unit.scene_index]
         counters: Counter = Counter(proposals=1)
         entry = {"unit": unit.id, "position": unit.position, "scene": unit.scene_id,
                  "task": unit.task.name, "attempt": unit.attempt, "status": "dropped",
                  "reason": None, "detail": None, "question": None, "answer": None,
                  "program": None, "samples": [], "record": None}
-        messages = self.prompts.proposal(state.scene, unit.task, unit.attempt, self.options.n)
+        asked = tuple(r["question"] for r in earlier) if takes_history(unit.task) else ()
+        messages = self.prompts.proposal(state.scene, unit.task, unit.attempt, self.options.n,
+                                         asked)
         first = self.converse(unit, state, messages, "propose", counters)
         if isinstance(first, Failure):
             counters[f"dropped:{first.reason}"] += 1
@@ -353,6 +363,9 @@ class Loop:
         answer = in_words(first.result.answer, names).answer  # objects in words, ids kept
         question = first.checked.question
         entry.update(question=question, answer=_answer_json(answer), program=first.program)
+        repeated = _repeated(earlier, unit.scene_id, question, answer)
+        if repeated is not None:  # before any check: no sample is spent on a repeat
+            return self._reject(entry, counters, "new", f"repeats the item of {repeated}")
         for result in self._checks(unit, state, first, answer):
             if not result.ok:
                 return self._reject(entry, counters, result.name, result.detail)
@@ -412,6 +425,15 @@ class Loop:
             "seed": self.options.seed,
         }
         return {k: record[k] for k in RECORD_KEYS}
+
+
+def _repeated(earlier: tuple[dict, ...], scene_id: str, question: str, answer) -> str | None:
+    """The id of the earlier record this item repeats (the `new` check's key), or None."""
+    from .verify import dedupe_key
+
+    key = dedupe_key(scene_id, question, answer)
+    return next((r["id"] for r in earlier if dedupe_key(r["scene"], r["question"], r) == key),
+                None)
 
 
 def _reply_program(reply: Reply) -> tuple[str | None, str | None]:

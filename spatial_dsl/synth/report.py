@@ -72,7 +72,7 @@ def build_report(*, config: dict, units: list, entries: dict, accepted: int,
         task["proposals"] += 1
         task["verified"] += int(entry.get("status") == "accepted")
     verify = {check: total.get(f"verify_failure:{check}", 0) for check in CHECKS}
-    verify["new"] = duplicates
+    verify["new"] += duplicates  # repeats found in the loop, and those found at assembly
     proposals = total.get("proposals", 0)
     prompt, completion = total.get("tokens_prompt", 0), total.get("tokens_completion", 0)
     cost = prompt * price_in / 1e6 + completion * price_out / 1e6
