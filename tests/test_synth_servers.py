@@ -327,16 +327,6 @@ def test_each_proposal_is_asked_about_its_own_objects():
     assert "The question asks for" not in count_user  # the focus says it ("a length" misled)
     free_user = PromptBuilder("llama.cpp").proposal(scene, free_task("heights"), 0, 1)[1]
     assert "The question asks for" not in free_user["content"]
-    # room size has no focus: it lists the (latest 6) questions already accepted, so that
-    # its attempts differ (5 of 15 repeated one in stop 23); a task with a focus does not
-    asked = tuple(f"Question {i}?" for i in range(8))
-    builder = PromptBuilder("llama.cpp", context=4096)
-    room_asked = builder.proposal(scene, room, 8, 15, asked)[1]["content"]
-    listed = [q for q in asked if f"- {q}" in room_asked]
-    assert listed == list(asked[2:]) and room_asked.startswith(room_user[:200])
-    assert "- Question" not in builder.proposal(scene, distance, 8, 15, asked)[1]["content"]
-    long = ("What is the area " + "of the room " * 40,)
-    assert "..." in builder.proposal(scene, room, 1, 15, long)[1]["content"]
 
 
 # ------------------------------------------------------------------------- repairs

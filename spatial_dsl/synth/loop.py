@@ -1,12 +1,9 @@
 """One work unit of `spdsl synth`: propose, compile, run, verify, record.
 
 A unit is ``(scene, task, attempt)``: one proposal conversation for one scene and
-one kind of question, which yields at most one item. A unit's requests depend only
-on the scene, the task, the attempt number and -- for a task without focus
-categories (``prompts.takes_history``: room size) -- the questions its scene and
-task's earlier attempts got accepted, which its proposal lists. So the units of
-such a task run one after another (``run._work``), all others in any order, on
-any number of threads, and a rerun makes the very same requests (served by the
+one kind of question, which yields at most one item. Its requests depend only on
+the scene, the task and the attempt number, so units run in any order, on any
+number of threads, and a rerun makes the very same requests (served by the
 cache).
 
 The conversation (``converse``)
@@ -80,7 +77,7 @@ from spatial_dsl.lang.diagnostics import render_all_text
 from .client import LLMClient, Reply, RequestRejected
 from .extract import extract_program
 from .hints import rejection_hint, repair_hints
-from .prompts import PromptBuilder, TaskSpec, takes_history
+from .prompts import PromptBuilder, TaskSpec
 from .verify import (
     answers_agree, conversion_unit, item_checks, render_rejection, says_what_it_computes,
     stability,
@@ -344,16 +341,14 @@ class Loop:
     def run_unit(self, unit: Unit, earlier: tuple[dict, ...] = ()) -> dict:
         """The log entry of a finished unit (raises client.LLMStop if the run stops).
         ``earlier``: the records accepted by earlier attempts of the unit's scene and task
-        that had finished when it started (all of them for a ``takes_history`` task)."""
+        that had finished when it started (all of them at ``--concurrency 1``)."""
         state = self.scenes[unit.scene_index]
         counters: Counter = Counter(proposals=1)
         entry = {"unit": unit.id, "position": unit.position, "scene": unit.scene_id,
                  "task": unit.task.name, "attempt": unit.attempt, "status": "dropped",
                  "reason": None, "detail": None, "question": None, "answer": None,
                  "program": None, "samples": [], "record": None}
-        asked = tuple(r["question"] for r in earlier) if takes_history(unit.task) else ()
-        messages = self.prompts.proposal(state.scene, unit.task, unit.attempt, self.options.n,
-                                         asked)
+        messages = self.prompts.proposal(state.scene, unit.task, unit.attempt, self.options.n)
         first = self.converse(unit, state, messages, "propose", counters)
         if isinstance(first, Failure):
             counters[f"dropped:{first.reason}"] += 1

@@ -192,42 +192,12 @@ def focus_text(scene, task: TaskSpec, attempt: int, seed: int = 0) -> str:
                    names=" and ".join(f"{c} (×{counts[c]})" for c in chosen))
 
 
-def this_request(scene, task: TaskSpec, attempt: int, seed: int = 0,
-                 asked: tuple[str, ...] = ()) -> str:
-    """The proposal's last lines: what to ask about (``focus_text``), or, for a task with
-    nothing to focus on (room size), what its answers are (``answer_kind_text``) and the
-    questions already accepted (``asked_text``). Not both: "The question asks for a length"
-    beside two objects to ask about was read as "What is the length of the fork?" in 7 of
-    15 abs-distance proposals (Qwen2.5-Coder-1.5B)."""
-    focus = focus_text(scene, task, attempt, seed)
-    if focus:
-        return focus
-    return "\n".join(t for t in (answer_kind_text(task), asked_text(asked)) if t)
-
-
-MAX_ASKED = 6  # accepted questions a proposal lists at most (the latest)
-MAX_ASKED_CHARS = 160  # and at most this much of each
-
-
-def takes_history(task: TaskSpec) -> bool:
-    """A task whose proposals have no focus categories (no object or category parameter:
-    room size) is told the questions its earlier attempts on the scene got accepted
-    (``asked_text``), so its units run one after another (``run._work``). Told only
-    "vary the wording", a 1.5B model asked "What is the area of this room, in square
-    meters?" in 5 of 15 room-size proposals on one scene, each a duplicate of an accepted
-    item. Tasks with a focus differ by their categories and are not told: their units stay
-    independent."""
-    return not any(k in OBJECT_PARAMS or k == "Category" for k in _param_kinds(task))
-
-
-def asked_text(asked) -> str:
-    """The questions already accepted for this scene and task, as the proposal lists them
-    ("" for none)."""
-    latest = [q if len(q) <= MAX_ASKED_CHARS else q[:MAX_ASKED_CHARS - 3] + "..."
-              for q in list(asked)[-MAX_ASKED:]]
-    if not latest:
-        return ""
-    return snippet("asked_before", questions="\n".join(f"- {q}" for q in latest))
+def this_request(scene, task: TaskSpec, attempt: int, seed: int = 0) -> str:
+    """The proposal's last line: what to ask about (``focus_text``), or, for a task with
+    nothing to focus on (room size), what its answers are (``answer_kind_text``). Not both:
+    "The question asks for a length" beside two objects to ask about was read as "What is
+    the length of the fork?" in 7 of 15 abs-distance proposals (Qwen2.5-Coder-1.5B)."""
+    return focus_text(scene, task, attempt, seed) or answer_kind_text(task)
 
 
 def answer_kind_text(task: TaskSpec) -> str:
@@ -441,16 +411,15 @@ class PromptBuilder:
         return system, summary, examples
 
     def _fit(self, scene, task: TaskSpec, summary: str, examples: str) -> tuple[str, str]:
-        full = self._tokens.count(self._system + "\n" + self._measured_user(scene, task,
-                                                                              summary, examples))
+        full = self._tokens.count(self._system + "\n" + self._user(scene, task, summary,
+                                                                     examples))
         if full + reply_reserve(self.context) <= self.context:
             return self._system, examples
         chosen = self._shown(self._sources(scene).examples(task), scene)[:COMPACT_EXAMPLES]
         system = compact_system_message(self.grammar, chosen, task, self.bound_names,
                                         framed=bool(scene.frames.count))
         short = examples_text(chosen)
-        needed = self._tokens.count(system + "\n" + self._measured_user(scene, task, summary,
-                                                                         short))
+        needed = self._tokens.count(system + "\n" + self._user(scene, task, summary, short))
         if needed + reply_reserve(self.context) > self.context:
             raise PromptError(f"the prompt for task {task.name} on {scene.id} needs {needed} "
                               f"tokens even in its compact form ({full} in full), and "
@@ -477,28 +446,17 @@ class PromptBuilder:
         text = system + "\n" + self._user(scene, task, summary, examples)
         return counter.count(text), counter.method
 
-    def proposal(self, scene, task: TaskSpec, attempt: int, attempts: int,
-                 asked: tuple[str, ...] = ()) -> list[dict]:
-        """The proposal's messages; ``asked``: the questions of the items earlier attempts of
-        this scene and task got accepted (listed only when ``takes_history(task)``)."""
+    def proposal(self, scene, task: TaskSpec, attempt: int, attempts: int) -> list[dict]:
         system, summary, examples = self._form(scene, task)
-        user = self._user(scene, task, summary, examples, attempt, attempts, tuple(asked))
+        user = self._user(scene, task, summary, examples, attempt, attempts)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def _user(self, scene, task: TaskSpec, summary: str, examples: str, attempt: int = 0,
-              attempts: int = 1, asked: tuple[str, ...] = ()) -> str:
+              attempts: int = 1) -> str:
         """A proposal's user message (of the first attempt, where the prompt is measured)."""
         return render("user.txt", scene_summary=summary, examples=examples,
                       task=task_text(task), attempt=attempt + 1, attempts=attempts,
-                      this_request=this_request(scene, task, attempt, self.seed, asked))
-
-    def _measured_user(self, scene, task: TaskSpec, summary: str, examples: str) -> str:
-        """The longest user message a proposal of this scene and task can have: with the
-        longest list of accepted questions it may show, so that no later attempt outgrows
-        the context the first one was measured against."""
-        line = "x " * (MAX_ASKED_CHARS // 2)  # a token per character pair: more than text
-        longest = (line,) * MAX_ASKED if takes_history(task) else ()
-        return self._user(scene, task, summary, examples, asked=longest)
+                      this_request=this_request(scene, task, attempt, self.seed))
 
     def agreement(self, scene, task: TaskSpec, question: str) -> list[dict]:
         from spatial_dsl.lang.printer import format_string

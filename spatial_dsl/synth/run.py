@@ -519,10 +519,8 @@ def _work(loop: Loop, pending: list[Unit], log: UnitLog, entries: dict, progress
         running: dict = {}
         try:
             while queue or running:
-                while len(running) < concurrency and not client.stop.is_set():
-                    unit = _next_ready(queue, running.values())
-                    if unit is None:
-                        break
+                while queue and len(running) < concurrency and not client.stop.is_set():
+                    unit = queue.pop()
                     running[pool.submit(loop.run_unit, unit, _earlier(unit, entries))] = unit
                 if not running:
                     break
@@ -539,23 +537,6 @@ def _work(loop: Loop, pending: list[Unit], log: UnitLog, entries: dict, progress
             for future in running:
                 future.cancel()
             raise
-
-
-def _next_ready(queue: list[Unit], running) -> Unit | None:
-    """Take the first queued unit (in position order; the queue is reversed) that may start:
-    any, except that the units of a scene and task that take history
-    (``prompts.takes_history``) start one after another, each when the one before it has
-    finished, so that its proposal lists exactly what the earlier ones got accepted."""
-    from .prompts import takes_history
-
-    busy = {(u.scene_index, u.task.name) for u in running}
-    for i in range(len(queue) - 1, -1, -1):
-        unit = queue[i]
-        pair = (unit.scene_index, unit.task.name)
-        if not takes_history(unit.task) or pair not in busy:
-            return queue.pop(i)
-        busy.add(pair)
-    return None
 
 
 def _earlier(unit: Unit, entries: dict) -> tuple[dict, ...]:
