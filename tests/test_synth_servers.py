@@ -621,9 +621,17 @@ def test_a_distance_question_that_does_not_say_which_gets_one_round(server, tmp_
     assert code == 0 and report["accepted"] == 1
     [asked] = [r["messages"][-1]["content"] for r in server.requests
                if "do not match" in r["messages"][-1]["content"]]
-    assert "the program measures between their closest points (gap)" in asked
-    assert 'gap(a, b) is "the distance between their closest points"' in asked
+    assert "measured between their closest points (gap)" in asked
+    assert 'with gap(a, b) ask for "the distance between the closest points of' in asked
+    # the words a 1.5B model pasted into its question ("The program measures ...", which
+    # meta_text rejects) are not offered
+    assert "program measures" not in asked
     assert report["repairs"]["succeeded"] == {"item": 1}
+    # the agreement sample is told which builtin the question's distance is measured with
+    [sample] = [r["messages"][-1]["content"] for r in server.requests
+                if "answers exactly this question" in r["messages"][-1]["content"]]
+    assert sample.endswith("The question measures between the objects' closest points: "
+                           "that is gap(a, b) (distance(a, b) is between their centers).")
 
 
 def test_a_count_that_includes_the_floor_is_rejected(server, tmp_path, capsys):

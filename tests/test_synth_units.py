@@ -518,6 +518,20 @@ def test_a_distance_through_a_let_is_what_is_measured():
     assert not failed.ok and '"between their closest points"' in failed.detail
 
 
+def test_an_agreement_sample_is_told_the_builtin_of_the_distance_named():
+    from spatial_dsl.synth.prompts import reading_text
+
+    assert "gap(a, b)" in reading_text("How many meters separate the nearest points of the "
+                                       "faucet and the spatula?")
+    assert reading_text("How far apart are the centers of the mug and the book?") \
+        .startswith("The question measures between the objects' centers: that is distance")
+    assert reading_text("How far is the mug from the book?") == ""  # names no reading
+    assert reading_text("How tall is the chair nearest the window?") == ""  # no distance
+    # two readings named: the sample is told neither
+    assert reading_text("Is the distance between their centers or their closest points "
+                        "larger?") == ""
+
+
 def test_a_where_question_is_not_answered_by_a_distance():
     """Qwen2.5-Coder-1.5B: "Where is the houseplant located relative to the fridge, in
     meters?" answered by gap = 2.9."""

@@ -65,15 +65,26 @@ def distance_reading(question: str | None, program) -> Check:
     if not _DISTANCE_ASKED.search(q) or len(used) != 1:
         return Check("distance_reading", True, "no distance, or not one kind of distance")
     reading = used.pop()
-    pattern, what, words = _READINGS[reading]
-    if pattern.search(q):
+    named = readings_named(q)
+    _pattern, what, words = _READINGS[reading]
+    if reading in named:
         return Check("distance_reading", True, f"the question says {what}")
-    others = [r for r, (p, _w, _s) in _READINGS.items() if r != reading and p.search(q)]
+    others = [r for r in named if r != reading]
     if others:
         return Check("distance_reading", False, f"the question asks about "
                      f"{_READINGS[others[0]][1]}, the program measures {what}")
     return Check("distance_reading", False, f"the question asks for a distance without "
-                 f"saying which: the program measures between {what}; say so, e.g. {words}")
+                 f"saying which, and it is measured between {what}: the question should "
+                 f"say {words}")
+
+
+def readings_named(question: str | None) -> list[str]:
+    """The distance builtins whose reading a distance question's words name ("between their
+    closest points": ``gap``), in ``_READINGS`` order; [] when it asks for no distance."""
+    q = " ".join((question or "").casefold().split())
+    if not _DISTANCE_ASKED.search(q):
+        return []
+    return [r for r, (pattern, _what, _words) in _READINGS.items() if pattern.search(q)]
 
 
 # ------------------------------------------------------------------------ task fit

@@ -200,6 +200,17 @@ def this_request(scene, task: TaskSpec, attempt: int, seed: int = 0) -> str:
     return focus_text(scene, task, attempt, seed) or answer_kind_text(task)
 
 
+def reading_text(question: str) -> str:
+    """For an agreement sample, the builtin that the distance the question names is measured
+    with ("" when it names none, or several). The sample has only the question: told
+    nothing, the 1.5B model answered "the nearest points of the faucet and the spatula" with
+    distance (between centers) and the item was lost to a disagreement."""
+    from .program_checks import readings_named
+
+    named = readings_named(question)
+    return snippet(f"reading:{named[0]}") if len(named) == 1 else ""
+
+
 def answer_kind_text(task: TaskSpec) -> str:
     """What a task's answers are, as the proposal says it ("" for a free description): what
     ``task_fit`` checks. Told only "What to write: questions of the task type
@@ -463,7 +474,8 @@ class PromptBuilder:
 
         system, summary, examples = self._form(scene, task)
         user = render("agreement.txt", scene_summary=summary, examples=examples,
-                      question=question, question_literal=format_string(question))
+                      question=question, question_literal=format_string(question),
+                      reading=reading_text(question))
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def examples_shown(self, scene, task: TaskSpec) -> str:
