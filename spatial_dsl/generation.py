@@ -91,7 +91,7 @@ def process_scene(spec: WorkSpec, position: int, scene_file: str, ref: str | Non
                   scene_text: str | None = None) -> dict:
     """One unit of work: the scene file text and the part of the scene at ``position``."""
     from .scenes.errors import SceneError
-    from .scenes.format import scene_from_json, scene_to_json, to_json_text
+    from .scenes.format import scene_from_json, scene_to_json
     from .scenes.sources import load_scene
     from .tasks import SceneEngine
 
@@ -103,11 +103,8 @@ def process_scene(spec: WorkSpec, position: int, scene_file: str, ref: str | Non
     scene = scene_from_json(scene_text, ref or "<scene>")
     walk_error, text = None, None
     if spec.walk and scene.frames.count == 0:
-        from sims.walk import WalkOptions, walk_scene_doc
-
         try:
-            doc = walk_scene_doc(scene, WalkOptions(frames=spec.walk, seed=spec.seed))
-            text = to_json_text(doc) + "\n"
+            text = walked_scene_text(scene, spec.walk, spec.seed)
         except SceneError as exc:
             walk_error = str(exc)
     # Evaluate on the scene exactly as written to OUT/scenes (parsed back from that very
@@ -133,6 +130,29 @@ def process_scene(spec: WorkSpec, position: int, scene_file: str, ref: str | Non
     if walk_error:
         part["walk_error"] = walk_error
     return {"position": position, "scene_file": scene_file, "scene_text": text, "part": part}
+
+
+def walked_scene_text(scene, frames: int, seed: int) -> str:
+    """The scene file text of a scene given a planned camera walk of ``frames`` frames
+    (``sims.walk``; raises SceneError when no walk can be planned), as `generate --walk` and
+    `synth --walk` write it."""
+    from sims.walk import WalkOptions, walk_scene_doc
+    from .scenes.format import to_json_text
+
+    return to_json_text(walk_scene_doc(scene, WalkOptions(frames=frames, seed=seed))) + "\n"
+
+
+def walk_problem(walk: int | None) -> str | None:
+    """What is wrong with a ``--walk`` value here (None: nothing)."""
+    if walk is None:
+        return None
+    if not 1 <= walk <= MAX_WALK_FRAMES:
+        return f"--walk must be 1 to {MAX_WALK_FRAMES} frames, got {walk}"
+    try:
+        import sims.walk  # noqa: F401
+    except ImportError as exc:
+        return f"--walk needs the camera-walk planner (package `sims`): {exc}"
+    return None
 
 
 _POOL_SPEC: WorkSpec | None = None
@@ -265,8 +285,8 @@ def generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
         raise GenerateError(f"--format must be one of {', '.join(FORMATS)}")
     if per_scene < 1:
         raise GenerateError(f"--per-scene must be at least 1, got {per_scene}")
-    if walk is not None and not 1 <= walk <= MAX_WALK_FRAMES:
-        raise GenerateError(f"--walk must be 1 to {MAX_WALK_FRAMES} frames, got {walk}")
+    if walk_problem(walk):
+        raise GenerateError(walk_problem(walk))
     if max_share is not None and not 0 < max_share <= 1:
         raise GenerateError(f"--max-share is a share of a task's items: in (0, 1], got "
                             f"{max_share:g}")
@@ -274,12 +294,6 @@ def generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
         raise GenerateError(f"--workers must be 1 to {MAX_WORKERS}, got {workers}")
     if executor not in ("local", "ray"):
         raise GenerateError("--executor must be local or ray")
-    if walk:
-        try:
-            import sims.walk  # noqa: F401
-        except ImportError as exc:
-            raise GenerateError(f"--walk needs the camera-walk planner (package `sims`): {exc}") \
-                from None
     if executor == "ray":
         try:
             import ray

@@ -710,3 +710,32 @@ def test_a_dropped_let_line_is_given_back_and_ambiguity_gets_a_way_out(server, t
     repair = server.requests[2]["messages"][-1]["content"]
     assert 'put back the line let f = the("fridge") before line 2' in repair
     assert 'put back the line let c = the("Chair") before line 2' in repair
+
+
+# ---------------------------------------------------------------------------- --walk
+
+
+def test_walk_gives_a_frameless_scene_frames_and_its_items_are_video(server, tmp_path, capsys):
+    """The bundled iTHOR scenes have no frames; `synth --walk N` gives each a camera walk
+    first, as `generate --walk` does, so the prompt offers frame functions and the items are
+    video items over the walk's frames."""
+    question = "How many fridges are in this room?"
+    program = program_text(question, 'answer count(find("Fridge"))')
+    server.on(proposal_of(0, 1), reply(fenced(program)))
+    server.on(agreement_for(question), reply(fenced(program)))
+    out = tmp_path / "out"
+    argv = ["synth", "--scenes", "ithor:FloorPlan1", "--tasks", "object counts", "-n", "1",
+            "-o", str(out), "--base-url", server.base_url, "--backoff", "0", "-q"]
+    code = main([*argv, "--walk", "6"])
+    capsys.readouterr()
+    assert code == 0
+    [record] = [json.loads(line) for line in (out / "data.jsonl").open()]
+    assert record["modality"] == "video" and record["frames"] == list(range(6))
+    scene_doc = json.loads((out / record["scene_file"]).read_text())
+    assert len(scene_doc["frames"]) == 6 and scene_doc["source"]["walk"]["frames"] == 6
+    assert "6 camera frames" in server.requests[0]["messages"][-1]["content"]
+    # the same output directory with another walk is another configuration
+    assert main([*argv, "--walk", "8"]) == 2
+    assert "configuration" in capsys.readouterr().err
+    assert main([*argv, "--walk", "0"]) == 2
+    assert "--walk must be 1 to" in capsys.readouterr().err

@@ -54,7 +54,7 @@ def cmd_synth(args) -> int:
         max_requests=args.max_requests, max_tokens_total=args.max_tokens_total,
         max_reply_tokens=args.max_reply_tokens, cache=args.cache, timeout=args.timeout,
         retries=args.retries, backoff=backoff, price_in=args.price_in,
-        price_out=args.price_out, seed=args.seed, send_seed=args.send_seed,
+        price_out=args.price_out, seed=args.seed, send_seed=args.send_seed, walk=args.walk,
         progress=not args.quiet)
     try:
         result = run_synth(options)
@@ -81,6 +81,8 @@ def cmd_prompt(args) -> int:
         scene = load_scene(args.scene)
     except SceneError as exc:
         raise UsageError(str(exc)) from None
+    if args.walk is not None:
+        scene = _walked(scene, args.walk, args.seed)
     try:
         tasks = resolve_tasks([args.task])
     except PromptError as exc:
@@ -115,6 +117,17 @@ def cmd_prompt(args) -> int:
         print(f"=== {message['role']} ===")
         print(message["content"])
     return EXIT_OK
+
+
+def _walked(scene, walk: int, seed: int):
+    """The scene as `synth --walk` gives it to the loop."""
+    from ..generation import walk_problem
+    from ..scenes.format import scene_from_json
+    from ..synth.run import run_scene_text
+
+    if walk_problem(walk):
+        raise UsageError(walk_problem(walk))
+    return scene_from_json(run_scene_text(scene, walk, seed), scene.id)
 
 
 # ----------------------------------------------------------------------------- verify
@@ -310,6 +323,10 @@ def register(sub) -> None:
                      f"{default('seed')})")
     syn.add_argument("--send-seed", action="store_true",
                      help="send a per-request `seed` derived from --seed (vLLM, llama.cpp)")
+    syn.add_argument("--walk", type=_int, metavar="N",
+                     help="give every scene without frames a camera walk of N frames first, "
+                     "as generate --walk does: its items are then video items, and frame "
+                     "functions work on it")
     syn.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     syn.set_defaults(handler=cmd_synth)
 
@@ -337,6 +354,8 @@ def register(sub) -> None:
     prompt.add_argument("--tokens", action="store_true",
                         help="print the prompt's size in tokens first")
     prompt.add_argument("--seed", type=seed_arg, default=default("seed"))
+    prompt.add_argument("--walk", type=_int, metavar="N",
+                        help="as with synth --walk N: the scene as the loop sees it then")
     prompt.add_argument("--json", action="store_true",
                         help="the request's messages and grammar fields as JSON")
     prompt.set_defaults(handler=cmd_prompt)

@@ -96,6 +96,8 @@ class SynthOptions:
     price_out: float = 0.0
     seed: int = LoopOptions.seed
     send_seed: bool = LoopOptions.send_seed
+    # give every scene without frames a camera walk of this many frames (as generate --walk)
+    walk: int | None = None
     progress: bool = True
 
 
@@ -174,11 +176,13 @@ def _prepare_out(root: Path, config: dict) -> None:
         raise SynthUsageError(str(exc)) from None
 
 
-def _load_scenes(refs: list[str]) -> list[tuple[str, str, str]]:
-    """(scene id, OUT-relative scene file, scene file text) of every scene named."""
+def _load_scenes(refs: list[str], walk: int | None = None, seed: int = 0,
+                 stderr=None) -> list[tuple[str, str, str]]:
+    """(scene id, OUT-relative scene file, scene file text) of every scene named; with
+    ``walk``, a scene without frames is given a camera walk of that many frames first (one
+    that cannot have one stays without frames, with a warning)."""
     from ..datasets import scene_file_name
     from ..scenes.errors import SceneError
-    from ..scenes.format import scene_to_json
     from ..scenes.sources import expand_refs, load_scene
 
     try:
@@ -199,8 +203,25 @@ def _load_scenes(refs: list[str]) -> list[tuple[str, str, str]]:
         if name in names:
             name = name.replace(".scene.json", f"-{position}.scene.json")
         names.add(name)
-        out.append((scene.id, f"scenes/{name}", scene_to_json(scene)))
+        out.append((scene.id, f"scenes/{name}", run_scene_text(scene, walk, seed, stderr)))
     return out
+
+
+def run_scene_text(scene, walk: int | None, seed: int, stderr=None) -> str:
+    """The scene's file text as a run uses it (and `spdsl prompt --walk` shows it): walked
+    when ``walk`` asks and it has no frames."""
+    from ..scenes.errors import SceneError
+    from ..scenes.format import scene_to_json
+
+    if walk and scene.frames.count == 0:
+        from ..generation import walked_scene_text
+
+        try:
+            return walked_scene_text(scene, walk, seed)
+        except SceneError as exc:
+            print(f"spdsl: warning: no camera walk for {scene.id}: {exc}; its items have no "
+                  "frames", file=stderr or sys.stderr)
+    return scene_to_json(scene)
 
 
 def _scene_states(loaded: list[tuple[str, str, str]], root: Path, seed: int) -> list[SceneState]:
@@ -279,6 +300,10 @@ def _validate(opts: SynthOptions) -> None:
         problems.append(f"--format must be one of {', '.join(FORMATS)}")
     if opts.n < 1:
         problems.append(f"-n must be at least 1, got {opts.n}")
+    from ..generation import walk_problem
+
+    if walk_problem(opts.walk):
+        problems.append(walk_problem(opts.walk))
     if opts.k < 1:
         problems.append(f"--k must be at least 1, got {opts.k}")
     if opts.repairs < 0:
@@ -384,7 +409,7 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
         raise SynthUsageError(str(exc)) from None
     if not tasks:
         raise SynthUsageError("--tasks names no task")
-    loaded = _load_scenes(opts.scenes)
+    loaded = _load_scenes(opts.scenes, opts.walk, opts.seed, stderr)
     root = Path(opts.out)
     config = {
         "spdsl_synth": 1, "model": opts.model, "temperature": opts.temperature,
@@ -395,6 +420,8 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
         "max_reply_tokens": opts.max_reply_tokens, "prompts": digest,
         "tasks": [t.config() for t in tasks], "scenes": [scene_id for scene_id, _, _ in loaded],
     }
+    if opts.walk:  # only when given: a run made without --walk stays resumable
+        config["walk"] = opts.walk
     _prepare_out(root, config)
     states = _scene_states(loaded, root, opts.seed)
     units = [Unit(0, i, s.scene.id, t, a) for i, s in enumerate(states) for t in tasks
