@@ -377,6 +377,19 @@ def test_type_fit_by_dimension_and_unit():
     assert type_fit(cm_q, Answer("180", 180.0, "Number", None),
                     'answer round(the("Fridge").height in cm, 0)').ok
     assert not type_fit(cm_q, Answer("1.8", 1.8, "Length", "m"), 'answer the("Fridge").height').ok
+    # the program's conversions count, not the question's words "in cm" it quotes: these
+    # answers in meters were accepted when the conversions were read off the program's text
+    for quoted in ("How long is the fridge, in cm?", "How tall is the fridge, in cm?"):
+        program = f'question "{quoted}"\nanswer round(the("Fridge").longest in m, 2)\n'
+        failed = type_fit(quoted, Answer("1.97", 1.97, "Number", None), program)
+        assert not failed.ok and "write `in cm`" in failed.detail
+    # and a Number measured in one dimension does not answer a question about another
+    area_cm2 = "What is the area of the room in square centimeters?"
+    failed = type_fit(area_cm2, Answer("1.97", 1.97, "Number", None),
+                      'answer round(the("Fridge").longest in m, 2)')
+    assert not failed.ok
+    assert failed.detail == ("the question asks for an area, the program converts to m, "
+                             "a Length")
     vol_q = "What is the volume of the mug in liters?"
     assert question_dimension(vol_q) == ("volume", "Volume", "L")
     assert not type_fit("How many square meters is the floor?",

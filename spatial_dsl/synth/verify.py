@@ -123,7 +123,7 @@ from spatial_dsl.lang.source import Source
 # re-exported: the loop, `spdsl verify` and the benchmark take every check from here
 from .agreement import (  # noqa: F401
     NUMERIC, RELATIVE, Check, _elem_type, _shown, answers_agree, conversion_unit,
-    in_base_units, stable_answer,
+    converted_units, in_base_units, stable_answer,
 )
 from .program_checks import (  # noqa: F401
     answer_kind, distance_reading, measured_with, self_answer, structural_answer,
@@ -214,7 +214,9 @@ def _answer_texts(answer: Answer) -> set[str]:
     return {t for t in texts if t}
 
 
-def type_fit(question: str | None, answer: Answer, program: str | None = None) -> Check:
+def type_fit(question: str | None, answer: Answer, program=None) -> Check:
+    """The answer's type fits the question's cue and, when the question names a dimension,
+    that dimension and unit (``dimension_fit``; ``program``: its AST or text)."""
     if not question:
         return Check("type_fit", True, "not applicable: the program has no question")
     if program is not None:
@@ -264,7 +266,6 @@ _DIMENSIONS = (
      {"m": r"\bmet(?:er|re)s?\b", "cm": r"\bcentimet(?:er|re)s?\b|\bcm\b",
       "mm": r"\bmillimet(?:er|re)s?\b|\bmm\b"}),
 )
-_CONVERSION = re.compile(r"\bin\s+([A-Za-z][A-Za-z0-9]*)\b")
 
 
 def question_dimension(question: str) -> tuple[str, str, str | None] | None:
@@ -280,7 +281,9 @@ def question_dimension(question: str) -> tuple[str, str, str | None] | None:
     return best[1:] if best else None
 
 
-def dimension_fit(question: str, answer: Answer, program: str) -> Check:
+def dimension_fit(question: str, answer: Answer, program) -> Check:
+    """A question that names a dimension (and a unit) is answered in it. ``program``: the
+    program (its AST, or its text), whose ``in`` conversions say what a Number measures."""
     found = question_dimension(question)
     if found is None or question_cue(question) not in ("measure", None):
         return Check("type_fit", True, "the question names no dimension")
@@ -292,17 +295,37 @@ def dimension_fit(question: str, answer: Answer, program: str) -> Check:
                      f"{answer.type}" if dimension[0] in "aeiou" else
                      f"a {dimension} question needs an answer of type {type_name} (or a "
                      f"Number converted from one with `in`), not {answer.type}")
+    # the program's own conversions, not the words "in cm" of the question it quotes
+    units = _units_table()
+    conversions = {u for u in converted_units(_program_node(program)) if u in units}
+    measured = {str(units[u][0]) for u in conversions}
+    if t == "Number" and measured and type_name not in measured:
+        return Check("type_fit", False, f"the question asks for {_article(dimension)} "
+                     f"{dimension}, the program converts to {', '.join(sorted(conversions))}, "
+                     f"{_article(sorted(measured)[0])} {sorted(measured)[0]}")
     if unit is None:
         return Check("type_fit", True, f"a {dimension} question answers {answer.type}")
     if t == type_name and answer.unit and answer.unit != unit:
         return Check("type_fit", False, f"the question asks for {unit}, the answer is in "
                      f"{answer.unit}: convert with `in {unit}`")
-    same_dimension = {u for u, (ut, _f) in _units_table().items() if str(ut) == type_name}
-    conversions = [u for u in _CONVERSION.findall(program) if u in same_dimension]
-    if t == "Number" and conversions and unit not in conversions:
+    same_dimension = sorted(u for u in conversions if str(units[u][0]) == type_name)
+    if t == "Number" and same_dimension and unit not in same_dimension:
         return Check("type_fit", False, f"the question asks for {unit}, the program converts "
-                     f"to {', '.join(sorted(set(conversions)))}: write `in {unit}`")
+                     f"to {', '.join(same_dimension)}: write `in {unit}`")
     return Check("type_fit", True, f"a {dimension} question in {unit} answers {answer.type}")
+
+
+def _article(word: str) -> str:
+    return "an" if word[0].lower() in "aeiou" else "a"
+
+
+def _program_node(program):
+    """A program's AST, from the AST itself or from its text (parsed, not checked)."""
+    if not isinstance(program, str):
+        return program
+    from spatial_dsl.lang.check.checker import compile_source
+
+    return compile_source(program, "program.sp").program
 
 
 def _units_table() -> dict:
@@ -472,7 +495,7 @@ def item_checks(question: str | None, checked, scene, answer: Answer, *, templat
     from ..api import Program
 
     text = checked.source.text
-    yield type_fit(question, answer, text)
+    yield type_fit(question, answer, checked.program)
     if template is not None:
         yield task_fit(template, answer, checked.program)
     yield placeholder(question)
