@@ -115,7 +115,7 @@ def run_mode(name: str, base_url: str, args, out: Path) -> dict:
         repair_conversation=args.repair_conversation, max_reply_tokens=args.max_reply_tokens,
         timeout=args.timeout, cold_timeout=1800,
         seed=args.seed, send_seed=True, progress=not args.quiet,
-        max_requests=args.max_requests,
+        max_requests=args.max_requests, walk=args.walk,
         cache=str(Path(args.cache) / name) if args.cache else None)
     result = run_synth(options)
     report = result.report
@@ -257,6 +257,8 @@ def main(argv=None) -> int:
     parser.add_argument("--max-requests", type=int,
                         help="stop each mode after this many requests (the figures are "
                              "those of the finished units; rerun to resume)")
+    parser.add_argument("--walk", type=int, metavar="N",
+                        help="give the scenes a camera walk of N frames (synth --walk)")
     parser.add_argument("--quick", action="store_true", help="1 scene x 1 task x 1 attempt")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--json", help="also write the figures to this file")
