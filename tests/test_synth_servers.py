@@ -295,6 +295,7 @@ def test_each_proposal_is_asked_about_its_own_objects():
     about objects, repeated categories for a count, none for the room's size."""
     from collections import Counter
 
+    from spatial_dsl.names import natural_name
     from spatial_dsl.synth.prompts import (
         PromptBuilder, focus_categories, free_task, resolve_tasks,
     )
@@ -316,7 +317,15 @@ def test_each_proposal_is_asked_about_its_own_objects():
     assert focus_categories(scene, room, 0) == []
     user = PromptBuilder("llama.cpp", context=4096).proposal(scene, distance, 3, 15)[1]
     a, b = pairs[3]
-    assert f"ask about the {a} and the {b}: each is one object" in user["content"]
+    # in the words a question uses, beside the program's names ("the LightSwitch" was
+    # written in questions when the line named categories only)
+    assert (f"ask about the {natural_name(a)} and the {natural_name(b)}: each is one object"
+            in user["content"])
+    assert f'the program uses the("{a}") and the("{b}")' in user["content"]
+    count_focus = PromptBuilder("llama.cpp").proposal(scene, count, 0, 15)[1]["content"]
+    [several] = focus_categories(scene, count, 0)
+    assert (f"ask about the {natural_name(several)} (×{counts[several]}): the question names "
+            f'them in plain words, and the program uses find("{several}")') in count_focus
     room_user = PromptBuilder("llama.cpp").proposal(scene, room, 0, 15)[1]["content"]
     assert "ask about" not in room_user and room_user == room_user.strip()
     # and what its answer is, as task_fit checks it (a 1.5B model asked for counts in 11 of

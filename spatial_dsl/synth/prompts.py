@@ -36,6 +36,7 @@ from .examples import (  # noqa: F401  (re-exported: the prompt's public names)
     examples_text,
 )
 from .task_specs import TaskSpec, free_task, resolve_tasks, task_text  # noqa: F401
+from ..names import natural_name
 from .prompt_files import (  # noqa: F401  (re-exported)
     PromptError, example_task_names, fill, prompt_files_digest, render, snippet, snippets,
     template,
@@ -181,15 +182,23 @@ def focus_categories(scene, task: TaskSpec, attempt: int, seed: int = 0) -> list
 
 
 def focus_text(scene, task: TaskSpec, attempt: int, seed: int = 0) -> str:
-    """The proposal's line naming its focus categories ("" when there are none)."""
+    """The proposal's line naming its focus categories ("" when there are none), in the
+    words a question uses ("the light switch") beside the program's name
+    (``the("LightSwitch")``): named only by category, a 1.5B model wrote "the LightSwitch"
+    in its questions."""
     chosen = focus_categories(scene, task, attempt, seed)
     if not chosen:
         return ""
     counts = Counter(map(str, scene.categories))
+    words = [natural_name(c) for c in chosen]
     if _names_objects(task):
-        return snippet("focus_single", names=" and the ".join(chosen))
+        return snippet("focus_single", names=" and ".join(f"the {w}" for w in words),
+                       each="each is" if len(words) > 1 else "it is",
+                       said=" and ".join(f'"the {w}"' for w in words),
+                       calls=" and ".join(f'the("{c}")' for c in chosen))
     return snippet("focus_several",
-                   names=" and ".join(f"{c} (×{counts[c]})" for c in chosen))
+                   names=" and ".join(f"the {w} (×{counts[c]})" for w, c in zip(words, chosen)),
+                   calls=" and ".join(f'find("{c}")' for c in chosen))
 
 
 def this_request(scene, task: TaskSpec, attempt: int, seed: int = 0) -> str:
