@@ -371,13 +371,10 @@ def _visibility_findings(record: dict, scene, named) -> list[tuple[str, str]]:
             return [("bad-record", f"an image item needs one frame of its scene, got {frames}")]
         frame_row = rows[frames[0]]
     program = _syntax_tree(record["program"])
-    objects = _param_rows(scene, record.get("params"))
-    objects += quality.landmarks(scene, program) if program is not None else []
     ids = list(named.answer.ids or []) if named is not None else []
     ids += [oid for option in record.get("choice_ids") or [] if isinstance(option, list)
             for oid in option if isinstance(oid, str)]
-    index = {oid: i for i, oid in enumerate(scene.ids)}
-    objects += [index[oid] for oid in ids if oid in index]
+    objects = _param_rows(scene, record.get("params")) + quality.named_rows(scene, program, ids)
     answer = next((s.value for s in reversed(program.statements) if isinstance(s, Answer)),
                   None) if program is not None else None
     absent_ok = answer is not None and quality.about_visibility(answer)

@@ -117,6 +117,16 @@ def _parts_and_wholes(scene: Scene) -> frozenset[int]:
     return found
 
 
+def named_rows(scene: Scene, program: ast.Node | None, ids: Iterable[str]) -> list[int]:
+    """Rows of the objects an item names besides its parameters: those its program selects
+    by ``the("Name")`` and those of ``ids`` (its answer's and choices' object ids), in
+    order, no repeats -- what must be clearly visible in an image or video item."""
+    rows = landmarks(scene, program) if program is not None else []
+    index = {oid: i for i, oid in enumerate(scene.ids)}
+    rows += [index[oid] for oid in ids if oid in index]
+    return list(dict.fromkeys(rows))
+
+
 _PARTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

@@ -113,7 +113,10 @@ def test_type_error_repaired_after_the_exact_diagnostic(server, tmp_path, capsys
     [record] = records(out)
     assert record["program"] == good and record["answer"] == "yes"
     assert record["producer"] == "llm" and record["answer_type"] == "Bool"
-    assert record["id"].startswith("test/kitchen/custom_") and record["frames"] == [0, 1, 2]
+    assert record["id"].startswith("test/kitchen/custom_")
+    # no frame of the kitchen shows the fridge or the mug clearly (under 32 px): the item of
+    # a free description is then a scene item, with no pictures that do not show them
+    assert record["modality"] == "scene" and record["frames"] == []
     # The record's program answers the same on the scene file kept in OUT.
     from spatial_dsl.api import compile_program
 
@@ -508,3 +511,26 @@ def test_api_key_env_must_exist(tmp_path, capsys, monkeypatch):
     code = main(["synth", "--scenes", KITCHEN, "--tasks", TASK, "-n", "1", "-o",
                  str(tmp_path / "out"), "--api-key-env", "MY_MISSING_KEY", "-q"])
     assert code == 2 and "MY_MISSING_KEY" in capsys.readouterr().err
+
+
+def test_a_tasks_modality_decides_what_an_item_must_show(server, tmp_path, capsys):
+    """On a scene with frames a vsi distance item is a video item, so one about the fridge,
+    which no frame of the kitchen shows clearly, is rejected (as `spdsl audit` would flag
+    it); a room-size item is a scene item (its template's modality), without frames."""
+    far_q = "How far apart are the centers of the fridge and the mug, in meters?"
+    far = program(far_q, 'answer round(distance(the("fridge"), the("Mug")) in m, 2)')
+    room_q = "What is the area of this room, in square meters?"
+    room = program(room_q, "answer round(room.area in m2, 1)")
+    server.on(agreement_for(room_q), reply(fenced(room)))
+    server.on("task type `vsi_room_size`", reply(fenced(room)))
+    server.on(proposal_of(0, 1), reply(fenced(far)))
+    code, report, _, err = synth(capsys, server.base_url, tmp_path / "out", "--concurrency", "1",
+                                 tasks=("vsi_room_size", "vsi_abs_distance"))
+    assert code == 0, err
+    assert report["verification_failures"]["clearly_visible"] == 1
+    [record] = records(tmp_path / "out")
+    assert record["task"] == "vsi_room_size"
+    assert record["modality"] == "scene" and record["frames"] == []
+    log = [json.loads(line) for line in (tmp_path / "out" / "units.jsonl").open()]
+    [far_entry] = [e for e in log if e["task"] == "vsi_abs_distance"]
+    assert far_entry["detail"].startswith("the fridge is never clearly visible")

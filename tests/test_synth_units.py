@@ -350,8 +350,16 @@ def test_verify_command(tmp_path, capsys):
     # --task: the answer is of the task's kind, as synth checks it
     good = write(tmp_path, 'question "How far apart are the centers of the fridge and the mug, '
                  'in meters?"\nanswer round(distance(the("fridge"), the("Mug")) in m, 2)\n')
-    assert main(["verify", good, "--scene", KITCHEN, "--task", "vsi_abs_distance"]) == 0
-    assert "task_fit: pass" in capsys.readouterr().out
+    # a vsi task's items are video items: the kitchen's frames never show the fridge clearly
+    assert main(["verify", good, "--scene", KITCHEN, "--task", "vsi_abs_distance"]) == 1
+    out = capsys.readouterr().out
+    assert "task_fit: pass" in out
+    assert "clearly_visible: FAIL — the fridge is never clearly visible" in out
+    seen = write(tmp_path, 'question "How far apart are the centers of the countertop and the '
+                 'dining table, in meters?"\nanswer round(distance(the("CounterTop"), '
+                 'the("DiningTable")) in m, 2)\n')
+    assert main(["verify", seen, "--scene", KITCHEN, "--task", "vsi_abs_distance"]) == 0
+    assert "clearly_visible: pass" in capsys.readouterr().out
     assert main(["verify", good, "--scene", KITCHEN, "--task", "vsi_room_size"]) == 1
     assert "task_fit: FAIL — the task vsi_room_size asks for an area" in capsys.readouterr().out
     assert main(["verify", good, "--scene", KITCHEN, "--task", "no_such_task"]) == 2
@@ -690,3 +698,35 @@ def test_the_ambiguous_hint_asks_to_change_the_question_too():
     assert 'say which in the question too: "the largest Chair"' in hint.text
     assert '"Fridge"' in hint.text and '"Chair"' not in hint.text.split("instead:")[1].split(
         ". Or")[0]  # the categories listed occur once
+
+
+def test_a_video_item_names_only_objects_clearly_visible_in_some_frame():
+    """synth --walk makes video items: like `spdsl audit`, the loop rejects one whose program
+    picks an object by name that no frame of the walk shows clearly."""
+    from spatial_dsl.generation import walked_scene_text
+    from spatial_dsl.lang.check.checker import compile_source
+    from spatial_dsl.quality import one_object, unclear_rows
+    from spatial_dsl.runtime.answers import Answer
+    from spatial_dsl.scenes.format import scene_from_json
+    from spatial_dsl.scenes.names import SceneNameTable
+    from spatial_dsl.scenes.sources import load_scene
+    from spatial_dsl.synth.verify import clearly_visible
+
+    frameless = load_scene("ithor:FloorPlan1")
+    scene = scene_from_json(walked_scene_text(frameless, 6, 0), "walked")
+    singles = [c for c in sorted(set(map(str, scene.categories)))
+               if one_object(scene, c) is not None]
+    hidden = [c for c in singles if unclear_rows(scene, [one_object(scene, c)], "video", None)]
+    shown = [c for c in singles if c not in hidden]
+    assert hidden and len(shown) >= 2
+
+    def check(a: str, b: str, on=scene):
+        checked = compile_source(f'question "q"\nanswer round(gap(the("{a}"), the("{b}")) '
+                                 "in m, 2)\n", "p.sp", SceneNameTable(on))
+        assert checked.ok
+        return clearly_visible(checked.program, on, Answer("1", 1.0, "Number", None))
+
+    assert check(shown[0], shown[1]).ok
+    failed = check(shown[0], hidden[0])
+    assert not failed.ok and "a video item names only objects clearly visible" in failed.detail
+    assert check(shown[0], hidden[0], on=frameless).ok  # a scene item shows nothing

@@ -79,8 +79,8 @@ from .extract import extract_program
 from .hints import rejection_hint, repair_hints
 from .prompts import PromptBuilder, TaskSpec
 from .verify import (
-    answers_agree, conversion_unit, item_checks, render_rejection, says_what_it_computes,
-    stability,
+    answers_agree, conversion_unit, item_checks, item_modality, render_rejection,
+    says_what_it_computes, stability,
 )
 
 PROGRAM_NAME = "program.sp"
@@ -383,7 +383,9 @@ class Loop:
                                     f"sample {s} answered {_shown(theirs)}, not {_shown(answer)}")
         counters["verified"] += 1
         entry["status"] = "accepted"
-        entry["record"] = self._record(unit, state, question, answer, first.program)
+        modality = item_modality(unit.task.template, first.checked.program, state.scene,
+                                 answer)
+        entry["record"] = self._record(unit, state, question, answer, first.program, modality)
         return self._finish(entry, counters)
 
     def _checks(self, unit: Unit, state: SceneState, first: Success, answer):
@@ -408,12 +410,13 @@ class Loop:
         entry["counters"] = dict(sorted(counters.items()))
         return entry
 
-    def _record(self, unit: Unit, state: SceneState, question: str, answer, program: str) -> dict:
-        frames = state.frames
+    def _record(self, unit: Unit, state: SceneState, question: str, answer, program: str,
+                modality: str) -> dict:
+        """The dataset record; a video item is over all the scene's frames."""
         record = {
             "id": unit.id, "scene": state.scene.id, "scene_file": state.scene_file,
-            "task": unit.task.name, "modality": "video" if frames else "scene",
-            "frames": frames, "question": question, "answer": answer.text,
+            "task": unit.task.name, "modality": modality,
+            "frames": state.frames if modality == "video" else [], "question": question, "answer": answer.text,
             "answer_ids": answer.ids, "answer_type": answer.type, "unit": answer.unit,
             "choices": None, "choice_ids": None,
             "answer_choice": None, "program": program, "params": {}, "producer": "llm",

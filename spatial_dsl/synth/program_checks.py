@@ -87,6 +87,44 @@ def readings_named(question: str | None) -> list[str]:
     return [r for r, (pattern, _what, _words) in _READINGS.items() if pattern.search(q)]
 
 
+def item_modality(template, program, scene, answer: Answer) -> str:
+    """The modality of an LLM item: ``scene`` on a scene without frames, or for a task whose
+    template is a scene task (room size); ``video``, over all the scene's frames, for a
+    template's image or video task (``synth --walk``: what it names must then be clearly
+    visible, ``clearly_visible``); for a free description, ``video`` when what it names is
+    clearly visible in some frame, else ``scene`` -- answered from the scene, with no
+    pictures that do not show what it asks about."""
+    if scene.frames.count == 0:
+        return "scene"
+    if template is not None:
+        return "scene" if template.modality == "scene" else "video"
+    return "video" if clearly_visible(program, scene, answer).ok else "scene"
+
+
+def clearly_visible(program, scene, answer: Answer, modality: str = "video") -> Check:
+    """A video item names only objects clearly visible (visibility >= 0.3 and >= 32 px) in
+    at least one frame (synthesis.md, "What a good item is"): the objects its program
+    selects by ``the("Name")`` and those it answers, as `spdsl audit` checks them
+    (``not-clearly-visible``). A scene item (``item_modality``) shows nothing, and
+    passes."""
+    from .. import quality
+    from ..names import natural_name
+    from spatial_dsl.lang import ast
+
+    if modality != "video" or scene.frames.count == 0:
+        return Check("clearly_visible", True, "a scene item: it shows no frame")
+    answers = [s.value for s in program.statements if isinstance(s, ast.Answer)]
+    absent_ok = bool(answers) and quality.about_visibility(answers[-1])
+    rows = quality.named_rows(scene, program, answer.ids or [])
+    hidden = quality.unclear(scene, rows, "video", None, absent_ok)
+    if not hidden:
+        return Check("clearly_visible", True, "every object it names is clearly visible in "
+                     "some frame")
+    row, why = hidden[0]
+    return Check("clearly_visible", False, f"the {natural_name(scene.categories[row])} is "
+                 f"{why}: a video item names only objects clearly visible in some frame")
+
+
 # ------------------------------------------------------------------------ task fit
 
 

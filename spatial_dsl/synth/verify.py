@@ -25,11 +25,16 @@ that read the program and the scene in ``synth.program_checks`` (all re-exported
   sample's number that is the item's rounded to fewer decimals (4 m for 3.88 m, the 1.5B
   model's ``round(gap(a, b))``) agrees too; an item coarser than its sample does not.
 - ``new`` (``dedupe_key``): the normalised question + answer (+ scene) of an item
-  is not that of an accepted one; the driver applies it over the whole run.
+  is not that of an accepted one; the loop applies it as soon as a proposal runs,
+  against the items earlier attempts of its scene and task had got accepted, and the
+  driver again over the whole run.
 - ``placeholder``: the question holds no unfilled template placeholder (``<a>``,
   ``{a}``), which small models copy from the task's phrasings.
 - ``frameless_views``: on a scene with no camera frames, the question does not speak of
   what is seen ("visible", "seen", "video", "camera" ...).
+- ``clearly_visible``: on a scene with frames (a video item, ``synth --walk``), every
+  object the program selects by name and every object it answers is clearly visible in
+  some frame, as `spdsl audit` checks (``quality.named_rows``, ``quality.unclear``).
 - ``meta_text``: the question says nothing about the program ("program", a call such as
   ``gap(a, b)``): a small model pasted the repair hint into its question.
 - ``copied_example``: the question and the program are not a worked example of
@@ -126,7 +131,7 @@ from .agreement import (  # noqa: F401
     converted_units, in_base_units, stable_answer,
 )
 from .program_checks import (  # noqa: F401
-    answer_kind, distance_reading, measured_with, self_answer, structural_answer,
+    answer_kind, clearly_visible, distance_reading, item_modality, measured_with, self_answer, structural_answer,
     structural_influence, task_fit, without_structure,
 )
 
@@ -501,6 +506,8 @@ def item_checks(question: str | None, checked, scene, answer: Answer, *, templat
     yield placeholder(question)
     yield meta_text(question)
     yield frameless_views(question, scene)
+    yield clearly_visible(checked.program, scene, answer,
+                          item_modality(template, checked.program, scene, answer))
     yield from says_what_it_computes(question, checked, scene)
     if shown is not None:
         yield copied_example(question, text, shown)
