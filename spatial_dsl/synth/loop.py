@@ -416,10 +416,10 @@ class Loop:
         record = {
             "id": unit.id, "scene": state.scene.id, "scene_file": state.scene_file,
             "task": unit.task.name, "modality": modality,
-            "frames": state.frames if modality == "video" else [], "question": question, "answer": answer.text,
-            "answer_ids": answer.ids, "answer_type": answer.type, "unit": answer.unit,
-            "choices": None, "choice_ids": None,
-            "answer_choice": None, "program": program, "params": {}, "producer": "llm",
+            "frames": state.frames if modality == "video" else [], "question": question,
+            "answer": answer.text, "answer_ids": answer.ids, "answer_type": answer.type,
+            "unit": answer.unit, "choices": None, "choice_ids": None, "answer_choice": None,
+            "program": program, "params": {}, "producer": "llm",
             "seed": self.options.seed,
         }
         return {k: record[k] for k in RECORD_KEYS}

@@ -49,8 +49,8 @@ from collections import Counter
 
 CHECKS = ("type_fit", "task_fit", "placeholder", "meta_text", "frameless_views",
           "clearly_visible", "names_in_question", "bare_reference", "distance_reading",
-          "copied_example", "degenerate", "self_answer", "structural_answer", "structural_influence", "stability",
-          "agreement", "new")
+          "copied_example", "degenerate", "self_answer", "structural_answer",
+          "structural_influence", "stability", "agreement", "new")
 
 
 def _group(counters: Counter, prefix: str) -> dict:

@@ -131,8 +131,8 @@ from .agreement import (  # noqa: F401
     converted_units, in_base_units, stable_answer,
 )
 from .program_checks import (  # noqa: F401
-    answer_kind, clearly_visible, distance_reading, item_modality, measured_with, self_answer, structural_answer,
-    structural_influence, task_fit, without_structure,
+    answer_kind, clearly_visible, distance_reading, item_modality, measured_with, self_answer,
+    structural_answer, structural_influence, task_fit, without_structure,
 )
 
 CHOICE = ("Object", "Str", "Frame", "Int")
