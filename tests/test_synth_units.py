@@ -730,3 +730,12 @@ def test_a_video_item_names_only_objects_clearly_visible_in_some_frame():
     failed = check(shown[0], hidden[0])
     assert not failed.ok and "a video item names only objects clearly visible" in failed.detail
     assert check(shown[0], hidden[0], on=frameless).ok  # a scene item shows nothing
+    # and the proposals of a video task are asked about what the frames show
+    from spatial_dsl.synth.prompts import focus_categories, resolve_tasks
+
+    distance, count = resolve_tasks(["vsi_abs_distance", "vsi_object_count"])
+    focused = {c for j in range(8) for task in (distance, count)
+               for c in focus_categories(scene, task, j)}
+    assert focused and not focused & set(hidden)
+    # (without frames, the same categories are asked about)
+    assert any(c in hidden for j in range(20) for c in focus_categories(frameless, distance, j))

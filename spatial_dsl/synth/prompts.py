@@ -157,7 +157,8 @@ def focus_categories(scene, task: TaskSpec, attempt: int, seed: int = 0) -> list
     category parameter of the task's template (at most 2; none for a template with neither,
     room size), taken in turn from the scene's non-structural categories in an order seeded
     by the run seed, scene and task, so that the attempts of a run differ until the
-    categories run out. For a template that names objects (``Ref``/``Object`` params; a
+    categories run out; for video items, only categories whose objects some frame shows
+    clearly (``_clearly_seen``). For a template that names objects (``Ref``/``Object`` params; a
     free task too) the categories of one object; for one that takes categories only
     (counts), those of several objects first, then the others.
     Why: left to choose, a 1.5B model asked 26 of 60 questions about the 4 stove burners or
@@ -167,6 +168,8 @@ def focus_categories(scene, task: TaskSpec, attempt: int, seed: int = 0) -> list
     kinds = _param_kinds(task)
     wanted = min(2, sum(k in OBJECT_PARAMS or k == "Category" for k in kinds))
     counts = Counter(str(c) for c in scene.categories if str(c) not in STRUCTURAL)
+    if _shows_frames(scene, task):  # a video item names only what its frames show clearly
+        counts = Counter({c: n for c, n in counts.items() if c in _clearly_seen(scene)})
     if not wanted or not counts:
         return []
     rng = random.Random(f"{seed}|{scene.id}|{task.name}")
@@ -179,6 +182,24 @@ def focus_categories(scene, task: TaskSpec, attempt: int, seed: int = 0) -> list
         return []
     start = attempt * wanted
     return [pool[(start + i) % len(pool)] for i in range(wanted)]
+
+
+def _shows_frames(scene, task: TaskSpec) -> bool:
+    """Whether the task's items on this scene are video items (``item_modality``)."""
+    return bool(scene.frames.count) and (task.template is None
+                                         or task.template.modality != "scene")
+
+
+def _clearly_seen(scene) -> set[str]:
+    """The categories every object of which is clearly visible in some frame: on a walk of 8
+    frames, the 1.5B model asked about the mug and the light switch, which no frame shows."""
+    from ..quality import unclear_rows
+
+    hidden = set(unclear_rows(scene, range(scene.n), "video", None))
+    by_category: dict[str, list[int]] = {}
+    for row, category in enumerate(scene.categories):
+        by_category.setdefault(str(category), []).append(row)
+    return {c for c, rows in by_category.items() if not hidden.intersection(rows)}
 
 
 def focus_text(scene, task: TaskSpec, attempt: int, seed: int = 0) -> str:
