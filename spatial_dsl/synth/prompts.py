@@ -216,10 +216,18 @@ def focus_text(scene, task: TaskSpec, attempt: int, seed: int = 0) -> str:
         return snippet("focus_single", names=" and ".join(f"the {w}" for w in words),
                        each="each is" if len(words) > 1 else "it is",
                        said=" and ".join(f'"the {w}"' for w in words),
-                       calls=" and ".join(f'the("{c}")' for c in chosen))
+                       calls=_calls("the", chosen))
     return snippet("focus_several",
                    names=" and ".join(f"the {w} (×{counts[c]})" for w, c in zip(words, chosen)),
-                   calls=" and ".join(f'find("{c}")' for c in chosen))
+                   calls=_calls("find", chosen))
+
+
+def _calls(func: str, categories: list[str]) -> str:
+    """``the("Toaster") and the("Kettle")``, printed by the language's printer."""
+    from spatial_dsl.lang import build
+    from spatial_dsl.lang.printer import expr
+
+    return " and ".join(expr(build.call(func, build.string(c))) for c in categories)
 
 
 def this_request(scene, task: TaskSpec, attempt: int, seed: int = 0) -> str:
