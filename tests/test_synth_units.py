@@ -407,6 +407,27 @@ def test_type_fit_by_dimension_and_unit():
                     Answer("2", 2, "Int", None), "answer 2").ok
 
 
+def test_a_question_asks_something():
+    from pathlib import Path
+    import re
+
+    from spatial_dsl.synth.verify import question_form
+
+    for said in ("Between their closest points of the cup and the statue, in meters?",
+                 "The stove burner is nearest the window."):
+        assert not question_form(said).ok
+    for asked in ("How far apart are the mug and the book?", "Is the mug on the table?",
+                  "Estimate the size of this room in square meters.",
+                  "Relative to the sofa, where is the lamp?", "Name the tallest object.",
+                  "The mug and the book: which is higher?"):
+        assert question_form(asked).ok, asked
+    # and every phrasing of the task templates asks something
+    stdlib = Path(__file__).resolve().parent.parent / "stdlib" / "tasks"
+    asks = [m[1] for path in stdlib.glob("*.sp")
+            for m in re.finditer(r'^\s*ask\s+"(.*)"', path.read_text(), re.M)]
+    assert len(asks) > 100 and all(question_form(q).ok for q in asks)
+
+
 def test_placeholders_in_questions():
     from spatial_dsl.synth.verify import placeholder
 

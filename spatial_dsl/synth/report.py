@@ -47,10 +47,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-CHECKS = ("type_fit", "task_fit", "placeholder", "meta_text", "frameless_views",
-          "clearly_visible", "names_in_question", "bare_reference", "distance_reading",
-          "copied_example", "degenerate", "self_answer", "structural_answer",
-          "structural_influence", "stability", "agreement", "new")
+CHECKS = ("type_fit", "task_fit", "placeholder", "question_form", "meta_text",
+          "frameless_views", "clearly_visible", "names_in_question", "bare_reference",
+          "distance_reading", "copied_example", "degenerate", "self_answer",
+          "structural_answer", "structural_influence", "stability", "agreement", "new")
 
 
 def _group(counters: Counter, prefix: str) -> dict:
