@@ -163,11 +163,23 @@ def recheck(directory: Path, seed: int = 0) -> dict:
                       if result.ok else None)
             ok = result.ok and answer.text == record["answer"] and all(
                 check.ok for check in _item_checks(record, compiled, scene, answer,
-                                                   result.answer))
+                                                   result.answer)) \
+                and _modality_holds(record, compiled, scene, answer)
         if not ok:
             wrong += 1
             problems.append(record["id"])
     return {"checked": checked, "wrong": wrong, "ids": problems}
+
+
+def _modality_holds(record: dict, compiled, scene, answer) -> bool:
+    """The record's modality and frames are those the item gets (``item_modality``)."""
+    from spatial_dsl.synth.prompts import resolve_tasks
+    from spatial_dsl.synth.verify import item_modality
+
+    template = resolve_tasks([record["task"]])[0].template
+    modality = item_modality(template, compiled.program, scene, answer)
+    frames = [int(i) for i in scene.frames.index] if modality == "video" else []
+    return record["modality"] == modality and record["frames"] == frames
 
 
 def _item_checks(record: dict, compiled, scene, answer, raw_answer):
