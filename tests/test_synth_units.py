@@ -568,7 +568,12 @@ def test_an_agreement_sample_is_told_the_builtin_of_the_distance_named():
     assert reading_text("How far apart are the centers of the mug and the book?") \
         .startswith("The question measures between the objects' centers: that is distance")
     assert reading_text("How far is the mug from the book?") == ""  # names no reading
-    assert reading_text("How tall is the chair nearest the window?") == ""  # no distance
+    assert reading_text("How many chairs are nearest the window?") == ""  # no measure
+    # sizes: the longest side (the object-size template's reading), the height
+    assert "that is a.longest" in reading_text("What is the length of the dish sponge along "
+                                               "the longest side of its bounding box?")
+    assert "that is a.height" in reading_text("How tall is the fridge, in centimeters?")
+    assert reading_text("What is the length of the window?") == ""  # which side: not said
     # two readings named: the sample is told neither
     assert reading_text("Is the distance between their centers or their closest points "
                         "larger?") == ""

@@ -238,14 +238,25 @@ def this_request(scene, task: TaskSpec, attempt: int, seed: int = 0) -> str:
     return focus_text(scene, task, attempt, seed) or answer_kind_text(task)
 
 
+# the size a question names, when its words name one: the longest side of the bounding box
+# (the vsi object-size template's reading), or the height
+_SIZE_READINGS = {
+    "longest": re.compile(r"\b(?:longest|largest|biggest|greatest) (?:side|dimension|edge|"
+                          r"extent)s?\b"),
+    "height": re.compile(r"\bhow tall\b|\bheight\b"),
+}
+
+
 def reading_text(question: str) -> str:
-    """For an agreement sample, the builtin that the distance the question names is measured
-    with ("" when it names none, or several). The sample has only the question: told
-    nothing, the 1.5B model answered "the nearest points of the faucet and the spatula" with
-    distance (between centers) and the item was lost to a disagreement."""
+    """For an agreement sample, what measures the distance or the size the question names
+    ("" when it names none, or several). The sample has only the question: told nothing,
+    the 1.5B model answered "the nearest points of the faucet and the spatula" with distance
+    (between centers), and "the longest side of its bounding box" of a dish sponge with its
+    volume, and both items were lost to a disagreement."""
     from .program_checks import readings_named
 
-    named = readings_named(question)
+    q = " ".join(question.casefold().split())
+    named = readings_named(question) + [r for r, p in _SIZE_READINGS.items() if p.search(q)]
     return snippet(f"reading:{named[0]}") if len(named) == 1 else ""
 
 
