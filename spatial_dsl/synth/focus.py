@@ -42,7 +42,8 @@ def focus_categories(scene, task: TaskSpec, attempt: int, seed: int = 0) -> list
     wanted = min(2, sum(k in OBJECT_PARAMS or k == "Category" for k in kinds))
     counts = Counter(str(c) for c in scene.categories if str(c) not in STRUCTURAL)
     if _shows_frames(scene, task):  # a video item names only what its frames show clearly
-        counts = Counter({c: n for c, n in counts.items() if c in _clearly_seen(scene)})
+        seen = _clearly_seen(scene)
+        counts = Counter({c: n for c, n in counts.items() if c in seen})
     if not wanted or not counts:
         return []
     rng = random.Random(f"{seed}|{scene.id}|{task.name}")
