@@ -325,8 +325,9 @@ def register(sub) -> None:
                      help="send a per-request `seed` derived from --seed (vLLM, llama.cpp)")
     syn.add_argument("--walk", type=_int, metavar="N",
                      help="give every scene without frames a camera walk of N frames first, "
-                     "as generate --walk does: its items are then video items, and frame "
-                     "functions work on it")
+                     "as generate --walk does: frame functions then work on it, and the "
+                     "items of image and video tasks are video items (a scene task's, such "
+                     "as room size, stay scene items)")
     syn.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     syn.set_defaults(handler=cmd_synth)
 
