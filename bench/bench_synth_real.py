@@ -161,35 +161,28 @@ def recheck(directory: Path, seed: int = 0) -> dict:
             result = Program(compiled).run(scene)
             answer = (in_words(result.answer, ObjectNames.of(scene, seed)).answer
                       if result.ok else None)
-            ok = result.ok and answer.text == record["answer"] and all(
-                check.ok for check in _item_checks(record, compiled, scene, answer,
-                                                   result.answer)) \
-                and _modality_holds(record, compiled, scene, answer)
+            ok = result.ok and answer.text == record["answer"] and _item_holds(
+                record, compiled, scene, answer, result.answer)
         if not ok:
             wrong += 1
             problems.append(record["id"])
     return {"checked": checked, "wrong": wrong, "ids": problems}
 
 
-def _modality_holds(record: dict, compiled, scene, answer) -> bool:
-    """The record's modality and frames are those the item gets (``item_modality``)."""
+def _item_holds(record: dict, compiled, scene, answer, raw_answer) -> bool:
+    """Every check synth runs on an item passes from the item alone (``verify.item_checks``),
+    and the record's modality and frames are those the item gets (``item_modality``)."""
     from spatial_dsl.synth.prompts import resolve_tasks
-    from spatial_dsl.synth.verify import item_modality
+    from spatial_dsl.synth.verify import item_checks, item_modality, without_structure
 
     template = resolve_tasks([record["task"]])[0].template
     modality = item_modality(template, compiled.program, scene, answer)
     frames = [int(i) for i in scene.frames.index] if modality == "video" else []
-    return record["modality"] == modality and record["frames"] == frames
-
-
-def _item_checks(record: dict, compiled, scene, answer, raw_answer):
-    """Every check synth runs on an item from the item alone (``verify.item_checks``)."""
-    from spatial_dsl.synth.prompts import resolve_tasks
-    from spatial_dsl.synth.verify import item_checks, without_structure
-
-    template = resolve_tasks([record["task"]])[0].template
-    return item_checks(record["question"], compiled, scene, answer, template=template,
-                       bare=without_structure(scene), raw_answer=raw_answer)
+    checks = item_checks(record["question"], compiled, scene, answer, template=template,
+                         bare=without_structure(scene), raw_answer=raw_answer,
+                         modality=modality)
+    return (record["modality"] == modality and record["frames"] == frames
+            and all(check.ok for check in checks))
 
 
 def metrics(report: dict) -> dict:

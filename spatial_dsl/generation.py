@@ -285,8 +285,8 @@ def generate(scenes: list[str], tasks: list[str], out: str | os.PathLike, *,
         raise GenerateError(f"--format must be one of {', '.join(FORMATS)}")
     if per_scene < 1:
         raise GenerateError(f"--per-scene must be at least 1, got {per_scene}")
-    if walk_problem(walk):
-        raise GenerateError(walk_problem(walk))
+    if problem := walk_problem(walk):
+        raise GenerateError(problem)
     if max_share is not None and not 0 < max_share <= 1:
         raise GenerateError(f"--max-share is a share of a task's items: in (0, 1], got "
                             f"{max_share:g}")

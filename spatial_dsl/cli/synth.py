@@ -125,8 +125,8 @@ def _walked(scene, walk: int, seed: int):
     from ..scenes.format import scene_from_json
     from ..synth.run import run_scene_text
 
-    if walk_problem(walk):
-        raise UsageError(walk_problem(walk))
+    if problem := walk_problem(walk):
+        raise UsageError(problem)
     return scene_from_json(run_scene_text(scene, walk, seed), scene.id)
 
 

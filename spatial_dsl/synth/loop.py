@@ -361,7 +361,10 @@ class Loop:
         repeated = _repeated(earlier, unit.scene_id, question, answer)
         if repeated is not None:  # before any check: no sample is spent on a repeat
             return self._reject(entry, counters, "new", f"repeats the item of {repeated}")
-        for result in self._checks(unit, state, first, answer):
+        # one decision for the check (clearly_visible) and for the record
+        modality = item_modality(unit.task.template, first.checked.program, state.scene,
+                                 answer)
+        for result in self._checks(unit, state, first, answer, modality):
             if not result.ok:
                 return self._reject(entry, counters, result.name, result.detail)
         for s in range(1, self.options.k):
@@ -383,12 +386,10 @@ class Loop:
                                     f"sample {s} answered {_shown(theirs)}, not {_shown(answer)}")
         counters["verified"] += 1
         entry["status"] = "accepted"
-        modality = item_modality(unit.task.template, first.checked.program, state.scene,
-                                 answer)
         entry["record"] = self._record(unit, state, question, answer, first.program, modality)
         return self._finish(entry, counters)
 
-    def _checks(self, unit: Unit, state: SceneState, first: Success, answer):
+    def _checks(self, unit: Unit, state: SceneState, first: Success, answer, modality: str):
         """The verification checks of a proposal, lazily (the first that fails ends it), the
         costliest, stability, last."""
         from ..api import Program
@@ -396,7 +397,8 @@ class Loop:
         yield from item_checks(first.checked.question, first.checked, state.scene, answer,
                                template=unit.task.template,
                                shown=self.prompts.examples_shown(state.scene, unit.task),
-                               bare=state.bare, raw_answer=first.result.answer)
+                               bare=state.bare, raw_answer=first.result.answer,
+                               modality=modality)
         yield stability(Program(first.checked), state.scene, state.jittered, answer)
 
     @staticmethod

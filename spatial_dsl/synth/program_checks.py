@@ -98,7 +98,19 @@ def item_modality(template, program, scene, answer: Answer) -> str:
         return "scene"
     if template is not None:
         return "scene" if template.modality == "scene" else "video"
-    return "video" if clearly_visible(program, scene, answer).ok else "scene"
+    return "scene" if _hidden_named(program, scene, answer) else "video"
+
+
+def _hidden_named(program, scene, answer: Answer) -> list[int]:
+    """The rows of the objects the item names that no frame shows clearly (as `spdsl audit`
+    collects them: ``quality.named_rows``), without saying why (a why costs a projection)."""
+    from .. import quality
+    from spatial_dsl.lang import ast
+
+    answers = [s.value for s in program.statements if isinstance(s, ast.Answer)]
+    absent_ok = bool(answers) and quality.about_visibility(answers[-1])
+    rows = quality.named_rows(scene, program, answer.ids or [])
+    return quality.unclear_rows(scene, rows, "video", None, absent_ok)
 
 
 def clearly_visible(program, scene, answer: Answer, modality: str = "video") -> Check:
@@ -109,18 +121,14 @@ def clearly_visible(program, scene, answer: Answer, modality: str = "video") -> 
     passes."""
     from .. import quality
     from ..names import natural_name
-    from spatial_dsl.lang import ast
 
     if modality != "video" or scene.frames.count == 0:
         return Check("clearly_visible", True, "a scene item: it shows no frame")
-    answers = [s.value for s in program.statements if isinstance(s, ast.Answer)]
-    absent_ok = bool(answers) and quality.about_visibility(answers[-1])
-    rows = quality.named_rows(scene, program, answer.ids or [])
-    hidden = quality.unclear(scene, rows, "video", None, absent_ok)
+    hidden = _hidden_named(program, scene, answer)
     if not hidden:
         return Check("clearly_visible", True, "every object it names is clearly visible in "
                      "some frame")
-    row, why = hidden[0]
+    [(row, why)] = quality.unclear(scene, hidden[:1], "video", None)
     return Check("clearly_visible", False, f"the {natural_name(scene.categories[row])} is "
                  f"{why}: a video item names only objects clearly visible in some frame")
 

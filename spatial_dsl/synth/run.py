@@ -302,8 +302,8 @@ def _validate(opts: SynthOptions) -> None:
         problems.append(f"-n must be at least 1, got {opts.n}")
     from ..generation import walk_problem
 
-    if walk_problem(opts.walk):
-        problems.append(walk_problem(opts.walk))
+    if problem := walk_problem(opts.walk):
+        problems.append(problem)
     if opts.k < 1:
         problems.append(f"--k must be at least 1, got {opts.k}")
     if opts.repairs < 0:

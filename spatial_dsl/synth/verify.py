@@ -513,13 +513,15 @@ def says_what_it_computes(question: str | None, checked, scene):
 
 
 def item_checks(question: str | None, checked, scene, answer: Answer, *, template=None,
-                shown: str | None = None, bare=None, raw_answer: Answer | None = None):
+                shown: str | None = None, bare=None, raw_answer: Answer | None = None,
+                modality: str | None = None):
     """The checks of one item that read only the item, its scene and its task, lazily and in
     the order the loop applies them (it stops at the first that fails): the loop, ``spdsl
     verify`` and the benchmark's re-check all take them from here. ``template``: the task
     template (``task_fit``); ``shown``: the prompt's worked examples (``copied_example``);
     ``bare``: ``without_structure(scene)``; ``raw_answer``: the answer before objects were
-    put in words (``structural_influence`` compares by id), default ``answer``."""
+    put in words (``structural_influence`` compares by id), default ``answer``;
+    ``modality``: the item's (``item_modality``, worked out here when not given)."""
     from ..api import Program
 
     text = checked.source.text
@@ -530,8 +532,9 @@ def item_checks(question: str | None, checked, scene, answer: Answer, *, templat
     yield question_form(question)
     yield meta_text(question)
     yield frameless_views(question, scene)
-    yield clearly_visible(checked.program, scene, answer,
-                          item_modality(template, checked.program, scene, answer))
+    if modality is None:
+        modality = item_modality(template, checked.program, scene, answer)
+    yield clearly_visible(checked.program, scene, answer, modality)
     yield from says_what_it_computes(question, checked, scene)
     if shown is not None:
         yield copied_example(question, text, shown)
