@@ -44,6 +44,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from spatial_dsl.synth.schedule import DEFAULT_STOP_AFTER_REPEATS  # noqa: E402
+
 # The scene and tasks of the measurement reported in issue 15.
 SCENES = ["ithor:FloorPlan1"]
 TASKS = ["vsi_abs_distance", "vsi_object_count", "vsi_room_size", "vsi_object_size"]
@@ -116,6 +118,7 @@ def run_mode(name: str, base_url: str, args, out: Path) -> dict:
         timeout=args.timeout, cold_timeout=1800,
         seed=args.seed, send_seed=True, progress=not args.quiet,
         max_requests=args.max_requests, walk=args.walk,
+        stop_after_repeats=args.stop_after_repeats,
         cache=str(Path(args.cache) / name) if args.cache else None)
     result = run_synth(options)
     report = result.report
@@ -193,6 +196,7 @@ def metrics(report: dict) -> dict:
     seconds = report["run"]["wall_seconds"]
     return {
         "units": proposals,
+        "skipped": report["units"].get("skipped", 0),
         "accepted": accepted,
         "acceptance": f"{accepted}/{proposals}",
         "completions": report["replies"],
@@ -219,9 +223,9 @@ def metrics(report: dict) -> dict:
 
 
 def table(rows: dict[str, dict]) -> str:
-    keys = ["acceptance", "completions", "completions_per_accepted", "first_try_compiled",
-            "repair_success", "identical_resends", "fresh_conversations", "seconds_per_accepted",
-            "recheck_wrong"]
+    keys = ["acceptance", "skipped", "completions", "completions_per_accepted",
+            "first_try_compiled", "repair_success", "identical_resends", "fresh_conversations",
+            "seconds_per_accepted", "recheck_wrong"]
     width = max(len(k) for k in keys) + 2
     lines = [" " * width + "".join(f"{m:>16}" for m in rows)]
     for key in keys:
@@ -264,6 +268,8 @@ def main(argv=None) -> int:
                              "those of the finished units; rerun to resume)")
     parser.add_argument("--walk", type=int, metavar="N",
                         help="give the scenes a camera walk of N frames (synth --walk)")
+    parser.add_argument("--stop-after-repeats", type=int, default=DEFAULT_STOP_AFTER_REPEATS,
+                        metavar="N", help="as spdsl synth (default %(default)s; 0: never)")
     parser.add_argument("--quick", action="store_true", help="1 scene x 1 task x 1 attempt")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--json", help="also write the figures to this file")

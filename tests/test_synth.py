@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -233,7 +234,8 @@ def test_a_500_storm_exhausts_retries_and_ends_cleanly(server, tmp_path, capsys)
     assert len(server.requests) == 3
     assert report["run"]["stopped"] == "service_unavailable"
     assert report["run"]["requests"]["errors"] == {"500": 3}
-    assert report["units"] == {"total": 3, "done": 0, "pending": 3, "resumed": 0}
+    assert report["units"] == {"total": 3, "done": 0, "pending": 3, "resumed": 0,
+                              "skipped": 0}
     assert (out / "data.jsonl").read_text() == ""
 
 
@@ -258,7 +260,7 @@ def test_budget_stops_and_a_rerun_resumes(server, tmp_path, capsys):
     assert report["units"]["done"] == 1 and len(server.requests) == 1
     code, report, _, _ = synth(capsys, server.base_url, out, "--k", "1", n=2)
     assert code == 0 and report["units"] == {"total": 2, "done": 2, "pending": 0,
-                                             "resumed": 1}
+                                             "resumed": 1, "skipped": 0}
     assert [r["question"] for r in records(out)] == [COUNT_Q, "How many mugs are in the "
                                                      "kitchen?"]
 
@@ -404,8 +406,9 @@ ROOM_BODIES = ("answer round(room.area in m2, 1)", "answer round(room.area in m2
 
 
 def test_repeats_make_the_same_dataset_at_any_concurrency(server, tmp_path, capsys):
-    """A unit that started before the item it repeats was accepted is caught when the run
-    is assembled, so the dataset does not depend on --concurrency."""
+    """With --stop-after-repeats 0 the units of a scene and task run side by side: a unit
+    that started before the item it repeats was accepted is caught when the run is
+    assembled, so the dataset does not depend on --concurrency."""
     n = 3
     for attempt, (question, body) in enumerate(zip((ROOM_QS[0],) + ROOM_QS, ROOM_BODIES * 2)):
         server.on(proposal_of(attempt, n), reply(fenced(program(question, body))))
@@ -415,11 +418,67 @@ def test_repeats_make_the_same_dataset_at_any_concurrency(server, tmp_path, caps
     for concurrency in ("3", "1"):
         out = tmp_path / concurrency
         code, report, _, err = synth(capsys, server.base_url, out, "--concurrency",
-                                     concurrency, n=n, tasks=("vsi_room_size",))
+                                     concurrency, "--stop-after-repeats", "0", n=n,
+                                     tasks=("vsi_room_size",))
         assert code == 0, err
         assert report["accepted"] == 2 and report["verification_failures"]["new"] == 1
         data.append((out / "data.jsonl").read_bytes())
     assert data[0] == data[1]
+
+
+def script_room_attempts(server, n: int, questions: list[int]) -> None:
+    """Attempt i proposes ROOM_QS[questions[i]]; every agreement sample agrees."""
+    for attempt, q in enumerate(questions):
+        server.on(proposal_of(attempt, n),
+                  reply(fenced(program(ROOM_QS[q], ROOM_BODIES[q]))))
+    for question, body in zip(ROOM_QS, ROOM_BODIES):
+        server.on(agreement_for(question), reply(fenced(program(question, body))))
+
+
+def proposals_sent(server) -> list[int]:
+    """The attempts (0-based) whose proposal was sent, in the order sent."""
+    found = (re.search(r"request (\d+) of \d+ ", all_text(b)) for b in server.requests
+             if AGREE not in all_text(b))
+    return [int(m.group(1)) - 1 for m in found if m]
+
+
+def test_a_scene_and_task_that_keeps_repeating_stops(server, tmp_path, capsys):
+    """Once two attempts in a row repeated an accepted item (room size has one fact per
+    scene), the remaining attempts of that scene and task are logged as skipped without a
+    request -- the same at any --concurrency, as the attempts run in turn -- and a rerun
+    leaves them so."""
+    n = 6
+    script_room_attempts(server, n, [0, 0, 1, 1, 0, 1])
+    for concurrency in ("3", "1"):
+        server.requests.clear()
+        out = tmp_path / concurrency
+        code, report, _, err = synth(capsys, server.base_url, out, "--concurrency",
+                                     concurrency, n=n, tasks=("vsi_room_size",))
+        assert code == 0, err
+        # 0 accepted, 1 repeats it, 2 new (the run of repeats breaks), 3 and 4 repeat
+        assert proposals_sent(server) == [0, 1, 2, 3, 4]
+        assert report["accepted"] == 2 and report["proposals"] == 5
+        assert report["units"]["skipped"] == 1 and report["units"]["done"] == n
+        assert report["per_task"]["vsi_room_size"] == {"proposals": 5, "verified": 2,
+                                                       "skipped": 1}
+        log = [json.loads(line) for line in (out / "units.jsonl").open()]
+        assert [e["reason"] for e in log] == [None, "verify:new", None, "verify:new",
+                                              "verify:new", "exhausted"]
+        assert log[-1]["status"] == "skipped" and "--stop-after-repeats" in log[-1]["detail"]
+    assert (tmp_path / "3" / "data.jsonl").read_bytes() == (tmp_path / "1" /
+                                                            "data.jsonl").read_bytes()
+    server.requests.clear()
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "1", n=n,
+                               tasks=("vsi_room_size",))
+    assert code == 0 and server.requests == [] and report["units"]["skipped"] == 1
+    # the rule is the run's configuration: 0 turns it off, and a rerun must say the same
+    code, _, _, err = synth(capsys, server.base_url, tmp_path / "1", "--stop-after-repeats",
+                            "0", n=n, tasks=("vsi_room_size",))
+    assert code == 2 and "stop_after_repeats" in err
+    server.requests.clear()
+    code, report, _, _ = synth(capsys, server.base_url, tmp_path / "never",
+                               "--stop-after-repeats", "0", n=n, tasks=("vsi_room_size",))
+    assert code == 0 and report["units"]["skipped"] == 0 and len(proposals_sent(server)) == n
 
 
 def test_formats_and_other_configuration(server, tmp_path, capsys):

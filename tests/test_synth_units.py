@@ -302,6 +302,32 @@ def test_unit_log_cuts_a_torn_line_and_keeps_the_first_entry(tmp_path):
 # ------------------------------------------------------------------------------ CLI
 
 
+def test_units_of_one_scene_and_task_wait_for_each_other_only():
+    """With the stop rule on, the pool takes the first unit whose scene and task is idle,
+    so other scenes and tasks still run side by side; with it off, any unit."""
+    from spatial_dsl.synth.loop import Unit
+    from spatial_dsl.synth.prompts import resolve_tasks
+    from spatial_dsl.synth.schedule import exhausted, next_ready, skipped_entry
+
+    room, count = resolve_tasks(["vsi_room_size", "vsi_object_count"])
+    units = [Unit(p, 0, "s", task, a) for p, (task, a) in
+             enumerate([(room, 0), (room, 1), (count, 0), (count, 1)])]
+    queue = list(reversed(units))
+    assert next_ready(queue, [], 2) == units[0]
+    assert next_ready(queue, [units[0]], 2) == units[2]  # room's attempt 1 waits
+    assert next_ready(queue, [units[0], units[2]], 2) is None
+    assert next_ready(queue, [units[2]], 2) == units[1]
+    assert next_ready(list(reversed(units[1:])), [units[0]], 0) == units[1]
+    repeat = {"status": "rejected", "reason": "verify:new"}
+    third = Unit(4, 0, "s", room, 2)
+    entries = {units[0].id: repeat, units[1].id: repeat}
+    assert exhausted(third, entries, 2) and not exhausted(third, entries, 0)
+    assert not exhausted(third, {units[1].id: repeat}, 2)  # two in a row, not one
+    assert not exhausted(third, entries, 3)  # three asked, two made
+    later = Unit(5, 0, "s", room, 3)
+    assert exhausted(later, {third.id: skipped_entry(third, 2)}, 2)
+
+
 def test_prompt_command_prints_the_messages(capsys):
     assert main(["prompt", "--scene", KITCHEN, "--task", "vsi_object_count"]) == 0
     out = capsys.readouterr().out

@@ -55,7 +55,7 @@ def cmd_synth(args) -> int:
         max_reply_tokens=args.max_reply_tokens, cache=args.cache, timeout=args.timeout,
         retries=args.retries, backoff=backoff, price_in=args.price_in,
         price_out=args.price_out, seed=args.seed, send_seed=args.send_seed, walk=args.walk,
-        progress=not args.quiet)
+        stop_after_repeats=args.stop_after_repeats, progress=not args.quiet)
     try:
         result = run_synth(options)
     except SynthUsageError as exc:
@@ -248,8 +248,8 @@ def register(sub) -> None:
                      help="task template names (stdlib/tasks), files, `all`, or a free "
                      "description of the questions wanted (an argument with spaces)")
     syn.add_argument("-n", type=_int, required=True, metavar="N",
-                     help="proposals (work units) per scene and task; each gives at most "
-                     "one item")
+                     help="proposals (work units) per scene and task, at most; each gives at "
+                     "most one item (see --stop-after-repeats)")
     syn.add_argument("-o", "--output", required=True, metavar="OUT",
                      help="output directory (created; a rerun resumes it)")
     syn.add_argument("--format", choices=("jsonl", "llava", "parquet"), default=default("fmt"))
@@ -328,6 +328,12 @@ def register(sub) -> None:
                      "as generate --walk does: frame functions then work on it, and the "
                      "items of image and video tasks are video items (a scene task's, such "
                      "as room size, stay scene items)")
+    syn.add_argument("--stop-after-repeats", type=_int, default=default("stop_after_repeats"),
+                     metavar="N",
+                     help="once N attempts of a scene and task in a row each repeated an item "
+                     "it had accepted, skip its remaining attempts without a request; the "
+                     "attempts of one scene and task then run in turn (default "
+                     f"{default('stop_after_repeats')}; 0: never)")
     syn.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     syn.set_defaults(handler=cmd_synth)
 

@@ -2,9 +2,10 @@
 
 A unit is ``(scene, task, attempt)``: one proposal conversation for one scene and
 one kind of question, which yields at most one item. Its requests depend only on
-the scene, the task and the attempt number, so units run in any order, on any
-number of threads, and a rerun makes the very same requests (served by the
-cache).
+the scene, the task, the attempt number and the items earlier attempts of the
+scene and task got accepted, so units of different scenes or tasks run in any
+order, on any number of threads, and a rerun makes the very same requests (served
+by the cache). Which unit runs when is ``synth.schedule``'s.
 
 The conversation (``converse``)
 -------------------------------

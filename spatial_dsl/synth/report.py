@@ -7,7 +7,9 @@ reports the whole dataset); the ``run`` section covers this invocation only
 Keys:
 
 - ``units``: ``total``, ``done``, ``pending`` (not finished: budget, stop,
-  internal error), ``resumed`` (finished by an earlier invocation);
+  internal error), ``resumed`` (finished by an earlier invocation), ``skipped``
+  (done without a request: their scene and task were exhausted,
+  ``--stop-after-repeats``, ``synth.schedule``);
 - ``proposals``: proposal conversations (one per finished unit); ``replies``:
   model replies read (proposals, repairs and agreement samples);
 - ``reply_failures``: replies without a usable program, by problem (``empty``,
@@ -31,7 +33,8 @@ Keys:
   (``compile``, ``reply:<problem>``, ``rejected:<Kind>``, ``request_rejected:<status>``);
 - ``verification_failures``: by check (each of ``CHECKS``: ``type_fit``, ``task_fit``,
   ``placeholder``, ``names_in_question`` ... ``agreement``, ``new``);
-- ``accepted``, ``acceptance_rate`` (accepted / proposals), ``per_task``;
+- ``accepted``, ``acceptance_rate`` (accepted / proposals), ``per_task``
+  (``proposals``, ``verified``, ``skipped``);
 - ``tokens``: prompt / completion tokens of every reply the finished units used
   (whether it came from the network or the cache: what the dataset cost);
 - ``cost``: with ``--price-in`` / ``--price-out`` (USD per 1M tokens): total and
@@ -69,7 +72,8 @@ def build_report(*, config: dict, units: list, entries: dict, accepted: int,
             continue
         total.update(entry.get("counters", {}))
         task = per_task.setdefault(unit.task.name, Counter())
-        task["proposals"] += 1
+        task["proposals"] += entry.get("counters", {}).get("proposals", 0)
+        task["skipped"] += int(entry.get("status") == "skipped")
         task["verified"] += int(entry.get("status") == "accepted")
     verify = {check: total.get(f"verify_failure:{check}", 0) for check in CHECKS}
     verify["new"] += duplicates  # repeats found in the loop, and those found at assembly
@@ -81,7 +85,7 @@ def build_report(*, config: dict, units: list, entries: dict, accepted: int,
         "spdsl_synth": 1,
         "config": config,
         "units": {"total": len(units), "done": done, "pending": len(units) - done,
-                  "resumed": resumed},
+                  "resumed": resumed, "skipped": total.get("skipped_exhausted", 0)},
         "proposals": proposals,
         "replies": total.get("replies", 0),
         "agreement_samples": total.get("agreement_samples", 0),
@@ -109,7 +113,8 @@ def build_report(*, config: dict, units: list, entries: dict, accepted: int,
         "verification_failures": verify,
         "accepted": accepted,
         "acceptance_rate": round(accepted / proposals, 4) if proposals else None,
-        "per_task": {name: {"proposals": c["proposals"], "verified": c["verified"]}
+        "per_task": {name: {"proposals": c["proposals"], "verified": c["verified"],
+                            "skipped": c["skipped"]}
                      for name, c in per_task.items()},
         "tokens": {"prompt": prompt, "completion": completion, "total": prompt + completion},
         "cost": {"price_in_per_1m": price_in, "price_out_per_1m": price_out,
@@ -123,6 +128,11 @@ def _pairs(d: dict) -> str:
     return ", ".join(f"{k} {v}" for k, v in d.items() if v) or "none"
 
 
+def _skipped(report: dict) -> str:
+    skipped = report["units"].get("skipped", 0)
+    return f" ({skipped} skipped: their scene and task kept repeating)" if skipped else ""
+
+
 def summary(report: dict, data_file: str, report_file: str) -> str:
     r = report
     rate = f"{100 * r['acceptance_rate']:.1f} %" if r["acceptance_rate"] is not None else "-"
@@ -131,7 +141,7 @@ def summary(report: dict, data_file: str, report_file: str) -> str:
     req = run["requests"]
     lines = [
         f"synth: {r['accepted']} of {r['proposals']} proposals accepted ({rate}); "
-        f"{r['units']['done']}/{r['units']['total']} units done -> {data_file}",
+        f"{r['units']['done']}/{r['units']['total']} units done{_skipped(r)} -> {data_file}",
         f"  replies {r['replies']}; reply failures: {_pairs(r['reply_failures'])}; compile "
         f"failures: {r['compile_failures']['parse']} parse, {r['compile_failures']['type']} "
         f"type; repair rounds: {sum(rep['attempted'].values())} "

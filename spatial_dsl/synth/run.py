@@ -11,7 +11,10 @@ Layout of an output directory ``OUT``::
     OUT/report.json
 
 Work units are ``(scene, task, attempt)`` for attempt ``0 .. n-1``, numbered in
-that order (scenes in --scenes order, tasks in --tasks order). A unit is
+that order (scenes in --scenes order, tasks in --tasks order). The units of one
+scene and task run in turn, and once its last --stop-after-repeats attempts each
+repeated an item it had accepted, its remaining units are logged as skipped
+without a request (``synth.schedule``). A unit is
 finished when its line is in ``units.jsonl``: the line is written with one
 ``write`` on an ``O_APPEND`` descriptor and ``fsync``-ed before the unit counts
 as done, so the line *is* the done marker and the record at once, and a kill
@@ -38,25 +41,21 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .client import STOP_EXIT, ClientOptions, LLMClient, LLMStop, SetupError
 from .loop import Loop, LoopOptions, SceneState, Unit
 from .run_progress import Progress
+from .schedule import DEFAULT_STOP_AFTER_REPEATS, work
 from spatial_dsl.errors import SpdslError
 
 LOG_FILE = "units.jsonl"
 REPORT_FILE = "report.json"
 DEFAULT_MODEL = "gpt-5-mini"
-POLL_SECONDS = 0.1  # how often the pool loop looks for Ctrl-C
 
 
 class SynthUsageError(SpdslError):
@@ -98,6 +97,9 @@ class SynthOptions:
     send_seed: bool = LoopOptions.send_seed
     # give every scene without frames a camera walk of this many frames (as generate --walk)
     walk: int | None = None
+    # skip the rest of a scene and task once this many attempts in a row repeated accepted
+    # items (0: never; synth.schedule)
+    stop_after_repeats: int = DEFAULT_STOP_AFTER_REPEATS
     progress: bool = True
 
 
@@ -306,6 +308,8 @@ def _validate(opts: SynthOptions) -> None:
         problems.append(problem)
     if opts.k < 1:
         problems.append(f"--k must be at least 1, got {opts.k}")
+    if opts.stop_after_repeats < 0:
+        problems.append(f"--stop-after-repeats must be 0 or more, got {opts.stop_after_repeats}")
     if opts.repairs < 0:
         problems.append(f"--repairs must be 0 or more, got {opts.repairs}")
     if opts.concurrency < 1:
@@ -377,6 +381,8 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
     }
     if opts.walk:  # only when given: a run made without --walk stays resumable
         config["walk"] = opts.walk
+    if opts.stop_after_repeats:  # a run made before the flag existed never stopped early
+        config["stop_after_repeats"] = opts.stop_after_repeats
     _prepare_out(root, config)
     states = _scene_states(loaded, root, opts.seed)
     units = [Unit(0, i, s.scene.id, t, a) for i, s in enumerate(states) for t in tasks
@@ -427,7 +433,8 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
     internal: dict[str, str] = {}
     interrupted = False
     try:
-        _work(loop, pending, log, entries, progress, internal, opts.concurrency)
+        work(loop, pending, log, entries, progress, internal, opts.concurrency,
+             opts.stop_after_repeats)
     except KeyboardInterrupt:
         interrupted = True
         client.halt(LLMStop("interrupted", "interrupted by the user; rerun the same command "
@@ -481,94 +488,6 @@ def run_synth(opts: SynthOptions, stderr=None, stdout=None) -> SynthResult:
     if interrupted:
         raise KeyboardInterrupt
     return SynthResult(exit_code, report, data_file, report_file)
-
-
-def _work(loop: Loop, pending: list[Unit], log: UnitLog, entries: dict, progress: Progress,
-          internal: dict, concurrency: int) -> None:
-    """Run the pending units on a thread pool, logging each as it finishes. Ctrl-C stops
-    the run at the next poll (a tenth of a second), not after the requests in flight."""
-    client = loop.client
-    queue = list(reversed(pending))
-    progress.show(client)
-
-    def commit(entry: dict) -> None:
-        log.append(entry)
-        entries.setdefault(entry["unit"], entry)
-        progress.advance(entry, client)
-
-    with _sigint_as_flag() as interrupted, \
-            ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="synth") as pool:
-        running: dict = {}
-        try:
-            while queue or running:
-                while queue and len(running) < concurrency and not client.stop.is_set():
-                    unit = queue.pop()
-                    running[pool.submit(loop.run_unit, unit, _earlier(unit, entries))] = unit
-                if not running:
-                    break
-                done, _ = wait(list(running), timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
-                if interrupted.is_set():
-                    raise KeyboardInterrupt
-                for future in sorted(done, key=lambda f: running[f].position):
-                    unit = running.pop(future)
-                    entry = _outcome(future, unit, client, internal, progress)
-                    if entry is not None:
-                        commit(entry)
-        except BaseException:
-            client.stop.set()  # the workers see it within 50 ms; the pool's exit joins them
-            for future in running:
-                future.cancel()
-            raise
-
-
-def _earlier(unit: Unit, entries: dict) -> tuple[dict, ...]:
-    """The records accepted so far by the earlier attempts of the unit's scene and task."""
-    ids = (Unit(0, unit.scene_index, unit.scene_id, unit.task, a).id
-           for a in range(unit.attempt))
-    found = (entries.get(i) for i in ids)
-    return tuple(e["record"] for e in found
-                 if e and e.get("status") == "accepted" and e.get("record"))
-
-
-def _outcome(future, unit: Unit, client: LLMClient, internal: dict,
-             progress: Progress) -> dict | None:
-    """A finished unit's log entry, or None when it has none (the run stops, or a bug
-    left the unit pending)."""
-    try:
-        return future.result()
-    except LLMStop as exc:
-        client.halt(exc)
-    except SetupError:
-        client.stop.set()
-        raise
-    except Exception as exc:  # a bug: keep the unit pending, go on
-        if os.environ.get("SPDSL_DEBUG"):
-            raise
-        internal[unit.id] = f"{type(exc).__name__}: {exc}"
-        progress.write(f"spdsl: internal error in unit {unit.id}: {internal[unit.id]} (a bug: "
-                       "please report it; the unit stays pending, set SPDSL_DEBUG=1 for details)")
-    return None
-
-
-@contextmanager
-def _sigint_as_flag() -> Iterator[threading.Event]:
-    """While the pool runs, Ctrl-C sets an event that the main loop polls instead of raising
-    KeyboardInterrupt wherever the main thread happens to be: raised inside
-    ``concurrent.futures.wait`` between its taking and releasing a future's lock, it left
-    the lock held, the worker could not publish its result, and the pool's exit waited
-    forever. Only the main thread can install a handler; elsewhere, and under a handler
-    someone else installed, nothing changes."""
-    flag = threading.Event()
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.getsignal(signal.SIGINT) if main else None
-    if previous is not signal.default_int_handler:
-        yield flag
-        return
-    signal.signal(signal.SIGINT, lambda signum, frame: flag.set())
-    try:
-        yield flag
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 __all__ = ["DEFAULT_MODEL", "STOP_EXIT", "SynthOptions", "SynthResult",
