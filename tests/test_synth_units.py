@@ -175,6 +175,10 @@ def test_agreement_and_stability_comparisons():
 def test_dedupe_key_normalises_the_question():
     a = dedupe_key("s", "How many chairs are there?", INT2)
     assert a == dedupe_key("s", "how many  chairs are there", INT2)
+    # a determiner changes nothing for a reader (the 1.5B model's room-size "repeats")
+    room = dedupe_key("s", "What is the area of the room, in square meters?", INT2)
+    assert room == dedupe_key("s", "What is the area of this room in square meters?", INT2)
+    assert room != dedupe_key("s", "What is the area of the kitchen, in square meters?", INT2)
     assert a != dedupe_key("t", "How many chairs are there?", INT2)
     assert a != dedupe_key("s", "How many chairs are there?", answer("3", 3, "Int"))
 

@@ -24,8 +24,9 @@ that read the program and the scene in ``synth.program_checks`` (all re-exported
   with a Length answer of the same distance, or a Number converted to centimetres. A
   sample's number that is the item's rounded to fewer decimals (4 m for 3.88 m, the 1.5B
   model's ``round(gap(a, b))``) agrees too; an item coarser than its sample does not.
-- ``new`` (``dedupe_key``): the normalised question + answer (+ scene) of an item
-  is not that of an accepted one; the loop applies it as soon as a proposal runs,
+- ``new`` (``dedupe_key``): the normalised question (case, punctuation, spacing and
+  the words a, an, the, this, that folded away) + answer (+ scene) of an item is not
+  that of an accepted one; the loop applies it as soon as a proposal runs,
   against the items earlier attempts of its scene and task had got accepted, and the
   driver again over the whole run.
 - ``placeholder``: the question holds no unfilled template placeholder (``<a>``,
@@ -176,6 +177,18 @@ def stability(program, scene, jittered: list, answer: Answer) -> Check:
 
 def _normal_text(text: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+
+
+# Words whose change leaves the question the same for a reader: "What is the area of this
+# room in square meters?" repeats "What is the area of the room, in square meters?" (the
+# 1.5B model's room-size items, both accepted as new).
+_DETERMINERS = frozenset({"a", "an", "the", "this", "that"})
+
+
+def _dedupe_text(question: str) -> str:
+    """The question as the `new` check compares it: case, punctuation, spacing and
+    determiners folded away."""
+    return " ".join(w for w in _normal_text(question).split() if w not in _DETERMINERS)
 
 
 def question_cue(question: str) -> str | None:
@@ -551,7 +564,7 @@ def dedupe_key(scene_id: str, question: str, answer: Answer | dict) -> str:
         text, unit = answer["answer"], answer.get("unit")
     else:
         text, unit = answer.text, answer.unit
-    raw = "\x1f".join([scene_id, _normal_text(question), text, unit or ""])
+    raw = "\x1f".join([scene_id, _dedupe_text(question), text, unit or ""])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
