@@ -12,7 +12,8 @@ repeats the one question it knows; each repeat costs a completion and adds nothi
 
 The decision reads only finished attempts of the same scene and task, in order, so the
 run makes the same requests and the same dataset at any --concurrency and on resume.
-With N = 0 nothing is skipped and units start in any order the pool takes them.
+With N = 0 nothing is skipped and the units of one scene and task run side by side
+(a repeat the loop could not see yet is then caught when the dataset is assembled).
 """
 
 from __future__ import annotations
