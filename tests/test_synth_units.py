@@ -404,8 +404,33 @@ def test_type_fit_by_dimension_and_unit():
     assert question_dimension(area_q) == ("area", "Area", None)
     # issue 15: an Int accepted for an area question
     assert not type_fit(area_q, Answer("1", 1, "Int", None), 'answer count(find("Floor"))').ok
-    assert type_fit(area_q, Answer("21.0", 21.0, "Number", None),
-                    "answer round(room.area in m2, 1)").ok
+    # a bare number says its unit in the question: 35.1 for "How big is the area of the
+    # room?" (the 1.5B model's item) could be square feet; an Area answer carries its unit
+    for unstated in (area_q, "How big is the area of the room?", "How big is the room?"):
+        failed = type_fit(unstated, Answer("21.0", 21.0, "Number", None),
+                          "answer round(room.area in m2, 1)")
+        assert not failed.ok and '"in square meters"' in failed.detail
+    for stated in ("What is the area of the room, in square meters?",
+                   "What is the area of the room in m²?", "How big is the room in m2?"):
+        assert type_fit(stated, Answer("21.0", 21.0, "Number", None),
+                        "answer round(room.area in m2, 1)").ok, stated
+    assert type_fit("How far apart are they, in m?", Answer("2.1", 2.1, "Number", None),
+                    'answer round(gap(the("Fridge"), the("Sink")) in m, 1)').ok
+    assert type_fit("By how many degrees does the camera turn?",
+                    Answer("30", 30.0, "Number", None), "answer round(30deg in deg)").ok
+    # every phrasing of a template whose answer converts with `in` names its unit
+    from spatial_dsl.synth.dimensions import unit_unstated
+    from spatial_dsl.synth.verify import converted_units
+    from spatial_dsl.tasks.templates import load_tasks
+
+    checked = 0
+    for template in load_tasks(["all"])[0]:
+        units = converted_units(template.task.answer)
+        for ask in template.task.asks if units else ():
+            checked += 1
+            assert unit_unstated(ask.text, Answer("1", 1.0, "Number", None), units) is None, \
+                ask.text
+    assert checked >= 15
     assert type_fit(area_q, Answer("21", 21.0, "Area", "m2"), "answer room.area").ok
     assert not type_fit(area_q, Answer("5", 5.0, "Length", "m"), "answer room.length").ok
     cm_q = "How tall is the fridge, in centimeters?"

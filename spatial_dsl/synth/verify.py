@@ -87,7 +87,10 @@ meters", "m²" ...) needs an Area, or a Number converted from one; volume
 answers them (``count(find("Floor"))`` for "What is the area of the room?").
 When the question names a unit ("in centimeters") and the answer is a
 quantity in another unit, or the program converts to another unit of that
-dimension (``in m`` for a question in centimetres), the item is rejected.
+dimension (``in m`` for a question in centimetres), the item is rejected. A bare
+Number that its program converted with ``in`` is rejected when the question names
+no unit at all ("How big is the area of the room?" answered 35.1): the reader
+cannot tell square meters from square feet. (``synth.dimensions``.)
 
 Type fit, in detail. The question is lower-cased; the *earliest* of these cues
 decides (so "Which object is at the greatest distance ..." is a which-question
@@ -134,6 +137,7 @@ from .agreement import (  # noqa: F401
     NUMERIC, RELATIVE, Check, _elem_type, _shown, answers_agree, conversion_unit,
     converted_units, in_base_units, stable_answer,
 )
+from .dimensions import dimension_fit, question_dimension  # noqa: F401
 from .program_checks import (  # noqa: F401
     answer_kind, clearly_visible, distance_reading, item_modality, measured_with, self_answer,
     structural_answer, structural_influence, task_fit, without_structure,
@@ -267,92 +271,6 @@ def _cue_text(cue: str, answer: Answer) -> str:
     if cue == "yesno" and answer.type != "Bool":
         return "a question naming its alternatives (X or Y?)"
     return _CUE_NAMES[cue]
-
-
-# ------------------------------------------------------------ dimension and unit fit
-
-# (dimension, answer type, words naming it, units: {unit: words naming it}); the
-# earliest match in the question decides.
-_DIMENSIONS = (
-    ("area", "Area", r"\barea\b|\bsquare (?:met|centimet|millimet)\w*|\bm2\b|m²|\bcm2\b"
-     r"|\bfloor space\b", {"m2": r"square met\w*|\bm2\b|m²", "cm2": r"square centimet\w*"
-                                                                 r"|\bcm2\b"}),
-    ("volume", "Volume", r"\bvolume\b|\bcubic\b|\blit(?:er|re)s?\b|\bm3\b|m³|\bcm3\b",
-     {"m3": r"cubic met\w*|\bm3\b|m³", "cm3": r"cubic centimet\w*|\bcm3\b",
-      "L": r"\blit(?:er|re)s?\b"}),
-    ("angle", "Angle", r"\bangle\b|\bdegrees?\b", {"deg": r"\bdegrees?\b"}),
-    ("length", "Length", r"\bdistance\b|\bhow (?:far|tall|high|long|wide|deep|close)\b|"
-     r"\bfar apart\b|\bheight\b|\blength\b|\bwidth\b|\bdepth\b|\bgap\b|"
-     r"\b(?:centi|milli)?met(?:er|re)s?\b|\bcm\b|\bmm\b",
-     {"m": r"\bmet(?:er|re)s?\b", "cm": r"\bcentimet(?:er|re)s?\b|\bcm\b",
-      "mm": r"\bmillimet(?:er|re)s?\b|\bmm\b"}),
-)
-
-
-def question_dimension(question: str) -> tuple[str, str, str | None] | None:
-    """(dimension, answer type, unit the question names or None) of a question that names
-    a dimension, else None."""
-    q = " ".join(question.casefold().replace("’", "'").split())
-    best = None
-    for name, type_name, words, units in _DIMENSIONS:
-        m = re.search(words, q)
-        if m and (best is None or m.start() < best[0]):
-            unit = next((u for u, pattern in units.items() if re.search(pattern, q)), None)
-            best = (m.start(), name, type_name, unit)
-    return best[1:] if best else None
-
-
-def dimension_fit(question: str, answer: Answer, program) -> Check:
-    """A question that names a dimension (and a unit) is answered in it. ``program``: the
-    program (its AST, or its text), whose ``in`` conversions say what a Number measures."""
-    found = question_dimension(question)
-    if found is None or question_cue(question) not in ("measure", None):
-        return Check("type_fit", True, "the question names no dimension")
-    dimension, type_name, unit = found
-    is_list, t = _elem_type(answer.type)
-    if is_list or t not in (type_name, "Number"):
-        return Check("type_fit", False, f"an {dimension} question needs an answer of type "
-                     f"{type_name} (or a Number converted from one with `in`), not "
-                     f"{answer.type}" if dimension[0] in "aeiou" else
-                     f"a {dimension} question needs an answer of type {type_name} (or a "
-                     f"Number converted from one with `in`), not {answer.type}")
-    # the program's own conversions, not the words "in cm" of the question it quotes
-    units = _units_table()
-    conversions = {u for u in converted_units(_program_node(program)) if u in units}
-    measured = {str(units[u][0]) for u in conversions}
-    if t == "Number" and measured and type_name not in measured:
-        return Check("type_fit", False, f"the question asks for {_article(dimension)} "
-                     f"{dimension}, the program converts to {', '.join(sorted(conversions))}, "
-                     f"{_article(sorted(measured)[0])} {sorted(measured)[0]}")
-    if unit is None:
-        return Check("type_fit", True, f"a {dimension} question answers {answer.type}")
-    if t == type_name and answer.unit and answer.unit != unit:
-        return Check("type_fit", False, f"the question asks for {unit}, the answer is in "
-                     f"{answer.unit}: convert with `in {unit}`")
-    same_dimension = sorted(u for u in conversions if str(units[u][0]) == type_name)
-    if t == "Number" and same_dimension and unit not in same_dimension:
-        return Check("type_fit", False, f"the question asks for {unit}, the program converts "
-                     f"to {', '.join(same_dimension)}: write `in {unit}`")
-    return Check("type_fit", True, f"a {dimension} question in {unit} answers {answer.type}")
-
-
-def _article(word: str) -> str:
-    return "an" if word[0].lower() in "aeiou" else "a"
-
-
-def _program_node(program):
-    """A program's AST, from the AST itself or from its text (parsed, not checked)."""
-    if not isinstance(program, str):
-        return program
-    from spatial_dsl.lang.check.checker import compile_source
-
-    return compile_source(program, "program.sp").program
-
-
-def _units_table() -> dict:
-    from spatial_dsl.lang.types import UNITS
-
-    return UNITS
 
 
 # ------------------------------------------------------------- copies and placeholders
