@@ -41,19 +41,18 @@ def question_dimension(question: str) -> tuple[str, str, str | None] | None:
     return best[1:] if best else None
 
 
-def dimension_fit(question: str, answer: Answer, program) -> Check:
+def dimension_fit(question: str, answer: Answer, program, cue: str | None) -> Check:
     """A question that names a dimension (and a unit) is answered in it, and a bare number
     converted with ``in`` has its unit named. ``program``: the program (its AST, or its
-    text), whose ``in`` conversions say what a Number measures."""
-    from .verify import question_cue
-
+    text), whose ``in`` conversions say what a Number measures; ``cue``: the question's
+    kind (``verify.question_cue``)."""
     units = _units_table()
     conversions = {u for u in converted_units(_program_node(program)) if u in units}
     unstated = unit_unstated(question, answer, conversions)
     if unstated is not None:
         return unstated
     found = question_dimension(question)
-    if found is None or question_cue(question) not in ("measure", None):
+    if found is None or cue not in ("measure", None):
         return Check("type_fit", True, "the question names no dimension")
     dimension, type_name, unit = found
     is_list, t = _elem_type(answer.type)

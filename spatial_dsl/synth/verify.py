@@ -245,7 +245,7 @@ def type_fit(question: str | None, answer: Answer, program=None) -> Check:
     if not question:
         return Check("type_fit", True, "not applicable: the program has no question")
     if program is not None:
-        dimension = dimension_fit(question, answer, program)
+        dimension = dimension_fit(question, answer, program, question_cue(question))
         if not dimension.ok:
             return dimension
     cue, allowed = expected_types(question)
