@@ -46,7 +46,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from spatial_dsl.errors import SpdslError
-from spatial_dsl.lang.ast import Answer
 
 __all__ = ["AuditError", "Finding", "KINDS", "audit_dataset"]
 
@@ -375,9 +374,7 @@ def _visibility_findings(record: dict, scene, named) -> list[tuple[str, str]]:
     ids += [oid for option in record.get("choice_ids") or [] if isinstance(option, list)
             for oid in option if isinstance(oid, str)]
     objects = _param_rows(scene, record.get("params")) + quality.named_rows(scene, program, ids)
-    answer = next((s.value for s in reversed(program.statements) if isinstance(s, Answer)),
-                  None) if program is not None else None
-    absent_ok = answer is not None and quality.about_visibility(answer)
+    absent_ok = quality.answers_about_visibility(program)
     return [("not-clearly-visible", f"{_named(scene, row)} is {why}")
             for row, why in quality.unclear(scene, objects, modality, frame_row, absent_ok)]
 

@@ -35,8 +35,8 @@ from .names import natural_name
 from .scenes.model import NameIndex, Scene, normalise_name
 from .scenes.visibility import Visibility
 
-__all__ = ["ABOUT_VISIBILITY", "about_visibility", "camelcase_labels", "landmarks",
-           "the_names", "unclear", "unclear_rows"]
+__all__ = ["ABOUT_VISIBILITY", "about_visibility", "answers_about_visibility", "camelcase_labels",
+           "landmarks", "the_names", "unclear", "unclear_rows"]
 
 ABOUT_VISIBILITY = ("visible", "clearly_visible", "visibility", "in_view", "co_visible", "seen",
                     "clearly_seen")
@@ -47,6 +47,14 @@ def about_visibility(answer: ast.Expr) -> bool:
     """Whether an answer expression asks what a frame shows (see the module doc)."""
     return any(isinstance(node, ast.Call) and node.func in ABOUT_VISIBILITY
                for node in ast.walk(answer))
+
+
+def answers_about_visibility(program: ast.Program | None) -> bool:
+    """Whether a program's answer (its last ``answer`` statement) asks what a frame shows:
+    then an object it names may be absent from its frame (``unclear``'s ``absent_ok``)."""
+    answers = [s.value for s in program.statements if isinstance(s, ast.Answer)] \
+        if program is not None else []
+    return bool(answers) and about_visibility(answers[-1])
 
 
 def the_names(node: ast.Node) -> list[str]:

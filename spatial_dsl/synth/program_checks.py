@@ -105,10 +105,8 @@ def _hidden_named(program, scene, answer: Answer) -> list[int]:
     """The rows of the objects the item names that no frame shows clearly (as `spdsl audit`
     collects them: ``quality.named_rows``), without saying why (a why costs a projection)."""
     from .. import quality
-    from spatial_dsl.lang import ast
 
-    answers = [s.value for s in program.statements if isinstance(s, ast.Answer)]
-    absent_ok = bool(answers) and quality.about_visibility(answers[-1])
+    absent_ok = quality.answers_about_visibility(program)
     rows = quality.named_rows(scene, program, answer.ids or [])
     return quality.unclear_rows(scene, rows, "video", None, absent_ok)
 
