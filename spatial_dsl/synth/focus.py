@@ -59,9 +59,11 @@ def focus_categories(scene, task: TaskSpec, attempt: int, seed: int = 0) -> list
 
 
 def _shows_frames(scene, task: TaskSpec) -> bool:
-    """Whether the task's items on this scene are video items (``item_modality``)."""
-    return bool(scene.frames.count) and (task.template is None
-                                         or task.template.modality != "scene")
+    """Whether the task's items on this scene may be video items (``task_modality``: a free
+    description's are when what they name is seen)."""
+    from .program_checks import task_modality
+
+    return task_modality(task.template, scene) != "scene"
 
 
 def _clearly_seen(scene) -> set[str]:

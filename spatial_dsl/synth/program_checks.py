@@ -88,17 +88,27 @@ def readings_named(question: str | None) -> list[str]:
 
 
 def item_modality(template, program, scene, answer: Answer) -> str:
-    """The modality of an LLM item: ``scene`` on a scene without frames, or for a task whose
-    template is a scene task (room size); ``video``, over all the scene's frames, for a
-    template's image or video task (``synth --walk``: what it names must then be clearly
-    visible, ``clearly_visible``); for a free description, ``video`` when what it names is
-    clearly visible in some frame, else ``scene`` -- answered from the scene, with no
-    pictures that do not show what it asks about."""
+    """The modality of an LLM item: its task's (``task_modality``), or, for a free
+    description, ``video`` when what it names is clearly visible in some frame, else
+    ``scene`` -- answered from the scene, with no pictures that do not show what it asks
+    about."""
+    decided = task_modality(template, scene)
+    if decided is not None:
+        return decided
+    return "scene" if _hidden_named(program, scene, answer) else "video"
+
+
+def task_modality(template, scene) -> str | None:
+    """The modality of a task's LLM items on a scene, where the task decides it: ``scene`` on
+    a scene without frames, or for a task whose template is a scene task (room size);
+    ``video``, over all the scene's frames, for a template's image or video task (``synth
+    --walk``: what it names must then be clearly visible, ``clearly_visible``); None for a
+    free description, whose items decide it (``item_modality``)."""
     if scene.frames.count == 0:
         return "scene"
-    if template is not None:
-        return "scene" if template.modality == "scene" else "video"
-    return "scene" if _hidden_named(program, scene, answer) else "video"
+    if template is None:
+        return None
+    return "scene" if template.modality == "scene" else "video"
 
 
 def _hidden_named(program, scene, answer: Answer) -> list[int]:
