@@ -102,6 +102,13 @@ class Unit:
         (``<scene id>/<task>/<binding>``), so the two kinds of datasets can be merged."""
         return f"{self.scene_id}/{self.task.name}/llm-{self.attempt}"
 
+    def log_entry(self) -> dict:
+        """The unit's ``units.jsonl`` entry before anything is known of its outcome."""
+        return {"unit": self.id, "position": self.position, "scene": self.scene_id,
+                "task": self.task.name, "attempt": self.attempt, "status": "dropped",
+                "reason": None, "detail": None, "question": None, "answer": None,
+                "program": None, "samples": [], "record": None}
+
 
 @dataclass
 class SceneState:
@@ -345,10 +352,7 @@ class Loop:
         that had finished when it started (all of them at ``--concurrency 1``)."""
         state = self.scenes[unit.scene_index]
         counters: Counter = Counter(proposals=1)
-        entry = {"unit": unit.id, "position": unit.position, "scene": unit.scene_id,
-                 "task": unit.task.name, "attempt": unit.attempt, "status": "dropped",
-                 "reason": None, "detail": None, "question": None, "answer": None,
-                 "program": None, "samples": [], "record": None}
+        entry = unit.log_entry()
         messages = self.prompts.proposal(state.scene, unit.task, unit.attempt, self.options.n)
         first = self.converse(unit, state, messages, "propose", counters)
         if isinstance(first, Failure):

@@ -109,13 +109,10 @@ def exhausted(unit: Unit, entries: dict, repeats: int) -> bool:
 def skipped_entry(unit: Unit, repeats: int) -> dict:
     """The log entry of a unit not run because its scene and task are exhausted."""
     times = "attempt" if repeats == 1 else f"{repeats} attempts"
-    return {"unit": unit.id, "position": unit.position, "scene": unit.scene_id,
-            "task": unit.task.name, "attempt": unit.attempt, "status": SKIPPED,
-            "reason": "exhausted",
+    return {**unit.log_entry(), "status": SKIPPED, "reason": "exhausted",
             "detail": f"not run: the last {times} of this scene and task repeated items it "
                       "had accepted (--stop-after-repeats)",
-            "question": None, "answer": None, "program": None, "samples": [],
-            "record": None, "counters": {"skipped_exhausted": 1}}
+            "counters": {"skipped_exhausted": 1}}
 
 
 def earlier(unit: Unit, entries: dict) -> tuple[dict, ...]:
