@@ -28,10 +28,16 @@ _DIMENSIONS = (
 )
 
 
+def folded(question: str | None) -> str:
+    """A question as the text checks read it: lower-cased, curly apostrophes made straight,
+    one space between words."""
+    return " ".join((question or "").casefold().replace("’", "'").split())
+
+
 def question_dimension(question: str) -> tuple[str, str, str | None] | None:
     """(dimension, answer type, unit the question names or None) of a question that names
     a dimension, else None."""
-    q = " ".join(question.casefold().replace("’", "'").split())
+    q = folded(question)
     best = None
     for name, type_name, words, units in _DIMENSIONS:
         m = re.search(words, q)
@@ -92,7 +98,7 @@ def unit_unstated(question: str, answer: Answer, conversions: set[str]) -> Check
     the dimension check's to judge."""
     if _elem_type(answer.type)[1] != "Number" or not conversions:
         return None
-    q = " ".join(question.casefold().replace("’", "'").split())
+    q = folded(question)
     if any(re.search(_unit_words(u), q) for u in _UNIT_NAMES):
         return None
     unit = sorted(conversions)[0]

@@ -137,7 +137,7 @@ from .agreement import (  # noqa: F401
     NUMERIC, RELATIVE, Check, _elem_type, _shown, answers_agree, conversion_unit,
     converted_units, in_base_units, stable_answer,
 )
-from .dimensions import dimension_fit, question_dimension  # noqa: F401
+from .dimensions import dimension_fit, folded, question_dimension  # noqa: F401
 from .program_checks import (  # noqa: F401
     answer_kind, clearly_visible, distance_reading, item_modality, measured_with, self_answer,
     structural_answer, structural_influence, task_fit, without_structure,
@@ -197,7 +197,7 @@ def _dedupe_text(question: str) -> str:
 
 def question_cue(question: str) -> str | None:
     """The kind of question: measure, count, which, yesno, or None (no constraint)."""
-    q = " ".join(question.casefold().replace("’", "'").split())
+    q = folded(question)
     best: tuple[int, str] | None = None
     for kind, pattern in _CUES:
         m = pattern.search(q)
@@ -317,7 +317,7 @@ def question_form(question: str | None) -> Check:
     asked nothing -- "Between their closest points of the cup and the statue, in meters?",
     "The stove burner is nearest the window." -- and every ask line of the task templates
     passes."""
-    q = " ".join((question or "").casefold().replace("’", "'").split())
+    q = folded(question)
     if question is not None and not _ASKS.search(q):
         return Check("question_form", False, "the question asks nothing: it has no question "
                      "word (what, how, which ...), no 'is ...?' and no 'estimate', 'name' ...")
